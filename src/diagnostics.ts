@@ -1,0 +1,25 @@
+/** One problem found in user input; the CLI prints these, only bugs throw. */
+export interface Diagnostic {
+  severity: 'error' | 'warning';
+  /** Stable machine-readable code, e.g. "unknown-key", "duplicate-ip". */
+  code: string;
+  /** JSON pointer into the input document, e.g. "/nodes/1/ip"; "" for the whole document. */
+  path: string;
+  message: string;
+  /** 1-based line and column in the source file; 0 when unknown (e.g. file missing). */
+  line: number;
+  col: number;
+  /** The file the diagnostic refers to, when known. */
+  file?: string;
+}
+
+/** Either a value or the diagnostics that prevented it. Warnings may accompany a value. */
+export type Result<T> =
+  | { ok: true; value: T; warnings: Diagnostic[] }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+/** Formats a diagnostic as "file:line:col: error[code] /path: message". */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = `${d.file ?? '<profile>'}:${d.line}:${d.col}`;
+  return `${where}: ${d.severity}[${d.code}] ${d.path || '/'}: ${d.message}`;
+}

@@ -1,0 +1,128 @@
+/**
+ * The cluster profile after YAML parsing, schema validation and defaults.
+ * Every optional field of the YAML has been filled with its default here,
+ * except where absence itself carries meaning (documented per field).
+ */
+export type NodeRole = 'control-plane' | 'worker';
+export type KubeProxyMode = 'iptables' | 'ipvs';
+export type CniPlugin = 'calico' | 'flannel' | 'none';
+export type FirewallMode = 'disabled' | 'ports';
+
+export interface ProfileNode {
+  /** RFC 1123 hostname; also the Kubernetes node name. */
+  name: string;
+  role: NodeRole;
+  /** IPv4 address inside network.cidr. */
+  ip: string;
+  /** Optional MAC used to match the interface instead of network.interface. */
+  mac?: string;
+}
+
+export interface CniSettings {
+  plugin: CniPlugin;
+  /** e.g. "v3.27.0" for Calico, "v0.25.1" for Flannel; "" for none. */
+  version: string;
+  /** Overrides the upstream manifest URL derived from plugin and version. */
+  manifestUrl?: string;
+}
+
+export interface TokenSettings {
+  /** Go duration ("24h", "90m") or "0" for never expires. Default "24h". */
+  ttl: string;
+  /** Default true: the init node deletes the token once all nodes joined (issue 5). */
+  revokeWhenJoined: boolean;
+}
+
+export interface ClusterSettings {
+  name: string;
+  /** "x.y.z" without the leading v. */
+  kubernetesVersion: string;
+  /** "host:port". Defaults to the first control-plane IP on 6443. */
+  controlPlaneEndpoint: string;
+  /** True when controlPlaneEndpoint was given in the profile rather than defaulted. */
+  controlPlaneEndpointExplicit: boolean;
+  podSubnet: string;
+  serviceSubnet: string;
+  dnsDomain: string;
+  kubeProxyMode: KubeProxyMode;
+  cni: CniSettings;
+  token: TokenSettings;
+  /** Total time a joining node keeps retrying, in seconds. Default 3600. */
+  joinTimeoutSeconds: number;
+  /** Optional image registry for control-plane images (air-gapped mirrors). */
+  imageRepository?: string;
+}
+
+export interface RuntimeSettings {
+  /** Only containerd is supported. */
+  name: 'containerd';
+  /** Sandbox (pause) image; undefined means "pick from the Kubernetes version". */
+  sandboxImage?: string;
+}
+
+export interface PackageSettings {
+  /** false: the image already has containerd, kubeadm, kubelet, kubectl; only verify versions. */
+  install: boolean;
+  /** Base of the pkgs.k8s.io layout; the minor track is appended: <url>/v1.30/deb/. */
+  repositoryUrl: string;
+  /** Optional inline ASCII-armored key for the repository; undefined = fetch <track>/Release.key. */
+  repositoryKey?: string;
+}
+
+export interface NetworkSettings {
+  /** Node network CIDR, e.g. 192.168.56.0/24. */
+  cidr: string;
+  /** Default gateway; undefined when another interface (e.g. NAT via DHCP) provides the route. */
+  gateway?: string;
+  nameservers: string[];
+  /** Interface name to configure statically; ignored for nodes that have a mac. Default "eth0". */
+  interface: string;
+  /** Extra interfaces that keep DHCP (e.g. VirtualBox NAT "enp0s3"). Default []. */
+  dhcpInterfaces: string[];
+}
+
+export interface FirewallSettings {
+  mode: FirewallMode;
+}
+
+export interface LoginUser {
+  name: string;
+  sshAuthorizedKeys: string[];
+  /** Passwordless sudo. Default true. */
+  sudo: boolean;
+  /** Default "/bin/bash". */
+  shell: string;
+  /** Receives ~/.kube/config on the init node. Default true. */
+  kubeconfig: boolean;
+}
+
+export interface AccessSettings {
+  users: LoginUser[];
+}
+
+export interface KubeletSettings {
+  /** e.g. {cpu: "100m", memory: "256Mi"}; {} when unset. */
+  systemReserved: Record<string, string>;
+  kubeReserved: Record<string, string>;
+  /** Default 110. */
+  maxPods: number;
+  /** Default true; needed so metrics-server can verify kubelet serving certs. */
+  serverTLSBootstrap: boolean;
+}
+
+export interface AddonSettings {
+  metricsServer: { enabled: boolean; version: string };
+  ingressNginx: { enabled: boolean; version: string };
+}
+
+export interface Profile {
+  cluster: ClusterSettings;
+  runtime: RuntimeSettings;
+  packages: PackageSettings;
+  network: NetworkSettings;
+  firewall: FirewallSettings;
+  access: AccessSettings;
+  kubelet: KubeletSettings;
+  addons: AddonSettings;
+  nodes: ProfileNode[];
+}
