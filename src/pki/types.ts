@@ -34,4 +34,9 @@ export interface ClusterSecrets {
   /** Service-account signing pair: /etc/kubernetes/pki/sa.{pub,key} (PEM public key, PEM private key). */
   serviceAccount: { publicKey: string; privateKey: string };
   bootstrapToken: BootstrapToken;
+  /**
+   * Client certificate for out/<cluster>/admin.conf (CN kubernetes-admin, O kubeadm:cluster-admins),
+   * signed by `ca`. Stored here so admin.conf is byte-identical on every run.
+   */
+  admin: CertAndKey;
 }

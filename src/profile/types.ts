@@ -24,6 +24,10 @@ export interface CniSettings {
   version: string;
   /** Overrides the upstream manifest URL derived from plugin and version. */
   manifestUrl?: string;
+  /** Local manifest embedded at generation time instead of downloading (air-gapped). Resolved by the CLI into manifest. */
+  manifestFile?: string;
+  /** Content of manifestFile, filled by the CLI. */
+  manifest?: string;
 }
 
 export interface TokenSettings {
@@ -49,8 +53,8 @@ export interface ClusterSettings {
   token: TokenSettings;
   /** Total time a joining node keeps retrying, in seconds. Default 3600. */
   joinTimeoutSeconds: number;
-  /** Optional image registry for control-plane images (air-gapped mirrors). */
-  imageRepository?: string;
+  /** Optional built-in VIP (kube-vip, ARP mode) on every control plane. */
+  vip?: { address: string; interface: string; kubeVipVersion: string };
 }
 
 export interface RuntimeSettings {
@@ -63,10 +67,18 @@ export interface RuntimeSettings {
 export interface PackageSettings {
   /** false: the image already has containerd, kubeadm, kubelet, kubectl; only verify versions. */
   install: boolean;
-  /** Base of the pkgs.k8s.io layout; the minor track is appended: <url>/v1.30/deb/. */
-  repositoryUrl: string;
-  /** Optional inline ASCII-armored key for the repository; undefined = fetch <track>/Release.key. */
-  repositoryKey?: string;
+  /**
+   * YAML: packages.aptRepository {url, key | keyFile}.
+   * url is the base of the pkgs.k8s.io layout; the minor track is appended: <url>/v1.30/deb/.
+   * Default "https://pkgs.k8s.io/core:/stable:".
+   */
+  aptRepository: {
+    url: string;
+    /** ASCII-armored key embedded at generation time (inline, or read by the CLI from keyFile). Undefined: fetch <url>/<track>/deb/Release.key at first boot. */
+    key?: string;
+    /** Path from the profile, resolved relative to the profile file by the CLI, which fills `key`. */
+    keyFile?: string;
+  };
 }
 
 export interface NetworkSettings {
@@ -110,9 +122,35 @@ export interface KubeletSettings {
   serverTLSBootstrap: boolean;
 }
 
+/** An add-on installed by the init node after the CNI. */
+export interface AddonSpec {
+  enabled: boolean;
+  version: string;
+  manifestUrl?: string;
+  manifestFile?: string;
+  /** Content of manifestFile, filled by the CLI. */
+  manifest?: string;
+}
+
 export interface AddonSettings {
-  metricsServer: { enabled: boolean; version: string };
-  ingressNginx: { enabled: boolean; version: string };
+  /** metrics-server (enables `kubectl top` and HPA). Default disabled, version v0.7.1. */
+  metricsServer: AddonSpec;
+  /** ingress-nginx, bare-metal NodePort flavour. Default disabled, version controller-v1.10.1. */
+  ingressNginx: AddonSpec;
+}
+
+export interface ImageSettings {
+  /** Registry mirror root for registry.k8s.io, docker.io and quay.io images (air-gapped). */
+  repository?: string;
+  /** Node images already ran provision.sh (golden image); first boot only verifies versions. Default false. */
+  prebaked: boolean;
+}
+
+export interface FlatcarSettings {
+  /** systemd-sysext Kubernetes image URL; default derived from the Kubernetes version. */
+  sysextUrl?: string;
+  /** Optional sha256 (hex) of the sysext image, verified by Ignition. */
+  sysextSha256?: string;
 }
 
 export interface Profile {
@@ -124,5 +162,8 @@ export interface Profile {
   access: AccessSettings;
   kubelet: KubeletSettings;
   addons: AddonSettings;
+  /** YAML: images.repository (air-gap mirror) and image.prebaked are folded here. */
+  images: ImageSettings;
+  flatcar: FlatcarSettings;
   nodes: ProfileNode[];
 }
