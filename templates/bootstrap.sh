@@ -1,0 +1,91 @@
+#!/bin/bash
+# gen-userdata first-boot bootstrap: node {{node}} ({{role}}) of cluster {{cluster}}.
+# Generated file; re-running it is safe: every step is idempotent, and a node
+# that already finished (success marker present) exits at once.
+set -Eeuo pipefail
+umask 022
+export PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export DEBIAN_FRONTEND=noninteractive
+
+readonly LOG_FILE={{logPath}}
+readonly SUCCESS_MARKER={{successMarker}}
+readonly FAILURE_MARKER={{failureMarker}}
+readonly KUBEADM_CONFIG={{kubeadmConfig}}
+readonly ADMIN_KUBECONFIG=/etc/kubernetes/admin.conf
+readonly STATE_DIR=/var/lib/gen-userdata
+
+mkdir -p "$(dirname "$LOG_FILE")" "$STATE_DIR" "$(dirname "$SUCCESS_MARKER")"
+chmod 0700 "$STATE_DIR"
+exec > >(tee -a "$LOG_FILE") 2>&1
+
+log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
+
+# Succeeds when host:port accepts a TCP connection within 5 seconds.
+endpoint_reachable() {
+  timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
+}
+
+# kubeadm reset empties /etc/kubernetes/pki, which on a control plane holds the
+# shared CAs that came with the user-data; keep them across the reset.
+reset_node() {
+  local keep=/var/lib/gen-userdata/pki-keep
+  rm -rf "$keep"
+  if [ -f /etc/kubernetes/pki/ca.key ]; then
+    mkdir -p -m 0700 "$keep"
+    cp -a /etc/kubernetes/pki/. "$keep/"
+  fi
+  kubeadm reset -f || log "kubeadm reset reported an error; continuing"
+  if [ -d "$keep" ]; then
+    mkdir -p /etc/kubernetes/pki
+    for f in ca.crt ca.key front-proxy-ca.crt front-proxy-ca.key sa.pub sa.key etcd/ca.crt etcd/ca.key; do
+      if [ -f "$keep/$f" ]; then
+        mkdir -p "$(dirname "/etc/kubernetes/pki/$f")"
+        cp -a "$keep/$f" "/etc/kubernetes/pki/$f"
+      fi
+    done
+    rm -rf "$keep"
+  fi
+}
+
+# Verifies that an installed tool reports the expected version string.
+expect_version() {
+  local what=$1 expected=$2 actual=$3
+  if ! grep -qF -- "$expected" <<<"$actual"; then
+    log "version mismatch for $what: expected $expected, got: $actual"
+    return 1
+  fi
+  log "$what: $expected"
+}
+
+{{#steps}}
+step_{{fn}}() {
+{{{body}}}
+}
+
+{{/steps}}
+run_step() {
+  local name=$1 fn=$2 rc
+  log "==> step $name"
+  set +e
+  ( set -Eeuo pipefail; "$fn" )
+  rc=$?
+  set -e
+  if [ "$rc" -ne 0 ]; then
+    log "!!! step $name failed (exit $rc)"
+    printf '%s\n' "$name" >"$FAILURE_MARKER"
+    exit "$rc"
+  fi
+  log "<== step $name ok"
+}
+
+if [ -f "$SUCCESS_MARKER" ]; then
+  log "bootstrap already completed ($SUCCESS_MARKER); nothing to do"
+  exit 0
+fi
+rm -f "$FAILURE_MARKER"
+log "gen-userdata bootstrap of {{node}} ({{role}}) starting"
+{{#steps}}
+run_step {{name}} step_{{fn}}
+{{/steps}}
+date -u +%Y-%m-%dT%H:%M:%SZ >"$SUCCESS_MARKER"
+log "gen-userdata bootstrap of {{node}} finished"

@@ -1,0 +1,24 @@
+  local manifest=$STATE_DIR/cni-{{plugin}}.yaml
+{{#embedded}}
+  cp {{embedded}} "$manifest"
+{{/embedded}}
+{{^embedded}}
+  curl -fsSL --retry 5 -o "$manifest" {{url}}
+{{/embedded}}
+{{#calico}}
+  # Calico's pool defaults to 192.168.0.0/16; wire in the cluster's podSubnet.
+  sed -i -e 's|# - name: CALICO_IPV4POOL_CIDR|- name: CALICO_IPV4POOL_CIDR|' \
+    -e 's|#   value: "192.168.0.0/16"|  value: "'{{podSubnet}}'"|' "$manifest"
+  if ! grep -A1 -E '^[[:space:]]*- name: CALICO_IPV4POOL_CIDR' "$manifest" | grep -qF 'value: "'{{podSubnet}}'"'; then
+    log "could not set CALICO_IPV4POOL_CIDR in the Calico manifest"; return 1
+  fi
+{{/calico}}
+{{#flannel}}
+  # Flannel's net-conf.json defaults to 10.244.0.0/16; wire in the cluster's podSubnet.
+  sed -i -e 's|"Network": "10.244.0.0/16"|"Network": "'{{podSubnet}}'"|' "$manifest"
+  if ! grep -qF '"Network": "'{{podSubnet}}'"' "$manifest"; then
+    log "could not set Network in Flannel's net-conf.json"; return 1
+  fi
+{{/flannel}}
+  kubectl --kubeconfig "$ADMIN_KUBECONFIG" apply -f "$manifest"
+  log "{{plugin}} applied with pod CIDR {{podSubnet}}"

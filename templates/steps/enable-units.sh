@@ -1,0 +1,5 @@
+  systemctl daemon-reload
+{{#units}}
+  systemctl enable --now {{name}}
+{{/units}}
+  log "units enabled:{{#units}} {{name}}{{/units}}"

@@ -1,0 +1,29 @@
+  if [ -f /etc/kubernetes/kubelet.conf ]; then
+    log "node already joined"; return 0
+  fi
+  # Boot order does not matter: wait for the endpoint and retry until the deadline.
+  local host={{endpointHost}} port={{endpointPort}} limit={{joinTimeoutSeconds}}
+  local deadline=$(( $(date +%s) + limit )) attempt=0 delay now remaining
+  while :; do
+    now=$(date +%s)
+    remaining=$(( deadline - now ))
+    if [ "$remaining" -le 0 ]; then
+      log "giving up: not joined within ${limit}s"; return 1
+    fi
+    if ! endpoint_reachable "$host" "$port"; then
+      log "waiting for the API endpoint $host:$port"
+      sleep $(( remaining < 10 ? remaining : 10 ))
+      continue
+    fi
+    attempt=$(( attempt + 1 ))
+    log "kubeadm join, attempt $attempt"
+    if timeout "$remaining" kubeadm join --config "$KUBEADM_CONFIG"; then
+      log "joined after $attempt attempt(s)"; return 0
+    fi
+    log "kubeadm join attempt $attempt failed; resetting before the next attempt"
+    reset_node
+    delay=$(( attempt * 10 < 60 ? attempt * 10 : 60 ))
+    now=$(date +%s)
+    remaining=$(( deadline - now ))
+    [ "$remaining" -gt 0 ] && sleep $(( remaining < delay ? remaining : delay ))
+  done

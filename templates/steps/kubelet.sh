@@ -1,0 +1,3 @@
+  # kubelet restarts in a loop until kubeadm writes its configuration; that is expected.
+  systemctl enable kubelet
+  log "kubelet enabled"
