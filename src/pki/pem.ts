@@ -1,0 +1,8 @@
+/**
+ * Returns the PEM text with LF line endings and exactly one trailing newline.
+ * forge writes CRLF; LF keeps secrets.yaml block scalars clean and files
+ * byte-identical to what kubeadm itself writes. Never fails.
+ */
+export function normalizePem(pem: string): string {
+  return pem.replace(/\r\n/g, '\n').trimEnd() + '\n';
+}
