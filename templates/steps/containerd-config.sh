@@ -11,7 +11,7 @@
   if ! grep -Eq '^[[:space:]]*SystemdCgroup = true' <<<"$dump"; then
     log "containerd does not use the systemd cgroup driver"; return 1
   fi
-  if ! grep -Eq "^[[:space:]]*(sandbox_image|sandbox) = [\"']{{sandboxImage}}[\"']" <<<"$dump"; then
+  if ! grep -Eq "^[[:space:]]*(sandbox_image|sandbox) = [\"']{{sandboxImagePattern}}[\"']" <<<"$dump"; then
     log "containerd sandbox image is not {{sandboxImage}}"; return 1
   fi
   systemctl is-active --quiet containerd

@@ -15,13 +15,12 @@
   # Pods talk to each other through this host (forwarded traffic), and to the host itself.
   ufw default allow routed
   ufw allow from {{podSubnet}} comment 'pod network'
-{{#ipip}}
-  # Calico's default pool encapsulates with IP-in-IP (IP protocol 4), which ufw's
-  # CLI cannot express; add it to before.rules once.
-  if ! grep -q 'gen-userdata ipip' /etc/ufw/before.rules; then
-    sed -i "/^# don't delete the 'COMMIT' line/i -A ufw-before-input -p 4 -s {{nodeCidr}} -j ACCEPT -m comment --comment 'gen-userdata ipip'" /etc/ufw/before.rules
+{{#protocols}}
+  # {{why}}: IP protocol {{protocol}} ({{name}}) has no ufw CLI form; add it to before.rules once.
+  if ! grep -q 'gen-userdata {{name}}' /etc/ufw/before.rules; then
+    sed -i "/^# don't delete the 'COMMIT' line/i -A ufw-before-input -p {{protocol}} -s {{nodeCidr}} -j ACCEPT -m comment --comment 'gen-userdata {{name}}'" /etc/ufw/before.rules
   fi
-{{/ipip}}
+{{/protocols}}
   ufw --force enable
   ufw reload
   log "ufw enabled with the ports for this role"

@@ -1,0 +1,42 @@
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, basename } from 'node:path';
+import type { OutputFile } from '../output/output-file.js';
+
+/**
+ * Replaces `targetDir` with exactly `files`: everything is written to a sibling
+ * temporary directory first and renamed into place, so a failed run leaves the old
+ * output untouched and nothing half-written. Modes are set explicitly (not via umask).
+ */
+export function replaceDirectory(targetDir: string, files: readonly OutputFile[]): void {
+  const parent = dirname(targetDir);
+  mkdirSync(parent, { recursive: true });
+  const tmp = join(parent, `.${basename(targetDir)}.tmp-${process.pid}`);
+  const old = join(parent, `.${basename(targetDir)}.old-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  try {
+    mkdirSync(tmp, { mode: 0o700 });
+    for (const f of files) {
+      const path = join(tmp, f.path);
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      writeFileSync(path, f.content, { mode: f.mode });
+      chmodSync(path, f.mode);
+    }
+    chmodSync(tmp, 0o700);
+    if (existsSync(targetDir)) renameSync(targetDir, old);
+    renameSync(tmp, targetDir);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (existsSync(old) && !existsSync(targetDir)) renameSync(old, targetDir);
+    throw err;
+  }
+  rmSync(old, { recursive: true, force: true });
+}
+
+/** Writes one file atomically (temp file + rename) with the given mode. */
+export function writeFileAtomic(path: string, content: Uint8Array | string, mode: number): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, content, { mode });
+  chmodSync(tmp, mode);
+  renameSync(tmp, path);
+}

@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import type { OutputFormat } from '../../output/output-file.js';
+import { generateCluster } from '../../output/generate-cluster.js';
+import { readProfile } from '../read-profile.js';
+import { loadOrCreateSecrets } from '../secrets-store.js';
+import { loadTemplates, UsageError } from '../load-templates.js';
+import { replaceDirectory } from '../atomic-write.js';
+import { EXIT, fail, printDiagnostics } from '../report.js';
+import { sizeReport } from '../../output/size-report.js';
+
+/** Options of the default (generate) command. */
+export interface GenerateOptions {
+  profile: string;
+  out: string;
+  node?: string;
+  stdout: boolean;
+  check: boolean;
+  format: OutputFormat | 'all';
+  templates?: string;
+  maxBytes?: number;
+}
+
+const ALL_FORMATS: OutputFormat[] = ['cloud-init', 'iso', 'ignition'];
+
+/** Runs a generation; returns the process exit code. */
+export function runGenerate(opts: GenerateOptions): number {
+  const profile = readProfile(opts.profile);
+  if (!profile.ok) return fail(profile.diagnostics);
+  printDiagnostics(profile.warnings);
+  const p = profile.value;
+  if (opts.node !== undefined && !p.nodes.some((n) => n.name === opts.node)) {
+    throw new UsageError(`--node ${opts.node}: no such node in ${profile.file} (nodes: ${p.nodes.map((n) => n.name).join(', ')})`);
+  }
+  if (opts.check) {
+    process.stdout.write(`${profile.file}: OK (cluster ${p.cluster.name}, ${p.nodes.length} nodes, Kubernetes ${p.cluster.kubernetesVersion})\n`);
+    return EXIT.ok;
+  }
+  const templates = loadTemplates(opts.templates);
+  const secrets = loadOrCreateSecrets(opts.out, p, true);
+  if (!secrets.ok) return fail(secrets.diagnostics);
+  if (secrets.value.created) process.stderr.write(`created ${secrets.value.file} (new cluster CAs and bootstrap token; keep it safe)\n`);
+
+  if (opts.stdout) {
+    const nodeName = opts.node ?? (p.nodes.length === 1 ? p.nodes[0]?.name : undefined);
+    if (nodeName === undefined) throw new UsageError('--stdout prints one node: add --node NAME');
+    const files = generateCluster({ profile: p, secrets: secrets.value.secrets, templates, formats: ['cloud-init'] });
+    const userData = files.find((f) => f.path === `nodes/${nodeName}/user-data`);
+    if (userData === undefined) throw new Error(`no user-data generated for ${nodeName}`);
+    process.stdout.write(userData.content);
+    return EXIT.ok;
+  }
+
+  const formats = opts.format === 'all' ? ALL_FORMATS : [opts.format];
+  const files = generateCluster({ profile: p, secrets: secrets.value.secrets, templates, formats });
+  const clusterDir = join(opts.out, p.cluster.name);
+  replaceDirectory(clusterDir, files);
+  const report = sizeReport(files, opts.maxBytes);
+  process.stdout.write(`wrote ${clusterDir}: ${p.nodes.length} nodes, ${files.length} files (${formats.join(', ')})\n`);
+  process.stdout.write(report.lines.map((l) => `${l}\n`).join(''));
+  printDiagnostics(report.warnings);
+  return EXIT.ok;
+}

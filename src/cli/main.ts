@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { runGenerate } from './commands/generate.js';
+import { runCaHash } from './commands/ca-hash.js';
+import { UsageError } from './load-templates.js';
+import { EXIT } from './report.js';
+
+const profileOption = {
+  type: 'string',
+  default: 'lab',
+  describe: 'Bundled profile name (lab, ha) or path to a profile YAML file',
+} as const;
+const outOption = { type: 'string', default: 'out', describe: 'Output root; files go to <out>/<cluster>/' } as const;
+
+/** Parses argv and runs one command; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const run = (fn: () => number): void => {
+    try {
+      code = fn();
+    } catch (err) {
+      if (err instanceof UsageError) {
+        process.stderr.write(`gen-userdata: ${err.message}\n`);
+        code = EXIT.usage;
+      } else {
+        throw err;
+      }
+    }
+  };
+  await yargs(argv)
+    .scriptName('gen-userdata')
+    .usage('$0 [options]\n\nGenerates first-boot configuration (cloud-init, NoCloud seed ISO, Ignition) for every node of a\nself-assembling kubeadm cluster. Output goes to <out>/<cluster>/.')
+    .command(
+      '$0',
+      'Generate per-node first-boot configuration',
+      (y) =>
+        y
+          .option('profile', profileOption)
+          .option('out', outOption)
+          .option('node', { type: 'string', describe: 'Only this node (with --stdout)' })
+          .option('stdout', { type: 'boolean', default: false, describe: "Print one node's user-data instead of writing files" })
+          .option('check', { type: 'boolean', default: false, describe: 'Validate the profile and write nothing' })
+          .option('format', {
+            choices: ['cloud-init', 'iso', 'ignition', 'all'] as const,
+            default: 'cloud-init' as const,
+            describe: 'What to write per node',
+          })
+          .option('templates', { type: 'string', describe: 'Directory with template overrides (same relative paths as templates/)' })
+          .option('max-bytes', { type: 'number', describe: 'Warn when a user-data or config.ign is larger than this' })
+          .example('$0', 'Write out/lab/ from the bundled lab profile')
+          .example('$0 --profile ./prod.yaml --format all', 'cloud-init, seed ISOs and Ignition for every node')
+          .example('$0 --stdout --node worker-1', "Print worker-1's user-data for pasting")
+          .example('$0 --check --profile ./prod.yaml', 'Validate a profile only'),
+      (args) =>
+        run(() =>
+          runGenerate({
+            profile: args.profile,
+            out: args.out,
+            ...(args.node !== undefined ? { node: args.node } : {}),
+            stdout: args.stdout,
+            check: args.check,
+            format: args.format,
+            ...(args.templates !== undefined ? { templates: args.templates } : {}),
+            ...(args['max-bytes'] !== undefined ? { maxBytes: args['max-bytes'] } : {}),
+          }),
+        ),
+    )
+    .command(
+      'ca-hash',
+      'Print the discovery CA hash (sha256:<hex> of the CA public key)',
+      (y) =>
+        y
+          .option('profile', profileOption)
+          .option('out', outOption)
+          .option('cert', { type: 'string', describe: 'Hash this PEM certificate instead of the cluster CA' })
+          .example('$0 ca-hash', 'Hash of out/lab/secrets.yaml\'s cluster CA')
+          .example('$0 ca-hash --cert /etc/kubernetes/pki/ca.crt', 'Hash of any certificate'),
+      (args) => run(() => runCaHash({ profile: args.profile, out: args.out, ...(args.cert !== undefined ? { cert: args.cert } : {}) })),
+    )
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .epilogue('Exit codes: 0 success, 1 invalid input or failed generation (nothing written), 2 usage error.')
+    .fail((msg, err) => {
+      if (err) throw err;
+      process.stderr.write(`gen-userdata: ${msg}\nTry gen-userdata --help\n`);
+      process.exit(EXIT.usage);
+    })
+    .parseAsync();
+  return code;
+}
+
+main(hideBin(process.argv)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`gen-userdata: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = EXIT.invalid;
+  },
+);

@@ -1,0 +1,50 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Diagnostic, Result } from '../diagnostics.js';
+import type { Profile } from '../profile/types.js';
+import { loadProfile } from '../profile/load-profile.js';
+import { profileRefToPath } from '../profile/profile-ref.js';
+import { BUNDLED_PROFILES } from './package-paths.js';
+
+function fileDiagnostic(file: string, code: string, path: string, message: string): Diagnostic {
+  return { severity: 'error', code, path, message, line: 0, col: 0, file };
+}
+
+/** Reads the files a profile refers to (keyFile, manifestFile), relative to the profile, and embeds them. */
+function embedReferencedFiles(profile: Profile, profileFile: string): Diagnostic[] {
+  const base = dirname(profileFile);
+  const diagnostics: Diagnostic[] = [];
+  const read = (rel: string, pointer: string): string | undefined => {
+    const full = resolve(base, rel);
+    if (!existsSync(full)) {
+      diagnostics.push(fileDiagnostic(profileFile, 'file-not-found', pointer, `${rel}: no such file (relative to the profile)`));
+      return undefined;
+    }
+    return readFileSync(full, 'utf8');
+  };
+  const repo = profile.packages.aptRepository;
+  if (repo.keyFile !== undefined) repo.key = read(repo.keyFile, '/packages/aptRepository/keyFile');
+  const cni = profile.cluster.cni;
+  if (cni.manifestFile !== undefined) cni.manifest = read(cni.manifestFile, '/cluster/cni/manifestFile');
+  for (const name of ['metricsServer', 'ingressNginx'] as const) {
+    const addon = profile.addons[name];
+    if (addon.manifestFile !== undefined) addon.manifest = read(addon.manifestFile, `/addons/${name}/manifestFile`);
+  }
+  return diagnostics;
+}
+
+/**
+ * Resolves `--profile` (a bundled name like "lab", or a path), reads, validates and
+ * fills in referenced files. A missing file is a diagnostic, not an exception.
+ */
+export function readProfile(ref: string): Result<Profile> & { file: string } {
+  const file = profileRefToPath(ref, BUNDLED_PROFILES);
+  if (!existsSync(file)) {
+    return { ok: false, file, diagnostics: [fileDiagnostic(file, 'profile-not-found', '', `profile "${ref}" not found (looked for ${file})`)] };
+  }
+  const loaded = loadProfile(readFileSync(file, 'utf8'), file);
+  if (!loaded.ok) return { ...loaded, file };
+  const embedErrors = embedReferencedFiles(loaded.value, file);
+  if (embedErrors.length > 0) return { ok: false, file, diagnostics: embedErrors };
+  return { ...loaded, file };
+}

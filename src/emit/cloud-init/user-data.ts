@@ -1,0 +1,44 @@
+import { Document } from 'yaml';
+import type { NodePlan } from '../../plan/types.js';
+
+/** Formats a numeric mode as the quoted octal string cloud-init expects ("0644"). */
+export function octalMode(mode: number): string {
+  return mode.toString(8).padStart(4, '0');
+}
+
+/**
+ * Renders a node's #cloud-config. Files (and the plan's systemd units) go through
+ * write_files, which runs before users and packages exist; the bootstrap script runs
+ * from runcmd in the final stage. Serialized in YAML 1.1 mode so PyYAML reads every
+ * value as written ("0644", "yes" stay strings).
+ */
+export function emitUserData(plan: NodePlan): string {
+  const writeFiles = [
+    ...plan.files.map((f) => ({ path: f.path, owner: f.owner, permissions: octalMode(f.mode), content: f.content })),
+    ...plan.units.map((u) => ({ path: `/etc/systemd/system/${u.name}`, owner: 'root:root', permissions: '0644', content: u.content })),
+  ];
+  const config: Record<string, unknown> = {
+    hostname: plan.hostname,
+    preserve_hostname: false,
+    // The bootstrap keeps its own block in /etc/hosts; cloud-init must not rewrite the file.
+    manage_etc_hosts: false,
+  };
+  if (plan.users.length > 0) {
+    config['users'] = plan.users.map((u) => ({
+      name: u.name,
+      shell: u.shell,
+      lock_passwd: true,
+      ...(u.sudo ? { sudo: 'ALL=(ALL) NOPASSWD:ALL' } : {}),
+      ssh_authorized_keys: u.sshAuthorizedKeys,
+    }));
+  }
+  config['write_files'] = writeFiles;
+  config['runcmd'] = [plan.bootstrap.command];
+  const body = new Document(config, { version: '1.1' }).toString({ lineWidth: 0, blockQuote: 'literal' });
+  const header = [
+    '#cloud-config',
+    `# gen-userdata: node ${plan.node.name} (${plan.node.role}) of cluster ${plan.cluster}.`,
+    plan.files.some((f) => f.secret) ? '# Contains secrets (bootstrap token, and CA keys on control planes): keep it private.' : '',
+  ].filter((l) => l !== '');
+  return `${header.join('\n')}\n${body}`;
+}

@@ -1,0 +1,76 @@
+import type { Profile } from '../profile/types.js';
+import type { ClusterSecrets } from '../pki/types.js';
+import type { NodePlan } from '../plan/types.js';
+import type { TemplateSet } from '../template/render-template.js';
+import { buildClusterPlans } from '../plan/build-node-plan.js';
+import { emitUserData } from '../emit/cloud-init/user-data.js';
+import { emitMetaData } from '../emit/cloud-init/meta-data.js';
+import { emitNetworkConfig } from '../emit/cloud-init/network-config.js';
+import { writeIsoImage, NOCLOUD_VOLUME_ID } from '../emit/iso9660/write-iso-image.js';
+import { serializeSecrets } from '../pki/serialize-secrets.js';
+import { adminKubeconfig } from './admin-kubeconfig.js';
+import { buildManifest } from './manifest.js';
+import { utf8, type OutputFile, type OutputFormat } from './output-file.js';
+
+/** What one generation run is asked to produce. */
+export interface GenerateRequest {
+  profile: Profile;
+  secrets: ClusterSecrets;
+  templates: TemplateSet;
+  formats: readonly OutputFormat[];
+}
+
+/** The three NoCloud documents of a node. */
+export interface NoCloudDocuments {
+  'user-data': string;
+  'meta-data': string;
+  'network-config': string;
+}
+
+/** Renders a plan's NoCloud documents. */
+export function noCloudDocuments(plan: NodePlan): NoCloudDocuments {
+  return { 'user-data': emitUserData(plan), 'meta-data': emitMetaData(plan), 'network-config': emitNetworkConfig(plan) };
+}
+
+function nodeFiles(plan: NodePlan, secrets: ClusterSecrets, formats: readonly OutputFormat[]): OutputFile[] {
+  const base = { node: plan.node.name, role: plan.node.role };
+  const dir = `nodes/${plan.node.name}`;
+  const docs = noCloudDocuments(plan);
+  const files: OutputFile[] = [];
+  if (formats.includes('cloud-init')) {
+    files.push(
+      { ...base, format: 'cloud-init', path: `${dir}/user-data`, content: utf8(docs['user-data']), mode: 0o600 },
+      { ...base, format: 'cloud-init', path: `${dir}/meta-data`, content: utf8(docs['meta-data']), mode: 0o644 },
+      { ...base, format: 'cloud-init', path: `${dir}/network-config`, content: utf8(docs['network-config']), mode: 0o644 },
+    );
+  }
+  if (formats.includes('iso')) {
+    const iso = writeIsoImage({
+      volumeId: NOCLOUD_VOLUME_ID,
+      // Volume dates come from the secrets so re-runs are byte-identical.
+      date: new Date(secrets.createdAt),
+      files: Object.entries(docs).map(([name, text]) => ({ name, data: utf8(text) })),
+    });
+    files.push({ ...base, format: 'iso', path: `${dir}/seed.iso`, content: iso, mode: 0o600 });
+  }
+  return files;
+}
+
+/**
+ * Everything out/<cluster>/ should contain after this run: secrets.yaml, admin.conf,
+ * per-node files for the requested formats, and manifest.json listing them all.
+ * Pure: the same request gives byte-identical files.
+ */
+export function generateCluster(req: GenerateRequest): OutputFile[] {
+  const { profile, secrets, templates, formats } = req;
+  const files: OutputFile[] = [
+    { format: 'cluster', path: 'secrets.yaml', content: utf8(serializeSecrets(secrets)), mode: 0o600 },
+    { format: 'cluster', path: 'admin.conf', content: utf8(adminKubeconfig(profile, secrets)), mode: 0o600 },
+  ];
+  const needsCloudInitPlans = formats.some((f) => f === 'cloud-init' || f === 'iso');
+  if (needsCloudInitPlans) {
+    for (const plan of buildClusterPlans(profile, secrets, templates, 'cloud-init')) files.push(...nodeFiles(plan, secrets, formats));
+  }
+  files.push({ format: 'cluster', path: 'manifest.json', content: utf8(buildManifest(profile.cluster.name, files)), mode: 0o644 });
+  return files;
+}

@@ -1,0 +1,119 @@
+import type { Profile, ProfileNode } from '../profile/types.js';
+import type { ClusterSecrets } from '../pki/types.js';
+import type { NodePlan, PlanFile, PlanNetwork, PlanUnit } from './types.js';
+import type { TemplateSet } from '../template/render-template.js';
+import { renderTemplate } from '../template/render-template.js';
+import { shellQuote } from '../util/shell-quote.js';
+import { buildKubeadmConfig } from '../kube/kubeadm-config.js';
+import { caCertHash } from '../pki/ca-cert-hash.js';
+import { formatToken } from '../pki/bootstrap-token.js';
+import { bootstrapSteps, type StepContext } from './bootstrap-steps.js';
+import { controlPlanePkiFiles } from './pki-files.js';
+import { expectedNodesFile, hostFiles, manifestFiles } from './node-files.js';
+import { NODE_PATHS, binDir, type PlanTarget } from './paths.js';
+
+/** Inputs for one node's plan. */
+export interface NodePlanInput {
+  profile: Profile;
+  secrets: ClusterSecrets;
+  node: ProfileNode;
+  templates: TemplateSet;
+  target: PlanTarget;
+}
+
+/** The first control plane in the profile runs kubeadm init; everything else joins. */
+export function isInitNode(profile: Profile, node: ProfileNode): boolean {
+  return profile.nodes.find((n) => n.role === 'control-plane')?.name === node.name;
+}
+
+function nodeNetwork(profile: Profile, node: ProfileNode): PlanNetwork {
+  const prefix = profile.network.cidr.split('/')[1];
+  return {
+    match: node.mac !== undefined ? { macAddress: node.mac.toLowerCase() } : { name: profile.network.interface },
+    interfaceName: profile.network.interface,
+    address: `${node.ip}/${prefix}`,
+    ...(profile.network.gateway !== undefined ? { gateway: profile.network.gateway } : {}),
+    nameservers: [...profile.network.nameservers],
+    dhcpInterfaces: [...profile.network.dhcpInterfaces],
+  };
+}
+
+function initNodeUnits(profile: Profile, templates: TemplateSet, target: PlanTarget): { units: PlanUnit[]; files: PlanFile[] } {
+  if (!profile.kubelet.serverTLSBootstrap) return { units: [], files: [] };
+  const script = `${binDir(target)}/gen-userdata-approve-csrs`;
+  return {
+    files: [{
+      path: script,
+      mode: 0o755,
+      owner: 'root:root',
+      content: renderTemplate(templates, 'approve-csrs.sh', { expectedNodes: shellQuote(NODE_PATHS.expectedNodes) }),
+      secret: false,
+      overwrite: false,
+    }],
+    units: [
+      { name: 'gen-userdata-approve-csrs.service', content: renderTemplate(templates, 'units/gen-userdata-approve-csrs.service', { script }), enabled: false },
+      { name: 'gen-userdata-approve-csrs.timer', content: renderTemplate(templates, 'units/gen-userdata-approve-csrs.timer', {}), enabled: true },
+    ],
+  };
+}
+
+/**
+ * Builds the distribution-neutral first-boot plan for one node. Control planes get the
+ * shared CAs and the service-account pair; workers get only the token and CA hash.
+ * Throws only on programmer error (the profile has been validated).
+ */
+export function buildNodePlan(input: NodePlanInput): NodePlan {
+  const { profile, secrets, node, templates, target } = input;
+  const init = isInitNode(profile, node);
+  const extras = init ? initNodeUnits(profile, templates, target) : { units: [], files: [] };
+  const ctx: StepContext = {
+    profile, node, init, target, templates,
+    unitsToEnable: extras.units.filter((u) => u.enabled).map((u) => u.name),
+  };
+  const steps = bootstrapSteps(ctx);
+  const scriptPath = `${binDir(target)}/gen-userdata-bootstrap`;
+  const script = renderTemplate(templates, 'bootstrap.sh', {
+    node: node.name,
+    role: node.role,
+    cluster: profile.cluster.name,
+    logPath: shellQuote(NODE_PATHS.log),
+    successMarker: shellQuote(NODE_PATHS.successMarker),
+    failureMarker: shellQuote(NODE_PATHS.failureMarker),
+    kubeadmConfig: shellQuote(NODE_PATHS.kubeadmConfig),
+    steps: steps.map((s) => ({ name: s.name, fn: s.name.replace(/-/g, '_'), body: s.body })),
+  });
+  const kubeadmConfig = buildKubeadmConfig({
+    profile, node, init,
+    token: formatToken(secrets.bootstrapToken),
+    caCertHash: caCertHash(secrets.ca.cert),
+  });
+  const files: PlanFile[] = [
+    ...hostFiles(profile, templates),
+    { path: NODE_PATHS.kubeadmConfig, mode: 0o600, owner: 'root:root', content: kubeadmConfig, secret: true, overwrite: true },
+    { path: scriptPath, mode: 0o755, owner: 'root:root', content: script, secret: false, overwrite: true },
+    ...(node.role === 'control-plane' ? controlPlanePkiFiles(secrets) : []),
+    ...(init ? [...manifestFiles(profile), expectedNodesFile(profile), ...extras.files] : []),
+  ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return {
+    cluster: profile.cluster.name,
+    node: { name: node.name, role: node.role, ip: node.ip, init },
+    hostname: node.name,
+    files,
+    units: extras.units,
+    users: profile.access.users.map((u) => ({ name: u.name, sshAuthorizedKeys: [...u.sshAuthorizedKeys], sudo: u.sudo, shell: u.shell })),
+    network: nodeNetwork(profile, node),
+    bootstrap: {
+      scriptPath,
+      command: [scriptPath],
+      steps,
+      successMarker: NODE_PATHS.successMarker,
+      failureMarker: NODE_PATHS.failureMarker,
+      logPath: NODE_PATHS.log,
+    },
+  };
+}
+
+/** Plans for every node of the profile, in profile order. */
+export function buildClusterPlans(profile: Profile, secrets: ClusterSecrets, templates: TemplateSet, target: PlanTarget): NodePlan[] {
+  return profile.nodes.map((node) => buildNodePlan({ profile, secrets, node, templates, target }));
+}

@@ -1,0 +1,50 @@
+import type { Profile, ProfileNode } from '../profile/types.js';
+import type { PlanFile } from './types.js';
+import type { TemplateSet } from '../template/render-template.js';
+import { renderTemplate } from '../template/render-template.js';
+import { kernelModules } from './kernel-modules.js';
+import { NODE_PATHS } from './paths.js';
+import { sandboxImage } from './sandbox-image.js';
+import { aptTrack } from '../kube/versions.js';
+
+function file(path: string, content: string, opts: Partial<Pick<PlanFile, 'mode' | 'secret' | 'overwrite'>> = {}): PlanFile {
+  return { path, mode: opts.mode ?? 0o644, owner: 'root:root', content, secret: opts.secret ?? false, overwrite: opts.overwrite ?? false };
+}
+
+/**
+ * Host and runtime configuration files every node gets: the node list for /etc/hosts,
+ * module and sysctl drop-ins, containerd and crictl config, and embedded manifests/keys.
+ */
+export function hostFiles(profile: Profile, templates: TemplateSet): PlanFile[] {
+  const nodes = profile.nodes.map((n: ProfileNode) => ({ ip: n.ip, name: n.name }));
+  const version = profile.cluster.kubernetesVersion;
+  const files = [
+    file(NODE_PATHS.hostsList, renderTemplate(templates, 'files/hosts', { nodes })),
+    file(NODE_PATHS.modulesLoad, renderTemplate(templates, 'files/modules-load.conf', { modules: kernelModules(profile.cluster.kubeProxyMode) })),
+    file(NODE_PATHS.sysctl, renderTemplate(templates, 'files/sysctl.conf', {})),
+    file(NODE_PATHS.containerdConfig, renderTemplate(templates, 'files/containerd-config.toml', {
+      sandboxImage: sandboxImage(profile),
+      kubernetesMinor: aptTrack(version).slice(1),
+    }), { overwrite: true }),
+    file(NODE_PATHS.crictl, renderTemplate(templates, 'files/crictl.yaml', {}), { overwrite: true }),
+  ];
+  if (profile.packages.aptRepository.key !== undefined) files.push(file(NODE_PATHS.aptKey, profile.packages.aptRepository.key));
+  return files;
+}
+
+/** Manifests embedded at generation time (air-gapped CNI/add-ons); only the init node applies them. */
+export function manifestFiles(profile: Profile): PlanFile[] {
+  const files: PlanFile[] = [];
+  const cni = profile.cluster.cni;
+  if (cni.manifest !== undefined) files.push(file(`${NODE_PATHS.manifestsDir}/cni-${cni.plugin}.yaml`, cni.manifest));
+  for (const name of ['metricsServer', 'ingressNginx'] as const) {
+    const addon = profile.addons[name];
+    if (addon.enabled && addon.manifest !== undefined) files.push(file(`${NODE_PATHS.manifestsDir}/addon-${name}.yaml`, addon.manifest));
+  }
+  return files;
+}
+
+/** The list of node names the init node's timers compare against. */
+export function expectedNodesFile(profile: Profile): PlanFile {
+  return file(NODE_PATHS.expectedNodes, profile.nodes.map((n) => `${n.name}\n`).join(''));
+}

@@ -1,0 +1,24 @@
+/** Well-known paths on the node, shared by every emitter and the bootstrap script. */
+export const NODE_PATHS = {
+  kubeadmConfig: '/etc/kubernetes/gen-userdata/kubeadm-config.yaml',
+  hostsList: '/etc/gen-userdata/hosts',
+  expectedNodes: '/etc/gen-userdata/nodes',
+  modulesLoad: '/etc/modules-load.d/gen-userdata-kubernetes.conf',
+  sysctl: '/etc/sysctl.d/99-gen-userdata-kubernetes.conf',
+  containerdConfig: '/etc/containerd/config.toml',
+  crictl: '/etc/crictl.yaml',
+  manifestsDir: '/etc/gen-userdata/manifests',
+  aptKey: '/etc/gen-userdata/kubernetes-apt-key.asc',
+  log: '/var/log/gen-userdata/bootstrap.log',
+  successMarker: '/var/lib/gen-userdata/bootstrap.done',
+  failureMarker: '/var/lib/gen-userdata/bootstrap.failed',
+  pkiDir: '/etc/kubernetes/pki',
+} as const;
+
+/** Where executables go: /usr is read-only on Flatcar, so it uses /opt/bin. */
+export function binDir(target: PlanTarget): string {
+  return target === 'flatcar' ? '/opt/bin' : '/usr/local/sbin';
+}
+
+/** The operating-system family a plan is built for. */
+export type PlanTarget = 'cloud-init' | 'flatcar';
