@@ -27,7 +27,9 @@ export function parseEndpoint(endpoint: string): ApiEndpoint {
     portText = endpoint.slice(i + 1);
   }
   const port = portText === undefined ? DEFAULT_API_PORT : Number(portText);
-  if (host === '' || !Number.isInteger(port) || port < 1 || port > 65535 || (portText !== undefined && !/^\d+$/.test(portText))) {
+  const badHost = host === '' || /[[\]]/.test(host);
+  const badPort = (portText !== undefined && !/^\d+$/.test(portText)) || !Number.isInteger(port) || port < 1 || port > 65535;
+  if (badHost || badPort) {
     throw new Error(`malformed control-plane endpoint "${endpoint}"`);
   }
   return { host, port };

@@ -1,0 +1,89 @@
+import t from 'tap';
+import { requiredIpProtocols, requiredPorts, type PortQuery } from '../../src/kube/ports.js';
+
+const list = (q: PortQuery): string[] => requiredPorts(q).map((r) => `${r.port}/${r.proto}`);
+
+t.test('control plane without a CNI', async (t) => {
+  t.same(list({ role: 'control-plane', cni: 'none', kubeProxyMode: 'iptables' }), [
+    '2379-2380/tcp',
+    '6443/tcp',
+    '10250/tcp',
+    '10256/tcp',
+    '10257/tcp',
+    '10259/tcp',
+  ]);
+});
+
+t.test('worker without a CNI', async (t) => {
+  t.same(list({ role: 'worker', cni: 'none', kubeProxyMode: 'iptables' }), ['10250/tcp', '10256/tcp', '30000-32767/tcp']);
+});
+
+t.test('CNI ports are added on every role', async (t) => {
+  t.same(list({ role: 'worker', cni: 'calico', kubeProxyMode: 'ipvs' }), [
+    '179/tcp',
+    '4789/udp',
+    '5473/tcp',
+    '10250/tcp',
+    '10256/tcp',
+    '30000-32767/tcp',
+  ]);
+  t.same(list({ role: 'control-plane', cni: 'flannel', kubeProxyMode: 'ipvs' }), [
+    '2379-2380/tcp',
+    '6443/tcp',
+    '8472/udp',
+    '10250/tcp',
+    '10256/tcp',
+    '10257/tcp',
+    '10259/tcp',
+  ]);
+  t.same(
+    requiredPorts({ role: 'worker', cni: { plugin: 'flannel', version: 'v0.25.1' }, kubeProxyMode: 'ipvs' }),
+    requiredPorts({ role: 'worker', cni: 'flannel', kubeProxyMode: 'ipvs' }),
+    'CniSettings and plugin name give the same list',
+  );
+});
+
+t.test('every rule says why, and the list is deterministic', async (t) => {
+  for (const role of ['control-plane', 'worker'] as const) {
+    for (const cni of ['calico', 'flannel', 'none'] as const) {
+      const q: PortQuery = { role, cni, kubeProxyMode: 'ipvs' };
+      const rules = requiredPorts(q);
+      t.same(requiredPorts(q), rules, `${role}/${cni} stable`);
+      const keys = rules.map((r) => `${r.port}/${r.proto}`);
+      t.equal(new Set(keys).size, keys.length, 'no duplicates');
+      for (const r of rules) {
+        t.ok(r.why.length > 0, `${r.port} has a reason`);
+        t.match(r.port, /^\d+(-\d+)?$/);
+      }
+      const firsts = rules.map((r) => Number(r.port.split('-')[0]));
+      t.same(firsts, [...firsts].sort((a, b) => a - b), 'sorted by port');
+    }
+  }
+  // Mutating a result must not leak into the next call.
+  requiredPorts({ role: 'worker', cni: 'none', kubeProxyMode: 'ipvs' })[0]!.port = '1';
+  t.equal(requiredPorts({ role: 'worker', cni: 'none', kubeProxyMode: 'ipvs' })[0]!.port, '10250');
+});
+
+t.test('proxy mode, first control plane and VIP do not change the ports', async (t) => {
+  const base = requiredPorts({ role: 'control-plane', cni: 'calico', kubeProxyMode: 'iptables' });
+  t.same(requiredPorts({ role: 'control-plane', cni: 'calico', kubeProxyMode: 'ipvs' }), base);
+  t.same(requiredPorts({ role: 'control-plane', cni: 'calico', kubeProxyMode: 'iptables', firstControlPlane: true }), base);
+  t.same(
+    requiredPorts({
+      role: 'control-plane',
+      cni: 'calico',
+      kubeProxyMode: 'iptables',
+      vip: { address: '192.168.56.10', interface: 'enp0s8', kubeVipVersion: 'v0.8.0' },
+    }),
+    base,
+  );
+});
+
+t.test('Calico IP-in-IP needs IP protocol 4', async (t) => {
+  t.same(
+    requiredIpProtocols('calico').map((p) => [p.protocol, p.name]),
+    [[4, 'ipencap']],
+  );
+  t.same(requiredIpProtocols({ plugin: 'flannel', version: 'v0.25.1' }), []);
+  t.same(requiredIpProtocols('none'), []);
+});
