@@ -1,0 +1,54 @@
+// Shared test fixtures: bundled profiles, the fixed secrets bundles, the templates,
+// and a way to run the built CLI.
+import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadProfile } from '../../src/profile/load-profile.js';
+import { parseSecrets } from '../../src/pki/parse-secrets.js';
+import { loadTemplates } from '../../src/cli/load-templates.js';
+import type { Profile } from '../../src/profile/types.js';
+import type { ClusterSecrets } from '../../src/pki/types.js';
+import type { TemplateSet } from '../../src/template/render-template.js';
+
+/** Repository root. */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Loads a profile file (path relative to the repo root); throws when it is invalid. */
+export function profileAt(relPath: string): Profile {
+  const file = join(ROOT, relPath);
+  const r = loadProfile(readFileSync(file, 'utf8'), file);
+  if (!r.ok) throw new Error(`fixture profile ${relPath} is invalid: ${JSON.stringify(r.diagnostics)}`);
+  return r.value;
+}
+
+/** The fixed secrets bundle for a cluster ("lab" or "ha") from test/fixtures/secrets/. */
+export function fixtureSecrets(cluster: 'lab' | 'ha'): ClusterSecrets {
+  const file = join(ROOT, 'test', 'fixtures', 'secrets', `${cluster}-secrets.yaml`);
+  const r = parseSecrets(readFileSync(file, 'utf8'), file);
+  if (!r.ok) throw new Error(`secrets fixture ${cluster} is invalid: ${JSON.stringify(r.diagnostics)}`);
+  return r.value;
+}
+
+/** The bundled templates. */
+export function bundledTemplates(): TemplateSet {
+  return loadTemplates();
+}
+
+/** Result of one CLI run. */
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI (dist/, built by `npm test`'s pretest) with `args` in `cwd`. */
+export function runCli(args: string[], opts: { cwd?: string; input?: string } = {}): CliRun {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), ...args], {
+    cwd: opts.cwd ?? ROOT,
+    encoding: 'utf8',
+    input: opts.input ?? '',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
