@@ -1,0 +1,177 @@
+/**
+ * Every default of the profile, in one place, and the conversion from the
+ * validated YAML shape to the Profile type. docs/profile-reference.md lists
+ * the same values; keep the two in step.
+ */
+import type { AddonSpec, CniPlugin, Profile } from './types.js';
+import type { RawAddon, RawProfile, RawReserved } from './raw-profile.js';
+import { parseGoDuration } from './go-duration.js';
+
+/** Default values for optional profile fields. */
+export const DEFAULTS = {
+  apiServerPort: 6443,
+  podSubnet: '10.244.0.0/16',
+  serviceSubnet: '10.96.0.0/12',
+  dnsDomain: 'cluster.local',
+  kubeProxyMode: 'iptables',
+  cniPlugin: 'calico',
+  cniVersion: { calico: 'v3.27.0', flannel: 'v0.25.1', none: '' } satisfies Record<CniPlugin, string>,
+  tokenTtl: '24h',
+  tokenRevokeWhenJoined: true,
+  joinTimeout: '60m',
+  kubeVipVersion: 'v0.8.0',
+  packagesInstall: true,
+  aptRepositoryUrl: 'https://pkgs.k8s.io/core:/stable:',
+  networkInterface: 'eth0',
+  firewallMode: 'disabled',
+  userSudo: true,
+  userShell: '/bin/bash',
+  userKubeconfig: true,
+  kubeletMaxPods: 110,
+  kubeletServerTLSBootstrap: true,
+  metricsServerVersion: 'v0.7.1',
+  ingressNginxVersion: 'controller-v1.10.1',
+  imagePrebaked: false,
+} as const;
+
+/** Appends the API server port when `endpoint` has none ("lb.example" → "lb.example:6443"). */
+export function withDefaultPort(endpoint: string): string {
+  return endpoint.includes(':') ? endpoint : `${endpoint}:${DEFAULTS.apiServerPort}`;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  // Absent optional fields stay absent (no `key: undefined`), so serialized and
+  // deep-compared profiles only show what is set.
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
+
+function addon(raw: RawAddon | null | undefined, version: string): AddonSpec {
+  return {
+    enabled: raw?.enabled ?? false,
+    version: raw?.version ?? version,
+    ...optional('manifestUrl', raw?.manifestUrl),
+    ...optional('manifestFile', raw?.manifestFile),
+  };
+}
+
+function quantities(raw: RawReserved): Record<string, string> {
+  // YAML `cpu: 1` is a number; kubelet config wants strings. Keys sorted for stable output.
+  return Object.fromEntries(
+    Object.entries(raw ?? {})
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => [k, String(v)]),
+  );
+}
+
+/**
+ * Fills every default and reshapes the validated YAML into a Profile.
+ * Expects data that passed the schema (durations parse, enums are valid);
+ * never fails on such input.
+ */
+export function applyDefaults(raw: RawProfile): Profile {
+  const c = raw.cluster;
+  const plugin = c.cni?.plugin ?? DEFAULTS.cniPlugin;
+  const network = raw.network;
+  const firstControlPlane = raw.nodes.find((n) => n.role === 'control-plane');
+
+  // Endpoint precedence: explicit value, then the VIP (a stable address the
+  // user asked for), then the first control plane's own IP. The VIP case counts
+  // as explicit because joins and kubeconfigs must use it, not a node IP.
+  const explicitEndpoint = c.controlPlaneEndpoint ?? (c.vip ? c.vip.address : undefined);
+  const controlPlaneEndpoint =
+    explicitEndpoint !== undefined
+      ? withDefaultPort(explicitEndpoint)
+      : firstControlPlane
+        ? withDefaultPort(firstControlPlane.ip)
+        : '';
+
+  const joinTimeout = parseGoDuration(c.joinTimeout ?? DEFAULTS.joinTimeout) ?? 0;
+  const interfaceName = network.interface ?? DEFAULTS.networkInterface;
+
+  return {
+    cluster: {
+      name: c.name,
+      kubernetesVersion: c.kubernetesVersion,
+      controlPlaneEndpoint,
+      controlPlaneEndpointExplicit: explicitEndpoint !== undefined,
+      podSubnet: c.podSubnet ?? DEFAULTS.podSubnet,
+      serviceSubnet: c.serviceSubnet ?? DEFAULTS.serviceSubnet,
+      dnsDomain: c.dnsDomain ?? DEFAULTS.dnsDomain,
+      kubeProxyMode: c.kubeProxy?.mode ?? DEFAULTS.kubeProxyMode,
+      cni: {
+        plugin,
+        version: c.cni?.version ?? DEFAULTS.cniVersion[plugin],
+        ...optional('manifestUrl', c.cni?.manifestUrl),
+        ...optional('manifestFile', c.cni?.manifestFile),
+      },
+      token: {
+        // `ttl: 0` arrives as a YAML integer.
+        ttl: c.token?.ttl === undefined ? DEFAULTS.tokenTtl : String(c.token.ttl),
+        revokeWhenJoined: c.token?.revokeWhenJoined ?? DEFAULTS.tokenRevokeWhenJoined,
+      },
+      // Whole seconds, rounded up so "90s500ms" never becomes shorter than asked.
+      joinTimeoutSeconds: Math.ceil(joinTimeout),
+      ...optional(
+        'vip',
+        c.vip
+          ? {
+              address: c.vip.address,
+              interface: c.vip.interface ?? interfaceName,
+              kubeVipVersion: c.vip.kubeVipVersion ?? DEFAULTS.kubeVipVersion,
+            }
+          : undefined,
+      ),
+    },
+    runtime: { name: 'containerd', ...optional('sandboxImage', raw.runtime?.containerd?.sandboxImage) },
+    packages: {
+      install: raw.packages?.install ?? DEFAULTS.packagesInstall,
+      aptRepository: {
+        url: raw.packages?.aptRepository?.url ?? DEFAULTS.aptRepositoryUrl,
+        ...optional('key', raw.packages?.aptRepository?.key),
+        ...optional('keyFile', raw.packages?.aptRepository?.keyFile),
+      },
+    },
+    network: {
+      cidr: network.cidr,
+      ...optional('gateway', network.gateway),
+      nameservers: network.nameservers ?? [],
+      interface: interfaceName,
+      dhcpInterfaces: network.dhcpInterfaces ?? [],
+    },
+    firewall: { mode: raw.firewall?.mode ?? DEFAULTS.firewallMode },
+    access: {
+      users: (raw.access?.users ?? []).map((u) => ({
+        name: u.name,
+        sshAuthorizedKeys: u.sshAuthorizedKeys ?? [],
+        sudo: u.sudo ?? DEFAULTS.userSudo,
+        shell: u.shell ?? DEFAULTS.userShell,
+        kubeconfig: u.kubeconfig ?? DEFAULTS.userKubeconfig,
+      })),
+    },
+    kubelet: {
+      systemReserved: quantities(raw.kubelet?.systemReserved),
+      kubeReserved: quantities(raw.kubelet?.kubeReserved),
+      maxPods: raw.kubelet?.maxPods ?? DEFAULTS.kubeletMaxPods,
+      serverTLSBootstrap: raw.kubelet?.serverTLSBootstrap ?? DEFAULTS.kubeletServerTLSBootstrap,
+    },
+    addons: {
+      metricsServer: addon(raw.addons?.metricsServer, DEFAULTS.metricsServerVersion),
+      ingressNginx: addon(raw.addons?.ingressNginx, DEFAULTS.ingressNginxVersion),
+    },
+    images: {
+      ...optional('repository', raw.images?.repository),
+      prebaked: raw.image?.prebaked ?? DEFAULTS.imagePrebaked,
+    },
+    flatcar: {
+      ...optional('sysextUrl', raw.flatcar?.sysextUrl),
+      ...optional('sysextSha256', raw.flatcar?.sysextSha256?.toLowerCase()),
+    },
+    nodes: raw.nodes.map((n) => ({
+      name: n.name,
+      role: n.role,
+      ip: n.ip,
+      // Lowercase so duplicate detection and interface matching agree.
+      ...optional('mac', n.mac?.toLowerCase()),
+    })),
+  };
+}

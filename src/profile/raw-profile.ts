@@ -1,0 +1,64 @@
+/**
+ * The profile as written in YAML, after schema validation and before
+ * defaults. Field names follow the YAML; `null` is an empty YAML value, which
+ * the schema allows for optional sections and lists and defaults treat as absent.
+ */
+
+type Opt<T> = T | null | undefined;
+
+export interface RawAddon {
+  enabled?: boolean;
+  version?: string;
+  manifestUrl?: string;
+  manifestFile?: string;
+}
+
+export type RawReserved = Opt<Record<string, string | number>>;
+
+export interface RawProfile {
+  cluster: {
+    name: string;
+    kubernetesVersion: string;
+    controlPlaneEndpoint?: string;
+    podSubnet?: string;
+    serviceSubnet?: string;
+    dnsDomain?: string;
+    kubeProxy?: Opt<{ mode?: 'iptables' | 'ipvs' }>;
+    cni?: Opt<{ plugin?: 'calico' | 'flannel' | 'none'; version?: string; manifestUrl?: string; manifestFile?: string }>;
+    token?: Opt<{ ttl?: string | number; revokeWhenJoined?: boolean }>;
+    joinTimeout?: string;
+    vip?: Opt<{ address: string; interface?: string; kubeVipVersion?: string }>;
+  };
+  runtime?: Opt<{ containerd?: Opt<{ sandboxImage?: string }> }>;
+  packages?: Opt<{ install?: boolean; aptRepository?: Opt<{ url?: string; key?: string; keyFile?: string }> }>;
+  network: {
+    cidr: string;
+    gateway?: string;
+    nameservers?: Opt<string[]>;
+    interface?: string;
+    dhcpInterfaces?: Opt<string[]>;
+  };
+  firewall?: Opt<{ mode?: 'disabled' | 'ports' }>;
+  access?: Opt<{
+    users?: Opt<
+      {
+        name: string;
+        sshAuthorizedKeys?: Opt<string[]>;
+        sudo?: boolean;
+        shell?: string;
+        kubeconfig?: boolean;
+      }[]
+    >;
+  }>;
+  kubelet?: Opt<{
+    systemReserved?: RawReserved;
+    kubeReserved?: RawReserved;
+    maxPods?: number;
+    serverTLSBootstrap?: boolean;
+  }>;
+  addons?: Opt<{ metricsServer?: Opt<RawAddon>; ingressNginx?: Opt<RawAddon> }>;
+  images?: Opt<{ repository?: string }>;
+  image?: Opt<{ prebaked?: boolean }>;
+  flatcar?: Opt<{ sysextUrl?: string; sysextSha256?: string }>;
+  nodes: { name: string; role: 'control-plane' | 'worker'; ip: string; mac?: string }[];
+}
