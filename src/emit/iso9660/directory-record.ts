@@ -32,8 +32,8 @@ export interface DirectoryRecordFields {
 /**
  * Length of a record: 33 fixed bytes + identifier + a padding byte when the
  * identifier length is even (9.1.12, so the System Use field starts on an even
- * offset) + system use, then rounded up to an even length, as genisoimage and
- * the Linux kernel expect. Throws when the result exceeds the one-byte
+ * offset) + system use, then rounded up to an even length so every record
+ * starts on an even offset, as genisoimage writes them. Throws when the result exceeds the one-byte
  * LEN_DR field (255): a bug, since our names and entries are bounded.
  */
 export function directoryRecordLength(identifierLength: number, systemUseLength: number): number {

@@ -126,9 +126,11 @@ export function writeIsoImage(input: IsoImageInput): Uint8Array {
   let next = jolietRootBlock + jolietBlocks;
   const firstDataBlock = next;
   for (const p of placed) {
-    // Empty files get no block of their own; they point at the data area
-    // start with length 0, as genisoimage does, which keeps every extent
-    // location inside (or at the end of) the volume.
+    // Empty files get no block of their own: length 0 and a location at the
+    // start of the data area (genisoimage likewise reuses the next free
+    // block). If every file is empty that location equals the volume size;
+    // isoinfo, isovfy, xorriso and the Linux kernel accept it, since nothing
+    // is read for a zero length.
     p.extent = p.file.data.length === 0 ? firstDataBlock : next;
     next += blocksFor(p.file.data.length);
   }
