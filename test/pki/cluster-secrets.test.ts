@@ -14,6 +14,8 @@ import {
 } from '../fixtures/secrets/openssl.js';
 
 const now = new Date('2026-03-04T05:06:07Z');
+// openssl checks validity against this instant, not the machine clock.
+const attime = String(now.getTime() / 1000 + 60);
 const s: ClusterSecrets = createClusterSecrets({
   clusterName: 'demo',
   now,
@@ -45,16 +47,16 @@ t.test('bundle metadata', async (t) => {
 });
 
 t.test('openssl verify: admin.crt chains to ca.crt, and only to it', async (t) => {
-  const ok = openssl(['verify', '-x509_strict', '-CAfile', 'ca.crt', 'admin.crt'], { cwd: dir });
+  const ok = openssl(['verify', '-attime', attime, '-x509_strict', '-CAfile', 'ca.crt', 'admin.crt'], { cwd: dir });
   t.equal(ok.status, 0, ok.stderr);
   t.match(ok.stdout, /admin\.crt: OK/);
-  const wrong = openssl(['verify', '-CAfile', 'etcd-ca.crt', 'admin.crt'], { cwd: dir });
+  const wrong = openssl(['verify', '-attime', attime, '-CAfile', 'etcd-ca.crt', 'admin.crt'], { cwd: dir });
   t.not(wrong.status, 0, 'another CA does not verify it');
 });
 
 t.test('each CA verifies against itself', async (t) => {
   for (const f of ['ca.crt', 'front-proxy-ca.crt', 'etcd-ca.crt']) {
-    const r = openssl(['verify', '-x509_strict', '-CAfile', f, f], { cwd: dir });
+    const r = openssl(['verify', '-attime', attime, '-x509_strict', '-CAfile', f, f], { cwd: dir });
     t.equal(r.status, 0, `${f}: ${r.stderr}`);
   }
 });
