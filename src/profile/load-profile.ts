@@ -15,6 +15,19 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.line - b.line || a.col - b.col;
 }
 
+/**
+ * A hint for the YAML mistake people make most in this profile: a plain value
+ * ending in ":" (the pkgs.k8s.io URL "https://pkgs.k8s.io/core:/stable:") is
+ * read as a nested key unless quoted.
+ */
+function syntaxHint(text: string, line: number): string {
+  const lines = text.split(/\r?\n/);
+  const suspects = [lines[line - 2], lines[line - 1]].filter((l): l is string => l !== undefined);
+  return suspects.some((l) => /^\s*(- )?[\w.-]+:\s+[^'"#\s][^#]*:\s*$/.test(l))
+    ? '; a value that ends with ":" must be quoted, e.g. url: "https://pkgs.k8s.io/core:/stable:"'
+    : '';
+}
+
 function failed(diagnostics: Diagnostic[]): Result<Profile> {
   return { ok: false, diagnostics: [...diagnostics].sort(byPosition) };
 }
@@ -46,7 +59,10 @@ export function loadProfile(text: string, file: string): Result<Profile> {
   // 1. YAML syntax.
   const warnings = doc.warnings.map((w) => diag('warning', 'yaml-warning', '', w.message, lineCounter.linePos(w.pos[0])));
   const syntax = [
-    ...doc.errors.map((e) => diag('error', 'yaml-syntax', '', e.message, lineCounter.linePos(e.pos[0]))),
+    ...doc.errors.map((e) => {
+      const pos = lineCounter.linePos(e.pos[0]);
+      return diag('error', 'yaml-syntax', '', e.message + syntaxHint(text, pos.line), pos);
+    }),
     ...findDuplicateKeys(doc).map((d) =>
       diag('error', 'duplicate-key', d.pointer, `key "${d.name}" appears twice in the same mapping`, loc.positionOf(d.key)),
     ),

@@ -58,8 +58,11 @@ export class SourceLocator {
    */
   locate(pointer: string, opts: { key?: boolean } = {}): Position {
     const w = this.walk(fromPointer(pointer));
-    const target = w.complete ? (opts.key ? (w.key ?? w.node) : (w.node ?? w.key)) : (w.key ?? w.node);
-    return this.positionOf(target);
+    // A block mapping or list starts on the line after its key; the key line
+    // ("nodes:") is where a reader looks for a problem with the whole list.
+    const block = (isMap(w.node) || isSeq(w.node)) && !w.node.flow;
+    const preferKey = opts.key || block || !w.complete;
+    return this.positionOf(preferKey ? (w.key ?? w.node) : (w.node ?? w.key));
   }
 
   /** Returns the source text of the node at `pointer` (e.g. "1.30" for a number), or undefined. */
