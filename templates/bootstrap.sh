@@ -11,6 +11,7 @@ readonly LOG_FILE={{logPath}}
 readonly SUCCESS_MARKER={{successMarker}}
 readonly FAILURE_MARKER={{failureMarker}}
 readonly KUBEADM_CONFIG={{kubeadmConfig}}
+# shellcheck disable=SC2034 # used by the init node's steps only
 readonly ADMIN_KUBECONFIG=/etc/kubernetes/admin.conf
 readonly STATE_DIR=/var/lib/gen-userdata
 
@@ -22,6 +23,7 @@ log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
 
 # Succeeds when host:port accepts a TCP connection within 5 seconds.
 endpoint_reachable() {
+  # shellcheck disable=SC2016 # $1/$2 expand in the inner shell
   timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
 }
 
@@ -31,7 +33,8 @@ reset_node() {
   local keep=/var/lib/gen-userdata/pki-keep
   rm -rf "$keep"
   if [ -f /etc/kubernetes/pki/ca.key ]; then
-    mkdir -p -m 0700 "$keep"
+    mkdir -p "$keep"
+    chmod 0700 "$keep"
     cp -a /etc/kubernetes/pki/. "$keep/"
   fi
   kubeadm reset -f || log "kubeadm reset reported an error; continuing"

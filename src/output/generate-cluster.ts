@@ -8,6 +8,7 @@ import { emitMetaData } from '../emit/cloud-init/meta-data.js';
 import { emitNetworkConfig } from '../emit/cloud-init/network-config.js';
 import { writeIsoImage, NOCLOUD_VOLUME_ID } from '../emit/iso9660/write-iso-image.js';
 import { serializeSecrets } from '../pki/serialize-secrets.js';
+import { emitIgnition } from '../emit/ignition/emit-ignition.js';
 import { adminKubeconfig } from './admin-kubeconfig.js';
 import { buildManifest } from './manifest.js';
 import { utf8, type OutputFile, type OutputFormat } from './output-file.js';
@@ -70,6 +71,12 @@ export function generateCluster(req: GenerateRequest): OutputFile[] {
   const needsCloudInitPlans = formats.some((f) => f === 'cloud-init' || f === 'iso');
   if (needsCloudInitPlans) {
     for (const plan of buildClusterPlans(profile, secrets, templates, 'cloud-init')) files.push(...nodeFiles(plan, secrets, formats));
+  }
+  if (formats.includes('ignition')) {
+    for (const plan of buildClusterPlans(profile, secrets, templates, 'flatcar')) {
+      const ign = emitIgnition(plan, { kubernetesVersion: profile.cluster.kubernetesVersion, flatcar: profile.flatcar });
+      files.push({ format: 'ignition', node: plan.node.name, role: plan.node.role, path: `nodes/${plan.node.name}/config.ign`, content: utf8(ign), mode: 0o600 });
+    }
   }
   files.push({ format: 'cluster', path: 'manifest.json', content: utf8(buildManifest(profile.cluster.name, files)), mode: 0o644 });
   return files;

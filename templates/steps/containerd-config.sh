@@ -2,8 +2,8 @@
   # migrates it. Check the effective settings, whose keys differ between 1.x and 2.x.
   systemctl enable containerd
   systemctl restart containerd
-  local i dump
-  for i in $(seq 1 30); do
+  local dump
+  for _ in $(seq 1 30); do
     [ -S /run/containerd/containerd.sock ] && break
     sleep 1
   done

@@ -1,7 +1,8 @@
   install -d -m 0700 /root/.kube
   install -m 0600 "$ADMIN_KUBECONFIG" /root/.kube/config
   local user home group
-  for user in {{users}}; do
+  local -a users=({{users}})
+  for user in "${users[@]}"; do
     home=$(getent passwd "$user" | cut -d: -f6)
     group=$(id -gn "$user")
     install -d -m 0700 -o "$user" -g "$group" "$home/.kube"

@@ -1,6 +1,5 @@
   # The API server must answer before manifests can be applied.
-  local i
-  for i in $(seq 1 120); do
+  for _ in $(seq 1 120); do
     if kubectl --kubeconfig "$ADMIN_KUBECONFIG" get --raw=/readyz >/dev/null 2>&1; then
       log "API server ready"; return 0
     fi
