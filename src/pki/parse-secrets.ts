@@ -38,6 +38,9 @@ export function parseSecrets(text: string, file: string): Result<ClusterSecrets>
     };
   }
 
+  if (doc.contents === null) {
+    return { ok: false, diagnostics: [diag('', 'the file is empty; expected a gen-userdata secrets bundle')] };
+  }
   const data: unknown = doc.toJS();
   if (!validate(data)) {
     return { ok: false, diagnostics: (validate.errors ?? []).map((e) => schemaDiagnostic(e, diag)) };
@@ -53,19 +56,32 @@ type MakeDiag = (path: string, message: string) => Diagnostic;
 function schemaDiagnostic(e: ErrorObject, diag: MakeDiag): Diagnostic {
   const path = e.instancePath;
   switch (e.keyword) {
-    case 'required':
-      return diag(path, `missing required field "${(e.params as { missingProperty: string }).missingProperty}"`);
+    case 'required': {
+      // The path names the missing field; its position falls back to the parent's line.
+      const missing = (e.params as { missingProperty: string }).missingProperty;
+      return diag(`${path}/${pointerEscape(missing)}`, `missing required field "${missing}"`);
+    }
     case 'additionalProperties': {
       const extra = (e.params as { additionalProperty: string }).additionalProperty;
-      return diag(`${path}/${extra.replace(/~/g, '~0').replace(/\//g, '~1')}`, `unknown field "${extra}"`);
+      return diag(`${path}/${pointerEscape(extra)}`, `unknown field "${extra}"`);
     }
     case 'pattern':
       return diag(path, `malformed value (${describePattern(path)})`);
+    case 'type': {
+      const type = (e.params as { type: string }).type;
+      // A hand-edited `ttl: 0` is a YAML number; say how to write the string.
+      const hint = type === 'string' && path.endsWith('/ttl') ? ' (quote it, e.g. "0")' : '';
+      return diag(path, `must be ${type === 'object' ? 'a mapping' : `a ${type}`}${hint}`);
+    }
     case 'const':
       return diag(path, `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`);
     default:
       return diag(path, e.message ?? 'invalid value');
   }
+}
+
+function pointerEscape(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 function describePattern(path: string): string {

@@ -54,6 +54,15 @@ t.test('openssl verify: admin.crt chains to ca.crt, and only to it', async (t) =
   t.not(wrong.status, 0, 'another CA does not verify it');
 });
 
+t.test('the 5-minute backdate is real: valid 299 s before now, not 301 s before', async (t) => {
+  const at = (offset: number) => String(now.getTime() / 1000 + offset);
+  const early = openssl(['verify', '-attime', at(-299), '-CAfile', 'ca.crt', 'admin.crt'], { cwd: dir });
+  t.equal(early.status, 0, early.stderr);
+  const tooEarly = openssl(['verify', '-attime', at(-301), '-CAfile', 'ca.crt', 'admin.crt'], { cwd: dir });
+  t.not(tooEarly.status, 0);
+  t.match(tooEarly.stdout + tooEarly.stderr, /not yet valid/);
+});
+
 t.test('each CA verifies against itself', async (t) => {
   for (const f of ['ca.crt', 'front-proxy-ca.crt', 'etcd-ca.crt']) {
     const r = openssl(['verify', '-attime', attime, '-x509_strict', '-CAfile', f, f], { cwd: dir });
