@@ -1,13 +1,13 @@
 // Schema errors through the whole loader: codes, paths, positions and the
 // hints in their messages.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type { Diagnostic } from '../../src/diagnostics.js';
 import { loadProfile } from '../../src/profile/load-profile.js';
 
 const BASE = ['cluster:', '  name: x', '  kubernetesVersion: 1.30.0', 'network:', '  cidr: 10.0.0.0/24', 'nodes:', '  - {name: a, role: control-plane, ip: 10.0.0.2}'];
 
 /** Loads BASE plus extra top-level lines; returns the diagnostics (fails the test if it loads). */
-function errorsOf(t: Tap, extra: string[], replace?: [RegExp, string]): Diagnostic[] {
+function errorsOf(t: Test, extra: string[], replace?: [RegExp, string]): Diagnostic[] {
   let text = [...BASE, ...extra].join('\n');
   if (replace) text = text.replace(replace[0], replace[1]);
   const r = loadProfile(text, 'p.yaml');
@@ -17,7 +17,6 @@ function errorsOf(t: Tap, extra: string[], replace?: [RegExp, string]): Diagnost
   }
   return r.diagnostics;
 }
-type Tap = Parameters<Parameters<typeof t.test>[1]>[0];
 
 t.test('the base profile is valid', async (t) => {
   t.ok(loadProfile(BASE.join('\n'), 'p.yaml').ok);
