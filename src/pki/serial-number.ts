@@ -11,8 +11,9 @@ export function randomSerialNumber(randomBytes: RandomBytes): string {
   const bytes = Uint8Array.from(randomBytes(SERIAL_BYTES));
   if (bytes.length !== SERIAL_BYTES) throw new Error(`randomBytes(${SERIAL_BYTES}) returned ${bytes.length} bytes`);
   // forge writes these bytes verbatim as the DER INTEGER. Clearing the top bit
-  // keeps it positive; setting the next bit keeps the encoding minimal (a
-  // leading 0x00 would be illegal padding that OpenSSL rejects).
+  // keeps it positive (Go's crypto/x509, i.e. kubeadm and the apiserver,
+  // rejects negative serials); setting the next bit keeps the encoding minimal
+  // (Go's asn1 rejects a non-minimal INTEGER such as a leading 0x00).
   bytes[0] = (bytes[0]! & 0x7f) | 0x40;
   return Buffer.from(bytes).toString('hex');
 }

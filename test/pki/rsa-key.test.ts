@@ -6,6 +6,9 @@ import { generateRsaKeyPair, nativeKeyGenerationAvailable, RSA_BITS } from '../.
 // forge requires 'crypto' through CommonJS; this is the very object it calls.
 const nodeCrypto = createRequire(import.meta.url)('crypto') as typeof import('node:crypto');
 const forgeOptions = (forge as unknown as { options: { usePureJavaScript: boolean } }).options;
+// forge's entry point to its pure-JS prime search (missing from @types/node-forge).
+type PureJsEntry = (...args: unknown[]) => unknown;
+const forgeRsa = forge.pki.rsa as unknown as { createKeyPairGenerationState: PureJsEntry };
 
 t.test('forge reports the native Node path as usable', async (t) => {
   t.equal(forgeOptions.usePureJavaScript, false);
@@ -14,20 +17,20 @@ t.test('forge reports the native Node path as usable', async (t) => {
 
 t.test('key generation delegates to crypto.generateKeyPairSync, never the pure-JS search', async (t) => {
   const native = nodeCrypto.generateKeyPairSync;
-  const pureJs = forge.pki.rsa.createKeyPairGenerationState;
+  const pureJs = forgeRsa.createKeyPairGenerationState;
   const nativeCalls: unknown[][] = [];
   let pureJsCalls = 0;
   nodeCrypto.generateKeyPairSync = ((...args: unknown[]) => {
     nativeCalls.push(args);
     return (native as (...a: unknown[]) => unknown)(...args);
   }) as typeof native;
-  forge.pki.rsa.createKeyPairGenerationState = ((...args: Parameters<typeof pureJs>) => {
+  forgeRsa.createKeyPairGenerationState = (...args: unknown[]) => {
     pureJsCalls++;
     return pureJs(...args);
-  }) as typeof pureJs;
+  };
   t.teardown(() => {
     nodeCrypto.generateKeyPairSync = native;
-    forge.pki.rsa.createKeyPairGenerationState = pureJs;
+    forgeRsa.createKeyPairGenerationState = pureJs;
   });
 
   const keys = generateRsaKeyPair();

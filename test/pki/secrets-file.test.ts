@@ -1,4 +1,6 @@
 import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import type { Diagnostic } from '../../src/diagnostics.js';
 import { signClientCertificate } from '../../src/pki/client-certificate.js';
@@ -6,7 +8,7 @@ import { createCertificateAuthority } from '../../src/pki/certificate-authority.
 import { parseSecrets } from '../../src/pki/parse-secrets.js';
 import { serializeSecrets } from '../../src/pki/serialize-secrets.js';
 import type { ClusterSecrets } from '../../src/pki/types.js';
-import { fixtureText } from '../fixtures/secrets/openssl.js';
+import { fixtureText, openssl } from '../fixtures/secrets/openssl.js';
 import { seededRandomBytes } from '../fixtures/secrets/seeded-random.js';
 
 const labText = fixtureText('lab-secrets.yaml');
@@ -219,6 +221,25 @@ t.test('not PEM at all', async (t) => {
   const d = failures(t, text);
   t.same(d.map((x) => x.path), ['/frontProxyCa/key']);
   t.match(d[0]!.message, /PEM private key/);
+});
+
+t.test('a non-RSA cluster CA is reported (client certs are signed with forge, RSA only)', async (t) => {
+  const dir = t.testdir({});
+  const r = openssl(
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=kubernetes',
+      '-days', '1', '-keyout', 'ca.key', '-out', 'ca.crt'],
+    { cwd: dir },
+  );
+  t.equal(r.status, 0, r.stderr);
+  const s = clone();
+  s.ca = { cert: readFileSync(join(dir, 'ca.crt'), 'utf8'), key: readFileSync(join(dir, 'ca.key'), 'utf8') };
+  const text = serializeSecrets(s);
+  const d = failures(t, text);
+  t.same(d.map((x) => [x.path, x.line]), [
+    ['/ca', lineOf(text, 'ca')],
+    ['/admin/cert', lineOf(text, 'admin', 'cert')],
+  ]);
+  t.match(d[0]!.message, /RSA/);
 });
 
 t.test('empty file and wrong top-level type', async (t) => {
