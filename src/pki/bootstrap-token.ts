@@ -6,7 +6,9 @@ import type { BootstrapToken } from './types.js';
 export const TOKEN_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 /** The full token must match this (kubeadm's BootstrapTokenRegexp). */
 export const TOKEN_PATTERN = /^[a-z0-9]{6}\.[a-z0-9]{16}$/;
+/** Length of the public token id (the part before the dot). */
 export const TOKEN_ID_LENGTH = 6;
+/** Length of the token secret (the part after the dot). */
 export const TOKEN_SECRET_LENGTH = 16;
 
 /**
