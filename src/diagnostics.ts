@@ -18,8 +18,11 @@ export type Result<T> =
   | { ok: true; value: T; warnings: Diagnostic[] }
   | { ok: false; diagnostics: Diagnostic[] };
 
-/** Formats a diagnostic as "file:line:col: error[code] /path: message". */
+/**
+ * Formats a diagnostic as "file:line:col: error[code] /path: message"; the position
+ * and path are left out when unknown, and "gen-userdata" stands in for a missing file.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = `${d.file ?? '<profile>'}:${d.line}:${d.col}`;
-  return `${where}: ${d.severity}[${d.code}] ${d.path || '/'}: ${d.message}`;
+  const where = d.file === undefined ? 'gen-userdata' : d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;
+  return `${where}: ${d.severity}[${d.code}]${d.path ? ` ${d.path}` : ''}: ${d.message}`;
 }

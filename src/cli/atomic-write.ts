@@ -18,8 +18,8 @@ export function replaceDirectory(targetDir: string, files: readonly OutputFile[]
     for (const f of files) {
       const path = join(tmp, f.path);
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      // Created with its mode; umask can only make it stricter, never looser.
       writeFileSync(path, f.content, { mode: f.mode });
-      chmodSync(path, f.mode);
     }
     chmodSync(tmp, 0o700);
     if (existsSync(targetDir)) renameSync(targetDir, old);

@@ -16,28 +16,54 @@ function base64Length(bytes: number): number {
   return 4 * Math.ceil(bytes / 3);
 }
 
+/** Above this many nodes the report prints one line per role and format instead of one per file. */
+export const PER_NODE_REPORT_LIMIT = 25;
+
+function sizeLine(label: string, f: OutputFile): string {
+  const raw = f.content.byteLength;
+  const gz = gzipSync(f.content).byteLength;
+  return `  ${label}: ${raw} B raw, ${gz} B gzip, ${base64Length(gz)} B gzip+base64`;
+}
+
 /**
- * Per-node size lines for user-data and config.ign (raw, gzip, gzip+base64), and
- * warnings for files above `maxBytes` or above a provider limit.
+ * Size lines for user-data and config.ign (raw, gzip, gzip+base64): per node for small
+ * clusters, else the largest file per role and format. Warnings for every file above
+ * `maxBytes` or above a provider limit.
  */
 export function sizeReport(files: readonly OutputFile[], maxBytes?: number): { lines: string[]; warnings: Diagnostic[] } {
   const lines: string[] = [];
   const warnings: Diagnostic[] = [];
   const sized = files.filter((f) => f.path.endsWith('/user-data') || f.path.endsWith('/config.ign'));
+  const nodeCount = new Set(sized.map((f) => f.node)).size;
+  if (nodeCount <= PER_NODE_REPORT_LIMIT) {
+    for (const f of sized) lines.push(sizeLine(f.path, f));
+  } else {
+    const largest = new Map<string, { file: OutputFile; count: number }>();
+    for (const f of sized) {
+      const key = `${f.role} ${f.path.slice(f.path.lastIndexOf('/') + 1)}`;
+      const seen = largest.get(key);
+      if (seen === undefined) largest.set(key, { file: f, count: 1 });
+      else largest.set(key, { file: f.content.byteLength > seen.file.content.byteLength ? f : seen.file, count: seen.count + 1 });
+    }
+    for (const [key, { file, count }] of largest) lines.push(sizeLine(`${key} (${count} nodes, largest)`, file));
+  }
+  // One warning per limit, naming the offending files (a few, then a count).
+  const over = new Map<string, string[]>();
+  const note = (limit: string, path: string): void => {
+    over.set(limit, [...(over.get(limit) ?? []), path]);
+  };
   for (const f of sized) {
     const raw = f.content.byteLength;
-    const gz = gzipSync(f.content, { level: 9 }).byteLength;
-    lines.push(`  ${f.path}: ${raw} B raw, ${gz} B gzip, ${base64Length(gz)} B gzip+base64`);
-    const warn = (message: string): void => {
-      warnings.push({ severity: 'warning', code: 'size-limit', path: '', message: `${f.path}: ${message}`, line: 0, col: 0 });
-    };
-    if (maxBytes !== undefined && raw > maxBytes) warn(`${raw} B exceeds --max-bytes ${maxBytes} (gzip: ${gz} B)`);
+    if (maxBytes !== undefined && raw > maxBytes) note(`--max-bytes ${maxBytes}`, f.path);
     if (f.path.endsWith('/user-data')) {
-      for (const limit of PROVIDER_LIMITS) {
-        if (raw > limit.bytes) warn(`${raw} B exceeds the ${limit.name} limit of ${limit.bytes} B; gzip it (cloud-init accepts gzip user-data): ${gz} B`);
-      }
-      if (base64Length(raw) > OPENSTACK_BASE64_LIMIT) warn(`exceeds OpenStack's ${OPENSTACK_BASE64_LIMIT} base64 characters; gzip it`);
+      for (const limit of PROVIDER_LIMITS) if (raw > limit.bytes) note(`the ${limit.name} limit of ${limit.bytes} B`, f.path);
+      if (base64Length(raw) > OPENSTACK_BASE64_LIMIT) note(`OpenStack's ${OPENSTACK_BASE64_LIMIT} base64 characters`, f.path);
     }
+  }
+  for (const [limit, paths] of over) {
+    const shown = paths.slice(0, 3).join(', ') + (paths.length > 3 ? ` and ${paths.length - 3} more` : '');
+    const hint = limit.startsWith('--max-bytes') ? '' : '; gzip it (cloud-init and Ignition accept gzip)';
+    warnings.push({ severity: 'warning', code: 'size-limit', path: '', message: `${shown} exceed${paths.length === 1 ? 's' : ''} ${limit}${hint}`, line: 0, col: 0 });
   }
   return { lines, warnings };
 }

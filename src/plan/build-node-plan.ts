@@ -19,6 +19,8 @@ export interface NodePlanInput {
   node: ProfileNode;
   templates: TemplateSet;
   target: PlanTarget;
+  /** The discovery hash of secrets.ca; computed when absent (pass it when planning many nodes). */
+  caCertHash?: string;
 }
 
 /** The first control plane in the profile runs kubeadm init; everything else joins. */
@@ -85,7 +87,7 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
   const kubeadmConfig = buildKubeadmConfig({
     profile, node, init,
     token: formatToken(secrets.bootstrapToken),
-    caCertHash: caCertHash(secrets.ca.cert),
+    caCertHash: input.caCertHash ?? caCertHash(secrets.ca.cert),
   });
   const files: PlanFile[] = [
     ...hostFiles(profile, templates),
@@ -115,5 +117,6 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
 
 /** Plans for every node of the profile, in profile order. */
 export function buildClusterPlans(profile: Profile, secrets: ClusterSecrets, templates: TemplateSet, target: PlanTarget): NodePlan[] {
-  return profile.nodes.map((node) => buildNodePlan({ profile, secrets, node, templates, target }));
+  const hash = caCertHash(secrets.ca.cert);
+  return profile.nodes.map((node) => buildNodePlan({ profile, secrets, node, templates, target, caCertHash: hash }));
 }
