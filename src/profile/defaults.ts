@@ -5,7 +5,7 @@
  */
 import type { AddonSpec, CniPlugin, Profile } from './types.js';
 import type { RawAddon, RawProfile, RawReserved } from './raw-profile.js';
-import { parseGoDuration } from './go-duration.js';
+import { parseDuration } from '../util/duration.js';
 
 /** Default values for optional profile fields. */
 export const DEFAULTS = {
@@ -85,7 +85,7 @@ export function applyDefaults(raw: RawProfile): Profile {
         ? withDefaultPort(firstControlPlane.ip)
         : '';
 
-  const joinTimeout = parseGoDuration(c.joinTimeout ?? DEFAULTS.joinTimeout) ?? 0;
+  const joinTimeout = parseDuration(c.joinTimeout ?? DEFAULTS.joinTimeout) ?? 0;
   const interfaceName = network.interface ?? DEFAULTS.networkInterface;
 
   return {

@@ -4,7 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { formatCidr, parseCidr, parseIpv4 } from './ipv4.js';
-import { parseGoDuration } from './go-duration.js';
+import { parseDuration } from '../util/duration.js';
 
 const LABEL = '[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?';
 const HOSTNAME_RE = new RegExp(`^${LABEL}(\\.${LABEL})*$`);
@@ -56,7 +56,7 @@ export const FORMATS: Record<string, (s: string) => boolean> = {
   },
   hostname: isRfc1123Hostname,
   endpoint: isEndpoint,
-  'go-duration': (s) => parseGoDuration(s) !== undefined,
+  'go-duration': (s) => parseDuration(s) !== undefined,
   mac: isMac,
   'posix-user': isPosixUserName,
   'interface-name': isInterfaceName,

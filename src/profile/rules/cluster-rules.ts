@@ -3,7 +3,7 @@
  * token and join timing, and options that exclude each other.
  */
 import { SUPPORTED_MINORS, versionInfo } from '../../kube/versions.js';
-import { parseGoDuration } from '../go-duration.js';
+import { parseDuration } from '../../util/duration.js';
 import type { Profile } from '../types.js';
 import { error, warning, type Finding } from './finding.js';
 
@@ -50,7 +50,7 @@ export function tokenAndJoinTiming(p: Profile): Finding[] {
   if (joinTimeoutSeconds <= 0) {
     out.push(error('invalid-duration', '/cluster/joinTimeout', 'joinTimeout must be longer than 0, e.g. "60m"'));
   }
-  const ttl = parseGoDuration(token.ttl) ?? 0;
+  const ttl = parseDuration(token.ttl) ?? 0;
   if (ttl === 0 && !token.revokeWhenJoined) {
     out.push(
       warning(
