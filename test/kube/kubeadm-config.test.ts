@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { parseAllDocuments } from 'yaml';
 import { buildKubeadmConfig, buildKubeadmDocuments, type KubeadmConfigInput } from '../../src/kube/kubeadm-config.js';
 import type { Profile, ProfileNode } from '../../src/profile/types.js';
@@ -62,7 +62,7 @@ function inputFor(kind: Kind, version: string): KubeadmConfigInput {
 }
 
 /** Parses a multi-document stream with the yaml library, failing on any error. */
-function parseDocs(t: { same(found: unknown, wanted: unknown, msg?: string): boolean }, text: string): any[] {
+function parseDocs(t: Test, text: string): any[] {
   const docs = parseAllDocuments(text);
   if (!Array.isArray(docs)) throw new Error('expected a document stream');
   for (const d of docs) t.same(d.errors, [], 'document parses without errors');
