@@ -50,6 +50,12 @@ reset_node() {
   fi
 }
 
+# apt-get that waits for a lock held by another first-boot job (e.g. unattended
+# upgrades on Ubuntu) instead of failing, and retries flaky downloads.
+apt_get() {
+  apt-get -q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3 "$@"
+}
+
 # Verifies that an installed tool reports the expected version string.
 expect_version() {
   local what=$1 expected=$2 actual=$3

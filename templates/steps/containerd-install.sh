@@ -1,6 +1,6 @@
   if ! command -v containerd >/dev/null 2>&1; then
-    apt-get update -q
+    apt_get update
     # Keep the config.toml that arrived with the user-data.
-    apt-get install -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold containerd
+    apt_get install -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold containerd
   fi
   log "$(containerd --version)"

@@ -1,7 +1,7 @@
   if ! command -v ufw >/dev/null 2>&1; then
 {{#install}}
-    apt-get update -q
-    apt-get install -y -q ufw
+    apt_get update
+    apt_get install -y ufw
 {{/install}}
 {{^install}}
     log "ufw is not installed and packages.install is false"; return 1

@@ -1,7 +1,7 @@
   # pkgs.k8s.io has one repository per minor version; pin the exact version and hold it.
   local keyring=/etc/apt/keyrings/kubernetes-apt-keyring.gpg
-  apt-get update -q
-  apt-get install -y -q apt-transport-https ca-certificates curl gpg conntrack{{extraPackages}}
+  apt_get update
+  apt_get install -y apt-transport-https ca-certificates curl gpg conntrack{{extraPackages}}
   install -d -m 0755 /etc/apt/keyrings
 {{#keyFile}}
   gpg --dearmor --yes -o "$keyring" <{{keyFile}}
@@ -11,9 +11,9 @@
 {{/keyFile}}
   chmod 0644 "$keyring"
   printf 'deb [signed-by=%s] %s /\n' "$keyring" {{repoUrl}} >/etc/apt/sources.list.d/kubernetes.list
-  apt-get update -q
+  apt_get update
   apt-mark unhold kubelet kubeadm kubectl >/dev/null 2>&1 || true
-  apt-get install -y -q --allow-downgrades kubelet={{packageVersion}} kubeadm={{packageVersion}} kubectl={{packageVersion}}
+  apt_get install -y --allow-downgrades kubelet={{packageVersion}} kubeadm={{packageVersion}} kubectl={{packageVersion}}
   apt-mark hold kubelet kubeadm kubectl
   expect_version kubeadm {{kubeVersion}} "$(kubeadm version -o short)"
   expect_version kubelet {{kubeVersion}} "$(kubelet --version)"
