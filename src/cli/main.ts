@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { runGenerate } from './commands/generate.js';
 import { runCaHash } from './commands/ca-hash.js';
+import { runImage } from './commands/image.js';
 import { UsageError } from './load-templates.js';
 import { EXIT } from './report.js';
 
@@ -30,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   await yargs(argv)
     .scriptName('gen-userdata')
-    .usage('$0 [options]\n\nGenerates first-boot configuration (cloud-init, NoCloud seed ISO, Ignition) for every node of a\nself-assembling kubeadm cluster. Output goes to <out>/<cluster>/.')
+    .usage('$0 [options]\n\nGenerates first-boot configuration (cloud-init, NoCloud seed ISO, nocloud-net HTTP seeds with iPXE\nscripts, Ignition) for every node of a self-assembling kubeadm cluster. Output goes to <out>/<cluster>/.')
     .command(
       '$0',
       'Generate per-node first-boot configuration',
@@ -42,14 +43,19 @@ export async function main(argv: string[]): Promise<number> {
           .option('stdout', { type: 'boolean', default: false, describe: "Print one node's user-data instead of writing files" })
           .option('check', { type: 'boolean', default: false, describe: 'Validate the profile and write nothing' })
           .option('format', {
-            choices: ['cloud-init', 'iso', 'ignition', 'all'] as const,
+            choices: ['cloud-init', 'iso', 'ignition', 'nocloud-net', 'all'] as const,
             default: 'cloud-init' as const,
-            describe: 'What to write per node',
+            describe: 'What to write per node (all includes nocloud-net only with --base-url)',
           })
+          .option('base-url', { type: 'string', describe: 'nocloud-net: URL where <out>/<cluster>/http/ is served; seeds are <base-url>/<node>/' })
+          .option('kernel', { type: 'string', describe: 'nocloud-net: kernel for the iPXE scripts, URL or path relative to the script (default vmlinuz)' })
+          .option('initrd', { type: 'string', describe: 'nocloud-net: initrd for the iPXE scripts, URL or path relative to the script (default initrd.img)' })
+          .option('kernel-args', { type: 'string', describe: 'nocloud-net: extra kernel arguments, e.g. "root=/dev/sda1 console=ttyS0"' })
           .option('templates', { type: 'string', describe: 'Directory with template overrides (same relative paths as templates/)' })
           .option('max-bytes', { type: 'number', describe: 'Warn when a user-data or config.ign is larger than this' })
           .example('$0', 'Write out/lab/ from the bundled lab profile')
           .example('$0 --profile ./prod.yaml --format all', 'cloud-init, seed ISOs and Ignition for every node')
+          .example('$0 --format nocloud-net --base-url http://10.0.0.1/lab --kernel /debian/vmlinuz --initrd /debian/initrd.img --kernel-args "root=/dev/sda1"', 'HTTP seeds and an iPXE script per node in out/lab/http/ (docs/pxe.md)')
           .example('$0 --stdout --node worker-1', "Print worker-1's user-data for pasting")
           .example('$0 --check --profile ./prod.yaml', 'Validate a profile only'),
       (args) =>
@@ -63,6 +69,10 @@ export async function main(argv: string[]): Promise<number> {
             format: args.format,
             ...(args.templates !== undefined ? { templates: args.templates } : {}),
             ...(args['max-bytes'] !== undefined ? { maxBytes: args['max-bytes'] } : {}),
+            ...(args['base-url'] !== undefined ? { baseUrl: args['base-url'] } : {}),
+            ...(args.kernel !== undefined ? { kernel: args.kernel } : {}),
+            ...(args.initrd !== undefined ? { initrd: args.initrd } : {}),
+            ...(args['kernel-args'] !== undefined ? { kernelArgs: args['kernel-args'] } : {}),
           }),
         ),
     )
@@ -77,6 +87,18 @@ export async function main(argv: string[]): Promise<number> {
           .example('$0 ca-hash', 'Hash of out/lab/secrets.yaml\'s cluster CA')
           .example('$0 ca-hash --cert /etc/kubernetes/pki/ca.crt', 'Hash of any certificate'),
       (args) => run(() => runCaHash({ profile: args.profile, out: args.out, ...(args.cert !== undefined ? { cert: args.cert } : {}) })),
+    )
+    .command(
+      'image',
+      'Write <out>/<cluster>/image/: provision.sh and a Packer template for a golden node image',
+      (y) =>
+        y
+          .option('profile', profileOption)
+          .option('out', outOption)
+          .option('templates', { type: 'string', describe: 'Directory with template overrides (same relative paths as templates/)' })
+          .example('$0 image --profile lab', 'Write out/lab/image/ (docs/golden-image.md)')
+          .example('cd out/lab/image && packer init . && packer build .', 'Then build the image'),
+      (args) => run(() => runImage({ profile: args.profile, out: args.out, ...(args.templates !== undefined ? { templates: args.templates } : {}) })),
     )
     .strict()
     .help()

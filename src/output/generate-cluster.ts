@@ -9,6 +9,7 @@ import { emitNetworkConfig } from '../emit/cloud-init/network-config.js';
 import { writeIsoImage, NOCLOUD_VOLUME_ID } from '../emit/iso9660/write-iso-image.js';
 import { serializeSecrets } from '../pki/serialize-secrets.js';
 import { emitIgnition } from '../emit/ignition/emit-ignition.js';
+import { nocloudNetFiles, type NocloudNetOptions } from '../emit/nocloud-net/emit-nocloud-net.js';
 import { adminKubeconfig } from './admin-kubeconfig.js';
 import { buildManifest } from './manifest.js';
 import { utf8, type OutputFile, type OutputFormat } from './output-file.js';
@@ -19,6 +20,8 @@ export interface GenerateRequest {
   secrets: ClusterSecrets;
   templates: TemplateSet;
   formats: readonly OutputFormat[];
+  /** Required when formats include 'nocloud-net' (the --base-url and boot options). */
+  nocloudNet?: NocloudNetOptions;
 }
 
 /** The three NoCloud documents of a node. */
@@ -33,7 +36,7 @@ export function noCloudDocuments(plan: NodePlan): NoCloudDocuments {
   return { 'user-data': emitUserData(plan), 'meta-data': emitMetaData(plan), 'network-config': emitNetworkConfig(plan) };
 }
 
-function nodeFiles(plan: NodePlan, secrets: ClusterSecrets, formats: readonly OutputFormat[]): OutputFile[] {
+function nodeFiles(plan: NodePlan, secrets: ClusterSecrets, formats: readonly OutputFormat[], nocloudNet?: NocloudNetOptions): OutputFile[] {
   const base = { node: plan.node.name, role: plan.node.role };
   const dir = `nodes/${plan.node.name}`;
   const docs = noCloudDocuments(plan);
@@ -54,6 +57,13 @@ function nodeFiles(plan: NodePlan, secrets: ClusterSecrets, formats: readonly Ou
     });
     files.push({ ...base, format: 'iso', path: `${dir}/seed.iso`, content: iso, mode: 0o600 });
   }
+  if (formats.includes('nocloud-net')) {
+    if (nocloudNet === undefined) throw new Error("format 'nocloud-net' needs the nocloudNet options");
+    // Served from out/<cluster>/http/: the same documents, plus one iPXE script per node.
+    for (const f of nocloudNetFiles(plan.node.name, docs, nocloudNet)) {
+      files.push({ ...base, format: 'nocloud-net', path: `http/${f.path}`, content: utf8(f.content), mode: f.mode });
+    }
+  }
   return files;
 }
 
@@ -68,9 +78,9 @@ export function generateCluster(req: GenerateRequest): OutputFile[] {
     { format: 'cluster', path: 'secrets.yaml', content: utf8(serializeSecrets(secrets)), mode: 0o600 },
     { format: 'cluster', path: 'admin.conf', content: utf8(adminKubeconfig(profile, secrets)), mode: 0o600 },
   ];
-  const needsCloudInitPlans = formats.some((f) => f === 'cloud-init' || f === 'iso');
+  const needsCloudInitPlans = formats.some((f) => f === 'cloud-init' || f === 'iso' || f === 'nocloud-net');
   if (needsCloudInitPlans) {
-    for (const plan of buildClusterPlans(profile, secrets, templates, 'cloud-init')) files.push(...nodeFiles(plan, secrets, formats));
+    for (const plan of buildClusterPlans(profile, secrets, templates, 'cloud-init')) files.push(...nodeFiles(plan, secrets, formats, req.nocloudNet));
   }
   if (formats.includes('ignition')) {
     for (const plan of buildClusterPlans(profile, secrets, templates, 'flatcar')) {

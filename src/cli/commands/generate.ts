@@ -7,6 +7,7 @@ import { loadTemplates, UsageError } from '../load-templates.js';
 import { replaceDirectory } from '../atomic-write.js';
 import { EXIT, fail, printDiagnostics } from '../report.js';
 import { sizeReport } from '../../output/size-report.js';
+import { kernelCommandLineWarnings, nocloudNetOptions } from '../nocloud-net-options.js';
 
 /** Options of the default (generate) command. */
 export interface GenerateOptions {
@@ -18,12 +19,19 @@ export interface GenerateOptions {
   format: OutputFormat | 'all';
   templates?: string;
   maxBytes?: number;
+  /** nocloud-net HTTP tree: where it is served, and what the iPXE scripts boot. */
+  baseUrl?: string;
+  kernel?: string;
+  initrd?: string;
+  kernelArgs?: string;
 }
 
 const ALL_FORMATS: OutputFormat[] = ['cloud-init', 'iso', 'ignition'];
 
 /** Runs a generation; returns the process exit code. */
 export function runGenerate(opts: GenerateOptions): number {
+  // Option mistakes are usage errors (exit 2), reported before the profile is read.
+  const nocloudNet = nocloudNetOptions(opts);
   const profile = readProfile(opts.profile);
   if (!profile.ok) return fail(profile.diagnostics);
   printDiagnostics(profile.warnings);
@@ -50,13 +58,16 @@ export function runGenerate(opts: GenerateOptions): number {
     return EXIT.ok;
   }
 
-  const formats = opts.format === 'all' ? ALL_FORMATS : [opts.format];
-  const files = generateCluster({ profile: p, secrets: secrets.value.secrets, templates, formats });
+  // --format all adds the HTTP tree only when --base-url says where it will be served.
+  const allFormats: OutputFormat[] = nocloudNet !== undefined ? [...ALL_FORMATS, 'nocloud-net'] : ALL_FORMATS;
+  const formats = opts.format === 'all' ? allFormats : [opts.format];
+  const files = generateCluster({ profile: p, secrets: secrets.value.secrets, templates, formats, ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
   const clusterDir = join(opts.out, p.cluster.name);
   replaceDirectory(clusterDir, files);
   const report = sizeReport(files, opts.maxBytes);
   process.stdout.write(`wrote ${clusterDir}: ${p.nodes.length} nodes, ${files.length} files (${formats.join(', ')})\n`);
   process.stdout.write(report.lines.map((l) => `${l}\n`).join(''));
   printDiagnostics(report.warnings);
+  printDiagnostics(kernelCommandLineWarnings(files));
   return EXIT.ok;
 }
