@@ -20,7 +20,7 @@ export function checkBaseUrl(url: string): string | undefined {
   // Printable ASCII only: anything else would be percent-encoded by one tool and not another.
   const bad = /[^\x21-\x7e]|[;"'\\`]|\$\{|[?#]/.exec(url);
   if (bad !== null) {
-    const shown = /^[\x21-\x7e]$/.test(bad[0]) ? `"${bad[0]}"` : `character U+${bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    const shown = /^[\x21-\x7e]+$/.test(bad[0]) ? `"${bad[0]}"` : `character U+${bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
     return `must not contain ${shown}: the URL is one token of the kernel command line, which cloud-init, iPXE and GRUB each split or expand`;
   }
   let parsed: URL;
