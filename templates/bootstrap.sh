@@ -1,7 +1,14 @@
 #!/bin/bash
+{{^image}}
 # gen-userdata first-boot bootstrap: node {{node}} ({{role}}) of cluster {{cluster}}.
 # Generated file; re-running it is safe: every step is idempotent, and a node
 # that already finished (success marker present) exits at once.
+{{/image}}
+{{#image}}
+# gen-userdata provision.sh for cluster {{cluster}}: the node-independent part of
+# first boot, run once while a golden image is built (image.prebaked nodes then skip
+# it). The steps are the bootstrap's own; re-running the script is safe.
+{{/image}}
 set -Eeuo pipefail
 umask 022
 export PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -10,9 +17,11 @@ export DEBIAN_FRONTEND=noninteractive
 readonly LOG_FILE={{logPath}}
 readonly SUCCESS_MARKER={{successMarker}}
 readonly FAILURE_MARKER={{failureMarker}}
+{{^image}}
 readonly KUBEADM_CONFIG={{kubeadmConfig}}
 # shellcheck disable=SC2034 # used by the init node's steps only
 readonly ADMIN_KUBECONFIG=/etc/kubernetes/admin.conf
+{{/image}}
 readonly STATE_DIR=/var/lib/gen-userdata
 
 mkdir -p "$(dirname "$LOG_FILE")" "$STATE_DIR" "$(dirname "$SUCCESS_MARKER")"
@@ -87,14 +96,26 @@ run_step() {
   log "<== step $name ok"
 }
 
+{{^image}}
 if [ -f "$SUCCESS_MARKER" ]; then
   log "bootstrap already completed ($SUCCESS_MARKER); nothing to do"
   exit 0
 fi
+{{/image}}
 rm -f "$FAILURE_MARKER"
+{{^image}}
 log "gen-userdata bootstrap of {{node}} ({{role}}) starting"
+{{/image}}
+{{#image}}
+log "gen-userdata provisioning of a golden image for cluster {{cluster}} starting"
+{{/image}}
 {{#steps}}
 run_step {{name}} step_{{fn}}
 {{/steps}}
 date -u +%Y-%m-%dT%H:%M:%SZ >"$SUCCESS_MARKER"
+{{^image}}
 log "gen-userdata bootstrap of {{node}} finished"
+{{/image}}
+{{#image}}
+log "gen-userdata provisioning finished; shut the machine down and capture the image"
+{{/image}}

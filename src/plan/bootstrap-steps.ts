@@ -10,42 +10,73 @@ import { cniManifestUrl, addonManifestUrl } from '../kube/manifests.js';
 import { kernelModules } from './kernel-modules.js';
 import { NODE_PATHS, type PlanTarget } from './paths.js';
 import { sandboxImage } from './sandbox-image.js';
+import { usesPrebakedImage } from './prebaked.js';
+import { goldenImageStep } from './golden-image-step.js';
 
-/** What a step needs to know about the node it runs on. */
-export interface StepContext {
+/** The node-independent part of a step's context: all that provision.sh (golden image) steps need. */
+export interface ImageStepContext {
   profile: Profile;
-  node: ProfileNode;
-  init: boolean;
   target: PlanTarget;
   templates: TemplateSet;
+  /**
+   * "image": the step runs in provision.sh while a golden image is built, so it always
+   * installs and configures, whatever packages.install and image.prebaked say.
+   * Default "first-boot".
+   */
+  stage?: 'first-boot' | 'image';
+}
+
+/** What a step needs to know about the node it runs on. */
+export interface StepContext extends ImageStepContext {
+  node: ProfileNode;
+  init: boolean;
   /** systemd units the init node enables after the cluster is up. */
   unitsToEnable: string[];
 }
 
-/** Whether this node installs packages itself (Debian/Ubuntu, not prebaked). */
-function installsPackages(ctx: StepContext): boolean {
+/** Whether this step installs packages itself: provision.sh always; a node on Debian/Ubuntu unless prebaked or packages.install is false. */
+function installsPackages(ctx: ImageStepContext): boolean {
+  if (ctx.stage === 'image') return true;
   return ctx.target === 'cloud-init' && ctx.profile.packages.install && !ctx.profile.images.prebaked;
 }
 
-function step(ctx: StepContext, name: string, template: string, view: object = {}): PlanStep {
+/** A first boot on a golden image: provision.sh already did the node-independent work. */
+function prebakedFirstBoot(ctx: ImageStepContext): boolean {
+  return ctx.stage !== 'image' && usesPrebakedImage(ctx.profile, ctx.target);
+}
+
+/** Renders steps/<template>.sh with `view` into a named step. Throws when the template is missing. */
+export function step(ctx: ImageStepContext, name: string, template: string, view: object = {}): PlanStep {
   return { name, body: renderTemplate(ctx.templates, `steps/${template}.sh`, view).replace(/\n+$/, '') };
 }
 
-/** Host preparation steps, the same on every role. */
+/**
+ * Host preparation steps, the same on every role. On a golden image the kernel modules
+ * and sysctls are baked (systemd loads and applies them at every boot); instead, the
+ * node checks that the image was baked for this profile.
+ */
 export function hostSteps(ctx: StepContext): PlanStep[] {
-  const { profile } = ctx;
-  const modules = kernelModules(profile.cluster.kubeProxyMode);
   return [
     step(ctx, 'hostname', 'hostname', { hostname: shellQuote(ctx.node.name), hostsFile: shellQuote(NODE_PATHS.hostsList) }),
     step(ctx, 'swap', 'swap'),
-    step(ctx, 'kernel-modules', 'kernel-modules', {
-      modules: shellWords(modules),
-      modulesPlain: modules.join(' '),
-      modulesFile: NODE_PATHS.modulesLoad,
-    }),
-    step(ctx, 'sysctl', 'sysctl', { sysctlFile: shellQuote(NODE_PATHS.sysctl) }),
+    ...(prebakedFirstBoot(ctx) ? [goldenImageStep(ctx)] : [kernelModulesStep(ctx), sysctlStep(ctx)]),
     firewallStep(ctx),
   ];
+}
+
+/** Loads the kernel modules now (the modules-load drop-in loads them at every boot). */
+export function kernelModulesStep(ctx: ImageStepContext): PlanStep {
+  const modules = kernelModules(ctx.profile.cluster.kubeProxyMode);
+  return step(ctx, 'kernel-modules', 'kernel-modules', {
+    modules: shellWords(modules),
+    modulesPlain: modules.join(' '),
+    modulesFile: NODE_PATHS.modulesLoad,
+  });
+}
+
+/** Applies the sysctl drop-in now and checks every value. */
+export function sysctlStep(ctx: ImageStepContext): PlanStep {
+  return step(ctx, 'sysctl', 'sysctl', { sysctlFile: shellQuote(NODE_PATHS.sysctl) });
 }
 
 function firewallStep(ctx: StepContext): PlanStep {
@@ -62,14 +93,22 @@ function firewallStep(ctx: StepContext): PlanStep {
   });
 }
 
-/** containerd and Kubernetes packages: installed, or only verified. */
-export function runtimeSteps(ctx: StepContext): PlanStep[] {
+/**
+ * containerd and Kubernetes packages: installed and configured (provision.sh, or a node
+ * that installs), or verified (packages.install false, Flatcar). A node on a golden image
+ * only checks the versions: containerd's config and the enabled kubelet are baked.
+ */
+export function runtimeSteps(ctx: ImageStepContext): PlanStep[] {
   const { profile } = ctx;
   const version = profile.cluster.kubernetesVersion;
   const install = installsPackages(ctx);
   const repoUrl = `${profile.packages.aptRepository.url.replace(/\/+$/, '')}/${aptTrack(version)}/deb/`;
-  const extraPackages = profile.cluster.kubeProxyMode === 'ipvs' ? ' ipset ipvsadm' : '';
-  return [
+  const extras = profile.cluster.kubeProxyMode === 'ipvs' ? ['ipset', 'ipvsadm'] : [];
+  // A prebaked node's firewall step cannot install ufw, so the image brings it.
+  if (ctx.stage === 'image' && profile.firewall.mode === 'ports') extras.push('ufw');
+  const extraPackages = extras.map((p) => ` ${p}`).join('');
+  const baked = prebakedFirstBoot(ctx);
+  const steps = [
     install ? step(ctx, 'containerd', 'containerd-install') : step(ctx, 'containerd', 'containerd-verify'),
     step(ctx, 'containerd-config', 'containerd-config', {
       configFile: NODE_PATHS.containerdConfig,
@@ -86,10 +125,11 @@ export function runtimeSteps(ctx: StepContext): PlanStep[] {
         })
       : step(ctx, 'kubernetes-packages', 'kubernetes-packages-verify', {
           kubeVersion: shellQuote(`v${version}`),
-          source: ctx.target === 'flatcar' ? 'from the Kubernetes sysext' : 'prebaked image',
+          source: ctx.target === 'flatcar' ? 'from the Kubernetes sysext' : baked ? 'from the golden image' : 'preinstalled',
         }),
     step(ctx, 'kubelet', 'kubelet'),
   ];
+  return baked ? steps.filter((s) => s.name === 'containerd' || s.name === 'kubernetes-packages') : steps;
 }
 
 /** kubeadm init plus everything the first control plane sets up afterwards. */

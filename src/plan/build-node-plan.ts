@@ -90,7 +90,7 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
     caCertHash: input.caCertHash ?? caCertHash(secrets.ca.cert),
   });
   const files: PlanFile[] = [
-    ...hostFiles(profile, templates),
+    ...hostFiles(profile, templates, target),
     { path: NODE_PATHS.kubeadmConfig, mode: 0o600, owner: 'root:root', content: kubeadmConfig, secret: true, overwrite: true },
     { path: scriptPath, mode: 0o755, owner: 'root:root', content: script, secret: false, overwrite: true },
     ...(node.role === 'control-plane' ? controlPlanePkiFiles(secrets) : []),

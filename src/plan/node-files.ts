@@ -6,20 +6,33 @@ import { kernelModules } from './kernel-modules.js';
 import { NODE_PATHS } from './paths.js';
 import { sandboxImage } from './sandbox-image.js';
 import { aptTrack } from '../kube/versions.js';
+import { registryMirrors } from './registry-mirrors.js';
+import { usesPrebakedImage } from './prebaked.js';
+import type { PlanTarget } from './paths.js';
 
 function file(path: string, content: string, opts: Partial<Pick<PlanFile, 'mode' | 'secret' | 'overwrite'>> = {}): PlanFile {
   return { path, mode: opts.mode ?? 0o644, owner: 'root:root', content, secret: opts.secret ?? false, overwrite: opts.overwrite ?? false };
 }
 
 /**
- * Host and runtime configuration files every node gets: the node list for /etc/hosts,
- * module and sysctl drop-ins, containerd and crictl config, and embedded manifests/keys.
+ * Host and runtime configuration files of a node: the node list for /etc/hosts, plus
+ * imageFiles unless the node boots from a prebaked golden image that already has them.
  */
-export function hostFiles(profile: Profile, templates: TemplateSet): PlanFile[] {
+export function hostFiles(profile: Profile, templates: TemplateSet, target: PlanTarget): PlanFile[] {
   const nodes = profile.nodes.map((n: ProfileNode) => ({ ip: n.ip, name: n.name }));
+  const hosts = file(NODE_PATHS.hostsList, renderTemplate(templates, 'files/hosts', { nodes }));
+  return usesPrebakedImage(profile, target) ? [hosts] : [hosts, ...imageFiles(profile, templates)];
+}
+
+/**
+ * The node-independent files, the same on every node of the cluster: module and sysctl
+ * drop-ins, containerd and crictl config, containerd registry mirrors (images.repository)
+ * and the embedded apt key. First boot writes them, or provision.sh bakes them into a
+ * golden image. Sorted by path.
+ */
+export function imageFiles(profile: Profile, templates: TemplateSet): PlanFile[] {
   const version = profile.cluster.kubernetesVersion;
   const files = [
-    file(NODE_PATHS.hostsList, renderTemplate(templates, 'files/hosts', { nodes })),
     file(NODE_PATHS.modulesLoad, renderTemplate(templates, 'files/modules-load.conf', { modules: kernelModules(profile.cluster.kubeProxyMode) })),
     file(NODE_PATHS.sysctl, renderTemplate(templates, 'files/sysctl.conf', {})),
     file(NODE_PATHS.containerdConfig, renderTemplate(templates, 'files/containerd-config.toml', {
@@ -27,9 +40,19 @@ export function hostFiles(profile: Profile, templates: TemplateSet): PlanFile[] 
       kubernetesMinor: aptTrack(version).slice(1),
     }), { overwrite: true }),
     file(NODE_PATHS.crictl, renderTemplate(templates, 'files/crictl.yaml', {}), { overwrite: true }),
+    ...registryHostsFiles(profile, templates),
   ];
   if (profile.packages.aptRepository.key !== undefined) files.push(file(NODE_PATHS.aptKey, profile.packages.aptRepository.key));
-  return files;
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** containerd hosts.toml files that send docker.io, ghcr.io, quay.io and registry.k8s.io pulls to images.repository; none without it. */
+export function registryHostsFiles(profile: Profile, templates: TemplateSet): PlanFile[] {
+  const repository = profile.images.repository;
+  if (repository === undefined) return [];
+  return registryMirrors(repository).map((m) =>
+    file(`${NODE_PATHS.registryHostsDir}/${m.registry}/hosts.toml`, renderTemplate(templates, 'files/registry-hosts.toml', m), { overwrite: true }),
+  );
 }
 
 /** Manifests embedded at generation time (air-gapped CNI/add-ons); only the init node applies them. */

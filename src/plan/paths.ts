@@ -13,6 +13,12 @@ export const NODE_PATHS = {
   successMarker: '/var/lib/gen-userdata/bootstrap.done',
   failureMarker: '/var/lib/gen-userdata/bootstrap.failed',
   pkiDir: '/etc/kubernetes/pki',
+  /** containerd's per-registry hosts.toml root (config_path in the containerd config). */
+  registryHostsDir: '/etc/containerd/certs.d',
+  /** Log, success and failure markers of provision.sh, the golden-image build. */
+  provisionLog: '/var/log/gen-userdata/provision.log',
+  provisionDone: '/var/lib/gen-userdata/provision.done',
+  provisionFailed: '/var/lib/gen-userdata/provision.failed',
 } as const;
 
 /** Where executables go: /usr is read-only on Flatcar, so it uses /opt/bin. */
