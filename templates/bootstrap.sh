@@ -37,16 +37,24 @@ endpoint_reachable() {
 }
 
 # kubeadm reset empties /etc/kubernetes/pki, which on a control plane holds the
-# shared CAs that came with the user-data; keep them across the reset.
+# shared CAs that came with the user-data, and /etc/kubernetes/manifests, which on
+# the init node holds the kube-vip static pod that brings up the VIP; keep both
+# across the reset.
 reset_node() {
   local keep=/var/lib/gen-userdata/pki-keep
+  local vip=/etc/kubernetes/manifests/kube-vip.yaml vip_keep=/var/lib/gen-userdata/kube-vip.yaml.keep
   rm -rf "$keep"
   if [ -f /etc/kubernetes/pki/ca.key ]; then
     mkdir -p "$keep"
     chmod 0700 "$keep"
     cp -a /etc/kubernetes/pki/. "$keep/"
   fi
+  if [ -f "$vip" ]; then cp -a "$vip" "$vip_keep"; fi
   kubeadm reset -f || log "kubeadm reset reported an error; continuing"
+  if [ -f "$vip_keep" ]; then
+    mkdir -p "$(dirname "$vip")"
+    mv -f "$vip_keep" "$vip"
+  fi
   if [ -d "$keep" ]; then
     mkdir -p /etc/kubernetes/pki
     for f in ca.crt ca.key front-proxy-ca.crt front-proxy-ca.key sa.pub sa.key etcd/ca.crt etcd/ca.key; do

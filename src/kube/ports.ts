@@ -9,6 +9,13 @@ export interface PortRule {
   port: string;
   proto: 'tcp' | 'udp';
   why: string;
+  /**
+   * "node-network": only from network.cidr, not from anywhere. Used for etcd, which
+   * only the other control planes reach (the local API server uses 127.0.0.1). The
+   * whole node network rather than today's control-plane IPs, so a control plane
+   * added to the profile later can join without touching the running ones.
+   */
+  from?: 'node-network';
 }
 
 /** One inbound rule for a non-TCP/UDP IP protocol (ufw has no port form for these). */
@@ -41,7 +48,7 @@ export interface PortQuery {
 
 const CONTROL_PLANE: readonly PortRule[] = [
   { port: '6443', proto: 'tcp', why: 'Kubernetes API server' },
-  { port: '2379-2380', proto: 'tcp', why: 'etcd server client API and peer traffic' },
+  { port: '2379-2380', proto: 'tcp', why: 'etcd server client API and peer traffic', from: 'node-network' },
   { port: '10250', proto: 'tcp', why: 'kubelet API' },
   // Control planes run the kube-proxy DaemonSet too; its health endpoint is what
   // external load balancers probe.

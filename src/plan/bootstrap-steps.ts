@@ -10,6 +10,8 @@ import { cniManifestUrl, addonManifestUrl } from '../kube/manifests.js';
 import { kernelModules } from './kernel-modules.js';
 import { NODE_PATHS, type PlanTarget } from './paths.js';
 import { sandboxImage } from './sandbox-image.js';
+import { kubeVipPlan } from './kube-vip-files.js';
+import { KUBE_VIP_MANIFEST_PATH } from '../kube/kube-vip.js';
 import { usesPrebakedImage } from './prebaked.js';
 import { goldenImageStep } from './golden-image-step.js';
 
@@ -86,7 +88,12 @@ function firewallStep(ctx: StepContext): PlanStep {
   const ports = requiredPorts({ role: node.role, cni: profile.cluster.cni.plugin, kubeProxyMode: profile.cluster.kubeProxyMode });
   return step(ctx, 'firewall', 'firewall-ports', {
     install: installsPackages(ctx),
-    ports: ports.map((p) => ({ rule: shellQuote(`${p.port.replace('-', ':')}/${p.proto}`), why: shellQuote(p.why) })),
+    ports: ports.map((p) => ({
+      rule: p.from === 'node-network'
+        ? `proto ${p.proto} from ${shellQuote(profile.network.cidr)} to any port ${shellQuote(p.port.replace('-', ':'))}`
+        : shellQuote(`${p.port.replace('-', ':')}/${p.proto}`),
+      why: shellQuote(p.why),
+    })),
     podSubnet: shellQuote(profile.cluster.podSubnet),
     nodeCidr: profile.network.cidr,
     protocols: requiredIpProtocols(profile.cluster.cni).map((p) => ({ protocol: p.protocol, name: p.name, why: p.why })),
@@ -138,6 +145,7 @@ export function initSteps(ctx: StepContext): PlanStep[] {
   const users = profile.access.users.filter((u) => u.kubeconfig).map((u) => u.name);
   const steps = [
     step(ctx, 'kubeadm-init', 'kubeadm-init'),
+    ...kubeVipSteps(ctx),
     step(ctx, 'kubeconfig', 'kubeconfig', { users: shellWords(users), usersPlain: users.join(', ') }),
     step(ctx, 'wait-api', 'wait-api'),
   ];
@@ -177,7 +185,35 @@ export function joinSteps(ctx: StepContext): PlanStep[] {
       endpointPort: endpoint.port,
       joinTimeoutSeconds: ctx.profile.cluster.joinTimeoutSeconds,
     }),
+    ...kubeVipSteps(ctx),
   ];
+}
+
+/**
+ * The step that puts the staged kube-vip manifest (admin.conf flavour) into
+ * /etc/kubernetes/manifests: on the init node right after kubeadm init (it started
+ * on super-admin.conf), on joining control planes right after the join. Empty
+ * when the node needs neither.
+ */
+export function kubeVipSteps(ctx: StepContext): PlanStep[] {
+  const install = kubeVipPlan(ctx.profile, ctx.node, ctx.init).install;
+  if (install === undefined) return [];
+  const view = {
+    staged: shellQuote(NODE_PATHS.kubeVipStaged),
+    manifest: shellQuote(KUBE_VIP_MANIFEST_PATH),
+    tmp: shellQuote('/etc/kubernetes/.kube-vip.yaml.tmp'),
+  };
+  return install === 'after-init'
+    ? [step(ctx, 'kube-vip-admin-conf', 'kube-vip-install', {
+        ...view,
+        why: 'kubeadm init has bound admin.conf to cluster-admin: kube-vip leaves super-admin.conf for it.',
+        done: 'kube-vip now uses admin.conf; kubelet restarts its static pod',
+      })]
+    : [step(ctx, 'kube-vip', 'kube-vip-install', {
+        ...view,
+        why: 'kube-vip joins the VIP election now: kubeadm join requires an empty manifests directory.',
+        done: 'kube-vip static pod installed',
+      })];
 }
 
 /** Every step of one node's first boot, in order. */

@@ -11,6 +11,8 @@ import { bootstrapSteps, type StepContext } from './bootstrap-steps.js';
 import { controlPlanePkiFiles } from './pki-files.js';
 import { expectedNodesFile, hostFiles, manifestFiles } from './node-files.js';
 import { NODE_PATHS, binDir, type PlanTarget } from './paths.js';
+import { kubeVipPlan } from './kube-vip-files.js';
+import { tokenRevokeExtras } from './token-revoke.js';
 
 /** Inputs for one node's plan. */
 export interface NodePlanInput {
@@ -67,7 +69,13 @@ function initNodeUnits(profile: Profile, templates: TemplateSet, target: PlanTar
 export function buildNodePlan(input: NodePlanInput): NodePlan {
   const { profile, secrets, node, templates, target } = input;
   const init = isInitNode(profile, node);
-  const extras = init ? initNodeUnits(profile, templates, target) : { units: [], files: [] };
+  const extras = { units: [] as PlanUnit[], files: [] as PlanFile[] };
+  if (init) {
+    for (const e of [initNodeUnits(profile, templates, target), tokenRevokeExtras(profile, secrets, templates, target)]) {
+      extras.units.push(...e.units);
+      extras.files.push(...e.files);
+    }
+  }
   const ctx: StepContext = {
     profile, node, init, target, templates,
     unitsToEnable: extras.units.filter((u) => u.enabled).map((u) => u.name),
@@ -94,6 +102,7 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
     { path: NODE_PATHS.kubeadmConfig, mode: 0o600, owner: 'root:root', content: kubeadmConfig, secret: true, overwrite: true },
     { path: scriptPath, mode: 0o755, owner: 'root:root', content: script, secret: false, overwrite: true },
     ...(node.role === 'control-plane' ? controlPlanePkiFiles(secrets) : []),
+    ...kubeVipPlan(profile, node, init).files,
     ...(init ? [...manifestFiles(profile), expectedNodesFile(profile), ...extras.files] : []),
   ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {

@@ -13,6 +13,10 @@ export const NODE_PATHS = {
   successMarker: '/var/lib/gen-userdata/bootstrap.done',
   failureMarker: '/var/lib/gen-userdata/bootstrap.failed',
   pkiDir: '/etc/kubernetes/pki',
+  /** kube-vip static pod (admin.conf flavour), installed into /etc/kubernetes/manifests by a bootstrap step. */
+  kubeVipStaged: '/etc/gen-userdata/kube-vip.yaml',
+  /** Log of the init node's bootstrap-token revoker. */
+  tokenRevokeLog: '/var/log/gen-userdata/token-revoke.log',
   /** containerd's per-registry hosts.toml root (config_path in the containerd config). */
   registryHostsDir: '/etc/containerd/certs.d',
   /** Log, success and failure markers of provision.sh, the golden-image build. */

@@ -92,7 +92,10 @@ t.test('/etc/hosts list and network come from the profile', async (t) => {
 
 t.test('firewall ports mode opens the role and CNI ports', async (t) => {
   const cp = byName('control-plane').bootstrap.steps.find((s) => s.name === 'firewall')!.body;
-  for (const rule of ['6443/tcp', '2379:2380/tcp', '10250/tcp', '10257/tcp', '10259/tcp', '179/tcp', '4789/udp', '5473/tcp']) t.match(cp, `ufw allow ${rule}`);
+  for (const rule of ['6443/tcp', '10250/tcp', '10257/tcp', '10259/tcp', '179/tcp', '4789/udp', '5473/tcp']) t.match(cp, `ufw allow ${rule}`);
+  // etcd only from the node network (the other control planes), not from anywhere.
+  t.match(cp, "ufw allow proto tcp from 192.168.56.0/24 to any port 2379:2380 comment");
+  t.notMatch(cp, 'ufw allow 2379:2380/tcp');
   const worker = byName('worker-1').bootstrap.steps.find((s) => s.name === 'firewall')!.body;
   t.match(worker, 'ufw allow 30000:32767/tcp');
   t.notMatch(worker, '6443/tcp');

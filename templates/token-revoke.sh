@@ -1,0 +1,75 @@
+#!/bin/bash
+# gen-userdata: closes the join window. Deletes bootstrap token {{tokenId}} (the
+# Secret kube-system/bootstrap-token-{{tokenId}}) as soon as every node named in the
+# profile ({{expectedNodes}}) is registered, or once the token's ttl has passed
+# (the expiration kubeadm wrote into the Secret, counted from kubeadm init), and
+# then disables its own timer. Runs every minute from {{timer}}.
+set -euo pipefail
+export KUBECONFIG=/etc/kubernetes/admin.conf
+readonly TOKEN_ID={{tokenId}}
+readonly SECRET=bootstrap-token-{{tokenId}}
+readonly EXPECTED={{expectedNodes}}
+readonly LOG_FILE={{logPath}}
+readonly BOOTSTRAP_DONE={{successMarker}}
+readonly TIMER={{timer}}
+
+mkdir -p "$(dirname "$LOG_FILE")"
+touch "$LOG_FILE"
+
+# Appends a line to the log, but not the same message twice in a row (this runs
+# every minute while the cluster waits for its nodes).
+log() {
+  local last
+  last=$(tail -n 1 "$LOG_FILE" | cut -d' ' -f2-)
+  [ "$last" = "$*" ] || printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >>"$LOG_FILE"
+}
+
+disable_timer() {
+  systemctl disable --now "$TIMER" >>"$LOG_FILE" 2>&1 || log "could not disable $TIMER"
+}
+
+# The token exists once kubeadm init is through; the bootstrap's success marker
+# says so (before that, a missing Secret would look like an already closed window).
+if [ ! -f "$BOOTSTRAP_DONE" ]; then
+  log "waiting for the bootstrap to finish"
+  exit 0
+fi
+
+if ! found=$(kubectl -n kube-system get secret "$SECRET" --ignore-not-found -o name 2>>"$LOG_FILE"); then
+  log "cannot reach the API server; trying again in a minute"
+  exit 0
+fi
+if [ -z "$found" ]; then
+  log "bootstrap token $TOKEN_ID is already gone (expired or deleted); nothing to do"
+  disable_timer
+  exit 0
+fi
+
+if ! registered=$(kubectl get nodes -o jsonpath='{range .items[*]}{.metadata.name}{"\n"}{end}' 2>>"$LOG_FILE"); then
+  log "cannot list nodes; trying again in a minute"
+  exit 0
+fi
+missing=()
+while read -r name; do
+  [ -n "$name" ] || continue
+  grep -qxF -- "$name" <<<"$registered" || missing+=("$name")
+done <"$EXPECTED"
+
+reason=""
+if [ "${#missing[@]}" -eq 0 ]; then
+  reason="every node of the profile is registered"
+else
+  # No expiration field means ttl 0: the token never expires by itself.
+  expiration=$(kubectl -n kube-system get secret "$SECRET" -o jsonpath='{.data.expiration}' 2>>"$LOG_FILE" | base64 -d 2>/dev/null || true)
+  if [ -n "$expiration" ] && [ "$(date -u +%s)" -ge "$(date -u -d "$expiration" +%s)" ]; then
+    reason="its ttl has passed (expired $expiration; not registered: ${missing[*]})"
+  fi
+fi
+if [ -z "$reason" ]; then
+  log "waiting for ${#missing[@]} node(s) to register: ${missing[*]}"
+  exit 0
+fi
+
+kubectl -n kube-system delete secret "$SECRET" --ignore-not-found >>"$LOG_FILE" 2>&1
+log "deleted bootstrap token $TOKEN_ID: $reason"
+disable_timer
