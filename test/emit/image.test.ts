@@ -1,0 +1,104 @@
+// The golden-image files checked with real tools: provision.sh with bash -n and
+// shellcheck, node.pkr.hcl with HashiCorp's HCL parser, the build seed with
+// cloud-init schema; plus the Packer template's structure.
+import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseHcl } from '@cdktf/hcl2json';
+import { parse as parseYaml } from 'yaml';
+import { generateImage } from '../../src/output/generate-image.js';
+import { renderPackerTemplate } from '../../src/emit/image/packer-template.js';
+import { buildSeed, BUILD_PASSWORD, BUILD_USER } from '../../src/emit/image/build-seed.js';
+import type { Profile } from '../../src/profile/types.js';
+import { bundledTemplates, profileAt } from '../helpers/fixtures.js';
+import { airgapProfile, prebakedVariant } from '../helpers/image-fixtures.js';
+
+const templates = bundledTemplates();
+const lab = profileAt('profiles/lab.yaml');
+const dir = mkdtempSync(join(tmpdir(), 'gen-userdata-image-'));
+const text = (files: ReturnType<typeof generateImage>, path: string): string => {
+  const f = files.find((x) => x.path === path);
+  if (f === undefined) throw new Error(`${path} not generated`);
+  return Buffer.from(f.content).toString('utf8');
+};
+
+const variants: [string, Profile][] = [
+  ['lab', lab],
+  ['lab-prebaked', prebakedVariant(lab)],
+  ['airgap', airgapProfile()],
+  ['flannel-iptables', profileAt('test/fixtures/profiles/flannel.yaml')],
+];
+
+for (const [name, profile] of variants) {
+  t.test(`${name}: provision.sh passes bash -n and shellcheck`, async (t) => {
+    const file = join(dir, `${name}-provision.sh`);
+    writeFileSync(file, text(generateImage(profile, templates), 'provision.sh'));
+    const syntax = spawnSync('bash', ['-n', file], { encoding: 'utf8' });
+    t.equal(syntax.status, 0, `bash -n: ${syntax.stderr}`);
+    const lint = spawnSync('shellcheck', ['--shell=bash', '--severity=style', file], { encoding: 'utf8' });
+    t.equal(lint.status, 0, `shellcheck:\n${lint.stdout}`);
+  });
+}
+
+t.test('node.pkr.hcl parses with the HCL parser and has the QEMU build', async (t) => {
+  const hcl = renderPackerTemplate(lab, templates);
+  const doc = (await parseHcl('node.pkr.hcl', hcl)) as Record<string, any>;
+  const plugin = doc['packer'][0]['required_plugins'][0]['qemu'];
+  t.equal(plugin.source, 'github.com/hashicorp/qemu');
+
+  const vars = doc['variable'];
+  t.match(vars['image_url'][0]['default'], /^https:\/\/cloud-images\.ubuntu\.com\/releases\/24\.04\/.*cloudimg-amd64\.img$/);
+  t.match(vars['image_checksum'][0]['default'], /^file:https:\/\/cloud-images\.ubuntu\.com\/releases\/24\.04\/.*SHA256SUMS$/);
+  t.match(vars['image_url'][0]['description'], /debian-12-genericcloud-amd64\.qcow2/, 'the Debian 12 alternative is documented');
+
+  const source = doc['source']['qemu']['node'][0];
+  t.equal(source['iso_url'], '${var.image_url}');
+  t.equal(source['iso_checksum'], '${var.image_checksum}');
+  t.equal(source['disk_image'], true, 'the cloud image is a disk, not an installer ISO');
+  t.equal(source['cd_label'], 'cidata');
+  t.same(source['cd_files'], ['${path.root}/cidata/user-data', '${path.root}/cidata/meta-data']);
+  t.equal(source['ssh_username'], '${local.build_user}');
+  t.equal(source['ssh_password'], '${local.build_password}');
+  t.equal(source['vm_name'], 'lab-node.qcow2');
+  t.match(source['shutdown_command'], /userdel --force --remove \$\{local\.build_user\}/, 'the build login is deleted');
+  t.match(source['shutdown_command'], /50-cloud-init\.conf/, 'and the password login it enabled');
+  const locals = doc['locals'][0];
+  t.equal(locals['build_user'], BUILD_USER);
+  t.equal(locals['build_password'], BUILD_PASSWORD);
+
+  const build = doc['build'][0];
+  t.same(build['sources'], ['source.qemu.node']);
+  const shells = build['provisioner']['shell'] as Record<string, string>[];
+  const provision = shells.find((p) => p['script'] !== undefined);
+  t.equal(provision?.['script'], '${path.root}/provision.sh');
+  t.match(provision?.['execute_command'], /sudo env \{\{ \.Vars \}\} \{\{ \.Path \}\}/, 'provision.sh runs as root');
+});
+
+t.test('a broken template is rejected by the parser (the check can fail)', async (t) => {
+  const broken = renderPackerTemplate(lab, templates).replace('cd_label = "cidata"', 'cd_label = ');
+  await t.rejects(parseHcl('node.pkr.hcl', broken));
+});
+
+t.test('the build seed is valid cloud-config and matches the Packer login', async (t) => {
+  const seed = buildSeed('lab');
+  const file = join(dir, 'seed-user-data');
+  writeFileSync(file, seed['user-data']);
+  const r = spawnSync('cloud-init', ['schema', '--config-file', file], { encoding: 'utf8' });
+  t.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+  const config = parseYaml(seed['user-data']) as { users: Record<string, unknown>[]; ssh_pwauth: boolean };
+  t.same(config.users.map((u) => [u['name'], u['plain_text_passwd'], u['lock_passwd']]), [[BUILD_USER, BUILD_PASSWORD, false]]);
+  t.equal(config.ssh_pwauth, true);
+  t.same(parseYaml(seed['meta-data']), { 'instance-id': 'gen-userdata-image-lab', 'local-hostname': 'lab-image' });
+});
+
+t.test('the image directory has the README with the build command, and nothing secret', async (t) => {
+  const files = generateImage(lab, templates);
+  t.same(files.map((f) => f.path), ['README.md', 'cidata/meta-data', 'cidata/user-data', 'node.pkr.hcl', 'provision.sh']);
+  t.equal(files.find((f) => f.path === 'provision.sh')?.mode, 0o755);
+  t.match(text(files, 'README.md'), 'packer init .\n    packer build .');
+  for (const f of files) {
+    t.notMatch(Buffer.from(f.content).toString('utf8'), /PRIVATE KEY|token:|certificate-authority-data/, `${f.path} carries no secret`);
+  }
+});
