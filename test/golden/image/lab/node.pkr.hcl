@@ -1,0 +1,93 @@
+# gen-userdata golden image for cluster lab (Kubernetes v1.30.0).
+# Generated file. Build it from this directory: packer init . && packer build .
+#
+# Starts from a cloud image (Ubuntu 24.04 by default; for Debian 12 see the
+# descriptions of image_url and image_checksum), boots it once with the NoCloud
+# seed in cidata/, runs provision.sh (the node-independent part of first boot) and
+# powers off. Nodes booted from the result use a profile with image.prebaked: true.
+
+packer {
+  required_plugins {
+    qemu = {
+      version = ">= 1.1.0"
+      source  = "github.com/hashicorp/qemu"
+    }
+  }
+}
+
+variable "image_url" {
+  type        = string
+  description = "Cloud image to start from. Debian 12: https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-genericcloud-amd64.qcow2"
+  default     = "https://cloud-images.ubuntu.com/releases/24.04/release/ubuntu-24.04-server-cloudimg-amd64.img"
+}
+
+variable "image_checksum" {
+  type        = string
+  description = "Checksum of image_url (\"sha256:<hex>\"), or \"file:<URL>\" of a checksum list. Debian 12: file:https://cloud.debian.org/images/cloud/bookworm/latest/SHA512SUMS"
+  default     = "file:https://cloud-images.ubuntu.com/releases/24.04/release/SHA256SUMS"
+}
+
+variable "accelerator" {
+  type        = string
+  description = "QEMU accelerator: kvm, or tcg where there is no /dev/kvm (much slower)."
+  default     = "kvm"
+}
+
+variable "disk_size" {
+  type        = string
+  description = "Size of the image's disk; the pre-pulled Kubernetes images need a few GB."
+  default     = "10G"
+}
+
+variable "output_directory" {
+  type        = string
+  description = "Where Packer writes the finished image."
+  default     = "output-lab-node"
+}
+
+locals {
+  # Build-time login only: cidata/user-data creates this account with this password,
+  # and shutdown_command deletes both the account and the password login.
+  build_user     = "gen-userdata-build"
+  build_password = "gen-userdata-build"
+}
+
+source "qemu" "node" {
+  iso_url          = var.image_url
+  iso_checksum     = var.image_checksum
+  disk_image       = true
+  format           = "qcow2"
+  disk_size        = var.disk_size
+  disk_interface   = "virtio"
+  net_device       = "virtio-net"
+  accelerator      = var.accelerator
+  memory           = 2048
+  cpus             = 2
+  headless         = true
+  output_directory = var.output_directory
+  vm_name          = "lab-node.qcow2"
+
+  # NoCloud seed for the build boot (volume label cidata).
+  cd_files = ["${path.root}/cidata/user-data", "${path.root}/cidata/meta-data"]
+  cd_label = "cidata"
+
+  communicator     = "ssh"
+  ssh_username     = local.build_user
+  ssh_password     = local.build_password
+  ssh_timeout      = "30m"
+  shutdown_command = "sudo sh -c 'rm -f /etc/sudoers.d/90-cloud-init-users /etc/ssh/sshd_config.d/50-cloud-init.conf; userdel --force --remove ${local.build_user}; shutdown -P now'"
+}
+
+build {
+  sources = ["source.qemu.node"]
+
+  # The build boot's own cloud-init run may still hold the apt lock; wait for it.
+  provisioner "shell" {
+    inline = ["cloud-init status --wait >/dev/null || true"]
+  }
+
+  provisioner "shell" {
+    script          = "${path.root}/provision.sh"
+    execute_command = "chmod +x {{ .Path }}; sudo env {{ .Vars }} {{ .Path }}"
+  }
+}

@@ -1,0 +1,246 @@
+#!/bin/bash
+# gen-userdata provision.sh for cluster lab: the node-independent part of
+# first boot, run once while a golden image is built (image.prebaked nodes then skip
+# it). The steps are the bootstrap's own; re-running the script is safe.
+set -Eeuo pipefail
+umask 022
+export PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export DEBIAN_FRONTEND=noninteractive
+
+readonly LOG_FILE=/var/log/gen-userdata/provision.log
+readonly SUCCESS_MARKER=/var/lib/gen-userdata/provision.done
+readonly FAILURE_MARKER=/var/lib/gen-userdata/provision.failed
+readonly STATE_DIR=/var/lib/gen-userdata
+
+mkdir -p "$(dirname "$LOG_FILE")" "$STATE_DIR" "$(dirname "$SUCCESS_MARKER")"
+chmod 0700 "$STATE_DIR"
+exec > >(tee -a "$LOG_FILE") 2>&1
+
+log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
+
+# Succeeds when host:port accepts a TCP connection within 5 seconds.
+endpoint_reachable() {
+  # shellcheck disable=SC2016 # $1/$2 expand in the inner shell
+  timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
+}
+
+# kubeadm reset empties /etc/kubernetes/pki, which on a control plane holds the
+# shared CAs that came with the user-data, and /etc/kubernetes/manifests, which on
+# the init node holds the kube-vip static pod that brings up the VIP; keep both
+# across the reset.
+reset_node() {
+  local keep=/var/lib/gen-userdata/pki-keep
+  local vip=/etc/kubernetes/manifests/kube-vip.yaml vip_keep=/var/lib/gen-userdata/kube-vip.yaml.keep
+  rm -rf "$keep"
+  if [ -f /etc/kubernetes/pki/ca.key ]; then
+    mkdir -p "$keep"
+    chmod 0700 "$keep"
+    cp -a /etc/kubernetes/pki/. "$keep/"
+  fi
+  if [ -f "$vip" ]; then cp -a "$vip" "$vip_keep"; fi
+  kubeadm reset -f || log "kubeadm reset reported an error; continuing"
+  if [ -f "$vip_keep" ]; then
+    mkdir -p "$(dirname "$vip")"
+    mv -f "$vip_keep" "$vip"
+  fi
+  if [ -d "$keep" ]; then
+    mkdir -p /etc/kubernetes/pki
+    for f in ca.crt ca.key front-proxy-ca.crt front-proxy-ca.key sa.pub sa.key etcd/ca.crt etcd/ca.key; do
+      if [ -f "$keep/$f" ]; then
+        mkdir -p "$(dirname "/etc/kubernetes/pki/$f")"
+        cp -a "$keep/$f" "/etc/kubernetes/pki/$f"
+      fi
+    done
+    rm -rf "$keep"
+  fi
+}
+
+# apt-get that waits for a lock held by another first-boot job (e.g. unattended
+# upgrades on Ubuntu) instead of failing, and retries flaky downloads.
+apt_get() {
+  apt-get -q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3 "$@"
+}
+
+# Verifies that an installed tool reports the expected version string.
+expect_version() {
+  local what=$1 expected=$2 actual=$3
+  if ! grep -qF -- "$expected" <<<"$actual"; then
+    log "version mismatch for $what: expected $expected, got: $actual"
+    return 1
+  fi
+  log "$what: $expected"
+}
+
+step_write_files() {
+  # No cloud-init runs at image build time: write what first boot gets from write_files.
+  install -D -m 0644 -o root -g root /dev/stdin /etc/containerd/config.toml <<'GEN_USERDATA_EOF'
+# Written by gen-userdata. containerd merges this over its built-in defaults.
+# Version 2 is read by containerd 1.6/1.7 and migrated automatically by 2.x.
+version = 2
+
+[plugins."io.containerd.grpc.v1.cri"]
+  # kubeadm 1.30 expects this pause image; a mismatch makes kubelet and containerd disagree.
+  sandbox_image = "registry.k8s.io/pause:3.9"
+
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+  runtime_type = "io.containerd.runc.v2"
+
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+  # kubelet uses the systemd cgroup driver (KubeletConfiguration cgroupDriver: systemd).
+  SystemdCgroup = true
+
+[plugins."io.containerd.grpc.v1.cri".registry]
+  # Registry mirrors, if any, live in /etc/containerd/certs.d/<registry>/hosts.toml.
+  config_path = "/etc/containerd/certs.d"
+GEN_USERDATA_EOF
+  install -D -m 0644 -o root -g root /dev/stdin /etc/crictl.yaml <<'GEN_USERDATA_EOF'
+# Written by gen-userdata: crictl talks to containerd's CRI socket.
+runtime-endpoint: unix:///run/containerd/containerd.sock
+image-endpoint: unix:///run/containerd/containerd.sock
+timeout: 10
+debug: false
+GEN_USERDATA_EOF
+  install -D -m 0644 -o root -g root /dev/stdin /etc/modules-load.d/gen-userdata-kubernetes.conf <<'GEN_USERDATA_EOF'
+# Written by gen-userdata: kernel modules Kubernetes needs, loaded at every boot.
+overlay
+br_netfilter
+ip_vs
+ip_vs_rr
+ip_vs_wrr
+ip_vs_sh
+nf_conntrack
+GEN_USERDATA_EOF
+  install -D -m 0644 -o root -g root /dev/stdin /etc/sysctl.d/99-gen-userdata-kubernetes.conf <<'GEN_USERDATA_EOF'
+# Written by gen-userdata: bridged traffic must pass iptables, and pods need forwarding.
+net.bridge.bridge-nf-call-iptables = 1
+net.bridge.bridge-nf-call-ip6tables = 1
+net.ipv4.ip_forward = 1
+GEN_USERDATA_EOF
+  log "wrote 4 files"
+}
+
+step_kernel_modules() {
+  # The same list is in /etc/modules-load.d/gen-userdata-kubernetes.conf, which systemd-modules-load reads at every boot.
+  local m
+  for m in overlay br_netfilter ip_vs ip_vs_rr ip_vs_wrr ip_vs_sh nf_conntrack; do
+    modprobe "$m"
+  done
+  log "loaded: overlay br_netfilter ip_vs ip_vs_rr ip_vs_wrr ip_vs_sh nf_conntrack"
+}
+
+step_sysctl() {
+  # /etc/sysctl.d/99-gen-userdata-kubernetes.conf applies at every boot; apply it now and check the result.
+  sysctl --system >/dev/null
+  local key value actual
+  while IFS='= ' read -r key value; do
+    case "$key" in ''|'#'*) continue ;; esac
+    actual=$(sysctl -n "$key")
+    if [ "$actual" != "$value" ]; then
+      log "sysctl $key is $actual, expected $value"; return 1
+    fi
+  done </etc/sysctl.d/99-gen-userdata-kubernetes.conf
+  log "sysctls applied"
+}
+
+step_containerd() {
+  if ! command -v containerd >/dev/null 2>&1; then
+    apt_get update
+    # Keep the config.toml that arrived with the user-data.
+    apt_get install -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold containerd
+  fi
+  log "$(containerd --version)"
+}
+
+step_containerd_config() {
+  # /etc/containerd/config.toml is a version-2 config: containerd 1.6/1.7 read it as is and 2.x
+  # migrates it. Check the effective settings, whose keys differ between 1.x and 2.x.
+  systemctl enable containerd
+  systemctl restart containerd
+  local dump
+  for _ in $(seq 1 30); do
+    [ -S /run/containerd/containerd.sock ] && break
+    sleep 1
+  done
+  dump=$(containerd config dump)
+  if ! grep -Eq '^[[:space:]]*SystemdCgroup = true' <<<"$dump"; then
+    log "containerd does not use the systemd cgroup driver"; return 1
+  fi
+  if ! grep -Eq "^[[:space:]]*(sandbox_image|sandbox) = [\"']registry\.k8s\.io/pause:3\.9[\"']" <<<"$dump"; then
+    log "containerd sandbox image is not registry.k8s.io/pause:3.9"; return 1
+  fi
+  systemctl is-active --quiet containerd
+  log "containerd running: SystemdCgroup=true, sandbox registry.k8s.io/pause:3.9"
+}
+
+step_kubernetes_packages() {
+  # pkgs.k8s.io has one repository per minor version; pin the exact version and hold it.
+  local keyring=/etc/apt/keyrings/kubernetes-apt-keyring.gpg
+  apt_get update
+  apt_get install -y apt-transport-https ca-certificates curl gpg conntrack ipset ipvsadm ufw
+  install -d -m 0755 /etc/apt/keyrings
+  curl -fsSL --retry 5 https://pkgs.k8s.io/core:/stable:/v1.30/deb/Release.key | gpg --dearmor --yes -o "$keyring"
+  chmod 0644 "$keyring"
+  printf 'deb [signed-by=%s] %s /\n' "$keyring" https://pkgs.k8s.io/core:/stable:/v1.30/deb/ >/etc/apt/sources.list.d/kubernetes.list
+  apt_get update
+  apt-mark unhold kubelet kubeadm kubectl >/dev/null 2>&1 || true
+  apt_get install -y --allow-downgrades kubelet=1.30.0-1.1 kubeadm=1.30.0-1.1 kubectl=1.30.0-1.1
+  apt-mark hold kubelet kubeadm kubectl
+  expect_version kubeadm v1.30.0 "$(kubeadm version -o short)"
+  expect_version kubelet v1.30.0 "$(kubelet --version)"
+  expect_version kubectl "Client Version: v1.30.0" "$(kubectl version --client 2>/dev/null)"
+}
+
+step_kubelet() {
+  # kubelet restarts in a loop until kubeadm writes its configuration; that is expected.
+  systemctl enable kubelet
+  log "kubelet enabled"
+}
+
+step_images_pull() {
+  # Pull kubeadm's images for this exact version now, so nodes pull nothing at first boot.
+  kubeadm config images pull --kubernetes-version v1.30.0 --cri-socket unix:///run/containerd/containerd.sock
+  # containerd's sandbox image (a runtime.sandboxImage override may differ from kubeadm's pause).
+  crictl pull registry.k8s.io/pause:3.9
+  log "images for Kubernetes v1.30.0 and sandbox registry.k8s.io/pause:3.9 pulled"
+}
+
+step_image_cleanup() {
+  # Every machine made from the image must boot as a new one: cloud-init runs again with
+  # its own user-data, and the machine-id and SSH host keys are generated anew.
+  if ! command -v cloud-init >/dev/null 2>&1; then
+    log "cloud-init is not installed: nodes made from this image could not read their user-data"; return 1
+  fi
+  apt-get clean
+  cloud-init clean --logs --machine-id
+  rm -f /etc/ssh/ssh_host_*
+  log "cloud-init state, machine-id and SSH host keys removed"
+}
+
+run_step() {
+  local name=$1 fn=$2 rc
+  log "==> step $name"
+  set +e
+  ( set -Eeuo pipefail; "$fn" )
+  rc=$?
+  set -e
+  if [ "$rc" -ne 0 ]; then
+    log "!!! step $name failed (exit $rc)"
+    printf '%s\n' "$name" >"$FAILURE_MARKER"
+    exit "$rc"
+  fi
+  log "<== step $name ok"
+}
+
+rm -f "$FAILURE_MARKER"
+log "gen-userdata provisioning of a golden image for cluster lab starting"
+run_step write-files step_write_files
+run_step kernel-modules step_kernel_modules
+run_step sysctl step_sysctl
+run_step containerd step_containerd
+run_step containerd-config step_containerd_config
+run_step kubernetes-packages step_kubernetes_packages
+run_step kubelet step_kubelet
+run_step images-pull step_images_pull
+run_step image-cleanup step_image_cleanup
+date -u +%Y-%m-%dT%H:%M:%SZ >"$SUCCESS_MARKER"
+log "gen-userdata provisioning finished; shut the machine down and capture the image"
