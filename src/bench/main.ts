@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runIsoBench } from './iso-bench.js';
 import { syntheticProfile } from './synthetic-profile.js';
+import { prebakedSizeLines } from './prebaked-sizes.js';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(DIST, 'cli', 'main.js');
@@ -63,6 +64,7 @@ function main(): void {
     perNode.push(`${n} nodes: ${(m.wallMs / n).toFixed(2)} ms/node`);
   }
   out.push(`per-node cost (should not grow): ${perNode.join(', ')}`);
+  out.push(...prebakedSizeLines('lab'));
   for (const l of out) process.stdout.write(`${l}\n`);
   rmSync(work, { recursive: true, force: true });
 }
