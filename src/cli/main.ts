@@ -31,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   await yargs(argv)
     .scriptName('gen-userdata')
-    .usage('$0 [options]\n\nGenerates first-boot configuration (cloud-init, NoCloud seed ISO, nocloud-net HTTP seeds with iPXE\nscripts, Ignition) for every node of a self-assembling kubeadm cluster. Output goes to <out>/<cluster>/.')
+    .usage('$0 [options]\n\nGenerates first-boot configuration (cloud-init, NoCloud seed ISO, nocloud-net HTTP seeds with iPXE scripts, Ignition) for every node of a self-assembling kubeadm cluster. Output goes to <out>/<cluster>/.')
     .command(
       '$0',
       'Generate per-node first-boot configuration',

@@ -37,7 +37,8 @@ export function nocloudNetOptions(args: NocloudNetArgs): NocloudNetOptions | und
     ...(args.kernelArgs !== undefined ? { kernelArgs: args.kernelArgs } : {}),
   };
   const problems = checkNocloudNetOptions(opts);
-  if (problems.length > 0) throw new UsageError(problems.join('\n'));
+  // main prints "gen-userdata: " before the message; repeat it so each problem reads alike.
+  if (problems.length > 0) throw new UsageError(problems.join('\ngen-userdata: '));
   return opts;
 }
 
