@@ -89,6 +89,27 @@ async function yamlAsJson(text: string): Promise<unknown> {
   return JSON.parse(data) as unknown;
 }
 
+// ds-identify (run by cloud-init's systemd generator) disables cloud-init unless some
+// datasource check passes. Its real dscheck_NoCloud, sourced without running main,
+// on a given command line; the filesystem-label and config checks are stubbed out so
+// only the command line decides. Prints the check's status: 0 found, 1 not found.
+const DS_IDENTIFY = String.raw`
+DI_MAIN=noop . /usr/lib/cloud-init/ds-identify
+has_fs_with_label() { return 1; }
+check_config() { return 1; }
+DI_KERNEL_CMDLINE="$1"
+DI_DMI_PRODUCT_SERIAL=""
+dscheck_NoCloud
+echo "$?"
+`;
+
+async function dsIdentifyNoCloud(cmdline: string, root: string): Promise<string> {
+  const { stdout } = await run('/bin/sh', ['-c', DS_IDENTIFY, 'ds-identify-probe', cmdline], {
+    env: { ...process.env, PATH_ROOT: root, PATH_VAR_LIB_CLOUD: join(root, 'var/lib/cloud') },
+  });
+  return stdout.trim();
+}
+
 /** The kernel command line iPXE builds from a script's kernel line: the tokens after the image. */
 function commandLineOf(script: string): string {
   const line = script.split('\n').find((l) => l.startsWith('kernel '));
@@ -139,6 +160,7 @@ t.test('served over loopback HTTP, every node seed reaches cloud-init 22.4 intac
     t.same(p.network, await yamlAsJson(byPath.get(`nodes/${node}/network-config`)!.toString('utf8')), 'network-config= decodes to the node network-config');
 
     // The datasources as cloud-init's two stages run them.
+    t.equal(await dsIdentifyNoCloud(cmdline, mkdtempSync(join(root, `dsid-${node}-`))), '0', 'ds-identify finds NoCloud from the command line');
     t.equal(p.local_found, false, 'the local stage (DataSourceNoCloud) leaves an HTTP seed alone');
     t.equal(p.net_found, true, 'the network stage (DataSourceNoCloudNet) takes it');
     t.equal(p.dsmode, 'net');
@@ -164,4 +186,9 @@ t.test('why the spelling matters: with ds=nocloud;s=http://… cloud-init 22.4 t
   const p = await probe('ds=nocloud;s=http://127.0.0.1:9/lab/worker-1/ root=/dev/vda', root, false);
   t.same(p.load_fill, { seedfrom: 'http://127.0.0.1:9/lab/worker-1/', dsmode: 'local' });
   t.equal(p.local_found, false, 'the local datasource refuses http seeds');
+});
+
+t.test('ds-identify control: without ds= on the command line, NoCloud is not found', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'gen-userdata-dsid-'));
+  t.equal(await dsIdentifyNoCloud('root=/dev/vda console=ttyS0', root), '1');
 });
