@@ -42,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('node', { type: 'string', describe: 'Only this node (with --stdout)' })
           .option('stdout', { type: 'boolean', default: false, describe: "Print one node's user-data instead of writing files" })
           .option('check', { type: 'boolean', default: false, describe: 'Validate the profile and write nothing' })
+          .option('dry-run', { type: 'boolean', default: false, describe: 'Print what would change against the previous run (manifest.json) and write nothing' })
           .option('format', {
             choices: ['cloud-init', 'iso', 'ignition', 'nocloud-net', 'all'] as const,
             default: 'cloud-init' as const,
@@ -57,7 +58,8 @@ export async function main(argv: string[]): Promise<number> {
           .example('$0 --profile ./prod.yaml --format all', 'cloud-init, seed ISOs and Ignition for every node')
           .example('$0 --format nocloud-net --base-url http://10.0.0.1/lab --kernel /debian/vmlinuz --initrd /debian/initrd.img --kernel-args "root=/dev/sda1"', 'HTTP seeds and an iPXE script per node in out/lab/http/ (docs/pxe.md)')
           .example('$0 --stdout --node worker-1', "Print worker-1's user-data for pasting")
-          .example('$0 --check --profile ./prod.yaml', 'Validate a profile only'),
+          .example('$0 --check --profile ./prod.yaml', 'Validate a profile only')
+          .example('$0 --profile ./prod.yaml --dry-run', 'After adding a node: show which files would change, write nothing'),
       (args) =>
         run(() =>
           runGenerate({
@@ -66,6 +68,7 @@ export async function main(argv: string[]): Promise<number> {
             ...(args.node !== undefined ? { node: args.node } : {}),
             stdout: args.stdout,
             check: args.check,
+            dryRun: args['dry-run'],
             format: args.format,
             ...(args.templates !== undefined ? { templates: args.templates } : {}),
             ...(args['max-bytes'] !== undefined ? { maxBytes: args['max-bytes'] } : {}),

@@ -12,6 +12,7 @@ import { emitIgnition } from '../emit/ignition/emit-ignition.js';
 import { nocloudNetFiles, type NocloudNetOptions } from '../emit/nocloud-net/emit-nocloud-net.js';
 import { adminKubeconfig } from './admin-kubeconfig.js';
 import { buildManifest } from './manifest.js';
+import { documentParts, planParts } from './plan-parts.js';
 import { utf8, type OutputFile, type OutputFormat } from './output-file.js';
 
 /** What one generation run is asked to produce. */
@@ -40,10 +41,11 @@ function nodeFiles(plan: NodePlan, secrets: ClusterSecrets, formats: readonly Ou
   const base = { node: plan.node.name, role: plan.node.role };
   const dir = `nodes/${plan.node.name}`;
   const docs = noCloudDocuments(plan);
+  const parts = planParts(plan);
   const files: OutputFile[] = [];
   if (formats.includes('cloud-init')) {
     files.push(
-      { ...base, format: 'cloud-init', path: `${dir}/user-data`, content: utf8(docs['user-data']), mode: 0o600 },
+      { ...base, format: 'cloud-init', path: `${dir}/user-data`, content: utf8(docs['user-data']), mode: 0o600, parts },
       { ...base, format: 'cloud-init', path: `${dir}/meta-data`, content: utf8(docs['meta-data']), mode: 0o644 },
       { ...base, format: 'cloud-init', path: `${dir}/network-config`, content: utf8(docs['network-config']), mode: 0o644 },
     );
@@ -55,13 +57,13 @@ function nodeFiles(plan: NodePlan, secrets: ClusterSecrets, formats: readonly Ou
       date: new Date(secrets.createdAt),
       files: Object.entries(docs).map(([name, text]) => ({ name, data: utf8(text) })),
     });
-    files.push({ ...base, format: 'iso', path: `${dir}/seed.iso`, content: iso, mode: 0o600 });
+    files.push({ ...base, format: 'iso', path: `${dir}/seed.iso`, content: iso, mode: 0o600, parts: documentParts(docs) });
   }
   if (formats.includes('nocloud-net')) {
     if (nocloudNet === undefined) throw new Error("format 'nocloud-net' needs the nocloudNet options");
     // Served from out/<cluster>/http/: the same documents, plus one iPXE script per node.
     for (const f of nocloudNetFiles(plan.node.name, docs, nocloudNet)) {
-      files.push({ ...base, format: 'nocloud-net', path: `http/${f.path}`, content: utf8(f.content), mode: f.mode });
+      files.push({ ...base, format: 'nocloud-net', path: `http/${f.path}`, content: utf8(f.content), mode: f.mode, ...(f.path.endsWith('/user-data') ? { parts } : {}) });
     }
   }
   return files;
@@ -85,7 +87,7 @@ export function generateCluster(req: GenerateRequest): OutputFile[] {
   if (formats.includes('ignition')) {
     for (const plan of buildClusterPlans(profile, secrets, templates, 'flatcar')) {
       const ign = emitIgnition(plan, { kubernetesVersion: profile.cluster.kubernetesVersion, flatcar: profile.flatcar });
-      files.push({ format: 'ignition', node: plan.node.name, role: plan.node.role, path: `nodes/${plan.node.name}/config.ign`, content: utf8(ign), mode: 0o600 });
+      files.push({ format: 'ignition', node: plan.node.name, role: plan.node.role, path: `nodes/${plan.node.name}/config.ign`, content: utf8(ign), mode: 0o600, parts: planParts(plan) });
     }
   }
   files.push({ format: 'cluster', path: 'manifest.json', content: utf8(buildManifest(profile.cluster.name, files)), mode: 0o644 });

@@ -10,6 +10,8 @@ export interface ManifestEntry {
   bytes: number;
   sha256: string;
   mode: string;
+  /** What the file bundles (see OutputFile.parts): name → sha256. */
+  parts?: Record<string, string>;
 }
 
 /** The parsed manifest.json. */
@@ -30,6 +32,7 @@ export function buildManifest(cluster: string, files: readonly OutputFile[]): st
       bytes: f.content.byteLength,
       sha256: createHash('sha256').update(f.content).digest('hex'),
       mode: f.mode.toString(8).padStart(4, '0'),
+      ...(f.parts !== undefined ? { parts: f.parts } : {}),
     }));
   const manifest: Manifest = { cluster, files: entries };
   return `${JSON.stringify(manifest, null, 2)}\n`;

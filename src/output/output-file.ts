@@ -14,6 +14,12 @@ export interface OutputFile {
   format: OutputFormat | 'cluster';
   node?: string;
   role?: NodeRole;
+  /**
+   * For files that bundle others (user-data, config.ign: the node's plan files and
+   * units by path on the node; seed.iso: its documents): name → sha256 of each part.
+   * Recorded in manifest.json so the next run can say what inside changed.
+   */
+  parts?: Record<string, string>;
 }
 
 /** UTF-8 bytes of a string. */

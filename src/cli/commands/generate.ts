@@ -8,6 +8,8 @@ import { replaceDirectory } from '../atomic-write.js';
 import { EXIT, fail, printDiagnostics } from '../report.js';
 import { sizeReport } from '../../output/size-report.js';
 import { kernelCommandLineWarnings, nocloudNetOptions } from '../nocloud-net-options.js';
+import { planOutput, printPlan } from '../output-plan.js';
+import { loadSecretsForDryRun } from '../dry-run-secrets.js';
 
 /** Options of the default (generate) command. */
 export interface GenerateOptions {
@@ -16,6 +18,8 @@ export interface GenerateOptions {
   node?: string;
   stdout: boolean;
   check: boolean;
+  /** Print what would change against the previous manifest.json, and write nothing. */
+  dryRun?: boolean;
   format: OutputFormat | 'all';
   templates?: string;
   maxBytes?: number;
@@ -44,7 +48,7 @@ export function runGenerate(opts: GenerateOptions): number {
     return EXIT.ok;
   }
   const templates = loadTemplates(opts.templates);
-  const secrets = loadOrCreateSecrets(opts.out, p, true);
+  const secrets = opts.dryRun ? loadSecretsForDryRun(opts.out, p) : loadOrCreateSecrets(opts.out, p, true);
   if (!secrets.ok) return fail(secrets.diagnostics);
   if (secrets.value.created) process.stderr.write(`created ${secrets.value.file} (new cluster CAs and bootstrap token; keep it safe)\n`);
 
@@ -63,6 +67,11 @@ export function runGenerate(opts: GenerateOptions): number {
   const formats = opts.format === 'all' ? allFormats : [opts.format];
   const files = generateCluster({ profile: p, secrets: secrets.value.secrets, templates, formats, ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
   const clusterDir = join(opts.out, p.cluster.name);
+  printPlan(planOutput(clusterDir, files), process.stdout);
+  if (opts.dryRun) {
+    process.stdout.write(`dry run: nothing written to ${clusterDir}\n`);
+    return EXIT.ok;
+  }
   replaceDirectory(clusterDir, files);
   const report = sizeReport(files, opts.maxBytes);
   process.stdout.write(`wrote ${clusterDir}: ${p.nodes.length} nodes, ${files.length} files (${formats.join(', ')})\n`);

@@ -1,0 +1,208 @@
+/**
+ * What a generation run changes in out/<cluster>/, worked out from the previous
+ * run's manifest.json and the new one: per node, which files are added, changed,
+ * unchanged or removed, and why. For user-data, config.ign and seed.iso the reason
+ * names the embedded files that differ, from the manifest's `parts`.
+ */
+import type { Manifest, ManifestEntry } from './manifest.js';
+
+export type ChangeStatus = 'added' | 'changed' | 'unchanged' | 'removed';
+
+/** One file of the output and what happens to it. */
+export interface FileChange {
+  /** Relative to out/<cluster>/, e.g. "nodes/worker-1/user-data". */
+  path: string;
+  status: ChangeStatus;
+  /** Why; "" for unchanged files. */
+  reason: string;
+}
+
+/** One node's files. */
+export interface NodeChange {
+  node: string;
+  /** "added": new in the profile; "removed": gone from it (its files are deleted); "kept". */
+  status: 'added' | 'removed' | 'kept';
+  files: FileChange[];
+}
+
+/** The whole plan. */
+export interface ChangePlan {
+  /** There was no (readable) previous manifest.json: everything is new. */
+  firstRun: boolean;
+  /** Files that belong to no node (secrets.yaml, admin.conf); manifest.json itself is left out. */
+  cluster: FileChange[];
+  nodes: NodeChange[];
+}
+
+const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/**
+ * Reads a manifest.json text written by an earlier run. Returns undefined when it
+ * is not JSON or not shaped like a manifest (then the plan treats the run as the
+ * first one). Never throws.
+ */
+export function parseManifest(text: string): Manifest | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof data !== 'object' || data === null) return undefined;
+  const m = data as { cluster?: unknown; files?: unknown };
+  if (typeof m.cluster !== 'string' || !Array.isArray(m.files)) return undefined;
+  const files = m.files.filter(
+    (f): f is ManifestEntry =>
+      typeof f === 'object' && f !== null && typeof (f as ManifestEntry).path === 'string' && typeof (f as ManifestEntry).sha256 === 'string',
+  );
+  return { cluster: m.cluster, files };
+}
+
+/** "changed: /a, /b; added: /c; removed: /d" between two parts maps; "" when they are equal. */
+export function partsDifference(before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>): string {
+  const changed: string[] = [];
+  const added: string[] = [];
+  const removed: string[] = [];
+  for (const [name, hash] of Object.entries(after)) {
+    if (!(name in before)) added.push(name);
+    else if (before[name] !== hash) changed.push(name);
+  }
+  for (const name of Object.keys(before)) if (!(name in after)) removed.push(name);
+  return [
+    ['changed', changed],
+    ['added', added],
+    ['removed', removed],
+  ]
+    .filter(([, names]) => names.length > 0)
+    .map(([what, names]) => `${what as string}: ${(names as string[]).sort().join(', ')}`)
+    .join('; ');
+}
+
+function changedReason(before: ManifestEntry, after: ManifestEntry): string {
+  const reasons: string[] = [];
+  if (before.sha256 !== after.sha256) {
+    if (before.parts !== undefined && after.parts !== undefined) {
+      reasons.push(partsDifference(before.parts, after.parts) || 'same embedded files; hostname, users, network or layout differ');
+    } else {
+      reasons.push('content differs');
+    }
+  }
+  if (before.mode !== after.mode) reasons.push(`mode ${before.mode} → ${after.mode}`);
+  return reasons.join('; ');
+}
+
+/**
+ * Compares the previous manifest (undefined on a first run) with the new one.
+ * Pure and never throws; nodes and files come out sorted by name and path.
+ */
+export function diffManifests(previous: Manifest | undefined, next: Manifest): ChangePlan {
+  const skip = (e: ManifestEntry): boolean => e.path === 'manifest.json';
+  const prev = new Map((previous?.files ?? []).filter((e) => !skip(e)).map((e) => [e.path, e]));
+  const cur = new Map(next.files.filter((e) => !skip(e)).map((e) => [e.path, e]));
+  const nodesBefore = new Set([...prev.values()].flatMap((e) => (e.node !== undefined ? [e.node] : [])));
+  const nodesAfter = new Set([...cur.values()].flatMap((e) => (e.node !== undefined ? [e.node] : [])));
+  const formatsAfter = new Set([...cur.values()].map((e) => e.format));
+  const hadFormat = (node: string | undefined, format: string): boolean =>
+    [...prev.values()].some((e) => e.node === node && e.format === format);
+
+  const changes: (FileChange & { node: string | undefined })[] = [];
+  for (const [path, after] of cur) {
+    const before = prev.get(path);
+    if (before === undefined) {
+      const reason =
+        previous === undefined ? 'first run'
+        : after.node !== undefined && !nodesBefore.has(after.node) ? 'new node'
+        : !hadFormat(after.node, after.format) ? `format ${after.format} newly written`
+        : 'new file';
+      changes.push({ path, node: after.node, status: 'added', reason });
+    } else if (before.sha256 === after.sha256 && before.mode === after.mode) {
+      changes.push({ path, node: after.node, status: 'unchanged', reason: '' });
+    } else {
+      changes.push({ path, node: after.node, status: 'changed', reason: changedReason(before, after) });
+    }
+  }
+  for (const [path, before] of prev) {
+    if (cur.has(path)) continue;
+    const reason =
+      before.node !== undefined && !nodesAfter.has(before.node) ? 'node removed from the profile'
+      : !formatsAfter.has(before.format) ? `format ${before.format} not written this time`
+      : 'no longer generated';
+    changes.push({ path, node: before.node, status: 'removed', reason });
+  }
+
+  const nodeNames = [...new Set([...nodesBefore, ...nodesAfter])].sort();
+  return {
+    firstRun: previous === undefined,
+    cluster: changes.filter((c) => c.node === undefined).map(({ node: _n, ...c }) => c).sort(byPath),
+    nodes: nodeNames.map((node) => ({
+      node,
+      status: !nodesBefore.has(node) ? 'added' : !nodesAfter.has(node) ? 'removed' : 'kept',
+      files: changes.filter((c) => c.node === node).map(({ node: _n, ...c }) => c).sort(byPath),
+    })),
+  };
+}
+
+/** Shortens "nodes/<node>/user-data" to "user-data" when listing a node's files. */
+function shortName(path: string, node: string | undefined): string {
+  const prefix = node === undefined ? '' : `nodes/${node}/`;
+  return prefix !== '' && path.startsWith(prefix) ? path.slice(prefix.length) : path;
+}
+
+/** The top-level places a removed node's files lived in, e.g. "nodes/worker-9/", "http/worker-9/". */
+function removedLocations(files: readonly FileChange[], node: string): string[] {
+  const places = files.map((f) => {
+    const dir = f.path.split('/').slice(0, 2).join('/');
+    return dir.endsWith(`/${node}`) ? `${dir}/` : f.path;
+  });
+  return [...new Set(places)].sort();
+}
+
+function fileLines(files: readonly FileChange[], node: string | undefined): string[] {
+  const lines: string[] = [];
+  for (const status of ['added', 'changed', 'removed'] as const) {
+    // Files with the same status and reason share a line ("added user-data, meta-data (new node)").
+    const groups = new Map<string, string[]>();
+    for (const f of files.filter((x) => x.status === status)) {
+      const key = status === 'changed' ? `${f.path}\n${f.reason}` : f.reason;
+      groups.set(key, [...(groups.get(key) ?? []), shortName(f.path, node)]);
+    }
+    for (const [key, names] of groups) {
+      const reason = status === 'changed' ? key.slice(key.indexOf('\n') + 1) : key;
+      lines.push(`    ${status.padEnd(9)} ${names.join(', ')}${reason ? ` (${reason})` : ''}`);
+    }
+  }
+  const same = files.filter((x) => x.status === 'unchanged').map((f) => shortName(f.path, node));
+  if (same.length > 0) lines.push(`    ${'unchanged'.padEnd(9)} ${same.join(', ')}`);
+  return lines;
+}
+
+function counts(files: readonly FileChange[]): string {
+  const parts = (['added', 'changed', 'removed', 'unchanged'] as const)
+    .map((s) => [s, files.filter((f) => f.status === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`);
+  return parts.join(', ') || 'no files';
+}
+
+/**
+ * The plan as short text lines for the terminal: one header per node with counts,
+ * then one line per added, changed or removed file with its reason, and one line
+ * listing the unchanged ones. A removed node is one line naming what is deleted.
+ */
+export function formatChangePlan(plan: ChangePlan): string[] {
+  const all = [...plan.cluster, ...plan.nodes.flatMap((n) => n.files)];
+  if (plan.firstRun) {
+    return [`no previous manifest.json: ${all.length} new files for ${plan.nodes.length} node(s)`];
+  }
+  if (all.every((f) => f.status === 'unchanged')) return ['no changes: every file is byte-identical to the previous run'];
+  const lines = ['changes against the previous manifest.json:'];
+  lines.push(`  cluster: ${counts(plan.cluster)}`, ...fileLines(plan.cluster, undefined));
+  for (const n of plan.nodes) {
+    if (n.status === 'removed') {
+      lines.push(`  ${n.node} (removed from the profile): deleting ${removedLocations(n.files, n.node).join(', ')}`);
+      continue;
+    }
+    lines.push(`  ${n.node}${n.status === 'added' ? ' (new node)' : ''}: ${counts(n.files)}`, ...fileLines(n.files, n.node));
+  }
+  return lines;
+}
