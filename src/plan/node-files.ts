@@ -3,12 +3,11 @@ import type { PlanFile } from './types.js';
 import type { TemplateSet } from '../template/render-template.js';
 import { renderTemplate } from '../template/render-template.js';
 import { kernelModules } from './kernel-modules.js';
-import { NODE_PATHS } from './paths.js';
+import { NODE_PATHS, type PlanTarget } from './paths.js';
 import { sandboxImage } from './sandbox-image.js';
 import { aptTrack } from '../kube/versions.js';
 import { registryMirrors } from './registry-mirrors.js';
 import { usesPrebakedImage } from './prebaked.js';
-import type { PlanTarget } from './paths.js';
 
 function file(path: string, content: string, opts: Partial<Pick<PlanFile, 'mode' | 'secret' | 'overwrite'>> = {}): PlanFile {
   return { path, mode: opts.mode ?? 0o644, owner: 'root:root', content, secret: opts.secret ?? false, overwrite: opts.overwrite ?? false };
