@@ -11,14 +11,15 @@
  *   whitespace and the token's value on `;`, and DataSourceNoCloudNet accepts only
  *   `http://` and `https://` seeds;
  * - iPXE splits script lines on whitespace and expands `${...}` settings in every token;
- * - GRUB and the kernel give quotes and backslashes a meaning of their own.
+ * - GRUB's script language treats `{ } | & $ ; < >` as metacharacters, and GRUB and
+ *   the kernel give quotes and backslashes a meaning of their own.
  * A query or fragment would end up before the file name (cloud-init appends
  * "meta-data" to the seed URL as a plain string), so those are refused too.
  */
 export function checkBaseUrl(url: string): string | undefined {
   if (!/^https?:\/\//i.test(url)) return 'must start with http:// or https:// (cloud-init reads nocloud-net seeds only over HTTP)';
   // Printable ASCII only: anything else would be percent-encoded by one tool and not another.
-  const bad = /[^\x21-\x7e]|[;"'\\`]|\$\{|[?#]/.exec(url);
+  const bad = /[^\x21-\x7e]|[;"'\\`${}|&<>]|[?#]/.exec(url);
   if (bad !== null) {
     const shown = /^[\x21-\x7e]+$/.test(bad[0]) ? `"${bad[0]}"` : `character U+${bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
     return `must not contain ${shown}: the URL is one token of the kernel command line, which cloud-init, iPXE and GRUB each split or expand`;
