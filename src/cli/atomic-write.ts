@@ -5,14 +5,17 @@ import type { OutputFile } from '../output/output-file.js';
 /**
  * Replaces `targetDir` with exactly `files`: everything is written to a sibling
  * temporary directory first and renamed into place, so a failed run leaves the old
- * output untouched and nothing half-written. Modes are set explicitly (not via umask).
+ * output untouched and nothing half-written. Entries named in `keep` (e.g. "image",
+ * written by another command) move over from the old directory unless `files`
+ * has them too.
  */
-export function replaceDirectory(targetDir: string, files: readonly OutputFile[]): void {
+export function replaceDirectory(targetDir: string, files: readonly OutputFile[], keep: readonly string[] = []): void {
   const parent = dirname(targetDir);
   mkdirSync(parent, { recursive: true });
   const tmp = join(parent, `.${basename(targetDir)}.tmp-${process.pid}`);
   const old = join(parent, `.${basename(targetDir)}.old-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
+  const moved: string[] = [];
   try {
     mkdirSync(tmp, { mode: 0o700 });
     for (const f of files) {
@@ -22,9 +25,16 @@ export function replaceDirectory(targetDir: string, files: readonly OutputFile[]
       writeFileSync(path, f.content, { mode: f.mode });
     }
     chmodSync(tmp, 0o700);
+    for (const name of keep) {
+      if (existsSync(join(targetDir, name)) && !existsSync(join(tmp, name))) {
+        renameSync(join(targetDir, name), join(tmp, name));
+        moved.push(name);
+      }
+    }
     if (existsSync(targetDir)) renameSync(targetDir, old);
     renameSync(tmp, targetDir);
   } catch (err) {
+    if (existsSync(targetDir)) for (const name of moved) renameSync(join(tmp, name), join(targetDir, name));
     rmSync(tmp, { recursive: true, force: true });
     if (existsSync(old) && !existsSync(targetDir)) renameSync(old, targetDir);
     throw err;
