@@ -34,9 +34,11 @@ export function replaceDirectory(targetDir: string, files: readonly OutputFile[]
     if (existsSync(targetDir)) renameSync(targetDir, old);
     renameSync(tmp, targetDir);
   } catch (err) {
-    if (existsSync(targetDir)) for (const name of moved) renameSync(join(tmp, name), join(targetDir, name));
-    rmSync(tmp, { recursive: true, force: true });
     if (existsSync(old) && !existsSync(targetDir)) renameSync(old, targetDir);
+    for (const name of moved) {
+      if (existsSync(targetDir) && existsSync(join(tmp, name))) renameSync(join(tmp, name), join(targetDir, name));
+    }
+    rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
   rmSync(old, { recursive: true, force: true });
