@@ -33,7 +33,8 @@ function sizeLine(label: string, f: OutputFile): string {
 export function sizeReport(files: readonly OutputFile[], maxBytes?: number): { lines: string[]; warnings: Diagnostic[] } {
   const lines: string[] = [];
   const warnings: Diagnostic[] = [];
-  const sized = files.filter((f) => f.path.endsWith('/user-data') || f.path.endsWith('/config.ign'));
+  // http/ (nocloud-net) repeats nodes/ byte for byte and has no provider limits.
+  const sized = files.filter((f) => f.format !== 'nocloud-net' && (f.path.endsWith('/user-data') || f.path.endsWith('/config.ign')));
   const nodeCount = new Set(sized.map((f) => f.node)).size;
   if (nodeCount <= PER_NODE_REPORT_LIMIT) {
     for (const f of sized) lines.push(sizeLine(f.path, f));
