@@ -3,6 +3,8 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { runGenerate } from './commands/generate.js';
 import { runCaHash } from './commands/ca-hash.js';
+import { runKubeconfig } from './commands/kubeconfig.js';
+import { runTokenRotate, runTokenShow } from './commands/token.js';
 import { runImage } from './commands/image.js';
 import { UsageError } from './load-templates.js';
 import { EXIT } from './report.js';
@@ -102,6 +104,65 @@ export async function main(argv: string[]): Promise<number> {
           .example('$0 image --profile lab', 'Write out/lab/image/ (docs/golden-image.md)')
           .example('cd out/lab/image && packer init . && packer build .', 'Then build the image'),
       (args) => run(() => runImage({ profile: args.profile, out: args.out, ...(args.templates !== undefined ? { templates: args.templates } : {}) })),
+    )
+    .command(
+      'kubeconfig',
+      'Issue a kubeconfig for another user, signed offline by the cluster CA',
+      (y) =>
+        y
+          .option('profile', profileOption)
+          .option('out', outOption)
+          .option('user', { type: 'string', demandOption: true, describe: 'User name (certificate CN)' })
+          .option('group', { type: 'string', array: true, default: [] as string[], describe: 'Group (certificate O); repeat for several' })
+          .option('ttl', { type: 'string', default: '720h', describe: 'Validity, a Go duration (720h = 30 days)' })
+          .option('break-glass', { type: 'boolean', default: false, describe: 'Add the group system:masters, which bypasses RBAC' })
+          .option('output', { type: 'string', describe: 'Write the kubeconfig to this file (mode 0600) instead of stdout' })
+          .example('$0 kubeconfig --user alice --group dev --output alice.conf', 'alice in group dev, 30 days, written 0600')
+          .example('$0 kubeconfig --user oncall --break-glass --ttl 8h', 'An 8-hour system:masters credential on stdout'),
+      (args) =>
+        run(() =>
+          runKubeconfig({
+            profile: args.profile,
+            out: args.out,
+            user: args.user,
+            groups: args.group.map(String),
+            ttl: args.ttl,
+            breakGlass: args['break-glass'],
+            ...(args.output !== undefined ? { output: args.output } : {}),
+          }),
+        ),
+    )
+    .command(
+      'token <action>',
+      'Show or rotate the bootstrap token',
+      (y) =>
+        y
+          .positional('action', { choices: ['show', 'rotate'] as const, describe: 'show: print the token and its expiry; rotate: new token, regenerated output' })
+          .option('profile', profileOption)
+          .option('out', outOption)
+          .option('format', { choices: ['cloud-init', 'iso', 'ignition', 'nocloud-net', 'all'] as const, describe: 'rotate: what to regenerate (default: what the previous run wrote)' })
+          .option('templates', { type: 'string', describe: 'rotate: directory with template overrides' })
+          .option('base-url', { type: 'string', describe: 'rotate: as for generate, when the output has the nocloud-net HTTP tree' })
+          .option('kernel', { type: 'string', describe: 'rotate: as for generate (nocloud-net)' })
+          .option('initrd', { type: 'string', describe: 'rotate: as for generate (nocloud-net)' })
+          .option('kernel-args', { type: 'string', describe: 'rotate: as for generate (nocloud-net)' })
+          .example('$0 token show --profile ha', 'Print the token and when it expires')
+          .example('$0 token rotate --profile ha', 'New token; prints the kubeadm token create line for a running cluster'),
+      (args) =>
+        run(() =>
+          args.action === 'show'
+            ? runTokenShow({ profile: args.profile, out: args.out })
+            : runTokenRotate({
+                profile: args.profile,
+                out: args.out,
+                ...(args.format !== undefined ? { format: args.format } : {}),
+                ...(args.templates !== undefined ? { templates: args.templates } : {}),
+                ...(args['base-url'] !== undefined ? { baseUrl: args['base-url'] } : {}),
+                ...(args.kernel !== undefined ? { kernel: args.kernel } : {}),
+                ...(args.initrd !== undefined ? { initrd: args.initrd } : {}),
+                ...(args['kernel-args'] !== undefined ? { kernelArgs: args['kernel-args'] } : {}),
+              }),
+        ),
     )
     .strict()
     .help()

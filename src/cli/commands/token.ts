@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { OutputFormat } from '../../output/output-file.js';
+import type { ClusterSecrets } from '../../pki/types.js';
+import { formatToken, generateBootstrapToken, tokenExpiry } from '../../pki/bootstrap-token.js';
+import { serializeSecrets } from '../../pki/serialize-secrets.js';
+import { generateCluster } from '../../output/generate-cluster.js';
+import { readProfile } from '../read-profile.js';
+import { loadOrCreateSecrets } from '../secrets-store.js';
+import { loadTemplates, UsageError } from '../load-templates.js';
+import { replaceDirectory, writeFileAtomic } from '../atomic-write.js';
+import { nocloudNetOptions } from '../nocloud-net-options.js';
+import { planOutput, printPlan, readPreviousManifest } from '../output-plan.js';
+import { EXIT, fail, printDiagnostics } from '../report.js';
+
+/** Options shared by the token commands. */
+export interface TokenOptions {
+  profile: string;
+  out: string;
+}
+
+/** Options of `gen-userdata token rotate`: what to regenerate, as for the generate command. */
+export interface TokenRotateOptions extends TokenOptions {
+  /** Default: the formats the previous run wrote (manifest.json), or cloud-init. */
+  format?: OutputFormat | 'all';
+  templates?: string;
+  baseUrl?: string;
+  kernel?: string;
+  initrd?: string;
+  kernelArgs?: string;
+}
+
+const NODE_FORMATS: readonly OutputFormat[] = ['cloud-init', 'iso', 'ignition', 'nocloud-net'];
+
+/**
+ * Prints the bootstrap token from secrets.yaml and when it expires. The only
+ * command that prints the token other than `token rotate`'s kubeadm line.
+ */
+export function runTokenShow(opts: TokenOptions): number {
+  const profile = readProfile(opts.profile);
+  if (!profile.ok) return fail(profile.diagnostics);
+  const secrets = loadOrCreateSecrets(opts.out, profile.value, false);
+  if (!secrets.ok) return fail(secrets.diagnostics);
+  const t = secrets.value.secrets.bootstrapToken;
+  const expiry = tokenExpiry(t);
+  process.stdout.write(`token: ${formatToken(t)}\n`);
+  process.stdout.write(
+    expiry === undefined
+      ? `expires: never (ttl 0)\n`
+      : `expires: ${expiry} (ttl ${t.ttl} from ${t.createdAt}; a running cluster counts it from kubeadm init or kubeadm token create)\n`,
+  );
+  return EXIT.ok;
+}
+
+/** The formats to regenerate: --format, else what the previous run wrote, else cloud-init. */
+function rotateFormats(opts: TokenRotateOptions, clusterDir: string): OutputFormat[] {
+  if (opts.format === 'all') return opts.baseUrl !== undefined ? [...NODE_FORMATS] : NODE_FORMATS.filter((f) => f !== 'nocloud-net');
+  if (opts.format !== undefined) return [opts.format];
+  const previous = readPreviousManifest(clusterDir);
+  const written = NODE_FORMATS.filter((f) => previous?.files.some((e) => e.format === f));
+  return written.length > 0 ? written : ['cloud-init'];
+}
+
+/**
+ * Replaces the bootstrap token in secrets.yaml (atomically, 0600; the CAs and keys
+ * stay as they are) and regenerates the output, so only the files that carry the
+ * token change. stdout gets exactly one line, the command that registers the new
+ * token on a running cluster; the change plan and notes go to stderr.
+ */
+export function runTokenRotate(opts: TokenRotateOptions): number {
+  const profile = readProfile(opts.profile);
+  if (!profile.ok) return fail(profile.diagnostics);
+  printDiagnostics(profile.warnings);
+  const p = profile.value;
+  const clusterDir = join(opts.out, p.cluster.name);
+  const formats = rotateFormats(opts, clusterDir);
+  const http = formats.includes('nocloud-net');
+  if (http && opts.baseUrl === undefined) {
+    throw new UsageError('the nocloud-net HTTP tree carries the token too: pass the same --base-url (and --kernel, --initrd, --kernel-args) as before, or choose --format');
+  }
+  const nocloudNet = nocloudNetOptions({ ...opts, format: http ? 'nocloud-net' : (opts.format ?? 'cloud-init') });
+  const templates = loadTemplates(opts.templates);
+  const loaded = loadOrCreateSecrets(opts.out, p, false);
+  if (!loaded.ok) return fail(loaded.diagnostics);
+  const old = loaded.value.secrets;
+  const secrets: ClusterSecrets = {
+    ...old,
+    bootstrapToken: generateBootstrapToken({ randomBytes: (n) => new Uint8Array(randomBytes(n)), now: new Date(), ttl: p.cluster.token.ttl }),
+  };
+  const files = generateCluster({ profile: p, secrets, templates, formats, ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
+  const plan = planOutput(clusterDir, files);
+  // The token is saved first: if writing the output fails, a re-run regenerates it
+  // from the saved token instead of leaving nodes with a token nobody registered.
+  writeFileAtomic(loaded.value.file, serializeSecrets(secrets), 0o600);
+  replaceDirectory(clusterDir, files);
+  printPlan(plan, process.stderr);
+  process.stderr.write(
+    `new bootstrap token saved in ${loaded.value.file}; ${clusterDir} regenerated (${formats.join(', ')}).\n` +
+      `On a running cluster, register it on a control plane with the command below. The previous token (id ${old.bootstrapToken.id}) stays valid until it expires or: kubeadm token delete ${old.bootstrapToken.id}\n`,
+  );
+  process.stdout.write(`kubeadm token create ${formatToken(secrets.bootstrapToken)} --ttl ${secrets.bootstrapToken.ttl}\n`);
+  return EXIT.ok;
+}
