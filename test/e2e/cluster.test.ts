@@ -1,0 +1,77 @@
+// e2e: generated NoCloud seeds booted with real cloud-init (Debian 12) in
+// network-less QEMU guests whose kubeadm/kubelet/kubectl are recording
+// stand-ins. Three boots, two at a time at most:
+//   slot A: 1. the control plane (kubeadm init, PKI, CNI), then
+//           2. a worker whose first two joins fail (retry with reset, then success);
+//   slot B: 3. a worker whose joins always fail, from a profile with a short
+//           joinTimeout (gives up in time, failure marker names kubeadm-join).
+// Slot B mostly waits out its joinTimeout, so it overlaps slot A cheaply.
+// See test/e2e/README.md for the image cache and how to debug a boot.
+import t, { type Test } from 'tap';
+import { join } from 'node:path';
+import { ensureImage, missingPrerequisites, REPO_ROOT } from '../helpers/vm-image.js';
+import { generateSeeds, isoFile, profileDoc, runNode, scratchDir, seedIsoOf, type NodeRun } from '../helpers/vm-node.js';
+import { checkControlPlane } from './scenarios/control-plane.js';
+import { checkWorkerJoinRetry, retryKernelArgs } from './scenarios/worker-join-retry.js';
+import { checkWorkerJoinTimeout, joinTimeoutSeconds, timeoutKernelArgs } from './scenarios/worker-join-timeout.js';
+
+const PROFILE = join(REPO_ROOT, 'test', 'e2e', 'profiles', 'e2e.yaml');
+const SHORT_PROFILE = join(REPO_ROOT, 'test', 'e2e', 'profiles', 'e2e-short-timeout.yaml');
+const CP = 'e2e-cp-1';
+const WORKER = 'e2e-worker-1';
+/** Per-boot ceiling; a healthy boot takes 2–5 minutes under TCG on a busy 2-core machine. */
+const BOOT_LIMIT_MS = 9 * 60_000;
+
+const missing = missingPrerequisites();
+if (missing.length > 0) {
+  t.fail(`e2e prerequisites missing: ${missing.join(', ')} (apt-get install debootstrap qemu-system-x86 qemu-utils)`);
+} else {
+  const log = (m: string) => t.comment(m);
+  ensureImage(log);
+  const profile = profileDoc(PROFILE);
+  const shortProfile = profileDoc(SHORT_PROFILE);
+  const out = scratchDir('e2e');
+  t.teardown(out.remove);
+  const generated = generateSeeds(PROFILE, join(out.dir, 'main'));
+  const generatedShort = generateSeeds(SHORT_PROFILE, join(out.dir, 'short'));
+  const cpUserData = isoFile(seedIsoOf(generated, CP), '/user-data');
+
+  const cpBoot = runNode({ generated, node: CP, timeoutMs: BOOT_LIMIT_MS, log });
+  const retryBoot = cpBoot
+    .catch(() => undefined)
+    .then(() => runNode({ generated, node: WORKER, kernelArgs: retryKernelArgs(profile), timeoutMs: BOOT_LIMIT_MS, log }));
+  const timeoutBoot = runNode({
+    generated: generatedShort,
+    node: WORKER,
+    kernelArgs: timeoutKernelArgs(shortProfile),
+    timeoutMs: BOOT_LIMIT_MS + joinTimeoutSeconds(shortProfile) * 1000,
+    log,
+  });
+  // The subtests await these in order; keep an early rejection from counting as unhandled meanwhile.
+  for (const p of [cpBoot, retryBoot, timeoutBoot]) p.catch(() => {});
+
+  /** Keeps a failed boot's work dir (console.log, probe.log, guest files) and says where. */
+  const keepOnFailure = (t: Test, run: NodeRun) =>
+    t.teardown(() => {
+      if (t.passing()) run.cleanup();
+      else t.comment(`kept ${run.workDir} for inspection`);
+    });
+
+  t.test('1. control plane: kubeadm init, PKI, kubeconfig, CNI with the pod CIDR', async (t) => {
+    const run = await cpBoot;
+    keepOnFailure(t, run);
+    await checkControlPlane(t, run, profile);
+  });
+
+  t.test('2. worker: failed joins are reset and retried until one succeeds', async (t) => {
+    const run = await retryBoot;
+    keepOnFailure(t, run);
+    await checkWorkerJoinRetry(t, run, profile, cpUserData);
+  });
+
+  t.test('3. worker: joining gives up after cluster.joinTimeout', async (t) => {
+    const run = await timeoutBoot;
+    keepOnFailure(t, run);
+    await checkWorkerJoinTimeout(t, run, shortProfile);
+  });
+}

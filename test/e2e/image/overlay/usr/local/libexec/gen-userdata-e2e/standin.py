@@ -1,0 +1,483 @@
+#!/usr/bin/python3
+"""Stand-in for kubeadm, kubelet and kubectl in the gen-userdata e2e guest.
+
+Installed as /usr/bin/{kubeadm,kubelet,kubectl} (symlinks); dispatches on the
+name it was called by. Every call is appended as one JSON line to
+/var/log/gen-userdata-e2e/calls.jsonl (argv, start/end time, exit code, copies
+of the files passed with --config / -f), so the test can assert what the
+bootstrap ran. It emulates what the bootstrap relies on:
+
+- version output (`kubeadm version -o short`, `kubelet --version`,
+  `kubectl version --client`), version from /etc/gen-userdata-e2e/k8s-version
+  or the kernel parameter gen_userdata_e2e.k8s_version;
+- kubeadm preflight checks that real kubeadm fails on (ip_forward,
+  bridge-nf-call-iptables, swap, containerd socket, leftover files on join);
+- kubeadm config parsing: multi-document YAML, known kinds and API versions for
+  the kubeadm minor, map-vs-list extraArgs per API version, token and CA hash
+  formats;
+- `kubeadm init` writes admin.conf and friends; `kubeadm join` fails the first
+  N attempts (gen_userdata_e2e.join_failures=N|always), leaving behind the
+  files a real failed join leaves, so a retry without `kubeadm reset -f` fails
+  preflight; `kubeadm reset -f` cleans what real reset cleans;
+- `kubectl apply -f FILE` copies and parses the manifest; URLs fail (no network).
+"""
+import json
+import os
+import re
+import shutil
+import sys
+import time
+
+LOG_DIR = "/var/log/gen-userdata-e2e"
+STATE_DIR = "/var/lib/gen-userdata-e2e"
+COPY_DIR = os.path.join(STATE_DIR, "copies")
+CALLS = os.path.join(LOG_DIR, "calls.jsonl")
+K8S_DIR = "/etc/kubernetes"
+PKI_DIR = os.path.join(K8S_DIR, "pki")
+
+START = time.time()
+RECORD = {"tool": os.path.basename(sys.argv[0]), "argv": sys.argv[1:], "start": START, "copies": {}, "notes": []}
+
+
+def cmdline_param(name, default=None):
+    try:
+        with open("/proc/cmdline") as f:
+            for word in f.read().split():
+                if word == "gen_userdata_e2e." + name:
+                    return ""
+                if word.startswith("gen_userdata_e2e." + name + "="):
+                    return word.split("=", 1)[1]
+    except OSError:
+        pass
+    return default
+
+
+def k8s_version():
+    v = cmdline_param("k8s_version")
+    if v:
+        return v.lstrip("v")
+    try:
+        with open("/etc/gen-userdata-e2e/k8s-version") as f:
+            return f.read().strip().lstrip("v")
+    except OSError:
+        return "1.30.0"
+
+
+def minor():
+    return int(k8s_version().split(".")[1])
+
+
+def finish(rc, out="", err=""):
+    if out:
+        sys.stdout.write(out)
+    if err:
+        sys.stderr.write(err)
+    RECORD["rc"] = rc
+    RECORD["end"] = time.time()
+    RECORD["stdout"] = out[-2000:]
+    RECORD["stderr"] = err[-2000:]
+    try:
+        os.makedirs(LOG_DIR, exist_ok=True)
+        with open(CALLS, "a") as f:
+            f.write(json.dumps(RECORD) + "\n")
+    except OSError:
+        pass
+    sys.exit(rc)
+
+
+def copy_input(flag, path):
+    """Keeps a copy of a file handed to us; returns its content."""
+    os.makedirs(COPY_DIR, exist_ok=True)
+    n = len(os.listdir(COPY_DIR)) + 1
+    if path == "-":
+        data = sys.stdin.read()
+        name = "stdin"
+    else:
+        with open(path) as f:
+            data = f.read()
+        name = os.path.basename(path)
+    dest = os.path.join(COPY_DIR, "%03d-%s-%s" % (n, RECORD["tool"], name))
+    with open(dest, "w") as f:
+        f.write(data)
+    RECORD["copies"].setdefault(flag, []).append({"path": path, "copy": dest})
+    return data
+
+
+def option_values(args, *names):
+    """Values of --opt VALUE / --opt=VALUE / -f VALUE, in order."""
+    vals = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        for n in names:
+            if a == n and i + 1 < len(args):
+                vals.append(args[i + 1])
+                i += 1
+                break
+            if a.startswith(n + "="):
+                vals.append(a.split("=", 1)[1])
+                break
+        i += 1
+    return vals
+
+
+def positional(args, flags_with_values):
+    out = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a in flags_with_values:
+            i += 2
+            continue
+        if not a.startswith("-"):
+            out.append(a)
+        i += 1
+    return out
+
+
+# --------------------------------------------------------------------- kubeadm
+
+KUBEADM_FLAGS_WITH_VALUES = {"--config", "-o", "--output", "--ignore-preflight-errors", "--token", "--discovery-token-ca-cert-hash",
+                             "--cri-socket", "--node-name", "--kubeconfig", "--skip-phases", "--v", "-v", "--cert-dir",
+                             "--apiserver-advertise-address", "--control-plane-endpoint", "--pod-network-cidr",
+                             "--certificate-key", "--ttl", "--description", "--groups", "--usages", "--print-join-command"}
+
+
+def kubeadm_api_versions():
+    # kubeadm 1.22-1.30 knows only v1beta3; v1beta4 exists from 1.31.
+    return {"kubeadm.k8s.io/v1beta3"} if minor() <= 30 else {"kubeadm.k8s.io/v1beta3", "kubeadm.k8s.io/v1beta4"}
+
+
+TOKEN_RE = re.compile(r"^[a-z0-9]{6}\.[a-z0-9]{16}$")
+HASH_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
+
+
+def check_args(where, value, api):
+    """extraArgs: map in v1beta3, list of {name, value} in v1beta4 (real kubeadm fails to decode otherwise)."""
+    if value is None:
+        return []
+    if api == "kubeadm.k8s.io/v1beta3":
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            return ["%s: v1beta3 expects a map of strings, got %r" % (where, value)]
+    else:
+        if not isinstance(value, list) or not all(isinstance(e, dict) and set(e) == {"name", "value"} for e in value):
+            return ["%s: v1beta4 expects a list of {name, value}, got %r" % (where, value)]
+    return []
+
+
+def validate_kubeadm_config(text, mode):
+    """Returns (docs, errors). mode: init | join."""
+    import yaml  # python3-yaml comes with cloud-init
+
+    errors = []
+    try:
+        docs = [d for d in yaml.safe_load_all(text) if d is not None]
+    except yaml.YAMLError as e:
+        return [], ["config is not valid YAML: %s" % e]
+    known = {
+        "InitConfiguration": kubeadm_api_versions(),
+        "ClusterConfiguration": kubeadm_api_versions(),
+        "JoinConfiguration": kubeadm_api_versions(),
+        "KubeletConfiguration": {"kubelet.config.k8s.io/v1beta1"},
+        "KubeProxyConfiguration": {"kubeproxy.config.k8s.io/v1alpha1"},
+    }
+    kinds = []
+    kubeadm_apis = set()
+    for d in docs:
+        if not isinstance(d, dict) or "kind" not in d or "apiVersion" not in d:
+            errors.append("document without apiVersion/kind: %r" % (d,))
+            continue
+        kind, api = d["kind"], d["apiVersion"]
+        kinds.append(kind)
+        if kind not in known:
+            errors.append('no kind "%s" is registered' % kind)
+        elif api not in known[kind]:
+            errors.append('no kind "%s" is registered for version "%s" in kubeadm v%s' % (kind, api, k8s_version()))
+        if api.startswith("kubeadm.k8s.io/"):
+            kubeadm_apis.add(api)
+    if len(kubeadm_apis) > 1:
+        errors.append("mixed kubeadm API versions %s" % sorted(kubeadm_apis))
+    if len(set(kinds)) != len(kinds):
+        errors.append("duplicate kinds %s" % kinds)
+    by_kind = {d["kind"]: d for d in docs if isinstance(d, dict) and "kind" in d}
+    if mode == "init":
+        if "InitConfiguration" not in by_kind and "ClusterConfiguration" not in by_kind:
+            errors.append("init: no InitConfiguration or ClusterConfiguration")
+        if "JoinConfiguration" in by_kind:
+            errors.append("init: JoinConfiguration given to kubeadm init")
+    else:
+        if "JoinConfiguration" not in by_kind:
+            errors.append("join: no JoinConfiguration")
+        for k in ("InitConfiguration", "ClusterConfiguration"):
+            if k in by_kind:
+                errors.append("join: %s given to kubeadm join" % k)
+
+    for kind in ("InitConfiguration", "JoinConfiguration"):
+        d = by_kind.get(kind)
+        if not d:
+            continue
+        nr = d.get("nodeRegistration") or {}
+        errors += check_args(kind + ".nodeRegistration.kubeletExtraArgs", nr.get("kubeletExtraArgs"), d["apiVersion"])
+    c = by_kind.get("ClusterConfiguration")
+    if c:
+        for comp in ("apiServer", "controllerManager", "scheduler"):
+            errors += check_args("ClusterConfiguration.%s.extraArgs" % comp, (c.get(comp) or {}).get("extraArgs"), c["apiVersion"])
+        kv = c.get("kubernetesVersion")
+        if kv is not None and str(kv).lstrip("v").split(".")[:2] != k8s_version().split(".")[:2]:
+            errors.append("kubernetesVersion %s does not match kubeadm v%s" % (kv, k8s_version()))
+        if c["apiVersion"] == "kubeadm.k8s.io/v1beta4" and "timeoutForControlPlane" in (c.get("apiServer") or {}):
+            errors.append("v1beta4: apiServer.timeoutForControlPlane was removed (use timeouts.controlPlaneComponentHealthCheck)")
+    i = by_kind.get("InitConfiguration")
+    if i:
+        for t in i.get("bootstrapTokens") or []:
+            if not TOKEN_RE.match(str(t.get("token", ""))):
+                errors.append("InitConfiguration.bootstrapTokens: invalid token %r" % t.get("token"))
+    j = by_kind.get("JoinConfiguration")
+    if j:
+        disc = j.get("discovery") or {}
+        bt = disc.get("bootstrapToken")
+        if bt:
+            if not TOKEN_RE.match(str(bt.get("token", ""))):
+                errors.append("JoinConfiguration.discovery.bootstrapToken.token invalid: %r" % bt.get("token"))
+            if not bt.get("apiServerEndpoint"):
+                errors.append("JoinConfiguration.discovery.bootstrapToken.apiServerEndpoint missing")
+            hashes = bt.get("caCertHashes") or []
+            if not hashes and not bt.get("unsafeSkipCAVerification"):
+                errors.append("JoinConfiguration: caCertHashes empty and unsafeSkipCAVerification not set")
+            for h in hashes:
+                if not HASH_RE.match(str(h)):
+                    errors.append("JoinConfiguration: invalid caCertHash %r" % h)
+        elif not disc.get("file"):
+            errors.append("JoinConfiguration.discovery: neither bootstrapToken nor file")
+        if j["apiVersion"] == "kubeadm.k8s.io/v1beta4" and "timeout" in disc:
+            errors.append("v1beta4: discovery.timeout was removed (use timeouts.discovery)")
+    return docs, errors
+
+
+def read(path):
+    try:
+        with open(path) as f:
+            return f.read().strip()
+    except OSError:
+        return None
+
+
+def preflight(mode, ignore):
+    """The preflight checks real kubeadm treats as errors, as far as this guest can tell."""
+    errs = []
+    if read("/proc/sys/net/ipv4/ip_forward") != "1":
+        errs.append(("FileContent--proc-sys-net-ipv4-ip_forward", "/proc/sys/net/ipv4/ip_forward contents are not set to 1"))
+    if read("/proc/sys/net/bridge/bridge-nf-call-iptables") != "1":
+        errs.append(("FileContent--proc-sys-net-bridge-bridge-nf-call-iptables",
+                     "/proc/sys/net/bridge/bridge-nf-call-iptables does not exist or is not set to 1"))
+    swaps = (read("/proc/swaps") or "").splitlines()[1:]
+    if swaps:
+        errs.append(("Swap", "running with swap on is not supported. Please disable swap"))
+    if not os.path.exists("/run/containerd/containerd.sock"):
+        errs.append(("CRI", "container runtime is not running: /run/containerd/containerd.sock does not exist"))
+    if mode == "join":
+        for p in (os.path.join(K8S_DIR, "kubelet.conf"), os.path.join(K8S_DIR, "bootstrap-kubelet.conf"), os.path.join(PKI_DIR, "ca.crt")):
+            if os.path.exists(p):
+                errs.append(("FileAvailable-" + p.replace("/", "-"), "%s already exists" % p))
+    else:
+        for p in ("kube-apiserver.yaml", "kube-controller-manager.yaml", "kube-scheduler.yaml", "etcd.yaml"):
+            mp = os.path.join(K8S_DIR, "manifests", p)
+            if os.path.exists(mp):
+                errs.append(("FileAvailable-" + mp.replace("/", "-"), "%s already exists" % mp))
+    ign = set(x.strip().lower() for v in ignore for x in v.split(","))
+    return [e for e in errs if "all" not in ign and e[0].lower() not in ign]
+
+
+def write(path, content, mode=0o600):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(content)
+    os.chmod(path, mode)
+
+
+FAKE_KUBECONFIG = """apiVersion: v1
+kind: Config
+clusters:
+- cluster:
+    certificate-authority-data: ZmFrZQ==
+    server: https://%s
+  name: kubernetes
+contexts:
+- context:
+    cluster: kubernetes
+    user: %s
+  name: %s@kubernetes
+current-context: %s@kubernetes
+users:
+- name: %s
+  user:
+    token: gen-userdata-e2e-fake
+"""
+
+
+def fake_kubeconfig(endpoint, user):
+    return FAKE_KUBECONFIG % (endpoint, user, user, user, user)
+
+
+def kubeadm(args):
+    sub = positional(args, KUBEADM_FLAGS_WITH_VALUES)
+    cmd = sub[0] if sub else ""
+    v = k8s_version()
+    if cmd == "version":
+        outfmt = (option_values(args, "-o", "--output") or [""])[0]
+        if outfmt == "short":
+            finish(0, "v%s\n" % v)
+        finish(0, 'kubeadm version: &version.Info{Major:"1", Minor:"%s", GitVersion:"v%s", GitTreeState:"clean", '
+                  'GoVersion:"go1.22.2", Compiler:"gc", Platform:"linux/amd64"}\n' % (v.split(".")[1], v))
+    if cmd in ("init", "join"):
+        if len(sub) > 1 and sub[1] == "phase":
+            finish(0, "[gen-userdata-e2e] kubeadm %s phase %s: ok\n" % (cmd, " ".join(sub[2:])))
+        configs = option_values(args, "--config")
+        docs, errors = [], []
+        for c in configs:
+            try:
+                text = copy_input("--config", c)
+            except OSError as e:
+                finish(1, err="unable to read config from %r: %s\n" % (c, e))
+            d, e = validate_kubeadm_config(text, cmd)
+            docs += d
+            errors += e
+        if not configs:
+            RECORD["notes"].append("no --config given")
+        if errors:
+            finish(1, err="".join("error: %s\n" % e for e in errors) + "To see the stack trace of this error execute with --v=5 or higher\n")
+        pf = preflight(cmd, option_values(args, "--ignore-preflight-errors"))
+        if pf:
+            msg = "error execution phase preflight: [preflight] Some fatal errors occurred:\n"
+            msg += "".join("\t[ERROR %s]: %s\n" % e for e in pf)
+            msg += "[preflight] If you know what you are doing, you can make a check non-fatal with `--ignore-preflight-errors=...`\n"
+            finish(1, err=msg)
+        by_kind = {d.get("kind"): d for d in docs if isinstance(d, dict)}
+        if cmd == "init":
+            cc = by_kind.get("ClusterConfiguration") or {}
+            ic = by_kind.get("InitConfiguration") or {}
+            endpoint = cc.get("controlPlaneEndpoint") or "%s:%s" % (
+                (ic.get("localAPIEndpoint") or {}).get("advertiseAddress", "127.0.0.1"),
+                (ic.get("localAPIEndpoint") or {}).get("bindPort", 6443))
+            for name, user in (("admin.conf", "kubernetes-admin"), ("super-admin.conf", "kubernetes-super-admin"),
+                               ("kubelet.conf", "system:node"), ("controller-manager.conf", "system:kube-controller-manager"),
+                               ("scheduler.conf", "system:kube-scheduler")):
+                write(os.path.join(K8S_DIR, name), fake_kubeconfig(endpoint, user))
+            for m in ("kube-apiserver.yaml", "kube-controller-manager.yaml", "kube-scheduler.yaml", "etcd.yaml"):
+                write(os.path.join(K8S_DIR, "manifests", m), "# gen-userdata-e2e stand-in\n")
+            finish(0, "Your Kubernetes control-plane has initialized successfully!\n")
+        # join
+        os.makedirs(STATE_DIR, exist_ok=True)
+        counter = os.path.join(STATE_DIR, "join-attempts")
+        attempt = int(read(counter) or "0") + 1
+        write(counter, "%d\n" % attempt, 0o644)
+        RECORD["attempt"] = attempt
+        failures = cmdline_param("join_failures", "0")
+        fail = failures == "always" or attempt <= int(failures or "0")
+        endpoint = ((by_kind.get("JoinConfiguration") or {}).get("discovery") or {}).get("bootstrapToken", {}).get("apiServerEndpoint", "?")
+        time.sleep(float(cmdline_param("join_delay", "1")))
+        if fail:
+            # Like a real join that got past discovery and timed out in kubelet-start:
+            # it leaves the bootstrap kubeconfig and ca.crt behind.
+            write(os.path.join(K8S_DIR, "bootstrap-kubelet.conf"), fake_kubeconfig(endpoint, "tls-bootstrap-token-user"))
+            write(os.path.join(PKI_DIR, "ca.crt"), "-----BEGIN CERTIFICATE-----\nZmFrZQ==\n-----END CERTIFICATE-----\n", 0o644)
+            finish(1, err="error execution phase kubelet-start: error uploading crisocket: timed out waiting for the condition "
+                          "(gen-userdata-e2e stand-in: simulated failure of attempt %d, join_failures=%s)\n" % (attempt, failures))
+        write(os.path.join(K8S_DIR, "kubelet.conf"), fake_kubeconfig(endpoint, "system:node"))
+        write(os.path.join(PKI_DIR, "ca.crt"), "-----BEGIN CERTIFICATE-----\nZmFrZQ==\n-----END CERTIFICATE-----\n", 0o644)
+        finish(0, "This node has joined the cluster (gen-userdata-e2e stand-in, attempt %d)\n" % attempt)
+    if cmd == "reset":
+        if "-f" not in args and "--force" not in args:
+            finish(1, err="[reset] Are you sure you want to proceed? [y/N]: error: no input (stand-in requires -f)\n")
+        removed = []
+        for name in ("admin.conf", "super-admin.conf", "kubelet.conf", "bootstrap-kubelet.conf", "controller-manager.conf", "scheduler.conf"):
+            p = os.path.join(K8S_DIR, name)
+            if os.path.exists(p):
+                os.remove(p)
+                removed.append(p)
+        # Real reset empties the manifests and certificates directories and /var/lib/kubelet.
+        for d in (os.path.join(K8S_DIR, "manifests"), PKI_DIR, "/var/lib/kubelet", "/var/lib/etcd"):
+            if os.path.isdir(d):
+                for e in os.listdir(d):
+                    p = os.path.join(d, e)
+                    shutil.rmtree(p) if os.path.isdir(p) and not os.path.islink(p) else os.remove(p)
+                    removed.append(p)
+        RECORD["removed"] = removed
+        finish(0, "[reset] Deleted contents of: %s\n" % ", ".join(removed))
+    finish(0, "[gen-userdata-e2e] kubeadm %s: recorded\n" % " ".join(sub))
+
+
+# --------------------------------------------------------------------- kubelet
+
+def kubelet(args):
+    if "--version" in args or "--version=true" in args:
+        finish(0, "Kubernetes v%s\n" % k8s_version())
+    # Running as the service: record and stay up, like a kubelet waiting for its config.
+    RECORD["rc"] = None
+    RECORD["end"] = time.time()
+    try:
+        os.makedirs(LOG_DIR, exist_ok=True)
+        with open(CALLS, "a") as f:
+            f.write(json.dumps(RECORD) + "\n")
+    except OSError:
+        pass
+    os.execvp("sleep", ["sleep", "infinity"])
+
+
+# --------------------------------------------------------------------- kubectl
+
+KUBECTL_FLAGS_WITH_VALUES = {"-f", "--filename", "--kubeconfig", "-n", "--namespace", "-o", "--output", "--for", "--timeout",
+                             "-l", "--selector", "--type", "-p", "--patch", "--context", "-k", "--kustomize", "--field-manager"}
+
+
+def kubectl(args):
+    sub = positional(args, KUBECTL_FLAGS_WITH_VALUES)
+    cmd = sub[0] if sub else ""
+    v = k8s_version()
+    if cmd == "version":
+        if any(a in ("--client", "--client=true") for a in args):
+            finish(0, "Client Version: v%s\nKustomize Version: v5.0.4-0.20230601165947-6ce0bf390ce3\n" % v)
+        finish(1, "Client Version: v%s\n" % v, "The connection to the server localhost:8080 was refused - did you specify the right host or port?\n")
+    kubeconfig = (option_values(args, "--kubeconfig") or [os.environ.get("KUBECONFIG", "")])[0]
+    if not kubeconfig:
+        kubeconfig = os.path.expanduser("~/.kube/config")
+    if not os.path.exists(kubeconfig):
+        finish(1, err="The connection to the server localhost:8080 was refused - did you specify the right host or port?\n")
+    RECORD["kubeconfig"] = kubeconfig
+    if cmd in ("apply", "create", "replace"):
+        files = option_values(args, "-f", "--filename")
+        if not files:
+            finish(1, err="error: must specify one of -f and -k\n")
+        out = []
+        import yaml
+        for f in files:
+            if re.match(r"^https?://", f):
+                finish(1, err='error: unable to read URL "%s", server reported : dial tcp: lookup failed: no network in the e2e guest\n' % f)
+            try:
+                text = copy_input("-f", f)
+            except OSError as e:
+                finish(1, err="error: the path %r does not exist: %s\n" % (f, e))
+            try:
+                for d in yaml.safe_load_all(text):
+                    if isinstance(d, dict):
+                        out.append("%s/%s created\n" % (str(d.get("kind", "?")).lower(), (d.get("metadata") or {}).get("name", "?")))
+            except yaml.YAMLError as e:
+                finish(1, err="error: error parsing %s: %s\n" % (f, e))
+        finish(0, "".join(out))
+    finish(0, "")
+
+
+def main():
+    tool = RECORD["tool"]
+    args = sys.argv[1:]
+    if tool == "kubeadm":
+        kubeadm(args)
+    elif tool == "kubelet":
+        kubelet(args)
+    elif tool == "kubectl":
+        kubectl(args)
+    finish(127, err="gen-userdata-e2e stand-in: unknown tool %s\n" % tool)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,188 @@
+/**
+ * One e2e run of one node: generate the cluster's seeds with the built CLI,
+ * boot the node's seed.iso in the test image, and collect what the probe saw.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { bootVm, type BootResult } from './vm-boot.js';
+import { ensureImage, REPO_ROOT, type VmImage } from './vm-image.js';
+import {
+  guestFile,
+  parseSteps,
+  parseStat,
+  readCalls,
+  readProbe,
+  sectionText,
+  unpackFiles,
+  type GuestStat,
+  type Probe,
+  type StandinCall,
+  type StepOutcome,
+} from './vm-probe.js';
+
+const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds dist/ with `npm run build` when dist/cli/main.js is missing or older
+ * than src/ or templates/. Throws with tsc's output when the build fails.
+ */
+export function ensureCliBuilt(): void {
+  const fresh =
+    existsSync(CLI) &&
+    statSync(CLI).mtimeMs >= Math.max(newestMtime(join(REPO_ROOT, 'src')), newestMtime(join(REPO_ROOT, 'templates')));
+  if (fresh) return;
+  const r = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+export interface Generated {
+  outRoot: string;
+  clusterDir: string;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `gen-userdata --profile <profile> --out <outRoot> --format iso` (plus
+ * `--templates $GEN_USERDATA_E2E_TEMPLATES` when set) and returns where the
+ * cluster went. Throws when the CLI exits non-zero.
+ */
+export function generateSeeds(profile: string, outRoot: string): Generated {
+  ensureCliBuilt();
+  // GEN_USERDATA_E2E_TEMPLATES: try template changes in the VM without touching templates/.
+  const templates = process.env.GEN_USERDATA_E2E_TEMPLATES;
+  const args = [CLI, '--profile', profile, '--out', outRoot, '--format', 'iso', ...(templates ? ['--templates', templates] : [])];
+  const r = spawnSync(process.execPath, args, {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`gen-userdata exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
+  const name = profileDoc(profile).cluster.name;
+  return { outRoot, clusterDir: join(outRoot, name), stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The parts of a profile YAML the e2e tests read (raw, before defaults). */
+export interface RawProfile {
+  cluster: { name: string; podSubnet: string; kubernetesVersion: string; controlPlaneEndpoint?: string; joinTimeout?: string };
+  nodes: { name: string; role: string; ip: string }[];
+  access?: { users?: { name: string }[] };
+}
+
+/** Parses a profile file. Throws on unreadable YAML (the fixtures are ours). */
+export function profileDoc(profile: string): RawProfile {
+  return parse(readFileSync(profile, 'utf8')) as RawProfile;
+}
+
+/** "host:port" every joining node waits for: the explicit endpoint, else the first control plane on 6443. */
+export function apiEndpoint(p: RawProfile): string {
+  if (p.cluster.controlPlaneEndpoint) return p.cluster.controlPlaneEndpoint;
+  const cp = p.nodes.find((n) => n.role === 'control-plane');
+  if (!cp) throw new Error('profile has no control plane');
+  return `${cp.ip}:6443`;
+}
+
+export interface NodeRun {
+  node: string;
+  workDir: string;
+  image: VmImage;
+  boot: BootResult;
+  probe: Probe;
+  /** Guest files unpacked from the probe (paths without the leading slash). */
+  files: string;
+  calls: StandinCall[];
+  steps: StepOutcome[];
+  stat: Map<string, GuestStat>;
+  bootstrapLog: string;
+  /** Reads a guest file by absolute guest path. */
+  file(path: string): string | undefined;
+  section(name: string): string | undefined;
+  /** Removes the work directory (kept when GEN_USERDATA_E2E_KEEP is set). */
+  cleanup(): void;
+}
+
+export interface RunNodeOptions {
+  generated: Generated;
+  node: string;
+  kernelArgs?: string[];
+  timeoutMs: number;
+  log?: (msg: string) => void;
+}
+
+/**
+ * Boots one node's generated seed and collects the probe's results. Throws
+ * when the node has no seed; a guest that misbehaves still resolves, with an
+ * incomplete probe, so the caller's asserts say what went wrong.
+ */
+export async function runNode(o: RunNodeOptions): Promise<NodeRun> {
+  const log = o.log ?? (() => {});
+  const image = ensureImage(log);
+  const seedIso = seedIsoOf(o.generated, o.node);
+  if (!existsSync(seedIso)) throw new Error(`no seed for ${o.node}: ${seedIso}`);
+  const workDir = mkdtempSync(join(tmpdir(), `gen-userdata-e2e-${o.node}-`));
+  log(`booting ${o.node} (work dir ${workDir}, args: ${(o.kernelArgs ?? []).join(' ') || 'none'})`);
+  const boot = await bootVm({ image, seedIso, workDir, kernelArgs: o.kernelArgs ?? [], timeoutMs: o.timeoutMs });
+  rmSync(join(workDir, 'overlay.qcow2'), { force: true });
+  log(`${o.node}: qemu exit ${boot.exitCode}${boot.timedOut ? ' (timed out)' : ''} after ${Math.round(boot.elapsedMs / 1000)} s`);
+  const probe = readProbe(boot.probeLog);
+  const files = join(workDir, 'guest');
+  if (probe.sections.has('files')) unpackFiles(probe, files);
+  const bootstrapLog = guestFile(files, '/var/log/gen-userdata/bootstrap.log') ?? '';
+  return {
+    node: o.node,
+    workDir,
+    image,
+    boot,
+    probe,
+    files,
+    calls: readCalls(files),
+    steps: parseSteps(bootstrapLog),
+    stat: parseStat(probe),
+    bootstrapLog,
+    file: (p) => guestFile(files, p),
+    section: (n) => sectionText(probe, n),
+    cleanup: () => {
+      if (!process.env.GEN_USERDATA_E2E_KEEP) rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A scratch directory for generated output, removed by the returned function. */
+export function scratchDir(label: string): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `gen-userdata-e2e-out-${label}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** kubeadm calls whose first positional argument is `sub` (e.g. "join"). */
+export function kubeadmCalls(calls: StandinCall[], sub: string): StandinCall[] {
+  return calls.filter((c) => c.tool === 'kubeadm' && c.argv.find((a) => !a.startsWith('-')) === sub);
+}
+
+/** Content of the n-th copy a stand-in kept of a file passed with `flag`. */
+export function copiedInput(run: NodeRun, call: StandinCall, flag: string, n = 0): string | undefined {
+  const c = call.copies[flag]?.[n];
+  return c ? run.file(c.copy) : undefined;
+}
+
+/** Reads one file (e.g. "/user-data") from a seed ISO with isoinfo (Rock Ridge names). Throws when isoinfo fails. */
+export function isoFile(iso: string, path: string): string {
+  const r = spawnSync('isoinfo', ['-i', iso, '-R', '-x', path], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`isoinfo -x ${path} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** The seed ISO of one node of a generated cluster. */
+export function seedIsoOf(g: Generated, node: string): string {
+  return join(g.clusterDir, 'nodes', node, 'seed.iso');
+}
