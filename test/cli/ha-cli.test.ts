@@ -57,6 +57,9 @@ t.test('generate (first run, re-run, dry run), kubeconfig and ca-hash never prin
   noToken(t, runCli(['ca-hash', '--profile', 'ha', '--out', out]), 'ca-hash');
   // The generated files do carry it, so the pattern check above can fail.
   t.match(readFileSync(join(out, 'ha/nodes/worker-1/user-data'), 'utf8'), haToken);
+  // admin.conf as the CLI writes it: 0600, and the bytes test/output/ha-real-tools checks with openssl.
+  t.equal(mode(join(out, 'ha/admin.conf')), '600');
+  t.ok(readFileSync(join(out, 'ha/admin.conf')).equals(readFileSync(join(ROOT, 'test/golden/ha/admin.conf'))), 'admin.conf is the golden, openssl-checked one');
 });
 
 t.test('token show prints the token and its expiry', async (t) => {
