@@ -1,4 +1,6 @@
-  if [ -f "$ADMIN_KUBECONFIG" ] && kubectl --kubeconfig "$ADMIN_KUBECONFIG" get --raw=/readyz >/dev/null 2>&1; then
+  # kubeadm init finished before (e.g. a later step failed and the node rebooted):
+  # never init or reset a working control plane again. wait-api checks it is up.
+  if [ -f "$ADMIN_KUBECONFIG" ] && [ -f /etc/kubernetes/manifests/kube-apiserver.yaml ]; then
     log "control plane already initialised"; return 0
   fi
   local attempt

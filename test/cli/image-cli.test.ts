@@ -37,6 +37,17 @@ t.test('replaces only image/: node outputs and secrets stay', async (t) => {
   t.same(readdirSync(join(cwd, 'out/lab')).filter((n) => n.startsWith('.')), [], 'no temporary directories left');
 });
 
+t.test('regenerating the node output keeps image/', async (t) => {
+  const cwd = fresh();
+  t.equal(runCli(['image', '--profile', 'lab'], { cwd }).status, 0);
+  const script = readFileSync(join(cwd, 'out/lab/image/provision.sh'));
+  const r = runCli(['--profile', 'lab'], { cwd });
+  t.equal(r.status, 0, r.stderr);
+  t.ok(existsSync(join(cwd, 'out/lab/nodes/worker-1/user-data')));
+  t.ok(readFileSync(join(cwd, 'out/lab/image/provision.sh')).equals(script), 'image/ carried over byte for byte');
+  t.same(readdirSync(join(cwd, 'out/lab')).filter((n) => n.startsWith('.')), [], 'no temporary directories left');
+});
+
 t.test('an invalid profile writes nothing (exit 1)', async (t) => {
   const cwd = fresh();
   const r = runCli(['image', '--profile', join(ROOT, 'test/fixtures/profiles/invalid/no-nodes.yaml')], { cwd });

@@ -5,6 +5,7 @@ import { readProfile } from '../read-profile.js';
 import { loadOrCreateSecrets } from '../secrets-store.js';
 import { loadTemplates, UsageError } from '../load-templates.js';
 import { replaceDirectory } from '../atomic-write.js';
+import { IMAGE_DIR } from '../../output/generate-image.js';
 import { EXIT, fail, printDiagnostics } from '../report.js';
 import { sizeReport } from '../../output/size-report.js';
 import { kernelCommandLineWarnings, nocloudNetOptions } from '../nocloud-net-options.js';
@@ -72,7 +73,7 @@ export function runGenerate(opts: GenerateOptions): number {
     process.stdout.write(`dry run: nothing written to ${clusterDir}\n`);
     return EXIT.ok;
   }
-  replaceDirectory(clusterDir, files);
+  replaceDirectory(clusterDir, files, [IMAGE_DIR]);
   const report = sizeReport(files, opts.maxBytes);
   process.stdout.write(`wrote ${clusterDir}: ${p.nodes.length} nodes, ${files.length} files (${formats.join(', ')})\n`);
   process.stdout.write(report.lines.map((l) => `${l}\n`).join(''));

@@ -9,6 +9,7 @@ import { readProfile } from '../read-profile.js';
 import { loadOrCreateSecrets } from '../secrets-store.js';
 import { loadTemplates, UsageError } from '../load-templates.js';
 import { replaceDirectory, writeFileAtomic } from '../atomic-write.js';
+import { IMAGE_DIR } from '../../output/generate-image.js';
 import { nocloudNetOptions } from '../nocloud-net-options.js';
 import { planOutput, printPlan, readPreviousManifest } from '../output-plan.js';
 import { EXIT, fail, printDiagnostics } from '../report.js';
@@ -92,7 +93,7 @@ export function runTokenRotate(opts: TokenRotateOptions): number {
   // The token is saved first: if writing the output fails, a re-run regenerates it
   // from the saved token instead of leaving nodes with a token nobody registered.
   writeFileAtomic(loaded.value.file, serializeSecrets(secrets), 0o600);
-  replaceDirectory(clusterDir, files);
+  replaceDirectory(clusterDir, files, [IMAGE_DIR]);
   printPlan(plan, process.stderr);
   process.stderr.write(
     `new bootstrap token saved in ${loaded.value.file}; ${clusterDir} regenerated (${formats.join(', ')}).\n` +
