@@ -105,6 +105,7 @@ export function ensureImage(log: (msg: string) => void = () => {}): VmImage {
   }
   image.builtInMs = Date.now() - started;
   log(`image built in ${Math.round(image.builtInMs / 1000)} s`);
+  pruneOldImages();
   return image;
 }
 
