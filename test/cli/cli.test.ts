@@ -1,34 +1,15 @@
 // The CLI end to end: exit codes, stdout, stderr, files and modes.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, runCli } from '../helpers/fixtures.js';
+import { ROOT, fileMode, outWithFixtureSecrets, runCli, snapshotTree } from '../helpers/fixtures.js';
 
 const SECRET_PATTERNS = [/PRIVATE KEY/, /[a-z0-9]{6}\.[a-z0-9]{16}/];
 const fresh = () => mkdtempSync(join(tmpdir(), 'gen-userdata-cli-'));
-const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
 
-function labOutWithFixtureSecrets(): string {
-  const out = fresh();
-  mkdirSync(join(out, 'lab'));
-  copyFileSync(join(ROOT, 'test/fixtures/secrets/lab-secrets.yaml'), join(out, 'lab', 'secrets.yaml'));
-  return out;
-}
 
-function snapshot(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (d: string, rel: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const full = join(d, name);
-      if (statSync(full).isDirectory()) walk(full, `${rel}${name}/`);
-      else files.set(`${rel}${name}`, readFileSync(full).toString('base64'));
-    }
-  };
-  walk(dir, '');
-  return files;
-}
 
 t.test('no flags: the bundled lab profile into out/lab', async (t) => {
   const cwd = fresh();
@@ -42,22 +23,22 @@ t.test('no flags: the bundled lab profile into out/lab', async (t) => {
   }
   for (const node of ['control-plane', 'worker-1', 'worker-2']) {
     for (const f of ['user-data', 'meta-data', 'network-config']) t.ok(existsSync(join(cwd, 'out/lab/nodes', node, f)), `${node}/${f}`);
-    t.equal(mode(join(cwd, 'out/lab/nodes', node, 'user-data')), '600');
+    t.equal(fileMode(join(cwd, 'out/lab/nodes', node, 'user-data')), '600');
   }
-  t.equal(mode(join(cwd, 'out/lab/secrets.yaml')), '600');
-  t.equal(mode(join(cwd, 'out/lab/admin.conf')), '600');
+  t.equal(fileMode(join(cwd, 'out/lab/secrets.yaml')), '600');
+  t.equal(fileMode(join(cwd, 'out/lab/admin.conf')), '600');
   t.ok(existsSync(join(cwd, 'out/lab/manifest.json')));
   t.notMatch(readFileSync(join(cwd, 'out/lab/nodes/worker-1/user-data'), 'utf8'), /PRIVATE KEY/);
 });
 
 t.test('a second run reuses the secrets and writes byte-identical files', async (t) => {
-  const out = labOutWithFixtureSecrets();
+  const out = outWithFixtureSecrets('lab');
   t.equal(runCli(['--profile', 'lab', '--out', out, '--format', 'all']).status, 0);
-  const first = snapshot(out);
+  const first = snapshotTree(out);
   const r = runCli(['--profile', 'lab', '--out', out, '--format', 'all']);
   t.equal(r.status, 0, r.stderr);
   t.notMatch(r.stderr, /created/);
-  t.same(snapshot(out), first);
+  t.same(snapshotTree(out), first);
   t.equal(readFileSync(join(out, 'lab/secrets.yaml'), 'utf8'), readFileSync(join(ROOT, 'test/fixtures/secrets/lab-secrets.yaml'), 'utf8'));
 });
 
@@ -70,7 +51,7 @@ t.test('--check validates and writes nothing', async (t) => {
 });
 
 t.test('--stdout prints one node and needs --node when there are several', async (t) => {
-  const out = labOutWithFixtureSecrets();
+  const out = outWithFixtureSecrets('lab');
   const r = runCli(['--out', out, '--stdout', '--node', 'worker-1']);
   t.equal(r.status, 0, r.stderr);
   t.match(r.stdout, /^#cloud-config\n/);
@@ -122,7 +103,7 @@ t.test('a damaged secrets file is an error and is never replaced', async (t) => 
 });
 
 t.test('ca-hash matches openssl, for the cluster CA and for --cert', async (t) => {
-  const out = labOutWithFixtureSecrets();
+  const out = outWithFixtureSecrets('lab');
   const r = runCli(['ca-hash', '--out', out]);
   t.equal(r.status, 0, r.stderr);
   const ca = join(out, 'ca.crt');

@@ -2,36 +2,17 @@
 // change plan, node removal; and that only `token show`/`token rotate` print a token.
 import t, { type Test } from 'tap';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { ROOT, fixtureSecrets, runCli } from '../helpers/fixtures.js';
+import { ROOT, fileMode, fixtureSecrets, outWithFixtureSecrets, runCli, snapshotTree } from '../helpers/fixtures.js';
 import { formatToken } from '../../src/pki/bootstrap-token.js';
 
 const TOKEN_ANYWHERE = /[a-z0-9]{6}\.[a-z0-9]{16}/;
 const haToken = formatToken(fixtureSecrets('ha').bootstrapToken);
-const mode = (p: string): string => (statSync(p).mode & 0o777).toString(8);
 
-function haOut(): string {
-  const out = mkdtempSync(join(tmpdir(), 'gen-userdata-ha-cli-'));
-  mkdirSync(join(out, 'ha'));
-  copyFileSync(join(ROOT, 'test/fixtures/secrets/ha-secrets.yaml'), join(out, 'ha', 'secrets.yaml'));
-  return out;
-}
 
-function snapshot(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (d: string, rel: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const full = join(d, name);
-      if (statSync(full).isDirectory()) walk(full, `${rel}${name}/`);
-      else files.set(`${rel}${name}`, readFileSync(full).toString('base64'));
-    }
-  };
-  if (existsSync(dir)) walk(dir, '');
-  return files;
-}
 
 function manifestHashes(dir: string): Map<string, string> {
   const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { files: { path: string; sha256: string }[] };
@@ -44,7 +25,7 @@ function noToken(t: Test, r: { stdout: string; stderr: string }, what: string): 
 }
 
 t.test('generate (first run, re-run, dry run), kubeconfig and ca-hash never print the token', async (t) => {
-  const out = haOut();
+  const out = outWithFixtureSecrets('ha');
   const first = runCli(['--profile', 'ha', '--out', out, '--format', 'all']);
   t.equal(first.status, 0, first.stderr);
   t.match(first.stdout, /no previous manifest\.json/);
@@ -58,12 +39,12 @@ t.test('generate (first run, re-run, dry run), kubeconfig and ca-hash never prin
   // The generated files do carry it, so the pattern check above can fail.
   t.match(readFileSync(join(out, 'ha/nodes/worker-1/user-data'), 'utf8'), haToken);
   // admin.conf as the CLI writes it: 0600, and the bytes test/output/ha-real-tools checks with openssl.
-  t.equal(mode(join(out, 'ha/admin.conf')), '600');
+  t.equal(fileMode(join(out, 'ha/admin.conf')), '600');
   t.ok(readFileSync(join(out, 'ha/admin.conf')).equals(readFileSync(join(ROOT, 'test/golden/ha/admin.conf'))), 'admin.conf is the golden, openssl-checked one');
 });
 
 t.test('token show prints the token and its expiry', async (t) => {
-  const out = haOut();
+  const out = outWithFixtureSecrets('ha');
   const r = runCli(['token', 'show', '--profile', 'ha', '--out', out]);
   t.equal(r.status, 0, r.stderr);
   const s = fixtureSecrets('ha').bootstrapToken;
@@ -75,7 +56,7 @@ t.test('token show prints the token and its expiry', async (t) => {
 });
 
 t.test('token rotate: new token in secrets.yaml, only token-carrying files change, one command on stdout', async (t) => {
-  const out = haOut();
+  const out = outWithFixtureSecrets('ha');
   t.equal(runCli(['--profile', 'ha', '--out', out, '--format', 'all']).status, 0);
   const dir = join(out, 'ha');
   const before = manifestHashes(dir);
@@ -92,7 +73,7 @@ t.test('token rotate: new token in secrets.yaml, only token-carrying files chang
   t.match(r.stderr, /changed {3}user-data \(changed: \/etc\/kubernetes\/gen-userdata\/kubeadm-config\.yaml\)/);
 
   // secrets.yaml: 0600, and only the token's lines differ.
-  t.equal(mode(join(dir, 'secrets.yaml')), '600');
+  t.equal(fileMode(join(dir, 'secrets.yaml')), '600');
   const secretsAfter = readFileSync(join(dir, 'secrets.yaml'), 'utf8');
   const a = secretsBefore.split('\n');
   const b = secretsAfter.split('\n');
@@ -120,7 +101,7 @@ t.test('token rotate without previous output writes cloud-init, and needs secret
   const none = runCli(['token', 'rotate', '--profile', 'ha', '--out', mkdtempSync(join(tmpdir(), 'gen-userdata-empty-'))]);
   t.equal(none.status, 1);
   t.equal(none.stdout, '');
-  const out = haOut();
+  const out = outWithFixtureSecrets('ha');
   const r = runCli(['token', 'rotate', '--profile', 'ha', '--out', out]);
   t.equal(r.status, 0, r.stderr);
   t.ok(existsSync(join(out, 'ha/nodes/cp-2/user-data')));
@@ -128,7 +109,7 @@ t.test('token rotate without previous output writes cloud-init, and needs secret
 });
 
 t.test('kubeconfig: stdout by default, --output 0600, chain verifies with openssl', async (t) => {
-  const out = haOut();
+  const out = outWithFixtureSecrets('ha');
   const r = runCli(['kubeconfig', '--profile', 'ha', '--out', out, '--user', 'alice', '--group', 'dev', '--group', 'ops', '--ttl', '48h']);
   t.equal(r.status, 0, r.stderr);
   t.match(r.stdout, /^apiVersion: v1\n/);
@@ -153,13 +134,13 @@ t.test('kubeconfig: stdout by default, --output 0600, chain verifies with openss
   const bg = runCli(['kubeconfig', '--profile', 'ha', '--out', out, '--user', 'oncall', '--break-glass', '--ttl', '1h', '--output', file]);
   t.equal(bg.status, 0, bg.stderr);
   t.equal(bg.stdout, '', 'nothing on stdout with --output');
-  t.equal(mode(file), '600');
+  t.equal(fileMode(file), '600');
   const bgCert = Buffer.from((parse(readFileSync(file, 'utf8')) as typeof kc).users[0]!.user['client-certificate-data'], 'base64').toString('utf8');
   t.match(spawnSync('openssl', ['x509', '-noout', '-subject', '-nameopt', 'RFC2253'], { input: bgCert, encoding: 'utf8' }).stdout, /O=system:masters/);
 });
 
 t.test('kubeconfig: mistakes exit 1 or 2 and write nothing', async (t) => {
-  const out = haOut();
+  const out = outWithFixtureSecrets('ha');
   const bad = runCli(['kubeconfig', '--profile', 'ha', '--out', out, '--user', 'bob', '--ttl', 'forever', '--output', join(out, 'bob.conf')]);
   t.equal(bad.status, 1);
   t.match(bad.stderr, /error\[invalid-duration\] --ttl/);
@@ -171,18 +152,18 @@ t.test('kubeconfig: mistakes exit 1 or 2 and write nothing', async (t) => {
 });
 
 t.test('--dry-run prints the plan and writes nothing; removing a node deletes its directory and says so', async (t) => {
-  const out = haOut();
+  const out = outWithFixtureSecrets('ha');
   t.equal(runCli(['--profile', 'ha', '--out', out]).status, 0);
   const profile = join(out, 'ha-smaller.yaml');
   writeFileSync(profile, readFileSync(join(ROOT, 'profiles/ha.yaml'), 'utf8').replace(/ {2}- name: worker-3\n {4}role: worker\n {4}ip: 192\.168\.56\.23\n/, ''));
-  const before = snapshot(out);
+  const before = snapshotTree(out);
   const dry = runCli(['--profile', profile, '--out', out, '--dry-run']);
   t.equal(dry.status, 0, dry.stderr);
   t.match(dry.stdout, 'worker-3 (removed from the profile): deleting nodes/worker-3/');
   t.match(dry.stdout, /worker-1: 1 changed, 2 unchanged\n {4}changed {3}user-data \(changed: \/etc\/gen-userdata\/hosts\)/);
   t.match(dry.stdout, /cp-1: 1 changed, 2 unchanged\n {4}changed {3}user-data \(changed: \/etc\/gen-userdata\/hosts, \/etc\/gen-userdata\/nodes\)/);
   t.match(dry.stdout, /dry run: nothing written/);
-  t.same(snapshot(out), before, 'nothing written');
+  t.same(snapshotTree(out), before, 'nothing written');
   const real = runCli(['--profile', profile, '--out', out]);
   t.equal(real.status, 0, real.stderr);
   t.match(real.stdout, 'worker-3 (removed from the profile): deleting nodes/worker-3/');

@@ -1,12 +1,11 @@
 // `gen-userdata image` end to end: exit codes, output, and which part of out/<cluster>/ it touches.
 import t from 'tap';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, runCli } from '../helpers/fixtures.js';
+import { ROOT, fileMode, runCli } from '../helpers/fixtures.js';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'gen-userdata-image-cli-'));
-const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
 
 t.test('writes out/<cluster>/image/ and creates no secrets', async (t) => {
   const cwd = fresh();
@@ -16,7 +15,7 @@ t.test('writes out/<cluster>/image/ and creates no secrets', async (t) => {
   t.match(r.stdout, 'build it: cd out/lab/image && packer init . && packer build .');
   t.match(r.stdout, 'image.prebaked: true', 'reminds that the lab profile is not prebaked');
   t.same(readdirSync(join(cwd, 'out', 'lab')), ['image'], 'no secrets.yaml, no node files');
-  t.equal(mode(join(cwd, 'out/lab/image/provision.sh')), '755');
+  t.equal(fileMode(join(cwd, 'out/lab/image/provision.sh')), '755');
   t.equal(readFileSync(join(cwd, 'out/lab/image/node.pkr.hcl'), 'utf8'), readFileSync(join(ROOT, 'test/golden/image/lab/node.pkr.hcl'), 'utf8'));
 });
 

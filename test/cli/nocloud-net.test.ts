@@ -1,20 +1,12 @@
 // The CLI end to end for --format nocloud-net: usage errors, files, modes, manifest,
 // and how --format all treats --base-url.
 import t from 'tap';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, runCli } from '../helpers/fixtures.js';
+import { ROOT, fileMode, outWithFixtureSecrets, runCli } from '../helpers/fixtures.js';
 
 const NODES = ['control-plane', 'worker-1', 'worker-2'];
-const mode = (p: string): string => (statSync(p).mode & 0o777).toString(8);
 
-function labOut(): string {
-  const out = mkdtempSync(join(tmpdir(), 'gen-userdata-cli-nocloud-net-'));
-  mkdirSync(join(out, 'lab'));
-  copyFileSync(join(ROOT, 'test/fixtures/secrets/lab-secrets.yaml'), join(out, 'lab', 'secrets.yaml'));
-  return out;
-}
 
 t.test('usage errors exit 2 and write nothing', async (t) => {
   const cases: [string[], RegExp][] = [
@@ -29,7 +21,7 @@ t.test('usage errors exit 2 and write nothing', async (t) => {
     [['--format', 'nocloud-net', '--base-url', 'http://h/lab', '--kernel-args', 'quiet\nreboot'], /one line/],
   ];
   for (const [args, why] of cases) {
-    const out = labOut();
+    const out = outWithFixtureSecrets('lab');
     const r = runCli(['--out', out, ...args]);
     t.equal(r.status, 2, `${args.join(' ')} exits 2`);
     t.match(r.stderr, why, args.join(' '));
@@ -42,7 +34,7 @@ t.test('usage errors exit 2 and write nothing', async (t) => {
 });
 
 t.test('--format nocloud-net writes the HTTP tree with the seed documents, modes and manifest', async (t) => {
-  const out = labOut();
+  const out = outWithFixtureSecrets('lab');
   const r = runCli(['--out', out, '--format', 'nocloud-net', '--base-url', 'http://10.0.0.1/lab/', '--kernel', '/debian/vmlinuz', '--initrd', '/debian/initrd.img', '--kernel-args=root=/dev/sda1 console=ttyS0']);
   t.equal(r.status, 0, r.stderr);
   t.match(r.stdout, /wrote .*: 3 nodes, \d+ files \(nocloud-net\)/);
@@ -51,18 +43,18 @@ t.test('--format nocloud-net writes the HTTP tree with the seed documents, modes
   t.notOk(existsSync(join(lab, 'nodes')), 'no nodes/ directory for --format nocloud-net alone');
 
   // The same documents as --format cloud-init writes, byte for byte.
-  const ref = labOut();
+  const ref = outWithFixtureSecrets('lab');
   t.equal(runCli(['--out', ref, '--format', 'cloud-init']).status, 0);
   for (const n of NODES) {
     for (const doc of ['user-data', 'meta-data', 'network-config']) {
       t.ok(readFileSync(join(lab, 'http', n, doc)).equals(readFileSync(join(ref, 'lab', 'nodes', n, doc))), `http/${n}/${doc} equals nodes/${n}/${doc}`);
     }
-    t.equal(mode(join(lab, 'http', n, 'user-data')), '600');
-    t.equal(mode(join(lab, 'http', n, 'meta-data')), '644');
-    t.equal(mode(join(lab, 'http', n, 'network-config')), '644');
-    t.equal(mode(join(lab, 'http', n, 'vendor-data')), '644');
+    t.equal(fileMode(join(lab, 'http', n, 'user-data')), '600');
+    t.equal(fileMode(join(lab, 'http', n, 'meta-data')), '644');
+    t.equal(fileMode(join(lab, 'http', n, 'network-config')), '644');
+    t.equal(fileMode(join(lab, 'http', n, 'vendor-data')), '644');
     t.equal(statSync(join(lab, 'http', n, 'vendor-data')).size, 0);
-    t.equal(mode(join(lab, 'http', `${n}.ipxe`)), '644');
+    t.equal(fileMode(join(lab, 'http', `${n}.ipxe`)), '644');
     const script = readFileSync(join(lab, 'http', `${n}.ipxe`), 'utf8');
     t.match(script, new RegExp(`^kernel /debian/vmlinuz initrd=initrd ds=nocloud-net;s=http://10\\.0\\.0\\.1/lab/${n}/ network-config=\\S+ root=/dev/sda1 console=ttyS0$`, 'm'));
     t.match(script, /^initrd --name initrd \/debian\/initrd\.img$/m);
@@ -73,18 +65,18 @@ t.test('--format nocloud-net writes the HTTP tree with the seed documents, modes
   for (const f of listed) {
     t.equal(f.format, 'nocloud-net');
     t.equal(f.bytes, statSync(join(lab, f.path)).size, `${f.path} size in manifest`);
-    t.equal(f.mode, `0${mode(join(lab, f.path))}`, `${f.path} mode in manifest`);
+    t.equal(f.mode, `0${fileMode(join(lab, f.path))}`, `${f.path} mode in manifest`);
   }
 });
 
 t.test('--format all includes nocloud-net exactly when --base-url is given', async (t) => {
-  const without = labOut();
+  const without = outWithFixtureSecrets('lab');
   const a = runCli(['--out', without, '--format', 'all']);
   t.equal(a.status, 0, a.stderr);
   t.match(a.stdout, /\(cloud-init, iso, ignition\)/);
   t.notOk(existsSync(join(without, 'lab', 'http')));
 
-  const withUrl = labOut();
+  const withUrl = outWithFixtureSecrets('lab');
   const b = runCli(['--out', withUrl, '--format', 'all', '--base-url', 'https://boot.example/lab']);
   t.equal(b.status, 0, b.stderr);
   t.match(b.stdout, /\(cloud-init, iso, ignition, nocloud-net\)/);
@@ -95,7 +87,7 @@ t.test('--format all includes nocloud-net exactly when --base-url is given', asy
 });
 
 t.test('a kernel command line beyond the kernel limit is a warning naming the script', async (t) => {
-  const out = labOut();
+  const out = outWithFixtureSecrets('lab');
   const long = Array.from({ length: 200 }, (_, i) => `opt${i}=value`).join(' ');
   const r = runCli(['--out', out, '--format', 'nocloud-net', '--base-url', 'http://10.0.0.1/lab', `--kernel-args=${long}`]);
   t.equal(r.status, 0, r.stderr);

@@ -1,6 +1,7 @@
 // Shared test fixtures: bundled profiles, the fixed secrets bundles, the templates,
 // and a way to run the built CLI.
-import { readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,4 +52,31 @@ export function runCli(args: string[], opts: { cwd?: string; input?: string } = 
     env: { ...process.env, NO_COLOR: '1' },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A fresh output root whose <cluster>/secrets.yaml is the fixed fixture bundle. */
+export function outWithFixtureSecrets(cluster: 'lab' | 'ha'): string {
+  const out = mkdtempSync(join(tmpdir(), `gen-userdata-${cluster}-out-`));
+  mkdirSync(join(out, cluster));
+  copyFileSync(join(ROOT, 'test', 'fixtures', 'secrets', `${cluster}-secrets.yaml`), join(out, cluster, 'secrets.yaml'));
+  return out;
+}
+
+/** Every file below `dir` (relative path → base64 content), for before/after comparisons. */
+export function snapshotTree(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string, rel: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) walk(full, `${rel}${name}/`);
+      else files.set(`${rel}${name}`, readFileSync(full).toString('base64'));
+    }
+  };
+  if (existsSync(dir)) walk(dir, '');
+  return files;
+}
+
+/** A file's permission bits as octal text, e.g. "600". */
+export function fileMode(path: string): string {
+  return (statSync(path).mode & 0o777).toString(8);
 }
