@@ -74,10 +74,21 @@ export function missingPrerequisites(): string[] {
 
 /**
  * Returns the cached image for the current recipe, building it first when the
- * cache has none (takes a few minutes; needs root and Debian's mirror).
- * Throws with the build log's tail when the build fails.
+ * cache has none (takes a few minutes; needs root and Debian's mirror). The
+ * first call's image is kept for the rest of the process. Throws with the
+ * build log's tail when the build fails.
  */
 export function ensureImage(log: (msg: string) => void = () => {}): VmImage {
+  // One image per process: a recipe edited while a run's boots are under way
+  // must not switch (or rebuild) the image halfway through.
+  if (processImage) return processImage;
+  processImage = buildOrReuse(log);
+  return processImage;
+}
+
+let processImage: VmImage | undefined;
+
+function buildOrReuse(log: (msg: string) => void): VmImage {
   const dir = join(cacheRoot(), recipeHash().slice(0, 16));
   const image: VmImage = {
     dir,
@@ -85,7 +96,10 @@ export function ensureImage(log: (msg: string) => void = () => {}): VmImage {
     kernel: join(dir, 'vmlinuz'),
     initrd: join(dir, 'initrd.img'),
   };
-  if (existsSync(join(dir, 'ready'))) return image;
+  if (existsSync(join(dir, 'ready'))) {
+    touchUsed(dir);
+    return image;
+  }
 
   mkdirSync(dir, { recursive: true });
   const buildLog = join(dir, 'build.log');
@@ -105,16 +119,32 @@ export function ensureImage(log: (msg: string) => void = () => {}): VmImage {
   }
   image.builtInMs = Date.now() - started;
   log(`image built in ${Math.round(image.builtInMs / 1000)} s`);
+  touchUsed(dir);
   pruneOldImages();
   return image;
 }
 
-/** Removes every cached image except the current recipe's (old recipes pile up otherwise). */
-export function pruneOldImages(): void {
+/** Records that an image was just used, so pruneOldImages leaves it alone for a while. */
+function touchUsed(dir: string): void {
+  writeFileSync(join(dir, 'last-used'), `${new Date().toISOString()}\n`);
+}
+
+/** Images of other recipes unused for this long are deleted. */
+const PRUNE_AFTER_MS = 24 * 3600_000;
+
+/**
+ * Removes cached images of other recipes that no run used for a day (old
+ * recipes pile up otherwise). Recently used ones stay: a concurrent run may be
+ * booting from one, as the backing file of its overlays.
+ */
+export function pruneOldImages(now: number = Date.now()): void {
   const root = cacheRoot();
   if (!existsSync(root)) return;
   const keep = recipeHash().slice(0, 16);
   for (const e of readdirSync(root)) {
-    if (e !== keep && /^[0-9a-f]{16}$/.test(e)) rmSync(join(root, e), { recursive: true, force: true });
+    if (e === keep || !/^[0-9a-f]{16}$/.test(e)) continue;
+    const stamp = join(root, e, 'last-used');
+    const used = existsSync(stamp) ? statSync(stamp).mtimeMs : statSync(join(root, e)).mtimeMs;
+    if (now - used > PRUNE_AFTER_MS) rmSync(join(root, e), { recursive: true, force: true });
   }
 }

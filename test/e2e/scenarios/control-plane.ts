@@ -23,7 +23,7 @@ export async function checkControlPlane(t: Test, run: NodeRun, profile: RawProfi
   if (!assertProbed(t, run)) return;
 
   assertMarkers(t, run);
-  assertSteps(t, run, [...COMMON_STEPS, 'kubeadm-init', 'kubeconfig', 'cni']);
+  assertSteps(t, run, [...COMMON_STEPS, 'kubeadm-init', 'kubeconfig', 'cni', 'addons']);
   t.notOk(run.steps.some((s) => s.name === 'kubeadm-join'), 'the init node does not join');
   assertHostPrepared(t, run, profile);
   assertCloudInit(t, run, true);
@@ -118,6 +118,19 @@ export async function checkControlPlane(t: Test, run: NodeRun, profile: RawProfi
       { name: 'CALICO_IPV4POOL_CIDR', value: profile.cluster.podSubnet },
       'the parsed DaemonSet env has the pool CIDR',
     );
+  });
+
+  await t.test('add-on manifest (metrics-server) applied after the CNI', async (t) => {
+    const applies = run.calls.filter((c) => c.tool === 'kubectl' && c.argv.includes('apply'));
+    const ms = applies.findIndex((c) => /name: metrics-server/.test(copiedInput(run, c, '-f') ?? ''));
+    const cni = applies.findIndex((c) => (copiedInput(run, c, '-f') ?? '').includes('calico-node'));
+    t.ok(ms >= 0, 'the metrics-server manifest was applied');
+    t.ok(ms > cni, 'after the CNI');
+    const call = applies[ms];
+    if (call) {
+      t.equal(call.rc, 0, 'kubectl apply succeeded');
+      t.equal(call.argv[call.argv.indexOf('--kubeconfig') + 1], '/etc/kubernetes/admin.conf', 'with the admin kubeconfig');
+    }
   });
 
   await t.test('firewall opens the control-plane and Calico ports', async (t) => {
