@@ -3,7 +3,7 @@ import type { TemplateSet } from '../template/render-template.js';
 import { renderTemplate } from '../template/render-template.js';
 import { renderProvisionScript } from '../emit/image/provision-script.js';
 import { renderPackerTemplate } from '../emit/image/packer-template.js';
-import { buildSeed } from '../emit/image/build-seed.js';
+import { BUILD_USER_DATA_TEMPLATE, buildSeed } from '../emit/image/build-seed.js';
 import { utf8, type OutputFile } from './output-file.js';
 
 /** Directory under out/<cluster>/ that `gen-userdata image` owns (and replaces as a whole). */
@@ -11,7 +11,8 @@ export const IMAGE_DIR = 'image';
 
 /**
  * Everything out/<cluster>/image/ should contain, with paths relative to that directory:
- * provision.sh, node.pkr.hcl, the build seed (cidata/user-data, cidata/meta-data) and a
+ * provision.sh, node.pkr.hcl, the build seed (cidata/meta-data and the user-data template
+ * cidata/user-data.pkrtpl.hcl, which Packer fills with a per-build password) and a
  * README.md with the build command. Nothing here is secret or node-specific: no PKI, no
  * token. Pure: the same profile and templates give byte-identical files.
  */
@@ -23,7 +24,7 @@ export function generateImage(profile: Profile, templates: TemplateSet): OutputF
   return [
     file('README.md', renderTemplate(templates, 'image/README.md', view), 0o644),
     file('cidata/meta-data', seed['meta-data'], 0o644),
-    file('cidata/user-data', seed['user-data'], 0o644),
+    file(`cidata/${BUILD_USER_DATA_TEMPLATE}`, seed[BUILD_USER_DATA_TEMPLATE], 0o644),
     file('node.pkr.hcl', renderPackerTemplate(profile, templates), 0o644),
     file('provision.sh', renderProvisionScript(profile, templates), 0o755),
   ];

@@ -4,10 +4,13 @@
 #
 # Starts from a cloud image (Ubuntu 24.04 by default; for Debian 12 see the
 # descriptions of image_url and image_checksum), boots it once with the NoCloud
-# seed in cidata/, runs provision.sh (the node-independent part of first boot) and
-# powers off. Nodes booted from the result use a profile with image.prebaked: true.
+# seed from cidata/ (rendered with a password made for this build), runs
+# provision.sh (the node-independent part of first boot) and powers off. Nodes
+# booted from the result use a profile with image.prebaked: true.
 
 packer {
+  # templatefile() and sensitive locals (the build password) need Packer 1.7.
+  required_version = ">= 1.7.0"
   required_plugins {
     qemu = {
       version = ">= 1.1.0"
@@ -46,11 +49,18 @@ variable "output_directory" {
   default     = "output-[[cluster]]-node"
 }
 
+# Build-time login only: the build seed creates this account with the password
+# below, and shutdown_command deletes both the account and the password login.
 locals {
-  # Build-time login only: cidata/user-data creates this account with this password,
-  # and shutdown_command deletes both the account and the password login.
-  build_user     = "[[buildUser]]"
-  build_password = "[[buildPassword]]"
+  build_user = "[[buildUser]]"
+}
+
+# A new random password for every `packer build`: Packer evaluates a local once per
+# run, so the seed and ssh_password get the same value. It is never written to this
+# directory, and sensitive keeps it out of Packer's output and logs.
+local "build_password" {
+  expression = uuidv4()
+  sensitive  = true
 }
 
 source "qemu" "node" {
@@ -68,9 +78,22 @@ source "qemu" "node" {
   output_directory = var.output_directory
   vm_name          = "[[cluster]]-node.qcow2"
 
-  # NoCloud seed for the build boot (volume label cidata).
-  cd_files = ["${path.root}/cidata/user-data", "${path.root}/cidata/meta-data"]
+  # NoCloud seed for the build boot (volume label cidata). The user-data is a
+  # template; templatefile() puts this build's password into it.
+  cd_content = {
+    "meta-data" = file("${path.root}/cidata/meta-data")
+    "user-data" = templatefile("${path.root}/cidata/[[userDataTemplate]]", { password = local.build_password })
+  }
   cd_label = "cidata"
+
+  # The SSH port Packer forwards to the build VM. The builder's default forward
+  # (hostfwd=tcp::<port>-:22) listens on every interface of the build host; bind it
+  # to loopback, where Packer connects (user.0 is the netdev of the builder's default
+  # network device). VNC (the console) stays on loopback too.
+  qemuargs = [
+    ["-netdev", "user,id=user.0,hostfwd=tcp:127.0.0.1:{{ .SSHHostPort }}-:22"],
+  ]
+  vnc_bind_address = "127.0.0.1"
 
   communicator     = "ssh"
   ssh_username     = local.build_user

@@ -11,7 +11,7 @@ t.test('writes out/<cluster>/image/ and creates no secrets', async (t) => {
   const cwd = fresh();
   const r = runCli(['image', '--profile', 'lab'], { cwd });
   t.equal(r.status, 0, r.stderr);
-  t.match(r.stdout, 'wrote out/lab/image: README.md, cidata/meta-data, cidata/user-data, node.pkr.hcl, provision.sh');
+  t.match(r.stdout, 'wrote out/lab/image: README.md, cidata/meta-data, cidata/user-data.pkrtpl.hcl, node.pkr.hcl, provision.sh');
   t.match(r.stdout, 'build it: cd out/lab/image && packer init . && packer build .');
   t.match(r.stdout, 'image.prebaked: true', 'reminds that the lab profile is not prebaked');
   t.same(readdirSync(join(cwd, 'out', 'lab')), ['image'], 'no secrets.yaml, no node files');

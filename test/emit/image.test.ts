@@ -1,6 +1,6 @@
 // The golden-image files checked with real tools: provision.sh with bash -n and
-// shellcheck, node.pkr.hcl with HashiCorp's HCL parser, the build seed with
-// cloud-init schema; plus the Packer template's structure.
+// shellcheck, node.pkr.hcl and the build seed template with HashiCorp's HCL parser,
+// the rendered build seed with cloud-init schema; plus the Packer template's structure.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { parse as parseHcl } from '@cdktf/hcl2json';
 import { parse as parseYaml } from 'yaml';
 import { generateImage } from '../../src/output/generate-image.js';
 import { renderPackerTemplate } from '../../src/emit/image/packer-template.js';
-import { buildSeed, BUILD_PASSWORD, BUILD_USER } from '../../src/emit/image/build-seed.js';
+import { buildSeed, fillBuildPassword, BUILD_PASSWORD_PLACEHOLDER, BUILD_USER, BUILD_USER_DATA_TEMPLATE } from '../../src/emit/image/build-seed.js';
 import type { Profile } from '../../src/profile/types.js';
 import { bundledTemplates, profileAt } from '../helpers/fixtures.js';
 import { airgapProfile, prebakedVariant } from '../helpers/image-fixtures.js';
@@ -58,15 +58,21 @@ t.test('node.pkr.hcl parses with the HCL parser and has the QEMU build', async (
   t.equal(source['iso_checksum'], '${var.image_checksum}');
   t.equal(source['disk_image'], true, 'the cloud image is a disk, not an installer ISO');
   t.equal(source['cd_label'], 'cidata');
-  t.same(source['cd_files'], ['${path.root}/cidata/user-data', '${path.root}/cidata/meta-data']);
+  t.equal(source['cd_files'], undefined, 'no static seed files: the user-data is rendered per build');
+  t.same(source['cd_content'], {
+    'meta-data': '${file("${path.root}/cidata/meta-data")}',
+    'user-data': `\${templatefile("\${path.root}/cidata/${BUILD_USER_DATA_TEMPLATE}", { password = local.build_password })}`,
+  }, 'the seed gets the same per-build password as ssh_password');
   t.equal(source['ssh_username'], '${local.build_user}');
   t.equal(source['ssh_password'], '${local.build_password}');
+  t.same(source['qemuargs'], [['-netdev', 'user,id=user.0,hostfwd=tcp:127.0.0.1:{{ .SSHHostPort }}-:22']], 'SSH forward bound to loopback');
+  t.equal(source['vnc_bind_address'], '127.0.0.1');
   t.equal(source['vm_name'], 'lab-node.qcow2');
   t.match(source['shutdown_command'], /userdel --force --remove \$\{local\.build_user\}/, 'the build login is deleted');
   t.match(source['shutdown_command'], /50-cloud-init\.conf/, 'and the password login it enabled');
-  const locals = doc['locals'][0];
-  t.equal(locals['build_user'], BUILD_USER);
-  t.equal(locals['build_password'], BUILD_PASSWORD);
+  t.same(doc['locals'], [{ build_user: BUILD_USER }], 'no password among the plain locals');
+  t.same(doc['local']['build_password'], [{ expression: '${uuidv4()}', sensitive: true }], 'a random password per build, kept out of logs');
+  t.equal(doc['packer'][0]['required_version'], '>= 1.7.0', 'templatefile() and sensitive locals need Packer 1.7');
 
   const build = doc['build'][0];
   t.same(build['sources'], ['source.qemu.node']);
@@ -81,24 +87,44 @@ t.test('a broken template is rejected by the parser (the check can fail)', async
   await t.rejects(parseHcl('node.pkr.hcl', broken));
 });
 
-t.test('the build seed is valid cloud-config and matches the Packer login', async (t) => {
+// A password of the form uuidv4() gives.
+const SAMPLE_PASSWORD = '12345678-9abc-4def-8123-456789abcdef';
+
+t.test('the rendered build seed is valid cloud-config and matches the Packer login', async (t) => {
   const seed = buildSeed('lab');
+  const userData = fillBuildPassword(seed[BUILD_USER_DATA_TEMPLATE], SAMPLE_PASSWORD);
   const file = join(dir, 'seed-user-data');
-  writeFileSync(file, seed['user-data']);
+  writeFileSync(file, userData);
   const r = spawnSync('cloud-init', ['schema', '--config-file', file], { encoding: 'utf8' });
   t.equal(r.status, 0, `${r.stdout}${r.stderr}`);
-  const config = parseYaml(seed['user-data']) as { users: Record<string, unknown>[]; ssh_pwauth: boolean };
-  t.same(config.users.map((u) => [u['name'], u['plain_text_passwd'], u['lock_passwd']]), [[BUILD_USER, BUILD_PASSWORD, false]]);
+  const config = parseYaml(userData, { version: '1.1' }) as { users: Record<string, unknown>[]; ssh_pwauth: boolean };
+  t.same(config.users.map((u) => [u['name'], u['plain_text_passwd'], u['lock_passwd']]), [[BUILD_USER, SAMPLE_PASSWORD, false]]);
   t.equal(config.ssh_pwauth, true);
   t.same(parseYaml(seed['meta-data']), { 'instance-id': 'gen-userdata-image-lab', 'local-hostname': 'lab-image' });
 });
 
+t.test('the build seed template has one interpolation, the password, and no fixed password', async (t) => {
+  const template = buildSeed('lab')[BUILD_USER_DATA_TEMPLATE];
+  // templatefile() reads the file as an HCL template: ${…} and %{…} are live, $${ and %%{
+  // are escapes. The parser rejects a malformed one; a parse that returns the text
+  // unchanged means there are no escapes, so the one ${ left is the password.
+  const parsed = (await parseHcl('t.hcl', `x = <<EOT\n${template}EOT\n`)) as { x: string };
+  t.equal(parsed.x, template);
+  t.equal(template.split('${').length - 1, 1, 'one interpolation');
+  t.match(template, `plain_text_passwd: "${BUILD_PASSWORD_PLACEHOLDER}"`);
+  t.notMatch(template, /%\{/, 'no template directive');
+  t.notMatch(template, /\{\{/, 'nothing for Packer\'s own {{ }} interpolation of builder settings');
+  await t.rejects(parseHcl('t.hcl', `x = <<EOT\n${template.replace('users:', 'users: %{ if')}EOT\n`), 'the parse can fail');
+  t.throws(() => fillBuildPassword(template.replace(BUILD_PASSWORD_PLACEHOLDER, 'x'), SAMPLE_PASSWORD), /0 password placeholders/);
+  t.throws(() => fillBuildPassword(template, 'a"b'), /escaping/);
+});
+
 t.test('the image directory has the README with the build command, and nothing secret', async (t) => {
   const files = generateImage(lab, templates);
-  t.same(files.map((f) => f.path), ['README.md', 'cidata/meta-data', 'cidata/user-data', 'node.pkr.hcl', 'provision.sh']);
+  t.same(files.map((f) => f.path), ['README.md', 'cidata/meta-data', 'cidata/user-data.pkrtpl.hcl', 'node.pkr.hcl', 'provision.sh']);
   t.equal(files.find((f) => f.path === 'provision.sh')?.mode, 0o755);
   t.match(text(files, 'README.md'), 'packer init .\n    packer build .');
   for (const f of files) {
-    t.notMatch(Buffer.from(f.content).toString('utf8'), /PRIVATE KEY|token:|certificate-authority-data/, `${f.path} carries no secret`);
+    t.notMatch(Buffer.from(f.content).toString('utf8'), /PRIVATE KEY|token:|certificate-authority-data|plain_text_passwd: "?[^"$]|ssh_password += +"/, `${f.path} carries no secret`);
   }
 });
