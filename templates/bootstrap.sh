@@ -25,7 +25,8 @@ readonly ADMIN_KUBECONFIG=/etc/kubernetes/admin.conf
 readonly STATE_DIR=/var/lib/gen-userdata
 
 mkdir -p "$(dirname "$LOG_FILE")" "$STATE_DIR" "$(dirname "$SUCCESS_MARKER")"
-chmod 0700 "$STATE_DIR"
+# The log may quote kubeadm's output; keep it from other users.
+chmod 0700 "$STATE_DIR" "$(dirname "$LOG_FILE")"
 exec > >(tee -a "$LOG_FILE") 2>&1
 
 log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
@@ -34,6 +35,13 @@ log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
 endpoint_reachable() {
   # shellcheck disable=SC2016 # $1/$2 expand in the inner shell
   timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
+}
+
+# Whole seconds since boot (monotonic, unlike the wall clock).
+uptime_seconds() {
+  local up
+  read -r up _ </proc/uptime
+  printf '%s\n' "${up%.*}"
 }
 
 # kubeadm reset empties /etc/kubernetes/pki, which on a control plane holds the

@@ -49,10 +49,20 @@ if ! registered=$(kubectl get nodes -o jsonpath='{range .items[*]}{.metadata.nam
   log "cannot list nodes; trying again in a minute"
   exit 0
 fi
+# A control plane registers its Node before its etcd member joins; only the label
+# set by kubeadm's last join phase says it is done (a failed join retries with the token).
+if ! control_planes=$(kubectl get nodes -l node-role.kubernetes.io/control-plane -o jsonpath='{range .items[*]}{.metadata.name}{"\n"}{end}' 2>>"$LOG_FILE"); then
+  log "cannot list control-plane nodes; trying again in a minute"
+  exit 0
+fi
 missing=()
-while read -r name; do
+while read -r name role _; do
   [ -n "$name" ] || continue
-  grep -qxF -- "$name" <<<"$registered" || missing+=("$name")
+  if [ "$role" = control-plane ]; then
+    grep -qxF -- "$name" <<<"$control_planes" || missing+=("$name")
+  else
+    grep -qxF -- "$name" <<<"$registered" || missing+=("$name")
+  fi
 done <"$EXPECTED"
 
 reason=""

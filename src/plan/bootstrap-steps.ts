@@ -157,6 +157,8 @@ export function initSteps(ctx: StepContext): PlanStep[] {
         calico: cni.plugin === 'calico',
         flannel: cni.plugin === 'flannel',
         podSubnet: shellQuote(profile.cluster.podSubnet),
+        nodeCidr: shellQuote(profile.network.cidr),
+        iface: shellQuote(profile.network.interface),
         embedded: cni.manifest !== undefined ? shellQuote(`${NODE_PATHS.manifestsDir}/cni-${cni.plugin}.yaml`) : '',
         url: shellQuote(cniManifestUrl(cni) ?? ''),
       }),

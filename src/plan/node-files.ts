@@ -66,7 +66,7 @@ export function manifestFiles(profile: Profile): PlanFile[] {
   return files;
 }
 
-/** The list of node names the init node's timers compare against. */
+/** The profile's nodes as "name role ip" lines, which the init node's timers compare against. */
 export function expectedNodesFile(profile: Profile): PlanFile {
-  return file(NODE_PATHS.expectedNodes, profile.nodes.map((n) => `${n.name}\n`).join(''));
+  return file(NODE_PATHS.expectedNodes, profile.nodes.map((n) => `${n.name} ${n.role} ${n.ip}\n`).join(''));
 }

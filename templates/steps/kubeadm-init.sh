@@ -6,7 +6,7 @@
   local attempt
   for attempt in 1 2 3; do
     log "kubeadm init, attempt $attempt"
-    if kubeadm init --config "$KUBEADM_CONFIG"; then
+    if kubeadm init --skip-token-print --config "$KUBEADM_CONFIG"; then
       return 0
     fi
     log "kubeadm init failed; resetting (the shared CAs are kept)"

@@ -3,9 +3,11 @@
   fi
   # Boot order does not matter: wait for the endpoint and retry until the deadline.
   local host={{endpointHost}} port={{endpointPort}} limit={{joinTimeoutSeconds}}
-  local deadline=$(( $(date +%s) + limit )) attempt=0 delay now remaining
+  # Seconds since boot, not wall-clock time: an NTP step at first boot must not
+  # stretch or cut the window.
+  local deadline=$(( $(uptime_seconds) + limit )) attempt=0 delay now remaining
   while :; do
-    now=$(date +%s)
+    now=$(uptime_seconds)
     remaining=$(( deadline - now ))
     if [ "$remaining" -le 0 ]; then
       log "giving up: not joined within ${limit}s"; return 1
@@ -23,7 +25,7 @@
     log "kubeadm join attempt $attempt failed; resetting before the next attempt"
     reset_node
     delay=$(( attempt * 10 < 60 ? attempt * 10 : 60 ))
-    now=$(date +%s)
+    now=$(uptime_seconds)
     remaining=$(( deadline - now ))
     [ "$remaining" -gt 0 ] && sleep $(( remaining < delay ? remaining : delay ))
   done

@@ -112,7 +112,7 @@ t.test('adding a worker: existing nodes keep PKI, token, kubeadm config and boot
     }
     const hosts = after[0]!.files.find((f) => f.path === NODE_PATHS.hostsList)!.content;
     t.match(hosts, /192\.168\.56\.104\s+worker-3/);
-    t.match(after[0]!.files.find((f) => f.path === NODE_PATHS.expectedNodes)!.content, /^worker-3$/m);
+    t.match(after[0]!.files.find((f) => f.path === NODE_PATHS.expectedNodes)!.content, /^worker-3 worker 192\.168\.56\.104$/m);
   }
 });
 

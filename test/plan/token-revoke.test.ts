@@ -22,6 +22,7 @@ echo "kubectl $* KUBECONFIG=$KUBECONFIG" >>"$STUB/calls"
 if [ -f "$STUB/api-down" ]; then echo "The connection to the server was refused" >&2; exit 1; fi
 case "$*" in
   "get nodes -o jsonpath="*) cat "$STUB/nodes" ;;
+  "get nodes -l node-role.kubernetes.io/control-plane -o jsonpath="*) cat "$STUB/control-planes" ;;
   "-n kube-system get secret ${SECRET} --ignore-not-found -o name") if [ -f "$STUB/secret" ]; then echo "secret/${SECRET}"; fi ;;
   "-n kube-system get secret ${SECRET} -o jsonpath={.data.expiration}") if [ -f "$STUB/expiration" ]; then base64 -w0 <"$STUB/expiration"; fi ;;
   "-n kube-system delete secret ${SECRET} --ignore-not-found") rm -f "$STUB/secret"; echo "secret \\"${SECRET}\\" deleted" ;;
@@ -37,8 +38,12 @@ interface World {
   /** RFC 3339, as kubeadm writes it into the Secret; absent for ttl 0. */
   expiration?: string;
   registered: string[];
+  /** Registered nodes with kubeadm's control-plane label; default: the registered control planes. */
+  labelled?: string[];
   expected?: string[];
 }
+
+const isControlPlaneName = (n: string): boolean => n === 'control-plane' || n.startsWith('cp-');
 
 interface Outcome {
   status: number | null;
@@ -59,10 +64,13 @@ function setUp(world: World): { dir: string; script: string } {
   chmodSync(join(bin, 'systemctl'), 0o755);
   writeFileSync(join(stub, 'calls'), '');
   writeFileSync(join(stub, 'nodes'), world.registered.map((n) => `${n}\n`).join(''));
+  const labelled = world.labelled ?? world.registered.filter(isControlPlaneName);
+  writeFileSync(join(stub, 'control-planes'), labelled.map((n) => `${n}\n`).join(''));
   if (world.secret ?? true) writeFileSync(join(stub, 'secret'), '');
   if (world.expiration !== undefined) writeFileSync(join(stub, 'expiration'), world.expiration);
   if (world.apiDown) writeFileSync(join(stub, 'api-down'), '');
-  writeFileSync(join(dir, 'nodes'), (world.expected ?? ['control-plane', 'worker-1', 'worker-2']).map((n) => `${n}\n`).join(''));
+  const expected = world.expected ?? ['control-plane', 'worker-1', 'worker-2'];
+  writeFileSync(join(dir, 'nodes'), expected.map((n, i) => `${n} ${isControlPlaneName(n) ? 'control-plane' : 'worker'} 192.168.56.${101 + i}\n`).join(''));
   if (world.bootstrapDone ?? true) writeFileSync(join(dir, 'bootstrap.done'), '2026-01-01T00:00:00Z\n');
   const script = join(dir, 'gen-userdata-token-revoke');
   writeFileSync(
@@ -137,6 +145,15 @@ t.test('names match exactly: worker-1 registered does not count for worker-10', 
   const o = once({ registered: ['control-plane', 'worker-1', 'worker-10x'], expected: ['control-plane', 'worker-1', 'worker-10'], expiration: FUTURE });
   t.notOk(deleted(o));
   t.match(o.log, /to register: worker-10$/m);
+});
+
+t.test('a control plane counts only once kubeadm labelled it (its join finished)', async (t) => {
+  const expected = ['control-plane', 'cp-2', 'worker-1'];
+  const joining = once({ expected, registered: ['control-plane', 'cp-2', 'worker-1'], labelled: ['control-plane'], expiration: FUTURE });
+  t.notOk(deleted(joining), 'cp-2 registered its Node but its join may still fail: keep the token');
+  t.match(joining.log, /waiting for 1 node\(s\) to register: cp-2/);
+  const joined = once({ expected, registered: ['control-plane', 'cp-2', 'worker-1'], labelled: ['control-plane', 'cp-2'], expiration: FUTURE });
+  t.ok(deleted(joined));
 });
 
 t.test('nodes outside the profile do not matter', async (t) => {
