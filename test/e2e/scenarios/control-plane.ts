@@ -118,6 +118,13 @@ export async function checkControlPlane(t: Test, run: NodeRun, profile: RawProfi
       { name: 'CALICO_IPV4POOL_CIDR', value: profile.cluster.podSubnet },
       'the parsed DaemonSet env has the pool CIDR',
     );
+    // calico-node must pick its address on the node network, not the first NIC (e.g. a NAT one).
+    const nodeCidr = (profile as RawProfile & { network?: { cidr?: string } }).network?.cidr;
+    t.same(
+      env.find((e) => e.name === 'IP_AUTODETECTION_METHOD'),
+      { name: 'IP_AUTODETECTION_METHOD', value: `cidr=${nodeCidr}` },
+      'IP_AUTODETECTION_METHOD selects the node network',
+    );
   });
 
   await t.test('add-on manifest (metrics-server) applied after the CNI', async (t) => {
