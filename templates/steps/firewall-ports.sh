@@ -16,11 +16,15 @@
   ufw default allow routed
   ufw allow from {{podSubnet}} comment 'pod network'
 {{#protocols}}
-  # {{why}}: IP protocol {{protocol}} ({{name}}) has no ufw CLI form; add it to before.rules once.
-  if ! grep -q 'gen-userdata {{name}}' /etc/ufw/before.rules; then
-    sed -i "/^# don't delete the 'COMMIT' line/i -A ufw-before-input -p {{protocol}} -s {{nodeCidr}} -j ACCEPT -m comment --comment 'gen-userdata {{name}}'" /etc/ufw/before.rules
-  fi
+  # {{why}}: IP protocol {{protocol}} ({{name}}) has no ufw CLI form; keep one rule for
+  # it in before.rules (iptables-restore syntax: no single quotes there).
+  sed -i '/gen-userdata[- ]{{name}}/d' /etc/ufw/before.rules
+  sed -i "/^# don't delete the 'COMMIT' line/i -A ufw-before-input -p {{protocol}} -s {{nodeCidr}} -j ACCEPT -m comment --comment gen-userdata-{{name}}" /etc/ufw/before.rules
 {{/protocols}}
-  ufw --force enable
-  ufw reload
+  # Enabling loads every rule, before.rules included; an active ufw (a re-run) reloads.
+  if ufw status | grep -q '^Status: active'; then
+    ufw reload
+  else
+    ufw --force enable
+  fi
   log "ufw enabled with the ports for this role"
