@@ -19,6 +19,11 @@ export interface BootOptions {
   kernelArgs?: string[];
   /** Hard limit for the whole boot; QEMU is killed after it. */
   timeoutMs: number;
+  /**
+   * QEMU arguments for the guest's network, default ["-nic", "none"] (no NIC at all).
+   * See vm-mirror.ts for the user-mode network that reaches only a loopback mirror.
+   */
+  nicArgs?: string[];
 }
 
 export interface BootResult {
@@ -54,7 +59,7 @@ export function qemuArgs(o: BootOptions, overlay: string, consoleLog: string, pr
     '-append', append,
     '-drive', `file=${overlay},if=virtio,format=qcow2`,
     '-drive', `file=${o.seedIso},media=cdrom,format=raw,readonly=on`,
-    '-nic', 'none',
+    ...(o.nicArgs ?? ['-nic', 'none']),
     '-no-reboot',
     '-display', 'none',
     '-monitor', 'none',

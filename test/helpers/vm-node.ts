@@ -108,6 +108,8 @@ export interface NodeRun {
   /** Reads a guest file by absolute guest path. */
   file(path: string): string | undefined;
   section(name: string): string | undefined;
+  /** The boot's disk overlay, when RunNodeOptions.keepDisk was set. */
+  disk?: string;
   /** Removes the work directory (kept when GEN_USERDATA_E2E_KEEP is set). */
   cleanup(): void;
 }
@@ -118,6 +120,14 @@ export interface RunNodeOptions {
   kernelArgs?: string[];
   timeoutMs: number;
   log?: (msg: string) => void;
+  /** Image to boot, default the cached e2e image (ensureImage). A golden image made by an earlier boot goes here. */
+  image?: VmImage;
+  /** Seed to attach instead of the node's generated seed.iso (e.g. a golden-image build seed). */
+  seedIso?: string;
+  /** QEMU network arguments (vm-boot's nicArgs); default no NIC. */
+  nicArgs?: string[];
+  /** Keep the boot's qcow2 overlay (NodeRun.disk) so a later boot can use it as its image; removed by cleanup(). */
+  keepDisk?: boolean;
 }
 
 /**
@@ -127,13 +137,14 @@ export interface RunNodeOptions {
  */
 export async function runNode(o: RunNodeOptions): Promise<NodeRun> {
   const log = o.log ?? (() => {});
-  const image = ensureImage(log);
-  const seedIso = seedIsoOf(o.generated, o.node);
+  const image = o.image ?? ensureImage(log);
+  const seedIso = o.seedIso ?? seedIsoOf(o.generated, o.node);
   if (!existsSync(seedIso)) throw new Error(`no seed for ${o.node}: ${seedIso}`);
   const workDir = mkdtempSync(join(tmpdir(), `gen-userdata-e2e-${o.node}-`));
   log(`booting ${o.node} (work dir ${workDir}, args: ${(o.kernelArgs ?? []).join(' ') || 'none'})`);
-  const boot = await bootVm({ image, seedIso, workDir, kernelArgs: o.kernelArgs ?? [], timeoutMs: o.timeoutMs });
-  rmSync(join(workDir, 'overlay.qcow2'), { force: true });
+  const boot = await bootVm({ image, seedIso, workDir, kernelArgs: o.kernelArgs ?? [], timeoutMs: o.timeoutMs, nicArgs: o.nicArgs });
+  const disk = join(workDir, 'overlay.qcow2');
+  if (!o.keepDisk) rmSync(disk, { force: true });
   log(`${o.node}: qemu exit ${boot.exitCode}${boot.timedOut ? ' (timed out)' : ''} after ${Math.round(boot.elapsedMs / 1000)} s`);
   const probe = readProbe(boot.probeLog);
   const files = join(workDir, 'guest');
@@ -152,6 +163,7 @@ export async function runNode(o: RunNodeOptions): Promise<NodeRun> {
     bootstrapLog,
     file: (p) => guestFile(files, p),
     section: (n) => sectionText(probe, n),
+    ...(o.keepDisk ? { disk } : {}),
     cleanup: () => {
       if (!process.env.GEN_USERDATA_E2E_KEEP) rmSync(workDir, { recursive: true, force: true });
     },

@@ -93,7 +93,7 @@ export function parseStat(p: Probe): Map<string, GuestStat> {
 
 /** One call recorded by the kubeadm/kubelet/kubectl stand-ins (calls.jsonl). */
 export interface StandinCall {
-  tool: 'kubeadm' | 'kubelet' | 'kubectl';
+  tool: 'kubeadm' | 'kubelet' | 'kubectl' | 'crictl';
   argv: string[];
   start: number;
   end: number;

@@ -79,7 +79,13 @@ section ip-addr ip -br addr
 section failed-units systemctl --failed --no-legend --plain
 section cloud-init-status cloud-init status --long
 section cloud-init-schema cloud-init schema --system
+# Kubernetes packages: what dpkg has, what is held, who owns the binaries (install path, golden image).
+# shellcheck disable=SC2016 # dpkg-query's own format, not shell
+section dpkg-k8s dpkg-query -W -f '${Package} ${Version} ${db:Status-Abbrev}\n' kubeadm kubelet kubectl cri-tools
+section apt-holds apt-mark showhold
+section dpkg-owners dpkg-query -S /usr/bin/kubeadm /usr/bin/kubelet /usr/bin/kubectl
 section stat find /etc/kubernetes /etc/containerd /etc/crictl.yaml /etc/modules-load.d /etc/sysctl.d \
+  /etc/apt/keyrings /etc/apt/sources.list.d /etc/gen-userdata \
   /var/lib/gen-userdata /var/log/gen-userdata /root/.kube /home /usr/local/sbin \
   -xdev -printf '%m %u:%g %s %T@ %y %p\n'
 section journal-warnings journalctl -b -p warning --no-pager -o short-monotonic -n 300
@@ -88,6 +94,7 @@ binary_section files tar -czf - --ignore-failed-read --warning=no-file-changed \
   /etc/ufw/user.rules /etc/ufw/user6.rules /etc/fstab \
   /var/lib/gen-userdata /var/log/gen-userdata /var/lib/gen-userdata-e2e /var/log/gen-userdata-e2e \
   /root/.kube /home /usr/local/sbin \
+  /etc/apt/sources.list /etc/apt/sources.list.d /etc/apt/keyrings /etc/gen-userdata /var/log/apt /var/log/dpkg.log \
   /var/log/cloud-init.log /var/log/cloud-init-output.log /var/lib/cloud/instance/user-data.txt
 printf '@@PROBE END\n' >&3
 exec 3>&-

@@ -19,7 +19,10 @@ bootstrap ran. It emulates what the bootstrap relies on:
   N attempts (gen_userdata_e2e.join_failures=N|always), leaving behind the
   files a real failed join leaves, so a retry without `kubeadm reset -f` fails
   preflight; `kubeadm reset -f` cleans what real reset cleans;
-- `kubectl apply -f FILE` copies and parses the manifest; URLs fail (no network).
+- `kubectl apply -f FILE` copies and parses the manifest; URLs fail (no network);
+- `crictl pull IMAGE` (golden-image pre-pull) succeeds when containerd's socket
+  exists. crictl is not in the image: the install-path test packages this file
+  as /usr/bin/{kubeadm,kubelet,kubectl,crictl} in stand-in .debs.
 """
 import json
 import os
@@ -467,6 +470,25 @@ def kubectl(args):
     finish(0, "")
 
 
+# --------------------------------------------------------------------- crictl
+
+CRICTL_FLAGS_WITH_VALUES = {"-r", "--runtime-endpoint", "-i", "--image-endpoint", "-c", "--config", "-t", "--timeout"}
+
+
+def crictl(args):
+    sub = positional(args, CRICTL_FLAGS_WITH_VALUES)
+    cmd = sub[0] if sub else ""
+    if cmd == "version" or "--version" in args:
+        finish(0, "crictl version v%s\n" % k8s_version())
+    if cmd == "pull":
+        if len(sub) < 2:
+            finish(1, err="crictl pull: image name required\n")
+        if not os.path.exists("/run/containerd/containerd.sock"):
+            finish(1, err="validate service connection: dial unix /run/containerd/containerd.sock: connect: no such file or directory\n")
+        finish(0, "Image is up to date for %s (gen-userdata-e2e stand-in)\n" % sub[1])
+    finish(0, "[gen-userdata-e2e] crictl %s: recorded\n" % " ".join(sub))
+
+
 def main():
     tool = RECORD["tool"]
     args = sys.argv[1:]
@@ -476,6 +498,8 @@ def main():
         kubelet(args)
     elif tool == "kubectl":
         kubectl(args)
+    elif tool == "crictl":
+        crictl(args)
     finish(127, err="gen-userdata-e2e stand-in: unknown tool %s\n" % tool)
 
 

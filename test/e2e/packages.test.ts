@@ -1,0 +1,131 @@
+// e2e: the package install path and golden images, in QEMU guests whose only
+// network is user-mode with restrict=on and one guestfwd to a loopback HTTP
+// server serving a throwaway, signed apt repository of stand-in kubeadm,
+// kubelet, kubectl and cri-tools packages (nothing leaves this machine).
+// Three boots, one at a time:
+//   4. a control plane with packages.install: true: adds the mirror with the
+//      embedded key, installs the pinned versions from it and holds them;
+//   5. a golden-image build: the generated provision.sh, run like Packer would,
+//      installs from the mirror and bakes the node-independent configuration;
+//   6. a control plane with image.prebaked: true booted on the disk of 5: skips
+//      the baked steps and only verifies them.
+// See test/e2e/README.md.
+import t, { type Test } from 'tap';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildAptRepo, verifyAptRepoSignatures } from '../helpers/vm-apt-repo.js';
+import { ensureImage, missingPrerequisites, REPO_ROOT } from '../helpers/vm-image.js';
+import { generateImageDir, writeBuildSeed } from '../helpers/vm-golden.js';
+import { startMirror } from '../helpers/vm-mirror.js';
+import { generateSeeds, profileDoc, runNode, scratchDir, type NodeRun, type RunNodeOptions } from '../helpers/vm-node.js';
+import type { ServedRequest } from '../helpers/http-tree-server.js';
+import { aptTrack, packageVersion } from '../../src/kube/versions.js';
+import { checkInstallPath, installKernelArgs } from './scenarios/install-path.js';
+import { buildKernelArgs, checkGoldenBuild, checkPrebakedNode, prebakedKernelArgs } from './scenarios/golden-image.js';
+
+const PROFILES = join(REPO_ROOT, 'test', 'e2e', 'profiles');
+const INSTALL_NODE = 'e2e-apt-cp';
+const GOLDEN_NODE = 'e2e-golden-cp';
+/** Per-boot ceiling; a healthy boot takes 2–5 minutes under TCG on a busy 2-core machine. */
+const BOOT_LIMIT_MS = 9 * 60_000;
+
+function missingTools(): string[] {
+  return ['dpkg-deb', 'apt-ftparchive', 'gpg', 'gpgv', 'genisoimage'].filter(
+    (tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).status !== 0,
+  );
+}
+
+/**
+ * Copies a profile from test/e2e/profiles into `dir` with the run's signing
+ * key, which the profiles name relative to themselves (keyFile).
+ */
+function stageProfile(name: string, dir: string, armoredKey: string): string {
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(join(PROFILES, name), join(dir, name));
+  writeFileSync(join(dir, 'kubernetes-apt-key.asc'), armoredKey);
+  return join(dir, name);
+}
+
+const missing = [...missingPrerequisites(), ...missingTools()];
+if (missing.length > 0) {
+  t.fail(`e2e prerequisites missing: ${missing.join(', ')} (apt-get install debootstrap qemu-system-x86 qemu-utils dpkg-dev apt-utils gnupg genisoimage)`);
+} else {
+  const log = (m: string) => t.comment(m);
+  const image = ensureImage(log);
+  const out = scratchDir('packages');
+  t.teardown(out.remove);
+
+  const installProfile = profileDoc(join(PROFILES, 'e2e-apt.yaml'));
+  const version = installProfile.cluster.kubernetesVersion;
+  const repo = buildAptRepo({ track: aptTrack(version), packageVersion: packageVersion(version) });
+  t.teardown(repo.remove);
+  verifyAptRepoSignatures(repo);
+
+  const staged = join(out.dir, 'profiles');
+  const installPath = stageProfile('e2e-apt.yaml', staged, repo.armoredKey);
+  const prebakedPath = stageProfile('e2e-prebaked.yaml', staged, repo.armoredKey);
+  const prebakedProfile = profileDoc(prebakedPath);
+  const installGenerated = generateSeeds(installPath, join(out.dir, 'install'));
+  const goldenGenerated = generateSeeds(prebakedPath, join(out.dir, 'golden'));
+  const imageDir = generateImageDir(prebakedPath, join(out.dir, 'golden'));
+  const buildSeed = writeBuildSeed(imageDir, out.dir);
+
+  // One mirror for all three boots; each boot's share of its requests is kept apart.
+  const mirrorP = startMirror(repo.root, out.dir);
+  t.teardown(async () => (await mirrorP).close());
+
+  interface Boot {
+    run: NodeRun;
+    requests: ServedRequest[];
+  }
+  const boot = async (o: Omit<RunNodeOptions, 'nicArgs' | 'timeoutMs' | 'log'>): Promise<Boot> => {
+    const mirror = await mirrorP;
+    const before = mirror.requests.length;
+    const run = await runNode({ ...o, nicArgs: mirror.nicArgs, timeoutMs: BOOT_LIMIT_MS, log });
+    return { run, requests: mirror.requests.slice(before) };
+  };
+
+  const installBoot = boot({ generated: installGenerated, node: INSTALL_NODE, kernelArgs: installKernelArgs() });
+  const buildBoot = installBoot
+    .catch(() => undefined)
+    .then(() => boot({ generated: goldenGenerated, node: GOLDEN_NODE, seedIso: buildSeed, kernelArgs: buildKernelArgs(), keepDisk: true }));
+  const prebakedBoot = buildBoot.then((b) => {
+    if (!b.run.disk) throw new Error('the build boot kept no disk');
+    return boot({ generated: goldenGenerated, node: GOLDEN_NODE, image: { ...image, disk: b.run.disk }, kernelArgs: prebakedKernelArgs() });
+  });
+  for (const p of [installBoot, buildBoot, prebakedBoot]) p.catch(() => {});
+
+  /** Keeps a failed boot's work dir (console.log, probe.log, guest files) and says where. */
+  const keepOnFailure = (t: Test, run: NodeRun) =>
+    t.teardown(() => {
+      if (t.passing()) run.cleanup();
+      else t.comment(`kept ${run.workDir} for inspection`);
+    });
+
+  t.test('4. install path: the mirror with its signed-by key, pinned versions installed and held', async (t) => {
+    const { run, requests } = await installBoot;
+    keepOnFailure(t, run);
+    await checkInstallPath(t, run, installProfile, repo, (await mirrorP).guestOrigin, requests);
+  });
+
+  let buildRun: NodeRun | undefined;
+  t.test('5. golden image: provision.sh installs from the mirror and bakes the node-independent steps', async (t) => {
+    const { run, requests } = await buildBoot;
+    buildRun = run;
+    // The disk is the next boot's image: removed only after that boot.
+    await checkGoldenBuild(t, run, repo, (await mirrorP).guestOrigin, requests);
+  });
+
+  t.test('6. prebaked node: skips the baked steps, verifies the image and the versions', async (t) => {
+    const { run, requests } = await prebakedBoot;
+    keepOnFailure(t, run);
+    await checkPrebakedNode(t, run, buildRun, prebakedProfile, requests);
+  });
+
+  t.teardown(() => {
+    if (!buildRun) return;
+    if (t.passing()) buildRun.cleanup();
+    else t.comment(`kept ${buildRun.workDir} for inspection`);
+  });
+}
