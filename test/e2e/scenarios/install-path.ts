@@ -20,11 +20,12 @@ import {
 import type { AptRepo } from '../../helpers/vm-apt-repo.js';
 import type { ServedRequest } from '../../helpers/http-tree-server.js';
 import { kubeadmCalls, type NodeRun, type RawProfile } from '../../helpers/vm-node.js';
+import { NODE_PATHS } from '../../../src/plan/paths.js';
 
 /** Where the generated step puts the dearmored key and the source line (templates/steps/kubernetes-packages-install.sh). */
 export const KEYRING = '/etc/apt/keyrings/kubernetes-apt-keyring.gpg';
 export const SOURCES = '/etc/apt/sources.list.d/kubernetes.list';
-const EMBEDDED_KEY = '/etc/gen-userdata/kubernetes-apt-key.asc';
+const EMBEDDED_KEY = NODE_PATHS.aptKey;
 const TOOLS = ['kubeadm', 'kubelet', 'kubectl'] as const;
 
 /** Kernel parameters for an install-path boot: eth0 naming for the profile's interface, stand-ins removed. */
