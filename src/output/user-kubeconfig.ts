@@ -1,4 +1,4 @@
-import forge from 'node-forge';
+import { X509Certificate } from 'node:crypto';
 import type { Diagnostic, Result } from '../diagnostics.js';
 import type { Profile } from '../profile/types.js';
 import type { ClusterSecrets } from '../pki/types.js';
@@ -79,7 +79,7 @@ export function userKubeconfig(req: UserKubeconfigRequest): Result<UserKubeconfi
   if (seconds === undefined || seconds <= 0) {
     diagnostics.push(problem('invalid-duration', '--ttl', `"${req.ttl}" is not a positive Go duration such as "720h" or "8760h"`));
   } else {
-    const caNotAfter = forge.pki.certificateFromPem(req.secrets.ca.cert).validity.notAfter;
+    const caNotAfter = new Date(new X509Certificate(req.secrets.ca.cert).validTo);
     const { notAfter } = certificateValidity(req.now, seconds / 3600);
     if (notAfter.getTime() > caNotAfter.getTime()) {
       diagnostics.push(problem('ttl-beyond-ca', '--ttl', `the certificate would outlive the cluster CA, which expires ${caNotAfter.toISOString()}`));
@@ -103,6 +103,6 @@ export function userKubeconfig(req: UserKubeconfigRequest): Result<UserKubeconfi
     userName: req.user,
     client,
   });
-  const notAfter = forge.pki.certificateFromPem(client.cert).validity.notAfter.toISOString();
+  const notAfter = new Date(new X509Certificate(client.cert).validTo).toISOString();
   return { ok: true, value: { kubeconfig, user: req.user, groups, notAfter }, warnings };
 }

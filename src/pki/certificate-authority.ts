@@ -1,4 +1,4 @@
-import forge from 'node-forge';
+import { nodeForge } from './node-forge.js';
 import { normalizePem } from './pem.js';
 import type { RandomBytes } from './random.js';
 import { generateRsaKeyPair } from './rsa-key.js';
@@ -25,6 +25,7 @@ export function createCertificateAuthority(opts: {
   now: Date;
   randomBytes: RandomBytes;
 }): CertAndKey {
+  const forge = nodeForge();
   const keys = generateRsaKeyPair();
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;

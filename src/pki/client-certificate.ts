@@ -1,4 +1,5 @@
-import forge from 'node-forge';
+import type forge from 'node-forge';
+import { nodeForge } from './node-forge.js';
 import { normalizePem } from './pem.js';
 import type { RandomBytes } from './random.js';
 import { generateRsaKeyPair } from './rsa-key.js';
@@ -31,6 +32,7 @@ export function signClientCertificate(opts: {
   now: Date;
   randomBytes: RandomBytes;
 }): CertAndKey {
+  const forge = nodeForge();
   const caCert = forge.pki.certificateFromPem(opts.ca.cert);
   const caKey = forge.pki.privateKeyFromPem(opts.ca.key);
   const keys = generateRsaKeyPair();
@@ -63,6 +65,6 @@ export function signClientCertificate(opts: {
 /** The CA's subjectKeyIdentifier as a binary string; computed like Go when the extension is absent. */
 function caKeyIdentifier(caCert: forge.pki.Certificate): string {
   const ext = caCert.getExtension('subjectKeyIdentifier') as { subjectKeyIdentifier?: string } | undefined;
-  if (ext?.subjectKeyIdentifier) return forge.util.hexToBytes(ext.subjectKeyIdentifier);
+  if (ext?.subjectKeyIdentifier) return nodeForge().util.hexToBytes(ext.subjectKeyIdentifier);
   return caCert.generateSubjectKeyIdentifier().getBytes();
 }

@@ -1,4 +1,3 @@
-import forge from 'node-forge';
 import { generateBootstrapToken } from './bootstrap-token.js';
 import { CA_COMMON_NAMES, createCertificateAuthority } from './certificate-authority.js';
 import {
@@ -7,6 +6,7 @@ import {
   CLIENT_VALIDITY_HOURS,
   signClientCertificate,
 } from './client-certificate.js';
+import { nodeForge } from './node-forge.js';
 import { normalizePem } from './pem.js';
 import type { RandomBytes } from './random.js';
 import { generateRsaKeyPair } from './rsa-key.js';
@@ -48,8 +48,8 @@ export function createClusterSecrets(opts: {
     frontProxyCa,
     etcdCa,
     serviceAccount: {
-      publicKey: normalizePem(forge.pki.publicKeyToPem(sa.publicKey)),
-      privateKey: normalizePem(forge.pki.privateKeyToPem(sa.privateKey)),
+      publicKey: normalizePem(nodeForge().pki.publicKeyToPem(sa.publicKey)),
+      privateKey: normalizePem(nodeForge().pki.privateKeyToPem(sa.privateKey)),
     },
     bootstrapToken,
     admin,

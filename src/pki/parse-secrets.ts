@@ -1,16 +1,17 @@
-import { Ajv, type ErrorObject } from 'ajv';
-import { X509Certificate } from 'node:crypto';
-import forge from 'node-forge';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Diagnostic, Result } from '../diagnostics.js';
 import { parseDuration } from '../util/duration.js';
 import { keyMatchesCertificate, publicKeyMatchesPrivateKey } from './key-match.js';
 import { INVALID_SECRETS } from './secrets-format.js';
-import { secretsSchema, type SecretsFile } from './secrets-schema.js';
+import type { SecretsFile } from './secrets-schema.js';
+import { validate as generatedValidate } from './secrets-validator.generated.js';
 import type { ClusterSecrets } from './types.js';
 import { locatePointer } from './yaml-position.js';
 
-const validate = new Ajv({ allErrors: true, strict: true }).compile(secretsSchema);
+// secrets-schema.ts compiled ahead of time (src/build/validator-modules.ts).
+const validate = generatedValidate as unknown as ValidateFunction<SecretsFile>;
 
 /**
  * Parses secrets.yaml text (as written by serializeSecrets). Returns the
@@ -123,11 +124,8 @@ function cryptoDiagnostics(s: SecretsFile, diag: MakeDiag): Diagnostic[] {
   }
 
   // admin.conf for extra users is signed with forge, which only handles RSA.
-  try {
-    forge.pki.certificateFromPem(s.ca.cert);
-    forge.pki.privateKeyFromPem(s.ca.key);
-  } catch {
-    if (certs.ca) out.push(diag('/ca', 'the cluster CA must be an RSA certificate and key'));
+  if (certs.ca && !(certs.ca.publicKey.asymmetricKeyType === 'rsa' && isRsaPrivateKey(s.ca.key))) {
+    out.push(diag('/ca', 'the cluster CA must be an RSA certificate and key'));
   }
 
   if (certs.ca && certs.admin && !(certs.admin.checkIssued(certs.ca) && certs.admin.verify(certs.ca.publicKey))) {
@@ -137,6 +135,14 @@ function cryptoDiagnostics(s: SecretsFile, diag: MakeDiag): Diagnostic[] {
     out.push(diag('/serviceAccount/publicKey', 'public key does not parse or does not belong to /serviceAccount/privateKey'));
   }
   return out;
+}
+
+function isRsaPrivateKey(pem: string): boolean {
+  try {
+    return createPrivateKey(pem).asymmetricKeyType === 'rsa';
+  } catch {
+    return false;
+  }
 }
 
 function toClusterSecrets(s: SecretsFile): ClusterSecrets {

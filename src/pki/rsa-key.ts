@@ -1,5 +1,6 @@
-import forge from 'node-forge';
+import type forge from 'node-forge';
 import nodeCrypto from 'node:crypto';
+import { nodeForge } from './node-forge.js';
 
 /** RSA modulus size for every key we make (kubeadm's default). */
 export const RSA_BITS = 2048;
@@ -13,7 +14,7 @@ const RSA_EXPONENT = 0x10001;
 export function nativeKeyGenerationAvailable(): boolean {
   // Both flags exist at runtime but are missing from @types/node-forge;
   // isNodejs is the Node version string (truthy), as forge tests it.
-  const f = forge as unknown as { options?: { usePureJavaScript?: boolean }; util: { isNodejs?: unknown } };
+  const f = nodeForge() as unknown as { options?: { usePureJavaScript?: boolean }; util: { isNodejs?: unknown } };
   return (
     f.options?.usePureJavaScript !== true &&
     Boolean(f.util.isNodejs) &&
@@ -37,5 +38,5 @@ export function generateRsaKeyPair(): forge.pki.rsa.KeyPair {
     throw new Error('native RSA key generation unavailable (forge.options.usePureJavaScript set or not running on Node)');
   }
   // No options object and no prng: that is what selects forge's native branch.
-  return forge.pki.rsa.generateKeyPair(RSA_BITS, RSA_EXPONENT);
+  return nodeForge().pki.rsa.generateKeyPair(RSA_BITS, RSA_EXPONENT);
 }

@@ -2,20 +2,16 @@
  * Validates the raw YAML data against the profile schema and turns ajv's
  * errors into Diagnostics with stable codes, JSON pointers and positions.
  */
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../diagnostics.js';
 import { didYouMean } from './did-you-mean.js';
-import { FORMATS } from './formats.js';
 import { formatCidr, hostBitsSet, parseCidr } from './ipv4.js';
-import { profileSchema } from './schema.js';
+import { validate as generatedValidate } from './profile-validator.generated.js';
 import { escapeSegment, type SourceLocator } from './yaml-positions.js';
 
-const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
-// Annotation-only keywords read by this module; see schema.ts.
-ajv.addKeyword({ keyword: 'x-code', schemaType: 'string' });
-ajv.addKeyword({ keyword: 'x-message', schemaType: 'string' });
-for (const [name, validate] of Object.entries(FORMATS)) ajv.addFormat(name, { type: 'string', validate });
-const validate = ajv.compile(profileSchema);
+// schema.ts compiled ahead of time (src/build/validator-modules.ts), with
+// verbose errors: parentSchema carries the x-code/x-message annotations.
+const validate = generatedValidate as unknown as ValidateFunction;
 
 /** Diagnostic code per custom format name. */
 const FORMAT_CODES: Record<string, string> = {
