@@ -2,7 +2,7 @@ import type { Profile } from '../profile/types.js';
 import type { ClusterSecrets } from '../pki/types.js';
 import type { NodePlan } from '../plan/types.js';
 import type { TemplateSet } from '../template/render-template.js';
-import { buildClusterPlans } from '../plan/build-node-plan.js';
+import { clusterPlans } from '../plan/build-node-plan.js';
 import { emitUserData } from '../emit/cloud-init/user-data.js';
 import { emitMetaData } from '../emit/cloud-init/meta-data.js';
 import { emitNetworkConfig } from '../emit/cloud-init/network-config.js';
@@ -82,10 +82,10 @@ export function generateCluster(req: GenerateRequest): OutputFile[] {
   ];
   const needsCloudInitPlans = formats.some((f) => f === 'cloud-init' || f === 'iso' || f === 'nocloud-net');
   if (needsCloudInitPlans) {
-    for (const plan of buildClusterPlans(profile, secrets, templates, 'cloud-init')) files.push(...nodeFiles(plan, secrets, formats, req.nocloudNet));
+    for (const plan of clusterPlans(profile, secrets, templates, 'cloud-init')) files.push(...nodeFiles(plan, secrets, formats, req.nocloudNet));
   }
   if (formats.includes('ignition')) {
-    for (const plan of buildClusterPlans(profile, secrets, templates, 'flatcar')) {
+    for (const plan of clusterPlans(profile, secrets, templates, 'flatcar')) {
       const ign = emitIgnition(plan, { kubernetesVersion: profile.cluster.kubernetesVersion, flatcar: profile.flatcar });
       files.push({ format: 'ignition', node: plan.node.name, role: plan.node.role, path: `nodes/${plan.node.name}/config.ign`, content: utf8(ign), mode: 0o600, parts: planParts(plan) });
     }

@@ -124,8 +124,17 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
   };
 }
 
-/** Plans for every node of the profile, in profile order. */
-export function buildClusterPlans(profile: Profile, secrets: ClusterSecrets, templates: TemplateSet, target: PlanTarget): NodePlan[] {
+/**
+ * Plans for every node of the profile, in profile order, built one at a time
+ * as the caller iterates: a plan holds ~150 KB of rendered text, so holding
+ * all of a 1000-node cluster's plans at once would cost ~150 MB.
+ */
+export function* clusterPlans(profile: Profile, secrets: ClusterSecrets, templates: TemplateSet, target: PlanTarget): Generator<NodePlan> {
   const hash = caCertHash(secrets.ca.cert);
-  return profile.nodes.map((node) => buildNodePlan({ profile, secrets, node, templates, target, caCertHash: hash }));
+  for (const node of profile.nodes) yield buildNodePlan({ profile, secrets, node, templates, target, caCertHash: hash });
+}
+
+/** Plans for every node of the profile, in profile order, as an array. */
+export function buildClusterPlans(profile: Profile, secrets: ClusterSecrets, templates: TemplateSet, target: PlanTarget): NodePlan[] {
+  return [...clusterPlans(profile, secrets, templates, target)];
 }
