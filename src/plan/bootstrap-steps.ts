@@ -14,6 +14,7 @@ import { kubeVipPlan } from './kube-vip-files.js';
 import { KUBE_VIP_MANIFEST_PATH } from '../kube/kube-vip.js';
 import { usesPrebakedImage } from './prebaked.js';
 import { goldenImageStep } from './golden-image-step.js';
+import { SSH_PORT, ufwAllowRules } from './ufw-rules.js';
 
 /** The node-independent part of a step's context: all that provision.sh (golden image) steps need. */
 export interface ImageStepContext {
@@ -88,12 +89,7 @@ function firewallStep(ctx: StepContext): PlanStep {
   const ports = requiredPorts({ role: node.role, cni: profile.cluster.cni.plugin, kubeProxyMode: profile.cluster.kubeProxyMode });
   return step(ctx, 'firewall', 'firewall-ports', {
     install: installsPackages(ctx),
-    ports: ports.map((p) => ({
-      rule: p.from === 'node-network'
-        ? `proto ${p.proto} from ${shellQuote(profile.network.cidr)} to any port ${shellQuote(p.port.replace('-', ':'))}`
-        : shellQuote(`${p.port.replace('-', ':')}/${p.proto}`),
-      why: shellQuote(p.why),
-    })),
+    rules: ufwAllowRules([SSH_PORT, ...ports], profile.network.cidr),
     podSubnet: shellQuote(profile.cluster.podSubnet),
     nodeCidr: profile.network.cidr,
     protocols: requiredIpProtocols(profile.cluster.cni).map((p) => ({ protocol: p.protocol, name: p.name, why: p.why })),

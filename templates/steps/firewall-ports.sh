@@ -7,11 +7,11 @@
     log "ufw is not installed and packages.install is false"; return 1
 {{/install}}
   fi
-  # SSH stays reachable; then exactly the ports this role and CNI need.
-  ufw allow 22/tcp comment 'ssh'
-{{#ports}}
-  ufw allow {{rule}} comment {{why}}
-{{/ports}}
+  # SSH stays reachable; then exactly the ports this role and CNI need, one rule
+  # per protocol and source (each ufw call is slow, so ports are grouped).
+{{#rules}}
+  ufw allow {{args}} comment {{comment}}
+{{/rules}}
   # Pods talk to each other through this host (forwarded traffic), and to the host itself.
   ufw default allow routed
   ufw allow from {{podSubnet}} comment 'pod network'
@@ -21,8 +21,10 @@
   sed -i '/gen-userdata[- ]{{name}}/d' /etc/ufw/before.rules
   sed -i "/^# don't delete the 'COMMIT' line/i -A ufw-before-input -p {{protocol}} -s {{nodeCidr}} -j ACCEPT -m comment --comment gen-userdata-{{name}}" /etc/ufw/before.rules
 {{/protocols}}
-  # Enabling loads every rule, before.rules included; an active ufw (a re-run) reloads.
-  if ufw status | grep -q '^Status: active'; then
+  # Enabling loads every rule, before.rules included; a running ufw (a re-run)
+  # must reload instead. ufw-init's own test for "running" is its chain, which
+  # iptables answers far quicker than `ufw status`.
+  if iptables -n -L ufw-user-input >/dev/null 2>&1; then
     ufw reload
   else
     ufw --force enable

@@ -77,6 +77,7 @@ export function generateSeeds(profile: string, outRoot: string): Generated {
 export interface RawProfile {
   cluster: { name: string; podSubnet: string; kubernetesVersion: string; controlPlaneEndpoint?: string; joinTimeout?: string };
   nodes: { name: string; role: string; ip: string }[];
+  network: { cidr: string };
   access?: { users?: { name: string }[] };
 }
 
