@@ -5,7 +5,7 @@
  * once (`npm run generate:validators`), committed, and checked for drift by
  * test/build/validator-modules.test.ts.
  */
-import { Ajv, _, type Options } from 'ajv';
+import { Ajv, _ } from 'ajv';
 import standalone from 'ajv/dist/standalone/index.js';
 import { FORMATS } from '../profile/formats.js';
 import { profileSchema } from '../profile/schema.js';
@@ -33,8 +33,7 @@ function profileValidatorCode(): string {
 }
 
 function secretsValidatorCode(): string {
-  const options: Options = { allErrors: true, strict: true, code: CODE };
-  const ajv = new Ajv(options);
+  const ajv = new Ajv({ allErrors: true, strict: true, code: CODE });
   return standaloneCode(ajv, ajv.compile(secretsSchema));
 }
 

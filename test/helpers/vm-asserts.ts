@@ -174,3 +174,18 @@ export function docOfKind(docs: Record<string, unknown>[], kind: string): Record
 export function assertAbsent(t: Test, run: NodeRun, path: string, why: string): void {
   t.notOk(run.stat.has(path), `${path} is absent (${why})`);
 }
+
+/**
+ * Asserts ufw is active and returns its IPv4 ALLOW IN rules as "port/proto" →
+ * source ("Anywhere" or a CIDR); multiport rules ("22,179,6443/tcp") give one
+ * entry per port or range.
+ */
+export function assertUfwActive(t: Test, run: NodeRun): Map<string, string> {
+  const status = run.section('ufw') ?? '';
+  t.match(status, /^Status: active$/m, 'ufw is active');
+  const allowed = new Map<string, string>();
+  for (const m of status.matchAll(/^([0-9,:]+)\/(tcp|udp)\s+ALLOW IN\s+(\S+)/gm)) {
+    for (const port of m[1]!.split(',')) allowed.set(`${port}/${m[2]}`, m[3]!);
+  }
+  return allowed;
+}

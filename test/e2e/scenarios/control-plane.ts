@@ -9,6 +9,7 @@ import {
   assertMarkers,
   assertProbed,
   assertSteps,
+  assertUfwActive,
   COMMON_STEPS,
   docOfKind,
   yamlDocs,
@@ -141,24 +142,10 @@ export async function checkControlPlane(t: Test, run: NodeRun, profile: RawProfi
   });
 
   await t.test('firewall opens the control-plane and Calico ports', async (t) => {
-    const ufw = run.section('ufw') ?? '';
-    t.match(ufw, /^Status: active$/m, 'ufw is active');
-    const allowed = ufwAllowedPorts(ufw);
+    const allowed = assertUfwActive(t, run);
     for (const port of ['6443/tcp', '10250/tcp', '10257/tcp', '10259/tcp', '179/tcp', '4789/udp', '22/tcp']) {
       t.equal(allowed.get(port), 'Anywhere', `ufw allows ${port} from anywhere`);
     }
     t.equal(allowed.get('2379:2380/tcp'), profile.network.cidr, 'etcd only from the node network');
   });
-}
-
-/**
- * The IPv4 ALLOW IN rules of `ufw status verbose`, as "port/proto" → source;
- * multiport rules ("22,179,6443/tcp") give one entry per port or range.
- */
-function ufwAllowedPorts(status: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const m of status.matchAll(/^([0-9,:]+)\/(tcp|udp)\s+ALLOW IN\s+(\S+)/gm)) {
-    for (const port of m[1]!.split(',')) out.set(`${port}/${m[2]}`, m[3]!);
-  }
-  return out;
 }
