@@ -2,13 +2,15 @@
 // network is user-mode with restrict=on and one guestfwd to a loopback HTTP
 // server serving a throwaway, signed apt repository of stand-in kubeadm,
 // kubelet, kubectl and cri-tools packages (nothing leaves this machine).
-// Three boots, one at a time:
+// Three boots, one at a time (tap runs cluster.test.ts's two lanes alongside;
+// a fourth guest on two cores costs more host CPU than it saves):
 //   4. a control plane with packages.install: true: adds the mirror with the
 //      embedded key, installs the pinned versions from it and holds them;
 //   5. a golden-image build: the generated provision.sh, run like Packer would,
 //      installs from the mirror and bakes the node-independent configuration;
 //   6. a control plane with image.prebaked: true booted on the disk of 5: skips
 //      the baked steps and only verifies them.
+// Each boot has its own mirror server, so each one's requests are its own.
 // See test/e2e/README.md.
 import t, { type Test } from 'tap';
 import { spawnSync } from 'node:child_process';
@@ -17,7 +19,7 @@ import { join } from 'node:path';
 import { buildAptRepo, verifyAptRepoSignatures } from '../helpers/vm-apt-repo.js';
 import { ensureImage, missingPrerequisites, REPO_ROOT } from '../helpers/vm-image.js';
 import { generateImageDir, writeBuildSeed } from '../helpers/vm-golden.js';
-import { startMirror } from '../helpers/vm-mirror.js';
+import { MIRROR_ORIGIN, startMirror } from '../helpers/vm-mirror.js';
 import { generateSeeds, profileDoc, runNode, scratchDir, type NodeRun, type RunNodeOptions } from '../helpers/vm-node.js';
 import type { ServedRequest } from '../helpers/http-tree-server.js';
 import { aptTrack, packageVersion } from '../../src/kube/versions.js';
@@ -71,28 +73,31 @@ if (missing.length > 0) {
   const imageDir = generateImageDir(prebakedPath, join(out.dir, 'golden'));
   const buildSeed = writeBuildSeed(imageDir, out.dir);
 
-  // One mirror for all three boots; each boot's share of its requests is kept apart.
-  const mirrorP = startMirror(repo.root, out.dir);
-  t.teardown(async () => (await mirrorP).close());
-
   interface Boot {
     run: NodeRun;
+    /** What this boot's own mirror served, in order. */
     requests: ServedRequest[];
   }
-  const boot = async (o: Omit<RunNodeOptions, 'nicArgs' | 'timeoutMs' | 'log'>): Promise<Boot> => {
-    const mirror = await mirrorP;
-    const before = mirror.requests.length;
-    const run = await runNode({ ...o, nicArgs: mirror.nicArgs, timeoutMs: BOOT_LIMIT_MS, log });
-    return { run, requests: mirror.requests.slice(before) };
+  /** Boots with a fresh mirror server of the repository, closed when QEMU is done. */
+  const boot = async (label: string, o: Omit<RunNodeOptions, 'nicArgs' | 'timeoutMs' | 'log'>): Promise<Boot> => {
+    const relayDir = join(out.dir, `mirror-${label}`);
+    mkdirSync(relayDir);
+    const mirror = await startMirror(repo.root, relayDir);
+    try {
+      const run = await runNode({ ...o, nicArgs: mirror.nicArgs, timeoutMs: BOOT_LIMIT_MS, log });
+      return { run, requests: [...mirror.requests] };
+    } finally {
+      await mirror.close();
+    }
   };
 
-  const installBoot = boot({ generated: installGenerated, node: INSTALL_NODE, kernelArgs: installKernelArgs() });
+  const installBoot = boot('install', { generated: installGenerated, node: INSTALL_NODE, kernelArgs: installKernelArgs() });
   const buildBoot = installBoot
     .catch(() => undefined)
-    .then(() => boot({ generated: goldenGenerated, node: GOLDEN_NODE, seedIso: buildSeed, kernelArgs: buildKernelArgs(), keepDisk: true }));
+    .then(() => boot('build', { generated: goldenGenerated, node: GOLDEN_NODE, seedIso: buildSeed, kernelArgs: buildKernelArgs(), keepDisk: true }));
   const prebakedBoot = buildBoot.then((b) => {
     if (!b.run.disk) throw new Error('the build boot kept no disk');
-    return boot({ generated: goldenGenerated, node: GOLDEN_NODE, image: { ...image, disk: b.run.disk }, kernelArgs: prebakedKernelArgs() });
+    return boot('prebaked', { generated: goldenGenerated, node: GOLDEN_NODE, image: { ...image, disk: b.run.disk }, kernelArgs: prebakedKernelArgs() });
   });
   for (const p of [installBoot, buildBoot, prebakedBoot]) p.catch(() => {});
 
@@ -106,7 +111,7 @@ if (missing.length > 0) {
   t.test('4. install path: the mirror with its signed-by key, pinned versions installed and held', async (t) => {
     const { run, requests } = await installBoot;
     keepOnFailure(t, run);
-    await checkInstallPath(t, run, installProfile, repo, (await mirrorP).guestOrigin, requests);
+    await checkInstallPath(t, run, installProfile, repo, MIRROR_ORIGIN, requests);
   });
 
   let buildRun: NodeRun | undefined;
@@ -114,7 +119,7 @@ if (missing.length > 0) {
     const { run, requests } = await buildBoot;
     buildRun = run;
     // The disk is the next boot's image: removed only after that boot.
-    await checkGoldenBuild(t, run, repo, (await mirrorP).guestOrigin, requests);
+    await checkGoldenBuild(t, run, repo, MIRROR_ORIGIN, requests);
   });
 
   t.test('6. prebaked node: skips the baked steps, verifies the image and the versions', async (t) => {

@@ -46,6 +46,15 @@ export function accel(): string {
   return process.env.GEN_USERDATA_E2E_ACCEL || 'tcg,thread=multi';
 }
 
+/**
+ * Guest CPUs: $GEN_USERDATA_E2E_SMP, default 1. The suite runs up to three
+ * guests on two host cores; a guest with two vCPUs then spends host time on
+ * vCPUs waiting for each other, and a guest's boot is mostly serial anyway.
+ */
+export function guestCpus(): string {
+  return process.env.GEN_USERDATA_E2E_SMP || '1';
+}
+
 /** Builds the QEMU argument list for one boot (exported for messages and tests). */
 export function qemuArgs(o: BootOptions, overlay: string, consoleLog: string, probeLog: string): string[] {
   const append = ['root=/dev/vda', 'rw', 'console=ttyS0', 'panic=-1', 'mitigations=off', ...(o.kernelArgs ?? [])].join(' ');
@@ -53,7 +62,7 @@ export function qemuArgs(o: BootOptions, overlay: string, consoleLog: string, pr
     '-accel', accel(),
     '-cpu', 'max',
     '-m', '2048',
-    '-smp', '2',
+    '-smp', guestCpus(),
     '-kernel', o.image.kernel,
     '-initrd', o.image.initrd,
     '-append', append,

@@ -16,6 +16,8 @@ import { serveTree, type HttpTreeServer } from './http-tree-server.js';
 
 /** Address of the mirror inside the guest (QEMU user-mode network 10.0.2.0/24; .2 gateway, .3 DNS, .15 guest). */
 export const MIRROR_IP = '10.0.2.100';
+/** Base URL of the mirror as the guest sees it (no trailing slash). */
+export const MIRROR_ORIGIN = `http://${MIRROR_IP}`;
 /** The guest's address on QEMU's user-mode network (what the e2e-apt profiles give the node). */
 export const SLIRP_GUEST_IP = '10.0.2.15';
 
@@ -38,8 +40,6 @@ export interface Mirror {
   server: HttpTreeServer;
   /** Port of the loopback server. */
   port: number;
-  /** Base URL as the guest sees it, e.g. "http://10.0.2.100" (no trailing slash). */
-  guestOrigin: string;
   /** QEMU arguments for the guest NIC: ["-nic", "user,restrict=on,guestfwd=…"]. */
   nicArgs: string[];
   /** Requests the server answered so far (method, decoded path, status), in order. */
@@ -67,7 +67,6 @@ export async function startMirror(root: string, workDir: string): Promise<Mirror
   return {
     server,
     port,
-    guestOrigin: `http://${MIRROR_IP}`,
     nicArgs: ['-nic', nic],
     requests: server.requests,
     close: () => server.close(),
