@@ -1,5 +1,4 @@
   systemctl daemon-reload
-{{#units}}
-  systemctl enable --now {{name}}
-{{/units}}
+  # One call for all units: each systemctl enable reloads systemd's configuration.
+  systemctl enable --now{{#units}} {{name}}{{/units}}
   log "units enabled:{{#units}} {{name}}{{/units}}"
