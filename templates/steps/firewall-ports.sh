@@ -7,8 +7,7 @@
     log "ufw is not installed and packages.install is false"; return 1
 {{/install}}
   fi
-  # SSH stays reachable; then exactly the ports this role and CNI need, one rule
-  # per protocol and source (each ufw call is slow, so ports are grouped).
+  # SSH stays reachable; then exactly the ports this role and CNI need.
 {{#rules}}
   ufw allow {{args}} comment {{comment}}
 {{/rules}}
@@ -21,9 +20,7 @@
   sed -i '/gen-userdata[- ]{{name}}/d' /etc/ufw/before.rules
   sed -i "/^# don't delete the 'COMMIT' line/i -A ufw-before-input -p {{protocol}} -s {{nodeCidr}} -j ACCEPT -m comment --comment gen-userdata-{{name}}" /etc/ufw/before.rules
 {{/protocols}}
-  # Enabling loads every rule, before.rules included; a running ufw (a re-run)
-  # must reload instead. ufw-init's own test for "running" is its chain, which
-  # iptables answers far quicker than `ufw status`.
+  # Enabling loads every rule, before.rules included; a running ufw (a re-run) reloads.
   if iptables -n -L ufw-user-input >/dev/null 2>&1; then
     ufw reload
   else
