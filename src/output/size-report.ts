@@ -19,10 +19,24 @@ function base64Length(bytes: number): number {
 /** Above this many nodes the report prints one line per role and format instead of one per file. */
 export const PER_NODE_REPORT_LIMIT = 25;
 
+function gzipLength(f: OutputFile): number {
+  return gzipSync(f.content, { level: 9 }).byteLength;
+}
+
 function sizeLine(label: string, f: OutputFile): string {
   const raw = f.content.byteLength;
-  const gz = gzipSync(f.content).byteLength;
+  const gz = gzipLength(f);
   return `  ${label}: ${raw} B raw, ${gz} B gzip, ${base64Length(gz)} B gzip+base64`;
+}
+
+/** What to do about files over a provider limit: gzip, and another way in for those that gzip does not save. */
+function providerHint(files: readonly OutputFile[], limitBytes: number): string {
+  const gzip = '; gzip it (cloud-init and Ignition accept gzip)';
+  const tooBig = files.filter((f) => gzipLength(f) > limitBytes);
+  if (tooBig.length === 0) return gzip;
+  const named = tooBig.slice(0, 3).map((f) => `${f.path} (${gzipLength(f)} B)`).join(', ') + (tooBig.length > 3 ? ` and ${tooBig.length - 3} more` : '');
+  const via = "a seed ISO (--format iso), an HTTP seed (--format nocloud-net) or cloud-init's #include";
+  return `${tooBig.length < files.length ? gzip : ''}; over it even gzipped: ${named}; deliver ${tooBig.length === 1 ? 'it' : 'those'} as ${via}`;
 }
 
 /**
@@ -49,22 +63,26 @@ export function sizeReport(files: readonly OutputFile[], maxBytes?: number): { l
     for (const [key, { file, count }] of largest) lines.push(sizeLine(`${key} (${count} nodes, largest)`, file));
   }
   // One warning per limit, naming the offending files (a few, then a count).
-  const over = new Map<string, string[]>();
-  const note = (limit: string, path: string): void => {
-    over.set(limit, [...(over.get(limit) ?? []), path]);
+  const over = new Map<string, { hint: (files: OutputFile[]) => string; files: OutputFile[] }>();
+  const note = (limit: string, f: OutputFile, hint: (files: OutputFile[]) => string): void => {
+    over.set(limit, { hint, files: [...(over.get(limit)?.files ?? []), f] });
   };
   for (const f of sized) {
     const raw = f.content.byteLength;
-    if (maxBytes !== undefined && raw > maxBytes) note(`--max-bytes ${maxBytes}`, f.path);
+    if (maxBytes !== undefined && raw > maxBytes) note(`--max-bytes ${maxBytes}`, f, () => '');
     if (f.path.endsWith('/user-data')) {
-      for (const limit of PROVIDER_LIMITS) if (raw > limit.bytes) note(`the ${limit.name} limit of ${limit.bytes} B`, f.path);
-      if (base64Length(raw) > OPENSTACK_BASE64_LIMIT) note(`OpenStack's ${OPENSTACK_BASE64_LIMIT} base64 characters`, f.path);
+      for (const limit of PROVIDER_LIMITS) {
+        if (raw > limit.bytes) note(`the ${limit.name} limit of ${limit.bytes} B`, f, (files) => providerHint(files, limit.bytes));
+      }
+      // base64 of the gzip must fit: 3 bytes become 4 characters.
+      const gzipFits = Math.floor((OPENSTACK_BASE64_LIMIT / 4) * 3);
+      if (base64Length(raw) > OPENSTACK_BASE64_LIMIT) note(`OpenStack's ${OPENSTACK_BASE64_LIMIT} base64 characters`, f, (files) => providerHint(files, gzipFits));
     }
   }
-  for (const [limit, paths] of over) {
+  for (const [limit, { hint, files }] of over) {
+    const paths = files.map((f) => f.path);
     const shown = paths.slice(0, 3).join(', ') + (paths.length > 3 ? ` and ${paths.length - 3} more` : '');
-    const hint = limit.startsWith('--max-bytes') ? '' : '; gzip it (cloud-init and Ignition accept gzip)';
-    warnings.push({ severity: 'warning', code: 'size-limit', path: '', message: `${shown} exceed${paths.length === 1 ? 's' : ''} ${limit}${hint}`, line: 0, col: 0 });
+    warnings.push({ severity: 'warning', code: 'size-limit', path: '', message: `${shown} exceed${paths.length === 1 ? 's' : ''} ${limit}${hint(files)}`, line: 0, col: 0 });
   }
   return { lines, warnings };
 }

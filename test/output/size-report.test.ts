@@ -1,0 +1,64 @@
+import t from 'tap';
+import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { OutputFile } from '../../src/output/output-file.js';
+import { PER_NODE_REPORT_LIMIT, sizeReport } from '../../src/output/size-report.js';
+
+/** A worker's user-data of `bytes` bytes: repetitive text (gzips well) or random (does not). */
+function userData(node: string, bytes: number, compressible = true): OutputFile {
+  const content = compressible ? new Uint8Array(bytes).fill(0x61) : new Uint8Array(randomBytes(bytes));
+  return { path: `nodes/${node}/user-data`, content, mode: 0o600, format: 'cloud-init', node, role: 'worker' };
+}
+
+t.test('one line per file: raw, gzip -9 and gzip+base64 sizes', async (t) => {
+  const f = userData('w1', 20_000);
+  const gz = gzipSync(f.content, { level: 9 }).byteLength;
+  t.same(sizeReport([f]).lines, [`  nodes/w1/user-data: 20000 B raw, ${gz} B gzip, ${4 * Math.ceil(gz / 3)} B gzip+base64`]);
+});
+
+t.test('above the per-node limit, the largest file per role and kind', async (t) => {
+  const files = Array.from({ length: PER_NODE_REPORT_LIMIT + 1 }, (_, i) => userData(`w${i}`, 1000 + i));
+  const { lines } = sizeReport(files);
+  t.equal(lines.length, 1);
+  t.match(lines[0], `worker user-data (${PER_NODE_REPORT_LIMIT + 1} nodes, largest): ${1000 + PER_NODE_REPORT_LIMIT} B raw`);
+});
+
+t.test('over AWS EC2 16 KB but fine gzipped: one warning that says to gzip', async (t) => {
+  const { warnings } = sizeReport([userData('w1', 17_000), userData('w2', 17_000), userData('w3', 1000)]);
+  t.equal(warnings.length, 1);
+  t.equal(warnings[0]!.code, 'size-limit');
+  t.equal(warnings[0]!.message, 'nodes/w1/user-data, nodes/w2/user-data exceed the AWS EC2 limit of 16384 B; gzip it (cloud-init and Ignition accept gzip)');
+});
+
+t.test('too big even gzipped: names the file and its gzip size, and other ways in', async (t) => {
+  const incompressible = userData('cp', 17_000, false);
+  const gz = gzipSync(incompressible.content, { level: 9 }).byteLength;
+  const { warnings } = sizeReport([incompressible, userData('w1', 17_000)]);
+  t.equal(warnings.length, 1);
+  t.equal(
+    warnings[0]!.message,
+    `nodes/cp/user-data, nodes/w1/user-data exceed the AWS EC2 limit of 16384 B; gzip it (cloud-init and Ignition accept gzip); over it even gzipped: nodes/cp/user-data (${gz} B); deliver it as a seed ISO (--format iso), an HTTP seed (--format nocloud-net) or cloud-init's #include`,
+  );
+  const alone = sizeReport([incompressible]).warnings[0]!.message;
+  t.match(alone, /exceeds the AWS EC2 limit of 16384 B; over it even gzipped/, 'no gzip advice when gzip saves nothing');
+});
+
+t.test('every provider limit and --max-bytes get their own warning', async (t) => {
+  const { warnings } = sizeReport([userData('w1', 70_000)], 50_000);
+  t.same(
+    warnings.map((w) => w.message.split(';')[0]),
+    [
+      'nodes/w1/user-data exceeds --max-bytes 50000',
+      'nodes/w1/user-data exceeds the AWS EC2 limit of 16384 B',
+      'nodes/w1/user-data exceeds the Azure custom data limit of 65535 B',
+      'nodes/w1/user-data exceeds the VMware guestinfo limit of 65536 B',
+      "nodes/w1/user-data exceeds OpenStack's 65535 base64 characters",
+    ],
+  );
+  t.equal(warnings[0]!.message, 'nodes/w1/user-data exceeds --max-bytes 50000', 'no hint for the user-chosen limit');
+});
+
+t.test('the nocloud-net copies are not reported twice', async (t) => {
+  const copy: OutputFile = { ...userData('w1', 17_000), path: 'http/w1/user-data', format: 'nocloud-net' };
+  t.same(sizeReport([copy]), { lines: [], warnings: [] });
+});
