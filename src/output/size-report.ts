@@ -29,14 +29,25 @@ function sizeLine(label: string, f: OutputFile): string {
   return `  ${label}: ${raw} B raw, ${gz} B gzip, ${base64Length(gz)} B gzip+base64`;
 }
 
-/** What to do about files over a provider limit: gzip, and another way in for those that gzip does not save. */
+/**
+ * What to do about files over a provider limit: gzip, and another way in for a
+ * role whose user-data gzip does not save. Per role, only the largest file is
+ * compressed: the others are the same documents with shorter lists, and
+ * compressing every file of a 1000-node cluster would double the run time.
+ */
 function providerHint(files: readonly OutputFile[], limitBytes: number): string {
   const gzip = '; gzip it (cloud-init and Ignition accept gzip)';
-  const tooBig = files.filter((f) => gzipLength(f) > limitBytes);
+  const largest = new Map<string, OutputFile>();
+  for (const f of files) {
+    const role = f.role ?? f.path;
+    const seen = largest.get(role);
+    if (seen === undefined || f.content.byteLength > seen.content.byteLength) largest.set(role, f);
+  }
+  const tooBig = [...largest].map(([role, f]) => ({ role, gz: gzipLength(f) })).filter((r) => r.gz > limitBytes);
   if (tooBig.length === 0) return gzip;
-  const named = tooBig.slice(0, 3).map((f) => `${f.path} (${gzipLength(f)} B)`).join(', ') + (tooBig.length > 3 ? ` and ${tooBig.length - 3} more` : '');
+  const named = tooBig.map((r) => `${r.role} user-data (${r.gz} B gzipped)`).join(', ');
   const via = "a seed ISO (--format iso), an HTTP seed (--format nocloud-net) or cloud-init's #include";
-  return `${tooBig.length < files.length ? gzip : ''}; over it even gzipped: ${named}; deliver ${tooBig.length === 1 ? 'it' : 'those'} as ${via}`;
+  return `${tooBig.length < largest.size ? gzip : ''}; over it even gzipped: ${named}; deliver ${tooBig.length === 1 ? 'it' : 'those'} as ${via}`;
 }
 
 /**

@@ -4,10 +4,10 @@ import { gzipSync } from 'node:zlib';
 import type { OutputFile } from '../../src/output/output-file.js';
 import { PER_NODE_REPORT_LIMIT, sizeReport } from '../../src/output/size-report.js';
 
-/** A worker's user-data of `bytes` bytes: repetitive text (gzips well) or random (does not). */
-function userData(node: string, bytes: number, compressible = true): OutputFile {
+/** A node's user-data of `bytes` bytes: repetitive text (gzips well) or random (does not). */
+function userData(node: string, bytes: number, compressible = true, role: 'worker' | 'control-plane' = 'worker'): OutputFile {
   const content = compressible ? new Uint8Array(bytes).fill(0x61) : new Uint8Array(randomBytes(bytes));
-  return { path: `nodes/${node}/user-data`, content, mode: 0o600, format: 'cloud-init', node, role: 'worker' };
+  return { path: `nodes/${node}/user-data`, content, mode: 0o600, format: 'cloud-init', node, role };
 }
 
 t.test('one line per file: raw, gzip -9 and gzip+base64 sizes', async (t) => {
@@ -30,14 +30,14 @@ t.test('over AWS EC2 16 KB but fine gzipped: one warning that says to gzip', asy
   t.equal(warnings[0]!.message, 'nodes/w1/user-data, nodes/w2/user-data exceed the AWS EC2 limit of 16384 B; gzip it (cloud-init and Ignition accept gzip)');
 });
 
-t.test('too big even gzipped: names the file and its gzip size, and other ways in', async (t) => {
-  const incompressible = userData('cp', 17_000, false);
+t.test('too big even gzipped: names the role and its gzip size, and other ways in', async (t) => {
+  const incompressible = userData('cp', 17_000, false, 'control-plane');
   const gz = gzipSync(incompressible.content, { level: 9 }).byteLength;
   const { warnings } = sizeReport([incompressible, userData('w1', 17_000)]);
   t.equal(warnings.length, 1);
   t.equal(
     warnings[0]!.message,
-    `nodes/cp/user-data, nodes/w1/user-data exceed the AWS EC2 limit of 16384 B; gzip it (cloud-init and Ignition accept gzip); over it even gzipped: nodes/cp/user-data (${gz} B); deliver it as a seed ISO (--format iso), an HTTP seed (--format nocloud-net) or cloud-init's #include`,
+    `nodes/cp/user-data, nodes/w1/user-data exceed the AWS EC2 limit of 16384 B; gzip it (cloud-init and Ignition accept gzip); over it even gzipped: control-plane user-data (${gz} B gzipped); deliver it as a seed ISO (--format iso), an HTTP seed (--format nocloud-net) or cloud-init's #include`,
   );
   const alone = sizeReport([incompressible]).warnings[0]!.message;
   t.match(alone, /exceeds the AWS EC2 limit of 16384 B; over it even gzipped/, 'no gzip advice when gzip saves nothing');
@@ -61,4 +61,12 @@ t.test('every provider limit and --max-bytes get their own warning', async (t) =
 t.test('the nocloud-net copies are not reported twice', async (t) => {
   const copy: OutputFile = { ...userData('w1', 17_000), path: 'http/w1/user-data', format: 'nocloud-net' };
   t.same(sizeReport([copy]), { lines: [], warnings: [] });
+});
+
+t.test("per role, the largest file decides whether gzip is enough", async (t) => {
+  const big = userData('cp-1', 20_000, false, 'control-plane');
+  const gz = gzipSync(big.content, { level: 9 }).byteLength;
+  const { warnings } = sizeReport([userData('cp-2', 17_000, true, 'control-plane'), big, userData('w1', 17_000, false)]);
+  t.match(warnings[0]!.message, `; over it even gzipped: control-plane user-data (${gz} B gzipped), worker user-data (`);
+  t.notMatch(warnings[0]!.message, 'gzip it', 'no role gets by with gzip');
 });
