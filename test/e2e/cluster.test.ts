@@ -7,10 +7,10 @@
 //           joinTimeout (gives up in time, failure marker names kubeadm-join).
 // Slot B mostly waits out its joinTimeout, so it overlaps slot A cheaply.
 // See test/e2e/README.md for the image cache and how to debug a boot.
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { join } from 'node:path';
 import { ensureImage, missingPrerequisites, REPO_ROOT } from '../helpers/vm-image.js';
-import { generateSeeds, isoFile, profileDoc, runNode, scratchDir, seedIsoOf, type NodeRun } from '../helpers/vm-node.js';
+import { generateSeeds, isoFile, keepOnFailure, profileDoc, runNode, scratchDir, seedIsoOf } from '../helpers/vm-node.js';
 import { checkControlPlane } from './scenarios/control-plane.js';
 import { checkWorkerJoinRetry, retryKernelArgs } from './scenarios/worker-join-retry.js';
 import { checkWorkerJoinTimeout, joinTimeoutSeconds, timeoutKernelArgs } from './scenarios/worker-join-timeout.js';
@@ -49,13 +49,6 @@ if (missing.length > 0) {
   });
   // The subtests await these in order; keep an early rejection from counting as unhandled meanwhile.
   for (const p of [cpBoot, retryBoot, timeoutBoot]) p.catch(() => {});
-
-  /** Keeps a failed boot's work dir (console.log, probe.log, guest files) and says where. */
-  const keepOnFailure = (t: Test, run: NodeRun) =>
-    t.teardown(() => {
-      if (t.passing()) run.cleanup();
-      else t.comment(`kept ${run.workDir} for inspection`);
-    });
 
   t.test('1. control plane: kubeadm init, PKI, kubeconfig, CNI with the pod CIDR', async (t) => {
     const run = await cpBoot;

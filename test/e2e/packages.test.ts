@@ -12,7 +12,7 @@
 //      the baked steps and only verifies them.
 // Each boot has its own mirror server, so each one's requests are its own.
 // See test/e2e/README.md.
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ import { buildAptRepo, verifyAptRepoSignatures } from '../helpers/vm-apt-repo.js
 import { ensureImage, missingPrerequisites, REPO_ROOT } from '../helpers/vm-image.js';
 import { generateImageDir, writeBuildSeed } from '../helpers/vm-golden.js';
 import { MIRROR_ORIGIN, startMirror } from '../helpers/vm-mirror.js';
-import { generateSeeds, profileDoc, runNode, scratchDir, type NodeRun, type RunNodeOptions } from '../helpers/vm-node.js';
+import { cleanUpUnlessFailed, generateSeeds, keepOnFailure, profileDoc, runNode, scratchDir, type NodeRun, type RunNodeOptions } from '../helpers/vm-node.js';
 import type { ServedRequest } from '../helpers/http-tree-server.js';
 import { aptTrack, packageVersion } from '../../src/kube/versions.js';
 import { checkInstallPath, installKernelArgs } from './scenarios/install-path.js';
@@ -101,13 +101,6 @@ if (missing.length > 0) {
   });
   for (const p of [installBoot, buildBoot, prebakedBoot]) p.catch(() => {});
 
-  /** Keeps a failed boot's work dir (console.log, probe.log, guest files) and says where. */
-  const keepOnFailure = (t: Test, run: NodeRun) =>
-    t.teardown(() => {
-      if (t.passing()) run.cleanup();
-      else t.comment(`kept ${run.workDir} for inspection`);
-    });
-
   t.test('4. install path: the mirror with its signed-by key, pinned versions installed and held', async (t) => {
     const { run, requests } = await installBoot;
     keepOnFailure(t, run);
@@ -129,8 +122,6 @@ if (missing.length > 0) {
   });
 
   t.teardown(() => {
-    if (!buildRun) return;
-    if (t.passing()) buildRun.cleanup();
-    else t.comment(`kept ${buildRun.workDir} for inspection`);
+    if (buildRun) cleanUpUnlessFailed(t, buildRun);
   });
 }

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Test } from 'tap';
 import { parse } from 'yaml';
 import { bootVm, type BootResult } from './vm-boot.js';
 import { ensureImage, REPO_ROOT, type VmImage } from './vm-image.js';
@@ -113,6 +114,17 @@ export interface NodeRun {
   disk?: string;
   /** Removes the work directory (kept when GEN_USERDATA_E2E_KEEP is set). */
   cleanup(): void;
+}
+
+/** Removes a boot's work dir if `t` passed; otherwise keeps it (console.log, probe.log, guest files) and says where. */
+export function cleanUpUnlessFailed(t: Test, run: NodeRun): void {
+  if (t.passing()) run.cleanup();
+  else t.comment(`kept ${run.workDir} for inspection`);
+}
+
+/** Registers cleanUpUnlessFailed for when `t` ends. */
+export function keepOnFailure(t: Test, run: NodeRun): void {
+  t.teardown(() => cleanUpUnlessFailed(t, run));
 }
 
 export interface RunNodeOptions {

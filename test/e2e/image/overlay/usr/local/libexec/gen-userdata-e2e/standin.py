@@ -70,6 +70,16 @@ def minor():
     return int(k8s_version().split(".")[1])
 
 
+def record_call():
+    """Appends this call's RECORD to the call log (best effort: a full disk must not change the exit code)."""
+    try:
+        os.makedirs(LOG_DIR, exist_ok=True)
+        with open(CALLS, "a") as f:
+            f.write(json.dumps(RECORD) + "\n")
+    except OSError:
+        pass
+
+
 def finish(rc, out="", err=""):
     if out:
         sys.stdout.write(out)
@@ -79,12 +89,7 @@ def finish(rc, out="", err=""):
     RECORD["end"] = time.time()
     RECORD["stdout"] = out[-2000:]
     RECORD["stderr"] = err[-2000:]
-    try:
-        os.makedirs(LOG_DIR, exist_ok=True)
-        with open(CALLS, "a") as f:
-            f.write(json.dumps(RECORD) + "\n")
-    except OSError:
-        pass
+    record_call()
     sys.exit(rc)
 
 
@@ -418,12 +423,7 @@ def kubelet(args):
     # Running as the service: record and stay up, like a kubelet waiting for its config.
     RECORD["rc"] = None
     RECORD["end"] = time.time()
-    try:
-        os.makedirs(LOG_DIR, exist_ok=True)
-        with open(CALLS, "a") as f:
-            f.write(json.dumps(RECORD) + "\n")
-    except OSError:
-        pass
+    record_call()
     os.execvp("sleep", ["sleep", "infinity"])
 
 
