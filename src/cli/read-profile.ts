@@ -5,22 +5,26 @@ import type { Profile } from '../profile/types.js';
 import { loadProfile } from '../profile/load-profile.js';
 import { profileRefToPath } from '../profile/profile-ref.js';
 import { BUNDLED_PROFILES } from './package-paths.js';
+import { readRegularFile } from './read-regular-file.js';
 
 function fileDiagnostic(file: string, code: string, path: string, message: string): Diagnostic {
   return { severity: 'error', code, path, message, line: 0, col: 0, file };
 }
 
-/** Reads the files a profile refers to (keyFile, manifestFile), relative to the profile, and embeds them. */
+/**
+ * Reads the files a profile refers to (keyFile, manifestFile), relative to the profile, and
+ * embeds them. Only regular files up to REFERENCED_FILE_MAX_BYTES are read; anything else is
+ * a diagnostic at the field's JSON path.
+ */
 function embedReferencedFiles(profile: Profile, profileFile: string): Diagnostic[] {
   const base = dirname(profileFile);
   const diagnostics: Diagnostic[] = [];
   const read = (rel: string, pointer: string): string | undefined => {
-    const full = resolve(base, rel);
-    if (!existsSync(full)) {
-      diagnostics.push(fileDiagnostic(profileFile, 'file-not-found', pointer, `${rel}: no such file (relative to the profile)`));
-      return undefined;
-    }
-    return readFileSync(full, 'utf8');
+    const read = readRegularFile(resolve(base, rel));
+    if (read.ok) return read.text;
+    const code = read.missing ? 'file-not-found' : 'file-unreadable';
+    diagnostics.push(fileDiagnostic(profileFile, code, pointer, `${rel}: ${read.reason} (relative to the profile)`));
+    return undefined;
   };
   const repo = profile.packages.aptRepository;
   if (repo.keyFile !== undefined) repo.key = read(repo.keyFile, '/packages/aptRepository/keyFile');
