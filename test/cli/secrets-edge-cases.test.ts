@@ -92,7 +92,7 @@ t.test('an expired CA in secrets.yaml: exit 1, nothing written', async (t) => {
   const before = snapshotTree(out);
   const r = runCli(['--profile', 'lab', '--out', out]);
   t.equal(r.status, 1);
-  t.match(r.stderr, /error\[ca-not-valid\] \/ca\/cert: the cluster CA expired 2010-12-29);
+  t.match(r.stderr, /error\[ca-not-valid\] \/ca\/cert: the cluster CA expired 2010-12-29/);
   t.same(snapshotTree(out), before, 'nothing written');
 });
 
