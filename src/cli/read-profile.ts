@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Diagnostic, Result } from '../diagnostics.js';
 import type { Profile } from '../profile/types.js';
+import { LineCounter, parseDocument } from 'yaml';
 import { loadProfile } from '../profile/load-profile.js';
+import { SourceLocator } from '../profile/yaml-positions.js';
 import { profileRefToPath } from '../profile/profile-ref.js';
 import { BUNDLED_PROFILES } from './package-paths.js';
 import { readRegularFile } from './read-regular-file.js';
@@ -37,6 +39,13 @@ function embedReferencedFiles(profile: Profile, profileFile: string): Diagnostic
   return diagnostics;
 }
 
+/** Fills in the line and column of each diagnostic's JSON path (the profile is parsed again: an error path only). */
+function withPositions(diagnostics: Diagnostic[], text: string): Diagnostic[] {
+  const lineCounter = new LineCounter();
+  const locator = new SourceLocator(parseDocument(text, { lineCounter }), lineCounter, text);
+  return diagnostics.map((d) => ({ ...d, ...locator.locate(d.path) }));
+}
+
 /**
  * Resolves `--profile` (a bundled name like "lab", or a path), reads, validates and
  * fills in referenced files. A missing file is a diagnostic, not an exception.
@@ -46,9 +55,10 @@ export function readProfile(ref: string): Result<Profile> & { file: string } {
   if (!existsSync(file)) {
     return { ok: false, file, diagnostics: [fileDiagnostic(file, 'profile-not-found', '', `profile "${ref}" not found (looked for ${file})`)] };
   }
-  const loaded = loadProfile(readFileSync(file, 'utf8'), file);
+  const text = readFileSync(file, 'utf8');
+  const loaded = loadProfile(text, file);
   if (!loaded.ok) return { ...loaded, file };
   const embedErrors = embedReferencedFiles(loaded.value, file);
-  if (embedErrors.length > 0) return { ok: false, file, diagnostics: embedErrors };
+  if (embedErrors.length > 0) return { ok: false, file, diagnostics: withPositions(embedErrors, text) };
   return { ...loaded, file };
 }

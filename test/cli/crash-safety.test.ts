@@ -128,7 +128,7 @@ t.test('concurrent first runs: one writer, one CA; the others are told the clust
 
 t.test('token rotate racing a generate: the loser is refused, the printed token is the saved one', async (t) => {
   const s = setup();
-  const gen = start(['--profile', s.p1, '--out', s.out, '--format', 'all']);
+  const gen = start(['--profile', s.p1, '--out', s.out]);
   const lock = join(s.out, '.synthetic.lock');
   const deadline = Date.now() + 20_000;
   while (!(existsSync(lock) && readFileSync(lock, 'utf8').trim() === String(gen.pid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));

@@ -111,7 +111,7 @@ t.test('referenced files must be regular files: /dev/zero, a FIFO and a director
     for (const args of [['--check'], []]) {
       const r = runCli(['--profile', join(dir, 'lab.yaml'), '--out', join(dir, 'out'), ...args]);
       t.equal(r.status, 1, `${label} ${args.join(' ')}`);
-      t.match(r.stderr, /error\[file-unreadable\] \/cluster\/cni\/manifestFile: cni\.yaml/, `${label}: names the JSON path`);
+      t.match(r.stderr, /lab\.yaml:\d+:\d+: error\[file-unreadable\] \/cluster\/cni\/manifestFile: cni\.yaml/, `${label}: names the line and the JSON path`);
       t.match(r.stderr, message);
     }
   }
