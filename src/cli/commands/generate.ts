@@ -11,6 +11,7 @@ import { sizeReport } from '../../output/size-report.js';
 import { kernelCommandLineWarnings, nocloudNetOptions } from '../nocloud-net-options.js';
 import { planOutput, printPlan } from '../output-plan.js';
 import { loadSecretsForDryRun } from '../dry-run-secrets.js';
+import { describeKeyAlgorithm, secretsKeyAlgorithm } from '../../pki/key-algorithm.js';
 
 /** Options of the default (generate) command. */
 export interface GenerateOptions {
@@ -34,7 +35,7 @@ export interface GenerateOptions {
 const ALL_FORMATS: OutputFormat[] = ['cloud-init', 'iso', 'ignition'];
 
 /** Runs a generation; returns the process exit code. */
-export function runGenerate(opts: GenerateOptions): number {
+export async function runGenerate(opts: GenerateOptions): Promise<number> {
   // Option mistakes are usage errors (exit 2), reported before the profile is read.
   const nocloudNet = nocloudNetOptions(opts);
   const profile = readProfile(opts.profile);
@@ -49,9 +50,12 @@ export function runGenerate(opts: GenerateOptions): number {
     return EXIT.ok;
   }
   const templates = loadTemplates(opts.templates);
-  const secrets = opts.dryRun ? loadSecretsForDryRun(opts.out, p) : loadOrCreateSecrets(opts.out, p, true);
+  const secrets = opts.dryRun ? await loadSecretsForDryRun(opts.out, p, profile.file) : await loadOrCreateSecrets(opts.out, p, profile.file);
   if (!secrets.ok) return fail(secrets.diagnostics);
-  if (secrets.value.created) process.stderr.write(`created ${secrets.value.file} (new cluster CAs and bootstrap token; keep it safe)\n`);
+  if (secrets.value.created) {
+    const keys = describeKeyAlgorithm(secretsKeyAlgorithm(secrets.value.secrets));
+    process.stderr.write(`created ${secrets.value.file} (new cluster CAs with ${keys} keys, and a bootstrap token; keep it safe)\n`);
+  }
 
   if (opts.stdout) {
     const nodeName = opts.node ?? (p.nodes.length === 1 ? p.nodes[0]?.name : undefined);

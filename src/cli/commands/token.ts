@@ -6,7 +6,7 @@ import { formatToken, generateBootstrapToken, tokenExpiry } from '../../pki/boot
 import { serializeSecrets } from '../../pki/serialize-secrets.js';
 import { generateCluster } from '../../output/generate-cluster.js';
 import { readProfile } from '../read-profile.js';
-import { loadOrCreateSecrets } from '../secrets-store.js';
+import { loadSecrets } from '../secrets-store.js';
 import { loadTemplates, UsageError } from '../load-templates.js';
 import { replaceDirectory, writeFileAtomic } from '../atomic-write.js';
 import { IMAGE_DIR } from '../../output/generate-image.js';
@@ -40,7 +40,7 @@ const NODE_FORMATS: readonly OutputFormat[] = ['cloud-init', 'iso', 'ignition', 
 export function runTokenShow(opts: TokenOptions): number {
   const profile = readProfile(opts.profile);
   if (!profile.ok) return fail(profile.diagnostics);
-  const secrets = loadOrCreateSecrets(opts.out, profile.value, false);
+  const secrets = loadSecrets(opts.out, profile.value, profile.file);
   if (!secrets.ok) return fail(secrets.diagnostics);
   const t = secrets.value.secrets.bootstrapToken;
   const expiry = tokenExpiry(t);
@@ -81,7 +81,7 @@ export function runTokenRotate(opts: TokenRotateOptions): number {
   }
   const nocloudNet = nocloudNetOptions({ ...opts, format: http ? 'nocloud-net' : (opts.format ?? 'cloud-init') });
   const templates = loadTemplates(opts.templates);
-  const loaded = loadOrCreateSecrets(opts.out, p, false);
+  const loaded = loadSecrets(opts.out, p, profile.file);
   if (!loaded.ok) return fail(loaded.diagnostics);
   const old = loaded.value.secrets;
   const secrets: ClusterSecrets = {
