@@ -4,7 +4,7 @@
 import { readProfile } from '../cli/read-profile.js';
 import { loadTemplates } from '../cli/load-templates.js';
 import { newClusterSecrets } from '../cli/secrets-store.js';
-import { generateCluster } from '../output/generate-cluster.js';
+import { generateClusterFiles } from '../output/generate-cluster.js';
 import { isInitNode } from '../plan/build-node-plan.js';
 import type { Profile, ProfileNode } from '../profile/types.js';
 
@@ -19,7 +19,7 @@ export async function prebakedSizeLines(profileRef = 'lab'): Promise<string[]> {
   const templates = loadTemplates();
   const secrets = await newClusterSecrets(full);
   const sizes = (p: Profile): Map<string, number> =>
-    new Map(generateCluster({ profile: p, secrets, templates, formats: ['cloud-init'] })
+    new Map(generateClusterFiles({ profile: p, secrets, templates, formats: ['cloud-init'] })
       .filter((f) => f.path.endsWith('/user-data'))
       .map((f) => [f.node ?? '', f.content.length]));
   const a = sizes(full);

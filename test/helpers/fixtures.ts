@@ -1,6 +1,6 @@
 // Shared test fixtures: bundled profiles, the fixed secrets bundles, the templates,
 // and a way to run the built CLI.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -64,6 +64,8 @@ export function outWithFixtureSecrets(fixture: FixtureName): string {
   const out = mkdtempSync(join(tmpdir(), `gen-userdata-${fixture}-out-`));
   mkdirSync(join(out, f.clusterName));
   copyFileSync(join(ROOT, 'test', 'fixtures', 'secrets', f.file), join(out, f.clusterName, 'secrets.yaml'));
+  // As gen-userdata writes it: a looser mode would (rightly) draw a warning.
+  chmodSync(join(out, f.clusterName, 'secrets.yaml'), 0o600);
   return out;
 }
 

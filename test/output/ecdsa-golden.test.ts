@@ -6,7 +6,7 @@ import t from 'tap';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parseAllDocuments } from 'yaml';
-import { generateCluster } from '../../src/output/generate-cluster.js';
+import { generateClusterFiles } from '../../src/output/generate-cluster.js';
 import { buildClusterPlans } from '../../src/plan/build-node-plan.js';
 import { NODE_PATHS } from '../../src/plan/paths.js';
 import { ROOT, bundledTemplates, fixtureSecrets, profileAt } from '../helpers/fixtures.js';
@@ -22,7 +22,7 @@ for (const [name, profilePath] of [['lab', 'profiles/lab.yaml'], ['ha', 'profile
   const secrets = fixtureSecrets(`${name}-ecdsa`);
 
   t.test(`${name} with ECDSA keys matches the golden files byte for byte`, async (t) => {
-    const files = generateCluster({ profile, secrets, templates, formats: ['cloud-init'] });
+    const files = generateClusterFiles({ profile, secrets, templates, formats: ['cloud-init'] });
     compareGolden(t, join(ROOT, 'test', 'golden', `${name}-ecdsa`), new Map(files.map((f) => [f.path, f.content])));
   });
 
@@ -41,7 +41,7 @@ for (const [name, profilePath] of [['lab', 'profiles/lab.yaml'], ['ha', 'profile
 }
 
 t.test("the lab control plane's user-data (ECDSA, the default) fits EC2's 16 KB gzipped", async (t) => {
-  const files = generateCluster({ profile: profileAt('profiles/lab.yaml'), secrets: fixtureSecrets('lab-ecdsa'), templates, formats: ['cloud-init'] });
+  const files = generateClusterFiles({ profile: profileAt('profiles/lab.yaml'), secrets: fixtureSecrets('lab-ecdsa'), templates, formats: ['cloud-init'] });
   const cp = files.find((f) => f.role === 'control-plane' && f.path.endsWith('/user-data'))!;
   const gz = gzipSync(cp.content, { level: 9 }).length;
   t.ok(gz <= EC2_USER_DATA_LIMIT, `${cp.path}: ${gz} B gzip -9`);
