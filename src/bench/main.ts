@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { runIsoBench } from './iso-bench.js';
 import { syntheticProfile } from './synthetic-profile.js';
 import { prebakedSizeLines } from './prebaked-sizes.js';
+import { userDataSizeLines } from './user-data-sizes.js';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(DIST, 'cli', 'main.js');
@@ -70,6 +71,7 @@ function main(): void {
     perNode.push(`${n} nodes: ${(m.wallMs / n).toFixed(2)} ms/node`);
   }
   out.push(`per-node cost (should not grow): ${perNode.join(', ')}`);
+  out.push(...userDataSizeLines('lab'));
   out.push(...prebakedSizeLines('lab'));
   for (const l of out) process.stdout.write(`${l}\n`);
   rmSync(work, { recursive: true, force: true });

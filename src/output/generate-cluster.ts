@@ -14,6 +14,7 @@ import { adminKubeconfig } from './admin-kubeconfig.js';
 import { buildManifest } from './manifest.js';
 import { documentParts, planParts } from './plan-parts.js';
 import { utf8, type OutputFile, type OutputFormat } from './output-file.js';
+import { gzipUserData, type UserDataCompression } from '../emit/cloud-init/gzip-user-data.js';
 
 /** What one generation run is asked to produce. */
 export interface GenerateRequest {
@@ -23,6 +24,8 @@ export interface GenerateRequest {
   formats: readonly OutputFormat[];
   /** Required when formats include 'nocloud-net' (the --base-url and boot options). */
   nocloudNet?: NocloudNetOptions;
+  /** 'gzip': nodes/<node>/user-data (cloud-init format) is written gzip'd. Default 'none'. */
+  compress?: UserDataCompression;
 }
 
 /** The three NoCloud documents of a node. */
@@ -37,7 +40,7 @@ export function noCloudDocuments(plan: NodePlan): NoCloudDocuments {
   return { 'user-data': emitUserData(plan), 'meta-data': emitMetaData(plan), 'network-config': emitNetworkConfig(plan) };
 }
 
-function nodeFiles(plan: NodePlan, secrets: ClusterSecrets, formats: readonly OutputFormat[], nocloudNet?: NocloudNetOptions): OutputFile[] {
+function nodeFiles(plan: NodePlan, secrets: ClusterSecrets, formats: readonly OutputFormat[], nocloudNet?: NocloudNetOptions, compress: UserDataCompression = 'none'): OutputFile[] {
   const base = { node: plan.node.name, role: plan.node.role };
   const dir = `nodes/${plan.node.name}`;
   const docs = noCloudDocuments(plan);
@@ -45,7 +48,8 @@ function nodeFiles(plan: NodePlan, secrets: ClusterSecrets, formats: readonly Ou
   const files: OutputFile[] = [];
   if (formats.includes('cloud-init')) {
     files.push(
-      { ...base, format: 'cloud-init', path: `${dir}/user-data`, content: utf8(docs['user-data']), mode: 0o600, parts },
+      // Only the copy users paste is compressed: the seed ISO and the HTTP seeds have no size limit.
+      { ...base, format: 'cloud-init', path: `${dir}/user-data`, content: compress === 'gzip' ? gzipUserData(utf8(docs['user-data'])) : utf8(docs['user-data']), mode: 0o600, parts },
       { ...base, format: 'cloud-init', path: `${dir}/meta-data`, content: utf8(docs['meta-data']), mode: 0o644 },
       { ...base, format: 'cloud-init', path: `${dir}/network-config`, content: utf8(docs['network-config']), mode: 0o644 },
     );
@@ -82,7 +86,7 @@ export function generateCluster(req: GenerateRequest): OutputFile[] {
   ];
   const needsCloudInitPlans = formats.some((f) => f === 'cloud-init' || f === 'iso' || f === 'nocloud-net');
   if (needsCloudInitPlans) {
-    for (const plan of clusterPlans(profile, secrets, templates, 'cloud-init')) files.push(...nodeFiles(plan, secrets, formats, req.nocloudNet));
+    for (const plan of clusterPlans(profile, secrets, templates, 'cloud-init')) files.push(...nodeFiles(plan, secrets, formats, req.nocloudNet, req.compress));
   }
   if (formats.includes('ignition')) {
     for (const plan of clusterPlans(profile, secrets, templates, 'flatcar')) {

@@ -8,6 +8,7 @@ import { replaceDirectory } from '../atomic-write.js';
 import { IMAGE_DIR } from '../../output/generate-image.js';
 import { EXIT, fail, printDiagnostics } from '../report.js';
 import { sizeReport } from '../../output/size-report.js';
+import type { UserDataCompression } from '../../emit/cloud-init/gzip-user-data.js';
 import { kernelCommandLineWarnings, nocloudNetOptions } from '../nocloud-net-options.js';
 import { planOutput, printPlan } from '../output-plan.js';
 import { loadSecretsForDryRun } from '../dry-run-secrets.js';
@@ -24,6 +25,8 @@ export interface GenerateOptions {
   format: OutputFormat | 'all';
   templates?: string;
   maxBytes?: number;
+  /** 'gzip': write nodes/<node>/user-data gzip'd (and print it so with --stdout). */
+  compress?: UserDataCompression;
   /** nocloud-net HTTP tree: where it is served, and what the iPXE scripts boot. */
   baseUrl?: string;
   kernel?: string;
@@ -37,6 +40,7 @@ const ALL_FORMATS: OutputFormat[] = ['cloud-init', 'iso', 'ignition'];
 export function runGenerate(opts: GenerateOptions): number {
   // Option mistakes are usage errors (exit 2), reported before the profile is read.
   const nocloudNet = nocloudNetOptions(opts);
+  const compress = opts.compress ?? 'none';
   const profile = readProfile(opts.profile);
   if (!profile.ok) return fail(profile.diagnostics);
   printDiagnostics(profile.warnings);
@@ -56,7 +60,9 @@ export function runGenerate(opts: GenerateOptions): number {
   if (opts.stdout) {
     const nodeName = opts.node ?? (p.nodes.length === 1 ? p.nodes[0]?.name : undefined);
     if (nodeName === undefined) throw new UsageError('--stdout prints one node: add --node NAME');
-    const files = generateCluster({ profile: p, secrets: secrets.value.secrets, templates, formats: ['cloud-init'] });
+    // gzip is binary: into a pipe or a file, never onto a terminal.
+    if (compress === 'gzip' && process.stdout.isTTY) throw new UsageError("--stdout --compress gzip writes binary data: redirect it to a file or a pipe (e.g. | base64 -w0)");
+    const files = generateCluster({ profile: p, secrets: secrets.value.secrets, templates, formats: ['cloud-init'], compress });
     const userData = files.find((f) => f.path === `nodes/${nodeName}/user-data`);
     if (userData === undefined) throw new Error(`no user-data generated for ${nodeName}`);
     process.stdout.write(userData.content);
@@ -66,7 +72,7 @@ export function runGenerate(opts: GenerateOptions): number {
   // --format all adds the HTTP tree only when --base-url says where it will be served.
   const allFormats: OutputFormat[] = nocloudNet !== undefined ? [...ALL_FORMATS, 'nocloud-net'] : ALL_FORMATS;
   const formats = opts.format === 'all' ? allFormats : [opts.format];
-  const files = generateCluster({ profile: p, secrets: secrets.value.secrets, templates, formats, ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
+  const files = generateCluster({ profile: p, secrets: secrets.value.secrets, templates, formats, compress, ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
   const clusterDir = join(opts.out, p.cluster.name);
   printPlan(planOutput(clusterDir, files), process.stdout);
   if (opts.dryRun) {
