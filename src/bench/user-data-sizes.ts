@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { readProfile } from '../cli/read-profile.js';
 import { loadTemplates } from '../cli/load-templates.js';
 import { createClusterSecrets } from '../pki/cluster-secrets.js';
-import { generateCluster } from '../output/generate-cluster.js';
+import { generateClusterFiles } from '../output/generate-cluster.js';
 
 /** Size targets per role: a worker raw, a control plane gzip -9 (--compress gzip). */
 export const USER_DATA_TARGETS = { worker: { bytes: 12 * 1024, form: 'raw' }, 'control-plane': { bytes: 12 * 1024, form: 'gzip -9' } } as const;
@@ -24,7 +24,7 @@ export function userDataSizeLines(profileRef = 'lab'): string[] {
     tokenTtl: profile.cluster.token.ttl,
   });
   const largest = new Map<string, Uint8Array>();
-  for (const f of generateCluster({ profile, secrets, templates: loadTemplates(), formats: ['cloud-init'] })) {
+  for (const f of generateClusterFiles({ profile, secrets, templates: loadTemplates(), formats: ['cloud-init'] })) {
     if (!f.path.endsWith('/user-data') || f.role === undefined) continue;
     if ((largest.get(f.role)?.byteLength ?? -1) < f.content.byteLength) largest.set(f.role, f.content);
   }

@@ -2,19 +2,19 @@
 // read back by cloud-init's own user-data processor as the same #cloud-config.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { generateCluster } from '../../src/output/generate-cluster.js';
+import { generateClusterFiles } from '../../src/output/generate-cluster.js';
 import { isGzip } from '../../src/emit/cloud-init/gzip-user-data.js';
 import { ROOT, bundledTemplates, fixtureSecrets, outWithFixtureSecrets, profileAt, runCli } from '../helpers/fixtures.js';
 
 const profile = profileAt('profiles/lab.yaml');
 const secrets = fixtureSecrets('lab');
 const templates = bundledTemplates();
-const plain = generateCluster({ profile, secrets, templates, formats: ['cloud-init', 'iso'] });
-const gzipped = generateCluster({ profile, secrets, templates, formats: ['cloud-init', 'iso'], compress: 'gzip' });
+const plain = generateClusterFiles({ profile, secrets, templates, formats: ['cloud-init', 'iso'] });
+const gzipped = generateClusterFiles({ profile, secrets, templates, formats: ['cloud-init', 'iso'], compress: 'gzip' });
 const byPath = (files: typeof plain, path: string) => files.find((f) => f.path === path)!.content;
 
 t.test('user-data is gzip -9 of the plain document; other files are unchanged', async (t) => {
@@ -31,7 +31,7 @@ t.test('user-data is gzip -9 of the plain document; other files are unchanged', 
 });
 
 t.test('deterministic: no name, zero mtime, same bytes on every run', async (t) => {
-  const again = generateCluster({ profile, secrets, templates, formats: ['cloud-init'], compress: 'gzip' });
+  const again = generateClusterFiles({ profile, secrets, templates, formats: ['cloud-init'], compress: 'gzip' });
   const a = byPath(gzipped, 'nodes/worker-1/user-data');
   t.ok(Buffer.from(a).equals(Buffer.from(byPath(again, 'nodes/worker-1/user-data'))));
   t.equal(a[3]! & 0x08, 0, 'FNAME flag clear');
@@ -62,4 +62,14 @@ t.test('CLI: --compress gzip writes gzip files and reports them; --stdout into a
   const stdout = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), '--out', out, '--compress', 'gzip', '--stdout', '--node', 'worker-1'], { stdio: ['ignore', 'pipe', 'pipe'] });
   t.equal(stdout.status, 0);
   t.ok(Buffer.from(stdout.stdout).equals(Buffer.from(byPath(gzipped, 'nodes/worker-1/user-data'))), 'same bytes as the file');
+});
+
+t.test("token rotate keeps the previous run's --compress gzip", async (t) => {
+  const out = outWithFixtureSecrets('lab');
+  t.equal(runCli(['--out', out, '--compress', 'gzip']).status, 0);
+  const r = runCli(['token', 'rotate', '--out', out]);
+  t.equal(r.status, 0, r.stderr);
+  const after = readFileSync(join(out, 'lab', 'nodes', 'worker-1', 'user-data'));
+  t.ok(isGzip(after), 'still gzip');
+  t.notOk(Buffer.from(after).equals(Buffer.from(byPath(gzipped, 'nodes/worker-1/user-data'))), 'with the new token');
 });

@@ -3,7 +3,7 @@
 // certificates, which do not compress) at least gzip'd (--compress gzip).
 import t from 'tap';
 import { gzipSync } from 'node:zlib';
-import { generateCluster } from '../../src/output/generate-cluster.js';
+import { generateClusterFiles } from '../../src/output/generate-cluster.js';
 import { buildClusterPlans } from '../../src/plan/build-node-plan.js';
 import { commentSyntax } from '../../src/template/strip-comments.js';
 import { bundledTemplates, fixtureSecrets, profileAt } from '../helpers/fixtures.js';
@@ -12,7 +12,7 @@ const EC2_LIMIT = 16 * 1024;
 const profile = profileAt('profiles/lab.yaml');
 const secrets = fixtureSecrets('lab');
 const templates = bundledTemplates();
-const files = generateCluster({ profile, secrets, templates, formats: ['cloud-init'] });
+const files = generateClusterFiles({ profile, secrets, templates, formats: ['cloud-init'] });
 const userData = files.filter((f) => f.path.endsWith('/user-data'));
 
 t.test("lab workers' user-data fits AWS EC2's 16 KB raw", async (t) => {
