@@ -83,9 +83,9 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
   const steps = bootstrapSteps(ctx);
   const scriptPath = `${binDir(target)}/gen-userdata-bootstrap`;
   const script = renderTemplate(templates, 'bootstrap.sh', {
-    node: node.name,
-    role: node.role,
-    cluster: profile.cluster.name,
+    node: shellQuote(node.name),
+    role: shellQuote(node.role),
+    cluster: shellQuote(profile.cluster.name),
     logPath: shellQuote(NODE_PATHS.log),
     successMarker: shellQuote(NODE_PATHS.successMarker),
     failureMarker: shellQuote(NODE_PATHS.failureMarker),

@@ -35,9 +35,33 @@ export function isPosixUserName(s: string): boolean {
   return s.length <= 32 && /^[a-z_][a-z0-9_-]*\$?$/.test(s);
 }
 
-/** Linux network interface name: 1–15 bytes, no '/', ':', whitespace, not "." or "..". */
+/**
+ * Linux network interface name as udev and systemd name them: 1–15 of
+ * [A-Za-z0-9_.-], not "." or "..". The kernel would take more, but nothing a
+ * node really has needs more, and every other byte is a quoting hazard.
+ */
 export function isInterfaceName(s: string): boolean {
-  return /^[^/:\s]{1,15}$/.test(s) && s !== '.' && s !== '..';
+  return /^[A-Za-z0-9_.-]{1,15}$/.test(s) && s !== '.' && s !== '..';
+}
+
+// The image reference grammar of github.com/distribution/reference (reference.go),
+// without the bracketed IPv6 registry host: [domain[:port]/]path[:tag][@digest].
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = `${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*(?::[0-9]+)?`;
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*';
+const TAG = '[\\w][\\w.-]{0,127}';
+const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
+const IMAGE_REFERENCE_RE = new RegExp(
+  `^((?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::${TAG})?(?:@${DIGEST})?$`,
+);
+
+/**
+ * Container image reference by the docker/distribution grammar, e.g.
+ * registry.k8s.io/pause:3.9 or a name@sha256:… digest; the name is at most 255 characters.
+ */
+export function isImageReference(s: string): boolean {
+  const m = IMAGE_REFERENCE_RE.exec(s);
+  return m !== null && (m[1] as string).length <= 255;
 }
 
 /**
@@ -60,6 +84,7 @@ export const FORMATS: Record<string, (s: string) => boolean> = {
   mac: isMac,
   'posix-user': isPosixUserName,
   'interface-name': isInterfaceName,
+  'image-reference': isImageReference,
   'http-url': (s) => {
     if (!/^https?:\/\//.test(s)) return false;
     try {

@@ -24,6 +24,7 @@ const FORMAT_CODES: Record<string, string> = {
   mac: 'invalid-mac',
   'posix-user': 'invalid-user-name',
   'interface-name': 'invalid-interface',
+  'image-reference': 'invalid-image',
   'http-url': 'invalid-url',
 };
 
@@ -52,7 +53,9 @@ function formatMessage(format: string, value: string): string {
     case 'posix-user':
       return `${v} is not a valid user name: start with a lowercase letter or "_", then lowercase letters, digits, "_" or "-", at most 32 characters`;
     case 'interface-name':
-      return `${v} is not a Linux interface name (1-15 characters, no "/", ":" or spaces)`;
+      return `${v} is not a network interface name (1-15 letters, digits, "_", "." or "-")`;
+    case 'image-reference':
+      return `${v} is not a container image reference such as registry.k8s.io/pause:3.9 ([registry[:port]/]lowercase/path[:tag][@sha256:digest])`;
     case 'http-url':
       return `${v} is not an http:// or https:// URL`;
     default:

@@ -129,7 +129,7 @@ export const profileSchema = {
         containerd: {
           type: OPTIONAL_OBJECT,
           additionalProperties: false,
-          properties: { sandboxImage: str },
+          properties: { sandboxImage: { type: 'string', format: 'image-reference' } },
         },
       },
     },

@@ -3,7 +3,7 @@
 // detection must land where calico-node and flanneld read them.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -70,4 +70,26 @@ t.test('an unexpected manifest fails the step instead of applying a wrong pool',
   t.not(r.status, 0);
   t.match(r.out, 'could not set CALICO_IPV4POOL_CIDR');
   t.equal(r.applied, '', 'nothing applied');
+});
+
+// Validation refuses these values; the step must still treat whatever it gets as data.
+t.test('values are data: a hostile interface or pod subnet is written literally, never run', async (t) => {
+  const pwned = join(mkdtempSync(join(tmpdir(), 'gen-userdata-pwn-')), 'pwned');
+  const hostile = `x|;1eid;#$(touch ${pwned})\`touch ${pwned}\`'"\\1&`;
+  const flannel = structuredClone(profileAt('profiles/lab.yaml'));
+  flannel.cluster.cni = { plugin: 'flannel', version: 'v0.25.1' };
+  flannel.network.interface = hostile;
+  flannel.cluster.podSubnet = `10.200.0.0/16${hostile}`;
+  const f = runCniStep(flannel, 'flannel-excerpt.yaml');
+  t.equal(f.status, 0, f.out);
+  t.ok(f.applied.includes(`- --iface=${hostile}\n`), 'interface written as given');
+  t.ok(f.applied.includes(`"Network": "10.200.0.0/16${hostile}"`), 'pod subnet written as given');
+  const calico = structuredClone(profileAt('profiles/lab.yaml'));
+  calico.cluster.podSubnet = `10.200.0.0/16${hostile}`;
+  calico.network.cidr = `192.168.56.0/24${hostile}`;
+  const c = runCniStep(calico, 'calico-excerpt.yaml');
+  t.equal(c.status, 0, c.out);
+  t.ok(c.applied.includes(`value: "cidr=192.168.56.0/24${hostile}"`), 'autodetection written as given');
+  t.notOk(existsSync(pwned), 'no payload ran');
+  t.notMatch(f.out + c.out, /uid=\d+/, "sed's e command never ran id");
 });

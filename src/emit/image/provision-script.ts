@@ -15,7 +15,7 @@ import { provisionSteps } from '../../plan/provision-steps.js';
 export function renderProvisionScript(profile: Profile, templates: TemplateSet, steps: readonly PlanStep[] = provisionSteps(profile, templates)): string {
   return renderTemplate(templates, 'bootstrap.sh', {
     image: true,
-    cluster: profile.cluster.name,
+    cluster: shellQuote(profile.cluster.name),
     logPath: shellQuote(NODE_PATHS.provisionLog),
     successMarker: shellQuote(NODE_PATHS.provisionDone),
     failureMarker: shellQuote(NODE_PATHS.provisionFailed),

@@ -173,11 +173,15 @@ step_containerd_config() {
   if ! grep -Eq '^[[:space:]]*SystemdCgroup = true' <<<"$dump"; then
     log "containerd does not use the systemd cgroup driver"; return 1
   fi
-  if ! grep -Eq "^[[:space:]]*(sandbox_image|sandbox) = [\"']registry\.k8s\.io/pause:3\.9[\"']" <<<"$dump"; then
-    log "containerd sandbox image is not registry.k8s.io/pause:3.9"; return 1
+  # The configured image is read out with a fixed program and compared as a string:
+  # the profile's value never becomes part of a regex or a program.
+  local image=registry.k8s.io/pause:3.9 configured
+  configured=$(sed -nE "s/^[[:space:]]*(sandbox_image|sandbox) = [\"']([^\"']*)[\"'].*/\2/p" <<<"$dump")
+  if ! grep -qxF -- "$image" <<<"$configured"; then
+    log "containerd sandbox image is ${configured:-not set}, not $image"; return 1
   fi
   systemctl is-active --quiet containerd
-  log "containerd running: SystemdCgroup=true, sandbox registry.k8s.io/pause:3.9"
+  log "containerd running: SystemdCgroup=true, sandbox $image"
 }
 
 step_kubernetes_packages() {
@@ -208,8 +212,9 @@ step_images_pull() {
   # Pull kubeadm's images for this exact version now, so nodes pull nothing at first boot.
   kubeadm config images pull --kubernetes-version v1.30.0 --cri-socket unix:///run/containerd/containerd.sock
   # containerd's sandbox image (a runtime.sandboxImage override may differ from kubeadm's pause).
-  crictl pull registry.k8s.io/pause:3.9
-  log "images for Kubernetes v1.30.0 and sandbox registry.k8s.io/pause:3.9 pulled"
+  local image=registry.k8s.io/pause:3.9
+  crictl pull "$image"
+  log "images for Kubernetes "v1.30.0" and sandbox $image pulled"
 }
 
 step_image_cleanup() {
@@ -240,7 +245,7 @@ run_step() {
 }
 
 rm -f "$FAILURE_MARKER"
-log "gen-userdata provisioning of a golden image for cluster lab starting"
+log "gen-userdata provisioning of a golden image for cluster "lab" starting"
 run_step write-files step_write_files
 run_step kernel-modules step_kernel_modules
 run_step sysctl step_sysctl
