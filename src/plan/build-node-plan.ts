@@ -84,7 +84,7 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
   const scriptPath = `${binDir(target)}/gen-userdata-bootstrap`;
   const script = renderTemplate(templates, 'bootstrap.sh', {
     node: shellQuote(node.name),
-    role: shellQuote(node.role),
+    role: node.role,
     cluster: shellQuote(profile.cluster.name),
     logPath: shellQuote(NODE_PATHS.log),
     successMarker: shellQuote(NODE_PATHS.successMarker),

@@ -16,10 +16,10 @@
   ufw allow from {{podSubnet}} comment 'pod network'
 {{#protocols}}
   # {{why}}: IP protocol {{protocol}} ({{name}}) has no ufw CLI form; one before.rules
-  # rule (iptables-restore syntax), which awk takes from the environment.
+  # rule (iptables-restore syntax); awk takes the CIDR from the environment.
   local f=/etc/ufw/before.rules
-  RULE="-A ufw-before-input -p {{protocol}} -s "{{nodeCidr}}" -j ACCEPT -m comment --comment gen-userdata-{{name}}" \
-    awk '/gen-userdata[- ]{{name}}/{next} /^# don.t delete the .COMMIT. line/{print ENVIRON["RULE"]} 1' "$f" >"$f.new"
+  NODE_CIDR={{nodeCidr}} awk '/gen-userdata[- ]{{name}}/{next} /^# don.t delete the .COMMIT. line/{
+    print "-A ufw-before-input -p {{protocol}} -s " ENVIRON["NODE_CIDR"] " -j ACCEPT -m comment --comment gen-userdata-{{name}}"} 1' "$f" >"$f.new"
   cat "$f.new" >"$f"; rm -f "$f.new"
 {{/protocols}}
   # Enabling loads every rule, before.rules included; a running ufw (a re-run) reloads.

@@ -3,4 +3,4 @@
   # containerd's sandbox image (a runtime.sandboxImage override may differ from kubeadm's pause).
   local image={{sandboxImage}}
   crictl pull "$image"
-  log "images for Kubernetes "{{kubeVersion}}" and sandbox $image pulled"
+  log "images for Kubernetes" {{kubeVersion}} "and sandbox $image pulled"

@@ -160,8 +160,7 @@ step_containerd() {
 }
 
 step_containerd_config() {
-  # /etc/containerd/config.toml is a version-2 config: containerd 1.6/1.7 read it as is and 2.x
-  # migrates it. Check the effective settings, whose keys differ between 1.x and 2.x.
+  # /etc/containerd/config.toml (version 2) is migrated by containerd 2.x: check the effective settings.
   systemctl enable containerd
   systemctl restart containerd
   local dump
@@ -173,8 +172,6 @@ step_containerd_config() {
   if ! grep -Eq '^[[:space:]]*SystemdCgroup = true' <<<"$dump"; then
     log "containerd does not use the systemd cgroup driver"; return 1
   fi
-  # The configured image is read out with a fixed program and compared as a string:
-  # the profile's value never becomes part of a regex or a program.
   local image=registry.k8s.io/pause:3.9 configured
   configured=$(sed -nE "s/^[[:space:]]*(sandbox_image|sandbox) = [\"']([^\"']*)[\"'].*/\2/p" <<<"$dump")
   if ! grep -qxF -- "$image" <<<"$configured"; then
@@ -214,7 +211,7 @@ step_images_pull() {
   # containerd's sandbox image (a runtime.sandboxImage override may differ from kubeadm's pause).
   local image=registry.k8s.io/pause:3.9
   crictl pull "$image"
-  log "images for Kubernetes "v1.30.0" and sandbox $image pulled"
+  log "images for Kubernetes" v1.30.0 "and sandbox $image pulled"
 }
 
 step_image_cleanup() {
@@ -245,7 +242,7 @@ run_step() {
 }
 
 rm -f "$FAILURE_MARKER"
-log "gen-userdata provisioning of a golden image for cluster "lab" starting"
+log "gen-userdata provisioning of a golden image for cluster" lab starting
 run_step write-files step_write_files
 run_step kernel-modules step_kernel_modules
 run_step sysctl step_sysctl
