@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readProfile } from '../cli/read-profile.js';
 import { loadTemplates } from '../cli/load-templates.js';
 import { createClusterSecrets } from '../pki/cluster-secrets.js';
-import { generateCluster } from '../output/generate-cluster.js';
+import { generateClusterFiles } from '../output/generate-cluster.js';
 import { isInitNode } from '../plan/build-node-plan.js';
 import type { Profile, ProfileNode } from '../profile/types.js';
 
@@ -25,7 +25,7 @@ export function prebakedSizeLines(profileRef = 'lab'): string[] {
     tokenTtl: full.cluster.token.ttl,
   });
   const sizes = (p: Profile): Map<string, number> =>
-    new Map(generateCluster({ profile: p, secrets, templates, formats: ['cloud-init'] })
+    new Map(generateClusterFiles({ profile: p, secrets, templates, formats: ['cloud-init'] })
       .filter((f) => f.path.endsWith('/user-data'))
       .map((f) => [f.node ?? '', f.content.length]));
   const a = sizes(full);

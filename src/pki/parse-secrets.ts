@@ -42,7 +42,14 @@ export function parseSecrets(text: string, file: string): Result<ClusterSecrets>
   if (doc.contents === null) {
     return { ok: false, diagnostics: [diag('', 'the file is empty; expected a gen-userdata secrets bundle')] };
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    // A bundle never uses aliases; an alias bomb or absurd nesting is refused, not expanded.
+    data = doc.toJS({ maxAliasCount: 0 });
+  } catch (err) {
+    const why = err instanceof RangeError ? 'nested too deeply' : 'uses YAML aliases (*name), which a secrets bundle never does';
+    return { ok: false, diagnostics: [diag('', `${why}; expected a gen-userdata secrets bundle`)] };
+  }
   if (!validate(data)) {
     return { ok: false, diagnostics: (validate.errors ?? []).map((e) => schemaDiagnostic(e, diag)) };
   }

@@ -1,6 +1,6 @@
 // Shared test fixtures: bundled profiles, the fixed secrets bundles, the templates,
 // and a way to run the built CLI.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -59,6 +59,8 @@ export function outWithFixtureSecrets(cluster: 'lab' | 'ha'): string {
   const out = mkdtempSync(join(tmpdir(), `gen-userdata-${cluster}-out-`));
   mkdirSync(join(out, cluster));
   copyFileSync(join(ROOT, 'test', 'fixtures', 'secrets', `${cluster}-secrets.yaml`), join(out, cluster, 'secrets.yaml'));
+  // As gen-userdata writes it: a looser mode would (rightly) draw a warning.
+  chmodSync(join(out, cluster, 'secrets.yaml'), 0o600);
   return out;
 }
 
