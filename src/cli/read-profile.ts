@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Diagnostic, Result } from '../diagnostics.js';
 import type { Profile } from '../profile/types.js';
@@ -7,6 +6,7 @@ import { loadProfile } from '../profile/load-profile.js';
 import { SourceLocator } from '../profile/yaml-positions.js';
 import { profileRefToPath } from '../profile/profile-ref.js';
 import { BUNDLED_PROFILES } from './package-paths.js';
+import { PROFILE_LIMITS } from '../profile/limits.js';
 import { readRegularFile } from './read-regular-file.js';
 
 function fileDiagnostic(file: string, code: string, path: string, message: string): Diagnostic {
@@ -52,10 +52,15 @@ function withPositions(diagnostics: Diagnostic[], text: string): Diagnostic[] {
  */
 export function readProfile(ref: string): Result<Profile> & { file: string } {
   const file = profileRefToPath(ref, BUNDLED_PROFILES);
-  if (!existsSync(file)) {
-    return { ok: false, file, diagnostics: [fileDiagnostic(file, 'profile-not-found', '', `profile "${ref}" not found (looked for ${file})`)] };
+  // A profile over the size limit is refused before it is read (limits.ts).
+  const read = readRegularFile(file, PROFILE_LIMITS.maxBytes);
+  if (!read.ok) {
+    const [code, message] = read.missing
+      ? ['profile-not-found', `profile "${ref}" not found (looked for ${file})`]
+      : ['profile-unreadable', `the profile ${read.reason}`];
+    return { ok: false, file, diagnostics: [fileDiagnostic(file, code, '', message)] };
   }
-  const text = readFileSync(file, 'utf8');
+  const text = read.text;
   const loaded = loadProfile(text, file);
   if (!loaded.ok) return { ...loaded, file };
   const embedErrors = embedReferencedFiles(loaded.value, file);

@@ -82,12 +82,13 @@ apt_get() {
 }
 
 expect_version() {
-  local what=$1 expected=$2 actual=$3
-  if ! grep -qF -- "$expected" <<<"$actual"; then
-    log "version mismatch for $what: expected $expected, got: $actual"
+  local what=$1 expected=$2 actual
+  actual=$(grep -oE 'v[0-9]+[.][0-9]+[.][0-9]+[0-9A-Za-z.+-]*' <<<"$3" | head -n 1) || actual=''
+  if [ "$actual" != "$expected" ]; then
+    log "version mismatch for $what: expected $expected, got ${actual:-no version} from: $3"
     return 1
   fi
-  log "$what: $expected"
+  log "$what: $actual"
 }
 
 reset_node() {
@@ -234,7 +235,7 @@ step_kubernetes_packages() {
   apt-mark hold kubelet kubeadm kubectl
   expect_version kubeadm v1.30.0 "$(kubeadm version -o short)"
   expect_version kubelet v1.30.0 "$(kubelet --version)"
-  expect_version kubectl "Client Version: v1.30.0" "$(kubectl version --client 2>/dev/null)"
+  expect_version kubectl v1.30.0 "$(kubectl version --client 2>/dev/null)"
 }
 
 step_kubelet() {
