@@ -9,16 +9,12 @@ import { runIsoBench } from './iso-bench.js';
 import { syntheticProfile } from './synthetic-profile.js';
 import { prebakedSizeLines } from './prebaked-sizes.js';
 import { phaseLine } from './phases.js';
+import { pkiBenchLines, type Measurement } from './pki-bench.js';
+import { BUNDLED_PROFILES } from '../cli/package-paths.js';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(DIST, 'cli', 'main.js');
 const HOOK = join(DIST, 'bench', 'rss-hook.js');
-
-interface Measurement {
-  wallMs: number;
-  cpuMs: number;
-  rssMb: number;
-}
 
 function runMeasured(args: string[]): Measurement {
   const rssFile = join(mkdtempSync(join(tmpdir(), 'gen-userdata-rss-')), 'rss');
@@ -114,14 +110,14 @@ function scaleLines(work: string): string[] {
   return out;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'gen-userdata-bench-'));
   const out: string[] = [];
   const fresh = median(3, () => {
     const dir = mkdtempSync(join(work, 'fresh-'));
     return runMeasured(['--profile', 'lab', '--out', dir]);
   });
-  out.push(line('lab, fresh secrets (cloud-init)', fresh, '   target: none'));
+  out.push(line('lab, fresh secrets (cloud-init)', fresh, '   target: see the PKI lines'));
   const reuseDir = join(work, 'reuse');
   runMeasured(['--profile', 'lab', '--out', reuseDir]);
   const reuse = median(5, () => runMeasured(['--profile', 'lab', '--out', reuseDir]));
@@ -129,12 +125,13 @@ function main(): void {
   out.push(line('lab, reusing secrets (--format all)', median(3, () => runMeasured(['--profile', 'lab', '--out', reuseDir, '--format', 'all']))));
 
   out.push(...scaleLines(work));
-  out.push(...prebakedSizeLines('lab'));
+  out.push(...(await prebakedSizeLines('lab')));
+  out.push(...pkiBenchLines(work, join(BUNDLED_PROFILES, 'lab.yaml'), { runMeasured, median, line, verdict }));
   for (const l of out) process.stdout.write(`${l}\n`);
   rmSync(work, { recursive: true, force: true });
 }
 
-main();
+await main();
 runIsoBench().then((lines) => {
   for (const l of lines) process.stdout.write(`${l}\n`);
 }).catch((err: unknown) => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readProfile } from '../cli/read-profile.js';
 import { loadTemplates } from '../cli/load-templates.js';
-import { loadOrCreateSecrets } from '../cli/secrets-store.js';
+import { loadSecrets } from '../cli/secrets-store.js';
 import { writeClusterOutput } from '../cli/write-cluster-output.js';
 import { clusterPlans } from '../plan/build-node-plan.js';
 import { generateCluster } from '../output/generate-cluster.js';
@@ -31,7 +31,7 @@ export function phaseLine(profileFile: string, secretsFile: string, formats: Out
   const out = mkdtempSync(join(tmpdir(), 'gen-userdata-phases-'));
   mkdirSync(join(out, p.cluster.name));
   copyFileSync(secretsFile, join(out, p.cluster.name, 'secrets.yaml'));
-  const loaded = loadOrCreateSecrets(out, p, false);
+  const loaded = loadSecrets(out, p, profileFile);
   if (!loaded.ok) throw new Error('bench secrets are invalid');
   const secrets = loaded.value.secrets;
   const templates = loadTemplates();

@@ -1,4 +1,4 @@
-import { chmodSync, lstatSync, readlinkSync, statSync, type Stats } from 'node:fs';
+import { chmodSync, lstatSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import type { Diagnostic, Result } from '../diagnostics.js';
@@ -6,6 +6,8 @@ import type { Profile } from '../profile/types.js';
 import type { ClusterSecrets } from '../pki/types.js';
 import { parseSecrets } from '../pki/parse-secrets.js';
 import { createClusterSecrets } from '../pki/cluster-secrets.js';
+import { keyAlgorithmMismatch, secretsKeyAlgorithm } from '../pki/key-algorithm.js';
+import { locateInProfile } from '../profile/load-profile.js';
 import { serializeSecrets } from '../pki/serialize-secrets.js';
 import { caValidityDiagnostics } from '../pki/ca-validity.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -91,37 +93,24 @@ function outRootWarnings(outRoot: string): Diagnostic[] {
 }
 
 /**
- * Reads out/<cluster>/secrets.yaml. When there is none and `create` is set, makes a
- * new bundle (new CAs: a new cluster), saves it at once (0600, fsynced) and says so in
- * `created`. Refuses (diagnostics, nothing written) a damaged or foreign bundle, a
- * dangling symlink or a directory in its place, a CA that is expired or not yet valid,
- * and creating new CAs while an interrupted run's trees still hold a secrets.yaml.
- * Warns about (and fixes) a secrets file others can read or write, and a world-writable
- * output root. Call it holding the cluster lock when `create` is set.
+ * Reads out/<cluster>/secrets.yaml, which must exist. Refuses (diagnostics) a damaged
+ * or foreign bundle, a dangling symlink or a directory in its place, a CA that is
+ * expired or not yet valid, an explicit profile `pki.keyAlgorithm` that disagrees with
+ * the bundle's keys (reported at that line of `profileFile`: keys are never changed),
+ * and a missing bundle (`secrets-missing`, or `secrets-in-leftovers` while an
+ * interrupted run's trees still hold one). Warns about (and fixes) a secrets file
+ * others can read or write, and a world-writable output root.
  */
-export function loadOrCreateSecrets(outRoot: string, profile: Profile, create: boolean, now: Date = new Date()): Result<LoadedSecrets> {
+export function loadSecrets(outRoot: string, profile: Profile, profileFile: string, now: Date = new Date()): Result<LoadedSecrets> {
   const file = secretsPath(outRoot, profile.cluster.name);
   const warnings = outRootWarnings(outRoot);
   const entry = inspect(file);
   if (entry.kind === 'refused') return { ok: false, diagnostics: [entry.diagnostic] };
-  if (entry.kind === 'file') {
-    const read = readRegularFile(file, SECRETS_MAX_BYTES);
-    if (!read.ok) return { ok: false, diagnostics: [secretsError(file, 'secrets-unreadable', read.reason)] };
-    const parsed = parseSecrets(read.text, file);
-    if (!parsed.ok) return parsed;
-    if (parsed.value.clusterName !== profile.cluster.name) {
-      return { ok: false, diagnostics: [secretsError(file, 'secrets-cluster-mismatch', `belongs to cluster "${parsed.value.clusterName}", not "${profile.cluster.name}"`)] };
+  if (entry.kind === 'missing') {
+    const leftovers = leftoverCopies(join(outRoot, profile.cluster.name), SECRETS_FILE);
+    if (leftovers.length === 0) {
+      return { ok: false, diagnostics: [secretsError(file, 'secrets-missing', 'no secrets yet; run gen-userdata once to create them')] };
     }
-    const expired = caValidityDiagnostics(parsed.value, now, file);
-    if (expired.length > 0) return { ok: false, diagnostics: expired };
-    warnings.push(...tightenMode(file, entry.st));
-    return { ok: true, value: { secrets: parsed.value, created: false, file }, warnings: [...warnings, ...parsed.warnings] };
-  }
-  const leftovers = leftoverCopies(join(outRoot, profile.cluster.name), SECRETS_FILE);
-  if (!create && leftovers.length === 0) {
-    return { ok: false, diagnostics: [secretsError(file, 'secrets-missing', 'no secrets yet; run gen-userdata once to create them')] };
-  }
-  if (leftovers.length > 0) {
     return {
       ok: false,
       diagnostics: [
@@ -133,14 +122,49 @@ export function loadOrCreateSecrets(outRoot: string, profile: Profile, create: b
       ],
     };
   }
-  const secrets = createClusterSecrets({
+  const read = readRegularFile(file, SECRETS_MAX_BYTES);
+  if (!read.ok) return { ok: false, diagnostics: [secretsError(file, 'secrets-unreadable', read.reason)] };
+  const parsed = parseSecrets(read.text, file);
+  if (!parsed.ok) return parsed;
+  if (parsed.value.clusterName !== profile.cluster.name) {
+    return { ok: false, diagnostics: [secretsError(file, 'secrets-cluster-mismatch', `belongs to cluster "${parsed.value.clusterName}", not "${profile.cluster.name}"`)] };
+  }
+  const mismatch = keyAlgorithmMismatch(profile.pki, secretsKeyAlgorithm(parsed.value), file);
+  if (mismatch !== undefined) {
+    // Only this error path needs positions: re-read the profile rather than carry them.
+    const pos = locateInProfile(readFileSync(profileFile, 'utf8'), mismatch.path);
+    return { ok: false, diagnostics: [{ severity: 'error', ...mismatch, line: pos.line, col: pos.col, file: profileFile }] };
+  }
+  const expired = caValidityDiagnostics(parsed.value, now, file);
+  if (expired.length > 0) return { ok: false, diagnostics: expired };
+  warnings.push(...tightenMode(file, entry.st));
+  return { ok: true, value: { secrets: parsed.value, created: false, file }, warnings: [...warnings, ...parsed.warnings] };
+}
+
+/**
+ * Reads out/<cluster>/secrets.yaml as loadSecrets does. When there is none (and no
+ * interrupted run holds one), makes a new bundle with the profile's `pki.keyAlgorithm`
+ * (new CAs: a new cluster), saves it at once (0600, fsynced) and says so in `created`.
+ * A bundle is never replaced. Call it holding the cluster lock.
+ */
+export async function loadOrCreateSecrets(outRoot: string, profile: Profile, profileFile: string, now: Date = new Date()): Promise<Result<LoadedSecrets>> {
+  const loaded = loadSecrets(outRoot, profile, profileFile, now);
+  if (loaded.ok || !loaded.diagnostics.every((d) => d.code === 'secrets-missing')) return loaded;
+  const file = secretsPath(outRoot, profile.cluster.name);
+  const secrets = await newClusterSecrets(profile, now);
+  // Saved before anything else is written: losing a fresh CA would orphan every node config.
+  writeFileAtomic(file, serializeSecrets(secrets), 0o600);
+  crashPoint('secrets-saved');
+  return { ok: true, value: { secrets, created: true, file }, warnings: outRootWarnings(outRoot) };
+}
+
+/** A new bundle for the profile's cluster, from the clock and the CSPRNG. */
+export function newClusterSecrets(profile: Profile, now: Date = new Date()): Promise<ClusterSecrets> {
+  return createClusterSecrets({
     clusterName: profile.cluster.name,
     now,
     randomBytes: (n) => new Uint8Array(randomBytes(n)),
     tokenTtl: profile.cluster.token.ttl,
+    keyAlgorithm: profile.pki.keyAlgorithm,
   });
-  // Saved before anything else is written: losing a fresh CA would orphan every node config.
-  writeFileAtomic(file, serializeSecrets(secrets), 0o600);
-  crashPoint('secrets-saved');
-  return { ok: true, value: { secrets, created: true, file }, warnings };
 }

@@ -10,9 +10,10 @@ import { SECRETS_FILE } from './secrets-store.js';
  * writer gets a `cluster-locked` error (exit 1) instead of racing this one. Before
  * `run`, repairs what a crashed run left behind (a half-done swap is rolled back to
  * the complete old output; stale temp and old trees of dead processes are removed)
- * and says so on stderr. Returns run's exit code; the lock is released in any case.
+ * and says so on stderr. Resolves to run's exit code; the lock is released in any case,
+ * after an asynchronous run (creating secrets) has finished.
  */
-export function withClusterLock(outRoot: string, cluster: string, run: () => number): number {
+export async function withClusterLock(outRoot: string, cluster: string, run: () => number | Promise<number>): Promise<number> {
   const lock = acquireClusterLock(outRoot, cluster);
   if (!lock.ok) return fail(lock.diagnostics);
   try {
@@ -24,7 +25,7 @@ export function withClusterLock(outRoot: string, cluster: string, run: () => num
       ...recoverSwapLeftovers(join(clusterDir, IMAGE_DIR)),
     ];
     for (const n of notes) process.stderr.write(`gen-userdata: ${n}\n`);
-    return run();
+    return await run();
   } finally {
     lock.value.release();
   }

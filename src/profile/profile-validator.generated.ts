@@ -5,7 +5,7 @@ import { FORMATS as formats } from './formats.js';
 const require = createRequire(import.meta.url);
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"controlPlaneEndpoint":{"type":"string","format":"endpoint","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"podSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"serviceSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dnsDomain":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"},"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","format":"image-reference","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"key":{"type":"string","x-multiline":true,"pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path","allOf":[{"pattern":"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters other than newlines"},{"maxLength":262144,"x-code":"too-long","x-message":"must be at most 262144 characters"}]},"keyFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"gateway":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","format":"ssh-authorized-key","x-code":"invalid-ssh-key","x-message":"must be one authorized_keys line: [options] type base64-key [comment], such as \"ssh-ed25519 AAAA… comment\", whose key decodes to a key of that type","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"maxPods":{"type":"integer","minimum":1,"maximum":65536},"serverTLSBootstrap":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sysextSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mac":{"type":"string","format":"mac","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"controlPlaneEndpoint":{"type":"string","format":"endpoint","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"podSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"serviceSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dnsDomain":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"},"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","format":"image-reference","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"key":{"type":"string","x-multiline":true,"pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path","allOf":[{"pattern":"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters other than newlines"},{"maxLength":262144,"x-code":"too-long","x-message":"must be at most 262144 characters"}]},"keyFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"gateway":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"pki":{"type":["object","null"],"additionalProperties":false,"properties":{"keyAlgorithm":{"enum":["ecdsa-p256","rsa-2048"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","format":"ssh-authorized-key","x-code":"invalid-ssh-key","x-message":"must be one authorized_keys line: [options] type base64-key [comment], such as \"ssh-ed25519 AAAA… comment\", whose key decodes to a key of that type","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"maxPods":{"type":"integer","minimum":1,"maximum":65536},"serverTLSBootstrap":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sysextSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mac":{"type":"string","format":"mac","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func4 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$", "u");
@@ -1685,10 +1685,10 @@ errors++;
 }
 }
 }
-if(data.access !== undefined){
-let data41 = data.access;
+if(data.pki !== undefined){
+let data41 = data.pki;
 if((!(data41 && typeof data41 == "object" && !Array.isArray(data41))) && (data41 !== null)){
-const err132 = {instancePath:instancePath+"/access",schemaPath:"#/properties/access/type",keyword:"type",params:{type: schema11.properties.access.type},message:"must be object,null",schema:schema11.properties.access.type,parentSchema:schema11.properties.access,data:data41};
+const err132 = {instancePath:instancePath+"/pki",schemaPath:"#/properties/pki/type",keyword:"type",params:{type: schema11.properties.pki.type},message:"must be object,null",schema:schema11.properties.pki.type,parentSchema:schema11.properties.pki,data:data41};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1699,8 +1699,8 @@ errors++;
 }
 if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
 for(const key12 in data41){
-if(!(key12 === "users")){
-const err133 = {instancePath:instancePath+"/access",schemaPath:"#/properties/access/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access,data:data41};
+if(!(key12 === "keyAlgorithm")){
+const err133 = {instancePath:instancePath+"/pki",schemaPath:"#/properties/pki/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.pki,data:data41};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1710,10 +1710,10 @@ vErrors.push(err133);
 errors++;
 }
 }
-if(data41.users !== undefined){
-let data42 = data41.users;
-if((!(Array.isArray(data42))) && (data42 !== null)){
-const err134 = {instancePath:instancePath+"/access/users",schemaPath:"#/properties/access/properties/users/type",keyword:"type",params:{type: schema11.properties.access.properties.users.type},message:"must be array,null",schema:schema11.properties.access.properties.users.type,parentSchema:schema11.properties.access.properties.users,data:data42};
+if(data41.keyAlgorithm !== undefined){
+let data42 = data41.keyAlgorithm;
+if(!((data42 === "ecdsa-p256") || (data42 === "rsa-2048"))){
+const err134 = {instancePath:instancePath+"/pki/keyAlgorithm",schemaPath:"#/properties/pki/properties/keyAlgorithm/enum",keyword:"enum",params:{allowedValues: schema11.properties.pki.properties.keyAlgorithm.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.pki.properties.keyAlgorithm.enum,parentSchema:schema11.properties.pki.properties.keyAlgorithm,data:data42};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1722,13 +1722,13 @@ vErrors.push(err134);
 }
 errors++;
 }
-if(Array.isArray(data42)){
-const len2 = data42.length;
-for(let i2=0; i2<len2; i2++){
-let data43 = data42[i2];
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-if(data43.name === undefined){
-const err135 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.access.properties.users.items.required,parentSchema:schema11.properties.access.properties.users.items,data:data43};
+}
+}
+}
+if(data.access !== undefined){
+let data43 = data.access;
+if((!(data43 && typeof data43 == "object" && !Array.isArray(data43))) && (data43 !== null)){
+const err135 = {instancePath:instancePath+"/access",schemaPath:"#/properties/access/type",keyword:"type",params:{type: schema11.properties.access.type},message:"must be object,null",schema:schema11.properties.access.type,parentSchema:schema11.properties.access,data:data43};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1737,9 +1737,10 @@ vErrors.push(err135);
 }
 errors++;
 }
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
 for(const key13 in data43){
-if(!(((((key13 === "name") || (key13 === "sshAuthorizedKeys")) || (key13 === "sudo")) || (key13 === "shell")) || (key13 === "kubeconfig"))){
-const err136 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access.properties.users.items,data:data43};
+if(!(key13 === "users")){
+const err136 = {instancePath:instancePath+"/access",schemaPath:"#/properties/access/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access,data:data43};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1749,11 +1750,10 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data43.name !== undefined){
-let data44 = data43.name;
-if(typeof data44 === "string"){
-if(!pattern0.test(data44)){
-const err137 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.access.properties.users.items.properties.name.allOf[0],data:data44};
+if(data43.users !== undefined){
+let data44 = data43.users;
+if((!(Array.isArray(data44))) && (data44 !== null)){
+const err137 = {instancePath:instancePath+"/access/users",schemaPath:"#/properties/access/properties/users/type",keyword:"type",params:{type: schema11.properties.access.properties.users.type},message:"must be array,null",schema:schema11.properties.access.properties.users.type,parentSchema:schema11.properties.access.properties.users,data:data44};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1762,10 +1762,13 @@ vErrors.push(err137);
 }
 errors++;
 }
-}
-if(typeof data44 === "string"){
-if(func4(data44) > 8192){
-const err138 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.access.properties.users.items.properties.name.allOf[1],data:data44};
+if(Array.isArray(data44)){
+const len2 = data44.length;
+for(let i2=0; i2<len2; i2++){
+let data45 = data44[i2];
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+if(data45.name === undefined){
+const err138 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.access.properties.users.items.required,parentSchema:schema11.properties.access.properties.users.items,data:data45};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1774,10 +1777,9 @@ vErrors.push(err138);
 }
 errors++;
 }
-}
-if(typeof data44 === "string"){
-if(!(formats34(data44))){
-const err139 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/format",keyword:"format",params:{format: "posix-user"},message:"must match format \""+"posix-user"+"\"",schema:"posix-user",parentSchema:schema11.properties.access.properties.users.items.properties.name,data:data44};
+for(const key14 in data45){
+if(!(((((key14 === "name") || (key14 === "sshAuthorizedKeys")) || (key14 === "sudo")) || (key14 === "shell")) || (key14 === "kubeconfig"))){
+const err139 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access.properties.users.items,data:data45};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1787,8 +1789,11 @@ vErrors.push(err139);
 errors++;
 }
 }
-else {
-const err140 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.name.type,parentSchema:schema11.properties.access.properties.users.items.properties.name,data:data44};
+if(data45.name !== undefined){
+let data46 = data45.name;
+if(typeof data46 === "string"){
+if(!pattern0.test(data46)){
+const err140 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.access.properties.users.items.properties.name.allOf[0],data:data46};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1798,10 +1803,9 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data43.sshAuthorizedKeys !== undefined){
-let data45 = data43.sshAuthorizedKeys;
-if((!(Array.isArray(data45))) && (data45 !== null)){
-const err141 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys",schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/type",keyword:"type",params:{type: schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.type},message:"must be array,null",schema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.type,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys,data:data45};
+if(typeof data46 === "string"){
+if(func4(data46) > 8192){
+const err141 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.access.properties.users.items.properties.name.allOf[1],data:data46};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1810,13 +1814,10 @@ vErrors.push(err141);
 }
 errors++;
 }
-if(Array.isArray(data45)){
-const len3 = data45.length;
-for(let i3=0; i3<len3; i3++){
-let data46 = data45[i3];
+}
 if(typeof data46 === "string"){
-if(!pattern0.test(data46)){
-const err142 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items.allOf[0],data:data46};
+if(!(formats34(data46))){
+const err142 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/format",keyword:"format",params:{format: "posix-user"},message:"must match format \""+"posix-user"+"\"",schema:"posix-user",parentSchema:schema11.properties.access.properties.users.items.properties.name,data:data46};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1826,9 +1827,8 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(typeof data46 === "string"){
-if(func4(data46) > 8192){
-const err143 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items.allOf[1],data:data46};
+else {
+const err143 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.name.type,parentSchema:schema11.properties.access.properties.users.items.properties.name,data:data46};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1838,9 +1838,10 @@ vErrors.push(err143);
 errors++;
 }
 }
-if(typeof data46 === "string"){
-if(!(formats36(data46))){
-const err144 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/format",keyword:"format",params:{format: "ssh-authorized-key"},message:"must match format \""+"ssh-authorized-key"+"\"",schema:"ssh-authorized-key",parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items,data:data46};
+if(data45.sshAuthorizedKeys !== undefined){
+let data47 = data45.sshAuthorizedKeys;
+if((!(Array.isArray(data47))) && (data47 !== null)){
+const err144 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys",schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/type",keyword:"type",params:{type: schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.type},message:"must be array,null",schema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.type,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys,data:data47};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1849,9 +1850,13 @@ vErrors.push(err144);
 }
 errors++;
 }
-}
-else {
-const err145 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items.type,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items,data:data46};
+if(Array.isArray(data47)){
+const len3 = data47.length;
+for(let i3=0; i3<len3; i3++){
+let data48 = data47[i3];
+if(typeof data48 === "string"){
+if(!pattern0.test(data48)){
+const err145 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items.allOf[0],data:data48};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1861,12 +1866,9 @@ vErrors.push(err145);
 errors++;
 }
 }
-}
-}
-if(data43.sudo !== undefined){
-let data47 = data43.sudo;
-if(typeof data47 !== "boolean"){
-const err146 = {instancePath:instancePath+"/access/users/" + i2+"/sudo",schemaPath:"#/properties/access/properties/users/items/properties/sudo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.access.properties.users.items.properties.sudo.type,parentSchema:schema11.properties.access.properties.users.items.properties.sudo,data:data47};
+if(typeof data48 === "string"){
+if(func4(data48) > 8192){
+const err146 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items.allOf[1],data:data48};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1876,11 +1878,9 @@ vErrors.push(err146);
 errors++;
 }
 }
-if(data43.shell !== undefined){
-let data48 = data43.shell;
 if(typeof data48 === "string"){
-if(!pattern0.test(data48)){
-const err147 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.access.properties.users.items.properties.shell.allOf[0],data:data48};
+if(!(formats36(data48))){
+const err147 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/format",keyword:"format",params:{format: "ssh-authorized-key"},message:"must match format \""+"ssh-authorized-key"+"\"",schema:"ssh-authorized-key",parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items,data:data48};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1890,9 +1890,8 @@ vErrors.push(err147);
 errors++;
 }
 }
-if(typeof data48 === "string"){
-if(func4(data48) > 8192){
-const err148 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.access.properties.users.items.properties.shell.allOf[1],data:data48};
+else {
+const err148 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items.type,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items,data:data48};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1902,9 +1901,12 @@ vErrors.push(err148);
 errors++;
 }
 }
-if(typeof data48 === "string"){
-if(!pattern30.test(data48)){
-const err149 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/pattern",keyword:"pattern",params:{pattern: "^/\\S+$"},message:"must match pattern \""+"^/\\S+$"+"\"",schema:"^/\\S+$",parentSchema:schema11.properties.access.properties.users.items.properties.shell,data:data48};
+}
+}
+if(data45.sudo !== undefined){
+let data49 = data45.sudo;
+if(typeof data49 !== "boolean"){
+const err149 = {instancePath:instancePath+"/access/users/" + i2+"/sudo",schemaPath:"#/properties/access/properties/users/items/properties/sudo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.access.properties.users.items.properties.sudo.type,parentSchema:schema11.properties.access.properties.users.items.properties.sudo,data:data49};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1914,8 +1916,11 @@ vErrors.push(err149);
 errors++;
 }
 }
-else {
-const err150 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.shell.type,parentSchema:schema11.properties.access.properties.users.items.properties.shell,data:data48};
+if(data45.shell !== undefined){
+let data50 = data45.shell;
+if(typeof data50 === "string"){
+if(!pattern0.test(data50)){
+const err150 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.access.properties.users.items.properties.shell.allOf[0],data:data50};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1925,10 +1930,9 @@ vErrors.push(err150);
 errors++;
 }
 }
-if(data43.kubeconfig !== undefined){
-let data49 = data43.kubeconfig;
-if(typeof data49 !== "boolean"){
-const err151 = {instancePath:instancePath+"/access/users/" + i2+"/kubeconfig",schemaPath:"#/properties/access/properties/users/items/properties/kubeconfig/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.access.properties.users.items.properties.kubeconfig.type,parentSchema:schema11.properties.access.properties.users.items.properties.kubeconfig,data:data49};
+if(typeof data50 === "string"){
+if(func4(data50) > 8192){
+const err151 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.access.properties.users.items.properties.shell.allOf[1],data:data50};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1938,9 +1942,9 @@ vErrors.push(err151);
 errors++;
 }
 }
-}
-else {
-const err152 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access.properties.users.items.type,parentSchema:schema11.properties.access.properties.users.items,data:data43};
+if(typeof data50 === "string"){
+if(!pattern30.test(data50)){
+const err152 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/pattern",keyword:"pattern",params:{pattern: "^/\\S+$"},message:"must match pattern \""+"^/\\S+$"+"\"",schema:"^/\\S+$",parentSchema:schema11.properties.access.properties.users.items.properties.shell,data:data50};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1950,14 +1954,8 @@ vErrors.push(err152);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data.kubelet !== undefined){
-let data50 = data.kubelet;
-if((!(data50 && typeof data50 == "object" && !Array.isArray(data50))) && (data50 !== null)){
-const err153 = {instancePath:instancePath+"/kubelet",schemaPath:"#/properties/kubelet/type",keyword:"type",params:{type: schema11.properties.kubelet.type},message:"must be object,null",schema:schema11.properties.kubelet.type,parentSchema:schema11.properties.kubelet,data:data50};
+else {
+const err153 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.shell.type,parentSchema:schema11.properties.access.properties.users.items.properties.shell,data:data50};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1966,10 +1964,11 @@ vErrors.push(err153);
 }
 errors++;
 }
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-for(const key14 in data50){
-if(!((((key14 === "systemReserved") || (key14 === "kubeReserved")) || (key14 === "maxPods")) || (key14 === "serverTLSBootstrap"))){
-const err154 = {instancePath:instancePath+"/kubelet",schemaPath:"#/properties/kubelet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet,data:data50};
+}
+if(data45.kubeconfig !== undefined){
+let data51 = data45.kubeconfig;
+if(typeof data51 !== "boolean"){
+const err154 = {instancePath:instancePath+"/access/users/" + i2+"/kubeconfig",schemaPath:"#/properties/access/properties/users/items/properties/kubeconfig/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.access.properties.users.items.properties.kubeconfig.type,parentSchema:schema11.properties.access.properties.users.items.properties.kubeconfig,data:data51};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1979,10 +1978,9 @@ vErrors.push(err154);
 errors++;
 }
 }
-if(data50.systemReserved !== undefined){
-let data51 = data50.systemReserved;
-if((!(data51 && typeof data51 == "object" && !Array.isArray(data51))) && (data51 !== null)){
-const err155 = {instancePath:instancePath+"/kubelet/systemReserved",schemaPath:"#/properties/kubelet/properties/systemReserved/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.type},message:"must be object,null",schema:schema11.properties.kubelet.properties.systemReserved.type,parentSchema:schema11.properties.kubelet.properties.systemReserved,data:data51};
+}
+else {
+const err155 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access.properties.users.items.type,parentSchema:schema11.properties.access.properties.users.items,data:data45};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1991,10 +1989,15 @@ vErrors.push(err155);
 }
 errors++;
 }
-if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
-for(const key15 in data51){
-if(!((((key15 === "cpu") || (key15 === "memory")) || (key15 === "ephemeral-storage")) || (key15 === "pid"))){
-const err156 = {instancePath:instancePath+"/kubelet/systemReserved",schemaPath:"#/properties/kubelet/properties/systemReserved/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet.properties.systemReserved,data:data51};
+}
+}
+}
+}
+}
+if(data.kubelet !== undefined){
+let data52 = data.kubelet;
+if((!(data52 && typeof data52 == "object" && !Array.isArray(data52))) && (data52 !== null)){
+const err156 = {instancePath:instancePath+"/kubelet",schemaPath:"#/properties/kubelet/type",keyword:"type",params:{type: schema11.properties.kubelet.type},message:"must be object,null",schema:schema11.properties.kubelet.type,parentSchema:schema11.properties.kubelet,data:data52};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2003,11 +2006,10 @@ vErrors.push(err156);
 }
 errors++;
 }
-}
-if(data51.cpu !== undefined){
-let data52 = data51.cpu;
-if((typeof data52 !== "string") && (!((typeof data52 == "number") && (isFinite(data52))))){
-const err157 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.cpu.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.cpu.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data52};
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+for(const key15 in data52){
+if(!((((key15 === "systemReserved") || (key15 === "kubeReserved")) || (key15 === "maxPods")) || (key15 === "serverTLSBootstrap"))){
+const err157 = {instancePath:instancePath+"/kubelet",schemaPath:"#/properties/kubelet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet,data:data52};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2016,9 +2018,11 @@ vErrors.push(err157);
 }
 errors++;
 }
-if(typeof data52 === "string"){
-if(!pattern0.test(data52)){
-const err158 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu.allOf[0],data:data52};
+}
+if(data52.systemReserved !== undefined){
+let data53 = data52.systemReserved;
+if((!(data53 && typeof data53 == "object" && !Array.isArray(data53))) && (data53 !== null)){
+const err158 = {instancePath:instancePath+"/kubelet/systemReserved",schemaPath:"#/properties/kubelet/properties/systemReserved/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.type},message:"must be object,null",schema:schema11.properties.kubelet.properties.systemReserved.type,parentSchema:schema11.properties.kubelet.properties.systemReserved,data:data53};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2027,10 +2031,10 @@ vErrors.push(err158);
 }
 errors++;
 }
-}
-if(typeof data52 === "string"){
-if(func4(data52) > 8192){
-const err159 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu.allOf[1],data:data52};
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+for(const key16 in data53){
+if(!((((key16 === "cpu") || (key16 === "memory")) || (key16 === "ephemeral-storage")) || (key16 === "pid"))){
+const err159 = {instancePath:instancePath+"/kubelet/systemReserved",schemaPath:"#/properties/kubelet/properties/systemReserved/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet.properties.systemReserved,data:data53};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2040,9 +2044,10 @@ vErrors.push(err159);
 errors++;
 }
 }
-if((typeof data52 == "number") && (isFinite(data52))){
-if(data52 > 9007199254740991 || isNaN(data52)){
-const err160 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data52};
+if(data53.cpu !== undefined){
+let data54 = data53.cpu;
+if((typeof data54 !== "string") && (!((typeof data54 == "number") && (isFinite(data54))))){
+const err160 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.cpu.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.cpu.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data54};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2051,8 +2056,9 @@ vErrors.push(err160);
 }
 errors++;
 }
-if(data52 < 0 || isNaN(data52)){
-const err161 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data52};
+if(typeof data54 === "string"){
+if(!pattern0.test(data54)){
+const err161 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu.allOf[0],data:data54};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2062,9 +2068,9 @@ vErrors.push(err161);
 errors++;
 }
 }
-if(typeof data52 === "string"){
-if(!pattern32.test(data52)){
-const err162 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data52};
+if(typeof data54 === "string"){
+if(func4(data54) > 8192){
+const err162 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu.allOf[1],data:data54};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2074,11 +2080,9 @@ vErrors.push(err162);
 errors++;
 }
 }
-}
-if(data51.memory !== undefined){
-let data53 = data51.memory;
-if((typeof data53 !== "string") && (!((typeof data53 == "number") && (isFinite(data53))))){
-const err163 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.memory.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.memory.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data53};
+if((typeof data54 == "number") && (isFinite(data54))){
+if(data54 > 9007199254740991 || isNaN(data54)){
+const err163 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data54};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2087,9 +2091,8 @@ vErrors.push(err163);
 }
 errors++;
 }
-if(typeof data53 === "string"){
-if(!pattern0.test(data53)){
-const err164 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory.allOf[0],data:data53};
+if(data54 < 0 || isNaN(data54)){
+const err164 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data54};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2099,9 +2102,9 @@ vErrors.push(err164);
 errors++;
 }
 }
-if(typeof data53 === "string"){
-if(func4(data53) > 8192){
-const err165 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory.allOf[1],data:data53};
+if(typeof data54 === "string"){
+if(!pattern32.test(data54)){
+const err165 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data54};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2111,9 +2114,11 @@ vErrors.push(err165);
 errors++;
 }
 }
-if((typeof data53 == "number") && (isFinite(data53))){
-if(data53 > 9007199254740991 || isNaN(data53)){
-const err166 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data53};
+}
+if(data53.memory !== undefined){
+let data55 = data53.memory;
+if((typeof data55 !== "string") && (!((typeof data55 == "number") && (isFinite(data55))))){
+const err166 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.memory.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.memory.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data55};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2122,8 +2127,9 @@ vErrors.push(err166);
 }
 errors++;
 }
-if(data53 < 0 || isNaN(data53)){
-const err167 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data53};
+if(typeof data55 === "string"){
+if(!pattern0.test(data55)){
+const err167 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory.allOf[0],data:data55};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2133,9 +2139,9 @@ vErrors.push(err167);
 errors++;
 }
 }
-if(typeof data53 === "string"){
-if(!pattern32.test(data53)){
-const err168 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data53};
+if(typeof data55 === "string"){
+if(func4(data55) > 8192){
+const err168 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory.allOf[1],data:data55};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2145,11 +2151,9 @@ vErrors.push(err168);
 errors++;
 }
 }
-}
-if(data51["ephemeral-storage"] !== undefined){
-let data54 = data51["ephemeral-storage"];
-if((typeof data54 !== "string") && (!((typeof data54 == "number") && (isFinite(data54))))){
-const err169 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data54};
+if((typeof data55 == "number") && (isFinite(data55))){
+if(data55 > 9007199254740991 || isNaN(data55)){
+const err169 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data55};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2158,9 +2162,8 @@ vErrors.push(err169);
 }
 errors++;
 }
-if(typeof data54 === "string"){
-if(!pattern0.test(data54)){
-const err170 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].allOf[0],data:data54};
+if(data55 < 0 || isNaN(data55)){
+const err170 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data55};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2170,9 +2173,9 @@ vErrors.push(err170);
 errors++;
 }
 }
-if(typeof data54 === "string"){
-if(func4(data54) > 8192){
-const err171 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].allOf[1],data:data54};
+if(typeof data55 === "string"){
+if(!pattern32.test(data55)){
+const err171 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data55};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2182,9 +2185,11 @@ vErrors.push(err171);
 errors++;
 }
 }
-if((typeof data54 == "number") && (isFinite(data54))){
-if(data54 > 9007199254740991 || isNaN(data54)){
-const err172 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data54};
+}
+if(data53["ephemeral-storage"] !== undefined){
+let data56 = data53["ephemeral-storage"];
+if((typeof data56 !== "string") && (!((typeof data56 == "number") && (isFinite(data56))))){
+const err172 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data56};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2193,8 +2198,9 @@ vErrors.push(err172);
 }
 errors++;
 }
-if(data54 < 0 || isNaN(data54)){
-const err173 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data54};
+if(typeof data56 === "string"){
+if(!pattern0.test(data56)){
+const err173 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].allOf[0],data:data56};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2204,9 +2210,9 @@ vErrors.push(err173);
 errors++;
 }
 }
-if(typeof data54 === "string"){
-if(!pattern32.test(data54)){
-const err174 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data54};
+if(typeof data56 === "string"){
+if(func4(data56) > 8192){
+const err174 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].allOf[1],data:data56};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2216,11 +2222,9 @@ vErrors.push(err174);
 errors++;
 }
 }
-}
-if(data51.pid !== undefined){
-let data55 = data51.pid;
-if((typeof data55 !== "string") && (!((typeof data55 == "number") && (isFinite(data55))))){
-const err175 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.pid.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.pid.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data55};
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 > 9007199254740991 || isNaN(data56)){
+const err175 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data56};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2229,9 +2233,8 @@ vErrors.push(err175);
 }
 errors++;
 }
-if(typeof data55 === "string"){
-if(!pattern0.test(data55)){
-const err176 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid.allOf[0],data:data55};
+if(data56 < 0 || isNaN(data56)){
+const err176 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data56};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2241,9 +2244,9 @@ vErrors.push(err176);
 errors++;
 }
 }
-if(typeof data55 === "string"){
-if(func4(data55) > 8192){
-const err177 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid.allOf[1],data:data55};
+if(typeof data56 === "string"){
+if(!pattern32.test(data56)){
+const err177 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data56};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2253,9 +2256,11 @@ vErrors.push(err177);
 errors++;
 }
 }
-if((typeof data55 == "number") && (isFinite(data55))){
-if(data55 > 9007199254740991 || isNaN(data55)){
-const err178 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data55};
+}
+if(data53.pid !== undefined){
+let data57 = data53.pid;
+if((typeof data57 !== "string") && (!((typeof data57 == "number") && (isFinite(data57))))){
+const err178 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.pid.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.pid.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data57};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2264,8 +2269,9 @@ vErrors.push(err178);
 }
 errors++;
 }
-if(data55 < 0 || isNaN(data55)){
-const err179 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data55};
+if(typeof data57 === "string"){
+if(!pattern0.test(data57)){
+const err179 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid.allOf[0],data:data57};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2275,9 +2281,9 @@ vErrors.push(err179);
 errors++;
 }
 }
-if(typeof data55 === "string"){
-if(!pattern32.test(data55)){
-const err180 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data55};
+if(typeof data57 === "string"){
+if(func4(data57) > 8192){
+const err180 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid.allOf[1],data:data57};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2287,13 +2293,9 @@ vErrors.push(err180);
 errors++;
 }
 }
-}
-}
-}
-if(data50.kubeReserved !== undefined){
-let data56 = data50.kubeReserved;
-if((!(data56 && typeof data56 == "object" && !Array.isArray(data56))) && (data56 !== null)){
-const err181 = {instancePath:instancePath+"/kubelet/kubeReserved",schemaPath:"#/properties/kubelet/properties/kubeReserved/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.type},message:"must be object,null",schema:schema11.properties.kubelet.properties.kubeReserved.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved,data:data56};
+if((typeof data57 == "number") && (isFinite(data57))){
+if(data57 > 9007199254740991 || isNaN(data57)){
+const err181 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data57};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2302,10 +2304,8 @@ vErrors.push(err181);
 }
 errors++;
 }
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-for(const key16 in data56){
-if(!((((key16 === "cpu") || (key16 === "memory")) || (key16 === "ephemeral-storage")) || (key16 === "pid"))){
-const err182 = {instancePath:instancePath+"/kubelet/kubeReserved",schemaPath:"#/properties/kubelet/properties/kubeReserved/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet.properties.kubeReserved,data:data56};
+if(data57 < 0 || isNaN(data57)){
+const err182 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data57};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2315,10 +2315,9 @@ vErrors.push(err182);
 errors++;
 }
 }
-if(data56.cpu !== undefined){
-let data57 = data56.cpu;
-if((typeof data57 !== "string") && (!((typeof data57 == "number") && (isFinite(data57))))){
-const err183 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.cpu.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data57};
+if(typeof data57 === "string"){
+if(!pattern32.test(data57)){
+const err183 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data57};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2327,9 +2326,14 @@ vErrors.push(err183);
 }
 errors++;
 }
-if(typeof data57 === "string"){
-if(!pattern0.test(data57)){
-const err184 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu.allOf[0],data:data57};
+}
+}
+}
+}
+if(data52.kubeReserved !== undefined){
+let data58 = data52.kubeReserved;
+if((!(data58 && typeof data58 == "object" && !Array.isArray(data58))) && (data58 !== null)){
+const err184 = {instancePath:instancePath+"/kubelet/kubeReserved",schemaPath:"#/properties/kubelet/properties/kubeReserved/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.type},message:"must be object,null",schema:schema11.properties.kubelet.properties.kubeReserved.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved,data:data58};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2338,10 +2342,10 @@ vErrors.push(err184);
 }
 errors++;
 }
-}
-if(typeof data57 === "string"){
-if(func4(data57) > 8192){
-const err185 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu.allOf[1],data:data57};
+if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
+for(const key17 in data58){
+if(!((((key17 === "cpu") || (key17 === "memory")) || (key17 === "ephemeral-storage")) || (key17 === "pid"))){
+const err185 = {instancePath:instancePath+"/kubelet/kubeReserved",schemaPath:"#/properties/kubelet/properties/kubeReserved/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet.properties.kubeReserved,data:data58};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2351,9 +2355,10 @@ vErrors.push(err185);
 errors++;
 }
 }
-if((typeof data57 == "number") && (isFinite(data57))){
-if(data57 > 9007199254740991 || isNaN(data57)){
-const err186 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data57};
+if(data58.cpu !== undefined){
+let data59 = data58.cpu;
+if((typeof data59 !== "string") && (!((typeof data59 == "number") && (isFinite(data59))))){
+const err186 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.cpu.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data59};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2362,8 +2367,9 @@ vErrors.push(err186);
 }
 errors++;
 }
-if(data57 < 0 || isNaN(data57)){
-const err187 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data57};
+if(typeof data59 === "string"){
+if(!pattern0.test(data59)){
+const err187 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu.allOf[0],data:data59};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2373,9 +2379,9 @@ vErrors.push(err187);
 errors++;
 }
 }
-if(typeof data57 === "string"){
-if(!pattern32.test(data57)){
-const err188 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data57};
+if(typeof data59 === "string"){
+if(func4(data59) > 8192){
+const err188 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu.allOf[1],data:data59};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2385,11 +2391,9 @@ vErrors.push(err188);
 errors++;
 }
 }
-}
-if(data56.memory !== undefined){
-let data58 = data56.memory;
-if((typeof data58 !== "string") && (!((typeof data58 == "number") && (isFinite(data58))))){
-const err189 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.memory.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.memory.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data58};
+if((typeof data59 == "number") && (isFinite(data59))){
+if(data59 > 9007199254740991 || isNaN(data59)){
+const err189 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data59};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2398,9 +2402,8 @@ vErrors.push(err189);
 }
 errors++;
 }
-if(typeof data58 === "string"){
-if(!pattern0.test(data58)){
-const err190 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory.allOf[0],data:data58};
+if(data59 < 0 || isNaN(data59)){
+const err190 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data59};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2410,9 +2413,9 @@ vErrors.push(err190);
 errors++;
 }
 }
-if(typeof data58 === "string"){
-if(func4(data58) > 8192){
-const err191 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory.allOf[1],data:data58};
+if(typeof data59 === "string"){
+if(!pattern32.test(data59)){
+const err191 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data59};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2422,9 +2425,11 @@ vErrors.push(err191);
 errors++;
 }
 }
-if((typeof data58 == "number") && (isFinite(data58))){
-if(data58 > 9007199254740991 || isNaN(data58)){
-const err192 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data58};
+}
+if(data58.memory !== undefined){
+let data60 = data58.memory;
+if((typeof data60 !== "string") && (!((typeof data60 == "number") && (isFinite(data60))))){
+const err192 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.memory.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.memory.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data60};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2433,8 +2438,9 @@ vErrors.push(err192);
 }
 errors++;
 }
-if(data58 < 0 || isNaN(data58)){
-const err193 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data58};
+if(typeof data60 === "string"){
+if(!pattern0.test(data60)){
+const err193 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory.allOf[0],data:data60};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2444,9 +2450,9 @@ vErrors.push(err193);
 errors++;
 }
 }
-if(typeof data58 === "string"){
-if(!pattern32.test(data58)){
-const err194 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data58};
+if(typeof data60 === "string"){
+if(func4(data60) > 8192){
+const err194 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory.allOf[1],data:data60};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2456,11 +2462,9 @@ vErrors.push(err194);
 errors++;
 }
 }
-}
-if(data56["ephemeral-storage"] !== undefined){
-let data59 = data56["ephemeral-storage"];
-if((typeof data59 !== "string") && (!((typeof data59 == "number") && (isFinite(data59))))){
-const err195 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data59};
+if((typeof data60 == "number") && (isFinite(data60))){
+if(data60 > 9007199254740991 || isNaN(data60)){
+const err195 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data60};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2469,9 +2473,8 @@ vErrors.push(err195);
 }
 errors++;
 }
-if(typeof data59 === "string"){
-if(!pattern0.test(data59)){
-const err196 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].allOf[0],data:data59};
+if(data60 < 0 || isNaN(data60)){
+const err196 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data60};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2481,9 +2484,9 @@ vErrors.push(err196);
 errors++;
 }
 }
-if(typeof data59 === "string"){
-if(func4(data59) > 8192){
-const err197 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].allOf[1],data:data59};
+if(typeof data60 === "string"){
+if(!pattern32.test(data60)){
+const err197 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data60};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2493,9 +2496,11 @@ vErrors.push(err197);
 errors++;
 }
 }
-if((typeof data59 == "number") && (isFinite(data59))){
-if(data59 > 9007199254740991 || isNaN(data59)){
-const err198 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data59};
+}
+if(data58["ephemeral-storage"] !== undefined){
+let data61 = data58["ephemeral-storage"];
+if((typeof data61 !== "string") && (!((typeof data61 == "number") && (isFinite(data61))))){
+const err198 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data61};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2504,8 +2509,9 @@ vErrors.push(err198);
 }
 errors++;
 }
-if(data59 < 0 || isNaN(data59)){
-const err199 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data59};
+if(typeof data61 === "string"){
+if(!pattern0.test(data61)){
+const err199 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].allOf[0],data:data61};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2515,9 +2521,9 @@ vErrors.push(err199);
 errors++;
 }
 }
-if(typeof data59 === "string"){
-if(!pattern32.test(data59)){
-const err200 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data59};
+if(typeof data61 === "string"){
+if(func4(data61) > 8192){
+const err200 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].allOf[1],data:data61};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2527,11 +2533,9 @@ vErrors.push(err200);
 errors++;
 }
 }
-}
-if(data56.pid !== undefined){
-let data60 = data56.pid;
-if((typeof data60 !== "string") && (!((typeof data60 == "number") && (isFinite(data60))))){
-const err201 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.pid.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.pid.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data60};
+if((typeof data61 == "number") && (isFinite(data61))){
+if(data61 > 9007199254740991 || isNaN(data61)){
+const err201 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data61};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2540,9 +2544,8 @@ vErrors.push(err201);
 }
 errors++;
 }
-if(typeof data60 === "string"){
-if(!pattern0.test(data60)){
-const err202 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid.allOf[0],data:data60};
+if(data61 < 0 || isNaN(data61)){
+const err202 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data61};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2552,9 +2555,9 @@ vErrors.push(err202);
 errors++;
 }
 }
-if(typeof data60 === "string"){
-if(func4(data60) > 8192){
-const err203 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid.allOf[1],data:data60};
+if(typeof data61 === "string"){
+if(!pattern32.test(data61)){
+const err203 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data61};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2564,9 +2567,11 @@ vErrors.push(err203);
 errors++;
 }
 }
-if((typeof data60 == "number") && (isFinite(data60))){
-if(data60 > 9007199254740991 || isNaN(data60)){
-const err204 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data60};
+}
+if(data58.pid !== undefined){
+let data62 = data58.pid;
+if((typeof data62 !== "string") && (!((typeof data62 == "number") && (isFinite(data62))))){
+const err204 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.pid.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.pid.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data62};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2575,8 +2580,9 @@ vErrors.push(err204);
 }
 errors++;
 }
-if(data60 < 0 || isNaN(data60)){
-const err205 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data60};
+if(typeof data62 === "string"){
+if(!pattern0.test(data62)){
+const err205 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid.allOf[0],data:data62};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2586,9 +2592,9 @@ vErrors.push(err205);
 errors++;
 }
 }
-if(typeof data60 === "string"){
-if(!pattern32.test(data60)){
-const err206 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data60};
+if(typeof data62 === "string"){
+if(func4(data62) > 8192){
+const err206 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid.allOf[1],data:data62};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2598,13 +2604,9 @@ vErrors.push(err206);
 errors++;
 }
 }
-}
-}
-}
-if(data50.maxPods !== undefined){
-let data61 = data50.maxPods;
-if(!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))){
-const err207 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.kubelet.properties.maxPods.type,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data61};
+if((typeof data62 == "number") && (isFinite(data62))){
+if(data62 > 9007199254740991 || isNaN(data62)){
+const err207 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data62};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2613,9 +2615,8 @@ vErrors.push(err207);
 }
 errors++;
 }
-if((typeof data61 == "number") && (isFinite(data61))){
-if(data61 > 65536 || isNaN(data61)){
-const err208 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536",schema:65536,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data61};
+if(data62 < 0 || isNaN(data62)){
+const err208 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data62};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2624,8 +2625,10 @@ vErrors.push(err208);
 }
 errors++;
 }
-if(data61 < 1 || isNaN(data61)){
-const err209 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data61};
+}
+if(typeof data62 === "string"){
+if(!pattern32.test(data62)){
+const err209 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data62};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2636,10 +2639,12 @@ errors++;
 }
 }
 }
-if(data50.serverTLSBootstrap !== undefined){
-let data62 = data50.serverTLSBootstrap;
-if(typeof data62 !== "boolean"){
-const err210 = {instancePath:instancePath+"/kubelet/serverTLSBootstrap",schemaPath:"#/properties/kubelet/properties/serverTLSBootstrap/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubelet.properties.serverTLSBootstrap.type,parentSchema:schema11.properties.kubelet.properties.serverTLSBootstrap,data:data62};
+}
+}
+if(data52.maxPods !== undefined){
+let data63 = data52.maxPods;
+if(!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63)))){
+const err210 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.kubelet.properties.maxPods.type,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data63};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2648,13 +2653,9 @@ vErrors.push(err210);
 }
 errors++;
 }
-}
-}
-}
-if(data.addons !== undefined){
-let data63 = data.addons;
-if((!(data63 && typeof data63 == "object" && !Array.isArray(data63))) && (data63 !== null)){
-const err211 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/type",keyword:"type",params:{type: schema11.properties.addons.type},message:"must be object,null",schema:schema11.properties.addons.type,parentSchema:schema11.properties.addons,data:data63};
+if((typeof data63 == "number") && (isFinite(data63))){
+if(data63 > 65536 || isNaN(data63)){
+const err211 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536",schema:65536,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data63};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2663,10 +2664,8 @@ vErrors.push(err211);
 }
 errors++;
 }
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
-for(const key17 in data63){
-if(!((key17 === "metricsServer") || (key17 === "ingressNginx"))){
-const err212 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons,data:data63};
+if(data63 < 1 || isNaN(data63)){
+const err212 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data63};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2676,10 +2675,11 @@ vErrors.push(err212);
 errors++;
 }
 }
-if(data63.metricsServer !== undefined){
-let data64 = data63.metricsServer;
-if((!(data64 && typeof data64 == "object" && !Array.isArray(data64))) && (data64 !== null)){
-const err213 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/type",keyword:"type",params:{type: schema11.properties.addons.properties.metricsServer.type},message:"must be object,null",schema:schema11.properties.addons.properties.metricsServer.type,parentSchema:schema11.properties.addons.properties.metricsServer,data:data64};
+}
+if(data52.serverTLSBootstrap !== undefined){
+let data64 = data52.serverTLSBootstrap;
+if(typeof data64 !== "boolean"){
+const err213 = {instancePath:instancePath+"/kubelet/serverTLSBootstrap",schemaPath:"#/properties/kubelet/properties/serverTLSBootstrap/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubelet.properties.serverTLSBootstrap.type,parentSchema:schema11.properties.kubelet.properties.serverTLSBootstrap,data:data64};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2688,10 +2688,13 @@ vErrors.push(err213);
 }
 errors++;
 }
-if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
-for(const key18 in data64){
-if(!((((key18 === "enabled") || (key18 === "version")) || (key18 === "manifestUrl")) || (key18 === "manifestFile"))){
-const err214 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.metricsServer,data:data64};
+}
+}
+}
+if(data.addons !== undefined){
+let data65 = data.addons;
+if((!(data65 && typeof data65 == "object" && !Array.isArray(data65))) && (data65 !== null)){
+const err214 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/type",keyword:"type",params:{type: schema11.properties.addons.type},message:"must be object,null",schema:schema11.properties.addons.type,parentSchema:schema11.properties.addons,data:data65};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2700,11 +2703,10 @@ vErrors.push(err214);
 }
 errors++;
 }
-}
-if(data64.enabled !== undefined){
-let data65 = data64.enabled;
-if(typeof data65 !== "boolean"){
-const err215 = {instancePath:instancePath+"/addons/metricsServer/enabled",schemaPath:"#/properties/addons/properties/metricsServer/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.metricsServer.properties.enabled.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.enabled,data:data65};
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+for(const key18 in data65){
+if(!((key18 === "metricsServer") || (key18 === "ingressNginx"))){
+const err215 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons,data:data65};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2714,11 +2716,10 @@ vErrors.push(err215);
 errors++;
 }
 }
-if(data64.version !== undefined){
-let data66 = data64.version;
-if(typeof data66 === "string"){
-if(!pattern0.test(data66)){
-const err216 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version.allOf[0],data:data66};
+if(data65.metricsServer !== undefined){
+let data66 = data65.metricsServer;
+if((!(data66 && typeof data66 == "object" && !Array.isArray(data66))) && (data66 !== null)){
+const err216 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/type",keyword:"type",params:{type: schema11.properties.addons.properties.metricsServer.type},message:"must be object,null",schema:schema11.properties.addons.properties.metricsServer.type,parentSchema:schema11.properties.addons.properties.metricsServer,data:data66};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2727,10 +2728,10 @@ vErrors.push(err216);
 }
 errors++;
 }
-}
-if(typeof data66 === "string"){
-if(func4(data66) > 8192){
-const err217 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version.allOf[1],data:data66};
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+for(const key19 in data66){
+if(!((((key19 === "enabled") || (key19 === "version")) || (key19 === "manifestUrl")) || (key19 === "manifestFile"))){
+const err217 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.metricsServer,data:data66};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2740,9 +2741,10 @@ vErrors.push(err217);
 errors++;
 }
 }
-if(typeof data66 === "string"){
-if(!pattern8.test(data66)){
-const err218 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data66};
+if(data66.enabled !== undefined){
+let data67 = data66.enabled;
+if(typeof data67 !== "boolean"){
+const err218 = {instancePath:instancePath+"/addons/metricsServer/enabled",schemaPath:"#/properties/addons/properties/metricsServer/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.metricsServer.properties.enabled.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.enabled,data:data67};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2752,8 +2754,11 @@ vErrors.push(err218);
 errors++;
 }
 }
-else {
-const err219 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.version.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data66};
+if(data66.version !== undefined){
+let data68 = data66.version;
+if(typeof data68 === "string"){
+if(!pattern0.test(data68)){
+const err219 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version.allOf[0],data:data68};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2763,11 +2768,9 @@ vErrors.push(err219);
 errors++;
 }
 }
-if(data64.manifestUrl !== undefined){
-let data67 = data64.manifestUrl;
-if(typeof data67 === "string"){
-if(!pattern0.test(data67)){
-const err220 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.allOf[0],data:data67};
+if(typeof data68 === "string"){
+if(func4(data68) > 8192){
+const err220 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version.allOf[1],data:data68};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2777,9 +2780,9 @@ vErrors.push(err220);
 errors++;
 }
 }
-if(typeof data67 === "string"){
-if(func4(data67) > 8192){
-const err221 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.allOf[1],data:data67};
+if(typeof data68 === "string"){
+if(!pattern8.test(data68)){
+const err221 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data68};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2789,9 +2792,8 @@ vErrors.push(err221);
 errors++;
 }
 }
-if(typeof data67 === "string"){
-if(!(formats10(data67))){
-const err222 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data67};
+else {
+const err222 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.version.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data68};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2801,8 +2803,11 @@ vErrors.push(err222);
 errors++;
 }
 }
-else {
-const err223 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data67};
+if(data66.manifestUrl !== undefined){
+let data69 = data66.manifestUrl;
+if(typeof data69 === "string"){
+if(!pattern0.test(data69)){
+const err223 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.allOf[0],data:data69};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2812,11 +2817,9 @@ vErrors.push(err223);
 errors++;
 }
 }
-if(data64.manifestFile !== undefined){
-let data68 = data64.manifestFile;
-if(typeof data68 === "string"){
-if(!pattern0.test(data68)){
-const err224 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.allOf[0],data:data68};
+if(typeof data69 === "string"){
+if(func4(data69) > 8192){
+const err224 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.allOf[1],data:data69};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2826,9 +2829,9 @@ vErrors.push(err224);
 errors++;
 }
 }
-if(typeof data68 === "string"){
-if(func4(data68) > 8192){
-const err225 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.allOf[1],data:data68};
+if(typeof data69 === "string"){
+if(!(formats10(data69))){
+const err225 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data69};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -2838,9 +2841,8 @@ vErrors.push(err225);
 errors++;
 }
 }
-if(typeof data68 === "string"){
-if(func4(data68) < 1){
-const err226 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data68};
+else {
+const err226 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data69};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -2850,8 +2852,11 @@ vErrors.push(err226);
 errors++;
 }
 }
-else {
-const err227 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data68};
+if(data66.manifestFile !== undefined){
+let data70 = data66.manifestFile;
+if(typeof data70 === "string"){
+if(!pattern0.test(data70)){
+const err227 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.allOf[0],data:data70};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -2861,12 +2866,9 @@ vErrors.push(err227);
 errors++;
 }
 }
-}
-}
-if(data63.ingressNginx !== undefined){
-let data69 = data63.ingressNginx;
-if((!(data69 && typeof data69 == "object" && !Array.isArray(data69))) && (data69 !== null)){
-const err228 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/type",keyword:"type",params:{type: schema11.properties.addons.properties.ingressNginx.type},message:"must be object,null",schema:schema11.properties.addons.properties.ingressNginx.type,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data69};
+if(typeof data70 === "string"){
+if(func4(data70) > 8192){
+const err228 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.allOf[1],data:data70};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -2875,10 +2877,10 @@ vErrors.push(err228);
 }
 errors++;
 }
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-for(const key19 in data69){
-if(!((((key19 === "enabled") || (key19 === "version")) || (key19 === "manifestUrl")) || (key19 === "manifestFile"))){
-const err229 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data69};
+}
+if(typeof data70 === "string"){
+if(func4(data70) < 1){
+const err229 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data70};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -2888,10 +2890,8 @@ vErrors.push(err229);
 errors++;
 }
 }
-if(data69.enabled !== undefined){
-let data70 = data69.enabled;
-if(typeof data70 !== "boolean"){
-const err230 = {instancePath:instancePath+"/addons/ingressNginx/enabled",schemaPath:"#/properties/addons/properties/ingressNginx/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.ingressNginx.properties.enabled.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.enabled,data:data70};
+else {
+const err230 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data70};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -2901,11 +2901,12 @@ vErrors.push(err230);
 errors++;
 }
 }
-if(data69.version !== undefined){
-let data71 = data69.version;
-if(typeof data71 === "string"){
-if(!pattern0.test(data71)){
-const err231 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version.allOf[0],data:data71};
+}
+}
+if(data65.ingressNginx !== undefined){
+let data71 = data65.ingressNginx;
+if((!(data71 && typeof data71 == "object" && !Array.isArray(data71))) && (data71 !== null)){
+const err231 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/type",keyword:"type",params:{type: schema11.properties.addons.properties.ingressNginx.type},message:"must be object,null",schema:schema11.properties.addons.properties.ingressNginx.type,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data71};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -2914,10 +2915,10 @@ vErrors.push(err231);
 }
 errors++;
 }
-}
-if(typeof data71 === "string"){
-if(func4(data71) > 8192){
-const err232 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version.allOf[1],data:data71};
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+for(const key20 in data71){
+if(!((((key20 === "enabled") || (key20 === "version")) || (key20 === "manifestUrl")) || (key20 === "manifestFile"))){
+const err232 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data71};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -2927,9 +2928,10 @@ vErrors.push(err232);
 errors++;
 }
 }
-if(typeof data71 === "string"){
-if(!pattern8.test(data71)){
-const err233 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data71};
+if(data71.enabled !== undefined){
+let data72 = data71.enabled;
+if(typeof data72 !== "boolean"){
+const err233 = {instancePath:instancePath+"/addons/ingressNginx/enabled",schemaPath:"#/properties/addons/properties/ingressNginx/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.ingressNginx.properties.enabled.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.enabled,data:data72};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -2939,8 +2941,11 @@ vErrors.push(err233);
 errors++;
 }
 }
-else {
-const err234 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.version.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data71};
+if(data71.version !== undefined){
+let data73 = data71.version;
+if(typeof data73 === "string"){
+if(!pattern0.test(data73)){
+const err234 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version.allOf[0],data:data73};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -2950,11 +2955,9 @@ vErrors.push(err234);
 errors++;
 }
 }
-if(data69.manifestUrl !== undefined){
-let data72 = data69.manifestUrl;
-if(typeof data72 === "string"){
-if(!pattern0.test(data72)){
-const err235 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.allOf[0],data:data72};
+if(typeof data73 === "string"){
+if(func4(data73) > 8192){
+const err235 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version.allOf[1],data:data73};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -2964,9 +2967,9 @@ vErrors.push(err235);
 errors++;
 }
 }
-if(typeof data72 === "string"){
-if(func4(data72) > 8192){
-const err236 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.allOf[1],data:data72};
+if(typeof data73 === "string"){
+if(!pattern8.test(data73)){
+const err236 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data73};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -2976,9 +2979,8 @@ vErrors.push(err236);
 errors++;
 }
 }
-if(typeof data72 === "string"){
-if(!(formats10(data72))){
-const err237 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data72};
+else {
+const err237 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.version.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data73};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -2988,8 +2990,11 @@ vErrors.push(err237);
 errors++;
 }
 }
-else {
-const err238 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data72};
+if(data71.manifestUrl !== undefined){
+let data74 = data71.manifestUrl;
+if(typeof data74 === "string"){
+if(!pattern0.test(data74)){
+const err238 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.allOf[0],data:data74};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -2999,11 +3004,9 @@ vErrors.push(err238);
 errors++;
 }
 }
-if(data69.manifestFile !== undefined){
-let data73 = data69.manifestFile;
-if(typeof data73 === "string"){
-if(!pattern0.test(data73)){
-const err239 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.allOf[0],data:data73};
+if(typeof data74 === "string"){
+if(func4(data74) > 8192){
+const err239 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.allOf[1],data:data74};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -3013,9 +3016,9 @@ vErrors.push(err239);
 errors++;
 }
 }
-if(typeof data73 === "string"){
-if(func4(data73) > 8192){
-const err240 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.allOf[1],data:data73};
+if(typeof data74 === "string"){
+if(!(formats10(data74))){
+const err240 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data74};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -3025,9 +3028,8 @@ vErrors.push(err240);
 errors++;
 }
 }
-if(typeof data73 === "string"){
-if(func4(data73) < 1){
-const err241 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data73};
+else {
+const err241 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data74};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -3037,8 +3039,11 @@ vErrors.push(err241);
 errors++;
 }
 }
-else {
-const err242 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data73};
+if(data71.manifestFile !== undefined){
+let data75 = data71.manifestFile;
+if(typeof data75 === "string"){
+if(!pattern0.test(data75)){
+const err242 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.allOf[0],data:data75};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -3048,14 +3053,9 @@ vErrors.push(err242);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data.images !== undefined){
-let data74 = data.images;
-if((!(data74 && typeof data74 == "object" && !Array.isArray(data74))) && (data74 !== null)){
-const err243 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: schema11.properties.images.type},message:"must be object,null",schema:schema11.properties.images.type,parentSchema:schema11.properties.images,data:data74};
+if(typeof data75 === "string"){
+if(func4(data75) > 8192){
+const err243 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.allOf[1],data:data75};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -3064,10 +3064,10 @@ vErrors.push(err243);
 }
 errors++;
 }
-if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
-for(const key20 in data74){
-if(!(key20 === "repository")){
-const err244 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images,data:data74};
+}
+if(typeof data75 === "string"){
+if(func4(data75) < 1){
+const err244 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data75};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3077,11 +3077,8 @@ vErrors.push(err244);
 errors++;
 }
 }
-if(data74.repository !== undefined){
-let data75 = data74.repository;
-if(typeof data75 === "string"){
-if(!pattern0.test(data75)){
-const err245 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.images.properties.repository.allOf[0],data:data75};
+else {
+const err245 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data75};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -3091,9 +3088,14 @@ vErrors.push(err245);
 errors++;
 }
 }
-if(typeof data75 === "string"){
-if(func4(data75) > 8192){
-const err246 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.images.properties.repository.allOf[1],data:data75};
+}
+}
+}
+}
+if(data.images !== undefined){
+let data76 = data.images;
+if((!(data76 && typeof data76 == "object" && !Array.isArray(data76))) && (data76 !== null)){
+const err246 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: schema11.properties.images.type},message:"must be object,null",schema:schema11.properties.images.type,parentSchema:schema11.properties.images,data:data76};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -3102,10 +3104,10 @@ vErrors.push(err246);
 }
 errors++;
 }
-}
-if(typeof data75 === "string"){
-if(!pattern56.test(data75)){
-const err247 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"+"\"",schema:"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$",parentSchema:schema11.properties.images.properties.repository,data:data75};
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+for(const key21 in data76){
+if(!(key21 === "repository")){
+const err247 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images,data:data76};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -3115,8 +3117,11 @@ vErrors.push(err247);
 errors++;
 }
 }
-else {
-const err248 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.repository.type,parentSchema:schema11.properties.images.properties.repository,data:data75};
+if(data76.repository !== undefined){
+let data77 = data76.repository;
+if(typeof data77 === "string"){
+if(!pattern0.test(data77)){
+const err248 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.images.properties.repository.allOf[0],data:data77};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3126,12 +3131,9 @@ vErrors.push(err248);
 errors++;
 }
 }
-}
-}
-if(data.image !== undefined){
-let data76 = data.image;
-if((!(data76 && typeof data76 == "object" && !Array.isArray(data76))) && (data76 !== null)){
-const err249 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: schema11.properties.image.type},message:"must be object,null",schema:schema11.properties.image.type,parentSchema:schema11.properties.image,data:data76};
+if(typeof data77 === "string"){
+if(func4(data77) > 8192){
+const err249 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.images.properties.repository.allOf[1],data:data77};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3140,10 +3142,10 @@ vErrors.push(err249);
 }
 errors++;
 }
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-for(const key21 in data76){
-if(!(key21 === "prebaked")){
-const err250 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.image,data:data76};
+}
+if(typeof data77 === "string"){
+if(!pattern56.test(data77)){
+const err250 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"+"\"",schema:"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$",parentSchema:schema11.properties.images.properties.repository,data:data77};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3153,10 +3155,8 @@ vErrors.push(err250);
 errors++;
 }
 }
-if(data76.prebaked !== undefined){
-let data77 = data76.prebaked;
-if(typeof data77 !== "boolean"){
-const err251 = {instancePath:instancePath+"/image/prebaked",schemaPath:"#/properties/image/properties/prebaked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.image.properties.prebaked.type,parentSchema:schema11.properties.image.properties.prebaked,data:data77};
+else {
+const err251 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.repository.type,parentSchema:schema11.properties.images.properties.repository,data:data77};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3168,10 +3168,10 @@ errors++;
 }
 }
 }
-if(data.flatcar !== undefined){
-let data78 = data.flatcar;
+if(data.image !== undefined){
+let data78 = data.image;
 if((!(data78 && typeof data78 == "object" && !Array.isArray(data78))) && (data78 !== null)){
-const err252 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/type",keyword:"type",params:{type: schema11.properties.flatcar.type},message:"must be object,null",schema:schema11.properties.flatcar.type,parentSchema:schema11.properties.flatcar,data:data78};
+const err252 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: schema11.properties.image.type},message:"must be object,null",schema:schema11.properties.image.type,parentSchema:schema11.properties.image,data:data78};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3182,8 +3182,8 @@ errors++;
 }
 if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
 for(const key22 in data78){
-if(!((key22 === "sysextUrl") || (key22 === "sysextSha256"))){
-const err253 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data78};
+if(!(key22 === "prebaked")){
+const err253 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.image,data:data78};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3193,11 +3193,10 @@ vErrors.push(err253);
 errors++;
 }
 }
-if(data78.sysextUrl !== undefined){
-let data79 = data78.sysextUrl;
-if(typeof data79 === "string"){
-if(!pattern0.test(data79)){
-const err254 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[0],data:data79};
+if(data78.prebaked !== undefined){
+let data79 = data78.prebaked;
+if(typeof data79 !== "boolean"){
+const err254 = {instancePath:instancePath+"/image/prebaked",schemaPath:"#/properties/image/properties/prebaked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.image.properties.prebaked.type,parentSchema:schema11.properties.image.properties.prebaked,data:data79};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3207,9 +3206,12 @@ vErrors.push(err254);
 errors++;
 }
 }
-if(typeof data79 === "string"){
-if(func4(data79) > 8192){
-const err255 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[1],data:data79};
+}
+}
+if(data.flatcar !== undefined){
+let data80 = data.flatcar;
+if((!(data80 && typeof data80 == "object" && !Array.isArray(data80))) && (data80 !== null)){
+const err255 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/type",keyword:"type",params:{type: schema11.properties.flatcar.type},message:"must be object,null",schema:schema11.properties.flatcar.type,parentSchema:schema11.properties.flatcar,data:data80};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3218,10 +3220,10 @@ vErrors.push(err255);
 }
 errors++;
 }
-}
-if(typeof data79 === "string"){
-if(!(formats10(data79))){
-const err256 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data79};
+if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
+for(const key23 in data80){
+if(!((key23 === "sysextUrl") || (key23 === "sysextSha256"))){
+const err256 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data80};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3231,8 +3233,11 @@ vErrors.push(err256);
 errors++;
 }
 }
-else {
-const err257 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextUrl.type,parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data79};
+if(data80.sysextUrl !== undefined){
+let data81 = data80.sysextUrl;
+if(typeof data81 === "string"){
+if(!pattern0.test(data81)){
+const err257 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[0],data:data81};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3242,11 +3247,9 @@ vErrors.push(err257);
 errors++;
 }
 }
-if(data78.sysextSha256 !== undefined){
-let data80 = data78.sysextSha256;
-if(typeof data80 === "string"){
-if(!pattern0.test(data80)){
-const err258 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[0],data:data80};
+if(typeof data81 === "string"){
+if(func4(data81) > 8192){
+const err258 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[1],data:data81};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3256,9 +3259,9 @@ vErrors.push(err258);
 errors++;
 }
 }
-if(typeof data80 === "string"){
-if(func4(data80) > 8192){
-const err259 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[1],data:data80};
+if(typeof data81 === "string"){
+if(!(formats10(data81))){
+const err259 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data81};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3268,9 +3271,8 @@ vErrors.push(err259);
 errors++;
 }
 }
-if(typeof data80 === "string"){
-if(!pattern59.test(data80)){
-const err260 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data80};
+else {
+const err260 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextUrl.type,parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data81};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3280,8 +3282,11 @@ vErrors.push(err260);
 errors++;
 }
 }
-else {
-const err261 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data80};
+if(data80.sysextSha256 !== undefined){
+let data82 = data80.sysextSha256;
+if(typeof data82 === "string"){
+if(!pattern0.test(data82)){
+const err261 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[0],data:data82};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3291,13 +3296,9 @@ vErrors.push(err261);
 errors++;
 }
 }
-}
-}
-if(data.nodes !== undefined){
-let data81 = data.nodes;
-if(Array.isArray(data81)){
-if(data81.length < 1){
-const err262 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data81};
+if(typeof data82 === "string"){
+if(func4(data82) > 8192){
+const err262 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[1],data:data82};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3306,12 +3307,10 @@ vErrors.push(err262);
 }
 errors++;
 }
-const len4 = data81.length;
-for(let i4=0; i4<len4; i4++){
-let data82 = data81[i4];
-if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
-if(data82.name === undefined){
-const err263 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data82};
+}
+if(typeof data82 === "string"){
+if(!pattern59.test(data82)){
+const err263 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data82};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3320,8 +3319,9 @@ vErrors.push(err263);
 }
 errors++;
 }
-if(data82.role === undefined){
-const err264 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data82};
+}
+else {
+const err264 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data82};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3330,8 +3330,14 @@ vErrors.push(err264);
 }
 errors++;
 }
-if(data82.ip === undefined){
-const err265 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data82};
+}
+}
+}
+if(data.nodes !== undefined){
+let data83 = data.nodes;
+if(Array.isArray(data83)){
+if(data83.length < 1){
+const err265 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data83};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3340,9 +3346,12 @@ vErrors.push(err265);
 }
 errors++;
 }
-for(const key23 in data82){
-if(!((((key23 === "name") || (key23 === "role")) || (key23 === "ip")) || (key23 === "mac"))){
-const err266 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data82};
+const len4 = data83.length;
+for(let i4=0; i4<len4; i4++){
+let data84 = data83[i4];
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+if(data84.name === undefined){
+const err266 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data84};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3351,12 +3360,8 @@ vErrors.push(err266);
 }
 errors++;
 }
-}
-if(data82.name !== undefined){
-let data83 = data82.name;
-if(typeof data83 === "string"){
-if(!pattern0.test(data83)){
-const err267 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.name.allOf[0],data:data83};
+if(data84.role === undefined){
+const err267 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data84};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3365,10 +3370,8 @@ vErrors.push(err267);
 }
 errors++;
 }
-}
-if(typeof data83 === "string"){
-if(func4(data83) > 8192){
-const err268 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.name.allOf[1],data:data83};
+if(data84.ip === undefined){
+const err268 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data84};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3377,10 +3380,9 @@ vErrors.push(err268);
 }
 errors++;
 }
-}
-if(typeof data83 === "string"){
-if(!(formats0(data83))){
-const err269 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data83};
+for(const key24 in data84){
+if(!((((key24 === "name") || (key24 === "role")) || (key24 === "ip")) || (key24 === "mac"))){
+const err269 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data84};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3390,8 +3392,11 @@ vErrors.push(err269);
 errors++;
 }
 }
-else {
-const err270 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data83};
+if(data84.name !== undefined){
+let data85 = data84.name;
+if(typeof data85 === "string"){
+if(!pattern0.test(data85)){
+const err270 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.name.allOf[0],data:data85};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3401,10 +3406,9 @@ vErrors.push(err270);
 errors++;
 }
 }
-if(data82.role !== undefined){
-let data84 = data82.role;
-if(!((data84 === "control-plane") || (data84 === "worker"))){
-const err271 = {instancePath:instancePath+"/nodes/" + i4+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data84};
+if(typeof data85 === "string"){
+if(func4(data85) > 8192){
+const err271 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.name.allOf[1],data:data85};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3414,11 +3418,9 @@ vErrors.push(err271);
 errors++;
 }
 }
-if(data82.ip !== undefined){
-let data85 = data82.ip;
 if(typeof data85 === "string"){
-if(!pattern0.test(data85)){
-const err272 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.ip.allOf[0],data:data85};
+if(!(formats0(data85))){
+const err272 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data85};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3428,9 +3430,8 @@ vErrors.push(err272);
 errors++;
 }
 }
-if(typeof data85 === "string"){
-if(func4(data85) > 8192){
-const err273 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.ip.allOf[1],data:data85};
+else {
+const err273 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data85};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3440,9 +3441,10 @@ vErrors.push(err273);
 errors++;
 }
 }
-if(typeof data85 === "string"){
-if(!(formats16(data85))){
-const err274 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data85};
+if(data84.role !== undefined){
+let data86 = data84.role;
+if(!((data86 === "control-plane") || (data86 === "worker"))){
+const err274 = {instancePath:instancePath+"/nodes/" + i4+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data86};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3452,8 +3454,11 @@ vErrors.push(err274);
 errors++;
 }
 }
-else {
-const err275 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data85};
+if(data84.ip !== undefined){
+let data87 = data84.ip;
+if(typeof data87 === "string"){
+if(!pattern0.test(data87)){
+const err275 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.ip.allOf[0],data:data87};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3463,11 +3468,9 @@ vErrors.push(err275);
 errors++;
 }
 }
-if(data82.mac !== undefined){
-let data86 = data82.mac;
-if(typeof data86 === "string"){
-if(!pattern0.test(data86)){
-const err276 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.mac.allOf[0],data:data86};
+if(typeof data87 === "string"){
+if(func4(data87) > 8192){
+const err276 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.ip.allOf[1],data:data87};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3477,9 +3480,9 @@ vErrors.push(err276);
 errors++;
 }
 }
-if(typeof data86 === "string"){
-if(func4(data86) > 8192){
-const err277 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.mac.allOf[1],data:data86};
+if(typeof data87 === "string"){
+if(!(formats16(data87))){
+const err277 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data87};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3489,9 +3492,8 @@ vErrors.push(err277);
 errors++;
 }
 }
-if(typeof data86 === "string"){
-if(!(formats48(data86))){
-const err278 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data86};
+else {
+const err278 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data87};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3501,8 +3503,11 @@ vErrors.push(err278);
 errors++;
 }
 }
-else {
-const err279 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data86};
+if(data84.mac !== undefined){
+let data88 = data84.mac;
+if(typeof data88 === "string"){
+if(!pattern0.test(data88)){
+const err279 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.mac.allOf[0],data:data88};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3512,9 +3517,9 @@ vErrors.push(err279);
 errors++;
 }
 }
-}
-else {
-const err280 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data82};
+if(typeof data88 === "string"){
+if(func4(data88) > 8192){
+const err280 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.mac.allOf[1],data:data88};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3524,9 +3529,9 @@ vErrors.push(err280);
 errors++;
 }
 }
-}
-else {
-const err281 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data81};
+if(typeof data88 === "string"){
+if(!(formats48(data88))){
+const err281 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data88};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3536,14 +3541,49 @@ vErrors.push(err281);
 errors++;
 }
 }
-}
 else {
-const err282 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err282 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data88};
 if(vErrors === null){
 vErrors = [err282];
 }
 else {
 vErrors.push(err282);
+}
+errors++;
+}
+}
+}
+else {
+const err283 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data84};
+if(vErrors === null){
+vErrors = [err283];
+}
+else {
+vErrors.push(err283);
+}
+errors++;
+}
+}
+}
+else {
+const err284 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data83};
+if(vErrors === null){
+vErrors = [err284];
+}
+else {
+vErrors.push(err284);
+}
+errors++;
+}
+}
+}
+else {
+const err285 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err285];
+}
+else {
+vErrors.push(err285);
 }
 errors++;
 }

@@ -15,6 +15,8 @@
  */
 import { PROFILE_LIMITS } from './limits.js';
 
+import { KEY_ALGORITHMS } from '../pki/key-algorithm.js';
+
 // An optional section or list left empty in YAML (`addons:` with everything
 // below commented out) parses as null; treat it like an absent one.
 const OPTIONAL_OBJECT = ['object', 'null'] as const;
@@ -226,6 +228,11 @@ export const profileSchema = withTextRules({
       type: OPTIONAL_OBJECT,
       additionalProperties: false,
       properties: { mode: { enum: ['disabled', 'ports'] } },
+    },
+    pki: {
+      type: OPTIONAL_OBJECT,
+      additionalProperties: false,
+      properties: { keyAlgorithm: { enum: [...KEY_ALGORITHMS] } },
     },
     access: {
       type: OPTIONAL_OBJECT,

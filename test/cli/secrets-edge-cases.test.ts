@@ -87,7 +87,7 @@ t.test('an expired or not yet valid CA is refused (pure check)', async (t) => {
 t.test('an expired CA in secrets.yaml: exit 1, nothing written', async (t) => {
   const out = fresh();
   mkdirSync(join(out, 'lab'));
-  const old = createClusterSecrets({ clusterName: 'lab', now: new Date('2001-01-01T00:00:00Z'), randomBytes: (n) => new Uint8Array(randomBytes(n)), tokenTtl: '24h' });
+  const old = await createClusterSecrets({ clusterName: 'lab', now: new Date('2001-01-01T00:00:00Z'), randomBytes: (n) => new Uint8Array(randomBytes(n)), tokenTtl: '24h', keyAlgorithm: 'ecdsa-p256' });
   writeFileSync(join(out, 'lab', 'secrets.yaml'), serializeSecrets(old), { mode: 0o600 });
   const before = snapshotTree(out);
   const r = runCli(['--profile', 'lab', '--out', out]);

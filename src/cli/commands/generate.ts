@@ -14,6 +14,7 @@ import { printPlan } from '../output-plan.js';
 import { writeClusterOutput } from '../write-cluster-output.js';
 import { withClusterLock } from '../with-cluster-lock.js';
 import { loadSecretsForDryRun } from '../dry-run-secrets.js';
+import { describeKeyAlgorithm, secretsKeyAlgorithm } from '../../pki/key-algorithm.js';
 
 /** Options of the default (generate) command. */
 export interface GenerateOptions {
@@ -37,7 +38,7 @@ export interface GenerateOptions {
 const ALL_FORMATS: OutputFormat[] = ['cloud-init', 'iso', 'ignition'];
 
 /** Runs a generation; returns the process exit code. */
-export function runGenerate(opts: GenerateOptions): number {
+export async function runGenerate(opts: GenerateOptions): Promise<number> {
   // Option mistakes are usage errors (exit 2), reported before the profile is read.
   const nocloudNet = nocloudNetOptions(opts);
   const profile = readProfile(opts.profile);
@@ -52,15 +53,20 @@ export function runGenerate(opts: GenerateOptions): number {
     return EXIT.ok;
   }
   const templates = loadTemplates(opts.templates);
-  if (opts.dryRun) return generateInto(opts, p, templates, nocloudNet, loadSecretsForDryRun(opts.out, p));
+  if (opts.dryRun) return generateInto(opts, p, templates, nocloudNet, await loadSecretsForDryRun(opts.out, p, profile.file));
   // Everything below may write: one run per cluster at a time.
-  return withClusterLock(opts.out, p.cluster.name, () => generateInto(opts, p, templates, nocloudNet, loadOrCreateSecrets(opts.out, p, true)));
+  return withClusterLock(opts.out, p.cluster.name, async () =>
+    generateInto(opts, p, templates, nocloudNet, await loadOrCreateSecrets(opts.out, p, profile.file)),
+  );
 }
 
 function generateInto(opts: GenerateOptions, p: Profile, templates: TemplateSet, nocloudNet: NocloudNetOptions | undefined, secrets: Result<LoadedSecrets>): number {
   if (!secrets.ok) return fail(secrets.diagnostics);
   printDiagnostics(secrets.warnings);
-  if (secrets.value.created) process.stderr.write(`created ${secrets.value.file} (new cluster CAs and bootstrap token; keep it safe)\n`);
+  if (secrets.value.created) {
+    const keys = describeKeyAlgorithm(secretsKeyAlgorithm(secrets.value.secrets));
+    process.stderr.write(`created ${secrets.value.file} (new cluster CAs with ${keys} keys, and a bootstrap token; keep it safe)\n`);
+  }
 
   if (opts.stdout) {
     const nodeName = opts.node ?? (p.nodes.length === 1 ? p.nodes[0]?.name : undefined);

@@ -18,7 +18,7 @@ export interface ImageOptions {
  * Only that directory is replaced, atomically; node outputs and secrets.yaml next to it
  * stay as they are, and no secrets are read or created. Returns the exit code.
  */
-export function runImage(opts: ImageOptions): number {
+export async function runImage(opts: ImageOptions): Promise<number> {
   const profile = readProfile(opts.profile);
   if (!profile.ok) return fail(profile.diagnostics);
   printDiagnostics(profile.warnings);
@@ -26,7 +26,7 @@ export function runImage(opts: ImageOptions): number {
   const templates = loadTemplates(opts.templates);
   const files = generateImage(p, templates);
   const dir = join(opts.out, p.cluster.name, IMAGE_DIR);
-  const locked = withClusterLock(opts.out, p.cluster.name, () => {
+  const locked = await withClusterLock(opts.out, p.cluster.name, () => {
     replaceDirectory(dir, files);
     return EXIT.ok;
   });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { userKubeconfig, USER_KUBECONFIG_DEFAULT_TTL } from '../../output/user-kubeconfig.js';
 import { readProfile } from '../read-profile.js';
-import { loadOrCreateSecrets } from '../secrets-store.js';
+import { loadSecrets } from '../secrets-store.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { withClusterLock } from '../with-cluster-lock.js';
 import { UsageError } from '../load-templates.js';
@@ -27,7 +27,7 @@ export interface KubeconfigOptions {
  * different cluster). Prints it to stdout, or writes it atomically with mode 0600
  * to --output. A summary without key material goes to stderr. Returns the exit code.
  */
-export function runKubeconfig(opts: KubeconfigOptions): number {
+export async function runKubeconfig(opts: KubeconfigOptions): Promise<number> {
   if (opts.output !== undefined && existsSync(opts.output) && statSync(opts.output).isDirectory()) {
     throw new UsageError(`--output ${opts.output} is a directory; name the kubeconfig file`);
   }
@@ -35,11 +35,11 @@ export function runKubeconfig(opts: KubeconfigOptions): number {
   if (!profile.ok) return fail(profile.diagnostics);
   printDiagnostics(profile.warnings);
   // Holds the lock like every writer: the CA it signs with must not change underneath.
-  return withClusterLock(opts.out, profile.value.cluster.name, () => {
-    const secrets = loadOrCreateSecrets(opts.out, profile.value, false);
+  return withClusterLock(opts.out, profile.value.cluster.name, async () => {
+    const secrets = loadSecrets(opts.out, profile.value, profile.file);
     if (!secrets.ok) return fail(secrets.diagnostics);
     printDiagnostics(secrets.warnings);
-    const issued = userKubeconfig({
+    const issued = await userKubeconfig({
       profile: profile.value,
       secrets: secrets.value.secrets,
       user: opts.user,

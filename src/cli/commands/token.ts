@@ -6,7 +6,7 @@ import { formatToken, generateBootstrapToken, tokenExpiry } from '../../pki/boot
 import { serializeSecrets } from '../../pki/serialize-secrets.js';
 import { generateCluster } from '../../output/generate-cluster.js';
 import { readProfile } from '../read-profile.js';
-import { loadOrCreateSecrets } from '../secrets-store.js';
+import { loadSecrets } from '../secrets-store.js';
 import { loadTemplates, UsageError } from '../load-templates.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { writeClusterOutput } from '../write-cluster-output.js';
@@ -41,7 +41,7 @@ const NODE_FORMATS: readonly OutputFormat[] = ['cloud-init', 'iso', 'ignition', 
 export function runTokenShow(opts: TokenOptions): number {
   const profile = readProfile(opts.profile);
   if (!profile.ok) return fail(profile.diagnostics);
-  const secrets = loadOrCreateSecrets(opts.out, profile.value, false);
+  const secrets = loadSecrets(opts.out, profile.value, profile.file);
   if (!secrets.ok) return fail(secrets.diagnostics);
   printDiagnostics(secrets.warnings);
   const t = secrets.value.secrets.bootstrapToken;
@@ -70,7 +70,7 @@ function rotateFormats(opts: TokenRotateOptions, clusterDir: string): OutputForm
  * token change. stdout gets exactly one line, the command that registers the new
  * token on a running cluster; the change plan and notes go to stderr.
  */
-export function runTokenRotate(opts: TokenRotateOptions): number {
+export async function runTokenRotate(opts: TokenRotateOptions): Promise<number> {
   const profile = readProfile(opts.profile);
   if (!profile.ok) return fail(profile.diagnostics);
   printDiagnostics(profile.warnings);
@@ -84,7 +84,7 @@ export function runTokenRotate(opts: TokenRotateOptions): number {
   const nocloudNet = nocloudNetOptions({ ...opts, format: http ? 'nocloud-net' : (opts.format ?? 'cloud-init') });
   const templates = loadTemplates(opts.templates);
   return withClusterLock(opts.out, p.cluster.name, () => {
-    const loaded = loadOrCreateSecrets(opts.out, p, false);
+    const loaded = loadSecrets(opts.out, p, profile.file);
     if (!loaded.ok) return fail(loaded.diagnostics);
     printDiagnostics(loaded.warnings);
     const old = loaded.value.secrets;
