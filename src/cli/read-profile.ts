@@ -8,6 +8,7 @@ import { profileRefToPath } from '../profile/profile-ref.js';
 import { BUNDLED_PROFILES } from './package-paths.js';
 import { PROFILE_LIMITS } from '../profile/limits.js';
 import { readRegularFile } from './read-regular-file.js';
+import { cniManifestProblems } from '../kube/cni-manifest.js';
 
 function fileDiagnostic(file: string, code: string, path: string, message: string): Diagnostic {
   return { severity: 'error', code, path, message, line: 0, col: 0, file };
@@ -32,6 +33,14 @@ function embedReferencedFiles(profile: Profile, profileFile: string): Diagnostic
   if (repo.keyFile !== undefined) repo.key = read(repo.keyFile, '/packages/aptRepository/keyFile');
   const cni = profile.cluster.cni;
   if (cni.manifestFile !== undefined) cni.manifest = read(cni.manifestFile, '/cluster/cni/manifestFile');
+  if (cni.manifest !== undefined) {
+    const values = { podSubnet: profile.cluster.podSubnet, nodeCidr: profile.network.cidr, iface: profile.network.interface };
+    for (const problem of cniManifestProblems(cni.plugin, cni.manifest, values)) {
+      diagnostics.push(
+        fileDiagnostic(profileFile, 'cni-manifest', '/cluster/cni/manifestFile', `${cni.manifestFile}: the init node's cni step could not edit this ${cni.plugin} manifest; it needs ${problem.need}`),
+      );
+    }
+  }
   for (const name of ['metricsServer', 'ingressNginx'] as const) {
     const addon = profile.addons[name];
     if (addon.manifestFile !== undefined) addon.manifest = read(addon.manifestFile, `/addons/${name}/manifestFile`);
