@@ -3,10 +3,10 @@
 // names the version the tool reported.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { renderShellLibrary } from '../../src/plan/shell-library.js';
+import { IMAGE_LIBRARY_PARTS, renderShellLibrary } from '../../src/plan/shell-library.js';
 import { bundledTemplates } from '../helpers/fixtures.js';
 
-const library = renderShellLibrary(bundledTemplates());
+const library = renderShellLibrary(bundledTemplates(), IMAGE_LIBRARY_PARTS);
 
 function check(expected: string, output: string): { status: number | null; out: string } {
   const script = `${library}\nset -Eeuo pipefail\nexpect_version tool "$1" "$2"\necho after\n`;
