@@ -91,7 +91,7 @@ function firewallStep(ctx: StepContext): PlanStep {
     install: installsPackages(ctx),
     rules: ufwAllowRules([SSH_PORT, ...ports], profile.network.cidr),
     podSubnet: shellQuote(profile.cluster.podSubnet),
-    nodeCidr: profile.network.cidr,
+    nodeCidr: shellQuote(profile.network.cidr),
     protocols: requiredIpProtocols(profile.cluster.cni).map((p) => ({ protocol: p.protocol, name: p.name, why: p.why })),
   });
 }
@@ -115,8 +115,7 @@ export function runtimeSteps(ctx: ImageStepContext): PlanStep[] {
     install ? step(ctx, 'containerd', 'containerd-install') : step(ctx, 'containerd', 'containerd-verify'),
     step(ctx, 'containerd-config', 'containerd-config', {
       configFile: NODE_PATHS.containerdConfig,
-      sandboxImage: sandboxImage(profile),
-      sandboxImagePattern: sandboxImage(profile).replace(/[.]/g, '\\.'),
+      sandboxImage: shellQuote(sandboxImage(profile)),
     }),
     install
       ? step(ctx, 'kubernetes-packages', 'kubernetes-packages-install', {
@@ -142,7 +141,7 @@ export function initSteps(ctx: StepContext): PlanStep[] {
   const steps = [
     step(ctx, 'kubeadm-init', 'kubeadm-init'),
     ...kubeVipSteps(ctx),
-    step(ctx, 'kubeconfig', 'kubeconfig', { users: shellWords(users), usersPlain: users.join(', ') }),
+    step(ctx, 'kubeconfig', 'kubeconfig', { users: shellWords(users) }),
     step(ctx, 'wait-api', 'wait-api'),
   ];
   const cni = profile.cluster.cni;

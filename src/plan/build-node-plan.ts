@@ -88,9 +88,9 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
   const scriptPath = `${binDir(target)}/gen-userdata-bootstrap`;
   const script = renderNodeFile(templates, 'bootstrap.sh', {
     ...shellLibraryView(target),
-    node: node.name,
+    node: shellQuote(node.name),
     role: node.role,
-    cluster: profile.cluster.name,
+    cluster: shellQuote(profile.cluster.name),
     logPath: shellQuote(NODE_PATHS.log),
     successMarker: shellQuote(NODE_PATHS.successMarker),
     failureMarker: shellQuote(NODE_PATHS.failureMarker),

@@ -128,7 +128,7 @@ t.test('full profile: every field reaches the Profile', async (t) => {
       users: [
         {
           name: 'ops',
-          sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGZ1bGwtcHJvZmlsZS1leGFtcGxlLWtleQ ops@example'],
+          sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGZ1bGwtcHJvZmlsZS1leGFtcGxlLWtleQAAAAAAAAAA ops@example'],
           sudo: false,
           shell: '/bin/sh',
           kubeconfig: false,
@@ -266,7 +266,7 @@ t.test('an alias bomb is a diagnostic, not a crash', async (t) => {
   for (let i = 1; i < 12; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
   const r = loadProfile(lines.join('\n'), 'bomb.yaml');
   t.equal(r.ok, false);
-  if (!r.ok) t.equal(r.diagnostics[0]?.code, 'yaml-syntax');
+  if (!r.ok) t.equal(r.diagnostics[0]?.code, 'too-many-aliases');
 });
 
 t.test('a stage reports all of its errors at once, ordered by position', async (t) => {

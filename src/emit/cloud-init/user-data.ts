@@ -37,7 +37,8 @@ export function emitUserData(plan: NodePlan): string {
       shell: u.shell,
       lock_passwd: true,
       ...(u.sudo ? { sudo: 'ALL=(ALL) NOPASSWD:ALL' } : {}),
-      ssh_authorized_keys: u.sshAuthorizedKeys,
+      // cloud-init's schema wants at least one key when the list is present.
+      ...(u.sshAuthorizedKeys.length > 0 ? { ssh_authorized_keys: u.sshAuthorizedKeys } : {}),
     }));
   }
   config['write_files'] = writeFiles;
