@@ -5,7 +5,7 @@ import { FORMATS as formats } from './formats.js';
 const require = createRequire(import.meta.url);
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname"},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\""},"controlPlaneEndpoint":{"type":"string","format":"endpoint"},"podSubnet":{"type":"string","format":"ipv4-cidr"},"serviceSubnet":{"type":"string","format":"ipv4-cidr"},"dnsDomain":{"type":"string","format":"hostname"},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"},"manifestUrl":{"type":"string","format":"http-url"},"manifestFile":{"type":"string","minLength":1}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"}},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration"},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4"},"interface":{"type":"string","format":"interface-name"},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","minLength":1}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url"},"key":{"type":"string","pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path"},"keyFile":{"type":"string","minLength":1}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr"},"gateway":{"type":"string","format":"ipv4"},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip"}},"interface":{"type":"string","format":"interface-name"},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name"}}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"pki":{"type":["object","null"],"additionalProperties":false,"properties":{"keyAlgorithm":{"enum":["ecdsa-p256","rsa-2048"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user"},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","pattern":"(^|\\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}(\\s|$)","x-code":"invalid-ssh-key","x-message":"must be an OpenSSH public key line such as \"ssh-ed25519 AAAA… comment\""}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash"},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"}}},"maxPods":{"type":"integer","minimum":1},"serverTLSBootstrap":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"},"manifestUrl":{"type":"string","format":"http-url"},"manifestFile":{"type":"string","minLength":1}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"},"manifestUrl":{"type":"string","format":"http-url"},"manifestFile":{"type":"string","minLength":1}}}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)"}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url"},"sysextSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters"}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname"},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4"},"mac":{"type":"string","format":"mac"}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname"},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\""},"controlPlaneEndpoint":{"type":"string","format":"endpoint"},"podSubnet":{"type":"string","format":"ipv4-cidr"},"serviceSubnet":{"type":"string","format":"ipv4-cidr"},"dnsDomain":{"type":"string","format":"hostname"},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"},"manifestUrl":{"type":"string","format":"http-url"},"manifestFile":{"type":"string","minLength":1}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"}},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration"},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4"},"interface":{"type":"string","format":"interface-name"},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","minLength":1}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url"},"key":{"type":"string","pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path"},"keyFile":{"type":"string","minLength":1}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr"},"gateway":{"type":"string","format":"ipv4"},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip"}},"interface":{"type":"string","format":"interface-name"},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name"}},"hostsEntries":{"enum":["auto","all","control-planes","none"]}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"pki":{"type":["object","null"],"additionalProperties":false,"properties":{"keyAlgorithm":{"enum":["ecdsa-p256","rsa-2048"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user"},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","pattern":"(^|\\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}(\\s|$)","x-code":"invalid-ssh-key","x-message":"must be an OpenSSH public key line such as \"ssh-ed25519 AAAA… comment\""}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash"},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"}}},"maxPods":{"type":"integer","minimum":1},"serverTLSBootstrap":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"},"manifestUrl":{"type":"string","format":"http-url"},"manifestFile":{"type":"string","minLength":1}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"},"manifestUrl":{"type":"string","format":"http-url"},"manifestFile":{"type":"string","minLength":1}}}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)"}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url"},"sysextSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters"}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname"},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4"},"mac":{"type":"string","format":"mac"}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func4 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = formats.hostname;
@@ -910,7 +910,7 @@ vErrors.push(err68);
 errors++;
 }
 for(const key10 in data31){
-if(!(((((key10 === "cidr") || (key10 === "gateway")) || (key10 === "nameservers")) || (key10 === "interface")) || (key10 === "dhcpInterfaces"))){
+if(!((((((key10 === "cidr") || (key10 === "gateway")) || (key10 === "nameservers")) || (key10 === "interface")) || (key10 === "dhcpInterfaces")) || (key10 === "hostsEntries"))){
 const err69 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.network,data:data31};
 if(vErrors === null){
 vErrors = [err69];
@@ -1078,9 +1078,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err82 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.type,parentSchema:schema11.properties.network,data:data31};
+if(data31.hostsEntries !== undefined){
+let data39 = data31.hostsEntries;
+if(!((((data39 === "auto") || (data39 === "all")) || (data39 === "control-planes")) || (data39 === "none"))){
+const err82 = {instancePath:instancePath+"/network/hostsEntries",schemaPath:"#/properties/network/properties/hostsEntries/enum",keyword:"enum",params:{allowedValues: schema11.properties.network.properties.hostsEntries.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.network.properties.hostsEntries.enum,parentSchema:schema11.properties.network.properties.hostsEntries,data:data39};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1090,10 +1091,9 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data.firewall !== undefined){
-let data39 = data.firewall;
-if((!(data39 && typeof data39 == "object" && !Array.isArray(data39))) && (data39 !== null)){
-const err83 = {instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/type",keyword:"type",params:{type: schema11.properties.firewall.type},message:"must be object,null",schema:schema11.properties.firewall.type,parentSchema:schema11.properties.firewall,data:data39};
+}
+else {
+const err83 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.type,parentSchema:schema11.properties.network,data:data31};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1102,10 +1102,11 @@ vErrors.push(err83);
 }
 errors++;
 }
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-for(const key11 in data39){
-if(!(key11 === "mode")){
-const err84 = {instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.firewall,data:data39};
+}
+if(data.firewall !== undefined){
+let data40 = data.firewall;
+if((!(data40 && typeof data40 == "object" && !Array.isArray(data40))) && (data40 !== null)){
+const err84 = {instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/type",keyword:"type",params:{type: schema11.properties.firewall.type},message:"must be object,null",schema:schema11.properties.firewall.type,parentSchema:schema11.properties.firewall,data:data40};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1114,11 +1115,10 @@ vErrors.push(err84);
 }
 errors++;
 }
-}
-if(data39.mode !== undefined){
-let data40 = data39.mode;
-if(!((data40 === "disabled") || (data40 === "ports"))){
-const err85 = {instancePath:instancePath+"/firewall/mode",schemaPath:"#/properties/firewall/properties/mode/enum",keyword:"enum",params:{allowedValues: schema11.properties.firewall.properties.mode.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.firewall.properties.mode.enum,parentSchema:schema11.properties.firewall.properties.mode,data:data40};
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+for(const key11 in data40){
+if(!(key11 === "mode")){
+const err85 = {instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.firewall,data:data40};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1128,12 +1128,10 @@ vErrors.push(err85);
 errors++;
 }
 }
-}
-}
-if(data.pki !== undefined){
-let data41 = data.pki;
-if((!(data41 && typeof data41 == "object" && !Array.isArray(data41))) && (data41 !== null)){
-const err86 = {instancePath:instancePath+"/pki",schemaPath:"#/properties/pki/type",keyword:"type",params:{type: schema11.properties.pki.type},message:"must be object,null",schema:schema11.properties.pki.type,parentSchema:schema11.properties.pki,data:data41};
+if(data40.mode !== undefined){
+let data41 = data40.mode;
+if(!((data41 === "disabled") || (data41 === "ports"))){
+const err86 = {instancePath:instancePath+"/firewall/mode",schemaPath:"#/properties/firewall/properties/mode/enum",keyword:"enum",params:{allowedValues: schema11.properties.firewall.properties.mode.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.firewall.properties.mode.enum,parentSchema:schema11.properties.firewall.properties.mode,data:data41};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1142,10 +1140,13 @@ vErrors.push(err86);
 }
 errors++;
 }
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-for(const key12 in data41){
-if(!(key12 === "keyAlgorithm")){
-const err87 = {instancePath:instancePath+"/pki",schemaPath:"#/properties/pki/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.pki,data:data41};
+}
+}
+}
+if(data.pki !== undefined){
+let data42 = data.pki;
+if((!(data42 && typeof data42 == "object" && !Array.isArray(data42))) && (data42 !== null)){
+const err87 = {instancePath:instancePath+"/pki",schemaPath:"#/properties/pki/type",keyword:"type",params:{type: schema11.properties.pki.type},message:"must be object,null",schema:schema11.properties.pki.type,parentSchema:schema11.properties.pki,data:data42};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1154,11 +1155,10 @@ vErrors.push(err87);
 }
 errors++;
 }
-}
-if(data41.keyAlgorithm !== undefined){
-let data42 = data41.keyAlgorithm;
-if(!((data42 === "ecdsa-p256") || (data42 === "rsa-2048"))){
-const err88 = {instancePath:instancePath+"/pki/keyAlgorithm",schemaPath:"#/properties/pki/properties/keyAlgorithm/enum",keyword:"enum",params:{allowedValues: schema11.properties.pki.properties.keyAlgorithm.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.pki.properties.keyAlgorithm.enum,parentSchema:schema11.properties.pki.properties.keyAlgorithm,data:data42};
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+for(const key12 in data42){
+if(!(key12 === "keyAlgorithm")){
+const err88 = {instancePath:instancePath+"/pki",schemaPath:"#/properties/pki/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.pki,data:data42};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1168,12 +1168,10 @@ vErrors.push(err88);
 errors++;
 }
 }
-}
-}
-if(data.access !== undefined){
-let data43 = data.access;
-if((!(data43 && typeof data43 == "object" && !Array.isArray(data43))) && (data43 !== null)){
-const err89 = {instancePath:instancePath+"/access",schemaPath:"#/properties/access/type",keyword:"type",params:{type: schema11.properties.access.type},message:"must be object,null",schema:schema11.properties.access.type,parentSchema:schema11.properties.access,data:data43};
+if(data42.keyAlgorithm !== undefined){
+let data43 = data42.keyAlgorithm;
+if(!((data43 === "ecdsa-p256") || (data43 === "rsa-2048"))){
+const err89 = {instancePath:instancePath+"/pki/keyAlgorithm",schemaPath:"#/properties/pki/properties/keyAlgorithm/enum",keyword:"enum",params:{allowedValues: schema11.properties.pki.properties.keyAlgorithm.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.pki.properties.keyAlgorithm.enum,parentSchema:schema11.properties.pki.properties.keyAlgorithm,data:data43};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1182,10 +1180,13 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-for(const key13 in data43){
-if(!(key13 === "users")){
-const err90 = {instancePath:instancePath+"/access",schemaPath:"#/properties/access/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access,data:data43};
+}
+}
+}
+if(data.access !== undefined){
+let data44 = data.access;
+if((!(data44 && typeof data44 == "object" && !Array.isArray(data44))) && (data44 !== null)){
+const err90 = {instancePath:instancePath+"/access",schemaPath:"#/properties/access/type",keyword:"type",params:{type: schema11.properties.access.type},message:"must be object,null",schema:schema11.properties.access.type,parentSchema:schema11.properties.access,data:data44};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1194,11 +1195,10 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-if(data43.users !== undefined){
-let data44 = data43.users;
-if((!(Array.isArray(data44))) && (data44 !== null)){
-const err91 = {instancePath:instancePath+"/access/users",schemaPath:"#/properties/access/properties/users/type",keyword:"type",params:{type: schema11.properties.access.properties.users.type},message:"must be array,null",schema:schema11.properties.access.properties.users.type,parentSchema:schema11.properties.access.properties.users,data:data44};
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+for(const key13 in data44){
+if(!(key13 === "users")){
+const err91 = {instancePath:instancePath+"/access",schemaPath:"#/properties/access/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access,data:data44};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1207,13 +1207,11 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(Array.isArray(data44)){
-const len2 = data44.length;
-for(let i2=0; i2<len2; i2++){
-let data45 = data44[i2];
-if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
-if(data45.name === undefined){
-const err92 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.access.properties.users.items.required,parentSchema:schema11.properties.access.properties.users.items,data:data45};
+}
+if(data44.users !== undefined){
+let data45 = data44.users;
+if((!(Array.isArray(data45))) && (data45 !== null)){
+const err92 = {instancePath:instancePath+"/access/users",schemaPath:"#/properties/access/properties/users/type",keyword:"type",params:{type: schema11.properties.access.properties.users.type},message:"must be array,null",schema:schema11.properties.access.properties.users.type,parentSchema:schema11.properties.access.properties.users,data:data45};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1222,9 +1220,13 @@ vErrors.push(err92);
 }
 errors++;
 }
-for(const key14 in data45){
-if(!(((((key14 === "name") || (key14 === "sshAuthorizedKeys")) || (key14 === "sudo")) || (key14 === "shell")) || (key14 === "kubeconfig"))){
-const err93 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access.properties.users.items,data:data45};
+if(Array.isArray(data45)){
+const len2 = data45.length;
+for(let i2=0; i2<len2; i2++){
+let data46 = data45[i2];
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+if(data46.name === undefined){
+const err93 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.access.properties.users.items.required,parentSchema:schema11.properties.access.properties.users.items,data:data46};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1233,12 +1235,9 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-if(data45.name !== undefined){
-let data46 = data45.name;
-if(typeof data46 === "string"){
-if(!(formats32(data46))){
-const err94 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/format",keyword:"format",params:{format: "posix-user"},message:"must match format \""+"posix-user"+"\"",schema:"posix-user",parentSchema:schema11.properties.access.properties.users.items.properties.name,data:data46};
+for(const key14 in data46){
+if(!(((((key14 === "name") || (key14 === "sshAuthorizedKeys")) || (key14 === "sudo")) || (key14 === "shell")) || (key14 === "kubeconfig"))){
+const err94 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access.properties.users.items,data:data46};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1248,8 +1247,11 @@ vErrors.push(err94);
 errors++;
 }
 }
-else {
-const err95 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.name.type,parentSchema:schema11.properties.access.properties.users.items.properties.name,data:data46};
+if(data46.name !== undefined){
+let data47 = data46.name;
+if(typeof data47 === "string"){
+if(!(formats32(data47))){
+const err95 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/format",keyword:"format",params:{format: "posix-user"},message:"must match format \""+"posix-user"+"\"",schema:"posix-user",parentSchema:schema11.properties.access.properties.users.items.properties.name,data:data47};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1259,10 +1261,8 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data45.sshAuthorizedKeys !== undefined){
-let data47 = data45.sshAuthorizedKeys;
-if((!(Array.isArray(data47))) && (data47 !== null)){
-const err96 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys",schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/type",keyword:"type",params:{type: schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.type},message:"must be array,null",schema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.type,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys,data:data47};
+else {
+const err96 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.name.type,parentSchema:schema11.properties.access.properties.users.items.properties.name,data:data47};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1271,13 +1271,11 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(Array.isArray(data47)){
-const len3 = data47.length;
-for(let i3=0; i3<len3; i3++){
-let data48 = data47[i3];
-if(typeof data48 === "string"){
-if(!pattern4.test(data48)){
-const err97 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/pattern",keyword:"pattern",params:{pattern: "(^|\\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}(\\s|$)"},message:"must match pattern \""+"(^|\\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}(\\s|$)"+"\"",schema:"(^|\\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}(\\s|$)",parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items,data:data48};
+}
+if(data46.sshAuthorizedKeys !== undefined){
+let data48 = data46.sshAuthorizedKeys;
+if((!(Array.isArray(data48))) && (data48 !== null)){
+const err97 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys",schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/type",keyword:"type",params:{type: schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.type},message:"must be array,null",schema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.type,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys,data:data48};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1286,9 +1284,13 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-else {
-const err98 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items.type,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items,data:data48};
+if(Array.isArray(data48)){
+const len3 = data48.length;
+for(let i3=0; i3<len3; i3++){
+let data49 = data48[i3];
+if(typeof data49 === "string"){
+if(!pattern4.test(data49)){
+const err98 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/pattern",keyword:"pattern",params:{pattern: "(^|\\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}(\\s|$)"},message:"must match pattern \""+"(^|\\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}(\\s|$)"+"\"",schema:"(^|\\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}(\\s|$)",parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items,data:data49};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1298,12 +1300,8 @@ vErrors.push(err98);
 errors++;
 }
 }
-}
-}
-if(data45.sudo !== undefined){
-let data49 = data45.sudo;
-if(typeof data49 !== "boolean"){
-const err99 = {instancePath:instancePath+"/access/users/" + i2+"/sudo",schemaPath:"#/properties/access/properties/users/items/properties/sudo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.access.properties.users.items.properties.sudo.type,parentSchema:schema11.properties.access.properties.users.items.properties.sudo,data:data49};
+else {
+const err99 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items.type,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items,data:data49};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1313,11 +1311,12 @@ vErrors.push(err99);
 errors++;
 }
 }
-if(data45.shell !== undefined){
-let data50 = data45.shell;
-if(typeof data50 === "string"){
-if(!pattern5.test(data50)){
-const err100 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/pattern",keyword:"pattern",params:{pattern: "^/\\S+$"},message:"must match pattern \""+"^/\\S+$"+"\"",schema:"^/\\S+$",parentSchema:schema11.properties.access.properties.users.items.properties.shell,data:data50};
+}
+}
+if(data46.sudo !== undefined){
+let data50 = data46.sudo;
+if(typeof data50 !== "boolean"){
+const err100 = {instancePath:instancePath+"/access/users/" + i2+"/sudo",schemaPath:"#/properties/access/properties/users/items/properties/sudo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.access.properties.users.items.properties.sudo.type,parentSchema:schema11.properties.access.properties.users.items.properties.sudo,data:data50};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1327,8 +1326,11 @@ vErrors.push(err100);
 errors++;
 }
 }
-else {
-const err101 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.shell.type,parentSchema:schema11.properties.access.properties.users.items.properties.shell,data:data50};
+if(data46.shell !== undefined){
+let data51 = data46.shell;
+if(typeof data51 === "string"){
+if(!pattern5.test(data51)){
+const err101 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/pattern",keyword:"pattern",params:{pattern: "^/\\S+$"},message:"must match pattern \""+"^/\\S+$"+"\"",schema:"^/\\S+$",parentSchema:schema11.properties.access.properties.users.items.properties.shell,data:data51};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1338,10 +1340,8 @@ vErrors.push(err101);
 errors++;
 }
 }
-if(data45.kubeconfig !== undefined){
-let data51 = data45.kubeconfig;
-if(typeof data51 !== "boolean"){
-const err102 = {instancePath:instancePath+"/access/users/" + i2+"/kubeconfig",schemaPath:"#/properties/access/properties/users/items/properties/kubeconfig/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.access.properties.users.items.properties.kubeconfig.type,parentSchema:schema11.properties.access.properties.users.items.properties.kubeconfig,data:data51};
+else {
+const err102 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.shell.type,parentSchema:schema11.properties.access.properties.users.items.properties.shell,data:data51};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1351,9 +1351,10 @@ vErrors.push(err102);
 errors++;
 }
 }
-}
-else {
-const err103 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access.properties.users.items.type,parentSchema:schema11.properties.access.properties.users.items,data:data45};
+if(data46.kubeconfig !== undefined){
+let data52 = data46.kubeconfig;
+if(typeof data52 !== "boolean"){
+const err103 = {instancePath:instancePath+"/access/users/" + i2+"/kubeconfig",schemaPath:"#/properties/access/properties/users/items/properties/kubeconfig/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.access.properties.users.items.properties.kubeconfig.type,parentSchema:schema11.properties.access.properties.users.items.properties.kubeconfig,data:data52};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1364,13 +1365,8 @@ errors++;
 }
 }
 }
-}
-}
-}
-if(data.kubelet !== undefined){
-let data52 = data.kubelet;
-if((!(data52 && typeof data52 == "object" && !Array.isArray(data52))) && (data52 !== null)){
-const err104 = {instancePath:instancePath+"/kubelet",schemaPath:"#/properties/kubelet/type",keyword:"type",params:{type: schema11.properties.kubelet.type},message:"must be object,null",schema:schema11.properties.kubelet.type,parentSchema:schema11.properties.kubelet,data:data52};
+else {
+const err104 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access.properties.users.items.type,parentSchema:schema11.properties.access.properties.users.items,data:data46};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1379,10 +1375,15 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-for(const key15 in data52){
-if(!((((key15 === "systemReserved") || (key15 === "kubeReserved")) || (key15 === "maxPods")) || (key15 === "serverTLSBootstrap"))){
-const err105 = {instancePath:instancePath+"/kubelet",schemaPath:"#/properties/kubelet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet,data:data52};
+}
+}
+}
+}
+}
+if(data.kubelet !== undefined){
+let data53 = data.kubelet;
+if((!(data53 && typeof data53 == "object" && !Array.isArray(data53))) && (data53 !== null)){
+const err105 = {instancePath:instancePath+"/kubelet",schemaPath:"#/properties/kubelet/type",keyword:"type",params:{type: schema11.properties.kubelet.type},message:"must be object,null",schema:schema11.properties.kubelet.type,parentSchema:schema11.properties.kubelet,data:data53};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1391,11 +1392,10 @@ vErrors.push(err105);
 }
 errors++;
 }
-}
-if(data52.systemReserved !== undefined){
-let data53 = data52.systemReserved;
-if((!(data53 && typeof data53 == "object" && !Array.isArray(data53))) && (data53 !== null)){
-const err106 = {instancePath:instancePath+"/kubelet/systemReserved",schemaPath:"#/properties/kubelet/properties/systemReserved/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.type},message:"must be object,null",schema:schema11.properties.kubelet.properties.systemReserved.type,parentSchema:schema11.properties.kubelet.properties.systemReserved,data:data53};
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+for(const key15 in data53){
+if(!((((key15 === "systemReserved") || (key15 === "kubeReserved")) || (key15 === "maxPods")) || (key15 === "serverTLSBootstrap"))){
+const err106 = {instancePath:instancePath+"/kubelet",schemaPath:"#/properties/kubelet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet,data:data53};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1404,10 +1404,11 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-for(const key16 in data53){
-if(!((((key16 === "cpu") || (key16 === "memory")) || (key16 === "ephemeral-storage")) || (key16 === "pid"))){
-const err107 = {instancePath:instancePath+"/kubelet/systemReserved",schemaPath:"#/properties/kubelet/properties/systemReserved/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet.properties.systemReserved,data:data53};
+}
+if(data53.systemReserved !== undefined){
+let data54 = data53.systemReserved;
+if((!(data54 && typeof data54 == "object" && !Array.isArray(data54))) && (data54 !== null)){
+const err107 = {instancePath:instancePath+"/kubelet/systemReserved",schemaPath:"#/properties/kubelet/properties/systemReserved/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.type},message:"must be object,null",schema:schema11.properties.kubelet.properties.systemReserved.type,parentSchema:schema11.properties.kubelet.properties.systemReserved,data:data54};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1416,11 +1417,10 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
-if(data53.cpu !== undefined){
-let data54 = data53.cpu;
-if((typeof data54 !== "string") && (!((typeof data54 == "number") && (isFinite(data54))))){
-const err108 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.cpu.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.cpu.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data54};
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+for(const key16 in data54){
+if(!((((key16 === "cpu") || (key16 === "memory")) || (key16 === "ephemeral-storage")) || (key16 === "pid"))){
+const err108 = {instancePath:instancePath+"/kubelet/systemReserved",schemaPath:"#/properties/kubelet/properties/systemReserved/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet.properties.systemReserved,data:data54};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1429,9 +1429,11 @@ vErrors.push(err108);
 }
 errors++;
 }
-if((typeof data54 == "number") && (isFinite(data54))){
-if(data54 < 0 || isNaN(data54)){
-const err109 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data54};
+}
+if(data54.cpu !== undefined){
+let data55 = data54.cpu;
+if((typeof data55 !== "string") && (!((typeof data55 == "number") && (isFinite(data55))))){
+const err109 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.cpu.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.cpu.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data55};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1440,10 +1442,9 @@ vErrors.push(err109);
 }
 errors++;
 }
-}
-if(typeof data54 === "string"){
-if(!pattern6.test(data54)){
-const err110 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data54};
+if((typeof data55 == "number") && (isFinite(data55))){
+if(data55 < 0 || isNaN(data55)){
+const err110 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data55};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1453,11 +1454,9 @@ vErrors.push(err110);
 errors++;
 }
 }
-}
-if(data53.memory !== undefined){
-let data55 = data53.memory;
-if((typeof data55 !== "string") && (!((typeof data55 == "number") && (isFinite(data55))))){
-const err111 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.memory.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.memory.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data55};
+if(typeof data55 === "string"){
+if(!pattern6.test(data55)){
+const err111 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data55};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1466,9 +1465,12 @@ vErrors.push(err111);
 }
 errors++;
 }
-if((typeof data55 == "number") && (isFinite(data55))){
-if(data55 < 0 || isNaN(data55)){
-const err112 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data55};
+}
+}
+if(data54.memory !== undefined){
+let data56 = data54.memory;
+if((typeof data56 !== "string") && (!((typeof data56 == "number") && (isFinite(data56))))){
+const err112 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.memory.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.memory.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data56};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1477,10 +1479,9 @@ vErrors.push(err112);
 }
 errors++;
 }
-}
-if(typeof data55 === "string"){
-if(!pattern6.test(data55)){
-const err113 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data55};
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 < 0 || isNaN(data56)){
+const err113 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data56};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1490,11 +1491,9 @@ vErrors.push(err113);
 errors++;
 }
 }
-}
-if(data53["ephemeral-storage"] !== undefined){
-let data56 = data53["ephemeral-storage"];
-if((typeof data56 !== "string") && (!((typeof data56 == "number") && (isFinite(data56))))){
-const err114 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data56};
+if(typeof data56 === "string"){
+if(!pattern6.test(data56)){
+const err114 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data56};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1503,9 +1502,12 @@ vErrors.push(err114);
 }
 errors++;
 }
-if((typeof data56 == "number") && (isFinite(data56))){
-if(data56 < 0 || isNaN(data56)){
-const err115 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data56};
+}
+}
+if(data54["ephemeral-storage"] !== undefined){
+let data57 = data54["ephemeral-storage"];
+if((typeof data57 !== "string") && (!((typeof data57 == "number") && (isFinite(data57))))){
+const err115 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data57};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1514,10 +1516,9 @@ vErrors.push(err115);
 }
 errors++;
 }
-}
-if(typeof data56 === "string"){
-if(!pattern6.test(data56)){
-const err116 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data56};
+if((typeof data57 == "number") && (isFinite(data57))){
+if(data57 < 0 || isNaN(data57)){
+const err116 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data57};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1527,11 +1528,9 @@ vErrors.push(err116);
 errors++;
 }
 }
-}
-if(data53.pid !== undefined){
-let data57 = data53.pid;
-if((typeof data57 !== "string") && (!((typeof data57 == "number") && (isFinite(data57))))){
-const err117 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.pid.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.pid.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data57};
+if(typeof data57 === "string"){
+if(!pattern6.test(data57)){
+const err117 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data57};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1540,9 +1539,12 @@ vErrors.push(err117);
 }
 errors++;
 }
-if((typeof data57 == "number") && (isFinite(data57))){
-if(data57 < 0 || isNaN(data57)){
-const err118 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data57};
+}
+}
+if(data54.pid !== undefined){
+let data58 = data54.pid;
+if((typeof data58 !== "string") && (!((typeof data58 == "number") && (isFinite(data58))))){
+const err118 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.pid.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.pid.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data58};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1551,10 +1553,9 @@ vErrors.push(err118);
 }
 errors++;
 }
-}
-if(typeof data57 === "string"){
-if(!pattern6.test(data57)){
-const err119 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data57};
+if((typeof data58 == "number") && (isFinite(data58))){
+if(data58 < 0 || isNaN(data58)){
+const err119 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data58};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1564,13 +1565,9 @@ vErrors.push(err119);
 errors++;
 }
 }
-}
-}
-}
-if(data52.kubeReserved !== undefined){
-let data58 = data52.kubeReserved;
-if((!(data58 && typeof data58 == "object" && !Array.isArray(data58))) && (data58 !== null)){
-const err120 = {instancePath:instancePath+"/kubelet/kubeReserved",schemaPath:"#/properties/kubelet/properties/kubeReserved/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.type},message:"must be object,null",schema:schema11.properties.kubelet.properties.kubeReserved.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved,data:data58};
+if(typeof data58 === "string"){
+if(!pattern6.test(data58)){
+const err120 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data58};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1579,10 +1576,14 @@ vErrors.push(err120);
 }
 errors++;
 }
-if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
-for(const key17 in data58){
-if(!((((key17 === "cpu") || (key17 === "memory")) || (key17 === "ephemeral-storage")) || (key17 === "pid"))){
-const err121 = {instancePath:instancePath+"/kubelet/kubeReserved",schemaPath:"#/properties/kubelet/properties/kubeReserved/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet.properties.kubeReserved,data:data58};
+}
+}
+}
+}
+if(data53.kubeReserved !== undefined){
+let data59 = data53.kubeReserved;
+if((!(data59 && typeof data59 == "object" && !Array.isArray(data59))) && (data59 !== null)){
+const err121 = {instancePath:instancePath+"/kubelet/kubeReserved",schemaPath:"#/properties/kubelet/properties/kubeReserved/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.type},message:"must be object,null",schema:schema11.properties.kubelet.properties.kubeReserved.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved,data:data59};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1591,11 +1592,10 @@ vErrors.push(err121);
 }
 errors++;
 }
-}
-if(data58.cpu !== undefined){
-let data59 = data58.cpu;
-if((typeof data59 !== "string") && (!((typeof data59 == "number") && (isFinite(data59))))){
-const err122 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.cpu.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data59};
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+for(const key17 in data59){
+if(!((((key17 === "cpu") || (key17 === "memory")) || (key17 === "ephemeral-storage")) || (key17 === "pid"))){
+const err122 = {instancePath:instancePath+"/kubelet/kubeReserved",schemaPath:"#/properties/kubelet/properties/kubeReserved/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet.properties.kubeReserved,data:data59};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1604,9 +1604,11 @@ vErrors.push(err122);
 }
 errors++;
 }
-if((typeof data59 == "number") && (isFinite(data59))){
-if(data59 < 0 || isNaN(data59)){
-const err123 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data59};
+}
+if(data59.cpu !== undefined){
+let data60 = data59.cpu;
+if((typeof data60 !== "string") && (!((typeof data60 == "number") && (isFinite(data60))))){
+const err123 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.cpu.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data60};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1615,10 +1617,9 @@ vErrors.push(err123);
 }
 errors++;
 }
-}
-if(typeof data59 === "string"){
-if(!pattern6.test(data59)){
-const err124 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data59};
+if((typeof data60 == "number") && (isFinite(data60))){
+if(data60 < 0 || isNaN(data60)){
+const err124 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data60};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1628,11 +1629,9 @@ vErrors.push(err124);
 errors++;
 }
 }
-}
-if(data58.memory !== undefined){
-let data60 = data58.memory;
-if((typeof data60 !== "string") && (!((typeof data60 == "number") && (isFinite(data60))))){
-const err125 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.memory.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.memory.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data60};
+if(typeof data60 === "string"){
+if(!pattern6.test(data60)){
+const err125 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data60};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1641,9 +1640,12 @@ vErrors.push(err125);
 }
 errors++;
 }
-if((typeof data60 == "number") && (isFinite(data60))){
-if(data60 < 0 || isNaN(data60)){
-const err126 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data60};
+}
+}
+if(data59.memory !== undefined){
+let data61 = data59.memory;
+if((typeof data61 !== "string") && (!((typeof data61 == "number") && (isFinite(data61))))){
+const err126 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.memory.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.memory.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data61};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1652,10 +1654,9 @@ vErrors.push(err126);
 }
 errors++;
 }
-}
-if(typeof data60 === "string"){
-if(!pattern6.test(data60)){
-const err127 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data60};
+if((typeof data61 == "number") && (isFinite(data61))){
+if(data61 < 0 || isNaN(data61)){
+const err127 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data61};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1665,11 +1666,9 @@ vErrors.push(err127);
 errors++;
 }
 }
-}
-if(data58["ephemeral-storage"] !== undefined){
-let data61 = data58["ephemeral-storage"];
-if((typeof data61 !== "string") && (!((typeof data61 == "number") && (isFinite(data61))))){
-const err128 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data61};
+if(typeof data61 === "string"){
+if(!pattern6.test(data61)){
+const err128 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data61};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1678,9 +1677,12 @@ vErrors.push(err128);
 }
 errors++;
 }
-if((typeof data61 == "number") && (isFinite(data61))){
-if(data61 < 0 || isNaN(data61)){
-const err129 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data61};
+}
+}
+if(data59["ephemeral-storage"] !== undefined){
+let data62 = data59["ephemeral-storage"];
+if((typeof data62 !== "string") && (!((typeof data62 == "number") && (isFinite(data62))))){
+const err129 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data62};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1689,10 +1691,9 @@ vErrors.push(err129);
 }
 errors++;
 }
-}
-if(typeof data61 === "string"){
-if(!pattern6.test(data61)){
-const err130 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data61};
+if((typeof data62 == "number") && (isFinite(data62))){
+if(data62 < 0 || isNaN(data62)){
+const err130 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data62};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1702,11 +1703,9 @@ vErrors.push(err130);
 errors++;
 }
 }
-}
-if(data58.pid !== undefined){
-let data62 = data58.pid;
-if((typeof data62 !== "string") && (!((typeof data62 == "number") && (isFinite(data62))))){
-const err131 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.pid.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.pid.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data62};
+if(typeof data62 === "string"){
+if(!pattern6.test(data62)){
+const err131 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data62};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1715,9 +1714,12 @@ vErrors.push(err131);
 }
 errors++;
 }
-if((typeof data62 == "number") && (isFinite(data62))){
-if(data62 < 0 || isNaN(data62)){
-const err132 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data62};
+}
+}
+if(data59.pid !== undefined){
+let data63 = data59.pid;
+if((typeof data63 !== "string") && (!((typeof data63 == "number") && (isFinite(data63))))){
+const err132 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.pid.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.pid.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data63};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1726,10 +1728,9 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-if(typeof data62 === "string"){
-if(!pattern6.test(data62)){
-const err133 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data62};
+if((typeof data63 == "number") && (isFinite(data63))){
+if(data63 < 0 || isNaN(data63)){
+const err133 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data63};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1739,13 +1740,9 @@ vErrors.push(err133);
 errors++;
 }
 }
-}
-}
-}
-if(data52.maxPods !== undefined){
-let data63 = data52.maxPods;
-if(!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63)))){
-const err134 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.kubelet.properties.maxPods.type,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data63};
+if(typeof data63 === "string"){
+if(!pattern6.test(data63)){
+const err134 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data63};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1754,9 +1751,14 @@ vErrors.push(err134);
 }
 errors++;
 }
-if((typeof data63 == "number") && (isFinite(data63))){
-if(data63 < 1 || isNaN(data63)){
-const err135 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data63};
+}
+}
+}
+}
+if(data53.maxPods !== undefined){
+let data64 = data53.maxPods;
+if(!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64)))){
+const err135 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.kubelet.properties.maxPods.type,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data64};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1765,12 +1767,9 @@ vErrors.push(err135);
 }
 errors++;
 }
-}
-}
-if(data52.serverTLSBootstrap !== undefined){
-let data64 = data52.serverTLSBootstrap;
-if(typeof data64 !== "boolean"){
-const err136 = {instancePath:instancePath+"/kubelet/serverTLSBootstrap",schemaPath:"#/properties/kubelet/properties/serverTLSBootstrap/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubelet.properties.serverTLSBootstrap.type,parentSchema:schema11.properties.kubelet.properties.serverTLSBootstrap,data:data64};
+if((typeof data64 == "number") && (isFinite(data64))){
+if(data64 < 1 || isNaN(data64)){
+const err136 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data64};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1781,11 +1780,10 @@ errors++;
 }
 }
 }
-}
-if(data.addons !== undefined){
-let data65 = data.addons;
-if((!(data65 && typeof data65 == "object" && !Array.isArray(data65))) && (data65 !== null)){
-const err137 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/type",keyword:"type",params:{type: schema11.properties.addons.type},message:"must be object,null",schema:schema11.properties.addons.type,parentSchema:schema11.properties.addons,data:data65};
+if(data53.serverTLSBootstrap !== undefined){
+let data65 = data53.serverTLSBootstrap;
+if(typeof data65 !== "boolean"){
+const err137 = {instancePath:instancePath+"/kubelet/serverTLSBootstrap",schemaPath:"#/properties/kubelet/properties/serverTLSBootstrap/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubelet.properties.serverTLSBootstrap.type,parentSchema:schema11.properties.kubelet.properties.serverTLSBootstrap,data:data65};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1794,10 +1792,13 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
-for(const key18 in data65){
-if(!((key18 === "metricsServer") || (key18 === "ingressNginx"))){
-const err138 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons,data:data65};
+}
+}
+}
+if(data.addons !== undefined){
+let data66 = data.addons;
+if((!(data66 && typeof data66 == "object" && !Array.isArray(data66))) && (data66 !== null)){
+const err138 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/type",keyword:"type",params:{type: schema11.properties.addons.type},message:"must be object,null",schema:schema11.properties.addons.type,parentSchema:schema11.properties.addons,data:data66};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1806,11 +1807,10 @@ vErrors.push(err138);
 }
 errors++;
 }
-}
-if(data65.metricsServer !== undefined){
-let data66 = data65.metricsServer;
-if((!(data66 && typeof data66 == "object" && !Array.isArray(data66))) && (data66 !== null)){
-const err139 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/type",keyword:"type",params:{type: schema11.properties.addons.properties.metricsServer.type},message:"must be object,null",schema:schema11.properties.addons.properties.metricsServer.type,parentSchema:schema11.properties.addons.properties.metricsServer,data:data66};
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+for(const key18 in data66){
+if(!((key18 === "metricsServer") || (key18 === "ingressNginx"))){
+const err139 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons,data:data66};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1819,10 +1819,11 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-for(const key19 in data66){
-if(!((((key19 === "enabled") || (key19 === "version")) || (key19 === "manifestUrl")) || (key19 === "manifestFile"))){
-const err140 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.metricsServer,data:data66};
+}
+if(data66.metricsServer !== undefined){
+let data67 = data66.metricsServer;
+if((!(data67 && typeof data67 == "object" && !Array.isArray(data67))) && (data67 !== null)){
+const err140 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/type",keyword:"type",params:{type: schema11.properties.addons.properties.metricsServer.type},message:"must be object,null",schema:schema11.properties.addons.properties.metricsServer.type,parentSchema:schema11.properties.addons.properties.metricsServer,data:data67};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1831,11 +1832,10 @@ vErrors.push(err140);
 }
 errors++;
 }
-}
-if(data66.enabled !== undefined){
-let data67 = data66.enabled;
-if(typeof data67 !== "boolean"){
-const err141 = {instancePath:instancePath+"/addons/metricsServer/enabled",schemaPath:"#/properties/addons/properties/metricsServer/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.metricsServer.properties.enabled.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.enabled,data:data67};
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+for(const key19 in data67){
+if(!((((key19 === "enabled") || (key19 === "version")) || (key19 === "manifestUrl")) || (key19 === "manifestFile"))){
+const err141 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.metricsServer,data:data67};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1845,11 +1845,10 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data66.version !== undefined){
-let data68 = data66.version;
-if(typeof data68 === "string"){
-if(!pattern1.test(data68)){
-const err142 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data68};
+if(data67.enabled !== undefined){
+let data68 = data67.enabled;
+if(typeof data68 !== "boolean"){
+const err142 = {instancePath:instancePath+"/addons/metricsServer/enabled",schemaPath:"#/properties/addons/properties/metricsServer/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.metricsServer.properties.enabled.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.enabled,data:data68};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1859,8 +1858,11 @@ vErrors.push(err142);
 errors++;
 }
 }
-else {
-const err143 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.version.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data68};
+if(data67.version !== undefined){
+let data69 = data67.version;
+if(typeof data69 === "string"){
+if(!pattern1.test(data69)){
+const err143 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data69};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1870,11 +1872,8 @@ vErrors.push(err143);
 errors++;
 }
 }
-if(data66.manifestUrl !== undefined){
-let data69 = data66.manifestUrl;
-if(typeof data69 === "string"){
-if(!(formats10(data69))){
-const err144 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data69};
+else {
+const err144 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.version.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data69};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1884,8 +1883,11 @@ vErrors.push(err144);
 errors++;
 }
 }
-else {
-const err145 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data69};
+if(data67.manifestUrl !== undefined){
+let data70 = data67.manifestUrl;
+if(typeof data70 === "string"){
+if(!(formats10(data70))){
+const err145 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data70};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1895,11 +1897,8 @@ vErrors.push(err145);
 errors++;
 }
 }
-if(data66.manifestFile !== undefined){
-let data70 = data66.manifestFile;
-if(typeof data70 === "string"){
-if(func4(data70) < 1){
-const err146 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data70};
+else {
+const err146 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data70};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1909,8 +1908,11 @@ vErrors.push(err146);
 errors++;
 }
 }
-else {
-const err147 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data70};
+if(data67.manifestFile !== undefined){
+let data71 = data67.manifestFile;
+if(typeof data71 === "string"){
+if(func4(data71) < 1){
+const err147 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data71};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1920,12 +1922,8 @@ vErrors.push(err147);
 errors++;
 }
 }
-}
-}
-if(data65.ingressNginx !== undefined){
-let data71 = data65.ingressNginx;
-if((!(data71 && typeof data71 == "object" && !Array.isArray(data71))) && (data71 !== null)){
-const err148 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/type",keyword:"type",params:{type: schema11.properties.addons.properties.ingressNginx.type},message:"must be object,null",schema:schema11.properties.addons.properties.ingressNginx.type,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data71};
+else {
+const err148 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data71};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1934,10 +1932,13 @@ vErrors.push(err148);
 }
 errors++;
 }
-if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
-for(const key20 in data71){
-if(!((((key20 === "enabled") || (key20 === "version")) || (key20 === "manifestUrl")) || (key20 === "manifestFile"))){
-const err149 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data71};
+}
+}
+}
+if(data66.ingressNginx !== undefined){
+let data72 = data66.ingressNginx;
+if((!(data72 && typeof data72 == "object" && !Array.isArray(data72))) && (data72 !== null)){
+const err149 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/type",keyword:"type",params:{type: schema11.properties.addons.properties.ingressNginx.type},message:"must be object,null",schema:schema11.properties.addons.properties.ingressNginx.type,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data72};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1946,11 +1947,10 @@ vErrors.push(err149);
 }
 errors++;
 }
-}
-if(data71.enabled !== undefined){
-let data72 = data71.enabled;
-if(typeof data72 !== "boolean"){
-const err150 = {instancePath:instancePath+"/addons/ingressNginx/enabled",schemaPath:"#/properties/addons/properties/ingressNginx/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.ingressNginx.properties.enabled.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.enabled,data:data72};
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+for(const key20 in data72){
+if(!((((key20 === "enabled") || (key20 === "version")) || (key20 === "manifestUrl")) || (key20 === "manifestFile"))){
+const err150 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data72};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1960,11 +1960,10 @@ vErrors.push(err150);
 errors++;
 }
 }
-if(data71.version !== undefined){
-let data73 = data71.version;
-if(typeof data73 === "string"){
-if(!pattern1.test(data73)){
-const err151 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data73};
+if(data72.enabled !== undefined){
+let data73 = data72.enabled;
+if(typeof data73 !== "boolean"){
+const err151 = {instancePath:instancePath+"/addons/ingressNginx/enabled",schemaPath:"#/properties/addons/properties/ingressNginx/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.ingressNginx.properties.enabled.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.enabled,data:data73};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1974,8 +1973,11 @@ vErrors.push(err151);
 errors++;
 }
 }
-else {
-const err152 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.version.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data73};
+if(data72.version !== undefined){
+let data74 = data72.version;
+if(typeof data74 === "string"){
+if(!pattern1.test(data74)){
+const err152 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data74};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1985,11 +1987,8 @@ vErrors.push(err152);
 errors++;
 }
 }
-if(data71.manifestUrl !== undefined){
-let data74 = data71.manifestUrl;
-if(typeof data74 === "string"){
-if(!(formats10(data74))){
-const err153 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data74};
+else {
+const err153 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.version.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data74};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1999,8 +1998,11 @@ vErrors.push(err153);
 errors++;
 }
 }
-else {
-const err154 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data74};
+if(data72.manifestUrl !== undefined){
+let data75 = data72.manifestUrl;
+if(typeof data75 === "string"){
+if(!(formats10(data75))){
+const err154 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data75};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -2010,11 +2012,8 @@ vErrors.push(err154);
 errors++;
 }
 }
-if(data71.manifestFile !== undefined){
-let data75 = data71.manifestFile;
-if(typeof data75 === "string"){
-if(func4(data75) < 1){
-const err155 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data75};
+else {
+const err155 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data75};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2024,8 +2023,11 @@ vErrors.push(err155);
 errors++;
 }
 }
-else {
-const err156 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data75};
+if(data72.manifestFile !== undefined){
+let data76 = data72.manifestFile;
+if(typeof data76 === "string"){
+if(func4(data76) < 1){
+const err156 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data76};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2035,14 +2037,8 @@ vErrors.push(err156);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data.images !== undefined){
-let data76 = data.images;
-if((!(data76 && typeof data76 == "object" && !Array.isArray(data76))) && (data76 !== null)){
-const err157 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: schema11.properties.images.type},message:"must be object,null",schema:schema11.properties.images.type,parentSchema:schema11.properties.images,data:data76};
+else {
+const err157 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data76};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2051,10 +2047,15 @@ vErrors.push(err157);
 }
 errors++;
 }
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-for(const key21 in data76){
-if(!(key21 === "repository")){
-const err158 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images,data:data76};
+}
+}
+}
+}
+}
+if(data.images !== undefined){
+let data77 = data.images;
+if((!(data77 && typeof data77 == "object" && !Array.isArray(data77))) && (data77 !== null)){
+const err158 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: schema11.properties.images.type},message:"must be object,null",schema:schema11.properties.images.type,parentSchema:schema11.properties.images,data:data77};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2063,12 +2064,10 @@ vErrors.push(err158);
 }
 errors++;
 }
-}
-if(data76.repository !== undefined){
-let data77 = data76.repository;
-if(typeof data77 === "string"){
-if(!pattern16.test(data77)){
-const err159 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"+"\"",schema:"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$",parentSchema:schema11.properties.images.properties.repository,data:data77};
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+for(const key21 in data77){
+if(!(key21 === "repository")){
+const err159 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images,data:data77};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2078,8 +2077,11 @@ vErrors.push(err159);
 errors++;
 }
 }
-else {
-const err160 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.repository.type,parentSchema:schema11.properties.images.properties.repository,data:data77};
+if(data77.repository !== undefined){
+let data78 = data77.repository;
+if(typeof data78 === "string"){
+if(!pattern16.test(data78)){
+const err160 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"+"\"",schema:"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$",parentSchema:schema11.properties.images.properties.repository,data:data78};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2089,12 +2091,8 @@ vErrors.push(err160);
 errors++;
 }
 }
-}
-}
-if(data.image !== undefined){
-let data78 = data.image;
-if((!(data78 && typeof data78 == "object" && !Array.isArray(data78))) && (data78 !== null)){
-const err161 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: schema11.properties.image.type},message:"must be object,null",schema:schema11.properties.image.type,parentSchema:schema11.properties.image,data:data78};
+else {
+const err161 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.repository.type,parentSchema:schema11.properties.images.properties.repository,data:data78};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2103,10 +2101,13 @@ vErrors.push(err161);
 }
 errors++;
 }
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-for(const key22 in data78){
-if(!(key22 === "prebaked")){
-const err162 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.image,data:data78};
+}
+}
+}
+if(data.image !== undefined){
+let data79 = data.image;
+if((!(data79 && typeof data79 == "object" && !Array.isArray(data79))) && (data79 !== null)){
+const err162 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: schema11.properties.image.type},message:"must be object,null",schema:schema11.properties.image.type,parentSchema:schema11.properties.image,data:data79};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2115,11 +2116,10 @@ vErrors.push(err162);
 }
 errors++;
 }
-}
-if(data78.prebaked !== undefined){
-let data79 = data78.prebaked;
-if(typeof data79 !== "boolean"){
-const err163 = {instancePath:instancePath+"/image/prebaked",schemaPath:"#/properties/image/properties/prebaked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.image.properties.prebaked.type,parentSchema:schema11.properties.image.properties.prebaked,data:data79};
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+for(const key22 in data79){
+if(!(key22 === "prebaked")){
+const err163 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.image,data:data79};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2129,12 +2129,10 @@ vErrors.push(err163);
 errors++;
 }
 }
-}
-}
-if(data.flatcar !== undefined){
-let data80 = data.flatcar;
-if((!(data80 && typeof data80 == "object" && !Array.isArray(data80))) && (data80 !== null)){
-const err164 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/type",keyword:"type",params:{type: schema11.properties.flatcar.type},message:"must be object,null",schema:schema11.properties.flatcar.type,parentSchema:schema11.properties.flatcar,data:data80};
+if(data79.prebaked !== undefined){
+let data80 = data79.prebaked;
+if(typeof data80 !== "boolean"){
+const err164 = {instancePath:instancePath+"/image/prebaked",schemaPath:"#/properties/image/properties/prebaked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.image.properties.prebaked.type,parentSchema:schema11.properties.image.properties.prebaked,data:data80};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2143,10 +2141,13 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
-for(const key23 in data80){
-if(!((key23 === "sysextUrl") || (key23 === "sysextSha256"))){
-const err165 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data80};
+}
+}
+}
+if(data.flatcar !== undefined){
+let data81 = data.flatcar;
+if((!(data81 && typeof data81 == "object" && !Array.isArray(data81))) && (data81 !== null)){
+const err165 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/type",keyword:"type",params:{type: schema11.properties.flatcar.type},message:"must be object,null",schema:schema11.properties.flatcar.type,parentSchema:schema11.properties.flatcar,data:data81};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2155,12 +2156,10 @@ vErrors.push(err165);
 }
 errors++;
 }
-}
-if(data80.sysextUrl !== undefined){
-let data81 = data80.sysextUrl;
-if(typeof data81 === "string"){
-if(!(formats10(data81))){
-const err166 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data81};
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+for(const key23 in data81){
+if(!((key23 === "sysextUrl") || (key23 === "sysextSha256"))){
+const err166 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data81};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2170,8 +2169,11 @@ vErrors.push(err166);
 errors++;
 }
 }
-else {
-const err167 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextUrl.type,parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data81};
+if(data81.sysextUrl !== undefined){
+let data82 = data81.sysextUrl;
+if(typeof data82 === "string"){
+if(!(formats10(data82))){
+const err167 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data82};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2181,11 +2183,8 @@ vErrors.push(err167);
 errors++;
 }
 }
-if(data80.sysextSha256 !== undefined){
-let data82 = data80.sysextSha256;
-if(typeof data82 === "string"){
-if(!pattern17.test(data82)){
-const err168 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data82};
+else {
+const err168 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextUrl.type,parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data82};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2195,8 +2194,11 @@ vErrors.push(err168);
 errors++;
 }
 }
-else {
-const err169 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data82};
+if(data81.sysextSha256 !== undefined){
+let data83 = data81.sysextSha256;
+if(typeof data83 === "string"){
+if(!pattern17.test(data83)){
+const err169 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data83};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2206,13 +2208,8 @@ vErrors.push(err169);
 errors++;
 }
 }
-}
-}
-if(data.nodes !== undefined){
-let data83 = data.nodes;
-if(Array.isArray(data83)){
-if(data83.length < 1){
-const err170 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data83};
+else {
+const err170 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data83};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2221,12 +2218,14 @@ vErrors.push(err170);
 }
 errors++;
 }
-const len4 = data83.length;
-for(let i4=0; i4<len4; i4++){
-let data84 = data83[i4];
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-if(data84.name === undefined){
-const err171 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data84};
+}
+}
+}
+if(data.nodes !== undefined){
+let data84 = data.nodes;
+if(Array.isArray(data84)){
+if(data84.length < 1){
+const err171 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data84};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2235,8 +2234,12 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(data84.role === undefined){
-const err172 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data84};
+const len4 = data84.length;
+for(let i4=0; i4<len4; i4++){
+let data85 = data84[i4];
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+if(data85.name === undefined){
+const err172 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data85};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2245,8 +2248,8 @@ vErrors.push(err172);
 }
 errors++;
 }
-if(data84.ip === undefined){
-const err173 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data84};
+if(data85.role === undefined){
+const err173 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data85};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2255,9 +2258,8 @@ vErrors.push(err173);
 }
 errors++;
 }
-for(const key24 in data84){
-if(!((((key24 === "name") || (key24 === "role")) || (key24 === "ip")) || (key24 === "mac"))){
-const err174 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data84};
+if(data85.ip === undefined){
+const err174 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data85};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2266,12 +2268,9 @@ vErrors.push(err174);
 }
 errors++;
 }
-}
-if(data84.name !== undefined){
-let data85 = data84.name;
-if(typeof data85 === "string"){
-if(!(formats0(data85))){
-const err175 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data85};
+for(const key24 in data85){
+if(!((((key24 === "name") || (key24 === "role")) || (key24 === "ip")) || (key24 === "mac"))){
+const err175 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data85};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2281,8 +2280,11 @@ vErrors.push(err175);
 errors++;
 }
 }
-else {
-const err176 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data85};
+if(data85.name !== undefined){
+let data86 = data85.name;
+if(typeof data86 === "string"){
+if(!(formats0(data86))){
+const err176 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data86};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2292,10 +2294,8 @@ vErrors.push(err176);
 errors++;
 }
 }
-if(data84.role !== undefined){
-let data86 = data84.role;
-if(!((data86 === "control-plane") || (data86 === "worker"))){
-const err177 = {instancePath:instancePath+"/nodes/" + i4+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data86};
+else {
+const err177 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data86};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2305,11 +2305,10 @@ vErrors.push(err177);
 errors++;
 }
 }
-if(data84.ip !== undefined){
-let data87 = data84.ip;
-if(typeof data87 === "string"){
-if(!(formats16(data87))){
-const err178 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data87};
+if(data85.role !== undefined){
+let data87 = data85.role;
+if(!((data87 === "control-plane") || (data87 === "worker"))){
+const err178 = {instancePath:instancePath+"/nodes/" + i4+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data87};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2319,8 +2318,11 @@ vErrors.push(err178);
 errors++;
 }
 }
-else {
-const err179 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data87};
+if(data85.ip !== undefined){
+let data88 = data85.ip;
+if(typeof data88 === "string"){
+if(!(formats16(data88))){
+const err179 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data88};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2330,11 +2332,8 @@ vErrors.push(err179);
 errors++;
 }
 }
-if(data84.mac !== undefined){
-let data88 = data84.mac;
-if(typeof data88 === "string"){
-if(!(formats44(data88))){
-const err180 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data88};
+else {
+const err180 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data88};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2344,8 +2343,11 @@ vErrors.push(err180);
 errors++;
 }
 }
-else {
-const err181 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data88};
+if(data85.mac !== undefined){
+let data89 = data85.mac;
+if(typeof data89 === "string"){
+if(!(formats44(data89))){
+const err181 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data89};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2355,9 +2357,8 @@ vErrors.push(err181);
 errors++;
 }
 }
-}
 else {
-const err182 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data84};
+const err182 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data89};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2369,7 +2370,7 @@ errors++;
 }
 }
 else {
-const err183 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data83};
+const err183 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data85};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2381,12 +2382,24 @@ errors++;
 }
 }
 else {
-const err184 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err184 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data84};
 if(vErrors === null){
 vErrors = [err184];
 }
 else {
 vErrors.push(err184);
+}
+errors++;
+}
+}
+}
+else {
+const err185 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
 }
 errors++;
 }
