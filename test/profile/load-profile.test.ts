@@ -34,6 +34,7 @@ t.test('profiles/lab.yaml loads without diagnostics and with the expected defaul
     nameservers: ['1.1.1.1', '8.8.8.8'],
     interface: 'enp0s8',
     dhcpInterfaces: ['enp0s3'],
+    hostsEntries: 'auto',
   });
   t.equal(p.firewall.mode, 'ports');
   t.equal(p.access.users.length, 1);
