@@ -15,6 +15,7 @@ import { KUBE_VIP_MANIFEST_PATH } from '../kube/kube-vip.js';
 import { usesPrebakedImage } from './prebaked.js';
 import { goldenImageStep } from './golden-image-step.js';
 import { SSH_PORT, ufwAllowRules } from './ufw-rules.js';
+import { hostsEntries } from './hosts-entries.js';
 
 /** The node-independent part of a step's context: all that provision.sh (golden image) steps need. */
 export interface ImageStepContext {
@@ -60,7 +61,10 @@ export function step(ctx: ImageStepContext, name: string, template: string, view
  */
 export function hostSteps(ctx: StepContext): PlanStep[] {
   return [
-    step(ctx, 'hostname', 'hostname', { hostname: shellQuote(ctx.node.name), hostsFile: shellQuote(NODE_PATHS.hostsList) }),
+    step(ctx, 'hostname', 'hostname', {
+      hostname: shellQuote(ctx.node.name),
+      hostsFile: hostsEntries(ctx.profile, ctx.node) === undefined ? '' : shellQuote(NODE_PATHS.hostsList),
+    }),
     step(ctx, 'swap', 'swap'),
     ...(prebakedFirstBoot(ctx) ? [goldenImageStep(ctx)] : [kernelModulesStep(ctx), sysctlStep(ctx)]),
     firewallStep(ctx),

@@ -104,7 +104,7 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
     keyAlgorithm: input.keyAlgorithm ?? secretsKeyAlgorithm(secrets),
   });
   const files: PlanFile[] = [
-    ...hostFiles(profile, templates, target),
+    ...hostFiles(profile, templates, target, node),
     { path: NODE_PATHS.kubeadmConfig, mode: 0o600, owner: 'root:root', content: kubeadmConfig, secret: true, overwrite: true },
     { path: scriptPath, mode: 0o755, owner: 'root:root', content: script, secret: false, overwrite: true },
     ...(node.role === 'control-plane' ? controlPlanePkiFiles(secrets) : []),

@@ -5,7 +5,7 @@ import { FORMATS as formats } from './formats.js';
 const require = createRequire(import.meta.url);
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"controlPlaneEndpoint":{"type":"string","format":"endpoint","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"podSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"serviceSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dnsDomain":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"},"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","format":"image-reference","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"key":{"type":"string","x-multiline":true,"pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path","allOf":[{"pattern":"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters other than newlines"},{"maxLength":262144,"x-code":"too-long","x-message":"must be at most 262144 characters"}]},"keyFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"gateway":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"pki":{"type":["object","null"],"additionalProperties":false,"properties":{"keyAlgorithm":{"enum":["ecdsa-p256","rsa-2048"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","format":"ssh-authorized-key","x-code":"invalid-ssh-key","x-message":"must be one authorized_keys line: [options] type base64-key [comment], such as \"ssh-ed25519 AAAA… comment\", whose key decodes to a key of that type","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"maxPods":{"type":"integer","minimum":1,"maximum":65536},"serverTLSBootstrap":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sysextSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mac":{"type":"string","format":"mac","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"controlPlaneEndpoint":{"type":"string","format":"endpoint","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"podSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"serviceSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dnsDomain":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"},"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","format":"image-reference","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"key":{"type":"string","x-multiline":true,"pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path","allOf":[{"pattern":"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters other than newlines"},{"maxLength":262144,"x-code":"too-long","x-message":"must be at most 262144 characters"}]},"keyFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"gateway":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"hostsEntries":{"enum":["auto","all","control-planes","none"]}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"pki":{"type":["object","null"],"additionalProperties":false,"properties":{"keyAlgorithm":{"enum":["ecdsa-p256","rsa-2048"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","format":"ssh-authorized-key","x-code":"invalid-ssh-key","x-message":"must be one authorized_keys line: [options] type base64-key [comment], such as \"ssh-ed25519 AAAA… comment\", whose key decodes to a key of that type","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"maxPods":{"type":"integer","minimum":1,"maximum":65536},"serverTLSBootstrap":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sysextSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mac":{"type":"string","format":"mac","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func4 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$", "u");
@@ -1345,7 +1345,7 @@ vErrors.push(err104);
 errors++;
 }
 for(const key10 in data31){
-if(!(((((key10 === "cidr") || (key10 === "gateway")) || (key10 === "nameservers")) || (key10 === "interface")) || (key10 === "dhcpInterfaces"))){
+if(!((((((key10 === "cidr") || (key10 === "gateway")) || (key10 === "nameservers")) || (key10 === "interface")) || (key10 === "dhcpInterfaces")) || (key10 === "hostsEntries"))){
 const err105 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.network,data:data31};
 if(vErrors === null){
 vErrors = [err105];
@@ -1633,9 +1633,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err128 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.type,parentSchema:schema11.properties.network,data:data31};
+if(data31.hostsEntries !== undefined){
+let data39 = data31.hostsEntries;
+if(!((((data39 === "auto") || (data39 === "all")) || (data39 === "control-planes")) || (data39 === "none"))){
+const err128 = {instancePath:instancePath+"/network/hostsEntries",schemaPath:"#/properties/network/properties/hostsEntries/enum",keyword:"enum",params:{allowedValues: schema11.properties.network.properties.hostsEntries.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.network.properties.hostsEntries.enum,parentSchema:schema11.properties.network.properties.hostsEntries,data:data39};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1645,10 +1646,9 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data.firewall !== undefined){
-let data39 = data.firewall;
-if((!(data39 && typeof data39 == "object" && !Array.isArray(data39))) && (data39 !== null)){
-const err129 = {instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/type",keyword:"type",params:{type: schema11.properties.firewall.type},message:"must be object,null",schema:schema11.properties.firewall.type,parentSchema:schema11.properties.firewall,data:data39};
+}
+else {
+const err129 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.type,parentSchema:schema11.properties.network,data:data31};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1657,10 +1657,11 @@ vErrors.push(err129);
 }
 errors++;
 }
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-for(const key11 in data39){
-if(!(key11 === "mode")){
-const err130 = {instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.firewall,data:data39};
+}
+if(data.firewall !== undefined){
+let data40 = data.firewall;
+if((!(data40 && typeof data40 == "object" && !Array.isArray(data40))) && (data40 !== null)){
+const err130 = {instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/type",keyword:"type",params:{type: schema11.properties.firewall.type},message:"must be object,null",schema:schema11.properties.firewall.type,parentSchema:schema11.properties.firewall,data:data40};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1669,11 +1670,10 @@ vErrors.push(err130);
 }
 errors++;
 }
-}
-if(data39.mode !== undefined){
-let data40 = data39.mode;
-if(!((data40 === "disabled") || (data40 === "ports"))){
-const err131 = {instancePath:instancePath+"/firewall/mode",schemaPath:"#/properties/firewall/properties/mode/enum",keyword:"enum",params:{allowedValues: schema11.properties.firewall.properties.mode.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.firewall.properties.mode.enum,parentSchema:schema11.properties.firewall.properties.mode,data:data40};
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+for(const key11 in data40){
+if(!(key11 === "mode")){
+const err131 = {instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.firewall,data:data40};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1683,12 +1683,10 @@ vErrors.push(err131);
 errors++;
 }
 }
-}
-}
-if(data.pki !== undefined){
-let data41 = data.pki;
-if((!(data41 && typeof data41 == "object" && !Array.isArray(data41))) && (data41 !== null)){
-const err132 = {instancePath:instancePath+"/pki",schemaPath:"#/properties/pki/type",keyword:"type",params:{type: schema11.properties.pki.type},message:"must be object,null",schema:schema11.properties.pki.type,parentSchema:schema11.properties.pki,data:data41};
+if(data40.mode !== undefined){
+let data41 = data40.mode;
+if(!((data41 === "disabled") || (data41 === "ports"))){
+const err132 = {instancePath:instancePath+"/firewall/mode",schemaPath:"#/properties/firewall/properties/mode/enum",keyword:"enum",params:{allowedValues: schema11.properties.firewall.properties.mode.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.firewall.properties.mode.enum,parentSchema:schema11.properties.firewall.properties.mode,data:data41};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1697,10 +1695,13 @@ vErrors.push(err132);
 }
 errors++;
 }
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-for(const key12 in data41){
-if(!(key12 === "keyAlgorithm")){
-const err133 = {instancePath:instancePath+"/pki",schemaPath:"#/properties/pki/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.pki,data:data41};
+}
+}
+}
+if(data.pki !== undefined){
+let data42 = data.pki;
+if((!(data42 && typeof data42 == "object" && !Array.isArray(data42))) && (data42 !== null)){
+const err133 = {instancePath:instancePath+"/pki",schemaPath:"#/properties/pki/type",keyword:"type",params:{type: schema11.properties.pki.type},message:"must be object,null",schema:schema11.properties.pki.type,parentSchema:schema11.properties.pki,data:data42};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1709,11 +1710,10 @@ vErrors.push(err133);
 }
 errors++;
 }
-}
-if(data41.keyAlgorithm !== undefined){
-let data42 = data41.keyAlgorithm;
-if(!((data42 === "ecdsa-p256") || (data42 === "rsa-2048"))){
-const err134 = {instancePath:instancePath+"/pki/keyAlgorithm",schemaPath:"#/properties/pki/properties/keyAlgorithm/enum",keyword:"enum",params:{allowedValues: schema11.properties.pki.properties.keyAlgorithm.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.pki.properties.keyAlgorithm.enum,parentSchema:schema11.properties.pki.properties.keyAlgorithm,data:data42};
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+for(const key12 in data42){
+if(!(key12 === "keyAlgorithm")){
+const err134 = {instancePath:instancePath+"/pki",schemaPath:"#/properties/pki/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.pki,data:data42};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1723,12 +1723,10 @@ vErrors.push(err134);
 errors++;
 }
 }
-}
-}
-if(data.access !== undefined){
-let data43 = data.access;
-if((!(data43 && typeof data43 == "object" && !Array.isArray(data43))) && (data43 !== null)){
-const err135 = {instancePath:instancePath+"/access",schemaPath:"#/properties/access/type",keyword:"type",params:{type: schema11.properties.access.type},message:"must be object,null",schema:schema11.properties.access.type,parentSchema:schema11.properties.access,data:data43};
+if(data42.keyAlgorithm !== undefined){
+let data43 = data42.keyAlgorithm;
+if(!((data43 === "ecdsa-p256") || (data43 === "rsa-2048"))){
+const err135 = {instancePath:instancePath+"/pki/keyAlgorithm",schemaPath:"#/properties/pki/properties/keyAlgorithm/enum",keyword:"enum",params:{allowedValues: schema11.properties.pki.properties.keyAlgorithm.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.pki.properties.keyAlgorithm.enum,parentSchema:schema11.properties.pki.properties.keyAlgorithm,data:data43};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1737,10 +1735,13 @@ vErrors.push(err135);
 }
 errors++;
 }
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-for(const key13 in data43){
-if(!(key13 === "users")){
-const err136 = {instancePath:instancePath+"/access",schemaPath:"#/properties/access/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access,data:data43};
+}
+}
+}
+if(data.access !== undefined){
+let data44 = data.access;
+if((!(data44 && typeof data44 == "object" && !Array.isArray(data44))) && (data44 !== null)){
+const err136 = {instancePath:instancePath+"/access",schemaPath:"#/properties/access/type",keyword:"type",params:{type: schema11.properties.access.type},message:"must be object,null",schema:schema11.properties.access.type,parentSchema:schema11.properties.access,data:data44};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1749,11 +1750,10 @@ vErrors.push(err136);
 }
 errors++;
 }
-}
-if(data43.users !== undefined){
-let data44 = data43.users;
-if((!(Array.isArray(data44))) && (data44 !== null)){
-const err137 = {instancePath:instancePath+"/access/users",schemaPath:"#/properties/access/properties/users/type",keyword:"type",params:{type: schema11.properties.access.properties.users.type},message:"must be array,null",schema:schema11.properties.access.properties.users.type,parentSchema:schema11.properties.access.properties.users,data:data44};
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+for(const key13 in data44){
+if(!(key13 === "users")){
+const err137 = {instancePath:instancePath+"/access",schemaPath:"#/properties/access/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access,data:data44};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1762,13 +1762,11 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(Array.isArray(data44)){
-const len2 = data44.length;
-for(let i2=0; i2<len2; i2++){
-let data45 = data44[i2];
-if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
-if(data45.name === undefined){
-const err138 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.access.properties.users.items.required,parentSchema:schema11.properties.access.properties.users.items,data:data45};
+}
+if(data44.users !== undefined){
+let data45 = data44.users;
+if((!(Array.isArray(data45))) && (data45 !== null)){
+const err138 = {instancePath:instancePath+"/access/users",schemaPath:"#/properties/access/properties/users/type",keyword:"type",params:{type: schema11.properties.access.properties.users.type},message:"must be array,null",schema:schema11.properties.access.properties.users.type,parentSchema:schema11.properties.access.properties.users,data:data45};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1777,9 +1775,13 @@ vErrors.push(err138);
 }
 errors++;
 }
-for(const key14 in data45){
-if(!(((((key14 === "name") || (key14 === "sshAuthorizedKeys")) || (key14 === "sudo")) || (key14 === "shell")) || (key14 === "kubeconfig"))){
-const err139 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access.properties.users.items,data:data45};
+if(Array.isArray(data45)){
+const len2 = data45.length;
+for(let i2=0; i2<len2; i2++){
+let data46 = data45[i2];
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+if(data46.name === undefined){
+const err139 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.access.properties.users.items.required,parentSchema:schema11.properties.access.properties.users.items,data:data46};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1788,12 +1790,9 @@ vErrors.push(err139);
 }
 errors++;
 }
-}
-if(data45.name !== undefined){
-let data46 = data45.name;
-if(typeof data46 === "string"){
-if(!pattern0.test(data46)){
-const err140 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.access.properties.users.items.properties.name.allOf[0],data:data46};
+for(const key14 in data46){
+if(!(((((key14 === "name") || (key14 === "sshAuthorizedKeys")) || (key14 === "sudo")) || (key14 === "shell")) || (key14 === "kubeconfig"))){
+const err140 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access.properties.users.items,data:data46};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1803,9 +1802,11 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(typeof data46 === "string"){
-if(func4(data46) > 8192){
-const err141 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.access.properties.users.items.properties.name.allOf[1],data:data46};
+if(data46.name !== undefined){
+let data47 = data46.name;
+if(typeof data47 === "string"){
+if(!pattern0.test(data47)){
+const err141 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.access.properties.users.items.properties.name.allOf[0],data:data47};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1815,9 +1816,9 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(typeof data46 === "string"){
-if(!(formats34(data46))){
-const err142 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/format",keyword:"format",params:{format: "posix-user"},message:"must match format \""+"posix-user"+"\"",schema:"posix-user",parentSchema:schema11.properties.access.properties.users.items.properties.name,data:data46};
+if(typeof data47 === "string"){
+if(func4(data47) > 8192){
+const err142 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.access.properties.users.items.properties.name.allOf[1],data:data47};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1827,8 +1828,9 @@ vErrors.push(err142);
 errors++;
 }
 }
-else {
-const err143 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.name.type,parentSchema:schema11.properties.access.properties.users.items.properties.name,data:data46};
+if(typeof data47 === "string"){
+if(!(formats34(data47))){
+const err143 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/format",keyword:"format",params:{format: "posix-user"},message:"must match format \""+"posix-user"+"\"",schema:"posix-user",parentSchema:schema11.properties.access.properties.users.items.properties.name,data:data47};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1838,10 +1840,8 @@ vErrors.push(err143);
 errors++;
 }
 }
-if(data45.sshAuthorizedKeys !== undefined){
-let data47 = data45.sshAuthorizedKeys;
-if((!(Array.isArray(data47))) && (data47 !== null)){
-const err144 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys",schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/type",keyword:"type",params:{type: schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.type},message:"must be array,null",schema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.type,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys,data:data47};
+else {
+const err144 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.name.type,parentSchema:schema11.properties.access.properties.users.items.properties.name,data:data47};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1850,13 +1850,11 @@ vErrors.push(err144);
 }
 errors++;
 }
-if(Array.isArray(data47)){
-const len3 = data47.length;
-for(let i3=0; i3<len3; i3++){
-let data48 = data47[i3];
-if(typeof data48 === "string"){
-if(!pattern0.test(data48)){
-const err145 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items.allOf[0],data:data48};
+}
+if(data46.sshAuthorizedKeys !== undefined){
+let data48 = data46.sshAuthorizedKeys;
+if((!(Array.isArray(data48))) && (data48 !== null)){
+const err145 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys",schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/type",keyword:"type",params:{type: schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.type},message:"must be array,null",schema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.type,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys,data:data48};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1865,10 +1863,13 @@ vErrors.push(err145);
 }
 errors++;
 }
-}
-if(typeof data48 === "string"){
-if(func4(data48) > 8192){
-const err146 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items.allOf[1],data:data48};
+if(Array.isArray(data48)){
+const len3 = data48.length;
+for(let i3=0; i3<len3; i3++){
+let data49 = data48[i3];
+if(typeof data49 === "string"){
+if(!pattern0.test(data49)){
+const err146 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items.allOf[0],data:data49};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1878,9 +1879,9 @@ vErrors.push(err146);
 errors++;
 }
 }
-if(typeof data48 === "string"){
-if(!(formats36(data48))){
-const err147 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/format",keyword:"format",params:{format: "ssh-authorized-key"},message:"must match format \""+"ssh-authorized-key"+"\"",schema:"ssh-authorized-key",parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items,data:data48};
+if(typeof data49 === "string"){
+if(func4(data49) > 8192){
+const err147 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items.allOf[1],data:data49};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1890,8 +1891,9 @@ vErrors.push(err147);
 errors++;
 }
 }
-else {
-const err148 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items.type,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items,data:data48};
+if(typeof data49 === "string"){
+if(!(formats36(data49))){
+const err148 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/format",keyword:"format",params:{format: "ssh-authorized-key"},message:"must match format \""+"ssh-authorized-key"+"\"",schema:"ssh-authorized-key",parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items,data:data49};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1901,12 +1903,8 @@ vErrors.push(err148);
 errors++;
 }
 }
-}
-}
-if(data45.sudo !== undefined){
-let data49 = data45.sudo;
-if(typeof data49 !== "boolean"){
-const err149 = {instancePath:instancePath+"/access/users/" + i2+"/sudo",schemaPath:"#/properties/access/properties/users/items/properties/sudo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.access.properties.users.items.properties.sudo.type,parentSchema:schema11.properties.access.properties.users.items.properties.sudo,data:data49};
+else {
+const err149 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items.type,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items,data:data49};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1916,11 +1914,12 @@ vErrors.push(err149);
 errors++;
 }
 }
-if(data45.shell !== undefined){
-let data50 = data45.shell;
-if(typeof data50 === "string"){
-if(!pattern0.test(data50)){
-const err150 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.access.properties.users.items.properties.shell.allOf[0],data:data50};
+}
+}
+if(data46.sudo !== undefined){
+let data50 = data46.sudo;
+if(typeof data50 !== "boolean"){
+const err150 = {instancePath:instancePath+"/access/users/" + i2+"/sudo",schemaPath:"#/properties/access/properties/users/items/properties/sudo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.access.properties.users.items.properties.sudo.type,parentSchema:schema11.properties.access.properties.users.items.properties.sudo,data:data50};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1930,9 +1929,11 @@ vErrors.push(err150);
 errors++;
 }
 }
-if(typeof data50 === "string"){
-if(func4(data50) > 8192){
-const err151 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.access.properties.users.items.properties.shell.allOf[1],data:data50};
+if(data46.shell !== undefined){
+let data51 = data46.shell;
+if(typeof data51 === "string"){
+if(!pattern0.test(data51)){
+const err151 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.access.properties.users.items.properties.shell.allOf[0],data:data51};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1942,9 +1943,9 @@ vErrors.push(err151);
 errors++;
 }
 }
-if(typeof data50 === "string"){
-if(!pattern30.test(data50)){
-const err152 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/pattern",keyword:"pattern",params:{pattern: "^/\\S+$"},message:"must match pattern \""+"^/\\S+$"+"\"",schema:"^/\\S+$",parentSchema:schema11.properties.access.properties.users.items.properties.shell,data:data50};
+if(typeof data51 === "string"){
+if(func4(data51) > 8192){
+const err152 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.access.properties.users.items.properties.shell.allOf[1],data:data51};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1954,8 +1955,9 @@ vErrors.push(err152);
 errors++;
 }
 }
-else {
-const err153 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.shell.type,parentSchema:schema11.properties.access.properties.users.items.properties.shell,data:data50};
+if(typeof data51 === "string"){
+if(!pattern30.test(data51)){
+const err153 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/pattern",keyword:"pattern",params:{pattern: "^/\\S+$"},message:"must match pattern \""+"^/\\S+$"+"\"",schema:"^/\\S+$",parentSchema:schema11.properties.access.properties.users.items.properties.shell,data:data51};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1965,10 +1967,8 @@ vErrors.push(err153);
 errors++;
 }
 }
-if(data45.kubeconfig !== undefined){
-let data51 = data45.kubeconfig;
-if(typeof data51 !== "boolean"){
-const err154 = {instancePath:instancePath+"/access/users/" + i2+"/kubeconfig",schemaPath:"#/properties/access/properties/users/items/properties/kubeconfig/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.access.properties.users.items.properties.kubeconfig.type,parentSchema:schema11.properties.access.properties.users.items.properties.kubeconfig,data:data51};
+else {
+const err154 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.shell.type,parentSchema:schema11.properties.access.properties.users.items.properties.shell,data:data51};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1978,9 +1978,10 @@ vErrors.push(err154);
 errors++;
 }
 }
-}
-else {
-const err155 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access.properties.users.items.type,parentSchema:schema11.properties.access.properties.users.items,data:data45};
+if(data46.kubeconfig !== undefined){
+let data52 = data46.kubeconfig;
+if(typeof data52 !== "boolean"){
+const err155 = {instancePath:instancePath+"/access/users/" + i2+"/kubeconfig",schemaPath:"#/properties/access/properties/users/items/properties/kubeconfig/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.access.properties.users.items.properties.kubeconfig.type,parentSchema:schema11.properties.access.properties.users.items.properties.kubeconfig,data:data52};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1991,13 +1992,8 @@ errors++;
 }
 }
 }
-}
-}
-}
-if(data.kubelet !== undefined){
-let data52 = data.kubelet;
-if((!(data52 && typeof data52 == "object" && !Array.isArray(data52))) && (data52 !== null)){
-const err156 = {instancePath:instancePath+"/kubelet",schemaPath:"#/properties/kubelet/type",keyword:"type",params:{type: schema11.properties.kubelet.type},message:"must be object,null",schema:schema11.properties.kubelet.type,parentSchema:schema11.properties.kubelet,data:data52};
+else {
+const err156 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access.properties.users.items.type,parentSchema:schema11.properties.access.properties.users.items,data:data46};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2006,10 +2002,15 @@ vErrors.push(err156);
 }
 errors++;
 }
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-for(const key15 in data52){
-if(!((((key15 === "systemReserved") || (key15 === "kubeReserved")) || (key15 === "maxPods")) || (key15 === "serverTLSBootstrap"))){
-const err157 = {instancePath:instancePath+"/kubelet",schemaPath:"#/properties/kubelet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet,data:data52};
+}
+}
+}
+}
+}
+if(data.kubelet !== undefined){
+let data53 = data.kubelet;
+if((!(data53 && typeof data53 == "object" && !Array.isArray(data53))) && (data53 !== null)){
+const err157 = {instancePath:instancePath+"/kubelet",schemaPath:"#/properties/kubelet/type",keyword:"type",params:{type: schema11.properties.kubelet.type},message:"must be object,null",schema:schema11.properties.kubelet.type,parentSchema:schema11.properties.kubelet,data:data53};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2018,11 +2019,10 @@ vErrors.push(err157);
 }
 errors++;
 }
-}
-if(data52.systemReserved !== undefined){
-let data53 = data52.systemReserved;
-if((!(data53 && typeof data53 == "object" && !Array.isArray(data53))) && (data53 !== null)){
-const err158 = {instancePath:instancePath+"/kubelet/systemReserved",schemaPath:"#/properties/kubelet/properties/systemReserved/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.type},message:"must be object,null",schema:schema11.properties.kubelet.properties.systemReserved.type,parentSchema:schema11.properties.kubelet.properties.systemReserved,data:data53};
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+for(const key15 in data53){
+if(!((((key15 === "systemReserved") || (key15 === "kubeReserved")) || (key15 === "maxPods")) || (key15 === "serverTLSBootstrap"))){
+const err158 = {instancePath:instancePath+"/kubelet",schemaPath:"#/properties/kubelet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet,data:data53};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2031,10 +2031,11 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-for(const key16 in data53){
-if(!((((key16 === "cpu") || (key16 === "memory")) || (key16 === "ephemeral-storage")) || (key16 === "pid"))){
-const err159 = {instancePath:instancePath+"/kubelet/systemReserved",schemaPath:"#/properties/kubelet/properties/systemReserved/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet.properties.systemReserved,data:data53};
+}
+if(data53.systemReserved !== undefined){
+let data54 = data53.systemReserved;
+if((!(data54 && typeof data54 == "object" && !Array.isArray(data54))) && (data54 !== null)){
+const err159 = {instancePath:instancePath+"/kubelet/systemReserved",schemaPath:"#/properties/kubelet/properties/systemReserved/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.type},message:"must be object,null",schema:schema11.properties.kubelet.properties.systemReserved.type,parentSchema:schema11.properties.kubelet.properties.systemReserved,data:data54};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2043,11 +2044,10 @@ vErrors.push(err159);
 }
 errors++;
 }
-}
-if(data53.cpu !== undefined){
-let data54 = data53.cpu;
-if((typeof data54 !== "string") && (!((typeof data54 == "number") && (isFinite(data54))))){
-const err160 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.cpu.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.cpu.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data54};
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+for(const key16 in data54){
+if(!((((key16 === "cpu") || (key16 === "memory")) || (key16 === "ephemeral-storage")) || (key16 === "pid"))){
+const err160 = {instancePath:instancePath+"/kubelet/systemReserved",schemaPath:"#/properties/kubelet/properties/systemReserved/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet.properties.systemReserved,data:data54};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2056,9 +2056,11 @@ vErrors.push(err160);
 }
 errors++;
 }
-if(typeof data54 === "string"){
-if(!pattern0.test(data54)){
-const err161 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu.allOf[0],data:data54};
+}
+if(data54.cpu !== undefined){
+let data55 = data54.cpu;
+if((typeof data55 !== "string") && (!((typeof data55 == "number") && (isFinite(data55))))){
+const err161 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.cpu.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.cpu.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data55};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2067,10 +2069,9 @@ vErrors.push(err161);
 }
 errors++;
 }
-}
-if(typeof data54 === "string"){
-if(func4(data54) > 8192){
-const err162 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu.allOf[1],data:data54};
+if(typeof data55 === "string"){
+if(!pattern0.test(data55)){
+const err162 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu.allOf[0],data:data55};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2080,9 +2081,9 @@ vErrors.push(err162);
 errors++;
 }
 }
-if((typeof data54 == "number") && (isFinite(data54))){
-if(data54 > 9007199254740991 || isNaN(data54)){
-const err163 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data54};
+if(typeof data55 === "string"){
+if(func4(data55) > 8192){
+const err163 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu.allOf[1],data:data55};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2091,8 +2092,10 @@ vErrors.push(err163);
 }
 errors++;
 }
-if(data54 < 0 || isNaN(data54)){
-const err164 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data54};
+}
+if((typeof data55 == "number") && (isFinite(data55))){
+if(data55 > 9007199254740991 || isNaN(data55)){
+const err164 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data55};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2101,10 +2104,8 @@ vErrors.push(err164);
 }
 errors++;
 }
-}
-if(typeof data54 === "string"){
-if(!pattern32.test(data54)){
-const err165 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data54};
+if(data55 < 0 || isNaN(data55)){
+const err165 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data55};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2114,11 +2115,9 @@ vErrors.push(err165);
 errors++;
 }
 }
-}
-if(data53.memory !== undefined){
-let data55 = data53.memory;
-if((typeof data55 !== "string") && (!((typeof data55 == "number") && (isFinite(data55))))){
-const err166 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.memory.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.memory.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data55};
+if(typeof data55 === "string"){
+if(!pattern32.test(data55)){
+const err166 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data55};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2127,9 +2126,12 @@ vErrors.push(err166);
 }
 errors++;
 }
-if(typeof data55 === "string"){
-if(!pattern0.test(data55)){
-const err167 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory.allOf[0],data:data55};
+}
+}
+if(data54.memory !== undefined){
+let data56 = data54.memory;
+if((typeof data56 !== "string") && (!((typeof data56 == "number") && (isFinite(data56))))){
+const err167 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.memory.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.memory.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data56};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2138,10 +2140,9 @@ vErrors.push(err167);
 }
 errors++;
 }
-}
-if(typeof data55 === "string"){
-if(func4(data55) > 8192){
-const err168 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory.allOf[1],data:data55};
+if(typeof data56 === "string"){
+if(!pattern0.test(data56)){
+const err168 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory.allOf[0],data:data56};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2151,9 +2152,9 @@ vErrors.push(err168);
 errors++;
 }
 }
-if((typeof data55 == "number") && (isFinite(data55))){
-if(data55 > 9007199254740991 || isNaN(data55)){
-const err169 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data55};
+if(typeof data56 === "string"){
+if(func4(data56) > 8192){
+const err169 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory.allOf[1],data:data56};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2162,8 +2163,10 @@ vErrors.push(err169);
 }
 errors++;
 }
-if(data55 < 0 || isNaN(data55)){
-const err170 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data55};
+}
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 > 9007199254740991 || isNaN(data56)){
+const err170 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data56};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2172,10 +2175,8 @@ vErrors.push(err170);
 }
 errors++;
 }
-}
-if(typeof data55 === "string"){
-if(!pattern32.test(data55)){
-const err171 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data55};
+if(data56 < 0 || isNaN(data56)){
+const err171 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data56};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2185,11 +2186,9 @@ vErrors.push(err171);
 errors++;
 }
 }
-}
-if(data53["ephemeral-storage"] !== undefined){
-let data56 = data53["ephemeral-storage"];
-if((typeof data56 !== "string") && (!((typeof data56 == "number") && (isFinite(data56))))){
-const err172 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data56};
+if(typeof data56 === "string"){
+if(!pattern32.test(data56)){
+const err172 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data56};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2198,9 +2197,12 @@ vErrors.push(err172);
 }
 errors++;
 }
-if(typeof data56 === "string"){
-if(!pattern0.test(data56)){
-const err173 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].allOf[0],data:data56};
+}
+}
+if(data54["ephemeral-storage"] !== undefined){
+let data57 = data54["ephemeral-storage"];
+if((typeof data57 !== "string") && (!((typeof data57 == "number") && (isFinite(data57))))){
+const err173 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data57};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2209,10 +2211,9 @@ vErrors.push(err173);
 }
 errors++;
 }
-}
-if(typeof data56 === "string"){
-if(func4(data56) > 8192){
-const err174 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].allOf[1],data:data56};
+if(typeof data57 === "string"){
+if(!pattern0.test(data57)){
+const err174 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].allOf[0],data:data57};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2222,9 +2223,9 @@ vErrors.push(err174);
 errors++;
 }
 }
-if((typeof data56 == "number") && (isFinite(data56))){
-if(data56 > 9007199254740991 || isNaN(data56)){
-const err175 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data56};
+if(typeof data57 === "string"){
+if(func4(data57) > 8192){
+const err175 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].allOf[1],data:data57};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2233,8 +2234,10 @@ vErrors.push(err175);
 }
 errors++;
 }
-if(data56 < 0 || isNaN(data56)){
-const err176 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data56};
+}
+if((typeof data57 == "number") && (isFinite(data57))){
+if(data57 > 9007199254740991 || isNaN(data57)){
+const err176 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data57};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2243,10 +2246,8 @@ vErrors.push(err176);
 }
 errors++;
 }
-}
-if(typeof data56 === "string"){
-if(!pattern32.test(data56)){
-const err177 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data56};
+if(data57 < 0 || isNaN(data57)){
+const err177 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data57};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2256,11 +2257,9 @@ vErrors.push(err177);
 errors++;
 }
 }
-}
-if(data53.pid !== undefined){
-let data57 = data53.pid;
-if((typeof data57 !== "string") && (!((typeof data57 == "number") && (isFinite(data57))))){
-const err178 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.pid.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.pid.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data57};
+if(typeof data57 === "string"){
+if(!pattern32.test(data57)){
+const err178 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data57};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2269,9 +2268,12 @@ vErrors.push(err178);
 }
 errors++;
 }
-if(typeof data57 === "string"){
-if(!pattern0.test(data57)){
-const err179 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid.allOf[0],data:data57};
+}
+}
+if(data54.pid !== undefined){
+let data58 = data54.pid;
+if((typeof data58 !== "string") && (!((typeof data58 == "number") && (isFinite(data58))))){
+const err179 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.pid.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.pid.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data58};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2280,10 +2282,9 @@ vErrors.push(err179);
 }
 errors++;
 }
-}
-if(typeof data57 === "string"){
-if(func4(data57) > 8192){
-const err180 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid.allOf[1],data:data57};
+if(typeof data58 === "string"){
+if(!pattern0.test(data58)){
+const err180 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid.allOf[0],data:data58};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2293,9 +2294,9 @@ vErrors.push(err180);
 errors++;
 }
 }
-if((typeof data57 == "number") && (isFinite(data57))){
-if(data57 > 9007199254740991 || isNaN(data57)){
-const err181 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data57};
+if(typeof data58 === "string"){
+if(func4(data58) > 8192){
+const err181 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid.allOf[1],data:data58};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2304,8 +2305,10 @@ vErrors.push(err181);
 }
 errors++;
 }
-if(data57 < 0 || isNaN(data57)){
-const err182 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data57};
+}
+if((typeof data58 == "number") && (isFinite(data58))){
+if(data58 > 9007199254740991 || isNaN(data58)){
+const err182 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data58};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2314,10 +2317,8 @@ vErrors.push(err182);
 }
 errors++;
 }
-}
-if(typeof data57 === "string"){
-if(!pattern32.test(data57)){
-const err183 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data57};
+if(data58 < 0 || isNaN(data58)){
+const err183 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data58};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2327,13 +2328,9 @@ vErrors.push(err183);
 errors++;
 }
 }
-}
-}
-}
-if(data52.kubeReserved !== undefined){
-let data58 = data52.kubeReserved;
-if((!(data58 && typeof data58 == "object" && !Array.isArray(data58))) && (data58 !== null)){
-const err184 = {instancePath:instancePath+"/kubelet/kubeReserved",schemaPath:"#/properties/kubelet/properties/kubeReserved/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.type},message:"must be object,null",schema:schema11.properties.kubelet.properties.kubeReserved.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved,data:data58};
+if(typeof data58 === "string"){
+if(!pattern32.test(data58)){
+const err184 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data58};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2342,10 +2339,14 @@ vErrors.push(err184);
 }
 errors++;
 }
-if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
-for(const key17 in data58){
-if(!((((key17 === "cpu") || (key17 === "memory")) || (key17 === "ephemeral-storage")) || (key17 === "pid"))){
-const err185 = {instancePath:instancePath+"/kubelet/kubeReserved",schemaPath:"#/properties/kubelet/properties/kubeReserved/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet.properties.kubeReserved,data:data58};
+}
+}
+}
+}
+if(data53.kubeReserved !== undefined){
+let data59 = data53.kubeReserved;
+if((!(data59 && typeof data59 == "object" && !Array.isArray(data59))) && (data59 !== null)){
+const err185 = {instancePath:instancePath+"/kubelet/kubeReserved",schemaPath:"#/properties/kubelet/properties/kubeReserved/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.type},message:"must be object,null",schema:schema11.properties.kubelet.properties.kubeReserved.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved,data:data59};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2354,11 +2355,10 @@ vErrors.push(err185);
 }
 errors++;
 }
-}
-if(data58.cpu !== undefined){
-let data59 = data58.cpu;
-if((typeof data59 !== "string") && (!((typeof data59 == "number") && (isFinite(data59))))){
-const err186 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.cpu.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data59};
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+for(const key17 in data59){
+if(!((((key17 === "cpu") || (key17 === "memory")) || (key17 === "ephemeral-storage")) || (key17 === "pid"))){
+const err186 = {instancePath:instancePath+"/kubelet/kubeReserved",schemaPath:"#/properties/kubelet/properties/kubeReserved/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet.properties.kubeReserved,data:data59};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2367,9 +2367,11 @@ vErrors.push(err186);
 }
 errors++;
 }
-if(typeof data59 === "string"){
-if(!pattern0.test(data59)){
-const err187 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu.allOf[0],data:data59};
+}
+if(data59.cpu !== undefined){
+let data60 = data59.cpu;
+if((typeof data60 !== "string") && (!((typeof data60 == "number") && (isFinite(data60))))){
+const err187 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.cpu.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data60};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2378,10 +2380,9 @@ vErrors.push(err187);
 }
 errors++;
 }
-}
-if(typeof data59 === "string"){
-if(func4(data59) > 8192){
-const err188 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu.allOf[1],data:data59};
+if(typeof data60 === "string"){
+if(!pattern0.test(data60)){
+const err188 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu.allOf[0],data:data60};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2391,9 +2392,9 @@ vErrors.push(err188);
 errors++;
 }
 }
-if((typeof data59 == "number") && (isFinite(data59))){
-if(data59 > 9007199254740991 || isNaN(data59)){
-const err189 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data59};
+if(typeof data60 === "string"){
+if(func4(data60) > 8192){
+const err189 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu.allOf[1],data:data60};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2402,8 +2403,10 @@ vErrors.push(err189);
 }
 errors++;
 }
-if(data59 < 0 || isNaN(data59)){
-const err190 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data59};
+}
+if((typeof data60 == "number") && (isFinite(data60))){
+if(data60 > 9007199254740991 || isNaN(data60)){
+const err190 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data60};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2412,10 +2415,8 @@ vErrors.push(err190);
 }
 errors++;
 }
-}
-if(typeof data59 === "string"){
-if(!pattern32.test(data59)){
-const err191 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data59};
+if(data60 < 0 || isNaN(data60)){
+const err191 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data60};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2425,11 +2426,9 @@ vErrors.push(err191);
 errors++;
 }
 }
-}
-if(data58.memory !== undefined){
-let data60 = data58.memory;
-if((typeof data60 !== "string") && (!((typeof data60 == "number") && (isFinite(data60))))){
-const err192 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.memory.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.memory.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data60};
+if(typeof data60 === "string"){
+if(!pattern32.test(data60)){
+const err192 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data60};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2438,9 +2437,12 @@ vErrors.push(err192);
 }
 errors++;
 }
-if(typeof data60 === "string"){
-if(!pattern0.test(data60)){
-const err193 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory.allOf[0],data:data60};
+}
+}
+if(data59.memory !== undefined){
+let data61 = data59.memory;
+if((typeof data61 !== "string") && (!((typeof data61 == "number") && (isFinite(data61))))){
+const err193 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.memory.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.memory.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data61};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2449,10 +2451,9 @@ vErrors.push(err193);
 }
 errors++;
 }
-}
-if(typeof data60 === "string"){
-if(func4(data60) > 8192){
-const err194 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory.allOf[1],data:data60};
+if(typeof data61 === "string"){
+if(!pattern0.test(data61)){
+const err194 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory.allOf[0],data:data61};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2462,9 +2463,9 @@ vErrors.push(err194);
 errors++;
 }
 }
-if((typeof data60 == "number") && (isFinite(data60))){
-if(data60 > 9007199254740991 || isNaN(data60)){
-const err195 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data60};
+if(typeof data61 === "string"){
+if(func4(data61) > 8192){
+const err195 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory.allOf[1],data:data61};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2473,8 +2474,10 @@ vErrors.push(err195);
 }
 errors++;
 }
-if(data60 < 0 || isNaN(data60)){
-const err196 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data60};
+}
+if((typeof data61 == "number") && (isFinite(data61))){
+if(data61 > 9007199254740991 || isNaN(data61)){
+const err196 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data61};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2483,10 +2486,8 @@ vErrors.push(err196);
 }
 errors++;
 }
-}
-if(typeof data60 === "string"){
-if(!pattern32.test(data60)){
-const err197 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data60};
+if(data61 < 0 || isNaN(data61)){
+const err197 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data61};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2496,11 +2497,9 @@ vErrors.push(err197);
 errors++;
 }
 }
-}
-if(data58["ephemeral-storage"] !== undefined){
-let data61 = data58["ephemeral-storage"];
-if((typeof data61 !== "string") && (!((typeof data61 == "number") && (isFinite(data61))))){
-const err198 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data61};
+if(typeof data61 === "string"){
+if(!pattern32.test(data61)){
+const err198 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data61};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2509,9 +2508,12 @@ vErrors.push(err198);
 }
 errors++;
 }
-if(typeof data61 === "string"){
-if(!pattern0.test(data61)){
-const err199 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].allOf[0],data:data61};
+}
+}
+if(data59["ephemeral-storage"] !== undefined){
+let data62 = data59["ephemeral-storage"];
+if((typeof data62 !== "string") && (!((typeof data62 == "number") && (isFinite(data62))))){
+const err199 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data62};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2520,10 +2522,9 @@ vErrors.push(err199);
 }
 errors++;
 }
-}
-if(typeof data61 === "string"){
-if(func4(data61) > 8192){
-const err200 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].allOf[1],data:data61};
+if(typeof data62 === "string"){
+if(!pattern0.test(data62)){
+const err200 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].allOf[0],data:data62};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2533,9 +2534,9 @@ vErrors.push(err200);
 errors++;
 }
 }
-if((typeof data61 == "number") && (isFinite(data61))){
-if(data61 > 9007199254740991 || isNaN(data61)){
-const err201 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data61};
+if(typeof data62 === "string"){
+if(func4(data62) > 8192){
+const err201 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].allOf[1],data:data62};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2544,8 +2545,10 @@ vErrors.push(err201);
 }
 errors++;
 }
-if(data61 < 0 || isNaN(data61)){
-const err202 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data61};
+}
+if((typeof data62 == "number") && (isFinite(data62))){
+if(data62 > 9007199254740991 || isNaN(data62)){
+const err202 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data62};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2554,10 +2557,8 @@ vErrors.push(err202);
 }
 errors++;
 }
-}
-if(typeof data61 === "string"){
-if(!pattern32.test(data61)){
-const err203 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data61};
+if(data62 < 0 || isNaN(data62)){
+const err203 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data62};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2567,11 +2568,9 @@ vErrors.push(err203);
 errors++;
 }
 }
-}
-if(data58.pid !== undefined){
-let data62 = data58.pid;
-if((typeof data62 !== "string") && (!((typeof data62 == "number") && (isFinite(data62))))){
-const err204 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.pid.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.pid.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data62};
+if(typeof data62 === "string"){
+if(!pattern32.test(data62)){
+const err204 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data62};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2580,9 +2579,12 @@ vErrors.push(err204);
 }
 errors++;
 }
-if(typeof data62 === "string"){
-if(!pattern0.test(data62)){
-const err205 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid.allOf[0],data:data62};
+}
+}
+if(data59.pid !== undefined){
+let data63 = data59.pid;
+if((typeof data63 !== "string") && (!((typeof data63 == "number") && (isFinite(data63))))){
+const err205 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.pid.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.pid.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data63};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2591,10 +2593,9 @@ vErrors.push(err205);
 }
 errors++;
 }
-}
-if(typeof data62 === "string"){
-if(func4(data62) > 8192){
-const err206 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid.allOf[1],data:data62};
+if(typeof data63 === "string"){
+if(!pattern0.test(data63)){
+const err206 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid.allOf[0],data:data63};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2604,9 +2605,9 @@ vErrors.push(err206);
 errors++;
 }
 }
-if((typeof data62 == "number") && (isFinite(data62))){
-if(data62 > 9007199254740991 || isNaN(data62)){
-const err207 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data62};
+if(typeof data63 === "string"){
+if(func4(data63) > 8192){
+const err207 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid.allOf[1],data:data63};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2615,8 +2616,10 @@ vErrors.push(err207);
 }
 errors++;
 }
-if(data62 < 0 || isNaN(data62)){
-const err208 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data62};
+}
+if((typeof data63 == "number") && (isFinite(data63))){
+if(data63 > 9007199254740991 || isNaN(data63)){
+const err208 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data63};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2625,10 +2628,8 @@ vErrors.push(err208);
 }
 errors++;
 }
-}
-if(typeof data62 === "string"){
-if(!pattern32.test(data62)){
-const err209 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data62};
+if(data63 < 0 || isNaN(data63)){
+const err209 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data63};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2638,13 +2639,9 @@ vErrors.push(err209);
 errors++;
 }
 }
-}
-}
-}
-if(data52.maxPods !== undefined){
-let data63 = data52.maxPods;
-if(!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63)))){
-const err210 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.kubelet.properties.maxPods.type,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data63};
+if(typeof data63 === "string"){
+if(!pattern32.test(data63)){
+const err210 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data63};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2653,9 +2650,14 @@ vErrors.push(err210);
 }
 errors++;
 }
-if((typeof data63 == "number") && (isFinite(data63))){
-if(data63 > 65536 || isNaN(data63)){
-const err211 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536",schema:65536,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data63};
+}
+}
+}
+}
+if(data53.maxPods !== undefined){
+let data64 = data53.maxPods;
+if(!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64)))){
+const err211 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.kubelet.properties.maxPods.type,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data64};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2664,8 +2666,9 @@ vErrors.push(err211);
 }
 errors++;
 }
-if(data63 < 1 || isNaN(data63)){
-const err212 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data63};
+if((typeof data64 == "number") && (isFinite(data64))){
+if(data64 > 65536 || isNaN(data64)){
+const err212 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536",schema:65536,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data64};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2674,12 +2677,8 @@ vErrors.push(err212);
 }
 errors++;
 }
-}
-}
-if(data52.serverTLSBootstrap !== undefined){
-let data64 = data52.serverTLSBootstrap;
-if(typeof data64 !== "boolean"){
-const err213 = {instancePath:instancePath+"/kubelet/serverTLSBootstrap",schemaPath:"#/properties/kubelet/properties/serverTLSBootstrap/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubelet.properties.serverTLSBootstrap.type,parentSchema:schema11.properties.kubelet.properties.serverTLSBootstrap,data:data64};
+if(data64 < 1 || isNaN(data64)){
+const err213 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data64};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2690,11 +2689,10 @@ errors++;
 }
 }
 }
-}
-if(data.addons !== undefined){
-let data65 = data.addons;
-if((!(data65 && typeof data65 == "object" && !Array.isArray(data65))) && (data65 !== null)){
-const err214 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/type",keyword:"type",params:{type: schema11.properties.addons.type},message:"must be object,null",schema:schema11.properties.addons.type,parentSchema:schema11.properties.addons,data:data65};
+if(data53.serverTLSBootstrap !== undefined){
+let data65 = data53.serverTLSBootstrap;
+if(typeof data65 !== "boolean"){
+const err214 = {instancePath:instancePath+"/kubelet/serverTLSBootstrap",schemaPath:"#/properties/kubelet/properties/serverTLSBootstrap/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubelet.properties.serverTLSBootstrap.type,parentSchema:schema11.properties.kubelet.properties.serverTLSBootstrap,data:data65};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2703,10 +2701,13 @@ vErrors.push(err214);
 }
 errors++;
 }
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
-for(const key18 in data65){
-if(!((key18 === "metricsServer") || (key18 === "ingressNginx"))){
-const err215 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons,data:data65};
+}
+}
+}
+if(data.addons !== undefined){
+let data66 = data.addons;
+if((!(data66 && typeof data66 == "object" && !Array.isArray(data66))) && (data66 !== null)){
+const err215 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/type",keyword:"type",params:{type: schema11.properties.addons.type},message:"must be object,null",schema:schema11.properties.addons.type,parentSchema:schema11.properties.addons,data:data66};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2715,11 +2716,10 @@ vErrors.push(err215);
 }
 errors++;
 }
-}
-if(data65.metricsServer !== undefined){
-let data66 = data65.metricsServer;
-if((!(data66 && typeof data66 == "object" && !Array.isArray(data66))) && (data66 !== null)){
-const err216 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/type",keyword:"type",params:{type: schema11.properties.addons.properties.metricsServer.type},message:"must be object,null",schema:schema11.properties.addons.properties.metricsServer.type,parentSchema:schema11.properties.addons.properties.metricsServer,data:data66};
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+for(const key18 in data66){
+if(!((key18 === "metricsServer") || (key18 === "ingressNginx"))){
+const err216 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons,data:data66};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2728,10 +2728,11 @@ vErrors.push(err216);
 }
 errors++;
 }
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-for(const key19 in data66){
-if(!((((key19 === "enabled") || (key19 === "version")) || (key19 === "manifestUrl")) || (key19 === "manifestFile"))){
-const err217 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.metricsServer,data:data66};
+}
+if(data66.metricsServer !== undefined){
+let data67 = data66.metricsServer;
+if((!(data67 && typeof data67 == "object" && !Array.isArray(data67))) && (data67 !== null)){
+const err217 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/type",keyword:"type",params:{type: schema11.properties.addons.properties.metricsServer.type},message:"must be object,null",schema:schema11.properties.addons.properties.metricsServer.type,parentSchema:schema11.properties.addons.properties.metricsServer,data:data67};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2740,11 +2741,10 @@ vErrors.push(err217);
 }
 errors++;
 }
-}
-if(data66.enabled !== undefined){
-let data67 = data66.enabled;
-if(typeof data67 !== "boolean"){
-const err218 = {instancePath:instancePath+"/addons/metricsServer/enabled",schemaPath:"#/properties/addons/properties/metricsServer/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.metricsServer.properties.enabled.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.enabled,data:data67};
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+for(const key19 in data67){
+if(!((((key19 === "enabled") || (key19 === "version")) || (key19 === "manifestUrl")) || (key19 === "manifestFile"))){
+const err218 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.metricsServer,data:data67};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2754,11 +2754,10 @@ vErrors.push(err218);
 errors++;
 }
 }
-if(data66.version !== undefined){
-let data68 = data66.version;
-if(typeof data68 === "string"){
-if(!pattern0.test(data68)){
-const err219 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version.allOf[0],data:data68};
+if(data67.enabled !== undefined){
+let data68 = data67.enabled;
+if(typeof data68 !== "boolean"){
+const err219 = {instancePath:instancePath+"/addons/metricsServer/enabled",schemaPath:"#/properties/addons/properties/metricsServer/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.metricsServer.properties.enabled.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.enabled,data:data68};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2768,9 +2767,11 @@ vErrors.push(err219);
 errors++;
 }
 }
-if(typeof data68 === "string"){
-if(func4(data68) > 8192){
-const err220 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version.allOf[1],data:data68};
+if(data67.version !== undefined){
+let data69 = data67.version;
+if(typeof data69 === "string"){
+if(!pattern0.test(data69)){
+const err220 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version.allOf[0],data:data69};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2780,9 +2781,9 @@ vErrors.push(err220);
 errors++;
 }
 }
-if(typeof data68 === "string"){
-if(!pattern8.test(data68)){
-const err221 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data68};
+if(typeof data69 === "string"){
+if(func4(data69) > 8192){
+const err221 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version.allOf[1],data:data69};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2792,8 +2793,9 @@ vErrors.push(err221);
 errors++;
 }
 }
-else {
-const err222 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.version.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data68};
+if(typeof data69 === "string"){
+if(!pattern8.test(data69)){
+const err222 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data69};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2803,11 +2805,8 @@ vErrors.push(err222);
 errors++;
 }
 }
-if(data66.manifestUrl !== undefined){
-let data69 = data66.manifestUrl;
-if(typeof data69 === "string"){
-if(!pattern0.test(data69)){
-const err223 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.allOf[0],data:data69};
+else {
+const err223 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.version.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data69};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2817,9 +2816,11 @@ vErrors.push(err223);
 errors++;
 }
 }
-if(typeof data69 === "string"){
-if(func4(data69) > 8192){
-const err224 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.allOf[1],data:data69};
+if(data67.manifestUrl !== undefined){
+let data70 = data67.manifestUrl;
+if(typeof data70 === "string"){
+if(!pattern0.test(data70)){
+const err224 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.allOf[0],data:data70};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2829,9 +2830,9 @@ vErrors.push(err224);
 errors++;
 }
 }
-if(typeof data69 === "string"){
-if(!(formats10(data69))){
-const err225 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data69};
+if(typeof data70 === "string"){
+if(func4(data70) > 8192){
+const err225 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.allOf[1],data:data70};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -2841,8 +2842,9 @@ vErrors.push(err225);
 errors++;
 }
 }
-else {
-const err226 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data69};
+if(typeof data70 === "string"){
+if(!(formats10(data70))){
+const err226 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data70};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -2852,11 +2854,8 @@ vErrors.push(err226);
 errors++;
 }
 }
-if(data66.manifestFile !== undefined){
-let data70 = data66.manifestFile;
-if(typeof data70 === "string"){
-if(!pattern0.test(data70)){
-const err227 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.allOf[0],data:data70};
+else {
+const err227 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data70};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -2866,9 +2865,11 @@ vErrors.push(err227);
 errors++;
 }
 }
-if(typeof data70 === "string"){
-if(func4(data70) > 8192){
-const err228 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.allOf[1],data:data70};
+if(data67.manifestFile !== undefined){
+let data71 = data67.manifestFile;
+if(typeof data71 === "string"){
+if(!pattern0.test(data71)){
+const err228 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.allOf[0],data:data71};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -2878,9 +2879,9 @@ vErrors.push(err228);
 errors++;
 }
 }
-if(typeof data70 === "string"){
-if(func4(data70) < 1){
-const err229 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data70};
+if(typeof data71 === "string"){
+if(func4(data71) > 8192){
+const err229 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.allOf[1],data:data71};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -2890,8 +2891,9 @@ vErrors.push(err229);
 errors++;
 }
 }
-else {
-const err230 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data70};
+if(typeof data71 === "string"){
+if(func4(data71) < 1){
+const err230 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data71};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -2901,12 +2903,8 @@ vErrors.push(err230);
 errors++;
 }
 }
-}
-}
-if(data65.ingressNginx !== undefined){
-let data71 = data65.ingressNginx;
-if((!(data71 && typeof data71 == "object" && !Array.isArray(data71))) && (data71 !== null)){
-const err231 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/type",keyword:"type",params:{type: schema11.properties.addons.properties.ingressNginx.type},message:"must be object,null",schema:schema11.properties.addons.properties.ingressNginx.type,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data71};
+else {
+const err231 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data71};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -2915,10 +2913,13 @@ vErrors.push(err231);
 }
 errors++;
 }
-if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
-for(const key20 in data71){
-if(!((((key20 === "enabled") || (key20 === "version")) || (key20 === "manifestUrl")) || (key20 === "manifestFile"))){
-const err232 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data71};
+}
+}
+}
+if(data66.ingressNginx !== undefined){
+let data72 = data66.ingressNginx;
+if((!(data72 && typeof data72 == "object" && !Array.isArray(data72))) && (data72 !== null)){
+const err232 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/type",keyword:"type",params:{type: schema11.properties.addons.properties.ingressNginx.type},message:"must be object,null",schema:schema11.properties.addons.properties.ingressNginx.type,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data72};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -2927,11 +2928,10 @@ vErrors.push(err232);
 }
 errors++;
 }
-}
-if(data71.enabled !== undefined){
-let data72 = data71.enabled;
-if(typeof data72 !== "boolean"){
-const err233 = {instancePath:instancePath+"/addons/ingressNginx/enabled",schemaPath:"#/properties/addons/properties/ingressNginx/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.ingressNginx.properties.enabled.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.enabled,data:data72};
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+for(const key20 in data72){
+if(!((((key20 === "enabled") || (key20 === "version")) || (key20 === "manifestUrl")) || (key20 === "manifestFile"))){
+const err233 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data72};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -2941,11 +2941,10 @@ vErrors.push(err233);
 errors++;
 }
 }
-if(data71.version !== undefined){
-let data73 = data71.version;
-if(typeof data73 === "string"){
-if(!pattern0.test(data73)){
-const err234 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version.allOf[0],data:data73};
+if(data72.enabled !== undefined){
+let data73 = data72.enabled;
+if(typeof data73 !== "boolean"){
+const err234 = {instancePath:instancePath+"/addons/ingressNginx/enabled",schemaPath:"#/properties/addons/properties/ingressNginx/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.ingressNginx.properties.enabled.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.enabled,data:data73};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -2955,9 +2954,11 @@ vErrors.push(err234);
 errors++;
 }
 }
-if(typeof data73 === "string"){
-if(func4(data73) > 8192){
-const err235 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version.allOf[1],data:data73};
+if(data72.version !== undefined){
+let data74 = data72.version;
+if(typeof data74 === "string"){
+if(!pattern0.test(data74)){
+const err235 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version.allOf[0],data:data74};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -2967,9 +2968,9 @@ vErrors.push(err235);
 errors++;
 }
 }
-if(typeof data73 === "string"){
-if(!pattern8.test(data73)){
-const err236 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data73};
+if(typeof data74 === "string"){
+if(func4(data74) > 8192){
+const err236 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version.allOf[1],data:data74};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -2979,8 +2980,9 @@ vErrors.push(err236);
 errors++;
 }
 }
-else {
-const err237 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.version.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data73};
+if(typeof data74 === "string"){
+if(!pattern8.test(data74)){
+const err237 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data74};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -2990,11 +2992,8 @@ vErrors.push(err237);
 errors++;
 }
 }
-if(data71.manifestUrl !== undefined){
-let data74 = data71.manifestUrl;
-if(typeof data74 === "string"){
-if(!pattern0.test(data74)){
-const err238 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.allOf[0],data:data74};
+else {
+const err238 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.version.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data74};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -3004,9 +3003,11 @@ vErrors.push(err238);
 errors++;
 }
 }
-if(typeof data74 === "string"){
-if(func4(data74) > 8192){
-const err239 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.allOf[1],data:data74};
+if(data72.manifestUrl !== undefined){
+let data75 = data72.manifestUrl;
+if(typeof data75 === "string"){
+if(!pattern0.test(data75)){
+const err239 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.allOf[0],data:data75};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -3016,9 +3017,9 @@ vErrors.push(err239);
 errors++;
 }
 }
-if(typeof data74 === "string"){
-if(!(formats10(data74))){
-const err240 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data74};
+if(typeof data75 === "string"){
+if(func4(data75) > 8192){
+const err240 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.allOf[1],data:data75};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -3028,8 +3029,9 @@ vErrors.push(err240);
 errors++;
 }
 }
-else {
-const err241 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data74};
+if(typeof data75 === "string"){
+if(!(formats10(data75))){
+const err241 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data75};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -3039,11 +3041,8 @@ vErrors.push(err241);
 errors++;
 }
 }
-if(data71.manifestFile !== undefined){
-let data75 = data71.manifestFile;
-if(typeof data75 === "string"){
-if(!pattern0.test(data75)){
-const err242 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.allOf[0],data:data75};
+else {
+const err242 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data75};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -3053,9 +3052,11 @@ vErrors.push(err242);
 errors++;
 }
 }
-if(typeof data75 === "string"){
-if(func4(data75) > 8192){
-const err243 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.allOf[1],data:data75};
+if(data72.manifestFile !== undefined){
+let data76 = data72.manifestFile;
+if(typeof data76 === "string"){
+if(!pattern0.test(data76)){
+const err243 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.allOf[0],data:data76};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -3065,9 +3066,9 @@ vErrors.push(err243);
 errors++;
 }
 }
-if(typeof data75 === "string"){
-if(func4(data75) < 1){
-const err244 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data75};
+if(typeof data76 === "string"){
+if(func4(data76) > 8192){
+const err244 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.allOf[1],data:data76};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3077,8 +3078,9 @@ vErrors.push(err244);
 errors++;
 }
 }
-else {
-const err245 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data75};
+if(typeof data76 === "string"){
+if(func4(data76) < 1){
+const err245 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data76};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -3088,14 +3090,8 @@ vErrors.push(err245);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data.images !== undefined){
-let data76 = data.images;
-if((!(data76 && typeof data76 == "object" && !Array.isArray(data76))) && (data76 !== null)){
-const err246 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: schema11.properties.images.type},message:"must be object,null",schema:schema11.properties.images.type,parentSchema:schema11.properties.images,data:data76};
+else {
+const err246 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data76};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -3104,10 +3100,15 @@ vErrors.push(err246);
 }
 errors++;
 }
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-for(const key21 in data76){
-if(!(key21 === "repository")){
-const err247 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images,data:data76};
+}
+}
+}
+}
+}
+if(data.images !== undefined){
+let data77 = data.images;
+if((!(data77 && typeof data77 == "object" && !Array.isArray(data77))) && (data77 !== null)){
+const err247 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: schema11.properties.images.type},message:"must be object,null",schema:schema11.properties.images.type,parentSchema:schema11.properties.images,data:data77};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -3116,12 +3117,10 @@ vErrors.push(err247);
 }
 errors++;
 }
-}
-if(data76.repository !== undefined){
-let data77 = data76.repository;
-if(typeof data77 === "string"){
-if(!pattern0.test(data77)){
-const err248 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.images.properties.repository.allOf[0],data:data77};
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+for(const key21 in data77){
+if(!(key21 === "repository")){
+const err248 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images,data:data77};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3131,9 +3130,11 @@ vErrors.push(err248);
 errors++;
 }
 }
-if(typeof data77 === "string"){
-if(func4(data77) > 8192){
-const err249 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.images.properties.repository.allOf[1],data:data77};
+if(data77.repository !== undefined){
+let data78 = data77.repository;
+if(typeof data78 === "string"){
+if(!pattern0.test(data78)){
+const err249 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.images.properties.repository.allOf[0],data:data78};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3143,9 +3144,9 @@ vErrors.push(err249);
 errors++;
 }
 }
-if(typeof data77 === "string"){
-if(!pattern56.test(data77)){
-const err250 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"+"\"",schema:"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$",parentSchema:schema11.properties.images.properties.repository,data:data77};
+if(typeof data78 === "string"){
+if(func4(data78) > 8192){
+const err250 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.images.properties.repository.allOf[1],data:data78};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3155,8 +3156,9 @@ vErrors.push(err250);
 errors++;
 }
 }
-else {
-const err251 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.repository.type,parentSchema:schema11.properties.images.properties.repository,data:data77};
+if(typeof data78 === "string"){
+if(!pattern56.test(data78)){
+const err251 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"+"\"",schema:"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$",parentSchema:schema11.properties.images.properties.repository,data:data78};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3166,12 +3168,8 @@ vErrors.push(err251);
 errors++;
 }
 }
-}
-}
-if(data.image !== undefined){
-let data78 = data.image;
-if((!(data78 && typeof data78 == "object" && !Array.isArray(data78))) && (data78 !== null)){
-const err252 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: schema11.properties.image.type},message:"must be object,null",schema:schema11.properties.image.type,parentSchema:schema11.properties.image,data:data78};
+else {
+const err252 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.repository.type,parentSchema:schema11.properties.images.properties.repository,data:data78};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3180,10 +3178,13 @@ vErrors.push(err252);
 }
 errors++;
 }
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-for(const key22 in data78){
-if(!(key22 === "prebaked")){
-const err253 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.image,data:data78};
+}
+}
+}
+if(data.image !== undefined){
+let data79 = data.image;
+if((!(data79 && typeof data79 == "object" && !Array.isArray(data79))) && (data79 !== null)){
+const err253 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: schema11.properties.image.type},message:"must be object,null",schema:schema11.properties.image.type,parentSchema:schema11.properties.image,data:data79};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3192,11 +3193,10 @@ vErrors.push(err253);
 }
 errors++;
 }
-}
-if(data78.prebaked !== undefined){
-let data79 = data78.prebaked;
-if(typeof data79 !== "boolean"){
-const err254 = {instancePath:instancePath+"/image/prebaked",schemaPath:"#/properties/image/properties/prebaked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.image.properties.prebaked.type,parentSchema:schema11.properties.image.properties.prebaked,data:data79};
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+for(const key22 in data79){
+if(!(key22 === "prebaked")){
+const err254 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.image,data:data79};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3206,12 +3206,10 @@ vErrors.push(err254);
 errors++;
 }
 }
-}
-}
-if(data.flatcar !== undefined){
-let data80 = data.flatcar;
-if((!(data80 && typeof data80 == "object" && !Array.isArray(data80))) && (data80 !== null)){
-const err255 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/type",keyword:"type",params:{type: schema11.properties.flatcar.type},message:"must be object,null",schema:schema11.properties.flatcar.type,parentSchema:schema11.properties.flatcar,data:data80};
+if(data79.prebaked !== undefined){
+let data80 = data79.prebaked;
+if(typeof data80 !== "boolean"){
+const err255 = {instancePath:instancePath+"/image/prebaked",schemaPath:"#/properties/image/properties/prebaked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.image.properties.prebaked.type,parentSchema:schema11.properties.image.properties.prebaked,data:data80};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3220,10 +3218,13 @@ vErrors.push(err255);
 }
 errors++;
 }
-if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
-for(const key23 in data80){
-if(!((key23 === "sysextUrl") || (key23 === "sysextSha256"))){
-const err256 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data80};
+}
+}
+}
+if(data.flatcar !== undefined){
+let data81 = data.flatcar;
+if((!(data81 && typeof data81 == "object" && !Array.isArray(data81))) && (data81 !== null)){
+const err256 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/type",keyword:"type",params:{type: schema11.properties.flatcar.type},message:"must be object,null",schema:schema11.properties.flatcar.type,parentSchema:schema11.properties.flatcar,data:data81};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3232,12 +3233,10 @@ vErrors.push(err256);
 }
 errors++;
 }
-}
-if(data80.sysextUrl !== undefined){
-let data81 = data80.sysextUrl;
-if(typeof data81 === "string"){
-if(!pattern0.test(data81)){
-const err257 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[0],data:data81};
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+for(const key23 in data81){
+if(!((key23 === "sysextUrl") || (key23 === "sysextSha256"))){
+const err257 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data81};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3247,9 +3246,11 @@ vErrors.push(err257);
 errors++;
 }
 }
-if(typeof data81 === "string"){
-if(func4(data81) > 8192){
-const err258 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[1],data:data81};
+if(data81.sysextUrl !== undefined){
+let data82 = data81.sysextUrl;
+if(typeof data82 === "string"){
+if(!pattern0.test(data82)){
+const err258 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[0],data:data82};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3259,9 +3260,9 @@ vErrors.push(err258);
 errors++;
 }
 }
-if(typeof data81 === "string"){
-if(!(formats10(data81))){
-const err259 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data81};
+if(typeof data82 === "string"){
+if(func4(data82) > 8192){
+const err259 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[1],data:data82};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3271,8 +3272,9 @@ vErrors.push(err259);
 errors++;
 }
 }
-else {
-const err260 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextUrl.type,parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data81};
+if(typeof data82 === "string"){
+if(!(formats10(data82))){
+const err260 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data82};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3282,11 +3284,8 @@ vErrors.push(err260);
 errors++;
 }
 }
-if(data80.sysextSha256 !== undefined){
-let data82 = data80.sysextSha256;
-if(typeof data82 === "string"){
-if(!pattern0.test(data82)){
-const err261 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[0],data:data82};
+else {
+const err261 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextUrl.type,parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data82};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3296,9 +3295,11 @@ vErrors.push(err261);
 errors++;
 }
 }
-if(typeof data82 === "string"){
-if(func4(data82) > 8192){
-const err262 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[1],data:data82};
+if(data81.sysextSha256 !== undefined){
+let data83 = data81.sysextSha256;
+if(typeof data83 === "string"){
+if(!pattern0.test(data83)){
+const err262 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[0],data:data83};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3308,9 +3309,9 @@ vErrors.push(err262);
 errors++;
 }
 }
-if(typeof data82 === "string"){
-if(!pattern59.test(data82)){
-const err263 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data82};
+if(typeof data83 === "string"){
+if(func4(data83) > 8192){
+const err263 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[1],data:data83};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3320,8 +3321,9 @@ vErrors.push(err263);
 errors++;
 }
 }
-else {
-const err264 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data82};
+if(typeof data83 === "string"){
+if(!pattern59.test(data83)){
+const err264 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data83};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3331,13 +3333,8 @@ vErrors.push(err264);
 errors++;
 }
 }
-}
-}
-if(data.nodes !== undefined){
-let data83 = data.nodes;
-if(Array.isArray(data83)){
-if(data83.length < 1){
-const err265 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data83};
+else {
+const err265 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data83};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3346,12 +3343,14 @@ vErrors.push(err265);
 }
 errors++;
 }
-const len4 = data83.length;
-for(let i4=0; i4<len4; i4++){
-let data84 = data83[i4];
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-if(data84.name === undefined){
-const err266 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data84};
+}
+}
+}
+if(data.nodes !== undefined){
+let data84 = data.nodes;
+if(Array.isArray(data84)){
+if(data84.length < 1){
+const err266 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data84};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3360,8 +3359,12 @@ vErrors.push(err266);
 }
 errors++;
 }
-if(data84.role === undefined){
-const err267 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data84};
+const len4 = data84.length;
+for(let i4=0; i4<len4; i4++){
+let data85 = data84[i4];
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+if(data85.name === undefined){
+const err267 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data85};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3370,8 +3373,8 @@ vErrors.push(err267);
 }
 errors++;
 }
-if(data84.ip === undefined){
-const err268 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data84};
+if(data85.role === undefined){
+const err268 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data85};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3380,9 +3383,8 @@ vErrors.push(err268);
 }
 errors++;
 }
-for(const key24 in data84){
-if(!((((key24 === "name") || (key24 === "role")) || (key24 === "ip")) || (key24 === "mac"))){
-const err269 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data84};
+if(data85.ip === undefined){
+const err269 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data85};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3391,12 +3393,9 @@ vErrors.push(err269);
 }
 errors++;
 }
-}
-if(data84.name !== undefined){
-let data85 = data84.name;
-if(typeof data85 === "string"){
-if(!pattern0.test(data85)){
-const err270 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.name.allOf[0],data:data85};
+for(const key24 in data85){
+if(!((((key24 === "name") || (key24 === "role")) || (key24 === "ip")) || (key24 === "mac"))){
+const err270 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data85};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3406,9 +3405,11 @@ vErrors.push(err270);
 errors++;
 }
 }
-if(typeof data85 === "string"){
-if(func4(data85) > 8192){
-const err271 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.name.allOf[1],data:data85};
+if(data85.name !== undefined){
+let data86 = data85.name;
+if(typeof data86 === "string"){
+if(!pattern0.test(data86)){
+const err271 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.name.allOf[0],data:data86};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3418,9 +3419,9 @@ vErrors.push(err271);
 errors++;
 }
 }
-if(typeof data85 === "string"){
-if(!(formats0(data85))){
-const err272 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data85};
+if(typeof data86 === "string"){
+if(func4(data86) > 8192){
+const err272 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.name.allOf[1],data:data86};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3430,8 +3431,9 @@ vErrors.push(err272);
 errors++;
 }
 }
-else {
-const err273 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data85};
+if(typeof data86 === "string"){
+if(!(formats0(data86))){
+const err273 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data86};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3441,10 +3443,8 @@ vErrors.push(err273);
 errors++;
 }
 }
-if(data84.role !== undefined){
-let data86 = data84.role;
-if(!((data86 === "control-plane") || (data86 === "worker"))){
-const err274 = {instancePath:instancePath+"/nodes/" + i4+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data86};
+else {
+const err274 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data86};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3454,11 +3454,10 @@ vErrors.push(err274);
 errors++;
 }
 }
-if(data84.ip !== undefined){
-let data87 = data84.ip;
-if(typeof data87 === "string"){
-if(!pattern0.test(data87)){
-const err275 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.ip.allOf[0],data:data87};
+if(data85.role !== undefined){
+let data87 = data85.role;
+if(!((data87 === "control-plane") || (data87 === "worker"))){
+const err275 = {instancePath:instancePath+"/nodes/" + i4+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data87};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3468,9 +3467,11 @@ vErrors.push(err275);
 errors++;
 }
 }
-if(typeof data87 === "string"){
-if(func4(data87) > 8192){
-const err276 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.ip.allOf[1],data:data87};
+if(data85.ip !== undefined){
+let data88 = data85.ip;
+if(typeof data88 === "string"){
+if(!pattern0.test(data88)){
+const err276 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.ip.allOf[0],data:data88};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3480,9 +3481,9 @@ vErrors.push(err276);
 errors++;
 }
 }
-if(typeof data87 === "string"){
-if(!(formats16(data87))){
-const err277 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data87};
+if(typeof data88 === "string"){
+if(func4(data88) > 8192){
+const err277 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.ip.allOf[1],data:data88};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3492,8 +3493,9 @@ vErrors.push(err277);
 errors++;
 }
 }
-else {
-const err278 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data87};
+if(typeof data88 === "string"){
+if(!(formats16(data88))){
+const err278 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data88};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3503,11 +3505,8 @@ vErrors.push(err278);
 errors++;
 }
 }
-if(data84.mac !== undefined){
-let data88 = data84.mac;
-if(typeof data88 === "string"){
-if(!pattern0.test(data88)){
-const err279 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.mac.allOf[0],data:data88};
+else {
+const err279 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data88};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3517,9 +3516,11 @@ vErrors.push(err279);
 errors++;
 }
 }
-if(typeof data88 === "string"){
-if(func4(data88) > 8192){
-const err280 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.mac.allOf[1],data:data88};
+if(data85.mac !== undefined){
+let data89 = data85.mac;
+if(typeof data89 === "string"){
+if(!pattern0.test(data89)){
+const err280 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.mac.allOf[0],data:data89};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3529,9 +3530,9 @@ vErrors.push(err280);
 errors++;
 }
 }
-if(typeof data88 === "string"){
-if(!(formats48(data88))){
-const err281 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data88};
+if(typeof data89 === "string"){
+if(func4(data89) > 8192){
+const err281 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.mac.allOf[1],data:data89};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3541,8 +3542,9 @@ vErrors.push(err281);
 errors++;
 }
 }
-else {
-const err282 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data88};
+if(typeof data89 === "string"){
+if(!(formats48(data89))){
+const err282 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data89};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3552,9 +3554,8 @@ vErrors.push(err282);
 errors++;
 }
 }
-}
 else {
-const err283 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data84};
+const err283 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data89};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3566,7 +3567,7 @@ errors++;
 }
 }
 else {
-const err284 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data83};
+const err284 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data85};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3578,12 +3579,24 @@ errors++;
 }
 }
 else {
-const err285 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err285 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data84};
 if(vErrors === null){
 vErrors = [err285];
 }
 else {
 vErrors.push(err285);
+}
+errors++;
+}
+}
+}
+else {
+const err286 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err286];
+}
+else {
+vErrors.push(err286);
 }
 errors++;
 }

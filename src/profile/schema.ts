@@ -222,6 +222,7 @@ export const profileSchema = withTextRules({
         nameservers: { type: OPTIONAL_ARRAY, items: { type: 'string', format: 'ip' } },
         interface: { type: 'string', format: 'interface-name' },
         dhcpInterfaces: { type: OPTIONAL_ARRAY, items: { type: 'string', format: 'interface-name' } },
+        hostsEntries: { enum: ['auto', 'all', 'control-planes', 'none'] },
       },
     },
     firewall: {

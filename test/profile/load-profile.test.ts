@@ -34,6 +34,7 @@ t.test('profiles/lab.yaml loads without diagnostics and with the expected defaul
     nameservers: ['1.1.1.1', '8.8.8.8'],
     interface: 'enp0s8',
     dhcpInterfaces: ['enp0s3'],
+    hostsEntries: 'auto',
   });
   t.equal(p.firewall.mode, 'ports');
   t.equal(p.access.users.length, 1);
@@ -77,7 +78,7 @@ t.test('minimal profile: every default', async (t) => {
     },
     runtime: { name: 'containerd' },
     packages: { install: true, aptRepository: { url: 'https://pkgs.k8s.io/core:/stable:' } },
-    network: { cidr: '10.10.0.0/24', nameservers: [], interface: 'eth0', dhcpInterfaces: [] },
+    network: { cidr: '10.10.0.0/24', nameservers: [], interface: 'eth0', dhcpInterfaces: [], hostsEntries: 'auto' },
     firewall: { mode: 'disabled' },
     pki: { keyAlgorithm: 'ecdsa-p256', keyAlgorithmExplicit: false },
     access: { users: [] },
@@ -121,6 +122,7 @@ t.test('full profile: every field reaches the Profile', async (t) => {
       nameservers: ['172.16.0.2', '2001:db8::53'],
       interface: 'bond0',
       dhcpInterfaces: ['eth1'],
+      hostsEntries: 'control-planes',
     },
     firewall: { mode: 'ports' },
     pki: { keyAlgorithm: 'rsa-2048', keyAlgorithmExplicit: true },
