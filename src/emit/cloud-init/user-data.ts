@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { Document } from 'yaml';
 import type { NodePlan } from '../../plan/types.js';
 
@@ -14,7 +15,13 @@ export function octalMode(mode: number): string {
  */
 export function emitUserData(plan: NodePlan): string {
   const writeFiles = [
-    ...plan.files.map((f) => ({ path: f.path, owner: f.owner, permissions: octalMode(f.mode), content: f.content })),
+    ...plan.files.map((f) => ({
+      path: f.path,
+      owner: f.owner,
+      permissions: octalMode(f.mode),
+      // gzip output is deterministic: Node writes no name and mtime 0 into the header.
+      ...(f.compress ? { encoding: 'gz+b64', content: gzipSync(f.content, { level: 9 }).toString('base64') } : { content: f.content }),
+    })),
     ...plan.units.map((u) => ({ path: `/etc/systemd/system/${u.name}`, owner: 'root:root', permissions: '0644', content: u.content })),
   ];
   const config: Record<string, unknown> = {
