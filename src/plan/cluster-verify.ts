@@ -7,7 +7,7 @@
 import type { Profile } from '../profile/types.js';
 import type { PlanFile, PlanUnit } from './types.js';
 import type { TemplateSet } from '../template/render-template.js';
-import { renderTemplate } from '../template/render-template.js';
+import { renderNodeFile, renderTemplate } from '../template/render-template.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { NODE_PATHS, binDir, shellLibraryPath, type PlanTarget } from './paths.js';
 import {
@@ -76,7 +76,7 @@ export function verifyTimeoutSeconds(profile: Profile): number {
 export function clusterVerifyScript(templates: TemplateSet, profile: Profile, paths: VerifyPaths): string {
   const cni = cniDaemonSet(profile);
   const smoke = smokeParts(profile);
-  return renderTemplate(templates, 'verify/cluster-verify.sh', {
+  return renderNodeFile(templates, 'verify/cluster-verify.sh', {
     library: shellQuote(paths.library),
     cluster: profile.cluster.name,
     clusterQuoted: shellQuote(profile.cluster.name),

@@ -7,7 +7,7 @@
 {{^embedded}}
   curl -fsSL --retry 5 -o "$manifest" {{url}}
 {{/embedded}}
-  kubectl --kubeconfig "$ADMIN_KUBECONFIG" apply -f "$manifest"
+  kubectl_admin apply -f "$manifest"
   log "add-on {{name}} applied"
 {{/addons}}
 {{#ingressHostPort}}
@@ -15,7 +15,6 @@
   # Service, so port 80 of a node answers nothing. One controller per worker binds
   # 80/443 on its node instead (two pods cannot hold one hostPort, so they spread);
   # a rolling update frees a node's ports before starting the replacement there.
-  kubectl --kubeconfig "$ADMIN_KUBECONFIG" -n ingress-nginx patch deployment ingress-nginx-controller \
-    --type=strategic -p {{ingressPatch}}
+  kubectl_admin -n ingress-nginx patch deployment ingress-nginx-controller --type=strategic -p {{ingressPatch}}
   log "ingress-nginx controller: hostPort 80/443, one replica per worker"
 {{/ingressHostPort}}
