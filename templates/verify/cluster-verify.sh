@@ -149,15 +149,21 @@ check_nodes() {
 }
 
 # ---------------------------------------------------------------- rollouts
-# rollout CHECK NAMESPACE KIND/NAME: waits up to ROLLOUT_TIMEOUT for the rollout.
-rollout() {
+# rolled_out CHECK NAMESPACE KIND/NAME: waits up to ROLLOUT_TIMEOUT for the rollout;
+# when it does not finish, CHECK fails with kubectl's last line and the events.
+rolled_out() {
   local check=$1 ns=$2 object=$3 out
   if out=$(kubectl_admin -n "$ns" rollout status "$object" --timeout="${ROLLOUT_TIMEOUT}s" 2>&1); then
-    result "$check" ok "$object in $ns rolled out"
     return 0
   fi
   result "$check" failed "$object in $ns not rolled out after ${ROLLOUT_TIMEOUT}s: $(tail -n 1 <<<"$out")" "$(recent_events "$ns")"
   return 1
+}
+
+# rollout CHECK NAMESPACE KIND/NAME: a check that is just the rollout.
+rollout() {
+  rolled_out "$@" || return 1
+  result "$1" ok "$3 in $2 rolled out"
 }
 
 # ---------------------------------------------------------------- add-ons
@@ -166,7 +172,7 @@ rollout() {
 top_nodes() { kubectl_admin top nodes >/dev/null 2>&1; }
 
 check_metrics_server() {
-  rollout metrics-server kube-system deployment/metrics-server || return 0
+  rolled_out metrics-server kube-system deployment/metrics-server || return 0
   if wait_until "$ROLLOUT_TIMEOUT" "kubectl top nodes" top_nodes; then
     result metrics-server ok "deployment/metrics-server rolled out; kubectl top nodes answers"
   else
@@ -196,27 +202,29 @@ http_status() {
 PENDING=()
 
 # shellcheck disable=SC2317 # called through wait_until
-# Succeeds once every node in PENDING answered 200 on the smoke NodePort; drops those that did.
-nodeports_answer() {
+# all_answer FN: succeeds once `FN NODE` succeeded for every node in PENDING; drops
+# each node that did, so a retry asks only the others.
+all_answer() {
   local name left=()
   for name in "${PENDING[@]}"; do
-    [ "$(http_status "http://${IP[$name]}:$SMOKE_NODE_PORT/")" = 200 ] || left+=("$name")
+    "$1" "$name" || left+=("$name")
   done
   PENDING=("${left[@]}")
   [ "${#PENDING[@]}" -eq 0 ]
 }
 
+# shellcheck disable=SC2317 # called through all_answer
+# Node $1 answers HTTP 200 on the smoke NodePort.
+nodeport_answers() { [ "$(http_status "http://${IP[$1]}:$SMOKE_NODE_PORT/")" = 200 ]; }
+
 check_smoke_nodeport() {
   local name failed=()
-  if ! kubectl_admin -n "$SMOKE_NS" rollout status deployment/nginx --timeout="${ROLLOUT_TIMEOUT}s"; then
-    result smoke-nodeport failed "deployment/nginx in $SMOKE_NS not rolled out after ${ROLLOUT_TIMEOUT}s" "$(recent_events "$SMOKE_NS")"
-    return
-  fi
+  rolled_out smoke-nodeport "$SMOKE_NS" deployment/nginx || return 0
   # Every Ready node, control planes too: kube-proxy must forward from any node to
   # the pod wherever it runs (CNI across nodes, firewall rules).
   mapfile -t PENDING < <(ready_nodes any)
   local targets=("${PENDING[@]}")
-  if wait_until "$ROLLOUT_TIMEOUT" "HTTP 200 from NodePort $SMOKE_NODE_PORT of every Ready node" nodeports_answer; then
+  if wait_until "$ROLLOUT_TIMEOUT" "HTTP 200 from NodePort $SMOKE_NODE_PORT of every Ready node" all_answer nodeport_answers; then
     result smoke-nodeport ok "nginx answers 200 on NodePort $SMOKE_NODE_PORT of: $(join_list "${targets[@]}")"
     return
   fi
@@ -229,24 +237,15 @@ check_smoke_nodeport() {
 {{#smokeIngress}}
 INGRESS_PORT=""
 
-# shellcheck disable=SC2317 # called through wait_until
-# Succeeds once the controller on every node in PENDING routes Host $INGRESS_HOST
-# to the echo API (the answer is the echo text); drops those that did.
-ingresses_answer() {
-  local name left=()
-  for name in "${PENDING[@]}"; do
-    [ "$(curl -s --max-time 5 -H "Host: $INGRESS_HOST" "http://${IP[$name]}:$INGRESS_PORT/" 2>/dev/null || true)" = "$ECHO_TEXT" ] || left+=("$name")
-  done
-  PENDING=("${left[@]}")
-  [ "${#PENDING[@]}" -eq 0 ]
+# shellcheck disable=SC2317 # called through all_answer
+# The controller on node $1 routes Host $INGRESS_HOST to the echo API (its answer is the echo text).
+ingress_answers() {
+  [ "$(curl -s --max-time 5 -H "Host: $INGRESS_HOST" "http://${IP[$1]}:$INGRESS_PORT/" 2>/dev/null || true)" = "$ECHO_TEXT" ]
 }
 
 check_smoke_ingress() {
   local name failed=()
-  if ! kubectl_admin -n "$SMOKE_NS" rollout status deployment/echo --timeout="${ROLLOUT_TIMEOUT}s"; then
-    result smoke-ingress failed "deployment/echo in $SMOKE_NS not rolled out after ${ROLLOUT_TIMEOUT}s" "$(recent_events "$SMOKE_NS")"
-    return
-  fi
+  rolled_out smoke-ingress "$SMOKE_NS" deployment/echo || return 0
 {{#ingressHostPort}}
   # hostPort: the controller pods on the workers bind port 80 of their node.
   INGRESS_PORT=80
@@ -262,7 +261,7 @@ check_smoke_ingress() {
     return
   fi
   local targets=("${PENDING[@]}")
-  if wait_until "$ROLLOUT_TIMEOUT" "$INGRESS_HOST through the ingress on port $INGRESS_PORT" ingresses_answer; then
+  if wait_until "$ROLLOUT_TIMEOUT" "$INGRESS_HOST through the ingress on port $INGRESS_PORT" all_answer ingress_answers; then
     result smoke-ingress ok "Host $INGRESS_HOST on port $INGRESS_PORT answers with the echo text on: $(join_list "${targets[@]}")"
     return
   fi
