@@ -20,20 +20,37 @@ export interface Manifest {
   files: ManifestEntry[];
 }
 
-/** Lists every file written (sorted by path) with its size and sha256, as stable JSON. */
-export function buildManifest(cluster: string, files: readonly OutputFile[]): string {
-  const entries: ManifestEntry[] = [...files]
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-    .map((f) => ({
-      path: f.path,
-      format: f.format,
-      ...(f.node !== undefined ? { node: f.node } : {}),
-      ...(f.role !== undefined ? { role: f.role } : {}),
-      bytes: f.content.byteLength,
-      sha256: createHash('sha256').update(f.content).digest('hex'),
-      mode: f.mode.toString(8).padStart(4, '0'),
-      ...(f.parts !== undefined ? { parts: f.parts } : {}),
-    }));
-  const manifest: Manifest = { cluster, files: entries };
-  return `${JSON.stringify(manifest, null, 2)}\n`;
+function manifestEntry(f: OutputFile): ManifestEntry {
+  return {
+    path: f.path,
+    format: f.format,
+    ...(f.node !== undefined ? { node: f.node } : {}),
+    ...(f.role !== undefined ? { role: f.role } : {}),
+    bytes: f.content.byteLength,
+    sha256: f.sha256 ?? createHash('sha256').update(f.content).digest('hex'),
+    mode: f.mode.toString(8).padStart(4, '0'),
+    ...(f.parts !== undefined ? { parts: f.parts } : {}),
+  };
+}
+
+const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/**
+ * Collects manifest rows one file at a time (a row is small: the file's bytes are
+ * not kept), so a streaming run can write manifest.json last.
+ */
+export class ManifestBuilder {
+  private readonly entries: ManifestEntry[] = [];
+  constructor(private readonly cluster: string) {}
+
+  /** Records one written file. */
+  add(f: OutputFile): void {
+    this.entries.push(manifestEntry(f));
+  }
+
+  /** manifest.json text: rows sorted by path, stable JSON. */
+  toJson(): string {
+    const manifest: Manifest = { cluster: this.cluster, files: [...this.entries].sort(byPath) };
+    return `${JSON.stringify(manifest, null, 2)}\n`;
+  }
 }

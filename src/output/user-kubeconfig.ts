@@ -60,7 +60,7 @@ function nameProblem(value: string, what: string, path: string): Diagnostic | un
  * system:masters asked for as a plain group) come back as diagnostics; names
  * under the reserved "system:" prefix are allowed with a warning.
  */
-export function userKubeconfig(req: UserKubeconfigRequest): Result<UserKubeconfig> {
+export async function userKubeconfig(req: UserKubeconfigRequest): Promise<Result<UserKubeconfig>> {
   const diagnostics: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const userProblem = nameProblem(req.user, 'user name', '--user');
@@ -88,7 +88,7 @@ export function userKubeconfig(req: UserKubeconfigRequest): Result<UserKubeconfi
   if (diagnostics.length > 0 || seconds === undefined) return { ok: false, diagnostics };
 
   const groups = [...new Set([...req.groups, ...(req.breakGlass ? [BREAK_GLASS_ORGANIZATION] : [])])];
-  const client = signClientCertificate({
+  const client = await signClientCertificate({
     ca: req.secrets.ca,
     commonName: req.user,
     organizations: groups,

@@ -5,7 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildClusterPlans } from '../../src/plan/build-node-plan.js';
-import { generateCluster } from '../../src/output/generate-cluster.js';
+import { generateClusterFiles } from '../../src/output/generate-cluster.js';
 import { provisionSteps } from '../../src/plan/provision-steps.js';
 import { renderProvisionScript } from '../../src/emit/image/provision-script.js';
 import { NODE_PATHS, shellLibraryPath } from '../../src/plan/paths.js';
@@ -61,7 +61,7 @@ t.test('Flatcar plans ignore image.prebaked', async (t) => {
 
 t.test('prebaked user-data is smaller for every role', async (t) => {
   const size = (p: typeof lab, node: string): number =>
-    generateCluster({ profile: p, secrets, templates, formats: ['cloud-init'] }).find((f) => f.path === `nodes/${node}/user-data`)!.content.length;
+    generateClusterFiles({ profile: p, secrets, templates, formats: ['cloud-init'] }).find((f) => f.path === `nodes/${node}/user-data`)!.content.length;
   for (const node of ['control-plane', 'worker-1']) t.ok(size(prebaked, node) < size(lab, node) - 2000, `${node}: at least 2 kB smaller`);
 });
 
