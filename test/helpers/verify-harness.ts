@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Profile } from '../../src/profile/types.js';
 import { clusterVerifyScript, type VerifyPaths } from '../../src/plan/cluster-verify.js';
+import { renderShellLibrary } from '../../src/plan/shell-library.js';
+import { trimShellLibrary } from '../../src/plan/trim-shell-library.js';
 import { SMOKE_NODE_PORT } from '../../src/kube/smoke-manifests.js';
 import { bundledTemplates, ROOT } from './fixtures.js';
 
@@ -67,8 +69,9 @@ export function runVerifier(profile: Profile, world: World, env: Record<string, 
   if (world.apiDown) writeFileSync(join(stub, 'api-down'), '');
   if (world.applyFails) writeFileSync(join(stub, 'apply-fails'), '');
   writeFileSync(join(dir, 'nodes'), profile.nodes.map((n) => `${n.name} ${n.role} ${n.ip}\n`).join(''));
+  const library = join(dir, 'common.sh');
   const paths: VerifyPaths = {
-    library: join(ROOT, 'templates', 'lib', 'common.sh'),
+    library,
     expectedNodes: join(dir, 'nodes'),
     smokeManifest: join(dir, 'smoke.yaml'),
     report: join(dir, 'state', 'cluster-status.json'),
@@ -78,7 +81,10 @@ export function runVerifier(profile: Profile, world: World, env: Record<string, 
   };
   writeFileSync(paths.smokeManifest, 'kind: Namespace\n');
   const script = join(dir, 'gen-userdata-verify');
-  writeFileSync(script, clusterVerifyScript(templates, profile, paths));
+  const text = clusterVerifyScript(templates, profile, paths);
+  writeFileSync(script, text);
+  // The library as the init node gets it: a control plane's, trimmed to what its scripts call.
+  writeFileSync(library, trimShellLibrary(renderShellLibrary(templates, { controlPlane: true, kubeVip: false }), [text]));
   chmodSync(script, 0o755);
   writeFileSync(join(stub, 'calls'), '');
   const r = spawnSync(script, [], {

@@ -11,18 +11,21 @@ export function octalMode(mode: number): string {
  * Renders a node's #cloud-config. Files (and the plan's systemd units) go through
  * write_files, which runs before users and packages exist; the bootstrap script runs
  * from runcmd in the final stage. Serialized in YAML 1.1 mode so PyYAML reads every
- * value as written ("0644", "yes" stay strings).
+ * value as written ("0644", "yes" stay strings), with sequences not indented under
+ * their key (two bytes less on every line of every embedded file).
  */
 export function emitUserData(plan: NodePlan): string {
   const writeFiles = [
+    // cloud-init's defaults are owner root:root and permissions 0644; leaving them out
+    // saves bytes in most entries.
     ...plan.files.map((f) => ({
       path: f.path,
-      owner: f.owner,
-      permissions: octalMode(f.mode),
+      ...(f.owner !== 'root:root' ? { owner: f.owner } : {}),
+      ...(f.mode !== 0o644 ? { permissions: octalMode(f.mode) } : {}),
       // gzip output is deterministic: Node writes no name and mtime 0 into the header.
       ...(f.compress ? { encoding: 'gz+b64', content: gzipSync(f.content, { level: 9 }).toString('base64') } : { content: f.content }),
     })),
-    ...plan.units.map((u) => ({ path: `/etc/systemd/system/${u.name}`, owner: 'root:root', permissions: '0644', content: u.content })),
+    ...plan.units.map((u) => ({ path: `/etc/systemd/system/${u.name}`, content: u.content })),
   ];
   const config: Record<string, unknown> = {
     hostname: plan.hostname,
@@ -41,7 +44,7 @@ export function emitUserData(plan: NodePlan): string {
   }
   config['write_files'] = writeFiles;
   config['runcmd'] = [plan.bootstrap.command];
-  const body = new Document(config, { version: '1.1' }).toString({ lineWidth: 0, blockQuote: 'literal' });
+  const body = new Document(config, { version: '1.1' }).toString({ lineWidth: 0, blockQuote: 'literal', indentSeq: false });
   const header = [
     '#cloud-config',
     `# gen-userdata: node ${plan.node.name} (${plan.node.role}) of cluster ${plan.cluster}.`,
