@@ -14,6 +14,7 @@ import { expectedNodesFile, hostFiles, manifestFiles } from './node-files.js';
 import { NODE_PATHS, binDir, type PlanTarget } from './paths.js';
 import { kubeVipPlan } from './kube-vip-files.js';
 import { tokenRevokeExtras } from './token-revoke.js';
+import { clusterVerifyExtras } from './cluster-verify.js';
 import { shellLibraryFile, shellLibraryParts, shellLibraryView } from './shell-library.js';
 
 /** Inputs for one node's plan. */
@@ -75,7 +76,7 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
   const init = isInitNode(profile, node);
   const extras = { units: [] as PlanUnit[], files: [] as PlanFile[] };
   if (init) {
-    for (const e of [initNodeUnits(profile, templates, target), tokenRevokeExtras(profile, secrets, templates, target)]) {
+    for (const e of [initNodeUnits(profile, templates, target), tokenRevokeExtras(profile, secrets, templates, target), clusterVerifyExtras(profile, templates, target)]) {
       extras.units.push(...e.units);
       extras.files.push(...e.files);
     }

@@ -18,6 +18,11 @@ export interface PlanFile {
   secret: boolean;
   /** True when the OS image may already ship this file (Ignition needs overwrite: true). */
   overwrite: boolean;
+  /**
+   * Ship gzipped where the format allows it (cloud-init `encoding: gz+b64`; Ignition
+   * already gzips any content that shrinks). For large text on a size-limited node.
+   */
+  compress?: boolean;
 }
 
 /** A systemd unit shipped to the node. */

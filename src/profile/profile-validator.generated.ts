@@ -5,7 +5,7 @@ import { FORMATS as formats } from './formats.js';
 const require = createRequire(import.meta.url);
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"controlPlaneEndpoint":{"type":"string","format":"endpoint","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"podSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"serviceSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dnsDomain":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"},"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","format":"image-reference","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"key":{"type":"string","x-multiline":true,"pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path","allOf":[{"pattern":"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters other than newlines"},{"maxLength":262144,"x-code":"too-long","x-message":"must be at most 262144 characters"}]},"keyFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"gateway":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"pki":{"type":["object","null"],"additionalProperties":false,"properties":{"keyAlgorithm":{"enum":["ecdsa-p256","rsa-2048"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","format":"ssh-authorized-key","x-code":"invalid-ssh-key","x-message":"must be one authorized_keys line: [options] type base64-key [comment], such as \"ssh-ed25519 AAAA… comment\", whose key decodes to a key of that type","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"maxPods":{"type":"integer","minimum":1,"maximum":65536},"serverTLSBootstrap":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sysextSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mac":{"type":"string","format":"mac","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"controlPlaneEndpoint":{"type":"string","format":"endpoint","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"podSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"serviceSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dnsDomain":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"},"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","format":"image-reference","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"key":{"type":"string","x-multiline":true,"pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path","allOf":[{"pattern":"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters other than newlines"},{"maxLength":262144,"x-code":"too-long","x-message":"must be at most 262144 characters"}]},"keyFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"gateway":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"pki":{"type":["object","null"],"additionalProperties":false,"properties":{"keyAlgorithm":{"enum":["ecdsa-p256","rsa-2048"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","format":"ssh-authorized-key","x-code":"invalid-ssh-key","x-message":"must be one authorized_keys line: [options] type base64-key [comment], such as \"ssh-ed25519 AAAA… comment\", whose key decodes to a key of that type","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"maxPods":{"type":"integer","minimum":1,"maximum":65536},"serverTLSBootstrap":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"expose":{"enum":["hostPort","nodePort"]}}}}},"verify":{"type":["object","null"],"additionalProperties":false,"properties":{"smokeTest":{"type":"boolean"},"keepSmokeWorkloads":{"type":"boolean"},"rolloutTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sysextSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mac":{"type":"string","format":"mac","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func4 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$", "u");
@@ -15,8 +15,8 @@ const pattern19 = new RegExp("^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\
 const pattern20 = new RegExp("-----BEGIN PGP PUBLIC KEY BLOCK-----", "u");
 const pattern30 = new RegExp("^/\\S+$", "u");
 const pattern32 = new RegExp("^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$", "u");
-const pattern56 = new RegExp("^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$", "u");
-const pattern59 = new RegExp("^[0-9a-fA-F]{64}$", "u");
+const pattern57 = new RegExp("^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$", "u");
+const pattern60 = new RegExp("^[0-9a-fA-F]{64}$", "u");
 const formats0 = formats.hostname;
 const formats2 = formats.endpoint;
 const formats4 = formats["ipv4-cidr"];
@@ -28,7 +28,7 @@ const formats20 = formats["image-reference"];
 const formats28 = formats.ip;
 const formats34 = formats["posix-user"];
 const formats36 = formats["ssh-authorized-key"];
-const formats48 = formats.mac;
+const formats50 = formats.mac;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2917,7 +2917,7 @@ errors++;
 }
 if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
 for(const key20 in data71){
-if(!((((key20 === "enabled") || (key20 === "version")) || (key20 === "manifestUrl")) || (key20 === "manifestFile"))){
+if(!(((((key20 === "enabled") || (key20 === "version")) || (key20 === "manifestUrl")) || (key20 === "manifestFile")) || (key20 === "expose"))){
 const err232 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data71};
 if(vErrors === null){
 vErrors = [err232];
@@ -3088,14 +3088,10 @@ vErrors.push(err245);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data.images !== undefined){
-let data76 = data.images;
-if((!(data76 && typeof data76 == "object" && !Array.isArray(data76))) && (data76 !== null)){
-const err246 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: schema11.properties.images.type},message:"must be object,null",schema:schema11.properties.images.type,parentSchema:schema11.properties.images,data:data76};
+if(data71.expose !== undefined){
+let data76 = data71.expose;
+if(!((data76 === "hostPort") || (data76 === "nodePort"))){
+const err246 = {instancePath:instancePath+"/addons/ingressNginx/expose",schemaPath:"#/properties/addons/properties/ingressNginx/properties/expose/enum",keyword:"enum",params:{allowedValues: schema11.properties.addons.properties.ingressNginx.properties.expose.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.addons.properties.ingressNginx.properties.expose.enum,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.expose,data:data76};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -3104,10 +3100,15 @@ vErrors.push(err246);
 }
 errors++;
 }
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-for(const key21 in data76){
-if(!(key21 === "repository")){
-const err247 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images,data:data76};
+}
+}
+}
+}
+}
+if(data.verify !== undefined){
+let data77 = data.verify;
+if((!(data77 && typeof data77 == "object" && !Array.isArray(data77))) && (data77 !== null)){
+const err247 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/type",keyword:"type",params:{type: schema11.properties.verify.type},message:"must be object,null",schema:schema11.properties.verify.type,parentSchema:schema11.properties.verify,data:data77};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -3116,12 +3117,10 @@ vErrors.push(err247);
 }
 errors++;
 }
-}
-if(data76.repository !== undefined){
-let data77 = data76.repository;
-if(typeof data77 === "string"){
-if(!pattern0.test(data77)){
-const err248 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.images.properties.repository.allOf[0],data:data77};
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+for(const key21 in data77){
+if(!(((key21 === "smokeTest") || (key21 === "keepSmokeWorkloads")) || (key21 === "rolloutTimeout"))){
+const err248 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.verify,data:data77};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3131,9 +3130,10 @@ vErrors.push(err248);
 errors++;
 }
 }
-if(typeof data77 === "string"){
-if(func4(data77) > 8192){
-const err249 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.images.properties.repository.allOf[1],data:data77};
+if(data77.smokeTest !== undefined){
+let data78 = data77.smokeTest;
+if(typeof data78 !== "boolean"){
+const err249 = {instancePath:instancePath+"/verify/smokeTest",schemaPath:"#/properties/verify/properties/smokeTest/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.verify.properties.smokeTest.type,parentSchema:schema11.properties.verify.properties.smokeTest,data:data78};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3143,9 +3143,10 @@ vErrors.push(err249);
 errors++;
 }
 }
-if(typeof data77 === "string"){
-if(!pattern56.test(data77)){
-const err250 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"+"\"",schema:"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$",parentSchema:schema11.properties.images.properties.repository,data:data77};
+if(data77.keepSmokeWorkloads !== undefined){
+let data79 = data77.keepSmokeWorkloads;
+if(typeof data79 !== "boolean"){
+const err250 = {instancePath:instancePath+"/verify/keepSmokeWorkloads",schemaPath:"#/properties/verify/properties/keepSmokeWorkloads/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.verify.properties.keepSmokeWorkloads.type,parentSchema:schema11.properties.verify.properties.keepSmokeWorkloads,data:data79};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3155,8 +3156,11 @@ vErrors.push(err250);
 errors++;
 }
 }
-else {
-const err251 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.repository.type,parentSchema:schema11.properties.images.properties.repository,data:data77};
+if(data77.rolloutTimeout !== undefined){
+let data80 = data77.rolloutTimeout;
+if(typeof data80 === "string"){
+if(!pattern0.test(data80)){
+const err251 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.verify.properties.rolloutTimeout.allOf[0],data:data80};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3166,12 +3170,9 @@ vErrors.push(err251);
 errors++;
 }
 }
-}
-}
-if(data.image !== undefined){
-let data78 = data.image;
-if((!(data78 && typeof data78 == "object" && !Array.isArray(data78))) && (data78 !== null)){
-const err252 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: schema11.properties.image.type},message:"must be object,null",schema:schema11.properties.image.type,parentSchema:schema11.properties.image,data:data78};
+if(typeof data80 === "string"){
+if(func4(data80) > 8192){
+const err252 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.verify.properties.rolloutTimeout.allOf[1],data:data80};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3180,10 +3181,10 @@ vErrors.push(err252);
 }
 errors++;
 }
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-for(const key22 in data78){
-if(!(key22 === "prebaked")){
-const err253 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.image,data:data78};
+}
+if(typeof data80 === "string"){
+if(!(formats12(data80))){
+const err253 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/format",keyword:"format",params:{format: "go-duration"},message:"must match format \""+"go-duration"+"\"",schema:"go-duration",parentSchema:schema11.properties.verify.properties.rolloutTimeout,data:data80};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3193,10 +3194,8 @@ vErrors.push(err253);
 errors++;
 }
 }
-if(data78.prebaked !== undefined){
-let data79 = data78.prebaked;
-if(typeof data79 !== "boolean"){
-const err254 = {instancePath:instancePath+"/image/prebaked",schemaPath:"#/properties/image/properties/prebaked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.image.properties.prebaked.type,parentSchema:schema11.properties.image.properties.prebaked,data:data79};
+else {
+const err254 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.verify.properties.rolloutTimeout.type,parentSchema:schema11.properties.verify.properties.rolloutTimeout,data:data80};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3208,10 +3207,10 @@ errors++;
 }
 }
 }
-if(data.flatcar !== undefined){
-let data80 = data.flatcar;
-if((!(data80 && typeof data80 == "object" && !Array.isArray(data80))) && (data80 !== null)){
-const err255 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/type",keyword:"type",params:{type: schema11.properties.flatcar.type},message:"must be object,null",schema:schema11.properties.flatcar.type,parentSchema:schema11.properties.flatcar,data:data80};
+if(data.images !== undefined){
+let data81 = data.images;
+if((!(data81 && typeof data81 == "object" && !Array.isArray(data81))) && (data81 !== null)){
+const err255 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: schema11.properties.images.type},message:"must be object,null",schema:schema11.properties.images.type,parentSchema:schema11.properties.images,data:data81};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3220,10 +3219,10 @@ vErrors.push(err255);
 }
 errors++;
 }
-if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
-for(const key23 in data80){
-if(!((key23 === "sysextUrl") || (key23 === "sysextSha256"))){
-const err256 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data80};
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+for(const key22 in data81){
+if(!(key22 === "repository")){
+const err256 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images,data:data81};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3233,11 +3232,11 @@ vErrors.push(err256);
 errors++;
 }
 }
-if(data80.sysextUrl !== undefined){
-let data81 = data80.sysextUrl;
-if(typeof data81 === "string"){
-if(!pattern0.test(data81)){
-const err257 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[0],data:data81};
+if(data81.repository !== undefined){
+let data82 = data81.repository;
+if(typeof data82 === "string"){
+if(!pattern0.test(data82)){
+const err257 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.images.properties.repository.allOf[0],data:data82};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3247,9 +3246,9 @@ vErrors.push(err257);
 errors++;
 }
 }
-if(typeof data81 === "string"){
-if(func4(data81) > 8192){
-const err258 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[1],data:data81};
+if(typeof data82 === "string"){
+if(func4(data82) > 8192){
+const err258 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.images.properties.repository.allOf[1],data:data82};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3259,9 +3258,9 @@ vErrors.push(err258);
 errors++;
 }
 }
-if(typeof data81 === "string"){
-if(!(formats10(data81))){
-const err259 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data81};
+if(typeof data82 === "string"){
+if(!pattern57.test(data82)){
+const err259 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"+"\"",schema:"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$",parentSchema:schema11.properties.images.properties.repository,data:data82};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3272,7 +3271,7 @@ errors++;
 }
 }
 else {
-const err260 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextUrl.type,parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data81};
+const err260 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.repository.type,parentSchema:schema11.properties.images.properties.repository,data:data82};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3282,11 +3281,12 @@ vErrors.push(err260);
 errors++;
 }
 }
-if(data80.sysextSha256 !== undefined){
-let data82 = data80.sysextSha256;
-if(typeof data82 === "string"){
-if(!pattern0.test(data82)){
-const err261 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[0],data:data82};
+}
+}
+if(data.image !== undefined){
+let data83 = data.image;
+if((!(data83 && typeof data83 == "object" && !Array.isArray(data83))) && (data83 !== null)){
+const err261 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: schema11.properties.image.type},message:"must be object,null",schema:schema11.properties.image.type,parentSchema:schema11.properties.image,data:data83};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3295,10 +3295,10 @@ vErrors.push(err261);
 }
 errors++;
 }
-}
-if(typeof data82 === "string"){
-if(func4(data82) > 8192){
-const err262 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[1],data:data82};
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+for(const key23 in data83){
+if(!(key23 === "prebaked")){
+const err262 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.image,data:data83};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3308,9 +3308,10 @@ vErrors.push(err262);
 errors++;
 }
 }
-if(typeof data82 === "string"){
-if(!pattern59.test(data82)){
-const err263 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data82};
+if(data83.prebaked !== undefined){
+let data84 = data83.prebaked;
+if(typeof data84 !== "boolean"){
+const err263 = {instancePath:instancePath+"/image/prebaked",schemaPath:"#/properties/image/properties/prebaked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.image.properties.prebaked.type,parentSchema:schema11.properties.image.properties.prebaked,data:data84};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3320,8 +3321,12 @@ vErrors.push(err263);
 errors++;
 }
 }
-else {
-const err264 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data82};
+}
+}
+if(data.flatcar !== undefined){
+let data85 = data.flatcar;
+if((!(data85 && typeof data85 == "object" && !Array.isArray(data85))) && (data85 !== null)){
+const err264 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/type",keyword:"type",params:{type: schema11.properties.flatcar.type},message:"must be object,null",schema:schema11.properties.flatcar.type,parentSchema:schema11.properties.flatcar,data:data85};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3330,14 +3335,10 @@ vErrors.push(err264);
 }
 errors++;
 }
-}
-}
-}
-if(data.nodes !== undefined){
-let data83 = data.nodes;
-if(Array.isArray(data83)){
-if(data83.length < 1){
-const err265 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data83};
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+for(const key24 in data85){
+if(!((key24 === "sysextUrl") || (key24 === "sysextSha256"))){
+const err265 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data85};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3346,12 +3347,12 @@ vErrors.push(err265);
 }
 errors++;
 }
-const len4 = data83.length;
-for(let i4=0; i4<len4; i4++){
-let data84 = data83[i4];
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-if(data84.name === undefined){
-const err266 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data84};
+}
+if(data85.sysextUrl !== undefined){
+let data86 = data85.sysextUrl;
+if(typeof data86 === "string"){
+if(!pattern0.test(data86)){
+const err266 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[0],data:data86};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3360,8 +3361,10 @@ vErrors.push(err266);
 }
 errors++;
 }
-if(data84.role === undefined){
-const err267 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data84};
+}
+if(typeof data86 === "string"){
+if(func4(data86) > 8192){
+const err267 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[1],data:data86};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3370,8 +3373,10 @@ vErrors.push(err267);
 }
 errors++;
 }
-if(data84.ip === undefined){
-const err268 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data84};
+}
+if(typeof data86 === "string"){
+if(!(formats10(data86))){
+const err268 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data86};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3380,9 +3385,9 @@ vErrors.push(err268);
 }
 errors++;
 }
-for(const key24 in data84){
-if(!((((key24 === "name") || (key24 === "role")) || (key24 === "ip")) || (key24 === "mac"))){
-const err269 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data84};
+}
+else {
+const err269 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextUrl.type,parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data86};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3392,11 +3397,11 @@ vErrors.push(err269);
 errors++;
 }
 }
-if(data84.name !== undefined){
-let data85 = data84.name;
-if(typeof data85 === "string"){
-if(!pattern0.test(data85)){
-const err270 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.name.allOf[0],data:data85};
+if(data85.sysextSha256 !== undefined){
+let data87 = data85.sysextSha256;
+if(typeof data87 === "string"){
+if(!pattern0.test(data87)){
+const err270 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[0],data:data87};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3406,9 +3411,9 @@ vErrors.push(err270);
 errors++;
 }
 }
-if(typeof data85 === "string"){
-if(func4(data85) > 8192){
-const err271 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.name.allOf[1],data:data85};
+if(typeof data87 === "string"){
+if(func4(data87) > 8192){
+const err271 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[1],data:data87};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3418,9 +3423,9 @@ vErrors.push(err271);
 errors++;
 }
 }
-if(typeof data85 === "string"){
-if(!(formats0(data85))){
-const err272 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data85};
+if(typeof data87 === "string"){
+if(!pattern60.test(data87)){
+const err272 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data87};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3431,7 +3436,7 @@ errors++;
 }
 }
 else {
-const err273 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data85};
+const err273 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data87};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3441,10 +3446,13 @@ vErrors.push(err273);
 errors++;
 }
 }
-if(data84.role !== undefined){
-let data86 = data84.role;
-if(!((data86 === "control-plane") || (data86 === "worker"))){
-const err274 = {instancePath:instancePath+"/nodes/" + i4+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data86};
+}
+}
+if(data.nodes !== undefined){
+let data88 = data.nodes;
+if(Array.isArray(data88)){
+if(data88.length < 1){
+const err274 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data88};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3453,12 +3461,12 @@ vErrors.push(err274);
 }
 errors++;
 }
-}
-if(data84.ip !== undefined){
-let data87 = data84.ip;
-if(typeof data87 === "string"){
-if(!pattern0.test(data87)){
-const err275 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.ip.allOf[0],data:data87};
+const len4 = data88.length;
+for(let i4=0; i4<len4; i4++){
+let data89 = data88[i4];
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
+if(data89.name === undefined){
+const err275 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data89};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3467,10 +3475,8 @@ vErrors.push(err275);
 }
 errors++;
 }
-}
-if(typeof data87 === "string"){
-if(func4(data87) > 8192){
-const err276 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.ip.allOf[1],data:data87};
+if(data89.role === undefined){
+const err276 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data89};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3479,10 +3485,8 @@ vErrors.push(err276);
 }
 errors++;
 }
-}
-if(typeof data87 === "string"){
-if(!(formats16(data87))){
-const err277 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data87};
+if(data89.ip === undefined){
+const err277 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data89};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3491,9 +3495,9 @@ vErrors.push(err277);
 }
 errors++;
 }
-}
-else {
-const err278 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data87};
+for(const key25 in data89){
+if(!((((key25 === "name") || (key25 === "role")) || (key25 === "ip")) || (key25 === "mac"))){
+const err278 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data89};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3503,11 +3507,11 @@ vErrors.push(err278);
 errors++;
 }
 }
-if(data84.mac !== undefined){
-let data88 = data84.mac;
-if(typeof data88 === "string"){
-if(!pattern0.test(data88)){
-const err279 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.mac.allOf[0],data:data88};
+if(data89.name !== undefined){
+let data90 = data89.name;
+if(typeof data90 === "string"){
+if(!pattern0.test(data90)){
+const err279 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.name.allOf[0],data:data90};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3517,9 +3521,9 @@ vErrors.push(err279);
 errors++;
 }
 }
-if(typeof data88 === "string"){
-if(func4(data88) > 8192){
-const err280 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.mac.allOf[1],data:data88};
+if(typeof data90 === "string"){
+if(func4(data90) > 8192){
+const err280 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.name.allOf[1],data:data90};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3529,9 +3533,9 @@ vErrors.push(err280);
 errors++;
 }
 }
-if(typeof data88 === "string"){
-if(!(formats48(data88))){
-const err281 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data88};
+if(typeof data90 === "string"){
+if(!(formats0(data90))){
+const err281 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data90};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3542,7 +3546,7 @@ errors++;
 }
 }
 else {
-const err282 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data88};
+const err282 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data90};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3552,9 +3556,10 @@ vErrors.push(err282);
 errors++;
 }
 }
-}
-else {
-const err283 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data84};
+if(data89.role !== undefined){
+let data91 = data89.role;
+if(!((data91 === "control-plane") || (data91 === "worker"))){
+const err283 = {instancePath:instancePath+"/nodes/" + i4+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data91};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3564,9 +3569,11 @@ vErrors.push(err283);
 errors++;
 }
 }
-}
-else {
-const err284 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data83};
+if(data89.ip !== undefined){
+let data92 = data89.ip;
+if(typeof data92 === "string"){
+if(!pattern0.test(data92)){
+const err284 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.ip.allOf[0],data:data92};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3576,14 +3583,122 @@ vErrors.push(err284);
 errors++;
 }
 }
-}
-else {
-const err285 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(typeof data92 === "string"){
+if(func4(data92) > 8192){
+const err285 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.ip.allOf[1],data:data92};
 if(vErrors === null){
 vErrors = [err285];
 }
 else {
 vErrors.push(err285);
+}
+errors++;
+}
+}
+if(typeof data92 === "string"){
+if(!(formats16(data92))){
+const err286 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data92};
+if(vErrors === null){
+vErrors = [err286];
+}
+else {
+vErrors.push(err286);
+}
+errors++;
+}
+}
+else {
+const err287 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data92};
+if(vErrors === null){
+vErrors = [err287];
+}
+else {
+vErrors.push(err287);
+}
+errors++;
+}
+}
+if(data89.mac !== undefined){
+let data93 = data89.mac;
+if(typeof data93 === "string"){
+if(!pattern0.test(data93)){
+const err288 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.mac.allOf[0],data:data93};
+if(vErrors === null){
+vErrors = [err288];
+}
+else {
+vErrors.push(err288);
+}
+errors++;
+}
+}
+if(typeof data93 === "string"){
+if(func4(data93) > 8192){
+const err289 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.mac.allOf[1],data:data93};
+if(vErrors === null){
+vErrors = [err289];
+}
+else {
+vErrors.push(err289);
+}
+errors++;
+}
+}
+if(typeof data93 === "string"){
+if(!(formats50(data93))){
+const err290 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data93};
+if(vErrors === null){
+vErrors = [err290];
+}
+else {
+vErrors.push(err290);
+}
+errors++;
+}
+}
+else {
+const err291 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data93};
+if(vErrors === null){
+vErrors = [err291];
+}
+else {
+vErrors.push(err291);
+}
+errors++;
+}
+}
+}
+else {
+const err292 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data89};
+if(vErrors === null){
+vErrors = [err292];
+}
+else {
+vErrors.push(err292);
+}
+errors++;
+}
+}
+}
+else {
+const err293 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data88};
+if(vErrors === null){
+vErrors = [err293];
+}
+else {
+vErrors.push(err293);
+}
+errors++;
+}
+}
+}
+else {
+const err294 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err294];
+}
+else {
+vErrors.push(err294);
 }
 errors++;
 }

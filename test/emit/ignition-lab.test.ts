@@ -14,6 +14,7 @@ import { loadProfile } from '../../src/profile/load-profile.js';
 import type { Profile } from '../../src/profile/types.js';
 import { bundledTemplates, fixtureSecrets, profileAt, ROOT } from '../helpers/fixtures.js';
 import { decodeInlineFiles, ignitionValidate, writtenTextFiles } from '../fixtures/plans/ignition-check.js';
+import { writeFileText, type WriteFileEntry } from '../helpers/cloud-init-files.js';
 
 const profile = profileAt('profiles/lab.yaml');
 const secrets = fixtureSecrets('lab');
@@ -39,7 +40,11 @@ const IGNITION_ONLY: RegExp[] = [
 const CLOUD_INIT_ONLY: RegExp[] = [/^\/usr\/local\/sbin\/gen-userdata-[a-z-]+$/, /^\/usr\/local\/lib\/gen-userdata\/common\.sh$/];
 /** Present in both, with contents that may differ only as described. */
 const BOOTSTRAP_SCRIPT = { ignition: '/opt/bin/gen-userdata-bootstrap', cloudInit: '/usr/local/sbin/gen-userdata-bootstrap' };
-const PATH_ONLY_DIFFERENCES = ['/etc/systemd/system/gen-userdata-approve-csrs.service', '/etc/systemd/system/gen-userdata-token-revoke.service'];
+const PATH_ONLY_DIFFERENCES = [
+  '/etc/systemd/system/gen-userdata-approve-csrs.service',
+  '/etc/systemd/system/gen-userdata-token-revoke.service',
+  '/etc/systemd/system/gen-userdata-verify.service',
+];
 
 t.test('lab plans for flatcar: every config passes ignition-validate', async (t) => {
   t.equal(flatcarPlans.length, 3);
@@ -95,19 +100,21 @@ t.test('same node, Ignition vs cloud-init: identical except the listed distribut
     const ign = writtenTextFiles(cfg);
     const userData = parseYaml(emitUserData(ci)) as {
       hostname: string;
-      write_files: { path: string; content: string }[];
+      write_files: WriteFileEntry[];
       users: { name: string; ssh_authorized_keys: string[] }[];
     };
-    const cim = new Map(userData.write_files.map((f) => [f.path, f.content]));
+    const cim = new Map(userData.write_files.map((f) => [f.path, writeFileText(f)]));
 
     const ignOnly = [...ign.keys()].filter((p) => !cim.has(p));
     const ciOnly = [...cim.keys()].filter((p) => !ign.has(p));
     for (const p of ignOnly) t.ok(IGNITION_ONLY.some((re) => re.test(p)), `${fc.node.name}: Ignition-only ${p} is listed`);
     for (const p of ciOnly) t.ok(CLOUD_INIT_ONLY.some((re) => re.test(p)), `${fc.node.name}: cloud-init-only ${p} is listed`);
     t.ok(ignOnly.includes(BOOTSTRAP_SCRIPT.ignition) && ciOnly.includes(BOOTSTRAP_SCRIPT.cloudInit), 'bootstrap script on both sides');
-    // Scripts other than the bootstrap are the same text under another directory.
+    // Scripts other than the bootstrap are the same text under another directory,
+    // sourcing the library from its Flatcar path when they source it at all.
     for (const p of ignOnly.filter((x) => x.startsWith('/opt/bin/') && x !== BOOTSTRAP_SCRIPT.ignition)) {
-      t.equal(ign.get(p), cim.get(p.replace('/opt/bin/', '/usr/local/sbin/')), `${p} same text as on cloud-init`);
+      const onCloudInit = cim.get(p.replace('/opt/bin/', '/usr/local/sbin/'));
+      t.equal(ign.get(p), onCloudInit?.replaceAll('/usr/local/lib/gen-userdata/', '/opt/lib/gen-userdata/'), `${p} same text as on cloud-init`);
     }
     // The same library, trimmed to what the Flatcar scripts call (no apt there).
     const flatcarScripts = [...ign.values()].filter((c) => c.startsWith('#!'));

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { Document } from 'yaml';
 import type { NodePlan } from '../../plan/types.js';
 
@@ -21,7 +22,8 @@ export function emitUserData(plan: NodePlan): string {
       path: f.path,
       ...(f.owner !== 'root:root' ? { owner: f.owner } : {}),
       ...(f.mode !== 0o644 ? { permissions: octalMode(f.mode) } : {}),
-      content: f.content,
+      // gzip output is deterministic: Node writes no name and mtime 0 into the header.
+      ...(f.compress ? { encoding: 'gz+b64', content: gzipSync(f.content, { level: 9 }).toString('base64') } : { content: f.content }),
     })),
     ...plan.units.map((u) => ({ path: `/etc/systemd/system/${u.name}`, content: u.content })),
   ];
