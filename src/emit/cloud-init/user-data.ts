@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { Document } from 'yaml';
 import type { NodePlan } from '../../plan/types.js';
+import { quotePyyamlAmbiguous } from './pyyaml-plain.js';
 
 /** Formats a numeric mode as the quoted octal string cloud-init expects ("0644"). */
 export function octalMode(mode: number): string {
@@ -45,7 +46,7 @@ export function emitUserData(plan: NodePlan): string {
   }
   config['write_files'] = writeFiles;
   config['runcmd'] = [plan.bootstrap.command];
-  const body = new Document(config, { version: '1.1' }).toString({ lineWidth: 0, blockQuote: 'literal', indentSeq: false });
+  const body = quotePyyamlAmbiguous(new Document(config, { version: '1.1' })).toString({ lineWidth: 0, blockQuote: 'literal', indentSeq: false });
   const header = [
     '#cloud-config',
     `# gen-userdata: node ${plan.node.name} (${plan.node.role}) of cluster ${plan.cluster}.`,
