@@ -156,6 +156,20 @@ export function assertCloudInit(t: Test, run: NodeRun, bootstrapSucceeded: boole
   t.equal(run.probe.sections.get('cloud-init-schema')?.rc, 0, 'cloud-init schema --system accepts the user-data', {
     out: run.section('cloud-init-schema'),
   });
+  t.notMatch(run.section('cloud-init-schema') ?? '', /deprecat/i, 'and reports no deprecation');
+}
+
+/**
+ * Asserts the bootstrap's per-node kubelet patch: written into kubeadm's patches
+ * directory before init/join, and in the kubelet config kubeadm (stand-in) wrote.
+ * The e2e images run no systemd-resolved, so resolvConf is /etc/resolv.conf.
+ */
+export function assertKubeletResolvConf(t: Test, run: NodeRun, expected = '/etc/resolv.conf'): void {
+  const patch = run.file('/etc/kubernetes/gen-userdata/patches/kubeletconfiguration+merge.yaml');
+  t.equal(patch, `resolvConf: ${expected}\n`, `the kubelet patch sets resolvConf: ${expected}`);
+  t.match(run.bootstrapLog, `kubelet resolvConf: ${expected}`, 'the bootstrap logged its choice');
+  const config = yamlDocs(run.file('/var/lib/kubelet/config.yaml') ?? '')[0];
+  t.equal(config?.['resolvConf'], expected, 'kubeadm applied the patch to /var/lib/kubelet/config.yaml');
 }
 
 /** Parses a multi-document YAML text into plain objects (empty documents dropped). */

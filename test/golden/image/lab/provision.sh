@@ -24,7 +24,25 @@ log_to_file() {
 
 
 apt_get() {
-  apt-get -q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3 "$@"
+  NEEDRESTART_MODE=a apt-get -q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3 "$@"
+}
+
+detect_os() {
+  local key value like=''
+  OS_ID='' OS_VERSION_ID='' OS_FAMILY=''
+  [ -r "${1:-/etc/os-release}" ] || return 1
+  while IFS="=" read -r key value || [ -n "$key" ]; do
+    value=${value#[\"\']}
+    value=${value%[\"\']}
+    case $key in
+      ID) OS_ID=$value ;;
+      VERSION_ID) OS_VERSION_ID=$value ;;
+      ID_LIKE) like=$value ;;
+    esac
+  done <"${1:-/etc/os-release}"
+  OS_FAMILY=$OS_ID
+  case " $OS_ID $like " in *" debian "*) OS_FAMILY=debian ;; esac
+  [ -n "$OS_ID" ]
 }
 
 expect_version() {
@@ -196,6 +214,13 @@ run_step() {
 
 rm -f "$FAILURE_MARKER"
 log "gen-userdata provisioning of a golden image for cluster" lab starting
+detect_os /etc/os-release || log "no ID in /etc/os-release"
+log "detected OS: ${OS_ID:-unknown} ${OS_VERSION_ID:-} (family ${OS_FAMILY:-unknown})"
+if [ "$OS_FAMILY" != debian ]; then
+  log "this bootstrap needs Debian or Ubuntu (apt, ufw); for Flatcar use --format ignition"
+  printf 'os\n' >"$FAILURE_MARKER"
+  exit 1
+fi
 run_step write-files step_write_files
 run_step kernel-modules step_kernel_modules
 run_step sysctl step_sysctl
