@@ -70,12 +70,12 @@ log "gen-userdata bootstrap of" {{node}} "({{role}}) starting"
 log "gen-userdata provisioning of a golden image for cluster" {{cluster}} starting
 {{/image}}
 # What differs between distributions is decided here at boot, not in the profile.
-detect_os /etc/os-release || log "no ID in /etc/os-release"
-log "detected OS: ${OS_ID:-unknown} ${OS_VERSION_ID:-} (family ${OS_FAMILY:-unknown})"
+detect_os /etc/os-release || :
+log "detected OS: $OS_ID $OS_VERSION_ID (family $OS_FAMILY)"
 {{#debianFamily}}
 if [ "$OS_FAMILY" != debian ]; then
-  log "this bootstrap needs Debian or Ubuntu (apt, ufw); for Flatcar use --format ignition"
-  printf 'os\n' >"$FAILURE_MARKER"
+  log "needs Debian or Ubuntu; for Flatcar use --format ignition"
+  echo os >"$FAILURE_MARKER"
   exit 1
 fi
 {{/debianFamily}}

@@ -100,23 +100,18 @@ apt_get() {
   NEEDRESTART_MODE=a apt-get -q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3 "$@"
 }
 
-# detect_os [FILE]: sets OS_ID (debian, ubuntu, flatcar, ...), OS_VERSION_ID (13,
+# detect_os FILE: sets OS_ID (debian, ubuntu, flatcar, ...), OS_VERSION_ID (13,
 # 24.04; empty on Debian testing) and OS_FAMILY (debian for Debian and derivatives
-# that say ID_LIKE=debian, else OS_ID) from /etc/os-release, read, never sourced.
-# Returns 1 when the file is unreadable or has no ID.
+# that say ID_LIKE=debian, else OS_ID) from FILE (/etc/os-release), read, never
+# sourced. Returns 1 when FILE is unreadable or has no ID.
 detect_os() {
-  local key value like=''
+  local k v like=''
   OS_ID='' OS_VERSION_ID='' OS_FAMILY=''
-  [ -r "${1:-/etc/os-release}" ] || return 1
-  while IFS="=" read -r key value || [ -n "$key" ]; do
-    value=${value#[\"\']}
-    value=${value%[\"\']}
-    case $key in
-      ID) OS_ID=$value ;;
-      VERSION_ID) OS_VERSION_ID=$value ;;
-      ID_LIKE) like=$value ;;
-    esac
-  done <"${1:-/etc/os-release}"
+  [ -r "$1" ] || return 1
+  while IFS='=' read -r k v || [ -n "$k" ]; do
+    v=${v#[\"\']} v=${v%[\"\']}
+    case $k in ID) OS_ID=$v ;; VERSION_ID) OS_VERSION_ID=$v ;; ID_LIKE) like=$v ;; esac
+  done <"$1"
   OS_FAMILY=$OS_ID
   case " $OS_ID $like " in *" debian "*) OS_FAMILY=debian ;; esac
   [ -n "$OS_ID" ]

@@ -28,18 +28,13 @@ apt_get() {
 }
 
 detect_os() {
-  local key value like=''
+  local k v like=''
   OS_ID='' OS_VERSION_ID='' OS_FAMILY=''
-  [ -r "${1:-/etc/os-release}" ] || return 1
-  while IFS="=" read -r key value || [ -n "$key" ]; do
-    value=${value#[\"\']}
-    value=${value%[\"\']}
-    case $key in
-      ID) OS_ID=$value ;;
-      VERSION_ID) OS_VERSION_ID=$value ;;
-      ID_LIKE) like=$value ;;
-    esac
-  done <"${1:-/etc/os-release}"
+  [ -r "$1" ] || return 1
+  while IFS='=' read -r k v || [ -n "$k" ]; do
+    v=${v#[\"\']} v=${v%[\"\']}
+    case $k in ID) OS_ID=$v ;; VERSION_ID) OS_VERSION_ID=$v ;; ID_LIKE) like=$v ;; esac
+  done <"$1"
   OS_FAMILY=$OS_ID
   case " $OS_ID $like " in *" debian "*) OS_FAMILY=debian ;; esac
   [ -n "$OS_ID" ]
@@ -214,11 +209,11 @@ run_step() {
 
 rm -f "$FAILURE_MARKER"
 log "gen-userdata provisioning of a golden image for cluster" lab starting
-detect_os /etc/os-release || log "no ID in /etc/os-release"
-log "detected OS: ${OS_ID:-unknown} ${OS_VERSION_ID:-} (family ${OS_FAMILY:-unknown})"
+detect_os /etc/os-release || :
+log "detected OS: $OS_ID $OS_VERSION_ID (family $OS_FAMILY)"
 if [ "$OS_FAMILY" != debian ]; then
-  log "this bootstrap needs Debian or Ubuntu (apt, ufw); for Flatcar use --format ignition"
-  printf 'os\n' >"$FAILURE_MARKER"
+  log "needs Debian or Ubuntu; for Flatcar use --format ignition"
+  echo os >"$FAILURE_MARKER"
   exit 1
 fi
 run_step write-files step_write_files
