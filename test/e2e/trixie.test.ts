@@ -11,17 +11,11 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureImage, missingPrerequisites, REPO_ROOT } from '../helpers/vm-image.js';
-import { generateSeeds, isoFile, keepOnFailure, profileDoc, runNode, scratchDir, seedIsoOf } from '../helpers/vm-node.js';
+import { ensureImage, missingPrerequisites } from '../helpers/vm-image.js';
+import { BOOT_LIMIT_MS, E2E_CP as CP, E2E_PROFILE as PROFILE, E2E_WORKER as WORKER, generateSeeds, isoFile, keepOnFailure, profileDoc, runNode, scratchDir, seedIsoOf } from '../helpers/vm-node.js';
 import { checkControlPlane } from './scenarios/control-plane.js';
 import { checkWorkerJoinRetry, retryKernelArgs } from './scenarios/worker-join-retry.js';
 import { checkDebian13 } from './scenarios/debian13.js';
-
-const PROFILE = join(REPO_ROOT, 'test', 'e2e', 'profiles', 'e2e.yaml');
-const CP = 'e2e-cp-1';
-const WORKER = 'e2e-worker-1';
-/** Per-boot ceiling; a healthy boot takes 2–5 minutes under TCG on a busy 2-core machine. */
-const BOOT_LIMIT_MS = 9 * 60_000;
 
 const missing = missingPrerequisites();
 if (missing.length > 0) {
