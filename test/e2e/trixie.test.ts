@@ -33,12 +33,14 @@ if (missing.length > 0) {
   const retryBoot = runNode({ generated, node: WORKER, image, kernelArgs: retryKernelArgs(profile, cpUserData), timeoutMs: BOOT_LIMIT_MS, log });
   for (const p of [cpBoot, retryBoot]) p.catch(() => {});
 
-  t.test('the guest is Debian 13 with cloud-init 25.1 and containerd 1.7', async (t) => {
+  t.test('the guest is Debian 13: cloud-init 25.1, containerd 1.7, systemd 257, iptables 1.8.11, ufw 0.36.2', async (t) => {
     const packages = readFileSync(join(image.dir, 'packages.txt'), 'utf8');
     t.match(packages, /^base-files 13[.\d]*/m, 'base-files 13 (Debian 13)');
     t.match(packages, /^cloud-init 25\.1\./m, 'cloud-init 25.1');
     t.match(packages, /^containerd 1\.7\./m, 'containerd 1.7');
     t.match(packages, /^systemd 257\./m, 'systemd 257');
+    t.match(packages, /^iptables 1\.8\.11/m, 'iptables 1.8.11 (nftables backend)');
+    t.match(packages, /^ufw 0\.36\.2/m, 'ufw 0.36.2');
   });
 
   t.test('7. Debian 13 control plane: kubeadm init, PKI, kubeconfig, CNI with the pod CIDR', async (t) => {

@@ -93,6 +93,7 @@ export interface HostPreparedOptions {
  * state, crictl.yaml, kubelet enabled, version checks ran.
  */
 export function assertHostPrepared(t: Test, run: NodeRun, profile: RawProfile, opts: HostPreparedOptions = {}): void {
+  t.match(run.bootstrapLog, /detected OS: debian 1[23] \(family debian\)/, 'the bootstrap read /etc/os-release: Debian 12 or 13');
   t.equal(run.section('hostname')?.trim(), run.node, 'hostname is the node name');
   t.equal(run.section('hostname-file')?.trim(), run.node, '/etc/hostname is the node name');
   const hosts = run.section('hosts') ?? '';
