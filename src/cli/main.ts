@@ -6,6 +6,7 @@ import { runCaHash } from './commands/ca-hash.js';
 import { runKubeconfig } from './commands/kubeconfig.js';
 import { runTokenRotate, runTokenShow } from './commands/token.js';
 import { runImage } from './commands/image.js';
+import { runUpgrade } from './commands/upgrade.js';
 import { UsageError } from './load-templates.js';
 import { EXIT } from './report.js';
 
@@ -56,6 +57,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('kernel-args', { type: 'string', describe: 'nocloud-net: extra kernel arguments, e.g. "root=/dev/sda1 console=ttyS0"' })
           .option('templates', { type: 'string', describe: 'Directory with template overrides (same relative paths as templates/)' })
           .option('max-bytes', { type: 'number', describe: 'Warn when a user-data or config.ign is larger than this' })
+          .option('allow-version-skew', { type: 'boolean', default: false, describe: 'Generate even when the previous run was for a Kubernetes version new nodes could not join (downgrade, skipped minor)' })
           .example('$0', 'Write out/lab/ from the bundled lab profile')
           .example('$0 --profile ./prod.yaml --format all', 'cloud-init, seed ISOs and Ignition for every node')
           .example('$0 --format nocloud-net --base-url http://10.0.0.1/lab --kernel /debian/vmlinuz --initrd /debian/initrd.img --kernel-args "root=/dev/sda1"', 'HTTP seeds and an iPXE script per node in out/lab/http/ (docs/pxe.md)')
@@ -74,6 +76,7 @@ export async function main(argv: string[]): Promise<number> {
             format: args.format,
             ...(args.templates !== undefined ? { templates: args.templates } : {}),
             ...(args['max-bytes'] !== undefined ? { maxBytes: args['max-bytes'] } : {}),
+            allowVersionSkew: args['allow-version-skew'],
             ...(args['base-url'] !== undefined ? { baseUrl: args['base-url'] } : {}),
             ...(args.kernel !== undefined ? { kernel: args.kernel } : {}),
             ...(args.initrd !== undefined ? { initrd: args.initrd } : {}),
@@ -129,6 +132,35 @@ export async function main(argv: string[]): Promise<number> {
             ttl: args.ttl,
             breakGlass: args['break-glass'],
             ...(args.output !== undefined ? { output: args.output } : {}),
+          }),
+        ),
+    )
+    .command(
+      'upgrade',
+      'Write <out>/<cluster>/upgrade/<from>-to-<to>/: per-node upgrade scripts, ORDER, README.md and run-upgrade.sh',
+      (y) =>
+        y
+          .option('profile', profileOption)
+          .option('out', outOption)
+          .option('to', { type: 'string', demandOption: true, describe: 'Target Kubernetes version x.y.z: a patch of the same minor or the next minor' })
+          .option('target', { choices: ['apt', 'flatcar'] as const, describe: 'apt (pkgs.k8s.io) or flatcar (sysext); default flatcar when the previous run wrote only Ignition' })
+          .option('write-profile', { type: 'boolean', default: false, describe: 'Also set cluster.kubernetesVersion in the profile file (comments and layout kept)' })
+          .option('sysext-url', { type: 'string', describe: 'flatcar: URL of the new Kubernetes sysext image (default: the sysext-bakery image)' })
+          .option('sysext-sha256', { type: 'string', describe: 'flatcar: sha256 of that image (default: read from the SHA256SUMS next to it on the node)' })
+          .option('templates', { type: 'string', describe: 'Directory with template overrides (same relative paths as templates/)' })
+          .example('$0 upgrade --profile ./lab.yaml --to 1.30.6', 'Patch upgrade: scripts in out/lab/upgrade/1.30.0-to-1.30.6/')
+          .example('$0 upgrade --profile ./lab.yaml --to 1.31.2 --write-profile', 'Minor upgrade, and the profile now says 1.31.2 for new nodes'),
+      (args) =>
+        run(() =>
+          runUpgrade({
+            profile: args.profile,
+            out: args.out,
+            to: args.to,
+            writeProfile: args['write-profile'],
+            ...(args.target !== undefined ? { target: args.target } : {}),
+            ...(args['sysext-url'] !== undefined ? { sysextUrl: args['sysext-url'] } : {}),
+            ...(args['sysext-sha256'] !== undefined ? { sysextSha256: args['sysext-sha256'] } : {}),
+            ...(args.templates !== undefined ? { templates: args.templates } : {}),
           }),
         ),
     )

@@ -6,6 +6,11 @@ import { loadProfile } from '../profile/load-profile.js';
 import { profileRefToPath } from '../profile/profile-ref.js';
 import { BUNDLED_PROFILES } from './package-paths.js';
 
+/** The file `--profile` names: a bundled profile for a bare name, else the path itself. */
+export function resolveProfileFile(ref: string): string {
+  return profileRefToPath(ref, BUNDLED_PROFILES);
+}
+
 function fileDiagnostic(file: string, code: string, path: string, message: string): Diagnostic {
   return { severity: 'error', code, path, message, line: 0, col: 0, file };
 }
@@ -36,13 +41,16 @@ function embedReferencedFiles(profile: Profile, profileFile: string): Diagnostic
 /**
  * Resolves `--profile` (a bundled name like "lab", or a path), reads, validates and
  * fills in referenced files. A missing file is a diagnostic, not an exception.
+ * `rewrite` may change the text before it is validated (`upgrade` reads the profile
+ * as it will be at the new version); it must keep every line where it is.
  */
-export function readProfile(ref: string): Result<Profile> & { file: string } {
-  const file = profileRefToPath(ref, BUNDLED_PROFILES);
+export function readProfile(ref: string, rewrite?: (text: string) => string): Result<Profile> & { file: string } {
+  const file = resolveProfileFile(ref);
   if (!existsSync(file)) {
     return { ok: false, file, diagnostics: [fileDiagnostic(file, 'profile-not-found', '', `profile "${ref}" not found (looked for ${file})`)] };
   }
-  const loaded = loadProfile(readFileSync(file, 'utf8'), file);
+  const text = readFileSync(file, 'utf8');
+  const loaded = loadProfile(rewrite !== undefined ? rewrite(text) : text, file);
   if (!loaded.ok) return { ...loaded, file };
   const embedErrors = embedReferencedFiles(loaded.value, file);
   if (embedErrors.length > 0) return { ok: false, file, diagnostics: embedErrors };

@@ -90,6 +90,6 @@ export function generateCluster(req: GenerateRequest): OutputFile[] {
       files.push({ format: 'ignition', node: plan.node.name, role: plan.node.role, path: `nodes/${plan.node.name}/config.ign`, content: utf8(ign), mode: 0o600, parts: planParts(plan) });
     }
   }
-  files.push({ format: 'cluster', path: 'manifest.json', content: utf8(buildManifest(profile.cluster.name, files)), mode: 0o644 });
+  files.push({ format: 'cluster', path: 'manifest.json', content: utf8(buildManifest(profile.cluster.name, files, profile.cluster.kubernetesVersion)), mode: 0o644 });
   return files;
 }

@@ -17,11 +17,17 @@ export interface ManifestEntry {
 /** The parsed manifest.json. */
 export interface Manifest {
   cluster: string;
+  /** The Kubernetes version the nodes were generated for; absent in manifests of older runs. */
+  kubernetesVersion?: string;
   files: ManifestEntry[];
 }
 
-/** Lists every file written (sorted by path) with its size and sha256, as stable JSON. */
-export function buildManifest(cluster: string, files: readonly OutputFile[]): string {
+/**
+ * Lists every file written (sorted by path) with its size and sha256, and the
+ * Kubernetes version the nodes were generated for (the next run's skew guard
+ * reads it), as stable JSON.
+ */
+export function buildManifest(cluster: string, files: readonly OutputFile[], kubernetesVersion?: string): string {
   const entries: ManifestEntry[] = [...files]
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     .map((f) => ({
@@ -34,6 +40,6 @@ export function buildManifest(cluster: string, files: readonly OutputFile[]): st
       mode: f.mode.toString(8).padStart(4, '0'),
       ...(f.parts !== undefined ? { parts: f.parts } : {}),
     }));
-  const manifest: Manifest = { cluster, files: entries };
+  const manifest: Manifest = { cluster, ...(kubernetesVersion !== undefined ? { kubernetesVersion } : {}), files: entries };
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }

@@ -6,10 +6,15 @@ import { loadOrCreateSecrets } from '../secrets-store.js';
 import { loadTemplates, UsageError } from '../load-templates.js';
 import { replaceDirectory } from '../atomic-write.js';
 import { IMAGE_DIR } from '../../output/generate-image.js';
+import { UPGRADE_DIR } from '../../upgrade/upgrade-plan.js';
 import { EXIT, fail, printDiagnostics } from '../report.js';
+import type { Diagnostic } from '../../diagnostics.js';
+import { parseKubeVersion } from '../../kube/versions.js';
 import { sizeReport } from '../../output/size-report.js';
 import { kernelCommandLineWarnings, nocloudNetOptions } from '../nocloud-net-options.js';
-import { planOutput, printPlan } from '../output-plan.js';
+import { planOutput, printPlan, readPreviousManifest } from '../output-plan.js';
+import { versionSkewNotice } from '../../kube/version-step.js';
+import { readProfileVersion, versionDiagnostic } from '../profile-version.js';
 import { loadSecretsForDryRun } from '../dry-run-secrets.js';
 
 /** Options of the default (generate) command. */
@@ -29,6 +34,8 @@ export interface GenerateOptions {
   kernel?: string;
   initrd?: string;
   kernelArgs?: string;
+  /** Generate even when new nodes could not join the running cluster (downgrade, a minor skipped). */
+  allowVersionSkew?: boolean;
 }
 
 const ALL_FORMATS: OutputFormat[] = ['cloud-init', 'iso', 'ignition'];
@@ -68,16 +75,39 @@ export function runGenerate(opts: GenerateOptions): number {
   const formats = opts.format === 'all' ? allFormats : [opts.format];
   const files = generateCluster({ profile: p, secrets: secrets.value.secrets, templates, formats, ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
   const clusterDir = join(opts.out, p.cluster.name);
+  const skew = skewCheck(clusterDir, p.cluster.kubernetesVersion, profile.file, opts.allowVersionSkew === true);
+  if (skew.refused !== undefined) return fail([skew.refused]);
   printPlan(planOutput(clusterDir, files), process.stdout);
+  process.stdout.write(skew.lines.map((l) => `${l}\n`).join(''));
   if (opts.dryRun) {
     process.stdout.write(`dry run: nothing written to ${clusterDir}\n`);
     return EXIT.ok;
   }
-  replaceDirectory(clusterDir, files, [IMAGE_DIR]);
+  replaceDirectory(clusterDir, files, [IMAGE_DIR, UPGRADE_DIR]);
   const report = sizeReport(files, opts.maxBytes);
   process.stdout.write(`wrote ${clusterDir}: ${p.nodes.length} nodes, ${files.length} files (${formats.join(', ')})\n`);
   process.stdout.write(report.lines.map((l) => `${l}\n`).join(''));
   printDiagnostics(report.warnings);
   printDiagnostics(kernelCommandLineWarnings(files));
   return EXIT.ok;
+}
+
+/**
+ * The skew guard: when the previous run generated another Kubernetes version,
+ * the lines that say what that means for running and new nodes, and a refusal
+ * (unless allowed) when new nodes could not join the running cluster.
+ */
+function skewCheck(clusterDir: string, next: string, profileFile: string, allow: boolean): { lines: string[]; refused?: Diagnostic } {
+  const running = readPreviousManifest(clusterDir)?.kubernetesVersion;
+  if (running === undefined || parseKubeVersion(running) === undefined) return { lines: [] };
+  const notice = versionSkewNotice(running, next);
+  if (notice === undefined) return { lines: [] };
+  if (notice.refused && !allow) {
+    const at = readProfileVersion(profileFile) ?? { file: profileFile, version: next, line: 0, col: 0 };
+    return {
+      lines: [],
+      refused: versionDiagnostic(at, 'error', 'version-skew', `${notice.lines.join(' ')} Refused; pass --allow-version-skew to generate anyway (for a new cluster, use a new --out or cluster name).`),
+    };
+  }
+  return { lines: notice.lines.map((l) => `note: ${l}`) };
 }

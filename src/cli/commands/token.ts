@@ -10,6 +10,7 @@ import { loadOrCreateSecrets } from '../secrets-store.js';
 import { loadTemplates, UsageError } from '../load-templates.js';
 import { replaceDirectory, writeFileAtomic } from '../atomic-write.js';
 import { IMAGE_DIR } from '../../output/generate-image.js';
+import { UPGRADE_DIR } from '../../upgrade/upgrade-plan.js';
 import { nocloudNetOptions } from '../nocloud-net-options.js';
 import { planOutput, printPlan, readPreviousManifest } from '../output-plan.js';
 import { EXIT, fail, printDiagnostics } from '../report.js';
@@ -93,7 +94,7 @@ export function runTokenRotate(opts: TokenRotateOptions): number {
   // The token is saved first: if writing the output fails, a re-run regenerates it
   // from the saved token instead of leaving nodes with a token nobody registered.
   writeFileAtomic(loaded.value.file, serializeSecrets(secrets), 0o600);
-  replaceDirectory(clusterDir, files, [IMAGE_DIR]);
+  replaceDirectory(clusterDir, files, [IMAGE_DIR, UPGRADE_DIR]);
   printPlan(plan, process.stderr);
   process.stderr.write(
     `new bootstrap token saved in ${loaded.value.file}; ${clusterDir} regenerated (${formats.join(', ')}).\n` +
