@@ -92,9 +92,10 @@ export async function main(argv: string[]): Promise<number> {
           .option('profile', profileOption)
           .option('out', outOption)
           .option('cert', { type: 'string', describe: 'Hash this PEM certificate instead of the cluster CA' })
+          .option('check', { type: 'boolean', default: false, describe: "Also list the CAs' expiry on stderr and warn about any within a year of it" })
           .example('$0 ca-hash', 'Hash of out/lab/secrets.yaml\'s cluster CA')
           .example('$0 ca-hash --cert /etc/kubernetes/pki/ca.crt', 'Hash of any certificate'),
-      (args) => run(() => runCaHash({ profile: args.profile, out: args.out, ...(args.cert !== undefined ? { cert: args.cert } : {}) })),
+      (args) => run(() => runCaHash({ profile: args.profile, out: args.out, check: args.check, ...(args.cert !== undefined ? { cert: args.cert } : {}) })),
     )
     .command(
       'image',
@@ -115,22 +116,25 @@ export async function main(argv: string[]): Promise<number> {
         y
           .option('profile', profileOption)
           .option('out', outOption)
-          .option('user', { type: 'string', demandOption: true, describe: 'User name (certificate CN)' })
+          .option('user', { type: 'string', describe: 'User name (certificate CN); required unless --renew-admin' })
           .option('group', { type: 'string', array: true, default: [] as string[], describe: 'Group (certificate O); repeat for several' })
-          .option('ttl', { type: 'string', default: '720h', describe: 'Validity, a Go duration (720h = 30 days)' })
+          .option('ttl', { type: 'string', describe: 'Validity, a Go duration (default 720h = 30 days; 8760h with --renew-admin)' })
+          .option('renew-admin', { type: 'boolean', default: false, describe: "Re-sign <out>/<cluster>/admin.conf's certificate offline (stored in secrets.yaml)" })
           .option('break-glass', { type: 'boolean', default: false, describe: 'Add the group system:masters, which bypasses RBAC' })
           .option('output', { type: 'string', describe: 'Write the kubeconfig to this file (mode 0600) instead of stdout' })
           .example('$0 kubeconfig --user alice --group dev --output alice.conf', 'alice in group dev, 30 days, written 0600')
-          .example('$0 kubeconfig --user oncall --break-glass --ttl 8h', 'An 8-hour system:masters credential on stdout'),
+          .example('$0 kubeconfig --user oncall --break-glass --ttl 8h', 'An 8-hour system:masters credential on stdout')
+          .example('$0 kubeconfig --profile ./lab.yaml --renew-admin', 'admin.conf valid for another year'),
       (args) =>
         run(() =>
           runKubeconfig({
             profile: args.profile,
             out: args.out,
-            user: args.user,
+            ...(args.user !== undefined ? { user: args.user } : {}),
             groups: args.group.map(String),
-            ttl: args.ttl,
+            ...(args.ttl !== undefined ? { ttl: args.ttl } : {}),
             breakGlass: args['break-glass'],
+            renewAdmin: args['renew-admin'],
             ...(args.output !== undefined ? { output: args.output } : {}),
           }),
         ),

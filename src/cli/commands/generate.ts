@@ -11,6 +11,7 @@ import { EXIT, fail, printDiagnostics } from '../report.js';
 import type { Diagnostic } from '../../diagnostics.js';
 import { parseKubeVersion } from '../../kube/versions.js';
 import { sizeReport } from '../../output/size-report.js';
+import { adminExpiry } from '../../output/admin-kubeconfig.js';
 import { kernelCommandLineWarnings, nocloudNetOptions } from '../nocloud-net-options.js';
 import { planOutput, printPlan, readPreviousManifest } from '../output-plan.js';
 import { versionSkewNotice } from '../../kube/version-step.js';
@@ -87,6 +88,7 @@ export function runGenerate(opts: GenerateOptions): number {
   const report = sizeReport(files, opts.maxBytes);
   process.stdout.write(`wrote ${clusterDir}: ${p.nodes.length} nodes, ${files.length} files (${formats.join(', ')})\n`);
   process.stdout.write(report.lines.map((l) => `${l}\n`).join(''));
+  process.stdout.write(`admin.conf: kubernetes-admin, valid until ${adminExpiry(secrets.value.secrets)} (renew offline with gen-userdata kubeconfig --renew-admin)\n`);
   printDiagnostics(report.warnings);
   printDiagnostics(kernelCommandLineWarnings(files));
   return EXIT.ok;
