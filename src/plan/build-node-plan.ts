@@ -2,7 +2,7 @@ import type { Profile, ProfileNode } from '../profile/types.js';
 import type { ClusterSecrets } from '../pki/types.js';
 import type { NodePlan, PlanFile, PlanNetwork, PlanUnit } from './types.js';
 import type { TemplateSet } from '../template/render-template.js';
-import { renderTemplate } from '../template/render-template.js';
+import { renderNodeFile, renderTemplate } from '../template/render-template.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { buildKubeadmConfig } from '../kube/kubeadm-config.js';
 import { caCertHash } from '../pki/ca-cert-hash.js';
@@ -13,6 +13,7 @@ import { expectedNodesFile, hostFiles, manifestFiles } from './node-files.js';
 import { NODE_PATHS, binDir, type PlanTarget } from './paths.js';
 import { kubeVipPlan } from './kube-vip-files.js';
 import { tokenRevokeExtras } from './token-revoke.js';
+import { shellLibraryFile, shellLibraryView } from './shell-library.js';
 
 /** Inputs for one node's plan. */
 export interface NodePlanInput {
@@ -50,7 +51,7 @@ function initNodeUnits(profile: Profile, templates: TemplateSet, target: PlanTar
       path: script,
       mode: 0o755,
       owner: 'root:root',
-      content: renderTemplate(templates, 'approve-csrs.sh', { expectedNodes: shellQuote(NODE_PATHS.expectedNodes) }),
+      content: renderNodeFile(templates, 'approve-csrs.sh', { expectedNodes: shellQuote(NODE_PATHS.expectedNodes) }),
       secret: false,
       overwrite: false,
     }],
@@ -82,7 +83,8 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
   };
   const steps = bootstrapSteps(ctx);
   const scriptPath = `${binDir(target)}/gen-userdata-bootstrap`;
-  const script = renderTemplate(templates, 'bootstrap.sh', {
+  const script = renderNodeFile(templates, 'bootstrap.sh', {
+    ...shellLibraryView(target),
     node: node.name,
     role: node.role,
     cluster: profile.cluster.name,
@@ -101,6 +103,7 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
     ...hostFiles(profile, templates, target),
     { path: NODE_PATHS.kubeadmConfig, mode: 0o600, owner: 'root:root', content: kubeadmConfig, secret: true, overwrite: true },
     { path: scriptPath, mode: 0o755, owner: 'root:root', content: script, secret: false, overwrite: true },
+    shellLibraryFile(templates, target),
     ...(node.role === 'control-plane' ? controlPlanePkiFiles(secrets) : []),
     ...kubeVipPlan(profile, node, init).files,
     ...(init ? [...manifestFiles(profile), expectedNodesFile(profile), ...extras.files] : []),

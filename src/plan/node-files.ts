@@ -1,7 +1,7 @@
 import type { Profile, ProfileNode } from '../profile/types.js';
 import type { PlanFile } from './types.js';
 import type { TemplateSet } from '../template/render-template.js';
-import { renderTemplate } from '../template/render-template.js';
+import { renderNodeFile, renderTemplate } from '../template/render-template.js';
 import { kernelModules } from './kernel-modules.js';
 import { NODE_PATHS, type PlanTarget } from './paths.js';
 import { sandboxImage } from './sandbox-image.js';
@@ -32,9 +32,9 @@ export function hostFiles(profile: Profile, templates: TemplateSet, target: Plan
 export function imageFiles(profile: Profile, templates: TemplateSet): PlanFile[] {
   const version = profile.cluster.kubernetesVersion;
   const files = [
-    file(NODE_PATHS.modulesLoad, renderTemplate(templates, 'files/modules-load.conf', { modules: kernelModules(profile.cluster.kubeProxyMode) })),
-    file(NODE_PATHS.sysctl, renderTemplate(templates, 'files/sysctl.conf', {})),
-    file(NODE_PATHS.containerdConfig, renderTemplate(templates, 'files/containerd-config.toml', {
+    file(NODE_PATHS.modulesLoad, renderNodeFile(templates, 'files/modules-load.conf', { modules: kernelModules(profile.cluster.kubeProxyMode) })),
+    file(NODE_PATHS.sysctl, renderNodeFile(templates, 'files/sysctl.conf', {})),
+    file(NODE_PATHS.containerdConfig, renderNodeFile(templates, 'files/containerd-config.toml', {
       sandboxImage: sandboxImage(profile),
       kubernetesMinor: aptTrack(version).slice(1),
     }), { overwrite: true }),
@@ -50,7 +50,7 @@ export function registryHostsFiles(profile: Profile, templates: TemplateSet): Pl
   const repository = profile.images.repository;
   if (repository === undefined) return [];
   return registryMirrors(repository).map((m) =>
-    file(`${NODE_PATHS.registryHostsDir}/${m.registry}/hosts.toml`, renderTemplate(templates, 'files/registry-hosts.toml', m), { overwrite: true }),
+    file(`${NODE_PATHS.registryHostsDir}/${m.registry}/hosts.toml`, renderNodeFile(templates, 'files/registry-hosts.toml', m), { overwrite: true }),
   );
 }
 

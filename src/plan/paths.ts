@@ -30,5 +30,13 @@ export function binDir(target: PlanTarget): string {
   return target === 'flatcar' ? '/opt/bin' : '/usr/local/sbin';
 }
 
+/**
+ * Where the shared shell library (templates/lib/common.sh) lives on the node; every
+ * gen-userdata script sources it from here. Same scheme as binDir: /opt on Flatcar.
+ */
+export function shellLibraryPath(target: PlanTarget): string {
+  return target === 'flatcar' ? '/opt/lib/gen-userdata/common.sh' : '/usr/local/lib/gen-userdata/common.sh';
+}
+
 /** The operating-system family a plan is built for. */
 export type PlanTarget = 'cloud-init' | 'flatcar';

@@ -2,7 +2,7 @@ import type { Profile } from '../profile/types.js';
 import type { ClusterSecrets } from '../pki/types.js';
 import type { PlanFile, PlanUnit } from './types.js';
 import type { TemplateSet } from '../template/render-template.js';
-import { renderTemplate } from '../template/render-template.js';
+import { renderNodeFile, renderTemplate } from '../template/render-template.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { NODE_PATHS, binDir, type PlanTarget } from './paths.js';
 
@@ -33,7 +33,7 @@ export const NODE_TOKEN_REVOKE_PATHS: TokenRevokePaths = {
  */
 export function tokenRevokeScript(templates: TemplateSet, tokenId: string, paths: TokenRevokePaths = NODE_TOKEN_REVOKE_PATHS): string {
   if (!/^[a-z0-9]{6}$/.test(tokenId)) throw new Error('bootstrap token id does not match [a-z0-9]{6}');
-  return renderTemplate(templates, 'token-revoke.sh', {
+  return renderNodeFile(templates, 'token-revoke.sh', {
     tokenId,
     expectedNodes: shellQuote(paths.expectedNodes),
     logPath: shellQuote(paths.log),

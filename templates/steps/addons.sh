@@ -7,6 +7,6 @@
 {{^embedded}}
   curl -fsSL --retry 5 -o "$manifest" {{url}}
 {{/embedded}}
-  kubectl --kubeconfig "$ADMIN_KUBECONFIG" apply -f "$manifest"
+  kubectl_admin apply -f "$manifest"
   log "add-on {{name}} applied"
 {{/addons}}

@@ -37,5 +37,5 @@
     log "could not set --iface in the Flannel manifest"; return 1
   fi
 {{/flannel}}
-  kubectl --kubeconfig "$ADMIN_KUBECONFIG" apply -f "$manifest"
+  kubectl_admin apply -f "$manifest"
   log "{{plugin}} applied with pod CIDR {{podSubnet}}"

@@ -1,6 +1,6 @@
   # The API server must answer before manifests can be applied.
   for _ in $(seq 1 120); do
-    if kubectl --kubeconfig "$ADMIN_KUBECONFIG" get --raw=/readyz >/dev/null 2>&1; then
+    if kubectl_admin get --raw=/readyz >/dev/null 2>&1; then
       log "API server ready"; return 0
     fi
     sleep 5

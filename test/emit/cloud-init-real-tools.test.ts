@@ -12,6 +12,7 @@ import { emitUserData } from '../../src/emit/cloud-init/user-data.js';
 import { emitNetworkConfig } from '../../src/emit/cloud-init/network-config.js';
 import { NODE_PATHS } from '../../src/plan/paths.js';
 import { bundledTemplates, fixtureSecrets, profileAt } from '../helpers/fixtures.js';
+import { lintNodeScripts, type NodeFileSet } from '../helpers/shellcheck.js';
 
 const lab = profileAt('profiles/lab.yaml');
 const secrets = fixtureSecrets('lab');
@@ -51,25 +52,12 @@ for (const [name, profile] of variants) {
     }
   });
 
-  t.test(`${name}: every generated script passes bash -n and shellcheck`, async (t) => {
-    // Many nodes share a script; check each distinct one once.
-    const scripts = new Map<string, string>();
+  t.test(`${name}: every generated script passes bash -n and shellcheck, with the shell library it sources`, async (t) => {
+    const sets: NodeFileSet[] = [];
     for (const target of ['cloud-init', 'flatcar'] as const) {
-      for (const plan of buildClusterPlans(profile, secrets, templates, target)) {
-        for (const f of plan.files.filter((x) => x.content.startsWith('#!/bin/bash'))) scripts.set(f.content, `${target}/${plan.node.name}${f.path}`);
-      }
+      for (const plan of buildClusterPlans(profile, secrets, templates, target)) sets.push({ label: `${name}-${target}-${plan.node.name}`, files: plan.files });
     }
-    t.ok(scripts.size >= 3, 'bootstrap scripts for init, join and flatcar');
-    const files: string[] = [];
-    for (const [content, label] of scripts) {
-      const file = join(dir, `${name}-${label.replace(/\//g, '_')}`);
-      writeFileSync(file, content);
-      files.push(file);
-      const syntax = spawnSync('bash', ['-n', file], { encoding: 'utf8' });
-      t.equal(syntax.status, 0, `bash -n ${label}: ${syntax.stderr}`);
-    }
-    const lint = spawnSync('shellcheck', ['--shell=bash', '--severity=style', ...files], { encoding: 'utf8' });
-    t.equal(lint.status, 0, `shellcheck:\n${lint.stdout}`);
+    t.ok(lintNodeScripts(t, sets) >= 3, 'bootstrap scripts for init, join and flatcar');
   });
 
   t.test(`${name}: network-config converts with cloud-init's own renderer`, async (t) => {

@@ -33,8 +33,9 @@ const IGNITION_ONLY: RegExp[] = [
   /^\/etc\/systemd\/system\/containerd\.service\.d\/10-use-custom-config\.conf$/, // Flatcar's containerd reads /usr/share/… by default
   /^\/etc\/systemd\/system\/gen-userdata-bootstrap\.service$/, // cloud-init runs the script from runcmd
   /^\/opt\/bin\/gen-userdata-[a-z-]+$/, // /usr is read-only on Flatcar: scripts live in /opt/bin
+  /^\/opt\/lib\/gen-userdata\/common\.sh$/, // and the shell library in /opt/lib
 ];
-const CLOUD_INIT_ONLY: RegExp[] = [/^\/usr\/local\/sbin\/gen-userdata-[a-z-]+$/];
+const CLOUD_INIT_ONLY: RegExp[] = [/^\/usr\/local\/sbin\/gen-userdata-[a-z-]+$/, /^\/usr\/local\/lib\/gen-userdata\/common\.sh$/];
 /** Present in both, with contents that may differ only as described. */
 const BOOTSTRAP_SCRIPT = { ignition: '/opt/bin/gen-userdata-bootstrap', cloudInit: '/usr/local/sbin/gen-userdata-bootstrap' };
 const PATH_ONLY_DIFFERENCES = ['/etc/systemd/system/gen-userdata-approve-csrs.service', '/etc/systemd/system/gen-userdata-token-revoke.service'];
@@ -107,6 +108,7 @@ t.test('same node, Ignition vs cloud-init: identical except the listed distribut
     for (const p of ignOnly.filter((x) => x.startsWith('/opt/bin/') && x !== BOOTSTRAP_SCRIPT.ignition)) {
       t.equal(ign.get(p), cim.get(p.replace('/opt/bin/', '/usr/local/sbin/')), `${p} same text as on cloud-init`);
     }
+    t.equal(ign.get('/opt/lib/gen-userdata/common.sh'), cim.get('/usr/local/lib/gen-userdata/common.sh'), 'the same shell library');
     for (const p of [...ign.keys()].filter((x) => cim.has(x))) {
       if (PATH_ONLY_DIFFERENCES.includes(p)) {
         t.equal(ign.get(p), cim.get(p)!.replaceAll('/usr/local/sbin/', '/opt/bin/'), `${p} differs only in the script directory`);

@@ -13,6 +13,8 @@ import { renderPackerTemplate } from '../../src/emit/image/packer-template.js';
 import { buildSeed, fillBuildPassword, BUILD_PASSWORD_PLACEHOLDER, BUILD_USER, BUILD_USER_DATA_TEMPLATE } from '../../src/emit/image/build-seed.js';
 import type { Profile } from '../../src/profile/types.js';
 import { bundledTemplates, profileAt } from '../helpers/fixtures.js';
+import { lintNodeScripts } from '../helpers/shellcheck.js';
+import { shellLibraryFile } from '../../src/plan/shell-library.js';
 import { airgapProfile, prebakedVariant } from '../helpers/image-fixtures.js';
 
 const templates = bundledTemplates();
@@ -32,13 +34,11 @@ const variants: [string, Profile][] = [
 ];
 
 for (const [name, profile] of variants) {
-  t.test(`${name}: provision.sh passes bash -n and shellcheck`, async (t) => {
-    const file = join(dir, `${name}-provision.sh`);
-    writeFileSync(file, text(generateImage(profile, templates), 'provision.sh'));
-    const syntax = spawnSync('bash', ['-n', file], { encoding: 'utf8' });
-    t.equal(syntax.status, 0, `bash -n: ${syntax.stderr}`);
-    const lint = spawnSync('shellcheck', ['--shell=bash', '--severity=style', file], { encoding: 'utf8' });
-    t.equal(lint.status, 0, `shellcheck:\n${lint.stdout}`);
+  t.test(`${name}: provision.sh passes bash -n and shellcheck, with the shell library it writes and sources`, async (t) => {
+    const provision = text(generateImage(profile, templates), 'provision.sh');
+    const library = shellLibraryFile(templates, 'cloud-init');
+    t.match(provision, `\n${library.content}`, 'provision.sh writes the library as nodes get it');
+    t.equal(lintNodeScripts(t, [{ label: name, files: [{ path: '/provision.sh', content: provision }, library] }]), 1);
   });
 }
 

@@ -24,8 +24,9 @@ export function prebakedVariant(profile: Profile): Profile {
 }
 
 /**
- * The runner helpers a step body may call (log, expect_version), as bash source.
- * Taken from the generated script itself so the test exercises the shipped code.
+ * The helpers a step body may call (log, expect_version), as bash source. Taken from
+ * the generated shell library (or provision.sh, which carries it) so the test
+ * exercises the shipped code.
  */
 export function runnerHelpers(script: string): string {
   const pick = (name: string): string => {

@@ -12,6 +12,7 @@ import { buildClusterPlans } from '../../src/plan/build-node-plan.js';
 import { NODE_PATHS } from '../../src/plan/paths.js';
 import { ignitionValidate } from '../fixtures/plans/ignition-check.js';
 import { bundledTemplates, fixtureSecrets, profileAt } from '../helpers/fixtures.js';
+import { lintNodeScripts, type NodeFileSet } from '../helpers/shellcheck.js';
 
 const profile = profileAt('profiles/ha.yaml');
 const secrets = fixtureSecrets('ha');
@@ -48,25 +49,14 @@ t.test("every network-config converts with cloud-init's renderer", async (t) => 
   }
 });
 
-t.test('every script (cloud-init and Flatcar) passes bash -n and shellcheck', async (t) => {
-  const scripts = new Map<string, string>();
+t.test('every script (cloud-init and Flatcar) passes bash -n and shellcheck, with the shell library it sources', async (t) => {
+  const sets: NodeFileSet[] = [];
   for (const target of ['cloud-init', 'flatcar'] as const) {
-    for (const plan of buildClusterPlans(profile, secrets, templates, target)) {
-      for (const f of plan.files.filter((x) => x.content.startsWith('#!/bin/bash'))) scripts.set(f.content, `${target}-${plan.node.name}${f.path}`.replace(/\//g, '_'));
-    }
+    for (const plan of buildClusterPlans(profile, secrets, templates, target)) sets.push({ label: `${target}-${plan.node.name}`, files: plan.files });
   }
   // init + joining control plane + worker bootstraps, revoker, CSR approver, per target.
-  t.ok(scripts.size >= 10, `${scripts.size} distinct scripts`);
-  const paths: string[] = [];
-  for (const [content, label] of scripts) {
-    const file = join(dir, label);
-    writeFileSync(file, content);
-    paths.push(file);
-    const r = spawnSync('bash', ['-n', file], { encoding: 'utf8' });
-    t.equal(r.status, 0, `bash -n ${label}: ${r.stderr}`);
-  }
-  const lint = spawnSync('shellcheck', ['--shell=bash', '--severity=style', ...paths], { encoding: 'utf8' });
-  t.equal(lint.status, 0, `shellcheck:\n${lint.stdout}`);
+  const count = lintNodeScripts(t, sets);
+  t.ok(count >= 10, `${count} distinct scripts`);
 });
 
 t.test('every config.ign passes ignition-validate', async (t) => {

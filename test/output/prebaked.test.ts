@@ -8,7 +8,7 @@ import { buildClusterPlans } from '../../src/plan/build-node-plan.js';
 import { generateCluster } from '../../src/output/generate-cluster.js';
 import { provisionSteps } from '../../src/plan/provision-steps.js';
 import { renderProvisionScript } from '../../src/emit/image/provision-script.js';
-import { NODE_PATHS } from '../../src/plan/paths.js';
+import { NODE_PATHS, shellLibraryPath } from '../../src/plan/paths.js';
 import type { NodePlan } from '../../src/plan/types.js';
 import { bundledTemplates, fixtureSecrets, profileAt } from '../helpers/fixtures.js';
 import { airgapProfile, prebakedVariant, runnerHelpers, runStep } from '../helpers/image-fixtures.js';
@@ -20,7 +20,7 @@ const prebaked = prebakedVariant(lab);
 const plans = buildClusterPlans(prebaked, secrets, templates, 'cloud-init');
 const plan = (name: string): NodePlan => plans.find((p) => p.node.name === name)!;
 const stepBody = (p: NodePlan, name: string): string => p.bootstrap.steps.find((s) => s.name === name)!.body;
-const script = (p: NodePlan): string => p.files.find((f) => f.path === p.bootstrap.scriptPath)!.content;
+const library = (p: NodePlan): string => p.files.find((f) => f.path === shellLibraryPath('cloud-init'))!.content;
 
 t.test('prebaked nodes keep the node-specific steps and verify the rest', async (t) => {
   t.same(plan('worker-1').bootstrap.steps.map((s) => s.name), [
@@ -104,7 +104,7 @@ t.test('an image baked for another profile is caught (iptables vs ipvs)', async 
 });
 
 t.test('version checks fail with a clear message on a mismatch (stub tools)', async (t) => {
-  const helpers = runnerHelpers(script(plan('worker-1')));
+  const helpers = runnerHelpers(library(plan('worker-1')));
   const bin = mkdtempSync(join(tmpdir(), 'gen-userdata-stubs-'));
   const stub = (name: string, output: string): void => {
     writeFileSync(join(bin, name), `#!/bin/sh\nprintf '%s\\n' '${output}'\n`);

@@ -27,7 +27,7 @@ function runCniStep(profile: Profile, excerpt: string): { status: number | null;
   mkdirSync(join(dir, 'bin'));
   writeFileSync(join(dir, 'bin', 'kubectl'), `#!/bin/bash\nwhile [ $# -gt 0 ]; do [ "$1" = -f ] && cp "$2" "${dir}/applied.yaml"; shift; done\n`);
   chmodSync(join(dir, 'bin', 'kubectl'), 0o755);
-  const script = `set -Eeuo pipefail\nSTATE_DIR=${dir}\nADMIN_KUBECONFIG=/dev/null\nlog() { printf '%s\\n' "$*"; }\nstep() {\n${body}\n}\nstep\nstep\n`;
+  const script = `set -Eeuo pipefail\nSTATE_DIR=${dir}\nADMIN_KUBECONFIG=/dev/null\nlog() { printf '%s\\n' "$*"; }\nkubectl_admin() { kubectl --kubeconfig "$ADMIN_KUBECONFIG" "$@"; }\nstep() {\n${body}\n}\nstep\nstep\n`;
   const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { PATH: `${join(dir, 'bin')}:${process.env['PATH']}` } });
   let applied = '';
   try {

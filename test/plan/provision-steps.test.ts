@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { buildClusterPlans } from '../../src/plan/build-node-plan.js';
 import { heredocDelimiter, provisionSteps, writeFilesStep } from '../../src/plan/provision-steps.js';
 import { imageFiles } from '../../src/plan/node-files.js';
+import { shellLibraryPath } from '../../src/plan/paths.js';
 import { renderProvisionScript } from '../../src/emit/image/provision-script.js';
 import type { PlanFile } from '../../src/plan/types.js';
 import { bundledTemplates, fixtureSecrets, profileAt } from '../helpers/fixtures.js';
@@ -36,10 +37,15 @@ t.test('its steps are the first-boot steps themselves, not copies', async (t) =>
   // And the script is the bootstrap template in image mode: same runner and helpers.
   const script = renderProvisionScript(lab, templates);
   const bootstrap = worker.files.find((f) => f.path === worker.bootstrap.scriptPath)!.content;
-  for (const fn of ['run_step() {', 'log() {', 'expect_version() {', 'apt_get() {']) {
-    const grab = (s: string) => s.slice(s.indexOf(fn), s.indexOf('\n}\n', s.indexOf(fn)));
-    t.equal(grab(script), grab(bootstrap), `${fn} identical`);
-  }
+  const grab = (s: string) => s.slice(s.indexOf('run_step() {'), s.indexOf('\n}\n', s.indexOf('run_step() {')));
+  t.equal(grab(script), grab(bootstrap), 'run_step identical');
+  // The helpers are the node's shell library, which provision.sh writes before sourcing it.
+  const library = worker.files.find((f) => f.path === shellLibraryPath('cloud-init'))!.content;
+  t.match(library, 'apt_get() {');
+  t.match(script, `install -D -m 0644 /dev/stdin ${shellLibraryPath('cloud-init')} <<'GEN_USERDATA_EOF'\n${library}GEN_USERDATA_EOF\n`);
+  t.match(script, `\n. ${shellLibraryPath('cloud-init')}\n`);
+  t.match(bootstrap, `\n. ${shellLibraryPath('cloud-init')}\n`);
+  t.notMatch(bootstrap, 'apt_get() {', 'the bootstrap sources the helpers instead of defining them');
   t.notMatch(script, 'KUBEADM_CONFIG', 'no node-specific settings');
   t.notMatch(script, 'bootstrap.done', 'never writes the node success marker');
   t.match(script, 'readonly SUCCESS_MARKER=/var/lib/gen-userdata/provision.done');

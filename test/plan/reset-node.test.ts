@@ -1,4 +1,4 @@
-// reset_node from the real bootstrap script, run against a stand-in `kubeadm reset`
+// reset_node from the node's shell library (which the bootstrap sources), run against a stand-in `kubeadm reset`
 // inside a user + mount namespace whose /etc and /var/lib are empty tmpfs mounts
 // (so the script's absolute paths are safe to touch). It must keep the shared CA
 // pairs and kube-vip's static pod, and nothing else kubeadm reset removes.
@@ -8,6 +8,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildClusterPlans } from '../../src/plan/build-node-plan.js';
+import { shellLibraryPath } from '../../src/plan/paths.js';
 import { bundledTemplates, fixtureSecrets, profileAt } from '../helpers/fixtures.js';
 
 const namespaces = spawnSync('unshare', ['-rm', 'sh', '-c', 'mount -t tmpfs none /var/lib'], { encoding: 'utf8' });
@@ -15,8 +16,8 @@ if (namespaces.status !== 0) {
   t.test('reset_node in a namespace', { skip: `needs unprivileged user namespaces (unshare -rm): ${namespaces.stderr.trim()}` }, async () => {});
 } else {
   const plans = buildClusterPlans(profileAt('profiles/ha.yaml'), fixtureSecrets('ha'), bundledTemplates(), 'cloud-init');
-  const script = plans[0]!.files.find((f) => f.path.endsWith('/gen-userdata-bootstrap'))!.content;
-  const resetNode = /\nreset_node\(\) \{\n[\s\S]*?\n\}\n/.exec(script)?.[0];
+  const library = plans[0]!.files.find((f) => f.path === shellLibraryPath('cloud-init'))!.content;
+  const resetNode = /\nreset_node\(\) \{\n[\s\S]*?\n\}\n/.exec(library)?.[0];
   const bin = mkdtempSync(join(tmpdir(), 'gen-userdata-reset-'));
   // What `kubeadm reset -f` does to these paths: empties manifests and pki, removes the kubeconfigs.
   writeFileSync(join(bin, 'kubeadm'), '#!/bin/bash\n[ "$*" = "reset -f" ] || exit 99\nrm -rf /etc/kubernetes/manifests/* /etc/kubernetes/pki/* /etc/kubernetes/admin.conf /etc/kubernetes/super-admin.conf\n');
@@ -28,6 +29,7 @@ if (namespaces.status !== 0) {
       'mount -t tmpfs none /etc && mount -t tmpfs none /var/lib',
       `export PATH=${bin}:$PATH`,
       'log() { printf "%s\\n" "$*"; }',
+      'STATE_DIR=/var/lib/gen-userdata',
       resetNode ?? 'false',
       'mkdir -p /etc/kubernetes/manifests /etc/kubernetes/pki/etcd /var/lib/gen-userdata',
       setup,

@@ -1,44 +1,98 @@
 #!/bin/bash
-# gen-userdata provision.sh for cluster lab: the node-independent part of
-# first boot, run once while a golden image is built (image.prebaked nodes then skip
-# it). The steps are the bootstrap's own; re-running the script is safe.
+# gen-userdata: commented source in templates/bootstrap.sh
 set -Eeuo pipefail
 umask 022
 export PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export DEBIAN_FRONTEND=noninteractive
 
-readonly LOG_FILE=/var/log/gen-userdata/provision.log
-readonly SUCCESS_MARKER=/var/lib/gen-userdata/provision.done
-readonly FAILURE_MARKER=/var/lib/gen-userdata/provision.failed
-readonly STATE_DIR=/var/lib/gen-userdata
+install -D -m 0644 /dev/stdin /usr/local/lib/gen-userdata/common.sh <<'GEN_USERDATA_EOF'
+# gen-userdata: commented source in templates/lib/common.sh
+# shellcheck shell=bash
 
-mkdir -p "$(dirname "$LOG_FILE")" "$STATE_DIR" "$(dirname "$SUCCESS_MARKER")"
-# The log may quote kubeadm's output; keep it from other users.
-chmod 0700 "$STATE_DIR" "$(dirname "$LOG_FILE")"
-exec > >(tee -a "$LOG_FILE") 2>&1
+# shellcheck disable=SC2034 # used by the scripts that source this library
+{
+  readonly STATE_DIR=/var/lib/gen-userdata
+  readonly ADMIN_KUBECONFIG=/etc/kubernetes/admin.conf
+}
 
-log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
+log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
 
-# Succeeds when host:port accepts a TCP connection within 5 seconds.
+die() {
+  log "$*"
+  exit 1
+}
+
+log_to_file() {
+  local file=$1
+  mkdir -p "$(dirname "$file")"
+  chmod 0700 "$(dirname "$file")"
+  exec > >(tee -a "$file") 2>&1
+}
+
 endpoint_reachable() {
   # shellcheck disable=SC2016 # $1/$2 expand in the inner shell
   timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
 }
 
-# Whole seconds since boot (monotonic, unlike the wall clock).
 uptime_seconds() {
   local up
   read -r up _ </proc/uptime
   printf '%s\n' "${up%.*}"
 }
 
-# kubeadm reset empties /etc/kubernetes/pki, which on a control plane holds the
-# shared CAs that came with the user-data, and /etc/kubernetes/manifests, which on
-# the init node holds the kube-vip static pod that brings up the VIP; keep both
-# across the reset.
+retry() {
+  local attempts=$1 delay=$2 attempt=1 rc
+  shift 2
+  while :; do
+    rc=0
+    "$@" || rc=$?
+    [ "$rc" -eq 0 ] && return 0
+    if [ "$attempt" -ge "$attempts" ]; then
+      log "$1 failed $attempt time(s) (exit $rc); giving up"
+      return "$rc"
+    fi
+    log "$1 failed (exit $rc), attempt $attempt of $attempts; again in ${delay}s"
+    attempt=$((attempt + 1))
+    sleep "$delay"
+  done
+}
+
+wait_until() {
+  local limit=$1 what=$2 deadline remaining
+  shift 2
+  deadline=$(($(uptime_seconds) + limit))
+  while :; do
+    if "$@"; then
+      return 0
+    fi
+    remaining=$((deadline - $(uptime_seconds)))
+    if [ "$remaining" -le 0 ]; then
+      log "gave up waiting for $what after ${limit}s"
+      return 1
+    fi
+    log "waiting for $what (${remaining}s left)"
+    sleep $((remaining < ${WAIT_INTERVAL:-5} ? remaining : ${WAIT_INTERVAL:-5}))
+  done
+}
+
+kubectl_admin() { kubectl --kubeconfig "$ADMIN_KUBECONFIG" "$@"; }
+
+apt_get() {
+  apt-get -q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3 "$@"
+}
+
+expect_version() {
+  local what=$1 expected=$2 actual=$3
+  if ! grep -qF -- "$expected" <<<"$actual"; then
+    log "version mismatch for $what: expected $expected, got: $actual"
+    return 1
+  fi
+  log "$what: $expected"
+}
+
 reset_node() {
-  local keep=/var/lib/gen-userdata/pki-keep
-  local vip=/etc/kubernetes/manifests/kube-vip.yaml vip_keep=/var/lib/gen-userdata/kube-vip.yaml.keep
+  local keep=$STATE_DIR/pki-keep
+  local vip=/etc/kubernetes/manifests/kube-vip.yaml vip_keep=$STATE_DIR/kube-vip.yaml.keep
   rm -rf "$keep"
   if [ -f /etc/kubernetes/pki/ca.key ]; then
     mkdir -p "$keep"
@@ -62,43 +116,32 @@ reset_node() {
     rm -rf "$keep"
   fi
 }
+GEN_USERDATA_EOF
+. /usr/local/lib/gen-userdata/common.sh
 
-# apt-get that waits for a lock held by another first-boot job (e.g. unattended
-# upgrades on Ubuntu) instead of failing, and retries flaky downloads.
-apt_get() {
-  apt-get -q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3 "$@"
-}
+readonly LOG_FILE=/var/log/gen-userdata/provision.log
+readonly SUCCESS_MARKER=/var/lib/gen-userdata/provision.done
+readonly FAILURE_MARKER=/var/lib/gen-userdata/provision.failed
 
-# Verifies that an installed tool reports the expected version string.
-expect_version() {
-  local what=$1 expected=$2 actual=$3
-  if ! grep -qF -- "$expected" <<<"$actual"; then
-    log "version mismatch for $what: expected $expected, got: $actual"
-    return 1
-  fi
-  log "$what: $expected"
-}
+mkdir -p "$STATE_DIR" "$(dirname "$SUCCESS_MARKER")"
+chmod 0700 "$STATE_DIR"
+log_to_file "$LOG_FILE"
 
 step_write_files() {
-  # No cloud-init runs at image build time: write what first boot gets from write_files.
   install -D -m 0644 -o root -g root /dev/stdin /etc/containerd/config.toml <<'GEN_USERDATA_EOF'
-# Written by gen-userdata. containerd merges this over its built-in defaults.
-# Version 2 is read by containerd 1.6/1.7 and migrated automatically by 2.x.
+# gen-userdata: commented source in templates/files/containerd-config.toml
 version = 2
 
 [plugins."io.containerd.grpc.v1.cri"]
-  # kubeadm 1.30 expects this pause image; a mismatch makes kubelet and containerd disagree.
   sandbox_image = "registry.k8s.io/pause:3.9"
 
 [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
   runtime_type = "io.containerd.runc.v2"
 
 [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
-  # kubelet uses the systemd cgroup driver (KubeletConfiguration cgroupDriver: systemd).
   SystemdCgroup = true
 
 [plugins."io.containerd.grpc.v1.cri".registry]
-  # Registry mirrors, if any, live in /etc/containerd/certs.d/<registry>/hosts.toml.
   config_path = "/etc/containerd/certs.d"
 GEN_USERDATA_EOF
   install -D -m 0644 -o root -g root /dev/stdin /etc/crictl.yaml <<'GEN_USERDATA_EOF'
@@ -109,7 +152,7 @@ timeout: 10
 debug: false
 GEN_USERDATA_EOF
   install -D -m 0644 -o root -g root /dev/stdin /etc/modules-load.d/gen-userdata-kubernetes.conf <<'GEN_USERDATA_EOF'
-# Written by gen-userdata: kernel modules Kubernetes needs, loaded at every boot.
+# gen-userdata: commented source in templates/files/modules-load.conf
 overlay
 br_netfilter
 ip_vs
@@ -119,7 +162,7 @@ ip_vs_sh
 nf_conntrack
 GEN_USERDATA_EOF
   install -D -m 0644 -o root -g root /dev/stdin /etc/sysctl.d/99-gen-userdata-kubernetes.conf <<'GEN_USERDATA_EOF'
-# Written by gen-userdata: bridged traffic must pass iptables, and pods need forwarding.
+# gen-userdata: commented source in templates/files/sysctl.conf
 net.bridge.bridge-nf-call-iptables = 1
 net.bridge.bridge-nf-call-ip6tables = 1
 net.ipv4.ip_forward = 1
@@ -128,7 +171,6 @@ GEN_USERDATA_EOF
 }
 
 step_kernel_modules() {
-  # The same list is in /etc/modules-load.d/gen-userdata-kubernetes.conf, which systemd-modules-load reads at every boot.
   local m
   for m in overlay br_netfilter ip_vs ip_vs_rr ip_vs_wrr ip_vs_sh nf_conntrack; do
     modprobe "$m"
@@ -137,7 +179,6 @@ step_kernel_modules() {
 }
 
 step_sysctl() {
-  # /etc/sysctl.d/99-gen-userdata-kubernetes.conf applies at every boot; apply it now and check the result.
   sysctl --system >/dev/null
   local key value actual
   while IFS='= ' read -r key value; do
@@ -153,15 +194,12 @@ step_sysctl() {
 step_containerd() {
   if ! command -v containerd >/dev/null 2>&1; then
     apt_get update
-    # Keep the config.toml that arrived with the user-data.
     apt_get install -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold containerd
   fi
   log "$(containerd --version)"
 }
 
 step_containerd_config() {
-  # /etc/containerd/config.toml is a version-2 config: containerd 1.6/1.7 read it as is and 2.x
-  # migrates it. Check the effective settings, whose keys differ between 1.x and 2.x.
   systemctl enable containerd
   systemctl restart containerd
   local dump
@@ -181,7 +219,6 @@ step_containerd_config() {
 }
 
 step_kubernetes_packages() {
-  # pkgs.k8s.io has one repository per minor version; pin the exact version and hold it.
   local keyring=/etc/apt/keyrings/kubernetes-apt-keyring.gpg
   apt_get update
   apt_get install -y apt-transport-https ca-certificates curl gpg conntrack ipset ipvsadm ufw
@@ -199,22 +236,17 @@ step_kubernetes_packages() {
 }
 
 step_kubelet() {
-  # kubelet restarts in a loop until kubeadm writes its configuration; that is expected.
   systemctl enable kubelet
   log "kubelet enabled"
 }
 
 step_images_pull() {
-  # Pull kubeadm's images for this exact version now, so nodes pull nothing at first boot.
   kubeadm config images pull --kubernetes-version v1.30.0 --cri-socket unix:///run/containerd/containerd.sock
-  # containerd's sandbox image (a runtime.sandboxImage override may differ from kubeadm's pause).
   crictl pull registry.k8s.io/pause:3.9
   log "images for Kubernetes v1.30.0 and sandbox registry.k8s.io/pause:3.9 pulled"
 }
 
 step_image_cleanup() {
-  # Every machine made from the image must boot as a new one: cloud-init runs again with
-  # its own user-data, and the machine-id and SSH host keys are generated anew.
   if ! command -v cloud-init >/dev/null 2>&1; then
     log "cloud-init is not installed: nodes made from this image could not read their user-data"; return 1
   fi

@@ -1,0 +1,134 @@
+# shellcheck shell=bash
+# gen-userdata shell library: the functions every gen-userdata script on a node
+# shares (the first-boot bootstrap, provision.sh of a golden image, and the node
+# tools). Written once per node and sourced, never run; it sets no shell options
+# and changes nothing on the node by itself.
+
+# shellcheck disable=SC2034 # used by the scripts that source this library
+{
+  # State of the bootstrap and the tools (markers, kept files); private to root.
+  readonly STATE_DIR=/var/lib/gen-userdata
+  readonly ADMIN_KUBECONFIG=/etc/kubernetes/admin.conf
+}
+
+# Prints "<UTC time> <message>" on stderr: into the bootstrap log once log_to_file
+# has run, on the terminal or in the journal for a tool.
+log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
+
+# Logs the message and exits the script with status 1.
+die() {
+  log "$*"
+  exit 1
+}
+
+# Sends the script's stdout and stderr to the terminal or journal and appends them
+# to FILE too. The log may quote kubeadm's output: its directory is root's only.
+log_to_file() {
+  local file=$1
+  mkdir -p "$(dirname "$file")"
+  chmod 0700 "$(dirname "$file")"
+  exec > >(tee -a "$file") 2>&1
+}
+
+# Succeeds when host:port accepts a TCP connection within 5 seconds.
+endpoint_reachable() {
+  # shellcheck disable=SC2016 # $1/$2 expand in the inner shell
+  timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
+}
+
+# Whole seconds since boot (monotonic, unlike the wall clock).
+uptime_seconds() {
+  local up
+  read -r up _ </proc/uptime
+  printf '%s\n' "${up%.*}"
+}
+
+# retry ATTEMPTS DELAY CMD...: runs CMD until it succeeds, at most ATTEMPTS times,
+# sleeping DELAY seconds between attempts. Returns CMD's last exit status.
+retry() {
+  local attempts=$1 delay=$2 attempt=1 rc
+  shift 2
+  while :; do
+    rc=0
+    "$@" || rc=$?
+    [ "$rc" -eq 0 ] && return 0
+    if [ "$attempt" -ge "$attempts" ]; then
+      log "$1 failed $attempt time(s) (exit $rc); giving up"
+      return "$rc"
+    fi
+    log "$1 failed (exit $rc), attempt $attempt of $attempts; again in ${delay}s"
+    attempt=$((attempt + 1))
+    sleep "$delay"
+  done
+}
+
+# wait_until SECONDS DESCRIPTION CMD...: runs CMD every WAIT_INTERVAL seconds
+# (default 5) until it succeeds or SECONDS have passed on the monotonic clock.
+# Returns 0 once CMD succeeds, 1 when the time is up.
+wait_until() {
+  local limit=$1 what=$2 deadline remaining
+  shift 2
+  deadline=$(($(uptime_seconds) + limit))
+  while :; do
+    if "$@"; then
+      return 0
+    fi
+    remaining=$((deadline - $(uptime_seconds)))
+    if [ "$remaining" -le 0 ]; then
+      log "gave up waiting for $what after ${limit}s"
+      return 1
+    fi
+    log "waiting for $what (${remaining}s left)"
+    sleep $((remaining < ${WAIT_INTERVAL:-5} ? remaining : ${WAIT_INTERVAL:-5}))
+  done
+}
+
+# kubectl with the cluster-admin kubeconfig kubeadm writes on a control plane.
+kubectl_admin() { kubectl --kubeconfig "$ADMIN_KUBECONFIG" "$@"; }
+
+# apt-get that waits for a lock held by another first-boot job (e.g. unattended
+# upgrades on Ubuntu) instead of failing, and retries flaky downloads.
+apt_get() {
+  apt-get -q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3 "$@"
+}
+
+# Verifies that an installed tool reports the expected version string.
+expect_version() {
+  local what=$1 expected=$2 actual=$3
+  if ! grep -qF -- "$expected" <<<"$actual"; then
+    log "version mismatch for $what: expected $expected, got: $actual"
+    return 1
+  fi
+  log "$what: $expected"
+}
+
+# kubeadm reset empties /etc/kubernetes/pki, which on a control plane holds the
+# shared CAs that came with the user-data, and /etc/kubernetes/manifests, which on
+# the init node holds the kube-vip static pod that brings up the VIP; keep both
+# across the reset.
+reset_node() {
+  local keep=$STATE_DIR/pki-keep
+  local vip=/etc/kubernetes/manifests/kube-vip.yaml vip_keep=$STATE_DIR/kube-vip.yaml.keep
+  rm -rf "$keep"
+  if [ -f /etc/kubernetes/pki/ca.key ]; then
+    mkdir -p "$keep"
+    chmod 0700 "$keep"
+    cp -a /etc/kubernetes/pki/. "$keep/"
+  fi
+  if [ -f "$vip" ]; then cp -a "$vip" "$vip_keep"; fi
+  kubeadm reset -f || log "kubeadm reset reported an error; continuing"
+  if [ -f "$vip_keep" ]; then
+    mkdir -p "$(dirname "$vip")"
+    mv -f "$vip_keep" "$vip"
+  fi
+  if [ -d "$keep" ]; then
+    mkdir -p /etc/kubernetes/pki
+    for f in ca.crt ca.key front-proxy-ca.crt front-proxy-ca.key sa.pub sa.key etcd/ca.crt etcd/ca.key; do
+      if [ -f "$keep/$f" ]; then
+        mkdir -p "$(dirname "/etc/kubernetes/pki/$f")"
+        cp -a "$keep/$f" "/etc/kubernetes/pki/$f"
+      fi
+    done
+    rm -rf "$keep"
+  fi
+}
