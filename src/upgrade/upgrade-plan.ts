@@ -11,6 +11,7 @@ import { aptRepositoryUrl, requireVersionInfo, versionInfo } from '../kube/versi
 import { minorOf, versionChange } from '../kube/version-step.js';
 import { defaultSysextUrl, sysextImageName } from '../emit/ignition/sysext.js';
 import { isInitNode } from '../plan/build-node-plan.js';
+import { renderShellLibrary } from '../plan/shell-library.js';
 
 /** How the nodes get their Kubernetes binaries: pkgs.k8s.io apt packages, or Flatcar's sysext. */
 export type UpgradeTarget = 'apt' | 'flatcar';
@@ -94,6 +95,7 @@ export function planUpgrade(req: UpgradeRequest): UpgradeFile[] {
     drainTimeoutSeconds: UPGRADE_DRAIN_TIMEOUT_SECONDS,
     readyTimeoutSeconds: UPGRADE_READY_TIMEOUT_SECONDS,
   };
+  const library = renderShellLibrary(templates).replace(/\n+$/, '');
   const order = upgradeOrder(profile);
   const scripts = order.map((node) => ({
     path: `upgrade-${node.name}.sh`,
@@ -106,6 +108,7 @@ export function planUpgrade(req: UpgradeRequest): UpgradeFile[] {
       first: isInitNode(profile, node),
       controlPlane: node.role === 'control-plane',
       defaultPhase: node.role === 'control-plane' ? 'all' : 'node',
+      library,
     }),
   }));
   const orderText = [

@@ -7,46 +7,36 @@
 #   node      on {{node}}: {{#apt}}packages, {{/apt}}{{#flatcar}}sysext, {{/flatcar}}kubeadm upgrade, kubelet restart
 #   uncordon  on a control plane: wait until {{node}} is Ready at v{{to}}, uncordon it
 #   all       the three in that order; only on a control plane (the default there)
-# Each step is logged to the log below and leaves a marker when done, so a re-run
+# Each step is logged to /var/log/gen-userdata/upgrade.log and leaves a marker when done, so a re-run
 # skips what is finished: running a finished node's script again changes nothing.
 set -Eeuo pipefail
 umask 022
 export PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export DEBIAN_FRONTEND=noninteractive
 
+# The node scripts' shared library (templates/lib/common.sh: log, wait_until,
+# kubectl_admin, apt_get, expect_version ...), inlined: this script also runs on
+# nodes generated before the library existed, and over `ssh ... bash -s`.
+{{{library}}}
+
 readonly NODE={{nodeQ}}
 {{#apt}}
 readonly TO={{toQ}}
 {{/apt}}
 readonly TAG=v{{toQ}}
-readonly STATE_DIR=/var/lib/gen-userdata/upgrade/{{from}}-to-{{to}}
-readonly LOG_FILE=/var/log/gen-userdata/upgrade.log
-readonly ADMIN_KUBECONFIG=/etc/kubernetes/admin.conf
+readonly MARKER_DIR=$STATE_DIR/upgrade/{{from}}-to-{{to}}
 readonly DRAIN_TIMEOUT={{drainTimeoutSeconds}}
 readonly READY_TIMEOUT={{readyTimeoutSeconds}}
 
-[ "$(id -u)" -eq 0 ] || { echo "run as root (sudo $0)" >&2; exit 1; }
-mkdir -p "$STATE_DIR" "$(dirname "$LOG_FILE")"
-chmod 0700 "$STATE_DIR" "$(dirname "$LOG_FILE")"
-exec > >(tee -a "$LOG_FILE") 2>&1
-
-log() { printf '%s %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$NODE" "$*"; }
-kubectl_admin() { kubectl --kubeconfig "$ADMIN_KUBECONFIG" "$@"; }
-{{#apt}}
-apt_get() { apt-get -q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3 "$@"; }
-{{/apt}}
-
-# Whole seconds since boot: deadlines on the monotonic clock.
-uptime_seconds() {
-  local up
-  read -r up _ </proc/uptime
-  printf '%s\n' "${up%.*}"
-}
+[ "$(id -u)" -eq 0 ] || die "run as root (sudo $0)"
+mkdir -p "$MARKER_DIR"
+chmod 0700 "$STATE_DIR" "$STATE_DIR/upgrade" "$MARKER_DIR"
+log_to_file /var/log/gen-userdata/upgrade.log
 
 # Runs a step unless its marker says it is done; a failing command fails the step
 # (errexit in a subshell, which `if fn` would switch off), and that stops the script.
 run_step() {
-  local name=$1 fn=$2 marker="$STATE_DIR/$NODE.$1.done" rc
+  local name=$1 fn=$2 marker="$MARKER_DIR/$NODE.$1.done" rc
   if [ -f "$marker" ]; then
     log "step $name: done before; skipping"
     return 0
@@ -64,14 +54,6 @@ run_step() {
   log "<== step $name ok"
 }
 
-expect_version() {
-  local what=$1 actual=$2
-  if ! grep -qF -- "$TAG" <<<"$actual"; then
-    log "$what reports '$actual', expected $TAG"
-    return 1
-  fi
-  log "$what: $TAG"
-}
 {{#apt}}
 
 # The newest package revision of $TO in the apt sources, e.g. "$TO-1.1"
@@ -123,13 +105,13 @@ step_kubeadm_package() {
   apt_get update
 {{/minorChange}}
   install_held kubeadm
-  expect_version kubeadm "$(kubeadm version -o short)"
+  expect_version kubeadm "$TAG" "$(kubeadm version -o short)"
 }
 
 step_kubelet_kubectl_packages() {
   install_held kubelet kubectl
-  expect_version kubelet "$(kubelet --version)"
-  expect_version kubectl "$(kubectl version --client 2>/dev/null | head -n 1)"
+  expect_version kubelet "$TAG" "$(kubelet --version)"
+  expect_version kubectl "Client Version: $TAG" "$(kubectl version --client 2>/dev/null)"
 }
 {{/apt}}
 {{#flatcar}}
@@ -154,8 +136,8 @@ step_sysext() {
   fi
   ln -sfn "$image" "$link"
   systemd-sysext refresh
-  expect_version kubeadm "$(kubeadm version -o short)"
-  expect_version kubelet "$(kubelet --version)"
+  expect_version kubeadm "$TAG" "$(kubeadm version -o short)"
+  expect_version kubelet "$TAG" "$(kubelet --version)"
 }
 {{/flatcar}}
 
@@ -183,19 +165,17 @@ step_kubelet_restart() {
   systemctl restart kubelet
 }
 
+# Ready, with the kubelet at the new version.
+node_upgraded() {
+  local ready version
+  ready=$(kubectl_admin get node "$NODE" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null) || return 1
+  version=$(kubectl_admin get node "$NODE" -o jsonpath='{.status.nodeInfo.kubeletVersion}' 2>/dev/null) || return 1
+  [ "$ready" = True ] && [ "$version" = "$TAG" ]
+}
+
 step_ready() {
-  local deadline=$(( $(uptime_seconds) + READY_TIMEOUT )) ready version
-  while :; do
-    ready=$(kubectl_admin get node "$NODE" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)
-    version=$(kubectl_admin get node "$NODE" -o jsonpath='{.status.nodeInfo.kubeletVersion}' 2>/dev/null || true)
-    if [ "$ready" = True ] && [ "$version" = "$TAG" ]; then
-      log "$NODE is Ready with kubelet $TAG"; return 0
-    fi
-    if [ "$(uptime_seconds)" -ge "$deadline" ]; then
-      log "$NODE not Ready at $TAG within ${READY_TIMEOUT}s (Ready=${ready:-?}, kubelet ${version:-?})"; return 1
-    fi
-    sleep 5
-  done
+  wait_until "$READY_TIMEOUT" "$NODE to be Ready with kubelet $TAG" node_upgraded
+  log "$NODE is Ready with kubelet $TAG"
 }
 
 step_uncordon() {
@@ -203,7 +183,7 @@ step_uncordon() {
 }
 
 phase_drain() {
-  [ -f "$ADMIN_KUBECONFIG" ] || { log "drain runs on a control plane ($ADMIN_KUBECONFIG not found)"; exit 1; }
+  [ -f "$ADMIN_KUBECONFIG" ] || die "drain runs on a control plane ($ADMIN_KUBECONFIG not found)"
   run_step drain step_drain
 }
 
@@ -230,13 +210,13 @@ phase_node() {
 }
 
 phase_uncordon() {
-  [ -f "$ADMIN_KUBECONFIG" ] || { log "uncordon runs on a control plane ($ADMIN_KUBECONFIG not found)"; exit 1; }
+  [ -f "$ADMIN_KUBECONFIG" ] || die "uncordon runs on a control plane ($ADMIN_KUBECONFIG not found)"
   run_step ready step_ready
   run_step uncordon step_uncordon
 }
 
 phase=${1:-{{defaultPhase}}}
-log "upgrade $phase to $TAG starting"
+log "upgrade of $NODE ($phase) to $TAG starting"
 case "$phase" in
 {{#controlPlane}}
   all) phase_node; phase_uncordon ;;
@@ -247,6 +227,6 @@ case "$phase" in
   drain) phase_drain ;;
   node) phase_node ;;
   uncordon) phase_uncordon ;;
-  *) log "unknown phase '$phase' (all, drain, node, uncordon)"; exit 2 ;;
+  *) die "unknown phase '$phase' (all, drain, node, uncordon)" ;;
 esac
-log "upgrade $phase to $TAG finished"
+log "upgrade of $NODE ($phase) to $TAG finished"

@@ -7,42 +7,143 @@
 #   node      on worker-1: packages, kubeadm upgrade, kubelet restart
 #   uncordon  on a control plane: wait until worker-1 is Ready at v1.30.6, uncordon it
 #   all       the three in that order; only on a control plane (the default there)
-# Each step is logged to the log below and leaves a marker when done, so a re-run
+# Each step is logged to /var/log/gen-userdata/upgrade.log and leaves a marker when done, so a re-run
 # skips what is finished: running a finished node's script again changes nothing.
 set -Eeuo pipefail
 umask 022
 export PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export DEBIAN_FRONTEND=noninteractive
 
-readonly NODE=worker-1
-readonly TO=1.30.6
-readonly TAG=v1.30.6
-readonly STATE_DIR=/var/lib/gen-userdata/upgrade/1.30.0-to-1.30.6
-readonly LOG_FILE=/var/log/gen-userdata/upgrade.log
-readonly ADMIN_KUBECONFIG=/etc/kubernetes/admin.conf
-readonly DRAIN_TIMEOUT=600
-readonly READY_TIMEOUT=600
+# The node scripts' shared library (templates/lib/common.sh: log, wait_until,
+# kubectl_admin, apt_get, expect_version ...), inlined: this script also runs on
+# nodes generated before the library existed, and over `ssh ... bash -s`.
+# gen-userdata: commented source in templates/lib/common.sh
+# shellcheck shell=bash
 
-[ "$(id -u)" -eq 0 ] || { echo "run as root (sudo $0)" >&2; exit 1; }
-mkdir -p "$STATE_DIR" "$(dirname "$LOG_FILE")"
-chmod 0700 "$STATE_DIR" "$(dirname "$LOG_FILE")"
-exec > >(tee -a "$LOG_FILE") 2>&1
+# shellcheck disable=SC2034 # used by the scripts that source this library
+{
+  readonly STATE_DIR=/var/lib/gen-userdata
+  readonly ADMIN_KUBECONFIG=/etc/kubernetes/admin.conf
+}
 
-log() { printf '%s %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$NODE" "$*"; }
-kubectl_admin() { kubectl --kubeconfig "$ADMIN_KUBECONFIG" "$@"; }
-apt_get() { apt-get -q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3 "$@"; }
+log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
 
-# Whole seconds since boot: deadlines on the monotonic clock.
+die() {
+  log "$*"
+  exit 1
+}
+
+log_to_file() {
+  local file=$1
+  mkdir -p "$(dirname "$file")"
+  chmod 0700 "$(dirname "$file")"
+  exec > >(tee -a "$file") 2>&1
+}
+
+endpoint_reachable() {
+  # shellcheck disable=SC2016 # $1/$2 expand in the inner shell
+  timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
+}
+
 uptime_seconds() {
   local up
   read -r up _ </proc/uptime
   printf '%s\n' "${up%.*}"
 }
 
+retry() {
+  local attempts=$1 delay=$2 attempt=1 rc
+  shift 2
+  while :; do
+    rc=0
+    "$@" || rc=$?
+    [ "$rc" -eq 0 ] && return 0
+    if [ "$attempt" -ge "$attempts" ]; then
+      log "$1 failed $attempt time(s) (exit $rc); giving up"
+      return "$rc"
+    fi
+    log "$1 failed (exit $rc), attempt $attempt of $attempts; again in ${delay}s"
+    attempt=$((attempt + 1))
+    sleep "$delay"
+  done
+}
+
+wait_until() {
+  local limit=$1 what=$2 deadline remaining
+  shift 2
+  deadline=$(($(uptime_seconds) + limit))
+  while :; do
+    if "$@"; then
+      return 0
+    fi
+    remaining=$((deadline - $(uptime_seconds)))
+    if [ "$remaining" -le 0 ]; then
+      log "gave up waiting for $what after ${limit}s"
+      return 1
+    fi
+    log "waiting for $what (${remaining}s left)"
+    sleep $((remaining < ${WAIT_INTERVAL:-5} ? remaining : ${WAIT_INTERVAL:-5}))
+  done
+}
+
+kubectl_admin() { kubectl --kubeconfig "$ADMIN_KUBECONFIG" "$@"; }
+
+apt_get() {
+  apt-get -q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3 "$@"
+}
+
+expect_version() {
+  local what=$1 expected=$2 actual=$3
+  if ! grep -qF -- "$expected" <<<"$actual"; then
+    log "version mismatch for $what: expected $expected, got: $actual"
+    return 1
+  fi
+  log "$what: $expected"
+}
+
+reset_node() {
+  local keep=$STATE_DIR/pki-keep
+  local vip=/etc/kubernetes/manifests/kube-vip.yaml vip_keep=$STATE_DIR/kube-vip.yaml.keep
+  rm -rf "$keep"
+  if [ -f /etc/kubernetes/pki/ca.key ]; then
+    mkdir -p "$keep"
+    chmod 0700 "$keep"
+    cp -a /etc/kubernetes/pki/. "$keep/"
+  fi
+  if [ -f "$vip" ]; then cp -a "$vip" "$vip_keep"; fi
+  kubeadm reset -f || log "kubeadm reset reported an error; continuing"
+  if [ -f "$vip_keep" ]; then
+    mkdir -p "$(dirname "$vip")"
+    mv -f "$vip_keep" "$vip"
+  fi
+  if [ -d "$keep" ]; then
+    mkdir -p /etc/kubernetes/pki
+    for f in ca.crt ca.key front-proxy-ca.crt front-proxy-ca.key sa.pub sa.key etcd/ca.crt etcd/ca.key; do
+      if [ -f "$keep/$f" ]; then
+        mkdir -p "$(dirname "/etc/kubernetes/pki/$f")"
+        cp -a "$keep/$f" "/etc/kubernetes/pki/$f"
+      fi
+    done
+    rm -rf "$keep"
+  fi
+}
+
+readonly NODE=worker-1
+readonly TO=1.30.6
+readonly TAG=v1.30.6
+readonly MARKER_DIR=$STATE_DIR/upgrade/1.30.0-to-1.30.6
+readonly DRAIN_TIMEOUT=600
+readonly READY_TIMEOUT=600
+
+[ "$(id -u)" -eq 0 ] || die "run as root (sudo $0)"
+mkdir -p "$MARKER_DIR"
+chmod 0700 "$STATE_DIR" "$STATE_DIR/upgrade" "$MARKER_DIR"
+log_to_file /var/log/gen-userdata/upgrade.log
+
 # Runs a step unless its marker says it is done; a failing command fails the step
 # (errexit in a subshell, which `if fn` would switch off), and that stops the script.
 run_step() {
-  local name=$1 fn=$2 marker="$STATE_DIR/$NODE.$1.done" rc
+  local name=$1 fn=$2 marker="$MARKER_DIR/$NODE.$1.done" rc
   if [ -f "$marker" ]; then
     log "step $name: done before; skipping"
     return 0
@@ -60,14 +161,6 @@ run_step() {
   log "<== step $name ok"
 }
 
-expect_version() {
-  local what=$1 actual=$2
-  if ! grep -qF -- "$TAG" <<<"$actual"; then
-    log "$what reports '$actual', expected $TAG"
-    return 1
-  fi
-  log "$what: $TAG"
-}
 
 # The newest package revision of $TO in the apt sources, e.g. "$TO-1.1"
 # (pkgs.k8s.io republishes a release with a new revision now and then).
@@ -114,13 +207,13 @@ step_repo_track() {
 step_kubeadm_package() {
   apt_get update
   install_held kubeadm
-  expect_version kubeadm "$(kubeadm version -o short)"
+  expect_version kubeadm "$TAG" "$(kubeadm version -o short)"
 }
 
 step_kubelet_kubectl_packages() {
   install_held kubelet kubectl
-  expect_version kubelet "$(kubelet --version)"
-  expect_version kubectl "$(kubectl version --client 2>/dev/null | head -n 1)"
+  expect_version kubelet "$TAG" "$(kubelet --version)"
+  expect_version kubectl "Client Version: $TAG" "$(kubectl version --client 2>/dev/null)"
 }
 
 step_kubeadm_upgrade() {
@@ -137,19 +230,17 @@ step_kubelet_restart() {
   systemctl restart kubelet
 }
 
+# Ready, with the kubelet at the new version.
+node_upgraded() {
+  local ready version
+  ready=$(kubectl_admin get node "$NODE" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null) || return 1
+  version=$(kubectl_admin get node "$NODE" -o jsonpath='{.status.nodeInfo.kubeletVersion}' 2>/dev/null) || return 1
+  [ "$ready" = True ] && [ "$version" = "$TAG" ]
+}
+
 step_ready() {
-  local deadline=$(( $(uptime_seconds) + READY_TIMEOUT )) ready version
-  while :; do
-    ready=$(kubectl_admin get node "$NODE" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)
-    version=$(kubectl_admin get node "$NODE" -o jsonpath='{.status.nodeInfo.kubeletVersion}' 2>/dev/null || true)
-    if [ "$ready" = True ] && [ "$version" = "$TAG" ]; then
-      log "$NODE is Ready with kubelet $TAG"; return 0
-    fi
-    if [ "$(uptime_seconds)" -ge "$deadline" ]; then
-      log "$NODE not Ready at $TAG within ${READY_TIMEOUT}s (Ready=${ready:-?}, kubelet ${version:-?})"; return 1
-    fi
-    sleep 5
-  done
+  wait_until "$READY_TIMEOUT" "$NODE to be Ready with kubelet $TAG" node_upgraded
+  log "$NODE is Ready with kubelet $TAG"
 }
 
 step_uncordon() {
@@ -157,7 +248,7 @@ step_uncordon() {
 }
 
 phase_drain() {
-  [ -f "$ADMIN_KUBECONFIG" ] || { log "drain runs on a control plane ($ADMIN_KUBECONFIG not found)"; exit 1; }
+  [ -f "$ADMIN_KUBECONFIG" ] || die "drain runs on a control plane ($ADMIN_KUBECONFIG not found)"
   run_step drain step_drain
 }
 
@@ -169,18 +260,18 @@ phase_node() {
 }
 
 phase_uncordon() {
-  [ -f "$ADMIN_KUBECONFIG" ] || { log "uncordon runs on a control plane ($ADMIN_KUBECONFIG not found)"; exit 1; }
+  [ -f "$ADMIN_KUBECONFIG" ] || die "uncordon runs on a control plane ($ADMIN_KUBECONFIG not found)"
   run_step ready step_ready
   run_step uncordon step_uncordon
 }
 
 phase=${1:-node}
-log "upgrade $phase to $TAG starting"
+log "upgrade of $NODE ($phase) to $TAG starting"
 case "$phase" in
   all) phase_drain; phase_node; phase_uncordon ;;
   drain) phase_drain ;;
   node) phase_node ;;
   uncordon) phase_uncordon ;;
-  *) log "unknown phase '$phase' (all, drain, node, uncordon)"; exit 2 ;;
+  *) die "unknown phase '$phase' (all, drain, node, uncordon)" ;;
 esac
-log "upgrade $phase to $TAG finished"
+log "upgrade of $NODE ($phase) to $TAG finished"
