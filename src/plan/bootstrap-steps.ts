@@ -33,7 +33,7 @@ export interface ImageStepContext {
 export interface StepContext extends ImageStepContext {
   node: ProfileNode;
   init: boolean;
-  /** systemd units the init node enables after the cluster is up. */
+  /** systemd units the node enables once it has initialised or joined the cluster. */
   unitsToEnable: string[];
 }
 
@@ -168,10 +168,13 @@ export function initSteps(ctx: StepContext): PlanStep[] {
       url: shellQuote(addonManifestUrl(name, profile.addons[name])),
     }));
   if (addons.length > 0) steps.push(step(ctx, 'addons', 'addons', { addons }));
-  if (ctx.unitsToEnable.length > 0) {
-    steps.push(step(ctx, 'enable-units', 'enable-units', { units: ctx.unitsToEnable.map((name) => ({ name: shellQuote(name) })) }));
-  }
-  return steps;
+  return [...steps, ...enableUnitsSteps(ctx)];
+}
+
+/** Enables the node's timers once it is part of the cluster; none when it has no units to enable. */
+function enableUnitsSteps(ctx: StepContext): PlanStep[] {
+  if (ctx.unitsToEnable.length === 0) return [];
+  return [step(ctx, 'enable-units', 'enable-units', { units: ctx.unitsToEnable.map((name) => ({ name: shellQuote(name) })) })];
 }
 
 /** kubeadm join with endpoint wait, retries and resets, bounded by cluster.joinTimeout. */
@@ -184,6 +187,7 @@ export function joinSteps(ctx: StepContext): PlanStep[] {
       joinTimeoutSeconds: ctx.profile.cluster.joinTimeoutSeconds,
     }),
     ...kubeVipSteps(ctx),
+    ...enableUnitsSteps(ctx),
   ];
 }
 

@@ -24,6 +24,7 @@ export function shellLibraryFile(templates: TemplateSet, target: PlanTarget): Pl
     content: renderShellLibrary(templates),
     secret: false,
     overwrite: true,
+    compress: 'to-fit',
   };
 }
 

@@ -18,6 +18,13 @@ export interface PlanFile {
   secret: boolean;
   /** True when the OS image may already ship this file (Ignition needs overwrite: true). */
   overwrite: boolean;
+  /**
+   * "to-fit": a script cloud-init may receive gzip + base64 (`encoding: gz+b64`) when
+   * that is what brings the user-data under EC2's 16 KB (see emitUserData); node
+   * tools, the shell library and the bootstrap. Ignition gzips every file that gets
+   * smaller anyway.
+   */
+  compress?: 'to-fit';
 }
 
 /** A systemd unit shipped to the node. */

@@ -15,7 +15,7 @@ output=""
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --output) output=${2:?--output needs a file}; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) echo "usage: k8s-diag [--output FILE]: a 0600 tarball of this node's diagnostics, without secrets"; exit 0 ;;
     *) die "unknown option: $1 (try --help)" ;;
   esac
 done
@@ -29,11 +29,12 @@ trap 'rm -rf "$work"' EXIT
 dir="$work/k8s-diag-$node-$stamp"
 mkdir -p "$dir"
 
-# Removes what must never leave the node: PEM private keys, bootstrap tokens,
+# Removes what must never leave the node: PEM private keys ("PRIVATE[ ]KEY": this
+# script must not match its own secret scans), bootstrap tokens,
 # kubeadm certificate keys and kubeconfig credentials.
 redact() {
   sed -E \
-    -e '/-----BEGIN [A-Z ]*PRIVATE KEY-----/,/-----END [A-Z ]*PRIVATE KEY-----/c\<private key removed>' \
+    -e '/-----BEGIN [A-Z ]*PRIVATE[ ]KEY-----/,/-----END [A-Z ]*PRIVATE[ ]KEY-----/c\<private key removed>' \
     -e 's/[a-z0-9]{6}\.[a-z0-9]{16}/<token removed>/g' \
     -e 's/(--certificate-key[ =])[0-9a-f]{64}/\1<removed>/g' \
     -e 's/((client-key-data|client-certificate-data|token|password):[[:space:]]*).*/\1<removed>/'
@@ -55,7 +56,7 @@ collect() {
 # the kubelet's own on a worker (which may read only a little).
 kubeconfig=/etc/kubernetes/kubelet.conf
 [ -f "$ADMIN_KUBECONFIG" ] && kubeconfig=$ADMIN_KUBECONFIG
-kc() { kubectl --kubeconfig "$kubeconfig" --request-timeout=15s "$@"; }
+kc=(kubectl --kubeconfig "$kubeconfig" --request-timeout=15s)
 
 log "collecting into $output"
 {
@@ -76,11 +77,11 @@ else
 fi
 
 # The cluster as the API server sees it.
-if kc get --raw=/readyz >/dev/null 2>&1; then
-  collect kubectl/nodes.txt kc get nodes -o wide
-  collect kubectl/pods.txt kc get pods -A -o wide
-  collect kubectl/events.txt kc get events -A --sort-by=.metadata.creationTimestamp
-  collect kubectl/describe-node.txt kc describe node "$node"
+if "${kc[@]}" get --raw=/readyz >/dev/null 2>&1; then
+  collect kubectl/nodes.txt "${kc[@]}" get nodes -o wide
+  collect kubectl/pods.txt "${kc[@]}" get pods -A -o wide
+  collect kubectl/events.txt "${kc[@]}" get events -A --sort-by=.metadata.creationTimestamp
+  collect kubectl/describe-node.txt "${kc[@]}" describe node "$node"
 else
   echo "kubectl: the API server did not answer (get --raw=/readyz); no cluster views" >>"$dir/NOTES"
 fi
@@ -123,7 +124,7 @@ collect host/certs-check-expiration.txt kubeadm certs check-expiration
 while IFS= read -r leaked; do
   rm -f "$leaked"
   echo "${leaked#"$dir"/}: removed, it still looked secret after redaction" >>"$dir/NOTES"
-done < <(grep -rlE 'PRIVATE KEY|[a-z0-9]{6}\.[a-z0-9]{16}' "$dir" --exclude=NOTES || true)
+done < <(grep -rlE 'PRIVATE[ ]KEY|[a-z0-9]{6}\.[a-z0-9]{16}' "$dir" --exclude=NOTES || true)
 
 tar -C "$work" -czf "$output.part" "$(basename "$dir")"
 chmod 0600 "$output.part"

@@ -17,7 +17,7 @@ while [ "$#" -gt 0 ]; do
   case "$1" in
     --control-plane) control_plane=1; shift ;;
     --ttl) ttl=${2:?--ttl needs a duration}; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) echo "usage: k8s-join-command [--control-plane] [--ttl 1h]: a kubeadm join command with a new short-lived token"; exit 0 ;;
     *) die "unknown option: $1 (try --help)" ;;
   esac
 done

@@ -14,7 +14,7 @@ yes=0
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --yes|-y) yes=1; shift ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) echo "usage: k8s-reset [--yes]: kubeadm reset, CNI state and bootstrap markers cleared, so the bootstrap can run again"; exit 0 ;;
     *) die "unknown option: $1 (try --help)" ;;
   esac
 done

@@ -29,6 +29,7 @@ interface Text {
   content: string;
 }
 
+import { decodeWriteFile, type WriteFile } from '../helpers/user-data-files.js';
 const utf8 = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
 
 /** Every file a node or the image build writes, decoded to text. */
@@ -36,8 +37,8 @@ function generatedTexts(profile: Profile): Text[] {
   const out: Text[] = [];
   for (const f of generateCluster({ profile, secrets, templates, formats: ['cloud-init', 'ignition'] })) {
     if (f.path.endsWith('/user-data')) {
-      const doc = parseYaml(utf8(f.content)) as { write_files: { path: string; content: string }[]; runcmd: string[][] };
-      for (const w of doc.write_files) out.push({ where: f.path, path: w.path, content: w.content });
+      const doc = parseYaml(utf8(f.content)) as { write_files: WriteFile[]; runcmd: string[][] };
+      for (const w of doc.write_files) out.push({ where: f.path, path: w.path, content: decodeWriteFile(w) });
       out.push({ where: f.path, path: 'runcmd', content: doc.runcmd.flat().join(' ') });
     } else if (f.path.endsWith('/config.ign')) {
       const ign = JSON.parse(utf8(f.content)) as {
@@ -90,8 +91,11 @@ function nodeTexts(profile: Profile): Text[] {
   return generatedTexts(profile).filter((x) => !(x.where === 'image' && BUILD_HOST_FILES.includes(x.path)));
 }
 
+/** Loopback (a control plane's own etcd, https://127.0.0.1:2379) downloads nothing. */
+const isLoopback = (url: string): boolean => /^127\./.test(new URL(url).hostname);
+
 function offMirrorUrls(texts: Text[], allowedHosts: string[]): string[] {
-  return texts.flatMap((x) => urlsIn(x.content).filter((u) => !allowedHosts.includes(hostOf(u))).map((u) => `${x.where} ${x.path}: ${u}`));
+  return texts.flatMap((x) => urlsIn(x.content).filter((u) => !allowedHosts.includes(hostOf(u)) && !isLoopback(u)).map((u) => `${x.where} ${x.path}: ${u}`));
 }
 
 /** hosts.toml per upstream registry, parsed by Python's TOML parser. */

@@ -1,20 +1,83 @@
 import { Document } from 'yaml';
-import type { NodePlan } from '../../plan/types.js';
+import type { NodePlan, PlanFile } from '../../plan/types.js';
+import { deterministicGzip } from '../data-url.js';
 
 /** Formats a numeric mode as the quoted octal string cloud-init expects ("0644"). */
 export function octalMode(mode: number): string {
   return mode.toString(8).padStart(4, '0');
 }
 
+/** EC2's user-data limit, the smallest of the common providers: what "fits" means. */
+export const USER_DATA_FIT_BYTES = 16 * 1024;
+
 /**
  * Renders a node's #cloud-config. Files (and the plan's systemd units) go through
  * write_files, which runs before users and packages exist; the bootstrap script runs
  * from runcmd in the final stage. Serialized in YAML 1.1 mode so PyYAML reads every
  * value as written ("0644", "yes" stay strings).
+ * When the document is above USER_DATA_FIT_BYTES, the files marked compress "to-fit"
+ * are written gzip + base64 (`encoding: gz+b64`) in the plan's order of preference
+ * (node tools, then the shell library, then the bootstrap), as few as it takes to
+ * fit; when even all of them do not make it fit, none is (the plain text gzips
+ * better for a delivery that compresses the whole document).
  */
 export function emitUserData(plan: NodePlan): string {
+  const plain = renderUserData(plan, new Set());
+  const excess = Buffer.byteLength(plain) - USER_DATA_FIT_BYTES;
+  if (excess <= 0) return plain;
+  const candidates = plan.files.filter((f) => f.compress === 'to-fit').sort((a, b) => packOrder(a) - packOrder(b));
+  const packed = new Set<string>();
+  let saved = 0;
+  for (const f of candidates) {
+    if (saved >= excess) break;
+    packed.add(f.path);
+    saved += packingSaves(f);
+  }
+  if (saved < excess) return plain;
+  return renderUserData(plan, packed);
+}
+
+/** Node tools first (read on the node only), then the library, the bootstrap last. */
+function packOrder(f: PlanFile): number {
+  if (f.path.endsWith('/gen-userdata-bootstrap')) return 2;
+  return f.path.endsWith('/gen-userdata/common.sh') ? 1 : 0;
+}
+
+const YAML_OPTIONS = { lineWidth: 0, blockQuote: 'literal' } as const;
+
+function writeFileEntry(f: PlanFile, pack: boolean): Record<string, unknown> {
+  return {
+    path: f.path,
+    owner: f.owner,
+    permissions: octalMode(f.mode),
+    ...(pack ? { encoding: 'gz+b64', content: gzipBase64(f.content) } : { content: f.content }),
+  };
+}
+
+// The same node tools and library recur on every node of a cluster: remember what
+// packing one saves instead of gzipping and serializing it again per node.
+const savingsCache = new Map<string, number>();
+
+/** Bytes the document shrinks by when `f` is written gzip + base64 (exact: its write_files entry alone, both ways). */
+function packingSaves(f: PlanFile): number {
+  const key = `${f.path}\0${f.content}`;
+  const known = savingsCache.get(key);
+  if (known !== undefined) return known;
+  const size = (pack: boolean): number =>
+    Buffer.byteLength(new Document({ write_files: [writeFileEntry(f, pack)] }, { version: '1.1' }).toString(YAML_OPTIONS));
+  const saves = size(false) - size(true);
+  if (savingsCache.size >= 64) savingsCache.clear();
+  savingsCache.set(key, saves);
+  return saves;
+}
+
+function gzipBase64(text: string): string {
+  return deterministicGzip(new TextEncoder().encode(text)).toString('base64');
+}
+
+function renderUserData(plan: NodePlan, packed: ReadonlySet<string>): string {
   const writeFiles = [
-    ...plan.files.map((f) => ({ path: f.path, owner: f.owner, permissions: octalMode(f.mode), content: f.content })),
+    ...plan.files.map((f) => writeFileEntry(f, packed.has(f.path))),
     ...plan.units.map((u) => ({ path: `/etc/systemd/system/${u.name}`, owner: 'root:root', permissions: '0644', content: u.content })),
   ];
   const config: Record<string, unknown> = {
@@ -34,7 +97,7 @@ export function emitUserData(plan: NodePlan): string {
   }
   config['write_files'] = writeFiles;
   config['runcmd'] = [plan.bootstrap.command];
-  const body = new Document(config, { version: '1.1' }).toString({ lineWidth: 0, blockQuote: 'literal' });
+  const body = new Document(config, { version: '1.1' }).toString(YAML_OPTIONS);
   const header = [
     '#cloud-config',
     `# gen-userdata: node ${plan.node.name} (${plan.node.role}) of cluster ${plan.cluster}.`,
