@@ -5,6 +5,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, fileMode, runCli } from '../helpers/fixtures.js';
+import { userDataFiles } from '../helpers/user-data-files.js';
 
 /** A temp dir with a copy of the bundled lab profile (1.30.0) as ./lab.yaml. */
 function labCopy(): { dir: string; profile: string } {
@@ -105,10 +106,11 @@ t.test('--write-profile changes only the version: comments, layout and quoting s
   // Generating from it now gives kubeadm's v1beta4 API (1.31) and the v1.31 package track.
   const gen = runCli(['--profile', profile, '--out', join(dir, 'out'), '--allow-version-skew']);
   t.equal(gen.status, 0, gen.stderr);
-  const ud = readFileSync(join(dir, 'out', 'lab', 'nodes', 'worker-1', 'user-data'), 'utf8');
-  t.match(ud, /apiVersion: kubeadm\.k8s\.io\/v1beta4/);
-  t.notMatch(ud, /v1beta3/);
-  t.match(ud, /stable:\/v1\.31\/deb/);
+  const ud = userDataFiles(readFileSync(join(dir, 'out', 'lab', 'nodes', 'worker-1', 'user-data'), 'utf8'));
+  const kubeadmConfig = ud.get('/etc/kubernetes/gen-userdata/kubeadm-config.yaml') ?? '';
+  t.match(kubeadmConfig, /apiVersion: kubeadm\.k8s\.io\/v1beta4/);
+  t.notMatch(kubeadmConfig, /v1beta3/);
+  t.match(ud.get('/usr/local/sbin/gen-userdata-bootstrap'), /stable:\/v1\.31\/deb/);
 });
 
 t.test('--write-profile refuses a bundled profile (it would edit the installed package)', async (t) => {
