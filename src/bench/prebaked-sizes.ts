@@ -1,16 +1,15 @@
 // Bench: user-data size of a golden-image (image.prebaked) node against a node that
 // installs everything itself, per role, for the bundled lab profile. In-process:
 // sizes do not depend on timing.
-import { randomBytes } from 'node:crypto';
 import { readProfile } from '../cli/read-profile.js';
 import { loadTemplates } from '../cli/load-templates.js';
-import { createClusterSecrets } from '../pki/cluster-secrets.js';
-import { generateCluster } from '../output/generate-cluster.js';
+import { newClusterSecrets } from '../cli/secrets-store.js';
+import { generateClusterFiles } from '../output/generate-cluster.js';
 import { isInitNode } from '../plan/build-node-plan.js';
 import type { Profile, ProfileNode } from '../profile/types.js';
 
 /** One line per role (init control plane, worker): full vs prebaked user-data bytes. */
-export function prebakedSizeLines(profileRef = 'lab'): string[] {
+export async function prebakedSizeLines(profileRef = 'lab'): Promise<string[]> {
   const loaded = readProfile(profileRef);
   if (!loaded.ok) throw new Error(`bench profile ${profileRef} is invalid`);
   const full = loaded.value;
@@ -18,14 +17,9 @@ export function prebakedSizeLines(profileRef = 'lab'): string[] {
   prebaked.packages.install = false;
   prebaked.images.prebaked = true;
   const templates = loadTemplates();
-  const secrets = createClusterSecrets({
-    clusterName: full.cluster.name,
-    now: new Date(),
-    randomBytes: (n) => new Uint8Array(randomBytes(n)),
-    tokenTtl: full.cluster.token.ttl,
-  });
+  const secrets = await newClusterSecrets(full);
   const sizes = (p: Profile): Map<string, number> =>
-    new Map(generateCluster({ profile: p, secrets, templates, formats: ['cloud-init'] })
+    new Map(generateClusterFiles({ profile: p, secrets, templates, formats: ['cloud-init'] })
       .filter((f) => f.path.endsWith('/user-data'))
       .map((f) => [f.node ?? '', f.content.length]));
   const a = sizes(full);

@@ -1,15 +1,30 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { TemplateSet } from '../template/render-template.js';
 import { DEFAULT_TEMPLATES } from './package-paths.js';
+import { readRegularFile } from './read-regular-file.js';
+
+/** Whether `path` is a directory (following links); false for anything that cannot be stat'ed. */
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 function readTree(root: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir).sort()) {
       const full = join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else out[relative(root, full).split(sep).join('/')] = readFileSync(full, 'utf8');
+      if (isDirectory(full)) {
+        walk(full);
+        continue;
+      }
+      const read = readRegularFile(full);
+      if (!read.ok) throw new UsageError(`--templates: ${full} ${read.reason}`);
+      out[relative(root, full).split(sep).join('/')] = read.text;
     }
   };
   walk(root);

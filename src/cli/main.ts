@@ -20,9 +20,9 @@ const outOption = { type: 'string', default: 'out', describe: 'Output root; file
 /** Parses argv and runs one command; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
-  const run = (fn: () => number): void => {
+  const run = async (fn: () => number | Promise<number>): Promise<void> => {
     try {
-      code = fn();
+      code = await fn();
     } catch (err) {
       if (err instanceof UsageError) {
         process.stderr.write(`gen-userdata: ${err.message}\n`);

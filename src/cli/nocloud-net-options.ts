@@ -47,28 +47,23 @@ function optionName(key: 'kernel' | 'initrd' | 'kernelArgs'): string {
 }
 
 /**
- * A warning for each generated iPXE script whose kernel command line is longer than
- * the kernel keeps (it would drop the tail silently). The command line is what iPXE
+ * A warning when `f` is a generated iPXE script whose kernel command line is longer
+ * than the kernel keeps (it would drop the tail silently); undefined otherwise. The command line is what iPXE
  * passes: the tokens after the image on the `kernel` line, joined by single spaces.
  */
-export function kernelCommandLineWarnings(files: readonly OutputFile[]): Diagnostic[] {
-  const warnings: Diagnostic[] = [];
-  for (const f of files) {
-    if (f.format !== 'nocloud-net' || !f.path.endsWith('.ipxe')) continue;
-    const line = Buffer.from(f.content).toString('utf8').split('\n').find((l) => l.startsWith('kernel '));
-    if (line === undefined) continue;
-    const bytes = Buffer.byteLength(line.trim().split(/\s+/).slice(2).join(' '));
-    if (bytes > KERNEL_COMMAND_LINE_MAX) {
-      warnings.push({
-        severity: 'warning',
-        code: 'kernel-command-line-too-long',
-        path: '',
-        line: 0,
-        col: 0,
-        file: f.path,
-        message: `the kernel command line is ${bytes} bytes; x86 kernels keep only ${KERNEL_COMMAND_LINE_MAX} and drop the rest (shorten --kernel-args or --base-url)`,
-      });
-    }
-  }
-  return warnings;
+export function kernelCommandLineWarning(f: OutputFile): Diagnostic | undefined {
+  if (f.format !== 'nocloud-net' || !f.path.endsWith('.ipxe')) return undefined;
+  const line = Buffer.from(f.content).toString('utf8').split('\n').find((l) => l.startsWith('kernel '));
+  if (line === undefined) return undefined;
+  const bytes = Buffer.byteLength(line.trim().split(/\s+/).slice(2).join(' '));
+  if (bytes <= KERNEL_COMMAND_LINE_MAX) return undefined;
+  return {
+    severity: 'warning',
+    code: 'kernel-command-line-too-long',
+    path: '',
+    line: 0,
+    col: 0,
+    file: f.path,
+    message: `the kernel command line is ${bytes} bytes; x86 kernels keep only ${KERNEL_COMMAND_LINE_MAX} and drop the rest (shorten --kernel-args or --base-url)`,
+  };
 }

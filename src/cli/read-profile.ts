@@ -2,9 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Diagnostic, Result } from '../diagnostics.js';
 import type { Profile } from '../profile/types.js';
+import { LineCounter, parseDocument } from 'yaml';
 import { loadProfile } from '../profile/load-profile.js';
+import { SourceLocator } from '../profile/yaml-positions.js';
 import { profileRefToPath } from '../profile/profile-ref.js';
 import { BUNDLED_PROFILES } from './package-paths.js';
+import { readRegularFile } from './read-regular-file.js';
 
 /** The file `--profile` names: a bundled profile for a bare name, else the path itself. */
 export function resolveProfileFile(ref: string): string {
@@ -15,17 +18,20 @@ function fileDiagnostic(file: string, code: string, path: string, message: strin
   return { severity: 'error', code, path, message, line: 0, col: 0, file };
 }
 
-/** Reads the files a profile refers to (keyFile, manifestFile), relative to the profile, and embeds them. */
+/**
+ * Reads the files a profile refers to (keyFile, manifestFile), relative to the profile, and
+ * embeds them. Only regular files up to REFERENCED_FILE_MAX_BYTES are read; anything else is
+ * a diagnostic at the field's JSON path.
+ */
 function embedReferencedFiles(profile: Profile, profileFile: string): Diagnostic[] {
   const base = dirname(profileFile);
   const diagnostics: Diagnostic[] = [];
   const read = (rel: string, pointer: string): string | undefined => {
-    const full = resolve(base, rel);
-    if (!existsSync(full)) {
-      diagnostics.push(fileDiagnostic(profileFile, 'file-not-found', pointer, `${rel}: no such file (relative to the profile)`));
-      return undefined;
-    }
-    return readFileSync(full, 'utf8');
+    const read = readRegularFile(resolve(base, rel));
+    if (read.ok) return read.text;
+    const code = read.missing ? 'file-not-found' : 'file-unreadable';
+    diagnostics.push(fileDiagnostic(profileFile, code, pointer, `${rel}: ${read.reason} (relative to the profile)`));
+    return undefined;
   };
   const repo = profile.packages.aptRepository;
   if (repo.keyFile !== undefined) repo.key = read(repo.keyFile, '/packages/aptRepository/keyFile');
@@ -36,6 +42,13 @@ function embedReferencedFiles(profile: Profile, profileFile: string): Diagnostic
     if (addon.manifestFile !== undefined) addon.manifest = read(addon.manifestFile, `/addons/${name}/manifestFile`);
   }
   return diagnostics;
+}
+
+/** Fills in the line and column of each diagnostic's JSON path (the profile is parsed again: an error path only). */
+function withPositions(diagnostics: Diagnostic[], text: string): Diagnostic[] {
+  const lineCounter = new LineCounter();
+  const locator = new SourceLocator(parseDocument(text, { lineCounter }), lineCounter, text);
+  return diagnostics.map((d) => ({ ...d, ...locator.locate(d.path) }));
 }
 
 /**
@@ -53,6 +66,6 @@ export function readProfile(ref: string, rewrite?: (text: string) => string): Re
   const loaded = loadProfile(rewrite !== undefined ? rewrite(text) : text, file);
   if (!loaded.ok) return { ...loaded, file };
   const embedErrors = embedReferencedFiles(loaded.value, file);
-  if (embedErrors.length > 0) return { ok: false, file, diagnostics: embedErrors };
+  if (embedErrors.length > 0) return { ok: false, file, diagnostics: withPositions(embedErrors, text) };
   return { ...loaded, file };
 }

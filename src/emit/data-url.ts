@@ -27,33 +27,80 @@ export function deterministicGzip(data: Uint8Array): Buffer {
   return out;
 }
 
+/** True for RFC 3986's unreserved bytes: A-Z a-z 0-9 - . _ ~ */
+function isUnreserved(byte: number): boolean {
+  return (
+    (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || byte === 0x2d || byte === 0x2e || byte === 0x5f || byte === 0x7e
+  );
+}
+
+/** encodeURIComponent keeps these five, which RFC 3986 reserves as sub-delims. */
+const SUB_DELIMS_KEPT = /[!'()*]/g;
+
 /**
  * Percent-encodes every byte outside RFC 3986's unreserved set. Stricter than
  * encodeURIComponent (which keeps !'()*) so any data URL parser accepts it.
  */
 export function percentEncode(data: Uint8Array): string {
-  let out = '';
-  for (const byte of data) {
-    const unreserved =
-      (byte >= 0x30 && byte <= 0x39) || // 0-9
-      (byte >= 0x41 && byte <= 0x5a) || // A-Z
-      (byte >= 0x61 && byte <= 0x7a) || // a-z
-      byte === 0x2d || byte === 0x2e || byte === 0x5f || byte === 0x7e; // - . _ ~
-    out += unreserved ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
+  const parts: string[] = [];
+  for (const byte of data) parts.push(isUnreserved(byte) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`);
+  return parts.join('');
 }
+
+/**
+ * percentEncode of a string's UTF-8 bytes, done by the engine's native
+ * encodeURIComponent (same uppercase %XX of UTF-8) plus the five characters it keeps.
+ * Falls back to the byte loop for strings that are not well-formed UTF-16.
+ */
+function percentEncodeText(text: string): string {
+  try {
+    return encodeURIComponent(text).replace(SUB_DELIMS_KEPT, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  } catch {
+    return percentEncode(Buffer.from(text, 'utf8'));
+  }
+}
+
+/** Shortest gzip member (empty input): 10-byte header + 2-byte empty block + 8-byte trailer. */
+const MIN_GZIP_BYTES = 20;
+const GZIP_PREFIX = 'data:;base64,';
+
+function encodeUncached(content: string | Uint8Array): DataUrl {
+  const plain = `data:,${typeof content === 'string' ? percentEncodeText(content) : percentEncode(content)}`;
+  // gzip+base64 can never beat a URL this short: skip the compressor.
+  if (plain.length <= GZIP_PREFIX.length + 4 * Math.ceil(MIN_GZIP_BYTES / 3)) return { source: plain };
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  const gz = `${GZIP_PREFIX}${deterministicGzip(bytes).toString('base64')}`;
+  return gz.length < plain.length ? { source: gz, compression: 'gzip' } : { source: plain };
+}
+
+/**
+ * Memo of text contents already encoded in this process: most embedded files are
+ * the same on every node of a role, and gzip -9 is the expensive part. Bounded by
+ * the characters it holds (keys and URLs); when full it starts over.
+ */
+const textMemo = new Map<string, DataUrl>();
+let textMemoChars = 0;
+const TEXT_MEMO_MAX_CHARS = 32 * 1024 * 1024;
 
 /**
  * Encodes file contents as the shorter of a percent-encoded data URL and a
  * gzip+base64 data URL (ties go to the uncompressed form, which is readable).
- * Strings are taken as UTF-8. Never fails.
+ * Strings are taken as UTF-8; the same text is encoded once per process.
+ * Never fails.
  */
 export function encodeDataUrl(content: string | Uint8Array): DataUrl {
-  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-  const plain = `data:,${percentEncode(bytes)}`;
-  const gz = `data:;base64,${deterministicGzip(bytes).toString('base64')}`;
-  return gz.length < plain.length ? { source: gz, compression: 'gzip' } : { source: plain };
+  if (typeof content !== 'string') return encodeUncached(content);
+  const seen = textMemo.get(content);
+  if (seen !== undefined) return { ...seen };
+  const url = encodeUncached(content);
+  const cost = content.length + url.source.length;
+  if (textMemoChars + cost > TEXT_MEMO_MAX_CHARS) {
+    textMemo.clear();
+    textMemoChars = 0;
+  }
+  textMemo.set(content, url);
+  textMemoChars += cost;
+  return { ...url };
 }
 
 /**

@@ -3,12 +3,24 @@ import { parseEndpoint } from './endpoint.js';
 import { CONTROL_PLANE_HEALTH_TIMEOUT, isV1beta4, type KubeadmApiVersion } from './kubeadm-api.js';
 
 /**
+ * kubeadm's v1beta4 `encryptionAlgorithm` (the key type of the leaf certificates
+ * and keys kubeadm makes itself) for a cluster whose CAs use `keyAlgorithm`, or
+ * undefined where kubeadm's default, RSA-2048, already matches. v1beta3 has no
+ * such field: on 1.30 the leaves stay RSA under an ECDSA CA, which is valid.
+ */
+export function kubeadmEncryptionAlgorithm(keyAlgorithm: string): string | undefined {
+  return keyAlgorithm === 'ecdsa-p256' ? 'ECDSA-P256' : undefined;
+}
+
+/**
  * The ClusterConfiguration: version, endpoint, cluster name, networking, the API
  * server certificate SANs and, for an air-gapped mirror, imageRepository. In v1beta3
  * it also carries apiServer.timeoutForControlPlane (v1beta4 moved that timeout to
- * Init/JoinConfiguration.timeouts). Throws on a malformed endpoint (a bug upstream).
+ * Init/JoinConfiguration.timeouts); in v1beta4 an ECDSA cluster (`keyAlgorithm`, the
+ * algorithm of its CA keys) also gets `encryptionAlgorithm: ECDSA-P256`, so kubeadm's
+ * own leaf keys match the CAs. Throws on a malformed endpoint (a bug upstream).
  */
-export function buildClusterConfiguration(api: KubeadmApiVersion, profile: Profile): Record<string, unknown> {
+export function buildClusterConfiguration(api: KubeadmApiVersion, profile: Profile, keyAlgorithm: string): Record<string, unknown> {
   const c = profile.cluster;
   const apiServer: Record<string, unknown> = { certSANs: apiServerCertSans(profile) };
   if (!isV1beta4(api)) apiServer.timeoutForControlPlane = CONTROL_PLANE_HEALTH_TIMEOUT;
@@ -23,6 +35,8 @@ export function buildClusterConfiguration(api: KubeadmApiVersion, profile: Profi
   if (repo) doc.imageRepository = repo;
   doc.networking = { podSubnet: c.podSubnet, serviceSubnet: c.serviceSubnet, dnsDomain: c.dnsDomain };
   doc.apiServer = apiServer;
+  const encryptionAlgorithm = kubeadmEncryptionAlgorithm(keyAlgorithm);
+  if (isV1beta4(api) && encryptionAlgorithm !== undefined) doc.encryptionAlgorithm = encryptionAlgorithm;
   return doc;
 }
 

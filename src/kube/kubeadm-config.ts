@@ -17,6 +17,8 @@ export interface KubeadmConfigInput {
   token: string;
   /** Discovery pin "sha256:<hex>" of the cluster CA's public key. */
   caCertHash: string;
+  /** Algorithm of the cluster's CA keys ("ecdsa-p256", "rsa-2048", ...), read from the secrets. */
+  keyAlgorithm: string;
 }
 
 /**
@@ -37,7 +39,7 @@ export function buildKubeadmDocuments(input: KubeadmConfigInput): Record<string,
   if (node.role !== 'control-plane') throw new Error(`init node "${node.name}" is not a control plane`);
   return [
     buildInitConfiguration(api, profile, node, token),
-    buildClusterConfiguration(api, profile),
+    buildClusterConfiguration(api, profile, input.keyAlgorithm),
     buildKubeletConfiguration(profile.kubelet),
     buildKubeProxyConfiguration(profile.cluster.kubeProxyMode),
   ];

@@ -25,14 +25,14 @@ export function adminExpiry(secrets: ClusterSecrets): string {
 
 /**
  * The secrets with a newly signed admin client certificate (fresh key, same
- * identity: CN kubernetes-admin, O kubeadm:cluster-admins) valid for `ttl` from
+ * identity: CN kubernetes-admin, O kubeadm:cluster-admins; a key of the CA's kind) valid for `ttl` from
  * `now`; the CAs, keys and token stay as they are. A bad ttl, or one that would
  * outlive the cluster CA, comes back as a diagnostic.
  */
-export function renewAdminCertificate(req: { secrets: ClusterSecrets; ttl: string; now: Date; randomBytes: RandomBytes }): Result<ClusterSecrets> {
+export async function renewAdminCertificate(req: { secrets: ClusterSecrets; ttl: string; now: Date; randomBytes: RandomBytes }): Promise<Result<ClusterSecrets>> {
   const hours = clientTtlHours(req.ttl, req.secrets, req.now);
   if (typeof hours !== 'number') return { ok: false, diagnostics: [hours] };
-  const admin = signClientCertificate({
+  const admin = await signClientCertificate({
     ca: req.secrets.ca,
     commonName: ADMIN_COMMON_NAME,
     organizations: [ADMIN_ORGANIZATION],

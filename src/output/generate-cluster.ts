@@ -2,7 +2,8 @@ import type { Profile } from '../profile/types.js';
 import type { ClusterSecrets } from '../pki/types.js';
 import type { NodePlan } from '../plan/types.js';
 import type { TemplateSet } from '../template/render-template.js';
-import { clusterPlans } from '../plan/build-node-plan.js';
+import { buildNodePlan, clusterPlans } from '../plan/build-node-plan.js';
+import { caCertHash } from '../pki/ca-cert-hash.js';
 import { emitUserData } from '../emit/cloud-init/user-data.js';
 import { emitMetaData } from '../emit/cloud-init/meta-data.js';
 import { emitNetworkConfig } from '../emit/cloud-init/network-config.js';
@@ -11,8 +12,8 @@ import { serializeSecrets } from '../pki/serialize-secrets.js';
 import { emitIgnition } from '../emit/ignition/emit-ignition.js';
 import { nocloudNetFiles, type NocloudNetOptions } from '../emit/nocloud-net/emit-nocloud-net.js';
 import { adminKubeconfig } from './admin-kubeconfig.js';
-import { buildManifest } from './manifest.js';
-import { documentParts, planParts } from './plan-parts.js';
+import { ManifestBuilder } from './manifest.js';
+import { documentParts, planParts, sha256Hex } from './plan-parts.js';
 import { utf8, type OutputFile, type OutputFormat } from './output-file.js';
 
 /** What one generation run is asked to produce. */
@@ -70,26 +71,50 @@ function nodeFiles(plan: NodePlan, secrets: ClusterSecrets, formats: readonly Ou
 }
 
 /**
- * Everything out/<cluster>/ should contain after this run: secrets.yaml, admin.conf,
- * per-node files for the requested formats, and manifest.json listing them all.
- * Pure: the same request gives byte-identical files.
+ * Everything out/<cluster>/ should contain after this run, yielded one file at a
+ * time as each node is planned and emitted: secrets.yaml, admin.conf, per-node files
+ * for the requested formats, and last manifest.json listing them all. Nothing holds
+ * more than one node's output: the caller writes each file and lets it go. Every
+ * yielded file carries its sha256. Pure: the same request gives byte-identical files.
  */
-export function generateCluster(req: GenerateRequest): OutputFile[] {
+export function* generateCluster(req: GenerateRequest): Generator<OutputFile> {
   const { profile, secrets, templates, formats } = req;
-  const files: OutputFile[] = [
-    { format: 'cluster', path: 'secrets.yaml', content: utf8(serializeSecrets(secrets)), mode: 0o600 },
-    { format: 'cluster', path: 'admin.conf', content: utf8(adminKubeconfig(profile, secrets)), mode: 0o600 },
-  ];
+  const manifest = new ManifestBuilder(profile.cluster.name, profile.cluster.kubernetesVersion);
+  const emit = (f: OutputFile): OutputFile => {
+    const hashed = { ...f, sha256: f.sha256 ?? sha256Hex(f.content) };
+    manifest.add(hashed);
+    return hashed;
+  };
+  yield emit({ format: 'cluster', path: 'secrets.yaml', content: utf8(serializeSecrets(secrets)), mode: 0o600 });
+  yield emit({ format: 'cluster', path: 'admin.conf', content: utf8(adminKubeconfig(profile, secrets)), mode: 0o600 });
   const needsCloudInitPlans = formats.some((f) => f === 'cloud-init' || f === 'iso' || f === 'nocloud-net');
   if (needsCloudInitPlans) {
-    for (const plan of clusterPlans(profile, secrets, templates, 'cloud-init')) files.push(...nodeFiles(plan, secrets, formats, req.nocloudNet));
+    for (const plan of clusterPlans(profile, secrets, templates, 'cloud-init')) {
+      for (const f of nodeFiles(plan, secrets, formats, req.nocloudNet)) yield emit(f);
+    }
   }
   if (formats.includes('ignition')) {
     for (const plan of clusterPlans(profile, secrets, templates, 'flatcar')) {
       const ign = emitIgnition(plan, { kubernetesVersion: profile.cluster.kubernetesVersion, flatcar: profile.flatcar });
-      files.push({ format: 'ignition', node: plan.node.name, role: plan.node.role, path: `nodes/${plan.node.name}/config.ign`, content: utf8(ign), mode: 0o600, parts: planParts(plan) });
+      yield emit({ format: 'ignition', node: plan.node.name, role: plan.node.role, path: `nodes/${plan.node.name}/config.ign`, content: utf8(ign), mode: 0o600, parts: planParts(plan) });
     }
   }
-  files.push({ format: 'cluster', path: 'manifest.json', content: utf8(buildManifest(profile.cluster.name, files, profile.cluster.kubernetesVersion)), mode: 0o644 });
-  return files;
+  const content = utf8(manifest.toJson());
+  yield { format: 'cluster', path: 'manifest.json', content, mode: 0o644, sha256: sha256Hex(content) };
+}
+
+/**
+ * All of generateCluster's files in one array: for tests and small in-memory uses.
+ * The CLI streams generateCluster instead, so a large cluster is never held whole.
+ */
+export function generateClusterFiles(req: GenerateRequest): OutputFile[] {
+  return [...generateCluster(req)];
+}
+
+/** The files of one node (cloud-init documents only), for `--stdout`; undefined for an unknown node. */
+export function generateNodeCloudInit(req: Omit<GenerateRequest, 'formats' | 'nocloudNet'>, nodeName: string): OutputFile[] | undefined {
+  const node = req.profile.nodes.find((n) => n.name === nodeName);
+  if (node === undefined) return undefined;
+  const plan = buildNodePlan({ profile: req.profile, secrets: req.secrets, node, templates: req.templates, target: 'cloud-init', caCertHash: caCertHash(req.secrets.ca.cert) });
+  return nodeFiles(plan, req.secrets, ['cloud-init']);
 }

@@ -22,24 +22,45 @@ export interface Manifest {
   files: ManifestEntry[];
 }
 
+function manifestEntry(f: OutputFile): ManifestEntry {
+  return {
+    path: f.path,
+    format: f.format,
+    ...(f.node !== undefined ? { node: f.node } : {}),
+    ...(f.role !== undefined ? { role: f.role } : {}),
+    bytes: f.content.byteLength,
+    sha256: f.sha256 ?? createHash('sha256').update(f.content).digest('hex'),
+    mode: f.mode.toString(8).padStart(4, '0'),
+    ...(f.parts !== undefined ? { parts: f.parts } : {}),
+  };
+}
+
+const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
 /**
- * Lists every file written (sorted by path) with its size and sha256, and the
- * Kubernetes version the nodes were generated for (the next run's skew guard
- * reads it), as stable JSON.
+ * Collects manifest rows one file at a time (a row is small: the file's bytes are
+ * not kept), so a streaming run can write manifest.json last.
  */
-export function buildManifest(cluster: string, files: readonly OutputFile[], kubernetesVersion?: string): string {
-  const entries: ManifestEntry[] = [...files]
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-    .map((f) => ({
-      path: f.path,
-      format: f.format,
-      ...(f.node !== undefined ? { node: f.node } : {}),
-      ...(f.role !== undefined ? { role: f.role } : {}),
-      bytes: f.content.byteLength,
-      sha256: createHash('sha256').update(f.content).digest('hex'),
-      mode: f.mode.toString(8).padStart(4, '0'),
-      ...(f.parts !== undefined ? { parts: f.parts } : {}),
-    }));
-  const manifest: Manifest = { cluster, ...(kubernetesVersion !== undefined ? { kubernetesVersion } : {}), files: entries };
-  return `${JSON.stringify(manifest, null, 2)}\n`;
+export class ManifestBuilder {
+  private readonly entries: ManifestEntry[] = [];
+  /** `kubernetesVersion`: what the nodes are generated for; the next run's skew guard reads it. */
+  constructor(
+    private readonly cluster: string,
+    private readonly kubernetesVersion?: string,
+  ) {}
+
+  /** Records one written file. */
+  add(f: OutputFile): void {
+    this.entries.push(manifestEntry(f));
+  }
+
+  /** manifest.json text: rows sorted by path, stable JSON. */
+  toJson(): string {
+    const manifest: Manifest = {
+      cluster: this.cluster,
+      ...(this.kubernetesVersion !== undefined ? { kubernetesVersion: this.kubernetesVersion } : {}),
+      files: [...this.entries].sort(byPath),
+    };
+    return `${JSON.stringify(manifest, null, 2)}\n`;
+  }
 }

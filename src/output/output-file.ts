@@ -20,6 +20,8 @@ export interface OutputFile {
    * Recorded in manifest.json so the next run can say what inside changed.
    */
   parts?: Record<string, string>;
+  /** Lowercase hex sha256 of `content`, when the producer already computed it. */
+  sha256?: string;
 }
 
 /** UTF-8 bytes of a string. */

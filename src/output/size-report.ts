@@ -29,20 +29,21 @@ function sizeLine(label: string, f: OutputFile): string {
   return `  ${label}: ${raw} B raw, ${gz} B gzip, ${base64Length(gz)} B gzip+base64`;
 }
 
+/** A file over a limit: its path, and per role the largest such file (for the gzip hint). */
+interface OverLimit {
+  gzipBytes?: number;
+  paths: string[];
+  largestByRole: Map<string, OutputFile>;
+}
+
 /**
  * What to do about files over a provider limit: gzip, and another way in for a
  * role whose user-data gzip does not save. Per role, only the largest file is
  * compressed: the others are the same documents with shorter lists, and
  * compressing every file of a 1000-node cluster would double the run time.
  */
-function providerHint(files: readonly OutputFile[], limitBytes: number): string {
+function providerHint(largest: ReadonlyMap<string, OutputFile>, limitBytes: number): string {
   const gzip = '; gzip it (cloud-init and Ignition accept gzip)';
-  const largest = new Map<string, OutputFile>();
-  for (const f of files) {
-    const role = f.role ?? f.path;
-    const seen = largest.get(role);
-    if (seen === undefined || f.content.byteLength > seen.content.byteLength) largest.set(role, f);
-  }
   const tooBig = [...largest].map(([role, f]) => ({ role, gz: gzipLength(f) })).filter((r) => r.gz > limitBytes);
   if (tooBig.length === 0) return gzip;
   const named = tooBig.map((r) => `${r.role} user-data (${r.gz} B gzipped)`).join(', ');
@@ -50,52 +51,79 @@ function providerHint(files: readonly OutputFile[], limitBytes: number): string 
   return `${tooBig.length < largest.size ? gzip : ''}; over it even gzipped: ${named}; deliver ${tooBig.length === 1 ? 'it' : 'those'} as ${via}`;
 }
 
-/**
- * Size lines for user-data and config.ign (raw, gzip, gzip+base64): per node for small
- * clusters, else the largest file per role and format. Warnings for every file above
- * `maxBytes` or above a provider limit.
- */
-export function sizeReport(files: readonly OutputFile[], maxBytes?: number): { lines: string[]; warnings: Diagnostic[] } {
-  const lines: string[] = [];
-  const warnings: Diagnostic[] = [];
+function isSized(f: OutputFile): boolean {
   // http/ (nocloud-net) repeats nodes/ byte for byte and has no provider limits.
-  const sized = files.filter((f) => f.format !== 'nocloud-net' && (f.path.endsWith('/user-data') || f.path.endsWith('/config.ign')));
-  const nodeCount = new Set(sized.map((f) => f.node)).size;
-  if (nodeCount <= PER_NODE_REPORT_LIMIT) {
-    for (const f of sized) lines.push(sizeLine(f.path, f));
-  } else {
-    const largest = new Map<string, { file: OutputFile; count: number }>();
-    for (const f of sized) {
-      const key = `${f.role} ${f.path.slice(f.path.lastIndexOf('/') + 1)}`;
-      const seen = largest.get(key);
-      if (seen === undefined) largest.set(key, { file: f, count: 1 });
-      else largest.set(key, { file: f.content.byteLength > seen.file.content.byteLength ? f : seen.file, count: seen.count + 1 });
-    }
-    for (const [key, { file, count }] of largest) lines.push(sizeLine(`${key} (${count} nodes, largest)`, file));
-  }
+  return f.format !== 'nocloud-net' && (f.path.endsWith('/user-data') || f.path.endsWith('/config.ign'));
+}
+
+/**
+ * Builds the size report while files stream past: it keeps the bytes of at most
+ * PER_NODE_REPORT_LIMIT nodes' files (dropped once the cluster is larger) and of the
+ * largest file per role and kind, never the whole output.
+ */
+export class SizeReportBuilder {
+  private readonly perFile: OutputFile[] = [];
+  private readonly nodes = new Set<string | undefined>();
+  private readonly largest = new Map<string, { file: OutputFile; count: number }>();
   // One warning per limit, naming the offending files (a few, then a count).
   // gzipBytes: what the gzipped file must fit in for gzip to be the advice; none for --max-bytes.
-  const over = new Map<string, { gzipBytes?: number; files: OutputFile[] }>();
-  const note = (limit: string, f: OutputFile, gzipBytes?: number): void => {
-    const entry = over.get(limit) ?? { ...(gzipBytes !== undefined ? { gzipBytes } : {}), files: [] };
-    entry.files.push(f);
-    over.set(limit, entry);
-  };
-  for (const f of sized) {
+  private readonly over = new Map<string, OverLimit>();
+
+  constructor(private readonly maxBytes?: number) {}
+
+  /** Takes note of one generated file (files other than user-data and config.ign are ignored). */
+  add(f: OutputFile): void {
+    if (!isSized(f)) return;
+    this.nodes.add(f.node);
+    if (this.nodes.size <= PER_NODE_REPORT_LIMIT) this.perFile.push(f);
+    else this.perFile.length = 0;
+    const key = `${f.role} ${f.path.slice(f.path.lastIndexOf('/') + 1)}`;
+    const seen = this.largest.get(key);
+    if (seen === undefined) this.largest.set(key, { file: f, count: 1 });
+    else this.largest.set(key, { file: f.content.byteLength > seen.file.content.byteLength ? f : seen.file, count: seen.count + 1 });
     const raw = f.content.byteLength;
-    if (maxBytes !== undefined && raw > maxBytes) note(`--max-bytes ${maxBytes}`, f);
+    if (this.maxBytes !== undefined && raw > this.maxBytes) this.note(`--max-bytes ${this.maxBytes}`, f);
     if (f.path.endsWith('/user-data')) {
       for (const limit of PROVIDER_LIMITS) {
-        if (raw > limit.bytes) note(`the ${limit.name} limit of ${limit.bytes} B`, f, limit.bytes);
+        if (raw > limit.bytes) this.note(`the ${limit.name} limit of ${limit.bytes} B`, f, limit.bytes);
       }
       // base64 of the gzip must fit: 3 bytes become 4 characters.
-      if (base64Length(raw) > OPENSTACK_BASE64_LIMIT) note(`OpenStack's ${OPENSTACK_BASE64_LIMIT} base64 characters`, f, Math.floor((OPENSTACK_BASE64_LIMIT / 4) * 3));
+      if (base64Length(raw) > OPENSTACK_BASE64_LIMIT) this.note(`OpenStack's ${OPENSTACK_BASE64_LIMIT} base64 characters`, f, Math.floor((OPENSTACK_BASE64_LIMIT / 4) * 3));
     }
   }
-  for (const [limit, { gzipBytes, files }] of over) {
-    const paths = files.map((f) => f.path);
-    const shown = paths.slice(0, 3).join(', ') + (paths.length > 3 ? ` and ${paths.length - 3} more` : '');
-    warnings.push({ severity: 'warning', code: 'size-limit', path: '', message: `${shown} exceed${paths.length === 1 ? 's' : ''} ${limit}${gzipBytes === undefined ? '' : providerHint(files, gzipBytes)}`, line: 0, col: 0 });
+
+  /**
+   * Size lines for user-data and config.ign (raw, gzip, gzip+base64): per node for small
+   * clusters, else the largest file per role and format. Warnings for every file above
+   * `maxBytes` or above a provider limit.
+   */
+  result(): { lines: string[]; warnings: Diagnostic[] } {
+    const lines =
+      this.nodes.size <= PER_NODE_REPORT_LIMIT
+        ? this.perFile.map((f) => sizeLine(f.path, f))
+        : [...this.largest].map(([key, { file, count }]) => sizeLine(`${key} (${count} nodes, largest)`, file));
+    const warnings: Diagnostic[] = [];
+    for (const [limit, { gzipBytes, paths, largestByRole }] of this.over) {
+      const shown = paths.slice(0, 3).join(', ') + (paths.length > 3 ? ` and ${paths.length - 3} more` : '');
+      const hint = gzipBytes === undefined ? '' : providerHint(largestByRole, gzipBytes);
+      warnings.push({ severity: 'warning', code: 'size-limit', path: '', message: `${shown} exceed${paths.length === 1 ? 's' : ''} ${limit}${hint}`, line: 0, col: 0 });
+    }
+    return { lines, warnings };
   }
-  return { lines, warnings };
+
+  private note(limit: string, f: OutputFile, gzipBytes?: number): void {
+    const entry = this.over.get(limit) ?? { ...(gzipBytes !== undefined ? { gzipBytes } : {}), paths: [], largestByRole: new Map<string, OutputFile>() };
+    entry.paths.push(f.path);
+    const role = f.role ?? f.path;
+    const seen = entry.largestByRole.get(role);
+    if (seen === undefined || f.content.byteLength > seen.content.byteLength) entry.largestByRole.set(role, f);
+    this.over.set(limit, entry);
+  }
+}
+
+/** The size report of a list of files (see SizeReportBuilder). */
+export function sizeReport(files: Iterable<OutputFile>, maxBytes?: number): { lines: string[]; warnings: Diagnostic[] } {
+  const builder = new SizeReportBuilder(maxBytes);
+  for (const f of files) builder.add(f);
+  return builder.result();
 }

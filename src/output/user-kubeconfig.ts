@@ -77,7 +77,7 @@ export function clientTtlHours(ttl: string, secrets: ClusterSecrets, now: Date):
  * system:masters asked for as a plain group) come back as diagnostics; names
  * under the reserved "system:" prefix are allowed with a warning.
  */
-export function userKubeconfig(req: UserKubeconfigRequest): Result<UserKubeconfig> {
+export async function userKubeconfig(req: UserKubeconfigRequest): Promise<Result<UserKubeconfig>> {
   const diagnostics: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const userProblem = nameProblem(req.user, 'user name', '--user');
@@ -98,7 +98,7 @@ export function userKubeconfig(req: UserKubeconfigRequest): Result<UserKubeconfi
   const seconds = ttl * 3600;
 
   const groups = [...new Set([...req.groups, ...(req.breakGlass ? [BREAK_GLASS_ORGANIZATION] : [])])];
-  const client = signClientCertificate({
+  const client = await signClientCertificate({
     ca: req.secrets.ca,
     commonName: req.user,
     organizations: groups,

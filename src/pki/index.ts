@@ -17,9 +17,15 @@ export {
 export { formatToken, generateBootstrapToken, tokenExpiry, TOKEN_PATTERN } from './bootstrap-token.js';
 export { caCertHash } from './ca-cert-hash.js';
 export { keyMatchesCertificate, publicKeyMatchesPrivateKey } from './key-match.js';
+export {
+  describeKeyAlgorithm,
+  KEY_ALGORITHMS,
+  keyAlgorithmOf,
+  secretsKeyAlgorithm,
+  type KeyAlgorithm,
+} from './key-algorithm.js';
 export { buildKubeconfig } from './kubeconfig.js';
 export { serializeSecrets } from './serialize-secrets.js';
 export { parseSecrets } from './parse-secrets.js';
 export { INVALID_SECRETS } from './secrets-format.js';
-export { nativeKeyGenerationAvailable } from './rsa-key.js';
 export { parseDuration } from '../util/duration.js';

@@ -1,8 +1,9 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { X509Certificate, createPublicKey, type KeyObject } from 'node:crypto';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Diagnostic, Result } from '../diagnostics.js';
 import { parseDuration } from '../util/duration.js';
+import { keyAlgorithmOf, MIN_RSA_BITS } from './key-algorithm.js';
 import { keyMatchesCertificate, publicKeyMatchesPrivateKey } from './key-match.js';
 import { INVALID_SECRETS } from './secrets-format.js';
 import type { SecretsFile } from './secrets-schema.js';
@@ -18,8 +19,10 @@ const validate = generatedValidate as unknown as ValidateFunction<SecretsFile>;
  * ClusterSecrets, or `invalid-secrets` error diagnostics (JSON pointer path,
  * line and column in `file`) when the YAML is broken, the structure is wrong,
  * a certificate or key does not parse, a key does not belong to its
- * certificate, a CA is not a CA, or the admin certificate is not signed by the
- * cluster CA. Never throws on bad input.
+ * certificate, a key is neither ECDSA P-256 nor RSA of 2048 bits or more, a CA
+ * is not a CA, or the admin certificate is not signed by the cluster CA. Both
+ * algorithms are accepted, and the bundle keeps the one it was made with
+ * (see secretsKeyAlgorithm). Never throws on bad input.
  */
 export function parseSecrets(text: string, file: string): Result<ClusterSecrets> {
   const lineCounter = new LineCounter();
@@ -42,7 +45,14 @@ export function parseSecrets(text: string, file: string): Result<ClusterSecrets>
   if (doc.contents === null) {
     return { ok: false, diagnostics: [diag('', 'the file is empty; expected a gen-userdata secrets bundle')] };
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    // A bundle never uses aliases; an alias bomb or absurd nesting is refused, not expanded.
+    data = doc.toJS({ maxAliasCount: 0 });
+  } catch (err) {
+    const why = err instanceof RangeError ? 'nested too deeply' : 'uses YAML aliases (*name), which a secrets bundle never does';
+    return { ok: false, diagnostics: [diag('', `${why}; expected a gen-userdata secrets bundle`)] };
+  }
   if (!validate(data)) {
     return { ok: false, diagnostics: (validate.errors ?? []).map((e) => schemaDiagnostic(e, diag)) };
   }
@@ -121,11 +131,7 @@ function cryptoDiagnostics(s: SecretsFile, diag: MakeDiag): Diagnostic[] {
       out.push(diag(`/${name}/key`, `private key does not parse or does not belong to /${name}/cert`));
     }
     if (name !== 'admin' && !cert.ca) out.push(diag(`/${name}/cert`, 'certificate is not a CA (basicConstraints CA:TRUE)'));
-  }
-
-  // admin.conf for extra users is signed with forge, which only handles RSA.
-  if (certs.ca && !(certs.ca.publicKey.asymmetricKeyType === 'rsa' && isRsaPrivateKey(s.ca.key))) {
-    out.push(diag('/ca', 'the cluster CA must be an RSA certificate and key'));
+    if (keyAlgorithmOf(cert.publicKey) === undefined) out.push(diag(`/${name}/cert`, unsupportedKey(cert.publicKey)));
   }
 
   if (certs.ca && certs.admin && !(certs.admin.checkIssued(certs.ca) && certs.admin.verify(certs.ca.publicKey))) {
@@ -133,16 +139,17 @@ function cryptoDiagnostics(s: SecretsFile, diag: MakeDiag): Diagnostic[] {
   }
   if (!publicKeyMatchesPrivateKey(s.serviceAccount.publicKey, s.serviceAccount.privateKey)) {
     out.push(diag('/serviceAccount/publicKey', 'public key does not parse or does not belong to /serviceAccount/privateKey'));
+  } else {
+    const saKey = createPublicKey(s.serviceAccount.publicKey);
+    if (keyAlgorithmOf(saKey) === undefined) out.push(diag('/serviceAccount/publicKey', unsupportedKey(saKey)));
   }
   return out;
 }
 
-function isRsaPrivateKey(pem: string): boolean {
-  try {
-    return createPrivateKey(pem).asymmetricKeyType === 'rsa';
-  } catch {
-    return false;
-  }
+function unsupportedKey(key: KeyObject): string {
+  const details = key.asymmetricKeyDetails;
+  const what = [key.asymmetricKeyType, details?.namedCurve, details?.modulusLength && `${details.modulusLength} bits`].filter(Boolean).join(' ');
+  return `unsupported key (${what}): gen-userdata handles ECDSA P-256 and RSA of ${MIN_RSA_BITS} bits or more`;
 }
 
 function toClusterSecrets(s: SecretsFile): ClusterSecrets {

@@ -1,6 +1,6 @@
 /**
  * Returns the PEM text with LF line endings and exactly one trailing newline.
- * forge writes CRLF; LF keeps secrets.yaml block scalars clean and files
+ * Some writers use CRLF; LF keeps secrets.yaml block scalars clean and files
  * byte-identical to what kubeadm itself writes. Never fails.
  */
 export function normalizePem(pem: string): string {

@@ -1,7 +1,7 @@
 /**
  * Injected randomness: returns n fresh bytes. Production passes
  * crypto.randomBytes; tests pass a seeded generator so serial numbers and
- * tokens are reproducible. (RSA key generation is the one exception: it uses
- * Node's own CSPRNG, see rsa-key.ts.)
+ * tokens are reproducible. (Key generation is the one exception: it uses
+ * Node's own CSPRNG, see key-pair.ts.)
  */
 export type RandomBytes = (n: number) => Uint8Array;

@@ -7,6 +7,7 @@ import { shellQuote } from '../util/shell-quote.js';
 import { buildKubeadmConfig } from '../kube/kubeadm-config.js';
 import { caCertHash } from '../pki/ca-cert-hash.js';
 import { formatToken } from '../pki/bootstrap-token.js';
+import { secretsKeyAlgorithm } from '../pki/key-algorithm.js';
 import { bootstrapSteps, type StepContext } from './bootstrap-steps.js';
 import { controlPlanePkiFiles } from './pki-files.js';
 import { expectedNodesFile, hostFiles, manifestFiles } from './node-files.js';
@@ -25,6 +26,8 @@ export interface NodePlanInput {
   target: PlanTarget;
   /** The discovery hash of secrets.ca; computed when absent (pass it when planning many nodes). */
   caCertHash?: string;
+  /** The algorithm of secrets.ca's key; read from it when absent (pass it when planning many nodes). */
+  keyAlgorithm?: string;
 }
 
 /** The first control plane in the profile runs kubeadm init; everything else joins. */
@@ -101,6 +104,7 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
     profile, node, init,
     token: formatToken(secrets.bootstrapToken),
     caCertHash: input.caCertHash ?? caCertHash(secrets.ca.cert),
+    keyAlgorithm: input.keyAlgorithm ?? secretsKeyAlgorithm(secrets),
   });
   const files: PlanFile[] = [
     ...hostFiles(profile, templates, target),
@@ -138,7 +142,8 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
  */
 export function* clusterPlans(profile: Profile, secrets: ClusterSecrets, templates: TemplateSet, target: PlanTarget): Generator<NodePlan> {
   const hash = caCertHash(secrets.ca.cert);
-  for (const node of profile.nodes) yield buildNodePlan({ profile, secrets, node, templates, target, caCertHash: hash });
+  const keyAlgorithm = secretsKeyAlgorithm(secrets);
+  for (const node of profile.nodes) yield buildNodePlan({ profile, secrets, node, templates, target, caCertHash: hash, keyAlgorithm });
 }
 
 /** Plans for every node of the profile, in profile order, as an array. */

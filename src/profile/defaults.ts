@@ -6,6 +6,7 @@
 import type { AddonSpec, CniPlugin, Profile } from './types.js';
 import type { RawAddon, RawProfile, RawReserved } from './raw-profile.js';
 import { parseDuration } from '../util/duration.js';
+import type { KeyAlgorithm } from '../pki/key-algorithm.js';
 
 /** Default values for optional profile fields. */
 export const DEFAULTS = {
@@ -24,6 +25,7 @@ export const DEFAULTS = {
   aptRepositoryUrl: 'https://pkgs.k8s.io/core:/stable:',
   networkInterface: 'eth0',
   firewallMode: 'disabled',
+  keyAlgorithm: 'ecdsa-p256' as KeyAlgorithm,
   userSudo: true,
   userShell: '/bin/bash',
   userKubeconfig: true,
@@ -145,6 +147,10 @@ export function applyDefaults(raw: RawProfile): Profile {
       dhcpInterfaces: network.dhcpInterfaces ?? [],
     },
     firewall: { mode: raw.firewall?.mode ?? DEFAULTS.firewallMode },
+    pki: {
+      keyAlgorithm: raw.pki?.keyAlgorithm ?? DEFAULTS.keyAlgorithm,
+      keyAlgorithmExplicit: raw.pki?.keyAlgorithm !== undefined,
+    },
     access: {
       users: (raw.access?.users ?? []).map((u) => ({
         name: u.name,

@@ -88,3 +88,14 @@ export function loadProfile(text: string, file: string): Result<Profile> {
   if (all.some((d) => d.severity === 'error')) return failed(all);
   return { ok: true, value: profile, warnings: all };
 }
+
+/**
+ * Line and column of the JSON pointer in a profile's YAML text, for diagnostics
+ * raised after loading (e.g. a profile that disagrees with its secrets bundle).
+ * A pointer that is not in the text resolves to its deepest existing ancestor.
+ */
+export function locateInProfile(text: string, pointer: string): Position {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });
+  return new SourceLocator(doc, lineCounter, text).locate(pointer);
+}

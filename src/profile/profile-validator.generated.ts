@@ -5,7 +5,7 @@ import { FORMATS as formats } from './formats.js';
 const require = createRequire(import.meta.url);
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname"},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\""},"controlPlaneEndpoint":{"type":"string","format":"endpoint"},"podSubnet":{"type":"string","format":"ipv4-cidr"},"serviceSubnet":{"type":"string","format":"ipv4-cidr"},"dnsDomain":{"type":"string","format":"hostname"},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"},"manifestUrl":{"type":"string","format":"http-url"},"manifestFile":{"type":"string","minLength":1}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"}},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration"},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4"},"interface":{"type":"string","format":"interface-name"},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","minLength":1}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url"},"key":{"type":"string","pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path"},"keyFile":{"type":"string","minLength":1}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr"},"gateway":{"type":"string","format":"ipv4"},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip"}},"interface":{"type":"string","format":"interface-name"},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name"}}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user"},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","pattern":"(^|\\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}(\\s|$)","x-code":"invalid-ssh-key","x-message":"must be an OpenSSH public key line such as \"ssh-ed25519 AAAA… comment\""}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash"},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"}}},"maxPods":{"type":"integer","minimum":1},"serverTLSBootstrap":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"},"manifestUrl":{"type":"string","format":"http-url"},"manifestFile":{"type":"string","minLength":1}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"},"manifestUrl":{"type":"string","format":"http-url"},"manifestFile":{"type":"string","minLength":1}}}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)"}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"backup":{"type":["object","null"],"additionalProperties":false,"properties":{"etcd":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"type":"string","pattern":"^[A-Za-z0-9 :*/,.~-]+$","x-message":"must be a systemd OnCalendar expression such as \"daily\" or \"*-*-* 03:00:00\""},"keep":{"type":"integer","minimum":1,"maximum":1000},"dir":{"type":"string","pattern":"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$","x-message":"must be an absolute directory such as /var/backups/etcd"}}}}},"certificates":{"type":["object","null"],"additionalProperties":false,"properties":{"autoRenew":{"type":"boolean"},"renewBefore":{"type":"string","format":"go-duration"}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url"},"sysextSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters"}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname"},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4"},"mac":{"type":"string","format":"mac"}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname"},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\""},"controlPlaneEndpoint":{"type":"string","format":"endpoint"},"podSubnet":{"type":"string","format":"ipv4-cidr"},"serviceSubnet":{"type":"string","format":"ipv4-cidr"},"dnsDomain":{"type":"string","format":"hostname"},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"},"manifestUrl":{"type":"string","format":"http-url"},"manifestFile":{"type":"string","minLength":1}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"}},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration"},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4"},"interface":{"type":"string","format":"interface-name"},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","minLength":1}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url"},"key":{"type":"string","pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path"},"keyFile":{"type":"string","minLength":1}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr"},"gateway":{"type":"string","format":"ipv4"},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip"}},"interface":{"type":"string","format":"interface-name"},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name"}}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"pki":{"type":["object","null"],"additionalProperties":false,"properties":{"keyAlgorithm":{"enum":["ecdsa-p256","rsa-2048"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user"},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","pattern":"(^|\\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}(\\s|$)","x-code":"invalid-ssh-key","x-message":"must be an OpenSSH public key line such as \"ssh-ed25519 AAAA… comment\""}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash"},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"}}},"maxPods":{"type":"integer","minimum":1},"serverTLSBootstrap":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"},"manifestUrl":{"type":"string","format":"http-url"},"manifestFile":{"type":"string","minLength":1}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"},"manifestUrl":{"type":"string","format":"http-url"},"manifestFile":{"type":"string","minLength":1}}}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)"}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"backup":{"type":["object","null"],"additionalProperties":false,"properties":{"etcd":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"type":"string","pattern":"^[A-Za-z0-9 :*/,.~-]+$","x-message":"must be a systemd OnCalendar expression such as \"daily\" or \"*-*-* 03:00:00\""},"keep":{"type":"integer","minimum":1,"maximum":1000},"dir":{"type":"string","pattern":"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$","x-message":"must be an absolute directory such as /var/backups/etcd"}}}}},"certificates":{"type":["object","null"],"additionalProperties":false,"properties":{"autoRenew":{"type":"boolean"},"renewBefore":{"type":"string","format":"go-duration"}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url"},"sysextSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters"}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname"},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4"},"mac":{"type":"string","format":"mac"}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func4 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = formats.hostname;
@@ -1132,10 +1132,10 @@ errors++;
 }
 }
 }
-if(data.access !== undefined){
-let data41 = data.access;
+if(data.pki !== undefined){
+let data41 = data.pki;
 if((!(data41 && typeof data41 == "object" && !Array.isArray(data41))) && (data41 !== null)){
-const err86 = {instancePath:instancePath+"/access",schemaPath:"#/properties/access/type",keyword:"type",params:{type: schema11.properties.access.type},message:"must be object,null",schema:schema11.properties.access.type,parentSchema:schema11.properties.access,data:data41};
+const err86 = {instancePath:instancePath+"/pki",schemaPath:"#/properties/pki/type",keyword:"type",params:{type: schema11.properties.pki.type},message:"must be object,null",schema:schema11.properties.pki.type,parentSchema:schema11.properties.pki,data:data41};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1146,8 +1146,8 @@ errors++;
 }
 if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
 for(const key12 in data41){
-if(!(key12 === "users")){
-const err87 = {instancePath:instancePath+"/access",schemaPath:"#/properties/access/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access,data:data41};
+if(!(key12 === "keyAlgorithm")){
+const err87 = {instancePath:instancePath+"/pki",schemaPath:"#/properties/pki/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.pki,data:data41};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1157,10 +1157,10 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data41.users !== undefined){
-let data42 = data41.users;
-if((!(Array.isArray(data42))) && (data42 !== null)){
-const err88 = {instancePath:instancePath+"/access/users",schemaPath:"#/properties/access/properties/users/type",keyword:"type",params:{type: schema11.properties.access.properties.users.type},message:"must be array,null",schema:schema11.properties.access.properties.users.type,parentSchema:schema11.properties.access.properties.users,data:data42};
+if(data41.keyAlgorithm !== undefined){
+let data42 = data41.keyAlgorithm;
+if(!((data42 === "ecdsa-p256") || (data42 === "rsa-2048"))){
+const err88 = {instancePath:instancePath+"/pki/keyAlgorithm",schemaPath:"#/properties/pki/properties/keyAlgorithm/enum",keyword:"enum",params:{allowedValues: schema11.properties.pki.properties.keyAlgorithm.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.pki.properties.keyAlgorithm.enum,parentSchema:schema11.properties.pki.properties.keyAlgorithm,data:data42};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1169,13 +1169,13 @@ vErrors.push(err88);
 }
 errors++;
 }
-if(Array.isArray(data42)){
-const len2 = data42.length;
-for(let i2=0; i2<len2; i2++){
-let data43 = data42[i2];
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-if(data43.name === undefined){
-const err89 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.access.properties.users.items.required,parentSchema:schema11.properties.access.properties.users.items,data:data43};
+}
+}
+}
+if(data.access !== undefined){
+let data43 = data.access;
+if((!(data43 && typeof data43 == "object" && !Array.isArray(data43))) && (data43 !== null)){
+const err89 = {instancePath:instancePath+"/access",schemaPath:"#/properties/access/type",keyword:"type",params:{type: schema11.properties.access.type},message:"must be object,null",schema:schema11.properties.access.type,parentSchema:schema11.properties.access,data:data43};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1184,9 +1184,10 @@ vErrors.push(err89);
 }
 errors++;
 }
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
 for(const key13 in data43){
-if(!(((((key13 === "name") || (key13 === "sshAuthorizedKeys")) || (key13 === "sudo")) || (key13 === "shell")) || (key13 === "kubeconfig"))){
-const err90 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access.properties.users.items,data:data43};
+if(!(key13 === "users")){
+const err90 = {instancePath:instancePath+"/access",schemaPath:"#/properties/access/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access,data:data43};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1196,11 +1197,10 @@ vErrors.push(err90);
 errors++;
 }
 }
-if(data43.name !== undefined){
-let data44 = data43.name;
-if(typeof data44 === "string"){
-if(!(formats32(data44))){
-const err91 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/format",keyword:"format",params:{format: "posix-user"},message:"must match format \""+"posix-user"+"\"",schema:"posix-user",parentSchema:schema11.properties.access.properties.users.items.properties.name,data:data44};
+if(data43.users !== undefined){
+let data44 = data43.users;
+if((!(Array.isArray(data44))) && (data44 !== null)){
+const err91 = {instancePath:instancePath+"/access/users",schemaPath:"#/properties/access/properties/users/type",keyword:"type",params:{type: schema11.properties.access.properties.users.type},message:"must be array,null",schema:schema11.properties.access.properties.users.type,parentSchema:schema11.properties.access.properties.users,data:data44};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1209,9 +1209,13 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-else {
-const err92 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.name.type,parentSchema:schema11.properties.access.properties.users.items.properties.name,data:data44};
+if(Array.isArray(data44)){
+const len2 = data44.length;
+for(let i2=0; i2<len2; i2++){
+let data45 = data44[i2];
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+if(data45.name === undefined){
+const err92 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.access.properties.users.items.required,parentSchema:schema11.properties.access.properties.users.items,data:data45};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1220,11 +1224,9 @@ vErrors.push(err92);
 }
 errors++;
 }
-}
-if(data43.sshAuthorizedKeys !== undefined){
-let data45 = data43.sshAuthorizedKeys;
-if((!(Array.isArray(data45))) && (data45 !== null)){
-const err93 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys",schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/type",keyword:"type",params:{type: schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.type},message:"must be array,null",schema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.type,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys,data:data45};
+for(const key14 in data45){
+if(!(((((key14 === "name") || (key14 === "sshAuthorizedKeys")) || (key14 === "sudo")) || (key14 === "shell")) || (key14 === "kubeconfig"))){
+const err93 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access.properties.users.items,data:data45};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1233,13 +1235,12 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(Array.isArray(data45)){
-const len3 = data45.length;
-for(let i3=0; i3<len3; i3++){
-let data46 = data45[i3];
+}
+if(data45.name !== undefined){
+let data46 = data45.name;
 if(typeof data46 === "string"){
-if(!pattern4.test(data46)){
-const err94 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/pattern",keyword:"pattern",params:{pattern: "(^|\\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}(\\s|$)"},message:"must match pattern \""+"(^|\\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}(\\s|$)"+"\"",schema:"(^|\\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}(\\s|$)",parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items,data:data46};
+if(!(formats32(data46))){
+const err94 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/format",keyword:"format",params:{format: "posix-user"},message:"must match format \""+"posix-user"+"\"",schema:"posix-user",parentSchema:schema11.properties.access.properties.users.items.properties.name,data:data46};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1250,7 +1251,7 @@ errors++;
 }
 }
 else {
-const err95 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items.type,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items,data:data46};
+const err95 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.name.type,parentSchema:schema11.properties.access.properties.users.items.properties.name,data:data46};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1260,12 +1261,10 @@ vErrors.push(err95);
 errors++;
 }
 }
-}
-}
-if(data43.sudo !== undefined){
-let data47 = data43.sudo;
-if(typeof data47 !== "boolean"){
-const err96 = {instancePath:instancePath+"/access/users/" + i2+"/sudo",schemaPath:"#/properties/access/properties/users/items/properties/sudo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.access.properties.users.items.properties.sudo.type,parentSchema:schema11.properties.access.properties.users.items.properties.sudo,data:data47};
+if(data45.sshAuthorizedKeys !== undefined){
+let data47 = data45.sshAuthorizedKeys;
+if((!(Array.isArray(data47))) && (data47 !== null)){
+const err96 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys",schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/type",keyword:"type",params:{type: schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.type},message:"must be array,null",schema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.type,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys,data:data47};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1274,12 +1273,13 @@ vErrors.push(err96);
 }
 errors++;
 }
-}
-if(data43.shell !== undefined){
-let data48 = data43.shell;
+if(Array.isArray(data47)){
+const len3 = data47.length;
+for(let i3=0; i3<len3; i3++){
+let data48 = data47[i3];
 if(typeof data48 === "string"){
-if(!pattern5.test(data48)){
-const err97 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/pattern",keyword:"pattern",params:{pattern: "^/\\S+$"},message:"must match pattern \""+"^/\\S+$"+"\"",schema:"^/\\S+$",parentSchema:schema11.properties.access.properties.users.items.properties.shell,data:data48};
+if(!pattern4.test(data48)){
+const err97 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/pattern",keyword:"pattern",params:{pattern: "(^|\\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}(\\s|$)"},message:"must match pattern \""+"(^|\\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}(\\s|$)"+"\"",schema:"(^|\\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}(\\s|$)",parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items,data:data48};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1290,7 +1290,7 @@ errors++;
 }
 }
 else {
-const err98 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.shell.type,parentSchema:schema11.properties.access.properties.users.items.properties.shell,data:data48};
+const err98 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items.type,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items,data:data48};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1300,10 +1300,12 @@ vErrors.push(err98);
 errors++;
 }
 }
-if(data43.kubeconfig !== undefined){
-let data49 = data43.kubeconfig;
+}
+}
+if(data45.sudo !== undefined){
+let data49 = data45.sudo;
 if(typeof data49 !== "boolean"){
-const err99 = {instancePath:instancePath+"/access/users/" + i2+"/kubeconfig",schemaPath:"#/properties/access/properties/users/items/properties/kubeconfig/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.access.properties.users.items.properties.kubeconfig.type,parentSchema:schema11.properties.access.properties.users.items.properties.kubeconfig,data:data49};
+const err99 = {instancePath:instancePath+"/access/users/" + i2+"/sudo",schemaPath:"#/properties/access/properties/users/items/properties/sudo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.access.properties.users.items.properties.sudo.type,parentSchema:schema11.properties.access.properties.users.items.properties.sudo,data:data49};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1313,9 +1315,11 @@ vErrors.push(err99);
 errors++;
 }
 }
-}
-else {
-const err100 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access.properties.users.items.type,parentSchema:schema11.properties.access.properties.users.items,data:data43};
+if(data45.shell !== undefined){
+let data50 = data45.shell;
+if(typeof data50 === "string"){
+if(!pattern5.test(data50)){
+const err100 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/pattern",keyword:"pattern",params:{pattern: "^/\\S+$"},message:"must match pattern \""+"^/\\S+$"+"\"",schema:"^/\\S+$",parentSchema:schema11.properties.access.properties.users.items.properties.shell,data:data50};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1325,14 +1329,8 @@ vErrors.push(err100);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data.kubelet !== undefined){
-let data50 = data.kubelet;
-if((!(data50 && typeof data50 == "object" && !Array.isArray(data50))) && (data50 !== null)){
-const err101 = {instancePath:instancePath+"/kubelet",schemaPath:"#/properties/kubelet/type",keyword:"type",params:{type: schema11.properties.kubelet.type},message:"must be object,null",schema:schema11.properties.kubelet.type,parentSchema:schema11.properties.kubelet,data:data50};
+else {
+const err101 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.shell.type,parentSchema:schema11.properties.access.properties.users.items.properties.shell,data:data50};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1341,10 +1339,11 @@ vErrors.push(err101);
 }
 errors++;
 }
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-for(const key14 in data50){
-if(!((((key14 === "systemReserved") || (key14 === "kubeReserved")) || (key14 === "maxPods")) || (key14 === "serverTLSBootstrap"))){
-const err102 = {instancePath:instancePath+"/kubelet",schemaPath:"#/properties/kubelet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet,data:data50};
+}
+if(data45.kubeconfig !== undefined){
+let data51 = data45.kubeconfig;
+if(typeof data51 !== "boolean"){
+const err102 = {instancePath:instancePath+"/access/users/" + i2+"/kubeconfig",schemaPath:"#/properties/access/properties/users/items/properties/kubeconfig/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.access.properties.users.items.properties.kubeconfig.type,parentSchema:schema11.properties.access.properties.users.items.properties.kubeconfig,data:data51};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1354,10 +1353,9 @@ vErrors.push(err102);
 errors++;
 }
 }
-if(data50.systemReserved !== undefined){
-let data51 = data50.systemReserved;
-if((!(data51 && typeof data51 == "object" && !Array.isArray(data51))) && (data51 !== null)){
-const err103 = {instancePath:instancePath+"/kubelet/systemReserved",schemaPath:"#/properties/kubelet/properties/systemReserved/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.type},message:"must be object,null",schema:schema11.properties.kubelet.properties.systemReserved.type,parentSchema:schema11.properties.kubelet.properties.systemReserved,data:data51};
+}
+else {
+const err103 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access.properties.users.items.type,parentSchema:schema11.properties.access.properties.users.items,data:data45};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1366,10 +1364,15 @@ vErrors.push(err103);
 }
 errors++;
 }
-if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
-for(const key15 in data51){
-if(!((((key15 === "cpu") || (key15 === "memory")) || (key15 === "ephemeral-storage")) || (key15 === "pid"))){
-const err104 = {instancePath:instancePath+"/kubelet/systemReserved",schemaPath:"#/properties/kubelet/properties/systemReserved/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet.properties.systemReserved,data:data51};
+}
+}
+}
+}
+}
+if(data.kubelet !== undefined){
+let data52 = data.kubelet;
+if((!(data52 && typeof data52 == "object" && !Array.isArray(data52))) && (data52 !== null)){
+const err104 = {instancePath:instancePath+"/kubelet",schemaPath:"#/properties/kubelet/type",keyword:"type",params:{type: schema11.properties.kubelet.type},message:"must be object,null",schema:schema11.properties.kubelet.type,parentSchema:schema11.properties.kubelet,data:data52};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1378,11 +1381,10 @@ vErrors.push(err104);
 }
 errors++;
 }
-}
-if(data51.cpu !== undefined){
-let data52 = data51.cpu;
-if((typeof data52 !== "string") && (!((typeof data52 == "number") && (isFinite(data52))))){
-const err105 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.cpu.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.cpu.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data52};
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+for(const key15 in data52){
+if(!((((key15 === "systemReserved") || (key15 === "kubeReserved")) || (key15 === "maxPods")) || (key15 === "serverTLSBootstrap"))){
+const err105 = {instancePath:instancePath+"/kubelet",schemaPath:"#/properties/kubelet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet,data:data52};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1391,9 +1393,11 @@ vErrors.push(err105);
 }
 errors++;
 }
-if((typeof data52 == "number") && (isFinite(data52))){
-if(data52 < 0 || isNaN(data52)){
-const err106 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data52};
+}
+if(data52.systemReserved !== undefined){
+let data53 = data52.systemReserved;
+if((!(data53 && typeof data53 == "object" && !Array.isArray(data53))) && (data53 !== null)){
+const err106 = {instancePath:instancePath+"/kubelet/systemReserved",schemaPath:"#/properties/kubelet/properties/systemReserved/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.type},message:"must be object,null",schema:schema11.properties.kubelet.properties.systemReserved.type,parentSchema:schema11.properties.kubelet.properties.systemReserved,data:data53};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1402,10 +1406,10 @@ vErrors.push(err106);
 }
 errors++;
 }
-}
-if(typeof data52 === "string"){
-if(!pattern6.test(data52)){
-const err107 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data52};
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+for(const key16 in data53){
+if(!((((key16 === "cpu") || (key16 === "memory")) || (key16 === "ephemeral-storage")) || (key16 === "pid"))){
+const err107 = {instancePath:instancePath+"/kubelet/systemReserved",schemaPath:"#/properties/kubelet/properties/systemReserved/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet.properties.systemReserved,data:data53};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1415,11 +1419,10 @@ vErrors.push(err107);
 errors++;
 }
 }
-}
-if(data51.memory !== undefined){
-let data53 = data51.memory;
-if((typeof data53 !== "string") && (!((typeof data53 == "number") && (isFinite(data53))))){
-const err108 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.memory.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.memory.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data53};
+if(data53.cpu !== undefined){
+let data54 = data53.cpu;
+if((typeof data54 !== "string") && (!((typeof data54 == "number") && (isFinite(data54))))){
+const err108 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.cpu.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.cpu.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data54};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1428,9 +1431,9 @@ vErrors.push(err108);
 }
 errors++;
 }
-if((typeof data53 == "number") && (isFinite(data53))){
-if(data53 < 0 || isNaN(data53)){
-const err109 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data53};
+if((typeof data54 == "number") && (isFinite(data54))){
+if(data54 < 0 || isNaN(data54)){
+const err109 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data54};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1440,9 +1443,9 @@ vErrors.push(err109);
 errors++;
 }
 }
-if(typeof data53 === "string"){
-if(!pattern6.test(data53)){
-const err110 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data53};
+if(typeof data54 === "string"){
+if(!pattern6.test(data54)){
+const err110 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data54};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1453,10 +1456,10 @@ errors++;
 }
 }
 }
-if(data51["ephemeral-storage"] !== undefined){
-let data54 = data51["ephemeral-storage"];
-if((typeof data54 !== "string") && (!((typeof data54 == "number") && (isFinite(data54))))){
-const err111 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data54};
+if(data53.memory !== undefined){
+let data55 = data53.memory;
+if((typeof data55 !== "string") && (!((typeof data55 == "number") && (isFinite(data55))))){
+const err111 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.memory.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.memory.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data55};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1465,9 +1468,9 @@ vErrors.push(err111);
 }
 errors++;
 }
-if((typeof data54 == "number") && (isFinite(data54))){
-if(data54 < 0 || isNaN(data54)){
-const err112 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data54};
+if((typeof data55 == "number") && (isFinite(data55))){
+if(data55 < 0 || isNaN(data55)){
+const err112 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data55};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1477,9 +1480,9 @@ vErrors.push(err112);
 errors++;
 }
 }
-if(typeof data54 === "string"){
-if(!pattern6.test(data54)){
-const err113 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data54};
+if(typeof data55 === "string"){
+if(!pattern6.test(data55)){
+const err113 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data55};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1490,10 +1493,10 @@ errors++;
 }
 }
 }
-if(data51.pid !== undefined){
-let data55 = data51.pid;
-if((typeof data55 !== "string") && (!((typeof data55 == "number") && (isFinite(data55))))){
-const err114 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.pid.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.pid.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data55};
+if(data53["ephemeral-storage"] !== undefined){
+let data56 = data53["ephemeral-storage"];
+if((typeof data56 !== "string") && (!((typeof data56 == "number") && (isFinite(data56))))){
+const err114 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data56};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1502,9 +1505,9 @@ vErrors.push(err114);
 }
 errors++;
 }
-if((typeof data55 == "number") && (isFinite(data55))){
-if(data55 < 0 || isNaN(data55)){
-const err115 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data55};
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 < 0 || isNaN(data56)){
+const err115 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data56};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1514,9 +1517,9 @@ vErrors.push(err115);
 errors++;
 }
 }
-if(typeof data55 === "string"){
-if(!pattern6.test(data55)){
-const err116 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data55};
+if(typeof data56 === "string"){
+if(!pattern6.test(data56)){
+const err116 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data56};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1527,12 +1530,10 @@ errors++;
 }
 }
 }
-}
-}
-if(data50.kubeReserved !== undefined){
-let data56 = data50.kubeReserved;
-if((!(data56 && typeof data56 == "object" && !Array.isArray(data56))) && (data56 !== null)){
-const err117 = {instancePath:instancePath+"/kubelet/kubeReserved",schemaPath:"#/properties/kubelet/properties/kubeReserved/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.type},message:"must be object,null",schema:schema11.properties.kubelet.properties.kubeReserved.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved,data:data56};
+if(data53.pid !== undefined){
+let data57 = data53.pid;
+if((typeof data57 !== "string") && (!((typeof data57 == "number") && (isFinite(data57))))){
+const err117 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.pid.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.pid.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data57};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1541,10 +1542,9 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-for(const key16 in data56){
-if(!((((key16 === "cpu") || (key16 === "memory")) || (key16 === "ephemeral-storage")) || (key16 === "pid"))){
-const err118 = {instancePath:instancePath+"/kubelet/kubeReserved",schemaPath:"#/properties/kubelet/properties/kubeReserved/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet.properties.kubeReserved,data:data56};
+if((typeof data57 == "number") && (isFinite(data57))){
+if(data57 < 0 || isNaN(data57)){
+const err118 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data57};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1554,10 +1554,9 @@ vErrors.push(err118);
 errors++;
 }
 }
-if(data56.cpu !== undefined){
-let data57 = data56.cpu;
-if((typeof data57 !== "string") && (!((typeof data57 == "number") && (isFinite(data57))))){
-const err119 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.cpu.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data57};
+if(typeof data57 === "string"){
+if(!pattern6.test(data57)){
+const err119 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data57};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1566,9 +1565,14 @@ vErrors.push(err119);
 }
 errors++;
 }
-if((typeof data57 == "number") && (isFinite(data57))){
-if(data57 < 0 || isNaN(data57)){
-const err120 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data57};
+}
+}
+}
+}
+if(data52.kubeReserved !== undefined){
+let data58 = data52.kubeReserved;
+if((!(data58 && typeof data58 == "object" && !Array.isArray(data58))) && (data58 !== null)){
+const err120 = {instancePath:instancePath+"/kubelet/kubeReserved",schemaPath:"#/properties/kubelet/properties/kubeReserved/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.type},message:"must be object,null",schema:schema11.properties.kubelet.properties.kubeReserved.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved,data:data58};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1577,10 +1581,10 @@ vErrors.push(err120);
 }
 errors++;
 }
-}
-if(typeof data57 === "string"){
-if(!pattern6.test(data57)){
-const err121 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data57};
+if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
+for(const key17 in data58){
+if(!((((key17 === "cpu") || (key17 === "memory")) || (key17 === "ephemeral-storage")) || (key17 === "pid"))){
+const err121 = {instancePath:instancePath+"/kubelet/kubeReserved",schemaPath:"#/properties/kubelet/properties/kubeReserved/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet.properties.kubeReserved,data:data58};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1590,11 +1594,10 @@ vErrors.push(err121);
 errors++;
 }
 }
-}
-if(data56.memory !== undefined){
-let data58 = data56.memory;
-if((typeof data58 !== "string") && (!((typeof data58 == "number") && (isFinite(data58))))){
-const err122 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.memory.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.memory.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data58};
+if(data58.cpu !== undefined){
+let data59 = data58.cpu;
+if((typeof data59 !== "string") && (!((typeof data59 == "number") && (isFinite(data59))))){
+const err122 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.cpu.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data59};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1603,9 +1606,9 @@ vErrors.push(err122);
 }
 errors++;
 }
-if((typeof data58 == "number") && (isFinite(data58))){
-if(data58 < 0 || isNaN(data58)){
-const err123 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data58};
+if((typeof data59 == "number") && (isFinite(data59))){
+if(data59 < 0 || isNaN(data59)){
+const err123 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data59};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1615,9 +1618,9 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(typeof data58 === "string"){
-if(!pattern6.test(data58)){
-const err124 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data58};
+if(typeof data59 === "string"){
+if(!pattern6.test(data59)){
+const err124 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data59};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1628,10 +1631,10 @@ errors++;
 }
 }
 }
-if(data56["ephemeral-storage"] !== undefined){
-let data59 = data56["ephemeral-storage"];
-if((typeof data59 !== "string") && (!((typeof data59 == "number") && (isFinite(data59))))){
-const err125 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data59};
+if(data58.memory !== undefined){
+let data60 = data58.memory;
+if((typeof data60 !== "string") && (!((typeof data60 == "number") && (isFinite(data60))))){
+const err125 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.memory.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.memory.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data60};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1640,9 +1643,9 @@ vErrors.push(err125);
 }
 errors++;
 }
-if((typeof data59 == "number") && (isFinite(data59))){
-if(data59 < 0 || isNaN(data59)){
-const err126 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data59};
+if((typeof data60 == "number") && (isFinite(data60))){
+if(data60 < 0 || isNaN(data60)){
+const err126 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data60};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1652,9 +1655,9 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(typeof data59 === "string"){
-if(!pattern6.test(data59)){
-const err127 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data59};
+if(typeof data60 === "string"){
+if(!pattern6.test(data60)){
+const err127 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data60};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1665,10 +1668,10 @@ errors++;
 }
 }
 }
-if(data56.pid !== undefined){
-let data60 = data56.pid;
-if((typeof data60 !== "string") && (!((typeof data60 == "number") && (isFinite(data60))))){
-const err128 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.pid.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.pid.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data60};
+if(data58["ephemeral-storage"] !== undefined){
+let data61 = data58["ephemeral-storage"];
+if((typeof data61 !== "string") && (!((typeof data61 == "number") && (isFinite(data61))))){
+const err128 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data61};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1677,9 +1680,9 @@ vErrors.push(err128);
 }
 errors++;
 }
-if((typeof data60 == "number") && (isFinite(data60))){
-if(data60 < 0 || isNaN(data60)){
-const err129 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data60};
+if((typeof data61 == "number") && (isFinite(data61))){
+if(data61 < 0 || isNaN(data61)){
+const err129 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data61};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1689,9 +1692,9 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(typeof data60 === "string"){
-if(!pattern6.test(data60)){
-const err130 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data60};
+if(typeof data61 === "string"){
+if(!pattern6.test(data61)){
+const err130 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data61};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1702,12 +1705,10 @@ errors++;
 }
 }
 }
-}
-}
-if(data50.maxPods !== undefined){
-let data61 = data50.maxPods;
-if(!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))){
-const err131 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.kubelet.properties.maxPods.type,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data61};
+if(data58.pid !== undefined){
+let data62 = data58.pid;
+if((typeof data62 !== "string") && (!((typeof data62 == "number") && (isFinite(data62))))){
+const err131 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.pid.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.pid.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data62};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1716,9 +1717,9 @@ vErrors.push(err131);
 }
 errors++;
 }
-if((typeof data61 == "number") && (isFinite(data61))){
-if(data61 < 1 || isNaN(data61)){
-const err132 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data61};
+if((typeof data62 == "number") && (isFinite(data62))){
+if(data62 < 0 || isNaN(data62)){
+const err132 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data62};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1728,11 +1729,9 @@ vErrors.push(err132);
 errors++;
 }
 }
-}
-if(data50.serverTLSBootstrap !== undefined){
-let data62 = data50.serverTLSBootstrap;
-if(typeof data62 !== "boolean"){
-const err133 = {instancePath:instancePath+"/kubelet/serverTLSBootstrap",schemaPath:"#/properties/kubelet/properties/serverTLSBootstrap/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubelet.properties.serverTLSBootstrap.type,parentSchema:schema11.properties.kubelet.properties.serverTLSBootstrap,data:data62};
+if(typeof data62 === "string"){
+if(!pattern6.test(data62)){
+const err133 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data62};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1744,10 +1743,11 @@ errors++;
 }
 }
 }
-if(data.addons !== undefined){
-let data63 = data.addons;
-if((!(data63 && typeof data63 == "object" && !Array.isArray(data63))) && (data63 !== null)){
-const err134 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/type",keyword:"type",params:{type: schema11.properties.addons.type},message:"must be object,null",schema:schema11.properties.addons.type,parentSchema:schema11.properties.addons,data:data63};
+}
+if(data52.maxPods !== undefined){
+let data63 = data52.maxPods;
+if(!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63)))){
+const err134 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.kubelet.properties.maxPods.type,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data63};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1756,10 +1756,9 @@ vErrors.push(err134);
 }
 errors++;
 }
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
-for(const key17 in data63){
-if(!((key17 === "metricsServer") || (key17 === "ingressNginx"))){
-const err135 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons,data:data63};
+if((typeof data63 == "number") && (isFinite(data63))){
+if(data63 < 1 || isNaN(data63)){
+const err135 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data63};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1769,10 +1768,11 @@ vErrors.push(err135);
 errors++;
 }
 }
-if(data63.metricsServer !== undefined){
-let data64 = data63.metricsServer;
-if((!(data64 && typeof data64 == "object" && !Array.isArray(data64))) && (data64 !== null)){
-const err136 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/type",keyword:"type",params:{type: schema11.properties.addons.properties.metricsServer.type},message:"must be object,null",schema:schema11.properties.addons.properties.metricsServer.type,parentSchema:schema11.properties.addons.properties.metricsServer,data:data64};
+}
+if(data52.serverTLSBootstrap !== undefined){
+let data64 = data52.serverTLSBootstrap;
+if(typeof data64 !== "boolean"){
+const err136 = {instancePath:instancePath+"/kubelet/serverTLSBootstrap",schemaPath:"#/properties/kubelet/properties/serverTLSBootstrap/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubelet.properties.serverTLSBootstrap.type,parentSchema:schema11.properties.kubelet.properties.serverTLSBootstrap,data:data64};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1781,10 +1781,13 @@ vErrors.push(err136);
 }
 errors++;
 }
-if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
-for(const key18 in data64){
-if(!((((key18 === "enabled") || (key18 === "version")) || (key18 === "manifestUrl")) || (key18 === "manifestFile"))){
-const err137 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.metricsServer,data:data64};
+}
+}
+}
+if(data.addons !== undefined){
+let data65 = data.addons;
+if((!(data65 && typeof data65 == "object" && !Array.isArray(data65))) && (data65 !== null)){
+const err137 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/type",keyword:"type",params:{type: schema11.properties.addons.type},message:"must be object,null",schema:schema11.properties.addons.type,parentSchema:schema11.properties.addons,data:data65};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1793,11 +1796,10 @@ vErrors.push(err137);
 }
 errors++;
 }
-}
-if(data64.enabled !== undefined){
-let data65 = data64.enabled;
-if(typeof data65 !== "boolean"){
-const err138 = {instancePath:instancePath+"/addons/metricsServer/enabled",schemaPath:"#/properties/addons/properties/metricsServer/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.metricsServer.properties.enabled.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.enabled,data:data65};
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+for(const key18 in data65){
+if(!((key18 === "metricsServer") || (key18 === "ingressNginx"))){
+const err138 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons,data:data65};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1807,11 +1809,10 @@ vErrors.push(err138);
 errors++;
 }
 }
-if(data64.version !== undefined){
-let data66 = data64.version;
-if(typeof data66 === "string"){
-if(!pattern1.test(data66)){
-const err139 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data66};
+if(data65.metricsServer !== undefined){
+let data66 = data65.metricsServer;
+if((!(data66 && typeof data66 == "object" && !Array.isArray(data66))) && (data66 !== null)){
+const err139 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/type",keyword:"type",params:{type: schema11.properties.addons.properties.metricsServer.type},message:"must be object,null",schema:schema11.properties.addons.properties.metricsServer.type,parentSchema:schema11.properties.addons.properties.metricsServer,data:data66};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1820,9 +1821,10 @@ vErrors.push(err139);
 }
 errors++;
 }
-}
-else {
-const err140 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.version.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data66};
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+for(const key19 in data66){
+if(!((((key19 === "enabled") || (key19 === "version")) || (key19 === "manifestUrl")) || (key19 === "manifestFile"))){
+const err140 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.metricsServer,data:data66};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1832,11 +1834,10 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data64.manifestUrl !== undefined){
-let data67 = data64.manifestUrl;
-if(typeof data67 === "string"){
-if(!(formats10(data67))){
-const err141 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data67};
+if(data66.enabled !== undefined){
+let data67 = data66.enabled;
+if(typeof data67 !== "boolean"){
+const err141 = {instancePath:instancePath+"/addons/metricsServer/enabled",schemaPath:"#/properties/addons/properties/metricsServer/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.metricsServer.properties.enabled.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.enabled,data:data67};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1846,8 +1847,11 @@ vErrors.push(err141);
 errors++;
 }
 }
-else {
-const err142 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data67};
+if(data66.version !== undefined){
+let data68 = data66.version;
+if(typeof data68 === "string"){
+if(!pattern1.test(data68)){
+const err142 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data68};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1857,11 +1861,8 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data64.manifestFile !== undefined){
-let data68 = data64.manifestFile;
-if(typeof data68 === "string"){
-if(func4(data68) < 1){
-const err143 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data68};
+else {
+const err143 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.version.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data68};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1871,8 +1872,11 @@ vErrors.push(err143);
 errors++;
 }
 }
-else {
-const err144 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data68};
+if(data66.manifestUrl !== undefined){
+let data69 = data66.manifestUrl;
+if(typeof data69 === "string"){
+if(!(formats10(data69))){
+const err144 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data69};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1882,12 +1886,8 @@ vErrors.push(err144);
 errors++;
 }
 }
-}
-}
-if(data63.ingressNginx !== undefined){
-let data69 = data63.ingressNginx;
-if((!(data69 && typeof data69 == "object" && !Array.isArray(data69))) && (data69 !== null)){
-const err145 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/type",keyword:"type",params:{type: schema11.properties.addons.properties.ingressNginx.type},message:"must be object,null",schema:schema11.properties.addons.properties.ingressNginx.type,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data69};
+else {
+const err145 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data69};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1896,10 +1896,12 @@ vErrors.push(err145);
 }
 errors++;
 }
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-for(const key19 in data69){
-if(!((((key19 === "enabled") || (key19 === "version")) || (key19 === "manifestUrl")) || (key19 === "manifestFile"))){
-const err146 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data69};
+}
+if(data66.manifestFile !== undefined){
+let data70 = data66.manifestFile;
+if(typeof data70 === "string"){
+if(func4(data70) < 1){
+const err146 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data70};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1909,10 +1911,8 @@ vErrors.push(err146);
 errors++;
 }
 }
-if(data69.enabled !== undefined){
-let data70 = data69.enabled;
-if(typeof data70 !== "boolean"){
-const err147 = {instancePath:instancePath+"/addons/ingressNginx/enabled",schemaPath:"#/properties/addons/properties/ingressNginx/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.ingressNginx.properties.enabled.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.enabled,data:data70};
+else {
+const err147 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data70};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1922,11 +1922,12 @@ vErrors.push(err147);
 errors++;
 }
 }
-if(data69.version !== undefined){
-let data71 = data69.version;
-if(typeof data71 === "string"){
-if(!pattern1.test(data71)){
-const err148 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data71};
+}
+}
+if(data65.ingressNginx !== undefined){
+let data71 = data65.ingressNginx;
+if((!(data71 && typeof data71 == "object" && !Array.isArray(data71))) && (data71 !== null)){
+const err148 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/type",keyword:"type",params:{type: schema11.properties.addons.properties.ingressNginx.type},message:"must be object,null",schema:schema11.properties.addons.properties.ingressNginx.type,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data71};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1935,9 +1936,10 @@ vErrors.push(err148);
 }
 errors++;
 }
-}
-else {
-const err149 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.version.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data71};
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+for(const key20 in data71){
+if(!((((key20 === "enabled") || (key20 === "version")) || (key20 === "manifestUrl")) || (key20 === "manifestFile"))){
+const err149 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data71};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1947,11 +1949,10 @@ vErrors.push(err149);
 errors++;
 }
 }
-if(data69.manifestUrl !== undefined){
-let data72 = data69.manifestUrl;
-if(typeof data72 === "string"){
-if(!(formats10(data72))){
-const err150 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data72};
+if(data71.enabled !== undefined){
+let data72 = data71.enabled;
+if(typeof data72 !== "boolean"){
+const err150 = {instancePath:instancePath+"/addons/ingressNginx/enabled",schemaPath:"#/properties/addons/properties/ingressNginx/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.ingressNginx.properties.enabled.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.enabled,data:data72};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1961,8 +1962,11 @@ vErrors.push(err150);
 errors++;
 }
 }
-else {
-const err151 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data72};
+if(data71.version !== undefined){
+let data73 = data71.version;
+if(typeof data73 === "string"){
+if(!pattern1.test(data73)){
+const err151 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data73};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1972,11 +1976,8 @@ vErrors.push(err151);
 errors++;
 }
 }
-if(data69.manifestFile !== undefined){
-let data73 = data69.manifestFile;
-if(typeof data73 === "string"){
-if(func4(data73) < 1){
-const err152 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data73};
+else {
+const err152 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.version.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data73};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1986,8 +1987,11 @@ vErrors.push(err152);
 errors++;
 }
 }
-else {
-const err153 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data73};
+if(data71.manifestUrl !== undefined){
+let data74 = data71.manifestUrl;
+if(typeof data74 === "string"){
+if(!(formats10(data74))){
+const err153 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data74};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1997,14 +2001,8 @@ vErrors.push(err153);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data.images !== undefined){
-let data74 = data.images;
-if((!(data74 && typeof data74 == "object" && !Array.isArray(data74))) && (data74 !== null)){
-const err154 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: schema11.properties.images.type},message:"must be object,null",schema:schema11.properties.images.type,parentSchema:schema11.properties.images,data:data74};
+else {
+const err154 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data74};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -2013,10 +2011,12 @@ vErrors.push(err154);
 }
 errors++;
 }
-if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
-for(const key20 in data74){
-if(!(key20 === "repository")){
-const err155 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images,data:data74};
+}
+if(data71.manifestFile !== undefined){
+let data75 = data71.manifestFile;
+if(typeof data75 === "string"){
+if(func4(data75) < 1){
+const err155 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data75};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2026,11 +2026,8 @@ vErrors.push(err155);
 errors++;
 }
 }
-if(data74.repository !== undefined){
-let data75 = data74.repository;
-if(typeof data75 === "string"){
-if(!pattern16.test(data75)){
-const err156 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"+"\"",schema:"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$",parentSchema:schema11.properties.images.properties.repository,data:data75};
+else {
+const err156 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data75};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2040,8 +2037,14 @@ vErrors.push(err156);
 errors++;
 }
 }
-else {
-const err157 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.repository.type,parentSchema:schema11.properties.images.properties.repository,data:data75};
+}
+}
+}
+}
+if(data.images !== undefined){
+let data76 = data.images;
+if((!(data76 && typeof data76 == "object" && !Array.isArray(data76))) && (data76 !== null)){
+const err157 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: schema11.properties.images.type},message:"must be object,null",schema:schema11.properties.images.type,parentSchema:schema11.properties.images,data:data76};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2050,13 +2053,10 @@ vErrors.push(err157);
 }
 errors++;
 }
-}
-}
-}
-if(data.image !== undefined){
-let data76 = data.image;
-if((!(data76 && typeof data76 == "object" && !Array.isArray(data76))) && (data76 !== null)){
-const err158 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: schema11.properties.image.type},message:"must be object,null",schema:schema11.properties.image.type,parentSchema:schema11.properties.image,data:data76};
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+for(const key21 in data76){
+if(!(key21 === "repository")){
+const err158 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images,data:data76};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2065,10 +2065,12 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-for(const key21 in data76){
-if(!(key21 === "prebaked")){
-const err159 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.image,data:data76};
+}
+if(data76.repository !== undefined){
+let data77 = data76.repository;
+if(typeof data77 === "string"){
+if(!pattern16.test(data77)){
+const err159 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"+"\"",schema:"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$",parentSchema:schema11.properties.images.properties.repository,data:data77};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2078,10 +2080,8 @@ vErrors.push(err159);
 errors++;
 }
 }
-if(data76.prebaked !== undefined){
-let data77 = data76.prebaked;
-if(typeof data77 !== "boolean"){
-const err160 = {instancePath:instancePath+"/image/prebaked",schemaPath:"#/properties/image/properties/prebaked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.image.properties.prebaked.type,parentSchema:schema11.properties.image.properties.prebaked,data:data77};
+else {
+const err160 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.repository.type,parentSchema:schema11.properties.images.properties.repository,data:data77};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2093,10 +2093,10 @@ errors++;
 }
 }
 }
-if(data.backup !== undefined){
-let data78 = data.backup;
+if(data.image !== undefined){
+let data78 = data.image;
 if((!(data78 && typeof data78 == "object" && !Array.isArray(data78))) && (data78 !== null)){
-const err161 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: schema11.properties.backup.type},message:"must be object,null",schema:schema11.properties.backup.type,parentSchema:schema11.properties.backup,data:data78};
+const err161 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: schema11.properties.image.type},message:"must be object,null",schema:schema11.properties.image.type,parentSchema:schema11.properties.image,data:data78};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2107,8 +2107,8 @@ errors++;
 }
 if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
 for(const key22 in data78){
-if(!(key22 === "etcd")){
-const err162 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup,data:data78};
+if(!(key22 === "prebaked")){
+const err162 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.image,data:data78};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2118,10 +2118,10 @@ vErrors.push(err162);
 errors++;
 }
 }
-if(data78.etcd !== undefined){
-let data79 = data78.etcd;
-if((!(data79 && typeof data79 == "object" && !Array.isArray(data79))) && (data79 !== null)){
-const err163 = {instancePath:instancePath+"/backup/etcd",schemaPath:"#/properties/backup/properties/etcd/type",keyword:"type",params:{type: schema11.properties.backup.properties.etcd.type},message:"must be object,null",schema:schema11.properties.backup.properties.etcd.type,parentSchema:schema11.properties.backup.properties.etcd,data:data79};
+if(data78.prebaked !== undefined){
+let data79 = data78.prebaked;
+if(typeof data79 !== "boolean"){
+const err163 = {instancePath:instancePath+"/image/prebaked",schemaPath:"#/properties/image/properties/prebaked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.image.properties.prebaked.type,parentSchema:schema11.properties.image.properties.prebaked,data:data79};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2130,10 +2130,13 @@ vErrors.push(err163);
 }
 errors++;
 }
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-for(const key23 in data79){
-if(!((((key23 === "enabled") || (key23 === "schedule")) || (key23 === "keep")) || (key23 === "dir"))){
-const err164 = {instancePath:instancePath+"/backup/etcd",schemaPath:"#/properties/backup/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup.properties.etcd,data:data79};
+}
+}
+}
+if(data.backup !== undefined){
+let data80 = data.backup;
+if((!(data80 && typeof data80 == "object" && !Array.isArray(data80))) && (data80 !== null)){
+const err164 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: schema11.properties.backup.type},message:"must be object,null",schema:schema11.properties.backup.type,parentSchema:schema11.properties.backup,data:data80};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2142,11 +2145,10 @@ vErrors.push(err164);
 }
 errors++;
 }
-}
-if(data79.enabled !== undefined){
-let data80 = data79.enabled;
-if(typeof data80 !== "boolean"){
-const err165 = {instancePath:instancePath+"/backup/etcd/enabled",schemaPath:"#/properties/backup/properties/etcd/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.backup.properties.etcd.properties.enabled.type,parentSchema:schema11.properties.backup.properties.etcd.properties.enabled,data:data80};
+if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
+for(const key23 in data80){
+if(!(key23 === "etcd")){
+const err165 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup,data:data80};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2156,11 +2158,10 @@ vErrors.push(err165);
 errors++;
 }
 }
-if(data79.schedule !== undefined){
-let data81 = data79.schedule;
-if(typeof data81 === "string"){
-if(!pattern17.test(data81)){
-const err166 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9 :*/,.~-]+$"},message:"must match pattern \""+"^[A-Za-z0-9 :*/,.~-]+$"+"\"",schema:"^[A-Za-z0-9 :*/,.~-]+$",parentSchema:schema11.properties.backup.properties.etcd.properties.schedule,data:data81};
+if(data80.etcd !== undefined){
+let data81 = data80.etcd;
+if((!(data81 && typeof data81 == "object" && !Array.isArray(data81))) && (data81 !== null)){
+const err166 = {instancePath:instancePath+"/backup/etcd",schemaPath:"#/properties/backup/properties/etcd/type",keyword:"type",params:{type: schema11.properties.backup.properties.etcd.type},message:"must be object,null",schema:schema11.properties.backup.properties.etcd.type,parentSchema:schema11.properties.backup.properties.etcd,data:data81};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2169,9 +2170,10 @@ vErrors.push(err166);
 }
 errors++;
 }
-}
-else {
-const err167 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.etcd.properties.schedule.type,parentSchema:schema11.properties.backup.properties.etcd.properties.schedule,data:data81};
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+for(const key24 in data81){
+if(!((((key24 === "enabled") || (key24 === "schedule")) || (key24 === "keep")) || (key24 === "dir"))){
+const err167 = {instancePath:instancePath+"/backup/etcd",schemaPath:"#/properties/backup/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup.properties.etcd,data:data81};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2181,10 +2183,10 @@ vErrors.push(err167);
 errors++;
 }
 }
-if(data79.keep !== undefined){
-let data82 = data79.keep;
-if(!(((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82))) && (isFinite(data82)))){
-const err168 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.backup.properties.etcd.properties.keep.type,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data82};
+if(data81.enabled !== undefined){
+let data82 = data81.enabled;
+if(typeof data82 !== "boolean"){
+const err168 = {instancePath:instancePath+"/backup/etcd/enabled",schemaPath:"#/properties/backup/properties/etcd/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.backup.properties.etcd.properties.enabled.type,parentSchema:schema11.properties.backup.properties.etcd.properties.enabled,data:data82};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2193,9 +2195,12 @@ vErrors.push(err168);
 }
 errors++;
 }
-if((typeof data82 == "number") && (isFinite(data82))){
-if(data82 > 1000 || isNaN(data82)){
-const err169 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data82};
+}
+if(data81.schedule !== undefined){
+let data83 = data81.schedule;
+if(typeof data83 === "string"){
+if(!pattern17.test(data83)){
+const err169 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9 :*/,.~-]+$"},message:"must match pattern \""+"^[A-Za-z0-9 :*/,.~-]+$"+"\"",schema:"^[A-Za-z0-9 :*/,.~-]+$",parentSchema:schema11.properties.backup.properties.etcd.properties.schedule,data:data83};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2204,8 +2209,9 @@ vErrors.push(err169);
 }
 errors++;
 }
-if(data82 < 1 || isNaN(data82)){
-const err170 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data82};
+}
+else {
+const err170 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.etcd.properties.schedule.type,parentSchema:schema11.properties.backup.properties.etcd.properties.schedule,data:data83};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2215,12 +2221,10 @@ vErrors.push(err170);
 errors++;
 }
 }
-}
-if(data79.dir !== undefined){
-let data83 = data79.dir;
-if(typeof data83 === "string"){
-if(!pattern18.test(data83)){
-const err171 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$"},message:"must match pattern \""+"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$"+"\"",schema:"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$",parentSchema:schema11.properties.backup.properties.etcd.properties.dir,data:data83};
+if(data81.keep !== undefined){
+let data84 = data81.keep;
+if(!(((typeof data84 == "number") && (!(data84 % 1) && !isNaN(data84))) && (isFinite(data84)))){
+const err171 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.backup.properties.etcd.properties.keep.type,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data84};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2229,9 +2233,9 @@ vErrors.push(err171);
 }
 errors++;
 }
-}
-else {
-const err172 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.etcd.properties.dir.type,parentSchema:schema11.properties.backup.properties.etcd.properties.dir,data:data83};
+if((typeof data84 == "number") && (isFinite(data84))){
+if(data84 > 1000 || isNaN(data84)){
+const err172 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data84};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2240,15 +2244,8 @@ vErrors.push(err172);
 }
 errors++;
 }
-}
-}
-}
-}
-}
-if(data.certificates !== undefined){
-let data84 = data.certificates;
-if((!(data84 && typeof data84 == "object" && !Array.isArray(data84))) && (data84 !== null)){
-const err173 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: schema11.properties.certificates.type},message:"must be object,null",schema:schema11.properties.certificates.type,parentSchema:schema11.properties.certificates,data:data84};
+if(data84 < 1 || isNaN(data84)){
+const err173 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data84};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2257,10 +2254,13 @@ vErrors.push(err173);
 }
 errors++;
 }
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-for(const key24 in data84){
-if(!((key24 === "autoRenew") || (key24 === "renewBefore"))){
-const err174 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.certificates,data:data84};
+}
+}
+if(data81.dir !== undefined){
+let data85 = data81.dir;
+if(typeof data85 === "string"){
+if(!pattern18.test(data85)){
+const err174 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$"},message:"must match pattern \""+"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$"+"\"",schema:"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$",parentSchema:schema11.properties.backup.properties.etcd.properties.dir,data:data85};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2270,10 +2270,8 @@ vErrors.push(err174);
 errors++;
 }
 }
-if(data84.autoRenew !== undefined){
-let data85 = data84.autoRenew;
-if(typeof data85 !== "boolean"){
-const err175 = {instancePath:instancePath+"/certificates/autoRenew",schemaPath:"#/properties/certificates/properties/autoRenew/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.certificates.properties.autoRenew.type,parentSchema:schema11.properties.certificates.properties.autoRenew,data:data85};
+else {
+const err175 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.etcd.properties.dir.type,parentSchema:schema11.properties.backup.properties.etcd.properties.dir,data:data85};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2283,11 +2281,14 @@ vErrors.push(err175);
 errors++;
 }
 }
-if(data84.renewBefore !== undefined){
-let data86 = data84.renewBefore;
-if(typeof data86 === "string"){
-if(!(formats12(data86))){
-const err176 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/format",keyword:"format",params:{format: "go-duration"},message:"must match format \""+"go-duration"+"\"",schema:"go-duration",parentSchema:schema11.properties.certificates.properties.renewBefore,data:data86};
+}
+}
+}
+}
+if(data.certificates !== undefined){
+let data86 = data.certificates;
+if((!(data86 && typeof data86 == "object" && !Array.isArray(data86))) && (data86 !== null)){
+const err176 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: schema11.properties.certificates.type},message:"must be object,null",schema:schema11.properties.certificates.type,parentSchema:schema11.properties.certificates,data:data86};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2296,9 +2297,10 @@ vErrors.push(err176);
 }
 errors++;
 }
-}
-else {
-const err177 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.certificates.properties.renewBefore.type,parentSchema:schema11.properties.certificates.properties.renewBefore,data:data86};
+if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
+for(const key25 in data86){
+if(!((key25 === "autoRenew") || (key25 === "renewBefore"))){
+const err177 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.certificates,data:data86};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2308,12 +2310,10 @@ vErrors.push(err177);
 errors++;
 }
 }
-}
-}
-if(data.flatcar !== undefined){
-let data87 = data.flatcar;
-if((!(data87 && typeof data87 == "object" && !Array.isArray(data87))) && (data87 !== null)){
-const err178 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/type",keyword:"type",params:{type: schema11.properties.flatcar.type},message:"must be object,null",schema:schema11.properties.flatcar.type,parentSchema:schema11.properties.flatcar,data:data87};
+if(data86.autoRenew !== undefined){
+let data87 = data86.autoRenew;
+if(typeof data87 !== "boolean"){
+const err178 = {instancePath:instancePath+"/certificates/autoRenew",schemaPath:"#/properties/certificates/properties/autoRenew/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.certificates.properties.autoRenew.type,parentSchema:schema11.properties.certificates.properties.autoRenew,data:data87};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2322,10 +2322,12 @@ vErrors.push(err178);
 }
 errors++;
 }
-if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-for(const key25 in data87){
-if(!((key25 === "sysextUrl") || (key25 === "sysextSha256"))){
-const err179 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data87};
+}
+if(data86.renewBefore !== undefined){
+let data88 = data86.renewBefore;
+if(typeof data88 === "string"){
+if(!(formats12(data88))){
+const err179 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/format",keyword:"format",params:{format: "go-duration"},message:"must match format \""+"go-duration"+"\"",schema:"go-duration",parentSchema:schema11.properties.certificates.properties.renewBefore,data:data88};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2335,11 +2337,8 @@ vErrors.push(err179);
 errors++;
 }
 }
-if(data87.sysextUrl !== undefined){
-let data88 = data87.sysextUrl;
-if(typeof data88 === "string"){
-if(!(formats10(data88))){
-const err180 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data88};
+else {
+const err180 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.certificates.properties.renewBefore.type,parentSchema:schema11.properties.certificates.properties.renewBefore,data:data88};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2349,8 +2348,12 @@ vErrors.push(err180);
 errors++;
 }
 }
-else {
-const err181 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextUrl.type,parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data88};
+}
+}
+if(data.flatcar !== undefined){
+let data89 = data.flatcar;
+if((!(data89 && typeof data89 == "object" && !Array.isArray(data89))) && (data89 !== null)){
+const err181 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/type",keyword:"type",params:{type: schema11.properties.flatcar.type},message:"must be object,null",schema:schema11.properties.flatcar.type,parentSchema:schema11.properties.flatcar,data:data89};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2359,12 +2362,10 @@ vErrors.push(err181);
 }
 errors++;
 }
-}
-if(data87.sysextSha256 !== undefined){
-let data89 = data87.sysextSha256;
-if(typeof data89 === "string"){
-if(!pattern19.test(data89)){
-const err182 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data89};
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
+for(const key26 in data89){
+if(!((key26 === "sysextUrl") || (key26 === "sysextSha256"))){
+const err182 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data89};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2374,8 +2375,11 @@ vErrors.push(err182);
 errors++;
 }
 }
-else {
-const err183 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data89};
+if(data89.sysextUrl !== undefined){
+let data90 = data89.sysextUrl;
+if(typeof data90 === "string"){
+if(!(formats10(data90))){
+const err183 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data90};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2385,13 +2389,8 @@ vErrors.push(err183);
 errors++;
 }
 }
-}
-}
-if(data.nodes !== undefined){
-let data90 = data.nodes;
-if(Array.isArray(data90)){
-if(data90.length < 1){
-const err184 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data90};
+else {
+const err184 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextUrl.type,parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data90};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2400,12 +2399,12 @@ vErrors.push(err184);
 }
 errors++;
 }
-const len4 = data90.length;
-for(let i4=0; i4<len4; i4++){
-let data91 = data90[i4];
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-if(data91.name === undefined){
-const err185 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data91};
+}
+if(data89.sysextSha256 !== undefined){
+let data91 = data89.sysextSha256;
+if(typeof data91 === "string"){
+if(!pattern19.test(data91)){
+const err185 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data91};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2414,8 +2413,9 @@ vErrors.push(err185);
 }
 errors++;
 }
-if(data91.role === undefined){
-const err186 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data91};
+}
+else {
+const err186 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data91};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2424,8 +2424,14 @@ vErrors.push(err186);
 }
 errors++;
 }
-if(data91.ip === undefined){
-const err187 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data91};
+}
+}
+}
+if(data.nodes !== undefined){
+let data92 = data.nodes;
+if(Array.isArray(data92)){
+if(data92.length < 1){
+const err187 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data92};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2434,9 +2440,12 @@ vErrors.push(err187);
 }
 errors++;
 }
-for(const key26 in data91){
-if(!((((key26 === "name") || (key26 === "role")) || (key26 === "ip")) || (key26 === "mac"))){
-const err188 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data91};
+const len4 = data92.length;
+for(let i4=0; i4<len4; i4++){
+let data93 = data92[i4];
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+if(data93.name === undefined){
+const err188 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data93};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2445,12 +2454,8 @@ vErrors.push(err188);
 }
 errors++;
 }
-}
-if(data91.name !== undefined){
-let data92 = data91.name;
-if(typeof data92 === "string"){
-if(!(formats0(data92))){
-const err189 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data92};
+if(data93.role === undefined){
+const err189 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data93};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2459,9 +2464,8 @@ vErrors.push(err189);
 }
 errors++;
 }
-}
-else {
-const err190 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data92};
+if(data93.ip === undefined){
+const err190 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data93};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2470,11 +2474,9 @@ vErrors.push(err190);
 }
 errors++;
 }
-}
-if(data91.role !== undefined){
-let data93 = data91.role;
-if(!((data93 === "control-plane") || (data93 === "worker"))){
-const err191 = {instancePath:instancePath+"/nodes/" + i4+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data93};
+for(const key27 in data93){
+if(!((((key27 === "name") || (key27 === "role")) || (key27 === "ip")) || (key27 === "mac"))){
+const err191 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data93};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2484,11 +2486,11 @@ vErrors.push(err191);
 errors++;
 }
 }
-if(data91.ip !== undefined){
-let data94 = data91.ip;
+if(data93.name !== undefined){
+let data94 = data93.name;
 if(typeof data94 === "string"){
-if(!(formats16(data94))){
-const err192 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data94};
+if(!(formats0(data94))){
+const err192 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data94};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2499,7 +2501,7 @@ errors++;
 }
 }
 else {
-const err193 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data94};
+const err193 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data94};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2509,11 +2511,10 @@ vErrors.push(err193);
 errors++;
 }
 }
-if(data91.mac !== undefined){
-let data95 = data91.mac;
-if(typeof data95 === "string"){
-if(!(formats46(data95))){
-const err194 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data95};
+if(data93.role !== undefined){
+let data95 = data93.role;
+if(!((data95 === "control-plane") || (data95 === "worker"))){
+const err194 = {instancePath:instancePath+"/nodes/" + i4+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data95};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2523,8 +2524,11 @@ vErrors.push(err194);
 errors++;
 }
 }
-else {
-const err195 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data95};
+if(data93.ip !== undefined){
+let data96 = data93.ip;
+if(typeof data96 === "string"){
+if(!(formats16(data96))){
+const err195 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data96};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2534,9 +2538,8 @@ vErrors.push(err195);
 errors++;
 }
 }
-}
 else {
-const err196 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data91};
+const err196 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data96};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2546,9 +2549,11 @@ vErrors.push(err196);
 errors++;
 }
 }
-}
-else {
-const err197 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data90};
+if(data93.mac !== undefined){
+let data97 = data93.mac;
+if(typeof data97 === "string"){
+if(!(formats46(data97))){
+const err197 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data97};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2558,14 +2563,49 @@ vErrors.push(err197);
 errors++;
 }
 }
-}
 else {
-const err198 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err198 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data97};
 if(vErrors === null){
 vErrors = [err198];
 }
 else {
 vErrors.push(err198);
+}
+errors++;
+}
+}
+}
+else {
+const err199 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data93};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+}
+}
+else {
+const err200 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data92};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+}
+}
+}
+else {
+const err201 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
 }
 errors++;
 }

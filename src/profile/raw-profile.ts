@@ -4,6 +4,8 @@
  * the schema allows for optional sections and lists and defaults treat as absent.
  */
 
+import type { KeyAlgorithm } from '../pki/key-algorithm.js';
+
 type Opt<T> = T | null | undefined;
 
 export interface RawAddon {
@@ -39,6 +41,7 @@ export interface RawProfile {
     dhcpInterfaces?: Opt<string[]>;
   };
   firewall?: Opt<{ mode?: 'disabled' | 'ports' }>;
+  pki?: Opt<{ keyAlgorithm?: KeyAlgorithm }>;
   access?: Opt<{
     users?: Opt<
       {

@@ -9,6 +9,8 @@
  *  - `x-message`: message for such a failure, replacing ajv's generic text.
  */
 
+import { KEY_ALGORITHMS } from '../pki/key-algorithm.js';
+
 // An optional section or list left empty in YAML (`addons:` with everything
 // below commented out) parses as null; treat it like an absent one.
 const OPTIONAL_OBJECT = ['object', 'null'] as const;
@@ -169,6 +171,11 @@ export const profileSchema = {
       type: OPTIONAL_OBJECT,
       additionalProperties: false,
       properties: { mode: { enum: ['disabled', 'ports'] } },
+    },
+    pki: {
+      type: OPTIONAL_OBJECT,
+      additionalProperties: false,
+      properties: { keyAlgorithm: { enum: [...KEY_ALGORITHMS] } },
     },
     access: {
       type: OPTIONAL_OBJECT,

@@ -3,6 +3,8 @@
  * Every optional field of the YAML has been filled with its default here,
  * except where absence itself carries meaning (documented per field).
  */
+import type { KeyAlgorithm } from '../pki/key-algorithm.js';
+
 export type NodeRole = 'control-plane' | 'worker';
 export type KubeProxyMode = 'iptables' | 'ipvs';
 export type CniPlugin = 'calico' | 'flannel' | 'none';
@@ -175,12 +177,24 @@ export interface CertificateSettings {
   renewBeforeSeconds: number;
 }
 
+/** How a new cluster's keys are made (profile `pki`). */
+export interface PkiSettings {
+  /** Algorithm of the CAs, the service-account key and the admin key of a new cluster; default ecdsa-p256. */
+  keyAlgorithm: KeyAlgorithm;
+  /**
+   * True when the profile sets keyAlgorithm. Only then may it disagree with an
+   * existing secrets bundle (a diagnostic); a default never overrides the file.
+   */
+  keyAlgorithmExplicit: boolean;
+}
+
 export interface Profile {
   cluster: ClusterSettings;
   runtime: RuntimeSettings;
   packages: PackageSettings;
   network: NetworkSettings;
   firewall: FirewallSettings;
+  pki: PkiSettings;
   access: AccessSettings;
   kubelet: KubeletSettings;
   addons: AddonSettings;

@@ -39,7 +39,7 @@ if (missing.length > 0) {
   const cpBoot = runNode({ generated, node: CP, timeoutMs: BOOT_LIMIT_MS, log });
   const retryBoot = cpBoot
     .catch(() => undefined)
-    .then(() => runNode({ generated, node: WORKER, kernelArgs: retryKernelArgs(profile), timeoutMs: BOOT_LIMIT_MS, log }));
+    .then(() => runNode({ generated, node: WORKER, kernelArgs: retryKernelArgs(profile, cpUserData), timeoutMs: BOOT_LIMIT_MS, log }));
   const timeoutBoot = runNode({
     generated: generatedShort,
     node: WORKER,

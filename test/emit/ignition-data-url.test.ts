@@ -50,3 +50,13 @@ t.test('decodeDataUrl rejects malformed input', async (t) => {
   t.throws(() => decodeDataUrl('data:;base64,aGk=', 'gzip'));
   t.throws(() => decodeDataUrl('data:,x', 'bzip2'), /unsupported compression/);
 });
+
+t.test('text and its UTF-8 bytes encode alike (native fast path for text, memo for repeats)', async (t) => {
+  const samples = ['', 'a', "!'()*~-._ é ☃ 😀 \n\t%", 'x'.repeat(40), "#!/bin/sh\nset -eu\necho 'hi' (*)\n".repeat(50), '\ud800 lone surrogate'];
+  for (const s of samples) {
+    const bytes = Buffer.from(s, 'utf8');
+    t.same(encodeDataUrl(s), encodeDataUrl(new Uint8Array(bytes)), `same URL for ${JSON.stringify(s.slice(0, 20))}`);
+    t.same(encodeDataUrl(s), encodeDataUrl(s), 'a repeat (memo hit) gives the same URL');
+    t.same(decodeDataUrl(encodeDataUrl(s).source, encodeDataUrl(s).compression), bytes, 'round trip');
+  }
+});

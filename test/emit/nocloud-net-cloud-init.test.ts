@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { generateCluster } from '../../src/output/generate-cluster.js';
+import { generateClusterFiles } from '../../src/output/generate-cluster.js';
 import { bundledTemplates, fixtureSecrets, profileAt } from '../helpers/fixtures.js';
 import { serveTree } from '../helpers/http-tree-server.js';
 
@@ -127,7 +127,7 @@ t.test('served over loopback HTTP, every node seed reaches cloud-init 22.4 intac
   const server = await serveTree(join(root, 'www'));
   t.teardown(() => server.close());
   const baseUrl = `${server.origin}/seeds/lab`;
-  const files = generateCluster({ profile, secrets, templates, formats: ['cloud-init', 'nocloud-net'], nocloudNet: { baseUrl, kernelArgs: 'root=/dev/vda console=ttyS0' } });
+  const files = generateClusterFiles({ profile, secrets, templates, formats: ['cloud-init', 'nocloud-net'], nocloudNet: { baseUrl, kernelArgs: 'root=/dev/vda console=ttyS0' } });
   for (const f of files.filter((f) => f.format === 'nocloud-net')) {
     const path = join(root, 'www', 'seeds', 'lab', f.path.slice('http/'.length));
     mkdirSync(dirname(path), { recursive: true });

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { generateCluster } from '../../src/output/generate-cluster.js';
+import { generateClusterFiles } from '../../src/output/generate-cluster.js';
 import { bundledTemplates, fixtureSecrets, profileAt } from '../helpers/fixtures.js';
 
 const GRUB_EMU = '/usr/bin/grub-emu';
@@ -51,7 +51,7 @@ async function runGrub(cfg: string): Promise<string> {
 }
 
 t.test('GRUB: bare `;` cuts the command line, quoting or \\; keeps it', { skip }, async (t) => {
-  const files = generateCluster({
+  const files = generateClusterFiles({
     profile: profileAt('profiles/lab.yaml'),
     secrets: fixtureSecrets('lab'),
     templates: bundledTemplates(),

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { generateCluster } from '../../src/output/generate-cluster.js';
+import { generateClusterFiles } from '../../src/output/generate-cluster.js';
 import { bundledTemplates, fixtureSecrets, profileAt } from '../helpers/fixtures.js';
 
 const IPXE_LKRN = '/usr/lib/ipxe/ipxe.lkrn';
@@ -78,7 +78,7 @@ t.test('iPXE passes the kernel line through as one command line; cloud-init find
 
   const baseUrl = 'http://10.0.0.1/lab';
   const kernelArgs = 'root=/dev/vda console=ttyS0,115200n8 ip=${ip}';
-  const files = generateCluster({
+  const files = generateClusterFiles({
     profile: profileAt('profiles/lab.yaml'),
     secrets: fixtureSecrets('lab'),
     templates: bundledTemplates(),

@@ -1,12 +1,12 @@
 // The nocloud-net emitter: seed URLs, option checks, the kernel command line, the iPXE
-// script text, and the HTTP tree as generateCluster writes it for the lab profile.
+// script text, and the HTTP tree as generateClusterFiles writes it for the lab profile.
 import t from 'tap';
 import { join } from 'node:path';
 import { checkBaseUrl, nodeSeedUrl } from '../../src/emit/nocloud-net/seed-url.js';
 import { checkKernelArgs, dsArgument, nocloudNetCommandLine } from '../../src/emit/nocloud-net/kernel-command-line.js';
 import { DEFAULT_INITRD, DEFAULT_KERNEL, checkImageRef, ipxeScript } from '../../src/emit/nocloud-net/ipxe-script.js';
 import { checkNocloudNetOptions, nocloudNetFiles } from '../../src/emit/nocloud-net/emit-nocloud-net.js';
-import { generateCluster } from '../../src/output/generate-cluster.js';
+import { generateClusterFiles } from '../../src/output/generate-cluster.js';
 import type { OutputFile } from '../../src/output/output-file.js';
 import { ROOT, bundledTemplates, fixtureSecrets, profileAt } from '../helpers/fixtures.js';
 import { compareGolden } from '../helpers/golden.js';
@@ -117,7 +117,7 @@ t.test('ipxeScript: kernel, named initrd, boot; every argument one iPXE token', 
 
 t.test('lab: the HTTP tree holds the same documents as nodes/, plus vendor-data and an iPXE script', async (t) => {
   const nocloudNet = { baseUrl: 'http://10.0.0.1/lab/', kernel: '/debian/vmlinuz', initrd: '/debian/initrd.img', kernelArgs: 'root=/dev/sda1 console=ttyS0' };
-  const files = generateCluster({ profile, secrets, templates, formats: ['cloud-init', 'nocloud-net'], nocloudNet });
+  const files = generateClusterFiles({ profile, secrets, templates, formats: ['cloud-init', 'nocloud-net'], nocloudNet });
   const byPath = new Map(files.map((f) => [f.path, f]));
   const http = files.filter((f) => f.format === 'nocloud-net');
   t.same(
@@ -153,18 +153,18 @@ t.test('lab: the HTTP tree holds the same documents as nodes/, plus vendor-data 
 });
 
 t.test('lab: --format nocloud-net alone writes no nodes/ files; defaults for kernel and initrd', async (t) => {
-  const files = generateCluster({ profile, secrets, templates, formats: ['nocloud-net'], nocloudNet: { baseUrl: 'http://h/lab' } });
+  const files = generateClusterFiles({ profile, secrets, templates, formats: ['nocloud-net'], nocloudNet: { baseUrl: 'http://h/lab' } });
   t.same(files.filter((f) => f.path.startsWith('nodes/')), []);
   const script = text(files.find((f) => f.path === 'http/worker-2.ipxe'));
   t.match(script, new RegExp(`^kernel ${DEFAULT_KERNEL} initrd=initrd ds=nocloud-net;s=http://h/lab/worker-2/ network-config=[A-Za-z0-9+/=]+$`, 'm'));
   t.match(script, new RegExp(`^initrd --name initrd ${DEFAULT_INITRD.replace('.', '\\.')}$`, 'm'));
-  t.throws(() => generateCluster({ profile, secrets, templates, formats: ['nocloud-net'] }), /needs the nocloudNet options/, 'a missing option set is a bug');
+  t.throws(() => generateClusterFiles({ profile, secrets, templates, formats: ['nocloud-net'] }), /needs the nocloudNet options/, 'a missing option set is a bug');
 });
 
 t.test('lab: the HTTP tree is deterministic, and iPXE scripts match their golden files', async (t) => {
   const nocloudNet = { baseUrl: 'http://10.0.0.1/lab', kernel: 'http://10.0.0.1/debian/vmlinuz', initrd: 'http://10.0.0.1/debian/initrd.img', kernelArgs: 'root=/dev/sda1 console=ttyS0' };
-  const a = generateCluster({ profile, secrets, templates, formats: ['nocloud-net'], nocloudNet });
-  const b = generateCluster({ profile, secrets, templates, formats: ['nocloud-net'], nocloudNet });
+  const a = generateClusterFiles({ profile, secrets, templates, formats: ['nocloud-net'], nocloudNet });
+  const b = generateClusterFiles({ profile, secrets, templates, formats: ['nocloud-net'], nocloudNet });
   t.same(a.map((f) => [f.path, Buffer.from(f.content).toString('base64')]), b.map((f) => [f.path, Buffer.from(f.content).toString('base64')]));
   const scripts = new Map(a.filter((f) => f.path.endsWith('.ipxe')).map((f) => [f.path.slice('http/'.length), f.content]));
   compareGolden(t, join(ROOT, 'test', 'golden', 'nocloud-net'), scripts);

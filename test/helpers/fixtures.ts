@@ -1,6 +1,6 @@
 // Shared test fixtures: bundled profiles, the fixed secrets bundles, the templates,
 // and a way to run the built CLI.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -11,6 +11,7 @@ import { loadTemplates } from '../../src/cli/load-templates.js';
 import type { Profile } from '../../src/profile/types.js';
 import type { ClusterSecrets } from '../../src/pki/types.js';
 import type { TemplateSet } from '../../src/template/render-template.js';
+import { FIXTURES, type FixtureName } from '../fixtures/secrets/fixture-params.js';
 
 /** Repository root. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -23,8 +24,11 @@ export function profileAt(relPath: string): Profile {
   return r.value;
 }
 
-/** The fixed secrets bundle for a cluster ("lab" or "ha") from test/fixtures/secrets/. */
-export function fixtureSecrets(cluster: 'lab' | 'ha'): ClusterSecrets {
+/**
+ * A fixed secrets bundle from test/fixtures/secrets/: "lab" and "ha" (RSA-2048),
+ * "lab-ecdsa" and "ha-ecdsa" (ECDSA P-256); see fixture-params.ts.
+ */
+export function fixtureSecrets(cluster: FixtureName): ClusterSecrets {
   const file = join(ROOT, 'test', 'fixtures', 'secrets', `${cluster}-secrets.yaml`);
   const r = parseSecrets(readFileSync(file, 'utf8'), file);
   if (!r.ok) throw new Error(`secrets fixture ${cluster} is invalid: ${JSON.stringify(r.diagnostics)}`);
@@ -54,11 +58,14 @@ export function runCli(args: string[], opts: { cwd?: string; input?: string } = 
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** A fresh output root whose <cluster>/secrets.yaml is the fixed fixture bundle. */
-export function outWithFixtureSecrets(cluster: 'lab' | 'ha'): string {
-  const out = mkdtempSync(join(tmpdir(), `gen-userdata-${cluster}-out-`));
-  mkdirSync(join(out, cluster));
-  copyFileSync(join(ROOT, 'test', 'fixtures', 'secrets', `${cluster}-secrets.yaml`), join(out, cluster, 'secrets.yaml'));
+/** A fresh output root whose <cluster>/secrets.yaml is the fixed fixture bundle (e.g. "lab-ecdsa" for cluster lab). */
+export function outWithFixtureSecrets(fixture: FixtureName): string {
+  const f = FIXTURES.find((x) => x.name === fixture)!;
+  const out = mkdtempSync(join(tmpdir(), `gen-userdata-${fixture}-out-`));
+  mkdirSync(join(out, f.clusterName));
+  copyFileSync(join(ROOT, 'test', 'fixtures', 'secrets', f.file), join(out, f.clusterName, 'secrets.yaml'));
+  // As gen-userdata writes it: a looser mode would (rightly) draw a warning.
+  chmodSync(join(out, f.clusterName, 'secrets.yaml'), 0o600);
   return out;
 }
 

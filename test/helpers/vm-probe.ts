@@ -101,6 +101,9 @@ export interface StandinCall {
   stdout?: string;
   stderr?: string;
   attempt?: number;
+  /** kubeadm join: the pin the stand-in computed over the cluster CA it was given (gen_userdata_e2e.cluster_ca). */
+  discovery_pin?: string;
+  notes?: string[];
   copies: Record<string, { path: string; copy: string }[]>;
 }
 

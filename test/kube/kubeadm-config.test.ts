@@ -35,6 +35,7 @@ function makeProfile(over: { version?: string; nodes?: ProfileNode[]; endpoint?:
     packages: { install: true, aptRepository: { url: 'https://pkgs.k8s.io/core:/stable:' } },
     network: { cidr: '192.168.56.0/24', nameservers: ['1.1.1.1'], interface: 'enp0s8', dhcpInterfaces: ['enp0s3'] },
     firewall: { mode: 'ports' },
+    pki: { keyAlgorithm: 'ecdsa-p256', keyAlgorithmExplicit: false },
     access: { users: [] },
     kubelet: { systemReserved: { memory: '256Mi', cpu: '100m' }, kubeReserved: { cpu: '100m', memory: '256Mi' }, maxPods: 110, serverTLSBootstrap: true },
     addons: {
@@ -60,7 +61,7 @@ type Kind = 'init' | 'control-plane' | 'worker';
 function inputFor(kind: Kind, version: string): KubeadmConfigInput {
   const profile = makeProfile({ version, nodes: HA_NODES, endpoint: 'api.lab.example:6443' });
   const node = HA_NODES[kind === 'init' ? 0 : kind === 'control-plane' ? 1 : 3]!;
-  return { profile, node, init: kind === 'init', token: TOKEN, caCertHash: HASH };
+  return { profile, node, init: kind === 'init', token: TOKEN, caCertHash: HASH, keyAlgorithm: 'rsa-2048' };
 }
 
 /** Parses a multi-document stream with the yaml library, failing on any error. */
@@ -191,7 +192,7 @@ t.test('certSANs: endpoint host, VIP, every control plane IP and name, sorted an
     vip: { address: '192.168.56.10', interface: 'enp0s8', kubeVipVersion: 'v0.8.0' },
   });
   const node = profile.nodes[1]!;
-  const cc = byKind(parseDocs(t, buildKubeadmConfig({ profile, node, init: true, token: TOKEN, caCertHash: HASH })), 'ClusterConfiguration');
+  const cc = byKind(parseDocs(t, buildKubeadmConfig({ profile, node, init: true, token: TOKEN, caCertHash: HASH, keyAlgorithm: 'rsa-2048' })), 'ClusterConfiguration');
   t.same(cc.apiServer.certSANs, [
     '192.168.56.10',
     '192.168.56.11',
@@ -206,13 +207,29 @@ t.test('certSANs: endpoint host, VIP, every control plane IP and name, sorted an
 
   // Endpoint defaulted to the first control plane's IP: no duplicate SAN.
   const lab = makeProfile();
-  const labCc = byKind(parseDocs(t, buildKubeadmConfig({ profile: lab, node: lab.nodes[0]!, init: true, token: TOKEN, caCertHash: HASH })), 'ClusterConfiguration');
+  const labCc = byKind(parseDocs(t, buildKubeadmConfig({ profile: lab, node: lab.nodes[0]!, init: true, token: TOKEN, caCertHash: HASH, keyAlgorithm: 'rsa-2048' })), 'ClusterConfiguration');
   t.same(labCc.apiServer.certSANs, ['192.168.56.101', 'control-plane']);
+});
+
+t.test('encryptionAlgorithm: ECDSA-P256 for an ECDSA cluster on v1beta4 only; RSA clusters and v1beta3 keep kubeadm\'s default', async (t) => {
+  const cc = (version: string, keyAlgorithm: string): any => {
+    const profile = makeProfile({ version });
+    return byKind(parseDocs(t, buildKubeadmConfig({ profile, node: profile.nodes[0]!, init: true, token: TOKEN, caCertHash: HASH, keyAlgorithm })), 'ClusterConfiguration');
+  };
+  t.equal(cc('1.31.2', 'ecdsa-p256').apiVersion, 'kubeadm.k8s.io/v1beta4');
+  t.equal(cc('1.31.2', 'ecdsa-p256').encryptionAlgorithm, 'ECDSA-P256', 'kubeadm makes its leaf keys ECDSA like the CAs');
+  t.notOk('encryptionAlgorithm' in cc('1.31.2', 'rsa-2048'), 'RSA-2048 is kubeadm\'s default: left out');
+  t.equal(cc('1.30.0', 'ecdsa-p256').apiVersion, 'kubeadm.k8s.io/v1beta3');
+  t.notOk('encryptionAlgorithm' in cc('1.30.0', 'ecdsa-p256'), 'v1beta3 has no such field: leaves stay RSA under the ECDSA CA');
+  // Joining nodes get no ClusterConfiguration, so nothing to set there.
+  const profile = makeProfile({ version: '1.31.2' });
+  const join = parseDocs(t, buildKubeadmConfig({ profile, node: profile.nodes[0]!, init: false, token: TOKEN, caCertHash: HASH, keyAlgorithm: 'ecdsa-p256' }));
+  t.same(join.map((d) => d.kind), ['JoinConfiguration']);
 });
 
 t.test('ClusterConfiguration carries version, endpoint, name and networking', async (t) => {
   const profile = makeProfile({ version: '1.31.2' });
-  const cc = byKind(parseDocs(t, buildKubeadmConfig({ profile, node: profile.nodes[0]!, init: true, token: TOKEN, caCertHash: HASH })), 'ClusterConfiguration');
+  const cc = byKind(parseDocs(t, buildKubeadmConfig({ profile, node: profile.nodes[0]!, init: true, token: TOKEN, caCertHash: HASH, keyAlgorithm: 'rsa-2048' })), 'ClusterConfiguration');
   t.equal(cc.kubernetesVersion, 'v1.31.2');
   t.equal(cc.controlPlaneEndpoint, '192.168.56.101:6443');
   t.equal(cc.clusterName, 'lab');
@@ -220,17 +237,17 @@ t.test('ClusterConfiguration carries version, endpoint, name and networking', as
   t.notOk('imageRepository' in cc, 'no imageRepository without a mirror');
 
   const mirrored = makeProfile({ repo: 'mirror.lab.example:5000/k8s/' });
-  const mcc = byKind(parseDocs(t, buildKubeadmConfig({ profile: mirrored, node: mirrored.nodes[0]!, init: true, token: TOKEN, caCertHash: HASH })), 'ClusterConfiguration');
+  const mcc = byKind(parseDocs(t, buildKubeadmConfig({ profile: mirrored, node: mirrored.nodes[0]!, init: true, token: TOKEN, caCertHash: HASH, keyAlgorithm: 'rsa-2048' })), 'ClusterConfiguration');
   t.equal(mcc.imageRepository, 'mirror.lab.example:5000/k8s');
 });
 
 t.test('localAPIEndpoint advertises the node IP on the endpoint port', async (t) => {
   const profile = makeProfile({ nodes: HA_NODES, endpoint: '192.168.56.10:8443' });
-  const init = parseDocs(t, buildKubeadmConfig({ profile, node: HA_NODES[0]!, init: true, token: TOKEN, caCertHash: HASH }))[0];
+  const init = parseDocs(t, buildKubeadmConfig({ profile, node: HA_NODES[0]!, init: true, token: TOKEN, caCertHash: HASH, keyAlgorithm: 'rsa-2048' }))[0];
   t.same(init.localAPIEndpoint, { advertiseAddress: '192.168.56.11', bindPort: 8443 });
 
   const noPort = makeProfile({ nodes: HA_NODES, endpoint: 'api.lab.example' });
-  const init2 = parseDocs(t, buildKubeadmConfig({ profile: noPort, node: HA_NODES[0]!, init: true, token: TOKEN, caCertHash: HASH }))[0];
+  const init2 = parseDocs(t, buildKubeadmConfig({ profile: noPort, node: HA_NODES[0]!, init: true, token: TOKEN, caCertHash: HASH, keyAlgorithm: 'rsa-2048' }))[0];
   t.equal(init2.localAPIEndpoint.bindPort, 6443);
 });
 
@@ -281,7 +298,7 @@ t.test('kubelet and kube-proxy configuration', async (t) => {
 
   const plain = makeProfile({ mode: 'iptables' });
   plain.kubelet = { systemReserved: {}, kubeReserved: {}, maxPods: 250, serverTLSBootstrap: false };
-  const pdocs = parseDocs(t, buildKubeadmConfig({ profile: plain, node: plain.nodes[0]!, init: true, token: TOKEN, caCertHash: HASH }));
+  const pdocs = parseDocs(t, buildKubeadmConfig({ profile: plain, node: plain.nodes[0]!, init: true, token: TOKEN, caCertHash: HASH, keyAlgorithm: 'rsa-2048' }));
   const kc = byKind(pdocs, 'KubeletConfiguration');
   t.notOk('systemReserved' in kc || 'kubeReserved' in kc, 'empty reservations are omitted');
   t.equal(kc.maxPods, 250);
@@ -303,13 +320,13 @@ t.test('PyYAML (YAML 1.1) reads exactly what the yaml library reads', async (t) 
       [nodes[1]!, false],
       [nodes[2]!, false],
     ] as const) {
-      const text = buildKubeadmConfig({ profile, node, init, token: TOKEN, caCertHash: HASH });
+      const text = buildKubeadmConfig({ profile, node, init, token: TOKEN, caCertHash: HASH, keyAlgorithm: 'rsa-2048' });
       const js = parseDocs(t, text);
       t.same(pyyaml(text), js, `${version} ${node.name}`);
       t.equal(js[0].nodeRegistration.name, node.name, 'node name stays a string');
       t.match(text, new RegExp(`name: "${node.name}"`), 'boolean-like name is quoted');
     }
-    const init = pyyaml(buildKubeadmConfig({ profile, node: nodes[0]!, init: true, token: TOKEN, caCertHash: HASH })) as any[];
+    const init = pyyaml(buildKubeadmConfig({ profile, node: nodes[0]!, init: true, token: TOKEN, caCertHash: HASH, keyAlgorithm: 'rsa-2048' })) as any[];
     t.equal(init[1].clusterName, 'no');
     t.equal(init[0].bootstrapTokens[0].ttl, '0s');
   }

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { generateCluster } from '../../src/output/generate-cluster.js';
+import { generateClusterFiles } from '../../src/output/generate-cluster.js';
 import { generateImage } from '../../src/output/generate-image.js';
 import { decodeDataUrl } from '../../src/emit/data-url.js';
 import type { Profile } from '../../src/profile/types.js';
@@ -35,7 +35,7 @@ const utf8 = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
 /** Every file a node or the image build writes, decoded to text. */
 function generatedTexts(profile: Profile): Text[] {
   const out: Text[] = [];
-  for (const f of generateCluster({ profile, secrets, templates, formats: ['cloud-init', 'ignition'] })) {
+  for (const f of generateClusterFiles({ profile, secrets, templates, formats: ['cloud-init', 'ignition'] })) {
     if (f.path.endsWith('/user-data')) {
       const doc = parseYaml(utf8(f.content)) as { write_files: WriteFile[]; runcmd: string[][] };
       for (const w of doc.write_files) out.push({ where: f.path, path: w.path, content: decodeWriteFile(w) });

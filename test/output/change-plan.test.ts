@@ -5,7 +5,7 @@ import t from 'tap';
 import type { Manifest, ManifestEntry } from '../../src/output/manifest.js';
 import type { Profile } from '../../src/profile/types.js';
 import { diffManifests, formatChangePlan, parseManifest, partsDifference } from '../../src/output/change-plan.js';
-import { generateCluster } from '../../src/output/generate-cluster.js';
+import { generateClusterFiles } from '../../src/output/generate-cluster.js';
 import { buildClusterPlans } from '../../src/plan/build-node-plan.js';
 import { NODE_PATHS } from '../../src/plan/paths.js';
 import { bundledTemplates, fixtureSecrets, profileAt } from '../helpers/fixtures.js';
@@ -91,7 +91,7 @@ labPlus.nodes.push({ name: 'worker-3', role: 'worker', ip: '192.168.56.104' });
 
 const formats = ['cloud-init', 'iso', 'ignition'] as const;
 const manifestOf = (p: Profile): Manifest =>
-  parseManifest(Buffer.from(generateCluster({ profile: p, secrets, templates, formats: [...formats] }).find((f) => f.path === 'manifest.json')!.content).toString('utf8'))!;
+  parseManifest(Buffer.from(generateClusterFiles({ profile: p, secrets, templates, formats: [...formats] }).find((f) => f.path === 'manifest.json')!.content).toString('utf8'))!;
 
 t.test('adding a worker: existing nodes keep PKI, token, kubeadm config and bootstrap script byte for byte', async (t) => {
   for (const target of ['cloud-init', 'flatcar'] as const) {
@@ -155,7 +155,7 @@ t.test('rotating the token: only the token-carrying parts change', async (t) => 
   const rotated = structuredClone(secrets);
   rotated.bootstrapToken = { ...rotated.bootstrapToken, id: 'abcdef', secret: '0123456789abcdef', createdAt: '2026-02-01T00:00:00.000Z' };
   const before = manifestOf(lab);
-  const after = parseManifest(Buffer.from(generateCluster({ profile: lab, secrets: rotated, templates, formats: [...formats] }).find((f) => f.path === 'manifest.json')!.content).toString('utf8'))!;
+  const after = parseManifest(Buffer.from(generateClusterFiles({ profile: lab, secrets: rotated, templates, formats: [...formats] }).find((f) => f.path === 'manifest.json')!.content).toString('utf8'))!;
   const plan = diffManifests(before, after);
   const reasons = plan.nodes.flatMap((n) => n.files.filter((f) => f.status !== 'unchanged').map((f) => `${f.path} ${f.reason}`));
   t.same(reasons.sort(), [

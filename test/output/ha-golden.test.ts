@@ -3,7 +3,7 @@
 import t from 'tap';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { generateCluster } from '../../src/output/generate-cluster.js';
+import { generateClusterFiles } from '../../src/output/generate-cluster.js';
 import { buildClusterPlans } from '../../src/plan/build-node-plan.js';
 import { NODE_PATHS } from '../../src/plan/paths.js';
 import { formatToken } from '../../src/pki/bootstrap-token.js';
@@ -34,7 +34,7 @@ t.test('the profile is what the bundle promises', async (t) => {
 });
 
 t.test('HA output matches the golden files byte for byte', async (t) => {
-  const files = generateCluster({ profile, secrets, templates, formats: ['cloud-init', 'ignition'] });
+  const files = generateClusterFiles({ profile, secrets, templates, formats: ['cloud-init', 'ignition'] });
   compareGolden(t, join(ROOT, 'test', 'golden', 'ha'), new Map(files.map((f) => [f.path, f.content])));
 });
 

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { generateCluster } from '../../src/output/generate-cluster.js';
+import { generateClusterFiles } from '../../src/output/generate-cluster.js';
 import { buildClusterPlans } from '../../src/plan/build-node-plan.js';
 import { NODE_PATHS } from '../../src/plan/paths.js';
 import { ignitionValidate } from '../fixtures/plans/ignition-check.js';
@@ -18,7 +18,7 @@ const profile = profileAt('profiles/ha.yaml');
 const secrets = fixtureSecrets('ha');
 const templates = bundledTemplates();
 const dir = mkdtempSync(join(tmpdir(), 'gen-userdata-ha-tools-'));
-const files = generateCluster({ profile, secrets, templates, formats: ['cloud-init', 'ignition'] });
+const files = generateClusterFiles({ profile, secrets, templates, formats: ['cloud-init', 'ignition'] });
 const text = (path: string): string => Buffer.from(files.find((f) => f.path === path)!.content).toString('utf8');
 const nodes = profile.nodes.map((n) => n.name);
 

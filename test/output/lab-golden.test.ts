@@ -1,6 +1,6 @@
 import t from 'tap';
 import { join } from 'node:path';
-import { generateCluster } from '../../src/output/generate-cluster.js';
+import { generateClusterFiles } from '../../src/output/generate-cluster.js';
 import { ROOT, bundledTemplates, fixtureSecrets, profileAt } from '../helpers/fixtures.js';
 import { compareGolden } from '../helpers/golden.js';
 
@@ -9,19 +9,19 @@ const secrets = fixtureSecrets('lab');
 const templates = bundledTemplates();
 
 t.test('lab output matches the golden files byte for byte', async (t) => {
-  const files = generateCluster({ profile, secrets, templates, formats: ['cloud-init', 'iso'] });
+  const files = generateClusterFiles({ profile, secrets, templates, formats: ['cloud-init', 'iso'] });
   compareGolden(t, join(ROOT, 'test', 'golden', 'lab'), new Map(files.map((f) => [f.path, f.content])));
 });
 
 t.test('generation is deterministic', async (t) => {
-  const a = generateCluster({ profile, secrets, templates, formats: ['cloud-init', 'iso'] });
-  const b = generateCluster({ profile, secrets, templates, formats: ['cloud-init', 'iso'] });
+  const a = generateClusterFiles({ profile, secrets, templates, formats: ['cloud-init', 'iso'] });
+  const b = generateClusterFiles({ profile, secrets, templates, formats: ['cloud-init', 'iso'] });
   t.same(a.map((f) => f.path), b.map((f) => f.path));
   for (let i = 0; i < a.length; i++) t.ok(Buffer.from(a[i]!.content).equals(Buffer.from(b[i]!.content)), `${a[i]!.path} identical`);
 });
 
 t.test('secret-bearing outputs are 0600, and the manifest lists every other file', async (t) => {
-  const files = generateCluster({ profile, secrets, templates, formats: ['cloud-init', 'iso'] });
+  const files = generateClusterFiles({ profile, secrets, templates, formats: ['cloud-init', 'iso'] });
   for (const f of files) {
     if (/secrets\.yaml$|admin\.conf$|user-data$|seed\.iso$/.test(f.path)) t.equal(f.mode, 0o600, `${f.path} is 0600`);
   }
@@ -38,7 +38,7 @@ t.test('secret-bearing outputs are 0600, and the manifest lists every other file
 t.test("the lab workers' user-data fits AWS EC2's 16 KB user-data limit without gzip", async (t) => {
   // A worker's user-data is mostly the runner and the step scripts, so template
   // comments count; the control plane (with PKI and manifests) needs gzip anyway.
-  const files = generateCluster({ profile, secrets, templates, formats: ['cloud-init'] });
+  const files = generateClusterFiles({ profile, secrets, templates, formats: ['cloud-init'] });
   for (const f of files.filter((f) => f.role === 'worker' && f.path.endsWith('/user-data'))) {
     t.ok(f.content.length <= 16 * 1024, `${f.path}: ${f.content.length} B`);
   }

@@ -5,7 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildClusterPlans } from '../../src/plan/build-node-plan.js';
-import { generateCluster } from '../../src/output/generate-cluster.js';
+import { generateClusterFiles } from '../../src/output/generate-cluster.js';
 import { provisionSteps } from '../../src/plan/provision-steps.js';
 import { renderProvisionScript } from '../../src/emit/image/provision-script.js';
 import { NODE_PATHS, shellLibraryPath } from '../../src/plan/paths.js';
@@ -68,7 +68,7 @@ t.test('prebaked user-data is smaller for every role', async (t) => {
       .files.reduce((n, f) => n + Buffer.byteLength(f.content), 0);
   for (const node of ['control-plane', 'worker-1']) t.ok(carried(prebaked, node) < carried(lab, node) - 1500, `${node}: at least 1.5 kB less text`);
   const userData = (p: typeof lab, node: string): number =>
-    generateCluster({ profile: p, secrets, templates, formats: ['cloud-init'] }).find((f) => f.path === `nodes/${node}/user-data`)!.content.length;
+    generateClusterFiles({ profile: p, secrets, templates, formats: ['cloud-init'] }).find((f) => f.path === `nodes/${node}/user-data`)!.content.length;
   t.ok(userData(prebaked, 'worker-1') <= 16 * 1024, 'a prebaked worker fits EC2 too');
 });
 

@@ -33,8 +33,8 @@ interface Kubeconfig {
   'current-context': string;
 }
 
-function issue(over: Partial<UserKubeconfigRequest>): { kc: Kubeconfig; cert: string; key: string; notAfter: string; groups: string[] } {
-  const r = userKubeconfig(request(over));
+async function issue(over: Partial<UserKubeconfigRequest>): Promise<{ kc: Kubeconfig; cert: string; key: string; notAfter: string; groups: string[] }> {
+  const r = await userKubeconfig(request(over));
   if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
   const kc = parse(r.value.kubeconfig) as Kubeconfig;
   const b64 = (s: string): string => Buffer.from(s, 'base64').toString('utf8');
@@ -49,7 +49,7 @@ function verify(cert: string): { status: number | null; out: string } {
 }
 
 t.test('a user with groups: chain verifies, subject and EKU as asked, 720h by default', async (t) => {
-  const { kc, cert, key, notAfter, groups } = issue({ user: 'alice', groups: ['dev', 'ops'] });
+  const { kc, cert, key, notAfter, groups } = await issue({ user: 'alice', groups: ['dev', 'ops'] });
   const v = verify(cert);
   t.equal(v.status, 0, v.out);
   const subject = openssl(['x509', '-noout', '-subject', '-nameopt', 'RFC2253'], cert).out;
@@ -78,25 +78,25 @@ t.test('a user with groups: chain verifies, subject and EKU as asked, 720h by de
 });
 
 t.test('--break-glass adds O=system:masters', async (t) => {
-  const { cert, groups } = issue({ user: 'oncall', breakGlass: true, ttl: '8h' });
+  const { cert, groups } = await issue({ user: 'oncall', breakGlass: true, ttl: '8h' });
   t.equal(verify(cert).status, 0);
   t.match(openssl(['x509', '-noout', '-subject', '-nameopt', 'RFC2253'], cert).out, /O=system:masters/);
   t.same(groups, ['system:masters']);
   const dates = openssl(['x509', '-noout', '-startdate', '-enddate'], cert).out;
   t.equal((Date.parse(/notAfter=(.*)/.exec(dates)![1]!) - Date.parse(/notBefore=(.*)/.exec(dates)![1]!)) / 3_600_000, 8);
-  const both = issue({ user: 'oncall', groups: ['ops'], breakGlass: true });
+  const both = await issue({ user: 'oncall', groups: ['ops'], breakGlass: true });
   t.same(both.groups, ['ops', 'system:masters']);
 });
 
 t.test('no groups at all is fine (RBAC by user name)', async (t) => {
-  const { cert, groups } = issue({ user: 'ci-bot' });
+  const { cert, groups } = await issue({ user: 'ci-bot' });
   t.same(groups, []);
   t.notMatch(openssl(['x509', '-noout', '-subject', '-nameopt', 'RFC2253'], cert).out, /O=/);
 });
 
 t.test('a certificate signed by another CA does not verify (the check can fail)', async (t) => {
   const lab = fixtureSecrets('lab');
-  const r = userKubeconfig(request({ secrets: lab, profile: profileAt('profiles/lab.yaml') }));
+  const r = await userKubeconfig(request({ secrets: lab, profile: profileAt('profiles/lab.yaml') }));
   t.ok(r.ok);
   if (!r.ok) return;
   const cert = Buffer.from((parse(r.value.kubeconfig) as Kubeconfig).users[0]!.user['client-certificate-data'], 'base64').toString('utf8');
@@ -104,26 +104,26 @@ t.test('a certificate signed by another CA does not verify (the check can fail)'
 });
 
 t.test('input mistakes are diagnostics', async (t) => {
-  const codes = (over: Partial<UserKubeconfigRequest>): string[] => {
-    const r = userKubeconfig(request(over));
+  const codes = async (over: Partial<UserKubeconfigRequest>): Promise<string[]> => {
+    const r = await userKubeconfig(request(over));
     return r.ok ? [] : r.diagnostics.map((d) => `${d.code} ${d.path}`);
   };
-  t.same(codes({ user: '' }), ['invalid-value --user']);
-  t.same(codes({ user: ' alice' }), ['invalid-value --user']);
-  t.same(codes({ user: 'a\nb' }), ['invalid-value --user']);
-  t.same(codes({ user: 'x'.repeat(65) }), ['invalid-value --user']);
-  t.same(codes({ user: 'x'.repeat(64) }), [], '64 characters is the X.509 limit, still fine');
-  t.same(codes({ groups: ['dev', ''] }), ['invalid-value --group']);
-  t.same(codes({ groups: ['system:masters'] }), ['invalid-value --group'], 'break-glass only via --break-glass');
-  t.same(codes({ ttl: 'soon' }), ['invalid-duration --ttl']);
-  t.same(codes({ ttl: '0' }), ['invalid-duration --ttl']);
-  t.same(codes({ ttl: '-5h' }), ['invalid-duration --ttl']);
-  t.same(codes({ ttl: '100000h' }), ['ttl-beyond-ca --ttl'], 'cannot outlive the CA');
-  t.same(codes({ user: '', ttl: 'x' }), ['invalid-value --user', 'invalid-duration --ttl'], 'all problems at once');
+  t.same(await codes({ user: '' }), ['invalid-value --user']);
+  t.same(await codes({ user: ' alice' }), ['invalid-value --user']);
+  t.same(await codes({ user: 'a\nb' }), ['invalid-value --user']);
+  t.same(await codes({ user: 'x'.repeat(65) }), ['invalid-value --user']);
+  t.same(await codes({ user: 'x'.repeat(64) }), [], '64 characters is the X.509 limit, still fine');
+  t.same(await codes({ groups: ['dev', ''] }), ['invalid-value --group']);
+  t.same(await codes({ groups: ['system:masters'] }), ['invalid-value --group'], 'break-glass only via --break-glass');
+  t.same(await codes({ ttl: 'soon' }), ['invalid-duration --ttl']);
+  t.same(await codes({ ttl: '0' }), ['invalid-duration --ttl']);
+  t.same(await codes({ ttl: '-5h' }), ['invalid-duration --ttl']);
+  t.same(await codes({ ttl: '100000h' }), ['ttl-beyond-ca --ttl'], 'cannot outlive the CA');
+  t.same(await codes({ user: '', ttl: 'x' }), ['invalid-value --user', 'invalid-duration --ttl'], 'all problems at once');
 });
 
 t.test('a system: user name is allowed with a warning', async (t) => {
-  const r = userKubeconfig(request({ user: 'system:kube-scheduler' }));
+  const r = await userKubeconfig(request({ user: 'system:kube-scheduler' }));
   t.ok(r.ok);
   if (r.ok) t.same(r.warnings.map((w) => [w.severity, w.code]), [['warning', 'reserved-name']]);
 });

@@ -1,10 +1,11 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import forge from 'node-forge';
 import t from 'tap';
 import { parse } from 'yaml';
 import { ADMIN_COMMON_NAME, ADMIN_ORGANIZATION, signClientCertificate } from '../../src/pki/client-certificate.js';
@@ -54,29 +55,28 @@ t.test('kubectl reads it', async (t) => {
   t.equal(Buffer.from(view.stdout, 'base64').toString(), lab.admin.cert);
 });
 
-/** A serving certificate for 127.0.0.1 signed by `ca` (test-only; kubeadm makes the real ones). */
+/** A serving certificate for 127.0.0.1 signed by `ca`, made with the openssl CLI (test-only; kubeadm makes the real ones). */
 function loopbackServingCert(ca: CertAndKey): CertAndKey {
-  const keys = forge.pki.rsa.generateKeyPair(2048, 0x10001);
-  const caCert = forge.pki.certificateFromPem(ca.cert);
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = keys.publicKey;
-  cert.serialNumber = '01';
-  cert.validity.notBefore = new Date(Date.now() - 3600_000);
-  cert.validity.notAfter = new Date(Date.now() + 3600_000);
-  cert.setSubject([{ name: 'commonName', value: 'kube-apiserver' }]);
-  cert.setIssuer(caCert.subject.attributes);
-  cert.setExtensions([
-    { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] },
-  ]);
-  cert.sign(forge.pki.privateKeyFromPem(ca.key), forge.md.sha256.create());
-  return { cert: forge.pki.certificateToPem(cert), key: forge.pki.privateKeyToPem(keys.privateKey) };
+  const dir = mkdtempSync(join(tmpdir(), 'gen-userdata-serving-'));
+  writeFileSync(join(dir, 'ca.crt'), ca.cert);
+  writeFileSync(join(dir, 'ca.key'), ca.key);
+  writeFileSync(join(dir, 'ext'), 'extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1\n');
+  const script = [
+    'openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out tls.key',
+    'openssl req -new -key tls.key -subj /CN=kube-apiserver -out tls.csr',
+    'openssl x509 -req -in tls.csr -CA ca.crt -CAkey ca.key -set_serial 1 -days 1 -sha256 -extfile ext -out tls.crt',
+  ].join(' && ');
+  const r = spawnSync('bash', ['-c', script], { cwd: dir, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`openssl failed: ${r.stderr}`);
+  const out = { cert: readFileSync(join(dir, 'tls.crt'), 'utf8'), key: readFileSync(join(dir, 'tls.key'), 'utf8') };
+  rmSync(dir, { recursive: true, force: true });
+  return out;
 }
 
 t.test('kubectl authenticates with the client certificate over mutual TLS (loopback)', async (t) => {
   // The TLS handshake checks validity against the real clock, so this client
   // cert is issued "now" rather than taken from the fixture.
-  const client = signClientCertificate({
+  const client = await signClientCertificate({
     ca: lab.ca,
     commonName: ADMIN_COMMON_NAME,
     organizations: [ADMIN_ORGANIZATION],
@@ -109,7 +109,7 @@ t.test('kubectl authenticates with the client certificate over mutual TLS (loopb
 
   const kubeconfig = (c: CertAndKey) =>
     buildKubeconfig({ clusterName: 'lab', server: `https://127.0.0.1:${port}`, caCertPem: lab.ca.cert, userName: 'kubernetes-admin', client: c });
-  const foreign = signClientCertificate({
+  const foreign = await signClientCertificate({
     ca: lab.frontProxyCa,
     commonName: ADMIN_COMMON_NAME,
     organizations: [ADMIN_ORGANIZATION],

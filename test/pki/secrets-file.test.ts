@@ -162,7 +162,7 @@ t.test('a CA key that belongs to another certificate', async (t) => {
 
 t.test('admin certificate signed by a different CA', async (t) => {
   const s = clone();
-  s.admin = signClientCertificate({
+  s.admin = await signClientCertificate({
     ca: s.frontProxyCa,
     commonName: 'kubernetes-admin',
     organizations: ['kubeadm:cluster-admins'],
@@ -178,8 +178,8 @@ t.test('admin certificate signed by a different CA', async (t) => {
 
 t.test('admin certificate from a CA with the same name but a different key', async (t) => {
   const s = clone();
-  const impostor = createCertificateAuthority({ commonName: 'kubernetes', now: new Date('2026-01-01T00:00:00Z'), randomBytes: seededRandomBytes('i') });
-  s.admin = signClientCertificate({ ca: impostor, commonName: 'kubernetes-admin', organizations: [], validityHours: 1, now: new Date(), randomBytes: seededRandomBytes('y') });
+  const impostor = await createCertificateAuthority({ commonName: 'kubernetes', now: new Date('2026-01-01T00:00:00Z'), randomBytes: seededRandomBytes('i'), keyAlgorithm: 'rsa-2048' });
+  s.admin = await signClientCertificate({ ca: impostor, commonName: 'kubernetes-admin', organizations: [], validityHours: 1, now: new Date(), randomBytes: seededRandomBytes('y') });
   const d = failures(t, serializeSecrets(s));
   t.same(d.map((x) => x.path), ['/admin/cert']);
 });
@@ -223,23 +223,45 @@ t.test('not PEM at all', async (t) => {
   t.match(d[0]!.message, /PEM private key/);
 });
 
-t.test('a non-RSA cluster CA is reported (client certs are signed with forge, RSA only)', async (t) => {
+t.test('an ECDSA P-256 cluster CA made by openssl (PKCS#8 key) is accepted; another curve is reported', async (t) => {
   const dir = t.testdir({});
-  const r = openssl(
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=kubernetes',
-      '-days', '1', '-keyout', 'ca.key', '-out', 'ca.crt'],
-    { cwd: dir },
-  );
-  t.equal(r.status, 0, r.stderr);
+  const makeCa = (curve: string): { cert: string; key: string } => {
+    const r = openssl(
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', `ec_paramgen_curve:${curve}`, '-nodes', '-subj', '/CN=kubernetes',
+        '-days', '1', '-keyout', `${curve}.key`, '-out', `${curve}.crt`],
+      { cwd: dir },
+    );
+    t.equal(r.status, 0, r.stderr);
+    return { cert: readFileSync(join(dir, `${curve}.crt`), 'utf8'), key: readFileSync(join(dir, `${curve}.key`), 'utf8') };
+  };
   const s = clone();
-  s.ca = { cert: readFileSync(join(dir, 'ca.crt'), 'utf8'), key: readFileSync(join(dir, 'ca.key'), 'utf8') };
+  s.ca = makeCa('P-256');
+  t.match(s.ca.key, /^-----BEGIN PRIVATE KEY-----/, 'openssl writes PKCS#8');
   const text = serializeSecrets(s);
-  const d = failures(t, text);
+  // Only the admin certificate, which the fixture's RSA CA signed, is now wrong.
+  t.same(failures(t, text).map((x) => [x.path, x.line]), [['/admin/cert', lineOf(text, 'admin', 'cert')]]);
+
+  s.ca = makeCa('P-384');
+  const text384 = serializeSecrets(s);
+  const d = failures(t, text384);
   t.same(d.map((x) => [x.path, x.line]), [
-    ['/ca', lineOf(text, 'ca')],
-    ['/admin/cert', lineOf(text, 'admin', 'cert')],
+    ['/ca/cert', lineOf(text384, 'ca', 'cert')],
+    ['/admin/cert', lineOf(text384, 'admin', 'cert')],
   ]);
-  t.match(d[0]!.message, /RSA/);
+  t.match(d[0]!.message, /unsupported key \(ec secp384r1\): gen-userdata handles ECDSA P-256 and RSA of 2048 bits or more/);
+});
+
+t.test('the ECDSA fixtures parse, and a key swapped between them is caught', async (t) => {
+  const ecdsa = fixtureText('lab-ecdsa-secrets.yaml');
+  const parsed = parseSecrets(ecdsa, 'lab-ecdsa-secrets.yaml');
+  t.ok(parsed.ok, JSON.stringify(parsed.ok ? [] : parsed.diagnostics));
+  if (!parsed.ok) return;
+  const other = parseSecrets(fixtureText('ha-ecdsa-secrets.yaml'), 'ha-ecdsa-secrets.yaml');
+  if (!other.ok) throw new Error('ha-ecdsa fixture');
+  const swapped = serializeSecrets({ ...parsed.value, etcdCa: { cert: parsed.value.etcdCa.cert, key: other.value.etcdCa.key } });
+  t.same(failures(t, swapped).map((x) => x.path), ['/etcdCa/key']);
+  const saSwapped = serializeSecrets({ ...parsed.value, serviceAccount: { ...parsed.value.serviceAccount, privateKey: other.value.serviceAccount.privateKey } });
+  t.same(failures(t, saSwapped).map((x) => x.path), ['/serviceAccount/publicKey']);
 });
 
 t.test('empty file and wrong top-level type', async (t) => {

@@ -30,7 +30,7 @@ t.test('kubeadm, the sandbox image and the registry.k8s.io mirror agree', async 
   const p = structuredClone(lab);
   p.images.repository = 'reg.example:5000/mirror';
   const k8s = registryMirrors(p.images.repository).find((m) => m.registry === 'registry.k8s.io')!;
-  t.equal(buildClusterConfiguration('kubeadm.k8s.io/v1beta3', p)['imageRepository'], k8s.prefix);
+  t.equal(buildClusterConfiguration('kubeadm.k8s.io/v1beta3', p, 'rsa-2048')['imageRepository'], k8s.prefix);
   t.equal(pauseImage(p.cluster.kubernetesVersion, p.images.repository), `${k8s.prefix}/pause:3.9`);
 });
 

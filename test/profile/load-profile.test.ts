@@ -79,6 +79,7 @@ t.test('minimal profile: every default', async (t) => {
     packages: { install: true, aptRepository: { url: 'https://pkgs.k8s.io/core:/stable:' } },
     network: { cidr: '10.10.0.0/24', nameservers: [], interface: 'eth0', dhcpInterfaces: [] },
     firewall: { mode: 'disabled' },
+    pki: { keyAlgorithm: 'ecdsa-p256', keyAlgorithmExplicit: false },
     access: { users: [] },
     kubelet: { systemReserved: {}, kubeReserved: {}, maxPods: 110, serverTLSBootstrap: true },
     addons: {
@@ -124,6 +125,7 @@ t.test('full profile: every field reaches the Profile', async (t) => {
       dhcpInterfaces: ['eth1'],
     },
     firewall: { mode: 'ports' },
+    pki: { keyAlgorithm: 'rsa-2048', keyAlgorithmExplicit: true },
     access: {
       users: [
         {

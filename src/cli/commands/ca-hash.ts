@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { caCertHash } from '../../pki/ca-cert-hash.js';
 import { readProfile } from '../read-profile.js';
-import { loadOrCreateSecrets } from '../secrets-store.js';
+import { loadSecrets } from '../secrets-store.js';
 import { EXIT, fail, printDiagnostics } from '../report.js';
 import { caExpiryReport } from '../../pki/ca-expiry.js';
 
@@ -27,7 +27,7 @@ export function runCaHash(opts: { profile: string; out: string; cert?: string; c
   }
   const profile = readProfile(opts.profile);
   if (!profile.ok) return fail(profile.diagnostics);
-  const secrets = loadOrCreateSecrets(opts.out, profile.value, false);
+  const secrets = loadSecrets(opts.out, profile.value, profile.file);
   if (!secrets.ok) return fail(secrets.diagnostics);
   process.stdout.write(`${caCertHash(secrets.value.secrets.ca.cert)}\n`);
   if (opts.check === true) {

@@ -1,22 +1,26 @@
 import { join } from 'node:path';
 import type { OutputFormat } from '../../output/output-file.js';
-import { generateCluster } from '../../output/generate-cluster.js';
+import type { Result } from '../../diagnostics.js';
+import type { Profile } from '../../profile/types.js';
+import type { TemplateSet } from '../../template/render-template.js';
+import type { NocloudNetOptions } from '../../emit/nocloud-net/emit-nocloud-net.js';
+import { generateCluster, generateNodeCloudInit } from '../../output/generate-cluster.js';
 import { readProfile } from '../read-profile.js';
-import { loadOrCreateSecrets } from '../secrets-store.js';
+import { loadOrCreateSecrets, type LoadedSecrets } from '../secrets-store.js';
 import { loadTemplates, UsageError } from '../load-templates.js';
-import { replaceDirectory } from '../atomic-write.js';
-import { IMAGE_DIR } from '../../output/generate-image.js';
-import { UPGRADE_DIR } from '../../upgrade/upgrade-plan.js';
 import { EXIT, fail, printDiagnostics } from '../report.js';
+import { nocloudNetOptions } from '../nocloud-net-options.js';
+import { printPlan } from '../output-plan.js';
+import { writeClusterOutput } from '../write-cluster-output.js';
+import { withClusterLock } from '../with-cluster-lock.js';
+import { adminExpiry } from '../../output/admin-kubeconfig.js';
 import type { Diagnostic } from '../../diagnostics.js';
 import { parseKubeVersion } from '../../kube/versions.js';
-import { sizeReport } from '../../output/size-report.js';
-import { adminExpiry } from '../../output/admin-kubeconfig.js';
-import { kernelCommandLineWarnings, nocloudNetOptions } from '../nocloud-net-options.js';
-import { planOutput, printPlan, readPreviousManifest } from '../output-plan.js';
 import { versionSkewNotice } from '../../kube/version-step.js';
+import { readPreviousManifest } from '../output-plan.js';
 import { readProfileVersion, versionDiagnostic } from '../profile-version.js';
 import { loadSecretsForDryRun } from '../dry-run-secrets.js';
+import { describeKeyAlgorithm, secretsKeyAlgorithm } from '../../pki/key-algorithm.js';
 
 /** Options of the default (generate) command. */
 export interface GenerateOptions {
@@ -42,7 +46,7 @@ export interface GenerateOptions {
 const ALL_FORMATS: OutputFormat[] = ['cloud-init', 'iso', 'ignition'];
 
 /** Runs a generation; returns the process exit code. */
-export function runGenerate(opts: GenerateOptions): number {
+export async function runGenerate(opts: GenerateOptions): Promise<number> {
   // Option mistakes are usage errors (exit 2), reported before the profile is read.
   const nocloudNet = nocloudNetOptions(opts);
   const profile = readProfile(opts.profile);
@@ -57,15 +61,25 @@ export function runGenerate(opts: GenerateOptions): number {
     return EXIT.ok;
   }
   const templates = loadTemplates(opts.templates);
-  const secrets = opts.dryRun ? loadSecretsForDryRun(opts.out, p) : loadOrCreateSecrets(opts.out, p, true);
+  if (opts.dryRun) return generateInto(opts, p, profile.file, templates, nocloudNet, await loadSecretsForDryRun(opts.out, p, profile.file));
+  // Everything below may write: one run per cluster at a time.
+  return withClusterLock(opts.out, p.cluster.name, async () =>
+    generateInto(opts, p, profile.file, templates, nocloudNet, await loadOrCreateSecrets(opts.out, p, profile.file)),
+  );
+}
+
+function generateInto(opts: GenerateOptions, p: Profile, profileFile: string, templates: TemplateSet, nocloudNet: NocloudNetOptions | undefined, secrets: Result<LoadedSecrets>): number {
   if (!secrets.ok) return fail(secrets.diagnostics);
-  if (secrets.value.created) process.stderr.write(`created ${secrets.value.file} (new cluster CAs and bootstrap token; keep it safe)\n`);
+  printDiagnostics(secrets.warnings);
+  if (secrets.value.created) {
+    const keys = describeKeyAlgorithm(secretsKeyAlgorithm(secrets.value.secrets));
+    process.stderr.write(`created ${secrets.value.file} (new cluster CAs with ${keys} keys, and a bootstrap token; keep it safe)\n`);
+  }
 
   if (opts.stdout) {
     const nodeName = opts.node ?? (p.nodes.length === 1 ? p.nodes[0]?.name : undefined);
     if (nodeName === undefined) throw new UsageError('--stdout prints one node: add --node NAME');
-    const files = generateCluster({ profile: p, secrets: secrets.value.secrets, templates, formats: ['cloud-init'] });
-    const userData = files.find((f) => f.path === `nodes/${nodeName}/user-data`);
+    const userData = generateNodeCloudInit({ profile: p, secrets: secrets.value.secrets, templates }, nodeName)?.find((f) => f.path === `nodes/${nodeName}/user-data`);
     if (userData === undefined) throw new Error(`no user-data generated for ${nodeName}`);
     process.stdout.write(userData.content);
     return EXIT.ok;
@@ -76,21 +90,21 @@ export function runGenerate(opts: GenerateOptions): number {
   const formats = opts.format === 'all' ? allFormats : [opts.format];
   const files = generateCluster({ profile: p, secrets: secrets.value.secrets, templates, formats, ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
   const clusterDir = join(opts.out, p.cluster.name);
-  const skew = skewCheck(clusterDir, p.cluster.kubernetesVersion, profile.file, opts.allowVersionSkew === true);
+  const skew = skewCheck(clusterDir, p.cluster.kubernetesVersion, profileFile, opts.allowVersionSkew === true);
   if (skew.refused !== undefined) return fail([skew.refused]);
-  printPlan(planOutput(clusterDir, files), process.stdout);
+  const written = writeClusterOutput(clusterDir, files, { dryRun: opts.dryRun === true, ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}) });
+  printPlan(written.plan, process.stdout);
   process.stdout.write(skew.lines.map((l) => `${l}\n`).join(''));
-  if (opts.dryRun) {
+  if (written.stats === undefined) {
     process.stdout.write(`dry run: nothing written to ${clusterDir}\n`);
     return EXIT.ok;
   }
-  replaceDirectory(clusterDir, files, [IMAGE_DIR, UPGRADE_DIR]);
-  const report = sizeReport(files, opts.maxBytes);
-  process.stdout.write(`wrote ${clusterDir}: ${p.nodes.length} nodes, ${files.length} files (${formats.join(', ')})\n`);
-  process.stdout.write(report.lines.map((l) => `${l}\n`).join(''));
+  const { linked } = written.stats;
+  process.stdout.write(`wrote ${clusterDir}: ${p.nodes.length} nodes, ${written.fileCount} files (${formats.join(', ')})${linked > 0 ? `; ${linked} unchanged kept as they were` : ''}\n`);
+  process.stdout.write(written.sizes.lines.map((l) => `${l}\n`).join(''));
   process.stdout.write(`admin.conf: kubernetes-admin, valid until ${adminExpiry(secrets.value.secrets)} (renew offline with gen-userdata kubeconfig --renew-admin)\n`);
-  printDiagnostics(report.warnings);
-  printDiagnostics(kernelCommandLineWarnings(files));
+  printDiagnostics(written.sizes.warnings);
+  printDiagnostics(written.warnings);
   return EXIT.ok;
 }
 

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { generateImage, IMAGE_DIR } from '../../output/generate-image.js';
 import { readProfile } from '../read-profile.js';
 import { loadTemplates } from '../load-templates.js';
-import { replaceDirectory } from '../atomic-write.js';
+import { replaceDirectory } from '../output-tree.js';
+import { withClusterLock } from '../with-cluster-lock.js';
 import { EXIT, fail, printDiagnostics } from '../report.js';
 
 /** Options of `gen-userdata image`. */
@@ -17,7 +18,7 @@ export interface ImageOptions {
  * Only that directory is replaced, atomically; node outputs and secrets.yaml next to it
  * stay as they are, and no secrets are read or created. Returns the exit code.
  */
-export function runImage(opts: ImageOptions): number {
+export async function runImage(opts: ImageOptions): Promise<number> {
   const profile = readProfile(opts.profile);
   if (!profile.ok) return fail(profile.diagnostics);
   printDiagnostics(profile.warnings);
@@ -25,7 +26,11 @@ export function runImage(opts: ImageOptions): number {
   const templates = loadTemplates(opts.templates);
   const files = generateImage(p, templates);
   const dir = join(opts.out, p.cluster.name, IMAGE_DIR);
-  replaceDirectory(dir, files);
+  const locked = await withClusterLock(opts.out, p.cluster.name, () => {
+    replaceDirectory(dir, files);
+    return EXIT.ok;
+  });
+  if (locked !== EXIT.ok) return locked;
   process.stdout.write(`wrote ${dir}: ${files.map((f) => f.path).join(', ')}\n`);
   process.stdout.write(`build it: cd ${dir} && packer init . && packer build .\n`);
   if (!p.images.prebaked) {

@@ -6,13 +6,13 @@ import { formatToken, generateBootstrapToken, tokenExpiry } from '../../pki/boot
 import { serializeSecrets } from '../../pki/serialize-secrets.js';
 import { generateCluster } from '../../output/generate-cluster.js';
 import { readProfile } from '../read-profile.js';
-import { loadOrCreateSecrets } from '../secrets-store.js';
+import { loadSecrets } from '../secrets-store.js';
 import { loadTemplates, UsageError } from '../load-templates.js';
-import { replaceDirectory, writeFileAtomic } from '../atomic-write.js';
-import { IMAGE_DIR } from '../../output/generate-image.js';
-import { UPGRADE_DIR } from '../../upgrade/upgrade-plan.js';
+import { writeFileAtomic } from '../atomic-write.js';
+import { writeClusterOutput } from '../write-cluster-output.js';
+import { withClusterLock } from '../with-cluster-lock.js';
 import { nocloudNetOptions } from '../nocloud-net-options.js';
-import { planOutput, printPlan, readPreviousManifest } from '../output-plan.js';
+import { printPlan, readPreviousManifest } from '../output-plan.js';
 import { EXIT, fail, printDiagnostics } from '../report.js';
 
 /** Options shared by the token commands. */
@@ -41,8 +41,9 @@ const NODE_FORMATS: readonly OutputFormat[] = ['cloud-init', 'iso', 'ignition', 
 export function runTokenShow(opts: TokenOptions): number {
   const profile = readProfile(opts.profile);
   if (!profile.ok) return fail(profile.diagnostics);
-  const secrets = loadOrCreateSecrets(opts.out, profile.value, false);
+  const secrets = loadSecrets(opts.out, profile.value, profile.file);
   if (!secrets.ok) return fail(secrets.diagnostics);
+  printDiagnostics(secrets.warnings);
   const t = secrets.value.secrets.bootstrapToken;
   const expiry = tokenExpiry(t);
   process.stdout.write(`token: ${formatToken(t)}\n`);
@@ -69,7 +70,7 @@ function rotateFormats(opts: TokenRotateOptions, clusterDir: string): OutputForm
  * token change. stdout gets exactly one line, the command that registers the new
  * token on a running cluster; the change plan and notes go to stderr.
  */
-export function runTokenRotate(opts: TokenRotateOptions): number {
+export async function runTokenRotate(opts: TokenRotateOptions): Promise<number> {
   const profile = readProfile(opts.profile);
   if (!profile.ok) return fail(profile.diagnostics);
   printDiagnostics(profile.warnings);
@@ -82,24 +83,26 @@ export function runTokenRotate(opts: TokenRotateOptions): number {
   }
   const nocloudNet = nocloudNetOptions({ ...opts, format: http ? 'nocloud-net' : (opts.format ?? 'cloud-init') });
   const templates = loadTemplates(opts.templates);
-  const loaded = loadOrCreateSecrets(opts.out, p, false);
-  if (!loaded.ok) return fail(loaded.diagnostics);
-  const old = loaded.value.secrets;
-  const secrets: ClusterSecrets = {
-    ...old,
-    bootstrapToken: generateBootstrapToken({ randomBytes: (n) => new Uint8Array(randomBytes(n)), now: new Date(), ttl: p.cluster.token.ttl }),
-  };
-  const files = generateCluster({ profile: p, secrets, templates, formats, ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
-  const plan = planOutput(clusterDir, files);
-  // The token is saved first: if writing the output fails, a re-run regenerates it
-  // from the saved token instead of leaving nodes with a token nobody registered.
-  writeFileAtomic(loaded.value.file, serializeSecrets(secrets), 0o600);
-  replaceDirectory(clusterDir, files, [IMAGE_DIR, UPGRADE_DIR]);
-  printPlan(plan, process.stderr);
-  process.stderr.write(
-    `new bootstrap token saved in ${loaded.value.file}; ${clusterDir} regenerated (${formats.join(', ')}).\n` +
-      `On a running cluster, register it on a control plane with the command below. The previous token (id ${old.bootstrapToken.id}) stays valid until it expires or: kubeadm token delete ${old.bootstrapToken.id}\n`,
-  );
-  process.stdout.write(`kubeadm token create ${formatToken(secrets.bootstrapToken)} --ttl ${secrets.bootstrapToken.ttl}\n`);
-  return EXIT.ok;
+  return withClusterLock(opts.out, p.cluster.name, () => {
+    const loaded = loadSecrets(opts.out, p, profile.file);
+    if (!loaded.ok) return fail(loaded.diagnostics);
+    printDiagnostics(loaded.warnings);
+    const old = loaded.value.secrets;
+    const secrets: ClusterSecrets = {
+      ...old,
+      bootstrapToken: generateBootstrapToken({ randomBytes: (n) => new Uint8Array(randomBytes(n)), now: new Date(), ttl: p.cluster.token.ttl }),
+    };
+    // The token is saved first: if writing the output fails, a re-run regenerates it
+    // from the saved token instead of leaving nodes with a token nobody registered.
+    writeFileAtomic(loaded.value.file, serializeSecrets(secrets), 0o600);
+    const files = generateCluster({ profile: p, secrets, templates, formats, ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
+    const { plan } = writeClusterOutput(clusterDir, files, { dryRun: false });
+    printPlan(plan, process.stderr);
+    process.stderr.write(
+      `new bootstrap token saved in ${loaded.value.file}; ${clusterDir} regenerated (${formats.join(', ')}).\n` +
+        `On a running cluster, register it on a control plane with the command below. The previous token (id ${old.bootstrapToken.id}) stays valid until it expires or: kubeadm token delete ${old.bootstrapToken.id}\n`,
+    );
+    process.stdout.write(`kubeadm token create ${formatToken(secrets.bootstrapToken)} --ttl ${secrets.bootstrapToken.ttl}\n`);
+    return EXIT.ok;
+  });
 }

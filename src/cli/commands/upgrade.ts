@@ -9,7 +9,9 @@ import { setKubernetesVersion } from '../../profile/set-kubernetes-version.js';
 import { utf8 } from '../../output/output-file.js';
 import { readProfile, resolveProfileFile } from '../read-profile.js';
 import { loadTemplates, UsageError } from '../load-templates.js';
-import { replaceDirectory, writeFileAtomic } from '../atomic-write.js';
+import { writeFileAtomic } from '../atomic-write.js';
+import { replaceDirectory } from '../output-tree.js';
+import { withClusterLock } from '../with-cluster-lock.js';
 import { readPreviousManifest } from '../output-plan.js';
 import { EXIT, fail, printDiagnostics } from '../report.js';
 
@@ -40,7 +42,7 @@ function defaultTarget(clusterDir: string): UpgradeTarget {
  * or the next one; no downgrade). With --write-profile, also rewrites the
  * profile's kubernetesVersion in place. Returns the exit code.
  */
-export function runUpgrade(opts: UpgradeOptions): number {
+export async function runUpgrade(opts: UpgradeOptions): Promise<number> {
   const to = opts.to.replace(/^v/, '');
   if (opts.sysextSha256 !== undefined && !/^[0-9a-fA-F]{64}$/.test(opts.sysextSha256)) {
     throw new UsageError('--sysext-sha256 must be 64 hex digits');
@@ -91,18 +93,23 @@ export function runUpgrade(opts: UpgradeOptions): number {
     ...(opts.sysextUrl !== undefined ? { sysextUrl: opts.sysextUrl } : {}),
   });
   const dir = join(clusterDir, upgradeDir(from, to));
-  replaceDirectory(dir, files.map((f) => ({ path: f.path, content: utf8(f.content), mode: f.mode, format: 'cluster' as const })));
+  // Like every writer of out/<cluster>/ (and of the profile, with --write-profile): one at a time.
+  const locked = await withClusterLock(opts.out, p.cluster.name, () => {
+    replaceDirectory(dir, files.map((f) => ({ path: f.path, content: utf8(f.content), mode: f.mode, format: 'cluster' as const })));
+    if (opts.writeProfile) {
+      const updated = setKubernetesVersion(readFileSync(file, 'utf8'), to);
+      if (updated === undefined) throw new Error('kubernetesVersion vanished from the profile between reads');
+      writeFileAtomic(file, updated, statSync(file).mode & 0o777);
+    }
+    return EXIT.ok;
+  });
+  if (locked !== EXIT.ok) return locked;
   process.stdout.write(`wrote ${dir}: ${files.filter((f) => f.path.startsWith('upgrade-')).length} node scripts (${target}), ORDER, README.md, run-upgrade.sh\n`);
   process.stdout.write(`next: read ${join(dir, 'README.md')}, then run the scripts in ORDER (or ${join(dir, 'run-upgrade.sh')})\n`);
-
-  if (opts.writeProfile) {
-    const text = readFileSync(file, 'utf8');
-    const updated = setKubernetesVersion(text, to);
-    if (updated === undefined) throw new Error('kubernetesVersion vanished from the profile between reads');
-    writeFileAtomic(file, updated, statSync(file).mode & 0o777);
-    process.stdout.write(`updated ${file}: cluster.kubernetesVersion ${from} -> ${to}; run gen-userdata again so new nodes join at ${to}\n`);
-  } else {
-    process.stdout.write(`the profile still says ${from}: after the upgrade, set cluster.kubernetesVersion to ${to} (or re-run with --write-profile) so new nodes join at ${to}\n`);
-  }
+  process.stdout.write(
+    opts.writeProfile
+      ? `updated ${file}: cluster.kubernetesVersion ${from} -> ${to}; run gen-userdata again so new nodes join at ${to}\n`
+      : `the profile still says ${from}: after the upgrade, set cluster.kubernetesVersion to ${to} (or re-run with --write-profile) so new nodes join at ${to}\n`,
+  );
   return EXIT.ok;
 }

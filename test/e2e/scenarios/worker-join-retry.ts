@@ -20,9 +20,16 @@ import {
 } from '../../helpers/vm-asserts.js';
 import { apiEndpoint, copiedInput, kubeadmCalls, type NodeRun, type RawProfile } from '../../helpers/vm-node.js';
 
-/** Kernel parameters for this scenario's boot. */
-export function retryKernelArgs(profile: RawProfile): string[] {
-  return [`gen_userdata_e2e.fake_api=${apiEndpoint(profile)}`, 'gen_userdata_e2e.join_failures=2'];
+/**
+ * Kernel parameters for this scenario's boot. The control plane's CA certificate
+ * (from its user-data) goes in as base64 DER: the stand-in kubeadm's discovery
+ * pins it, as real kubeadm pins the CA the cluster-info ConfigMap serves.
+ */
+export function retryKernelArgs(profile: RawProfile, cpUserData: string): string[] {
+  const caPem = writeFile(cpUserData, '/etc/kubernetes/pki/ca.crt');
+  if (caPem === undefined) throw new Error('the control plane user-data has no ca.crt');
+  const der = caPem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
+  return [`gen_userdata_e2e.fake_api=${apiEndpoint(profile)}`, 'gen_userdata_e2e.join_failures=2', `gen_userdata_e2e.cluster_ca=${der}`];
 }
 
 const KUBEADM_CONFIG = '/etc/kubernetes/gen-userdata/kubeadm-config.yaml';
@@ -97,6 +104,12 @@ export async function checkWorkerJoinRetry(t: Test, run: NodeRun, profile: RawPr
       const between = resets.filter((r) => r.start >= joins[k]!.end && r.end <= joins[k + 1]!.start);
       t.equal(between.length, 1, `one kubeadm reset between join ${k + 1} and join ${k + 2}`, { summary });
       t.ok(between.every((r) => r.argv.includes('-f') || r.argv.includes('--force')), 'reset ran with -f');
+    }
+    const caPem = writeFile(cpUserData, '/etc/kubernetes/pki/ca.crt') ?? '';
+    const caText = spawnSync('openssl', ['x509', '-noout', '-text'], { input: caPem, encoding: 'utf8' }).stdout;
+    t.match(caText, /Public Key Algorithm: id-ecPublicKey/, 'the e2e cluster is an ECDSA cluster (the default)');
+    for (const j of joins) {
+      t.equal(j.discovery_pin, caHash(caPem), `join ${j.attempt}: discovery pinned the ECDSA CA's public key`);
     }
     const lastJoin = joins[joins.length - 1];
     t.notOk(lastJoin && resets.some((r) => r.start >= lastJoin.end), 'no reset after the successful join');

@@ -15,7 +15,12 @@ bootstrap ran. It emulates what the bootstrap relies on:
 - kubeadm config parsing: multi-document YAML, known kinds and API versions for
   the kubeadm minor, map-vs-list extraArgs per API version, token and CA hash
   formats;
-- `kubeadm init` writes admin.conf and friends; `kubeadm join` fails the first
+- `kubeadm init` writes admin.conf and friends; `kubeadm join` first does token
+  discovery like real kubeadm: it pins the cluster CA it is given
+  (gen_userdata_e2e.cluster_ca=<base64 DER>, standing in for the cluster-info
+  ConfigMap the API server would serve) by SHA-256 over its DER
+  SubjectPublicKeyInfo, whatever the key type (RSA, ECDSA), and fails when no
+  caCertHashes entry matches; then it fails the first
   N attempts (gen_userdata_e2e.join_failures=N|always), leaving behind the
   files a real failed join leaves, so a retry without `kubeadm reset -f` fails
   preflight; `kubeadm reset -f` cleans what real reset cleans;
@@ -24,6 +29,8 @@ bootstrap ran. It emulates what the bootstrap relies on:
   exists. crictl is not in the image: the install-path test packages this file
   as /usr/bin/{kubeadm,kubelet,kubectl,crictl} in stand-in .debs.
 """
+import base64
+import hashlib
 import json
 import os
 import re
@@ -262,6 +269,54 @@ def validate_kubeadm_config(text, mode):
     return docs, errors
 
 
+def der_element(data, pos):
+    """(tag, start of content, end of content) of the DER element at pos."""
+    tag, first = data[pos], data[pos + 1]
+    pos += 2
+    if first < 0x80:
+        length = first
+    else:
+        n = first & 0x7F
+        length = int.from_bytes(data[pos:pos + n], "big")
+        pos += n
+    return tag, pos, pos + length
+
+
+def spki_of_certificate(der):
+    """The DER SubjectPublicKeyInfo of an X.509 certificate, for any key type (what Go's
+    RawSubjectPublicKeyInfo holds and kubeadm's pubkeypin hashes)."""
+    _, cert, _ = der_element(der, 0)  # Certificate ::= SEQUENCE
+    _, pos, _ = der_element(der, cert)  # tbsCertificate ::= SEQUENCE
+    tag, _, end = der_element(der, pos)
+    if tag == 0xA0:  # [0] version, optional
+        pos = end
+    # serialNumber, signature, issuer, validity, subject, then subjectPublicKeyInfo.
+    for _ in range(5):
+        pos = der_element(der, pos)[2]
+    tag, _, end = der_element(der, pos)
+    if tag != 0x30:
+        raise ValueError("no SubjectPublicKeyInfo")
+    return der[pos:end]
+
+
+def discovery(join_config):
+    """kubeadm's token discovery pin check against the cluster CA from the kernel
+    command line. Returns an error message, or None when a pin matches (or no CA
+    was given, which is noted)."""
+    ca = cmdline_param("cluster_ca")
+    if not ca:
+        RECORD["notes"].append("no cluster_ca given: discovery pin not checked")
+        return None
+    spki = spki_of_certificate(base64.b64decode(ca))
+    pin = "sha256:" + hashlib.sha256(spki).hexdigest()
+    RECORD["discovery_pin"] = pin
+    bt = ((join_config or {}).get("discovery") or {}).get("bootstrapToken") or {}
+    if bt.get("unsafeSkipCAVerification") or pin in (bt.get("caCertHashes") or []):
+        return None
+    return ("error execution phase preflight: couldn't validate the identity of the API Server: cluster CA found in "
+            "cluster-info ConfigMap is invalid: none of the public keys \"%s\" are pinned\n" % pin)
+
+
 def read(path):
     try:
         with open(path) as f:
@@ -380,6 +435,9 @@ def kubeadm(args):
         attempt = int(read(counter) or "0") + 1
         write(counter, "%d\n" % attempt, 0o644)
         RECORD["attempt"] = attempt
+        pin_error = discovery(by_kind.get("JoinConfiguration"))
+        if pin_error:
+            finish(1, err=pin_error)
         failures = cmdline_param("join_failures", "0")
         fail = failures == "always" or attempt <= int(failures or "0")
         endpoint = ((by_kind.get("JoinConfiguration") or {}).get("discovery") or {}).get("bootstrapToken", {}).get("apiServerEndpoint", "?")

@@ -1,0 +1,58 @@
+import type { Diagnostic } from '../diagnostics.js';
+import type { OutputFile } from '../output/output-file.js';
+import { diffManifests, parseManifest, type ChangePlan } from '../output/change-plan.js';
+import { SizeReportBuilder } from '../output/size-report.js';
+import { IMAGE_DIR } from '../output/generate-image.js';
+import { UPGRADE_DIR } from '../upgrade/upgrade-plan.js';
+import { OutputTree, type OutputTreeStats } from './output-tree.js';
+import { readPreviousManifest } from './output-plan.js';
+import { kernelCommandLineWarning } from './nocloud-net-options.js';
+import { SECRETS_FILE } from './secrets-store.js';
+
+/** What streaming a cluster's files to out/<cluster>/ produced. */
+export interface ClusterOutputResult {
+  plan: ChangePlan;
+  fileCount: number;
+  sizes: { lines: string[]; warnings: Diagnostic[] };
+  warnings: Diagnostic[];
+  /** undefined for a dry run (nothing written). */
+  stats?: OutputTreeStats;
+}
+
+/**
+ * Consumes generated files one at a time: each goes into the new tree of
+ * `clusterDir` (or nowhere, for a dry run) and into the size report, and is then
+ * dropped. The change plan comes from the manifest.json at the end of the stream
+ * against the previous one. The new tree replaces the old only when the stream
+ * ends without error; secrets.yaml must already be saved (it is hard-linked, never
+ * rewritten), and image/ from `gen-userdata image` is carried over.
+ */
+export function writeClusterOutput(clusterDir: string, files: Iterable<OutputFile>, opts: { dryRun: boolean; maxBytes?: number }): ClusterOutputResult {
+  const previous = readPreviousManifest(clusterDir);
+  const tree = opts.dryRun ? undefined : new OutputTree(clusterDir, { ...(previous !== undefined ? { previous } : {}), keep: [IMAGE_DIR, UPGRADE_DIR], preserve: [SECRETS_FILE] });
+  const sizes = new SizeReportBuilder(opts.maxBytes);
+  const warnings: Diagnostic[] = [];
+  let manifest: OutputFile | undefined;
+  let fileCount = 0;
+  try {
+    for (const f of files) {
+      tree?.add(f);
+      sizes.add(f);
+      const w = kernelCommandLineWarning(f);
+      if (w !== undefined) warnings.push(w);
+      if (f.path === 'manifest.json') manifest = f;
+      fileCount++;
+    }
+  } catch (err) {
+    tree?.abort();
+    throw err;
+  }
+  const next = manifest === undefined ? undefined : parseManifest(Buffer.from(manifest.content).toString('utf8'));
+  if (next === undefined) {
+    tree?.abort();
+    throw new Error('generated output has no manifest.json');
+  }
+  const plan = diffManifests(previous, next);
+  const stats = tree?.commit();
+  return { plan, fileCount, sizes: sizes.result(), warnings, ...(stats !== undefined ? { stats } : {}) };
+}
