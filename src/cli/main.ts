@@ -57,11 +57,17 @@ export async function main(argv: string[]): Promise<number> {
           .option('kernel-args', { type: 'string', describe: 'nocloud-net: extra kernel arguments, e.g. "root=/dev/sda1 console=ttyS0"' })
           .option('templates', { type: 'string', describe: 'Directory with template overrides (same relative paths as templates/)' })
           .option('max-bytes', { type: 'number', describe: 'Warn when a user-data or config.ign is larger than this' })
+          .option('compress', {
+            choices: ['none', 'gzip'] as const,
+            default: 'none' as const,
+            describe: "gzip: write nodes/<node>/user-data gzip'd (cloud-init detects it); with --stdout, only into a pipe or file",
+          })
           .option('allow-version-skew', { type: 'boolean', default: false, describe: 'Generate even when the previous run was for a Kubernetes version new nodes could not join (downgrade, skipped minor)' })
           .example('$0', 'Write out/lab/ from the bundled lab profile')
           .example('$0 --profile ./prod.yaml --format all', 'cloud-init, seed ISOs and Ignition for every node')
           .example('$0 --format nocloud-net --base-url http://10.0.0.1/lab --kernel /debian/vmlinuz --initrd /debian/initrd.img --kernel-args "root=/dev/sda1"', 'HTTP seeds and an iPXE script per node in out/lab/http/ (docs/pxe.md)')
           .example('$0 --stdout --node worker-1', "Print worker-1's user-data for pasting")
+          .example('$0 --stdout --node cp-1 --compress gzip > cp-1.user-data.gz', "A control plane's user-data gzip'd, e.g. for EC2's 16 KB limit")
           .example('$0 --check --profile ./prod.yaml', 'Validate a profile only')
           .example('$0 --profile ./prod.yaml --dry-run', 'After adding a node: show which files would change, write nothing'),
       (args) =>
@@ -76,6 +82,7 @@ export async function main(argv: string[]): Promise<number> {
             format: args.format,
             ...(args.templates !== undefined ? { templates: args.templates } : {}),
             ...(args['max-bytes'] !== undefined ? { maxBytes: args['max-bytes'] } : {}),
+            compress: args.compress,
             allowVersionSkew: args['allow-version-skew'],
             ...(args['base-url'] !== undefined ? { baseUrl: args['base-url'] } : {}),
             ...(args.kernel !== undefined ? { kernel: args.kernel } : {}),

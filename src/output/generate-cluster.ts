@@ -15,6 +15,7 @@ import { adminKubeconfig } from './admin-kubeconfig.js';
 import { ManifestBuilder } from './manifest.js';
 import { documentParts, planParts, sha256Hex } from './plan-parts.js';
 import { utf8, type OutputFile, type OutputFormat } from './output-file.js';
+import { gzipUserData, type UserDataCompression } from '../emit/cloud-init/gzip-user-data.js';
 
 /** What one generation run is asked to produce. */
 export interface GenerateRequest {
@@ -24,6 +25,8 @@ export interface GenerateRequest {
   formats: readonly OutputFormat[];
   /** Required when formats include 'nocloud-net' (the --base-url and boot options). */
   nocloudNet?: NocloudNetOptions;
+  /** 'gzip': nodes/<node>/user-data (cloud-init format) is written gzip'd. Default 'none'. */
+  compress?: UserDataCompression;
 }
 
 /** The three NoCloud documents of a node. */
@@ -38,7 +41,7 @@ export function noCloudDocuments(plan: NodePlan): NoCloudDocuments {
   return { 'user-data': emitUserData(plan), 'meta-data': emitMetaData(plan), 'network-config': emitNetworkConfig(plan) };
 }
 
-function nodeFiles(plan: NodePlan, secrets: ClusterSecrets, formats: readonly OutputFormat[], nocloudNet?: NocloudNetOptions): OutputFile[] {
+function nodeFiles(plan: NodePlan, secrets: ClusterSecrets, formats: readonly OutputFormat[], nocloudNet?: NocloudNetOptions, compress: UserDataCompression = 'none'): OutputFile[] {
   const base = { node: plan.node.name, role: plan.node.role };
   const dir = `nodes/${plan.node.name}`;
   const docs = noCloudDocuments(plan);
@@ -46,7 +49,8 @@ function nodeFiles(plan: NodePlan, secrets: ClusterSecrets, formats: readonly Ou
   const files: OutputFile[] = [];
   if (formats.includes('cloud-init')) {
     files.push(
-      { ...base, format: 'cloud-init', path: `${dir}/user-data`, content: utf8(docs['user-data']), mode: 0o600, parts },
+      // Only the copy users paste is compressed: the seed ISO and the HTTP seeds have no size limit.
+      { ...base, format: 'cloud-init', path: `${dir}/user-data`, content: compress === 'gzip' ? gzipUserData(utf8(docs['user-data'])) : utf8(docs['user-data']), mode: 0o600, parts },
       { ...base, format: 'cloud-init', path: `${dir}/meta-data`, content: utf8(docs['meta-data']), mode: 0o644 },
       { ...base, format: 'cloud-init', path: `${dir}/network-config`, content: utf8(docs['network-config']), mode: 0o644 },
     );
@@ -90,7 +94,7 @@ export function* generateCluster(req: GenerateRequest): Generator<OutputFile> {
   const needsCloudInitPlans = formats.some((f) => f === 'cloud-init' || f === 'iso' || f === 'nocloud-net');
   if (needsCloudInitPlans) {
     for (const plan of clusterPlans(profile, secrets, templates, 'cloud-init')) {
-      for (const f of nodeFiles(plan, secrets, formats, req.nocloudNet)) yield emit(f);
+      for (const f of nodeFiles(plan, secrets, formats, req.nocloudNet, req.compress)) yield emit(f);
     }
   }
   if (formats.includes('ignition')) {
@@ -116,5 +120,5 @@ export function generateNodeCloudInit(req: Omit<GenerateRequest, 'formats' | 'no
   const node = req.profile.nodes.find((n) => n.name === nodeName);
   if (node === undefined) return undefined;
   const plan = buildNodePlan({ profile: req.profile, secrets: req.secrets, node, templates: req.templates, target: 'cloud-init', caCertHash: caCertHash(req.secrets.ca.cert) });
-  return nodeFiles(plan, req.secrets, ['cloud-init']);
+  return nodeFiles(plan, req.secrets, ['cloud-init'], undefined, req.compress);
 }

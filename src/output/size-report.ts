@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import type { Diagnostic } from '../diagnostics.js';
 import type { OutputFile } from './output-file.js';
+import { gunzipUserData, isGzip } from '../emit/cloud-init/gzip-user-data.js';
 
 /** Where user-data size limits bite (raw bytes unless noted). */
 export const PROVIDER_LIMITS = [
@@ -19,14 +20,17 @@ function base64Length(bytes: number): number {
 /** Above this many nodes the report prints one line per role and format instead of one per file. */
 export const PER_NODE_REPORT_LIMIT = 25;
 
+/** Size of the file gzip'd: its own size when it is written gzip'd already (--compress gzip). */
 function gzipLength(f: OutputFile): number {
-  return gzipSync(f.content, { level: 9 }).byteLength;
+  return isGzip(f.content) ? f.content.byteLength : gzipSync(f.content, { level: 9 }).byteLength;
 }
 
 function sizeLine(label: string, f: OutputFile): string {
-  const raw = f.content.byteLength;
   const gz = gzipLength(f);
-  return `  ${label}: ${raw} B raw, ${gz} B gzip, ${base64Length(gz)} B gzip+base64`;
+  if (isGzip(f.content)) {
+    return `  ${label}: ${gz} B gzip as written (${gunzipUserData(f.content).byteLength} B raw), ${base64Length(gz)} B gzip+base64`;
+  }
+  return `  ${label}: ${f.content.byteLength} B raw, ${gz} B gzip, ${base64Length(gz)} B gzip+base64`;
 }
 
 /** A file over a limit: its path, and per role the largest such file (for the gzip hint). */
@@ -37,13 +41,14 @@ interface OverLimit {
 }
 
 /**
- * What to do about files over a provider limit: gzip, and another way in for a
- * role whose user-data gzip does not save. Per role, only the largest file is
+ * What to do about files over a provider limit, the smallest way that fits:
+ * --compress gzip, or another way in for a role whose user-data gzip does not save
+ * (files written gzip'd already count as their own gzip size). Per role, only the largest file is
  * compressed: the others are the same documents with shorter lists, and
  * compressing every file of a 1000-node cluster would double the run time.
  */
 function providerHint(largest: ReadonlyMap<string, OutputFile>, limitBytes: number): string {
-  const gzip = '; gzip it (cloud-init and Ignition accept gzip)';
+  const gzip = "; write it gzip'd with --compress gzip (cloud-init detects gzip'd user-data)";
   const tooBig = [...largest].map(([role, f]) => ({ role, gz: gzipLength(f) })).filter((r) => r.gz > limitBytes);
   if (tooBig.length === 0) return gzip;
   const named = tooBig.map((r) => `${r.role} user-data (${r.gz} B gzipped)`).join(', ');

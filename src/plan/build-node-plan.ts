@@ -14,7 +14,7 @@ import { expectedNodesFile, hostFiles, manifestFiles } from './node-files.js';
 import { NODE_PATHS, binDir, type PlanTarget } from './paths.js';
 import { kubeVipPlan } from './kube-vip-files.js';
 import { tokenRevokeExtras } from './token-revoke.js';
-import { shellLibraryFile, shellLibraryView } from './shell-library.js';
+import { shellLibraryFile, shellLibraryParts, shellLibraryView } from './shell-library.js';
 import { nodeTools } from './node-tools.js';
 
 /** Inputs for one node's plan. */
@@ -110,12 +110,15 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
     ...hostFiles(profile, templates, target),
     { path: NODE_PATHS.kubeadmConfig, mode: 0o600, owner: 'root:root', content: kubeadmConfig, secret: true, overwrite: true },
     { path: scriptPath, mode: 0o755, owner: 'root:root', content: script, secret: false, overwrite: true, compress: 'to-fit' as const },
-    shellLibraryFile(templates, target),
     ...(node.role === 'control-plane' ? controlPlanePkiFiles(secrets) : []),
     ...kubeVipPlan(profile, node, init).files,
     ...(init ? [...manifestFiles(profile), expectedNodesFile(profile)] : []),
     ...extras.files,
-  ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  ];
+  // Last: the library keeps only the functions the node's scripts (node tools included) call.
+  const callers = files.filter((f) => f.content.startsWith('#!')).map((f) => f.content);
+  files.push(shellLibraryFile(templates, target, shellLibraryParts(profile, node), callers));
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
     cluster: profile.cluster.name,
     node: { name: node.name, role: node.role, ip: node.ip, init },

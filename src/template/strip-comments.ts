@@ -17,7 +17,7 @@ export function commentSyntax(templateName: string): CommentSyntax | undefined {
 
 /** The header line that replaces a file's comments. */
 export function sourceHeader(templateName: string): string {
-  return `# gen-userdata: commented source in templates/${templateName}`;
+  return `# gen-userdata source: templates/${templateName}`;
 }
 
 const SHELLCHECK_DIRECTIVE = /^\s*#\s*shellcheck\s/;

@@ -12,6 +12,7 @@ import { minorOf, versionChange } from '../kube/version-step.js';
 import { defaultSysextUrl, sysextImageName } from '../emit/ignition/sysext.js';
 import { isInitNode } from '../plan/build-node-plan.js';
 import { renderShellLibrary } from '../plan/shell-library.js';
+import { trimShellLibrary } from '../plan/trim-shell-library.js';
 
 /** How the nodes get their Kubernetes binaries: pkgs.k8s.io apt packages, or Flatcar's sysext. */
 export type UpgradeTarget = 'apt' | 'flatcar';
@@ -95,12 +96,12 @@ export function planUpgrade(req: UpgradeRequest): UpgradeFile[] {
     drainTimeoutSeconds: UPGRADE_DRAIN_TIMEOUT_SECONDS,
     readyTimeoutSeconds: UPGRADE_READY_TIMEOUT_SECONDS,
   };
-  const library = renderShellLibrary(templates).replace(/\n+$/, '');
+  // Every script drains or uncordons from a control plane: the control-plane parts
+  // (kubectl_admin), trimmed to the functions the script calls.
+  const fullLibrary = renderShellLibrary(templates, { controlPlane: true, kubeVip: false });
   const order = upgradeOrder(profile);
-  const scripts = order.map((node) => ({
-    path: `upgrade-${node.name}.sh`,
-    mode: 0o755,
-    content: renderTemplate(templates, 'upgrade/upgrade-node.sh', {
+  const scripts = order.map((node) => {
+    const view = {
       ...common,
       node: node.name,
       nodeQ: shellQuote(node.name),
@@ -108,9 +109,11 @@ export function planUpgrade(req: UpgradeRequest): UpgradeFile[] {
       first: isInitNode(profile, node),
       controlPlane: node.role === 'control-plane',
       defaultPhase: node.role === 'control-plane' ? 'all' : 'node',
-      library,
-    }),
-  }));
+    };
+    const withoutLibrary = renderTemplate(templates, 'upgrade/upgrade-node.sh', { ...view, library: '' });
+    const library = trimShellLibrary(fullLibrary, [withoutLibrary]).replace(/\n+$/, '');
+    return { path: `upgrade-${node.name}.sh`, mode: 0o755, content: renderTemplate(templates, 'upgrade/upgrade-node.sh', { ...view, library }) };
+  });
   const orderText = [
     `# Upgrade order of cluster ${profile.cluster.name}, Kubernetes ${from} -> ${to}: one node at a time, top to bottom.`,
     '# node ip role (run-upgrade.sh reads the first three fields; delete lines of nodes already done if you like)',

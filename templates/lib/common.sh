@@ -4,12 +4,17 @@
 # tools). Written once per node and sourced, never run; it sets no shell options
 # and changes nothing on the node by itself.
 
+# Parts in controlPlane sections reach control planes only: a worker's
+# user-data carries only what a worker runs (the size counts against user-data
+# limits, and a worker has no admin kubeconfig to use).
+
+# State of the bootstrap and the tools (markers, kept files); private to root.
 # shellcheck disable=SC2034 # used by the scripts that source this library
-{
-  # State of the bootstrap and the tools (markers, kept files); private to root.
-  readonly STATE_DIR=/var/lib/gen-userdata
-  readonly ADMIN_KUBECONFIG=/etc/kubernetes/admin.conf
-}
+readonly STATE_DIR=/var/lib/gen-userdata
+{{#controlPlane}}
+# shellcheck disable=SC2034 # used by the scripts that source this library
+readonly ADMIN_KUBECONFIG=/etc/kubernetes/admin.conf
+{{/controlPlane}}
 
 # Prints "<UTC time> <message>" on stderr: into the bootstrap log once log_to_file
 # has run, on the terminal or in the journal for a tool.
@@ -83,8 +88,10 @@ wait_until() {
   done
 }
 
+{{#controlPlane}}
 # kubectl with the cluster-admin kubeconfig kubeadm writes on a control plane.
 kubectl_admin() { kubectl --kubeconfig "$ADMIN_KUBECONFIG" "$@"; }
+{{/controlPlane}}
 
 # apt-get that waits for a lock held by another first-boot job (e.g. unattended
 # upgrades on Ubuntu) instead of failing, and retries flaky downloads.
@@ -102,25 +109,38 @@ expect_version() {
   log "$what: $expected"
 }
 
+{{^controlPlane}}
+# kubeadm reset -f; a worker keeps nothing across it.
+reset_node() {
+  kubeadm reset -f || log "kubeadm reset reported an error; continuing"
+}
+{{/controlPlane}}
+{{#controlPlane}}
 # kubeadm reset empties /etc/kubernetes/pki, which on a control plane holds the
 # shared CAs that came with the user-data, and /etc/kubernetes/manifests, which on
-# the init node holds the kube-vip static pod that brings up the VIP; keep both
-# across the reset.
+# a control plane with cluster.vip holds the kube-vip static pod that brings up the
+# VIP; keep both across the reset.
 reset_node() {
   local keep=$STATE_DIR/pki-keep
+{{#kubeVip}}
   local vip=/etc/kubernetes/manifests/kube-vip.yaml vip_keep=$STATE_DIR/kube-vip.yaml.keep
+{{/kubeVip}}
   rm -rf "$keep"
   if [ -f /etc/kubernetes/pki/ca.key ]; then
     mkdir -p "$keep"
     chmod 0700 "$keep"
     cp -a /etc/kubernetes/pki/. "$keep/"
   fi
+{{#kubeVip}}
   if [ -f "$vip" ]; then cp -a "$vip" "$vip_keep"; fi
+{{/kubeVip}}
   kubeadm reset -f || log "kubeadm reset reported an error; continuing"
+{{#kubeVip}}
   if [ -f "$vip_keep" ]; then
     mkdir -p "$(dirname "$vip")"
     mv -f "$vip_keep" "$vip"
   fi
+{{/kubeVip}}
   if [ -d "$keep" ]; then
     mkdir -p /etc/kubernetes/pki
     for f in ca.crt ca.key front-proxy-ca.crt front-proxy-ca.key sa.pub sa.key etcd/ca.crt etcd/ca.key; do
@@ -132,3 +152,4 @@ reset_node() {
     rm -rf "$keep"
   fi
 }
+{{/controlPlane}}

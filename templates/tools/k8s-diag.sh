@@ -55,7 +55,9 @@ collect() {
 # kubectl with the best credentials this node has: admin.conf on a control plane,
 # the kubelet's own on a worker (which may read only a little).
 kubeconfig=/etc/kubernetes/kubelet.conf
-[ -f "$ADMIN_KUBECONFIG" ] && kubeconfig=$ADMIN_KUBECONFIG
+{{#controlPlane}}
+if [ -f "$ADMIN_KUBECONFIG" ]; then kubeconfig=$ADMIN_KUBECONFIG; fi
+{{/controlPlane}}
 kc=(kubectl --kubeconfig "$kubeconfig" --request-timeout=15s)
 
 log "collecting into $output"

@@ -14,7 +14,7 @@ import { buildSeed, fillBuildPassword, BUILD_PASSWORD_PLACEHOLDER, BUILD_USER, B
 import type { Profile } from '../../src/profile/types.js';
 import { bundledTemplates, profileAt } from '../helpers/fixtures.js';
 import { lintNodeScripts } from '../helpers/shellcheck.js';
-import { shellLibraryFile } from '../../src/plan/shell-library.js';
+import { IMAGE_LIBRARY_PARTS, shellLibraryFile } from '../../src/plan/shell-library.js';
 import { airgapProfile, prebakedVariant } from '../helpers/image-fixtures.js';
 
 const templates = bundledTemplates();
@@ -36,8 +36,8 @@ const variants: [string, Profile][] = [
 for (const [name, profile] of variants) {
   t.test(`${name}: provision.sh passes bash -n and shellcheck, with the shell library it writes and sources`, async (t) => {
     const provision = text(generateImage(profile, templates), 'provision.sh');
-    const library = shellLibraryFile(templates, 'cloud-init');
-    t.match(provision, `\n${library.content}`, 'provision.sh writes the library as nodes get it');
+    const library = shellLibraryFile(templates, 'cloud-init', IMAGE_LIBRARY_PARTS, [provision]);
+    t.match(provision, `\n${library.content}GEN_USERDATA_EOF\n`, 'provision.sh writes the library with the functions it calls');
     t.equal(lintNodeScripts(t, [{ label: name, files: [{ path: '/provision.sh', content: provision }, library] }]), 1);
   });
 }

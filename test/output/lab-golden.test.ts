@@ -34,12 +34,3 @@ t.test('secret-bearing outputs are 0600, and the manifest lists every other file
   t.equal(ud?.role, 'worker');
   t.match(ud?.sha256, /^[0-9a-f]{64}$/);
 });
-
-t.test("the lab workers' user-data fits AWS EC2's 16 KB user-data limit without gzip", async (t) => {
-  // A worker's user-data is mostly the runner and the step scripts, so template
-  // comments count; the control plane (with PKI and manifests) needs gzip anyway.
-  const files = generateClusterFiles({ profile, secrets, templates, formats: ['cloud-init'] });
-  for (const f of files.filter((f) => f.role === 'worker' && f.path.endsWith('/user-data'))) {
-    t.ok(f.content.length <= 16 * 1024, `${f.path}: ${f.content.length} B`);
-  }
-});

@@ -8,6 +8,8 @@ import { buildClusterPlans } from '../../src/plan/build-node-plan.js';
 import { heredocDelimiter, provisionSteps, writeFilesStep } from '../../src/plan/provision-steps.js';
 import { imageFiles } from '../../src/plan/node-files.js';
 import { shellLibraryPath } from '../../src/plan/paths.js';
+import { IMAGE_LIBRARY_PARTS, renderShellLibrary } from '../../src/plan/shell-library.js';
+import { trimShellLibrary } from '../../src/plan/trim-shell-library.js';
 import { renderProvisionScript } from '../../src/emit/image/provision-script.js';
 import type { PlanFile } from '../../src/plan/types.js';
 import { bundledTemplates, fixtureSecrets, profileAt } from '../helpers/fixtures.js';
@@ -40,8 +42,9 @@ t.test('its steps are the first-boot steps themselves, not copies', async (t) =>
   const grab = (s: string) => s.slice(s.indexOf('run_step() {'), s.indexOf('\n}\n', s.indexOf('run_step() {')));
   t.equal(grab(script), grab(bootstrap), 'run_step identical');
   // The helpers are the node's shell library, which provision.sh writes before sourcing it.
-  const library = worker.files.find((f) => f.path === shellLibraryPath('cloud-init'))!.content;
-  t.match(library, 'apt_get() {');
+  const library = trimShellLibrary(renderShellLibrary(templates, IMAGE_LIBRARY_PARTS), [script]);
+  for (const fn of ['log() {', 'log_to_file() {', 'apt_get() {', 'expect_version() {']) t.match(library, fn);
+  t.notMatch(library, 'reset_node() {', 'only what provision.sh calls');
   t.match(script, `install -D -m 0644 /dev/stdin ${shellLibraryPath('cloud-init')} <<'GEN_USERDATA_EOF'\n${library}GEN_USERDATA_EOF\n`);
   t.match(script, `\n. ${shellLibraryPath('cloud-init')}\n`);
   t.match(bootstrap, `\n. ${shellLibraryPath('cloud-init')}\n`);

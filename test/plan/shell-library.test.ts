@@ -8,12 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildClusterPlans } from '../../src/plan/build-node-plan.js';
 import { shellLibraryPath } from '../../src/plan/paths.js';
+import { renderShellLibrary } from '../../src/plan/shell-library.js';
+import { trimShellLibrary } from '../../src/plan/trim-shell-library.js';
 import { bundledTemplates, fixtureSecrets, profileAt } from '../helpers/fixtures.js';
 
 const plans = buildClusterPlans(profileAt('profiles/lab.yaml'), fixtureSecrets('lab'), bundledTemplates(), 'cloud-init');
 const dir = mkdtempSync(join(tmpdir(), 'gen-userdata-lib-'));
 const library = join(dir, 'common.sh');
-writeFileSync(library, plans[0]!.files.find((f) => f.path === shellLibraryPath('cloud-init'))!.content);
+// The whole library of a control plane, before trimming to what the node's scripts call.
+writeFileSync(library, renderShellLibrary(bundledTemplates(), { controlPlane: true, kubeVip: true }));
 const bin = join(dir, 'bin');
 mkdirSync(bin);
 writeFileSync(join(bin, 'kubectl'), '#!/bin/bash\nprintf "kubectl %s\\n" "$*"\n');
@@ -42,6 +45,36 @@ t.test('every node carries the same library at the same path, and the bootstrap 
   const flatcar = buildClusterPlans(profileAt('profiles/lab.yaml'), fixtureSecrets('lab'), bundledTemplates(), 'flatcar')[0]!;
   t.ok(flatcar.files.some((f) => f.path === '/opt/lib/gen-userdata/common.sh'), 'Flatcar: under /opt (read-only /usr)');
   t.match(flatcar.files.find((f) => f.path === flatcar.bootstrap.scriptPath)!.content, '\n. /opt/lib/gen-userdata/common.sh\n');
+});
+
+t.test('per role: a worker carries no control-plane shell; kube-vip only with cluster.vip', async (t) => {
+  const lib = (plan: { files: { path: string; content: string }[] }): string => plan.files.find((f) => f.path === shellLibraryPath('cloud-init'))!.content;
+  const controlPlaneOnly = ['ADMIN_KUBECONFIG', 'kubectl_admin', 'pki-keep', 'ca.key'];
+  for (const worker of plans.filter((p) => p.node.role === 'worker')) {
+    for (const s of [...controlPlaneOnly, 'kube-vip']) t.notMatch(lib(worker), s, `${worker.node.name}: no ${s}`);
+    t.match(lib(worker), /\nreset_node\(\) \{\n  kubeadm reset -f \|\| log "[^"]*"\n\}\n/, 'a worker just resets');
+  }
+  for (const s of controlPlaneOnly) t.match(lib(plans[0]!), s, `lab control plane: ${s}`);
+  t.notMatch(lib(plans[0]!), 'kube-vip', 'no kube-vip without cluster.vip');
+  const ha = buildClusterPlans(profileAt('profiles/ha.yaml'), fixtureSecrets('ha'), bundledTemplates(), 'cloud-init');
+  for (const cp of ha.filter((p) => p.node.role === 'control-plane')) t.match(lib(cp), 'kube-vip.yaml.keep', `${cp.node.name} keeps kube-vip`);
+});
+
+t.test("trimmed per node: only the functions the node's scripts call, directly or through another function", async (t) => {
+  const worker = plans.find((p) => p.node.role === 'worker')!;
+  const lib = worker.files.find((f) => f.path === shellLibraryPath('cloud-init'))!.content;
+  const defined = [...lib.matchAll(/^([a-z_]+)\(\) \{/gm)].map((m) => m[1]);
+  // die: the node tools (k8s-diag, k8s-reset) call it.
+  t.same(defined.sort(), ['apt_get', 'die', 'endpoint_reachable', 'expect_version', 'log', 'log_to_file', 'reset_node', 'uptime_seconds']);
+  const full = renderShellLibrary(bundledTemplates(), { controlPlane: false, kubeVip: false });
+  t.equal(trimShellLibrary(full, ['retry 3 1 true']), trimShellLibrary(full, ['retry 3 1 true', 'log x']), 'retry brings log along');
+  t.match(trimShellLibrary(full, ['wait_until 5 x true']), 'uptime_seconds() {', 'wait_until brings uptime_seconds along');
+  t.notMatch(trimShellLibrary(full, ['echo blog']), 'log() {', 'whole words only');
+  t.notMatch(trimShellLibrary(full, ['curl --retry 5 x']), 'retry() {', 'an option is not a call');
+  t.match(trimShellLibrary(full, ['x=$(uptime_seconds)']), 'uptime_seconds() {', 'a command substitution is');
+  t.match(trimShellLibrary(full, ['true']), /^# gen-userdata source: templates\/lib\/common\.sh\n# shellcheck shell=bash\n/, 'top-level lines stay');
+  t.match(trimShellLibrary(full, ['endpoint_reachable h 1']), '# shellcheck disable=SC2016', "a function's shellcheck directive goes with it");
+  t.notMatch(trimShellLibrary(full, ['log x']), 'SC2016');
 });
 
 t.test('log: a UTC timestamp and the message, on stderr', async (t) => {

@@ -58,8 +58,8 @@ t.test('conf: drops # lines, header first', async (t) => {
 });
 
 t.test('by template name: .sh and .conf/.toml are stripped, YAML and units are not', async (t) => {
-  t.equal(stripTemplateComments('steps/x.sh', '# c\ntrue\n'), '# gen-userdata: commented source in templates/steps/x.sh\ntrue\n');
-  t.equal(stripTemplateComments('files/sysctl.conf', '# c\na = 1\n'), '# gen-userdata: commented source in templates/files/sysctl.conf\na = 1\n');
-  t.equal(stripTemplateComments('files/containerd-config.toml', '# c\n'), '# gen-userdata: commented source in templates/files/containerd-config.toml\n');
+  t.equal(stripTemplateComments('steps/x.sh', '# c\ntrue\n'), '# gen-userdata source: templates/steps/x.sh\ntrue\n');
+  t.equal(stripTemplateComments('files/sysctl.conf', '# c\na = 1\n'), '# gen-userdata source: templates/files/sysctl.conf\na = 1\n');
+  t.equal(stripTemplateComments('files/containerd-config.toml', '# c\n'), '# gen-userdata source: templates/files/containerd-config.toml\n');
   for (const name of ['files/crictl.yaml', 'units/a.service', 'files/hosts']) t.equal(stripTemplateComments(name, '# c\nx\n'), '# c\nx\n', name);
 });

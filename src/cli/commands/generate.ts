@@ -20,6 +20,7 @@ import { versionSkewNotice } from '../../kube/version-step.js';
 import { readPreviousManifest } from '../output-plan.js';
 import { readProfileVersion, versionDiagnostic } from '../profile-version.js';
 import { loadSecretsForDryRun } from '../dry-run-secrets.js';
+import type { UserDataCompression } from '../../emit/cloud-init/gzip-user-data.js';
 import { describeKeyAlgorithm, secretsKeyAlgorithm } from '../../pki/key-algorithm.js';
 
 /** Options of the default (generate) command. */
@@ -34,6 +35,8 @@ export interface GenerateOptions {
   format: OutputFormat | 'all';
   templates?: string;
   maxBytes?: number;
+  /** 'gzip': write nodes/<node>/user-data gzip'd (and print it so with --stdout). */
+  compress?: UserDataCompression;
   /** nocloud-net HTTP tree: where it is served, and what the iPXE scripts boot. */
   baseUrl?: string;
   kernel?: string;
@@ -69,6 +72,7 @@ export async function runGenerate(opts: GenerateOptions): Promise<number> {
 }
 
 function generateInto(opts: GenerateOptions, p: Profile, profileFile: string, templates: TemplateSet, nocloudNet: NocloudNetOptions | undefined, secrets: Result<LoadedSecrets>): number {
+  const compress = opts.compress ?? 'none';
   if (!secrets.ok) return fail(secrets.diagnostics);
   printDiagnostics(secrets.warnings);
   if (secrets.value.created) {
@@ -79,7 +83,9 @@ function generateInto(opts: GenerateOptions, p: Profile, profileFile: string, te
   if (opts.stdout) {
     const nodeName = opts.node ?? (p.nodes.length === 1 ? p.nodes[0]?.name : undefined);
     if (nodeName === undefined) throw new UsageError('--stdout prints one node: add --node NAME');
-    const userData = generateNodeCloudInit({ profile: p, secrets: secrets.value.secrets, templates }, nodeName)?.find((f) => f.path === `nodes/${nodeName}/user-data`);
+    // gzip is binary: into a pipe or a file, never onto a terminal.
+    if (compress === 'gzip' && process.stdout.isTTY) throw new UsageError('--stdout --compress gzip writes binary data: redirect it to a file or a pipe (e.g. | base64 -w0)');
+    const userData = generateNodeCloudInit({ profile: p, secrets: secrets.value.secrets, templates, compress }, nodeName)?.find((f) => f.path === `nodes/${nodeName}/user-data`);
     if (userData === undefined) throw new Error(`no user-data generated for ${nodeName}`);
     process.stdout.write(userData.content);
     return EXIT.ok;
@@ -88,7 +94,7 @@ function generateInto(opts: GenerateOptions, p: Profile, profileFile: string, te
   // --format all adds the HTTP tree only when --base-url says where it will be served.
   const allFormats: OutputFormat[] = nocloudNet !== undefined ? [...ALL_FORMATS, 'nocloud-net'] : ALL_FORMATS;
   const formats = opts.format === 'all' ? allFormats : [opts.format];
-  const files = generateCluster({ profile: p, secrets: secrets.value.secrets, templates, formats, ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
+  const files = generateCluster({ profile: p, secrets: secrets.value.secrets, templates, formats, compress, ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
   const clusterDir = join(opts.out, p.cluster.name);
   const skew = skewCheck(clusterDir, p.cluster.kubernetesVersion, profileFile, opts.allowVersionSkew === true);
   if (skew.refused !== undefined) return fail([skew.refused]);

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OutputFormat } from '../../output/output-file.js';
 import type { ClusterSecrets } from '../../pki/types.js';
 import { formatToken, generateBootstrapToken, tokenExpiry } from '../../pki/bootstrap-token.js';
 import { serializeSecrets } from '../../pki/serialize-secrets.js';
 import { generateCluster } from '../../output/generate-cluster.js';
+import { isGzip, type UserDataCompression } from '../../emit/cloud-init/gzip-user-data.js';
 import { readProfile } from '../read-profile.js';
 import { loadSecrets } from '../secrets-store.js';
 import { loadTemplates, UsageError } from '../load-templates.js';
@@ -64,6 +66,19 @@ function rotateFormats(opts: TokenRotateOptions, clusterDir: string): OutputForm
   return written.length > 0 ? written : ['cloud-init'];
 }
 
+/** gzip when the previous run wrote its user-data gzip'd (--compress gzip), so a rotation keeps that. */
+function previousCompression(clusterDir: string): UserDataCompression {
+  const entry = readPreviousManifest(clusterDir)?.files.find((e) => e.format === 'cloud-init' && e.path.endsWith('/user-data'));
+  if (entry === undefined) return 'none';
+  let head: Uint8Array;
+  try {
+    head = readFileSync(join(clusterDir, entry.path)).subarray(0, 2);
+  } catch {
+    return 'none';
+  }
+  return isGzip(head) ? 'gzip' : 'none';
+}
+
 /**
  * Replaces the bootstrap token in secrets.yaml (atomically, 0600; the CAs and keys
  * stay as they are) and regenerates the output, so only the files that carry the
@@ -95,7 +110,7 @@ export async function runTokenRotate(opts: TokenRotateOptions): Promise<number> 
     // The token is saved first: if writing the output fails, a re-run regenerates it
     // from the saved token instead of leaving nodes with a token nobody registered.
     writeFileAtomic(loaded.value.file, serializeSecrets(secrets), 0o600);
-    const files = generateCluster({ profile: p, secrets, templates, formats, ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
+    const files = generateCluster({ profile: p, secrets, templates, formats, compress: previousCompression(clusterDir), ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
     const { plan } = writeClusterOutput(clusterDir, files, { dryRun: false });
     printPlan(plan, process.stderr);
     process.stderr.write(

@@ -14,7 +14,8 @@ export const USER_DATA_FIT_BYTES = 16 * 1024;
  * Renders a node's #cloud-config. Files (and the plan's systemd units) go through
  * write_files, which runs before users and packages exist; the bootstrap script runs
  * from runcmd in the final stage. Serialized in YAML 1.1 mode so PyYAML reads every
- * value as written ("0644", "yes" stay strings).
+ * value as written ("0644", "yes" stay strings), with sequences not indented under
+ * their key (two bytes less on every line of every embedded file).
  * When the document is above USER_DATA_FIT_BYTES, the files marked compress "to-fit"
  * are written gzip + base64 (`encoding: gz+b64`) in the plan's order of preference
  * (node tools, then the shell library, then the bootstrap), as few as it takes to
@@ -43,13 +44,15 @@ function packOrder(f: PlanFile): number {
   return f.path.endsWith('/gen-userdata/common.sh') ? 1 : 0;
 }
 
-const YAML_OPTIONS = { lineWidth: 0, blockQuote: 'literal' } as const;
+const YAML_OPTIONS = { lineWidth: 0, blockQuote: 'literal', indentSeq: false } as const;
 
 function writeFileEntry(f: PlanFile, pack: boolean): Record<string, unknown> {
+  // cloud-init's defaults are owner root:root and permissions 0644; leaving them out
+  // saves bytes in most entries.
   return {
     path: f.path,
-    owner: f.owner,
-    permissions: octalMode(f.mode),
+    ...(f.owner !== 'root:root' ? { owner: f.owner } : {}),
+    ...(f.mode !== 0o644 ? { permissions: octalMode(f.mode) } : {}),
     ...(pack ? { encoding: 'gz+b64', content: gzipBase64(f.content) } : { content: f.content }),
   };
 }
@@ -78,7 +81,7 @@ function gzipBase64(text: string): string {
 function renderUserData(plan: NodePlan, packed: ReadonlySet<string>): string {
   const writeFiles = [
     ...plan.files.map((f) => writeFileEntry(f, packed.has(f.path))),
-    ...plan.units.map((u) => ({ path: `/etc/systemd/system/${u.name}`, owner: 'root:root', permissions: '0644', content: u.content })),
+    ...plan.units.map((u) => ({ path: `/etc/systemd/system/${u.name}`, content: u.content })),
   ];
   const config: Record<string, unknown> = {
     hostname: plan.hostname,

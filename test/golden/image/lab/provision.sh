@@ -1,26 +1,19 @@
 #!/bin/bash
-# gen-userdata: commented source in templates/bootstrap.sh
+# gen-userdata source: templates/bootstrap.sh
 set -Eeuo pipefail
 umask 022
 export PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export DEBIAN_FRONTEND=noninteractive
 
 install -D -m 0644 /dev/stdin /usr/local/lib/gen-userdata/common.sh <<'GEN_USERDATA_EOF'
-# gen-userdata: commented source in templates/lib/common.sh
+# gen-userdata source: templates/lib/common.sh
 # shellcheck shell=bash
 
+
 # shellcheck disable=SC2034 # used by the scripts that source this library
-{
-  readonly STATE_DIR=/var/lib/gen-userdata
-  readonly ADMIN_KUBECONFIG=/etc/kubernetes/admin.conf
-}
+readonly STATE_DIR=/var/lib/gen-userdata
 
 log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
-
-die() {
-  log "$*"
-  exit 1
-}
 
 log_to_file() {
   local file=$1
@@ -29,53 +22,6 @@ log_to_file() {
   exec > >(tee -a "$file") 2>&1
 }
 
-endpoint_reachable() {
-  # shellcheck disable=SC2016 # $1/$2 expand in the inner shell
-  timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
-}
-
-uptime_seconds() {
-  local up
-  read -r up _ </proc/uptime
-  printf '%s\n' "${up%.*}"
-}
-
-retry() {
-  local attempts=$1 delay=$2 attempt=1 rc
-  shift 2
-  while :; do
-    rc=0
-    "$@" || rc=$?
-    [ "$rc" -eq 0 ] && return 0
-    if [ "$attempt" -ge "$attempts" ]; then
-      log "$1 failed $attempt time(s) (exit $rc); giving up"
-      return "$rc"
-    fi
-    log "$1 failed (exit $rc), attempt $attempt of $attempts; again in ${delay}s"
-    attempt=$((attempt + 1))
-    sleep "$delay"
-  done
-}
-
-wait_until() {
-  local limit=$1 what=$2 deadline remaining
-  shift 2
-  deadline=$(($(uptime_seconds) + limit))
-  while :; do
-    if "$@"; then
-      return 0
-    fi
-    remaining=$((deadline - $(uptime_seconds)))
-    if [ "$remaining" -le 0 ]; then
-      log "gave up waiting for $what after ${limit}s"
-      return 1
-    fi
-    log "waiting for $what (${remaining}s left)"
-    sleep $((remaining < ${WAIT_INTERVAL:-5} ? remaining : ${WAIT_INTERVAL:-5}))
-  done
-}
-
-kubectl_admin() { kubectl --kubeconfig "$ADMIN_KUBECONFIG" "$@"; }
 
 apt_get() {
   apt-get -q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3 "$@"
@@ -88,33 +34,6 @@ expect_version() {
     return 1
   fi
   log "$what: $expected"
-}
-
-reset_node() {
-  local keep=$STATE_DIR/pki-keep
-  local vip=/etc/kubernetes/manifests/kube-vip.yaml vip_keep=$STATE_DIR/kube-vip.yaml.keep
-  rm -rf "$keep"
-  if [ -f /etc/kubernetes/pki/ca.key ]; then
-    mkdir -p "$keep"
-    chmod 0700 "$keep"
-    cp -a /etc/kubernetes/pki/. "$keep/"
-  fi
-  if [ -f "$vip" ]; then cp -a "$vip" "$vip_keep"; fi
-  kubeadm reset -f || log "kubeadm reset reported an error; continuing"
-  if [ -f "$vip_keep" ]; then
-    mkdir -p "$(dirname "$vip")"
-    mv -f "$vip_keep" "$vip"
-  fi
-  if [ -d "$keep" ]; then
-    mkdir -p /etc/kubernetes/pki
-    for f in ca.crt ca.key front-proxy-ca.crt front-proxy-ca.key sa.pub sa.key etcd/ca.crt etcd/ca.key; do
-      if [ -f "$keep/$f" ]; then
-        mkdir -p "$(dirname "/etc/kubernetes/pki/$f")"
-        cp -a "$keep/$f" "/etc/kubernetes/pki/$f"
-      fi
-    done
-    rm -rf "$keep"
-  fi
 }
 GEN_USERDATA_EOF
 . /usr/local/lib/gen-userdata/common.sh
@@ -129,7 +48,7 @@ log_to_file "$LOG_FILE"
 
 step_write_files() {
   install -D -m 0644 -o root -g root /dev/stdin /etc/containerd/config.toml <<'GEN_USERDATA_EOF'
-# gen-userdata: commented source in templates/files/containerd-config.toml
+# gen-userdata source: templates/files/containerd-config.toml
 version = 2
 
 [plugins."io.containerd.grpc.v1.cri"]
@@ -152,7 +71,7 @@ timeout: 10
 debug: false
 GEN_USERDATA_EOF
   install -D -m 0644 -o root -g root /dev/stdin /etc/modules-load.d/gen-userdata-kubernetes.conf <<'GEN_USERDATA_EOF'
-# gen-userdata: commented source in templates/files/modules-load.conf
+# gen-userdata source: templates/files/modules-load.conf
 overlay
 br_netfilter
 ip_vs
@@ -162,7 +81,7 @@ ip_vs_sh
 nf_conntrack
 GEN_USERDATA_EOF
   install -D -m 0644 -o root -g root /dev/stdin /etc/sysctl.d/99-gen-userdata-kubernetes.conf <<'GEN_USERDATA_EOF'
-# gen-userdata: commented source in templates/files/sysctl.conf
+# gen-userdata source: templates/files/sysctl.conf
 net.bridge.bridge-nf-call-iptables = 1
 net.bridge.bridge-nf-call-ip6tables = 1
 net.ipv4.ip_forward = 1

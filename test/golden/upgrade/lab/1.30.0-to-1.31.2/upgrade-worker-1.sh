@@ -17,14 +17,14 @@ export DEBIAN_FRONTEND=noninteractive
 # The node scripts' shared library (templates/lib/common.sh: log, wait_until,
 # kubectl_admin, apt_get, expect_version ...), inlined: this script also runs on
 # nodes generated before the library existed, and over `ssh ... bash -s`.
-# gen-userdata: commented source in templates/lib/common.sh
+# gen-userdata source: templates/lib/common.sh
 # shellcheck shell=bash
 
+
 # shellcheck disable=SC2034 # used by the scripts that source this library
-{
-  readonly STATE_DIR=/var/lib/gen-userdata
-  readonly ADMIN_KUBECONFIG=/etc/kubernetes/admin.conf
-}
+readonly STATE_DIR=/var/lib/gen-userdata
+# shellcheck disable=SC2034 # used by the scripts that source this library
+readonly ADMIN_KUBECONFIG=/etc/kubernetes/admin.conf
 
 log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
 
@@ -40,32 +40,10 @@ log_to_file() {
   exec > >(tee -a "$file") 2>&1
 }
 
-endpoint_reachable() {
-  # shellcheck disable=SC2016 # $1/$2 expand in the inner shell
-  timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
-}
-
 uptime_seconds() {
   local up
   read -r up _ </proc/uptime
   printf '%s\n' "${up%.*}"
-}
-
-retry() {
-  local attempts=$1 delay=$2 attempt=1 rc
-  shift 2
-  while :; do
-    rc=0
-    "$@" || rc=$?
-    [ "$rc" -eq 0 ] && return 0
-    if [ "$attempt" -ge "$attempts" ]; then
-      log "$1 failed $attempt time(s) (exit $rc); giving up"
-      return "$rc"
-    fi
-    log "$1 failed (exit $rc), attempt $attempt of $attempts; again in ${delay}s"
-    attempt=$((attempt + 1))
-    sleep "$delay"
-  done
 }
 
 wait_until() {
@@ -99,33 +77,6 @@ expect_version() {
     return 1
   fi
   log "$what: $expected"
-}
-
-reset_node() {
-  local keep=$STATE_DIR/pki-keep
-  local vip=/etc/kubernetes/manifests/kube-vip.yaml vip_keep=$STATE_DIR/kube-vip.yaml.keep
-  rm -rf "$keep"
-  if [ -f /etc/kubernetes/pki/ca.key ]; then
-    mkdir -p "$keep"
-    chmod 0700 "$keep"
-    cp -a /etc/kubernetes/pki/. "$keep/"
-  fi
-  if [ -f "$vip" ]; then cp -a "$vip" "$vip_keep"; fi
-  kubeadm reset -f || log "kubeadm reset reported an error; continuing"
-  if [ -f "$vip_keep" ]; then
-    mkdir -p "$(dirname "$vip")"
-    mv -f "$vip_keep" "$vip"
-  fi
-  if [ -d "$keep" ]; then
-    mkdir -p /etc/kubernetes/pki
-    for f in ca.crt ca.key front-proxy-ca.crt front-proxy-ca.key sa.pub sa.key etcd/ca.crt etcd/ca.key; do
-      if [ -f "$keep/$f" ]; then
-        mkdir -p "$(dirname "/etc/kubernetes/pki/$f")"
-        cp -a "$keep/$f" "/etc/kubernetes/pki/$f"
-      fi
-    done
-    rm -rf "$keep"
-  fi
 }
 
 readonly NODE=worker-1
