@@ -38,11 +38,13 @@ function manifestEntry(f: OutputFile): ManifestEntry {
 const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
 /**
- * Collects manifest rows one file at a time (a row is small: the file's bytes are
- * not kept), so a streaming run can write manifest.json last.
+ * Collects manifest rows one file at a time (the file's bytes are not kept), so a
+ * streaming run can write manifest.json last. Each row is kept as its finished JSON
+ * text, not as an object: for 10,000 nodes the rows with their parts would
+ * otherwise be the largest thing in memory.
  */
 export class ManifestBuilder {
-  private readonly entries: ManifestEntry[] = [];
+  private readonly rows: { path: string; json: string }[] = [];
   /** `kubernetesVersion`: what the nodes are generated for; the next run's skew guard reads it. */
   constructor(
     private readonly cluster: string,
@@ -51,16 +53,16 @@ export class ManifestBuilder {
 
   /** Records one written file. */
   add(f: OutputFile): void {
-    this.entries.push(manifestEntry(f));
+    // Indented as JSON.stringify(manifest, null, 2) indents an element of "files"
+    // (JSON strings never hold a raw newline, so every newline is a line break).
+    this.rows.push({ path: f.path, json: `    ${JSON.stringify(manifestEntry(f), null, 2).replace(/\n/g, '\n    ')}` });
   }
 
-  /** manifest.json text: rows sorted by path, stable JSON. */
+  /** manifest.json text: rows sorted by path; the same bytes as JSON.stringify(manifest, null, 2). */
   toJson(): string {
-    const manifest: Manifest = {
-      cluster: this.cluster,
-      ...(this.kubernetesVersion !== undefined ? { kubernetesVersion: this.kubernetesVersion } : {}),
-      files: [...this.entries].sort(byPath),
-    };
-    return `${JSON.stringify(manifest, null, 2)}\n`;
+    const rows = [...this.rows].sort(byPath).map((r) => r.json);
+    const files = rows.length === 0 ? '[]' : `[\n${rows.join(',\n')}\n  ]`;
+    const version = this.kubernetesVersion !== undefined ? `  "kubernetesVersion": ${JSON.stringify(this.kubernetesVersion)},\n` : '';
+    return `{\n  "cluster": ${JSON.stringify(this.cluster)},\n${version}  "files": ${files}\n}\n`;
   }
 }

@@ -69,6 +69,19 @@ t.test('killed between the two renames of the swap: the next run restores the ol
   t.same(readdirSync(s.out).sort(), ['synthetic'], 'no leftovers, no lock');
 });
 
+t.test('killed right after a first run saved new secrets: the next run keeps them', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gen-userdata-crash-'));
+  const out = join(dir, 'out');
+  const profile = writeProfile(dir, 0);
+  const killed = run(['--profile', profile, '--out', out], { GEN_USERDATA_CRASH_AT: 'secrets-saved' });
+  t.equal(killed.signal, 'SIGKILL');
+  const saved = readFileSync(join(out, 'synthetic', 'secrets.yaml'), 'utf8');
+  const next = run(['--profile', profile, '--out', out]);
+  t.equal(next.status, 0, next.stderr);
+  t.notMatch(next.stderr, /created/, 'no second CA');
+  t.equal(readFileSync(join(out, 'synthetic', 'secrets.yaml'), 'utf8'), saved);
+});
+
 t.test('killed at the other points: the old (or complete new) output and the same secrets; leftovers removed next time', async (t) => {
   const s = setup();
   for (const point of ['tree-written', 'before-cleanup']) {

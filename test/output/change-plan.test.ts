@@ -2,7 +2,7 @@
 // to the lab profile (existing nodes keep PKI, token, kubeadm config and bootstrap
 // script byte for byte; only the hosts list and the init node's node list change).
 import t from 'tap';
-import type { Manifest, ManifestEntry } from '../../src/output/manifest.js';
+import { ManifestBuilder, type Manifest, type ManifestEntry } from '../../src/output/manifest.js';
 import type { Profile } from '../../src/profile/types.js';
 import { diffManifests, formatChangePlan, parseManifest, partsDifference } from '../../src/output/change-plan.js';
 import { generateClusterFiles } from '../../src/output/generate-cluster.js';
@@ -170,4 +170,13 @@ t.test('rotating the token: only the token-carrying parts change', async (t) => 
     'nodes/worker-2/user-data changed: /etc/kubernetes/gen-userdata/kubeadm-config.yaml',
   ]);
   t.same(plan.cluster.map((f) => `${f.path} ${f.status}`), ['admin.conf unchanged', 'secrets.yaml changed']);
+});
+
+t.test('ManifestBuilder writes exactly what JSON.stringify would for the same rows', async (t) => {
+  const files = generateClusterFiles({ profile: lab, secrets: fixtureSecrets('lab'), templates: bundledTemplates(), formats: ['cloud-init', 'iso'] });
+  const manifest = files.find((f) => f.path === 'manifest.json')!;
+  const text = Buffer.from(manifest.content).toString('utf8');
+  t.equal(text, `${JSON.stringify(JSON.parse(text), null, 2)}\n`);
+  const empty = new ManifestBuilder('c \u00e9"').toJson();
+  t.equal(empty, `${JSON.stringify({ cluster: 'c \u00e9"', files: [] }, null, 2)}\n`);
 });
