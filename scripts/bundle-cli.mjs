@@ -4,6 +4,9 @@
 // The X.509 library (@peculiar/x509 and its dependencies) is imported dynamically,
 // only when creating secrets or signing; with code splitting it lands in its own
 // chunk next to main.js, which a run that reuses its secrets never loads.
+// @kubernetes/client-node, which only `status` imports (lazily), stays external:
+// it is loaded from node_modules as published (CommonJS, ~60 packages), never parsed
+// by a generating run.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -23,6 +26,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
+  external: ['@kubernetes/client-node'],
   // CommonJS dependencies bundled into an ES module still call require() for
   // Node built-ins; give them a real one.
   banner: { js: "import { createRequire as bundleCreateRequire } from 'node:module';\nconst require = bundleCreateRequire(import.meta.url);" },

@@ -7,6 +7,7 @@ import { runKubeconfig } from './commands/kubeconfig.js';
 import { runTokenRotate, runTokenShow } from './commands/token.js';
 import { runImage } from './commands/image.js';
 import { runUpgrade } from './commands/upgrade.js';
+import { runStatus } from './commands/status.js';
 import { UsageError } from './load-templates.js';
 import { EXIT } from './report.js';
 
@@ -207,11 +208,38 @@ export async function main(argv: string[]): Promise<number> {
               }),
         ),
     )
+    .command(
+      'status',
+      "Read the cluster's verdict: every profile node, the verifier's checks (exit 0 verified, 3 pending, 1 failed)",
+      (y) =>
+        y
+          .option('profile', profileOption)
+          .option('out', outOption)
+          .option('kubeconfig', { type: 'string', describe: 'Kubeconfig to use (default <out>/<cluster>/admin.conf)' })
+          .option('watch', { type: 'boolean', default: false, describe: 'Poll until the cluster is verified or failed, or --timeout passes' })
+          .option('timeout', { type: 'string', default: '10m', describe: 'With --watch: how long to wait for a verdict (Go duration)' })
+          .option('interval', { type: 'string', default: '10s', describe: 'With --watch: time between polls (Go duration)' })
+          .option('json', { type: 'boolean', default: false, describe: 'Print the state as JSON' })
+          .example('$0 status', 'One look at out/lab/admin.conf\'s cluster')
+          .example('$0 status --profile ./prod.yaml --watch --timeout 30m', 'Wait for the first boot to finish; exit 0 once verified'),
+      (args) =>
+        run(() =>
+          runStatus({
+            profile: args.profile,
+            out: args.out,
+            ...(args.kubeconfig !== undefined ? { kubeconfig: args.kubeconfig } : {}),
+            watch: args.watch,
+            timeout: args.timeout,
+            interval: args.interval,
+            json: args.json,
+          }),
+        ),
+    )
     .strict()
     .help()
     .alias('h', 'help')
     .version()
-    .epilogue('Exit codes: 0 success, 1 invalid input or failed generation (nothing written), 2 usage error.')
+    .epilogue('Exit codes: 0 success, 1 invalid input or failed generation (nothing written), 2 usage error; status: 3 still pending.')
     .fail((msg, err) => {
       if (err) throw err;
       process.stderr.write(`gen-userdata: ${msg}\nTry gen-userdata --help\n`);

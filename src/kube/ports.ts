@@ -2,7 +2,7 @@
  * Inbound ports a node needs open when the profile's firewall mode is "ports".
  * Numbers follow the Kubernetes "Ports and Protocols" reference and the CNI docs.
  */
-import type { ClusterSettings, CniPlugin, CniSettings, KubeProxyMode, NodeRole } from '../profile/types.js';
+import type { ClusterSettings, CniPlugin, CniSettings, IngressExpose, KubeProxyMode, NodeRole } from '../profile/types.js';
 
 /** One inbound rule: a port or "first-last" range, its protocol, and the reason. */
 export interface PortRule {
@@ -44,6 +44,17 @@ export interface PortQuery {
    * (layer 2, below the host firewall) and clients reach the API server on 6443.
    */
   vip?: ClusterSettings['vip'];
+  /**
+   * How ingress-nginx is exposed, when it is enabled. "hostPort": its controller pods
+   * run on the workers and bind 80 and 443 there. "nodePort": its Service uses the
+   * NodePort range, which workers open anyway.
+   */
+  ingress?: IngressExpose;
+  /**
+   * The smoke test's NodePort (verify.smokeTest), which the verifier curls on every
+   * node: opened on control planes too, which otherwise keep the NodePort range closed.
+   */
+  smokeNodePort?: number;
 }
 
 const CONTROL_PLANE: readonly PortRule[] = [
@@ -62,6 +73,12 @@ const WORKER: readonly PortRule[] = [
   { port: '10256', proto: 'tcp', why: 'kube-proxy health check' },
   // TCP only, as in the Kubernetes reference; UDP NodePort Services need their own rule.
   { port: '30000-32767', proto: 'tcp', why: 'NodePort Services' },
+];
+
+/** ingress-nginx controller pods with hostPort (addons.ingressNginx.expose: hostPort). */
+const INGRESS_HOST_PORTS: readonly PortRule[] = [
+  { port: '80', proto: 'tcp', why: 'ingress-nginx HTTP (hostPort)' },
+  { port: '443', proto: 'tcp', why: 'ingress-nginx HTTPS (hostPort)' },
 ];
 
 const CALICO: readonly PortRule[] = [
@@ -88,13 +105,18 @@ function lastPort(p: string): number {
  * Inbound TCP/UDP ports the node needs, sorted by port, then range end, then
  * protocol, without duplicates. Control planes: 6443, 2379-2380, 10250, 10256,
  * 10257, 10259. Workers: 10250, 10256, 30000-32767 (NodePorts are not opened on the
- * tainted control planes). Plus the CNI's: Calico 179/tcp, 4789/udp, 5473/tcp;
+ * tainted control planes, except the smoke test's), and 80/443 with a hostPort
+ * ingress controller. Plus the CNI's: Calico 179/tcp, 4789/udp, 5473/tcp;
  * Flannel 8472/udp. Never throws.
  */
 export function requiredPorts(query: PortQuery): PortRule[] {
   const plugin = pluginOf(query.cni);
   const rules = [
     ...(query.role === 'control-plane' ? CONTROL_PLANE : WORKER),
+    ...(query.role === 'worker' && query.ingress === 'hostPort' ? INGRESS_HOST_PORTS : []),
+    ...(query.role === 'control-plane' && query.smokeNodePort !== undefined
+      ? [{ port: String(query.smokeNodePort), proto: 'tcp' as const, why: 'smoke-test NodePort (cluster verifier)' }]
+      : []),
     ...(plugin === 'calico' ? CALICO : plugin === 'flannel' ? FLANNEL : []),
   ];
   const seen = new Set<string>();

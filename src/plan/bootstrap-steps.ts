@@ -15,6 +15,9 @@ import { KUBE_VIP_MANIFEST_PATH } from '../kube/kube-vip.js';
 import { usesPrebakedImage } from './prebaked.js';
 import { goldenImageStep } from './golden-image-step.js';
 import { SSH_PORT, ufwAllowRules } from './ufw-rules.js';
+import { SMOKE_NODE_PORT } from '../kube/smoke-manifests.js';
+import { ingressHostPortPatch } from '../kube/ingress-host-port.js';
+import { STATUS_CONFIGMAP, VERIFY_SERVICE } from './cluster-verify.js';
 
 /** The node-independent part of a step's context: all that provision.sh (golden image) steps need. */
 export interface ImageStepContext {
@@ -86,7 +89,13 @@ function firewallStep(ctx: StepContext): PlanStep {
   const { profile, node } = ctx;
   if (ctx.target === 'flatcar') return step(ctx, 'firewall', 'firewall-none');
   if (profile.firewall.mode === 'disabled') return step(ctx, 'firewall', 'firewall-disabled');
-  const ports = requiredPorts({ role: node.role, cni: profile.cluster.cni.plugin, kubeProxyMode: profile.cluster.kubeProxyMode });
+  const ports = requiredPorts({
+    role: node.role,
+    cni: profile.cluster.cni.plugin,
+    kubeProxyMode: profile.cluster.kubeProxyMode,
+    ...(profile.addons.ingressNginx.enabled ? { ingress: profile.addons.ingressNginx.expose } : {}),
+    ...(profile.verify.smokeTest ? { smokeNodePort: SMOKE_NODE_PORT } : {}),
+  });
   return step(ctx, 'firewall', 'firewall-ports', {
     install: installsPackages(ctx),
     rules: ufwAllowRules([SSH_PORT, ...ports], profile.network.cidr),
@@ -167,8 +176,22 @@ export function initSteps(ctx: StepContext): PlanStep[] {
       embedded: profile.addons[name].manifest !== undefined ? shellQuote(`${NODE_PATHS.manifestsDir}/addon-${name}.yaml`) : '',
       url: shellQuote(addonManifestUrl(name, profile.addons[name])),
     }));
-  if (addons.length > 0) steps.push(step(ctx, 'addons', 'addons', { addons }));
-  return [...steps, ...enableUnitsSteps(ctx)];
+  const hostPort = profile.addons.ingressNginx.enabled && profile.addons.ingressNginx.expose === 'hostPort';
+  if (addons.length > 0) {
+    steps.push(step(ctx, 'addons', 'addons', {
+      addons,
+      ingressHostPort: hostPort,
+      ingressPatch: hostPort ? shellQuote(JSON.stringify(ingressHostPortPatch(profile))) : '',
+    }));
+  }
+  steps.push(...enableUnitsSteps(ctx));
+  steps.push(step(ctx, 'verify', 'verify', {
+    unit: shellQuote(VERIFY_SERVICE),
+    verified: NODE_PATHS.clusterVerified,
+    failed: NODE_PATHS.clusterVerifyFailed,
+    configMap: STATUS_CONFIGMAP,
+  }));
+  return steps;
 }
 
 /** Enables the node's timers once it is part of the cluster; none when it has no units to enable. */

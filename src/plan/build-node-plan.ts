@@ -14,6 +14,7 @@ import { expectedNodesFile, hostFiles, manifestFiles } from './node-files.js';
 import { NODE_PATHS, binDir, type PlanTarget } from './paths.js';
 import { kubeVipPlan } from './kube-vip-files.js';
 import { tokenRevokeExtras } from './token-revoke.js';
+import { clusterVerifyExtras } from './cluster-verify.js';
 import { shellLibraryFile, shellLibraryParts, shellLibraryView } from './shell-library.js';
 import { nodeTools } from './node-tools.js';
 
@@ -77,7 +78,7 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
   const extras = { units: [] as PlanUnit[], files: [] as PlanFile[] };
   const parts = [
     nodeTools({ profile, node, init, templates, target }),
-    ...(init ? [initNodeUnits(profile, templates, target), tokenRevokeExtras(profile, secrets, templates, target)] : []),
+    ...(init ? [initNodeUnits(profile, templates, target), tokenRevokeExtras(profile, secrets, templates, target), clusterVerifyExtras(profile, templates, target)] : []),
   ];
   for (const e of parts) {
     extras.units.push(...e.units);

@@ -23,6 +23,13 @@ export const NODE_PATHS = {
   provisionLog: '/var/log/gen-userdata/provision.log',
   provisionDone: '/var/lib/gen-userdata/provision.done',
   provisionFailed: '/var/lib/gen-userdata/provision.failed',
+  /** The cluster verifier's verdict (init node): one of these two markers, and the JSON report. */
+  clusterVerified: '/var/lib/gen-userdata/cluster-verified',
+  clusterVerifyFailed: '/var/lib/gen-userdata/cluster-verify.failed',
+  clusterStatus: '/var/lib/gen-userdata/cluster-status.json',
+  verifyLog: '/var/log/gen-userdata/verify.log',
+  /** The smoke workloads the verifier applies (verify.smokeTest). */
+  smokeManifest: '/etc/gen-userdata/smoke-workloads.yaml',
 } as const;
 
 /** Where executables go: /usr is read-only on Flatcar, so it uses /opt/bin. */

@@ -19,12 +19,12 @@ export interface PlanFile {
   /** True when the OS image may already ship this file (Ignition needs overwrite: true). */
   overwrite: boolean;
   /**
-   * "to-fit": a script cloud-init may receive gzip + base64 (`encoding: gz+b64`) when
-   * that is what brings the user-data under EC2's 16 KB (see emitUserData); node
-   * tools, the shell library and the bootstrap. Ignition gzips every file that gets
-   * smaller anyway.
+   * "always": ship it gzip + base64 in cloud-init (`encoding: gz+b64`): large text
+   * read only on the node. "to-fit": only when that is what brings the user-data
+   * under EC2's 16 KB (see emitUserData): node tools, the shell library and the
+   * bootstrap. Ignition gzips every file that gets smaller anyway.
    */
-  compress?: 'to-fit';
+  compress?: 'always' | 'to-fit';
 }
 
 /** A systemd unit shipped to the node. */

@@ -40,6 +40,9 @@ export const DEFAULTS = {
   etcdBackupDir: '/var/backups/etcd',
   certificatesAutoRenew: true,
   certificatesRenewBefore: '720h',
+  ingressNginxExpose: 'hostPort',
+  verifyKeepSmokeWorkloads: false,
+  verifyRolloutTimeout: '5m',
 } as const;
 
 /** Appends the API server port when `endpoint` has none ("lb.example" → "lb.example:6443"). */
@@ -168,7 +171,15 @@ export function applyDefaults(raw: RawProfile): Profile {
     },
     addons: {
       metricsServer: addon(raw.addons?.metricsServer, DEFAULTS.metricsServerVersion),
-      ingressNginx: addon(raw.addons?.ingressNginx, DEFAULTS.ingressNginxVersion),
+      ingressNginx: {
+        ...addon(raw.addons?.ingressNginx, DEFAULTS.ingressNginxVersion),
+        expose: raw.addons?.ingressNginx?.expose ?? DEFAULTS.ingressNginxExpose,
+      },
+    },
+    verify: {
+      smokeTest: raw.verify?.smokeTest ?? raw.nodes.some((n) => n.role === 'worker'),
+      keepSmokeWorkloads: raw.verify?.keepSmokeWorkloads ?? DEFAULTS.verifyKeepSmokeWorkloads,
+      rolloutTimeoutSeconds: Math.ceil(parseDuration(raw.verify?.rolloutTimeout ?? DEFAULTS.verifyRolloutTimeout) ?? 0),
     },
     images: {
       ...optional('repository', raw.images?.repository),

@@ -5,7 +5,7 @@ import { FORMATS as formats } from './formats.js';
 const require = createRequire(import.meta.url);
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname"},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\""},"controlPlaneEndpoint":{"type":"string","format":"endpoint"},"podSubnet":{"type":"string","format":"ipv4-cidr"},"serviceSubnet":{"type":"string","format":"ipv4-cidr"},"dnsDomain":{"type":"string","format":"hostname"},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"},"manifestUrl":{"type":"string","format":"http-url"},"manifestFile":{"type":"string","minLength":1}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"}},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration"},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4"},"interface":{"type":"string","format":"interface-name"},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","minLength":1}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url"},"key":{"type":"string","pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path"},"keyFile":{"type":"string","minLength":1}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr"},"gateway":{"type":"string","format":"ipv4"},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip"}},"interface":{"type":"string","format":"interface-name"},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name"}}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"pki":{"type":["object","null"],"additionalProperties":false,"properties":{"keyAlgorithm":{"enum":["ecdsa-p256","rsa-2048"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user"},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","pattern":"(^|\\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}(\\s|$)","x-code":"invalid-ssh-key","x-message":"must be an OpenSSH public key line such as \"ssh-ed25519 AAAA… comment\""}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash"},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"}}},"maxPods":{"type":"integer","minimum":1},"serverTLSBootstrap":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"},"manifestUrl":{"type":"string","format":"http-url"},"manifestFile":{"type":"string","minLength":1}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"},"manifestUrl":{"type":"string","format":"http-url"},"manifestFile":{"type":"string","minLength":1}}}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)"}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"backup":{"type":["object","null"],"additionalProperties":false,"properties":{"etcd":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"type":"string","pattern":"^[A-Za-z0-9 :*/,.~-]+$","x-message":"must be a systemd OnCalendar expression such as \"daily\" or \"*-*-* 03:00:00\""},"keep":{"type":"integer","minimum":1,"maximum":1000},"dir":{"type":"string","pattern":"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$","x-message":"must be an absolute directory such as /var/backups/etcd"}}}}},"certificates":{"type":["object","null"],"additionalProperties":false,"properties":{"autoRenew":{"type":"boolean"},"renewBefore":{"type":"string","format":"go-duration"}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url"},"sysextSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters"}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname"},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4"},"mac":{"type":"string","format":"mac"}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname"},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\""},"controlPlaneEndpoint":{"type":"string","format":"endpoint"},"podSubnet":{"type":"string","format":"ipv4-cidr"},"serviceSubnet":{"type":"string","format":"ipv4-cidr"},"dnsDomain":{"type":"string","format":"hostname"},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"},"manifestUrl":{"type":"string","format":"http-url"},"manifestFile":{"type":"string","minLength":1}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"}},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration"},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4"},"interface":{"type":"string","format":"interface-name"},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","minLength":1}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url"},"key":{"type":"string","pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path"},"keyFile":{"type":"string","minLength":1}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr"},"gateway":{"type":"string","format":"ipv4"},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip"}},"interface":{"type":"string","format":"interface-name"},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name"}}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"pki":{"type":["object","null"],"additionalProperties":false,"properties":{"keyAlgorithm":{"enum":["ecdsa-p256","rsa-2048"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user"},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","pattern":"(^|\\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}(\\s|$)","x-code":"invalid-ssh-key","x-message":"must be an OpenSSH public key line such as \"ssh-ed25519 AAAA… comment\""}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash"},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"}}},"maxPods":{"type":"integer","minimum":1},"serverTLSBootstrap":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"},"manifestUrl":{"type":"string","format":"http-url"},"manifestFile":{"type":"string","minLength":1}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"},"manifestUrl":{"type":"string","format":"http-url"},"manifestFile":{"type":"string","minLength":1},"expose":{"enum":["hostPort","nodePort"]}}}}},"verify":{"type":["object","null"],"additionalProperties":false,"properties":{"smokeTest":{"type":"boolean"},"keepSmokeWorkloads":{"type":"boolean"},"rolloutTimeout":{"type":"string","format":"go-duration"}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)"}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"backup":{"type":["object","null"],"additionalProperties":false,"properties":{"etcd":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"type":"string","pattern":"^[A-Za-z0-9 :*/,.~-]+$","x-message":"must be a systemd OnCalendar expression such as \"daily\" or \"*-*-* 03:00:00\""},"keep":{"type":"integer","minimum":1,"maximum":1000},"dir":{"type":"string","pattern":"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$","x-message":"must be an absolute directory such as /var/backups/etcd"}}}}},"certificates":{"type":["object","null"],"additionalProperties":false,"properties":{"autoRenew":{"type":"boolean"},"renewBefore":{"type":"string","format":"go-duration"}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url"},"sysextSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters"}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname"},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4"},"mac":{"type":"string","format":"mac"}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func4 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = formats.hostname;
@@ -17,7 +17,7 @@ const formats16 = formats.ipv4;
 const formats18 = formats["interface-name"];
 const formats26 = formats.ip;
 const formats32 = formats["posix-user"];
-const formats46 = formats.mac;
+const formats48 = formats.mac;
 const pattern0 = new RegExp("^[0-9]+\\.[0-9]+\\.[0-9]+$", "u");
 const pattern1 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._+-]*$", "u");
 const pattern3 = new RegExp("-----BEGIN PGP PUBLIC KEY BLOCK-----", "u");
@@ -1938,7 +1938,7 @@ errors++;
 }
 if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
 for(const key20 in data71){
-if(!((((key20 === "enabled") || (key20 === "version")) || (key20 === "manifestUrl")) || (key20 === "manifestFile"))){
+if(!(((((key20 === "enabled") || (key20 === "version")) || (key20 === "manifestUrl")) || (key20 === "manifestFile")) || (key20 === "expose"))){
 const err149 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data71};
 if(vErrors === null){
 vErrors = [err149];
@@ -2037,14 +2037,10 @@ vErrors.push(err156);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data.images !== undefined){
-let data76 = data.images;
-if((!(data76 && typeof data76 == "object" && !Array.isArray(data76))) && (data76 !== null)){
-const err157 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: schema11.properties.images.type},message:"must be object,null",schema:schema11.properties.images.type,parentSchema:schema11.properties.images,data:data76};
+if(data71.expose !== undefined){
+let data76 = data71.expose;
+if(!((data76 === "hostPort") || (data76 === "nodePort"))){
+const err157 = {instancePath:instancePath+"/addons/ingressNginx/expose",schemaPath:"#/properties/addons/properties/ingressNginx/properties/expose/enum",keyword:"enum",params:{allowedValues: schema11.properties.addons.properties.ingressNginx.properties.expose.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.addons.properties.ingressNginx.properties.expose.enum,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.expose,data:data76};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2053,10 +2049,15 @@ vErrors.push(err157);
 }
 errors++;
 }
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-for(const key21 in data76){
-if(!(key21 === "repository")){
-const err158 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images,data:data76};
+}
+}
+}
+}
+}
+if(data.verify !== undefined){
+let data77 = data.verify;
+if((!(data77 && typeof data77 == "object" && !Array.isArray(data77))) && (data77 !== null)){
+const err158 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/type",keyword:"type",params:{type: schema11.properties.verify.type},message:"must be object,null",schema:schema11.properties.verify.type,parentSchema:schema11.properties.verify,data:data77};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2065,12 +2066,10 @@ vErrors.push(err158);
 }
 errors++;
 }
-}
-if(data76.repository !== undefined){
-let data77 = data76.repository;
-if(typeof data77 === "string"){
-if(!pattern16.test(data77)){
-const err159 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"+"\"",schema:"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$",parentSchema:schema11.properties.images.properties.repository,data:data77};
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+for(const key21 in data77){
+if(!(((key21 === "smokeTest") || (key21 === "keepSmokeWorkloads")) || (key21 === "rolloutTimeout"))){
+const err159 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.verify,data:data77};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2080,8 +2079,10 @@ vErrors.push(err159);
 errors++;
 }
 }
-else {
-const err160 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.repository.type,parentSchema:schema11.properties.images.properties.repository,data:data77};
+if(data77.smokeTest !== undefined){
+let data78 = data77.smokeTest;
+if(typeof data78 !== "boolean"){
+const err160 = {instancePath:instancePath+"/verify/smokeTest",schemaPath:"#/properties/verify/properties/smokeTest/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.verify.properties.smokeTest.type,parentSchema:schema11.properties.verify.properties.smokeTest,data:data78};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2091,12 +2092,10 @@ vErrors.push(err160);
 errors++;
 }
 }
-}
-}
-if(data.image !== undefined){
-let data78 = data.image;
-if((!(data78 && typeof data78 == "object" && !Array.isArray(data78))) && (data78 !== null)){
-const err161 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: schema11.properties.image.type},message:"must be object,null",schema:schema11.properties.image.type,parentSchema:schema11.properties.image,data:data78};
+if(data77.keepSmokeWorkloads !== undefined){
+let data79 = data77.keepSmokeWorkloads;
+if(typeof data79 !== "boolean"){
+const err161 = {instancePath:instancePath+"/verify/keepSmokeWorkloads",schemaPath:"#/properties/verify/properties/keepSmokeWorkloads/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.verify.properties.keepSmokeWorkloads.type,parentSchema:schema11.properties.verify.properties.keepSmokeWorkloads,data:data79};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2105,10 +2104,12 @@ vErrors.push(err161);
 }
 errors++;
 }
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-for(const key22 in data78){
-if(!(key22 === "prebaked")){
-const err162 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.image,data:data78};
+}
+if(data77.rolloutTimeout !== undefined){
+let data80 = data77.rolloutTimeout;
+if(typeof data80 === "string"){
+if(!(formats12(data80))){
+const err162 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/format",keyword:"format",params:{format: "go-duration"},message:"must match format \""+"go-duration"+"\"",schema:"go-duration",parentSchema:schema11.properties.verify.properties.rolloutTimeout,data:data80};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2118,10 +2119,8 @@ vErrors.push(err162);
 errors++;
 }
 }
-if(data78.prebaked !== undefined){
-let data79 = data78.prebaked;
-if(typeof data79 !== "boolean"){
-const err163 = {instancePath:instancePath+"/image/prebaked",schemaPath:"#/properties/image/properties/prebaked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.image.properties.prebaked.type,parentSchema:schema11.properties.image.properties.prebaked,data:data79};
+else {
+const err163 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.verify.properties.rolloutTimeout.type,parentSchema:schema11.properties.verify.properties.rolloutTimeout,data:data80};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2133,10 +2132,10 @@ errors++;
 }
 }
 }
-if(data.backup !== undefined){
-let data80 = data.backup;
-if((!(data80 && typeof data80 == "object" && !Array.isArray(data80))) && (data80 !== null)){
-const err164 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: schema11.properties.backup.type},message:"must be object,null",schema:schema11.properties.backup.type,parentSchema:schema11.properties.backup,data:data80};
+if(data.images !== undefined){
+let data81 = data.images;
+if((!(data81 && typeof data81 == "object" && !Array.isArray(data81))) && (data81 !== null)){
+const err164 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: schema11.properties.images.type},message:"must be object,null",schema:schema11.properties.images.type,parentSchema:schema11.properties.images,data:data81};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2145,10 +2144,10 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
-for(const key23 in data80){
-if(!(key23 === "etcd")){
-const err165 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup,data:data80};
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+for(const key22 in data81){
+if(!(key22 === "repository")){
+const err165 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images,data:data81};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2158,10 +2157,11 @@ vErrors.push(err165);
 errors++;
 }
 }
-if(data80.etcd !== undefined){
-let data81 = data80.etcd;
-if((!(data81 && typeof data81 == "object" && !Array.isArray(data81))) && (data81 !== null)){
-const err166 = {instancePath:instancePath+"/backup/etcd",schemaPath:"#/properties/backup/properties/etcd/type",keyword:"type",params:{type: schema11.properties.backup.properties.etcd.type},message:"must be object,null",schema:schema11.properties.backup.properties.etcd.type,parentSchema:schema11.properties.backup.properties.etcd,data:data81};
+if(data81.repository !== undefined){
+let data82 = data81.repository;
+if(typeof data82 === "string"){
+if(!pattern16.test(data82)){
+const err166 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"+"\"",schema:"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$",parentSchema:schema11.properties.images.properties.repository,data:data82};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2170,10 +2170,9 @@ vErrors.push(err166);
 }
 errors++;
 }
-if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
-for(const key24 in data81){
-if(!((((key24 === "enabled") || (key24 === "schedule")) || (key24 === "keep")) || (key24 === "dir"))){
-const err167 = {instancePath:instancePath+"/backup/etcd",schemaPath:"#/properties/backup/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup.properties.etcd,data:data81};
+}
+else {
+const err167 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.repository.type,parentSchema:schema11.properties.images.properties.repository,data:data82};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2183,10 +2182,12 @@ vErrors.push(err167);
 errors++;
 }
 }
-if(data81.enabled !== undefined){
-let data82 = data81.enabled;
-if(typeof data82 !== "boolean"){
-const err168 = {instancePath:instancePath+"/backup/etcd/enabled",schemaPath:"#/properties/backup/properties/etcd/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.backup.properties.etcd.properties.enabled.type,parentSchema:schema11.properties.backup.properties.etcd.properties.enabled,data:data82};
+}
+}
+if(data.image !== undefined){
+let data83 = data.image;
+if((!(data83 && typeof data83 == "object" && !Array.isArray(data83))) && (data83 !== null)){
+const err168 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: schema11.properties.image.type},message:"must be object,null",schema:schema11.properties.image.type,parentSchema:schema11.properties.image,data:data83};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2195,12 +2196,10 @@ vErrors.push(err168);
 }
 errors++;
 }
-}
-if(data81.schedule !== undefined){
-let data83 = data81.schedule;
-if(typeof data83 === "string"){
-if(!pattern17.test(data83)){
-const err169 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9 :*/,.~-]+$"},message:"must match pattern \""+"^[A-Za-z0-9 :*/,.~-]+$"+"\"",schema:"^[A-Za-z0-9 :*/,.~-]+$",parentSchema:schema11.properties.backup.properties.etcd.properties.schedule,data:data83};
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+for(const key23 in data83){
+if(!(key23 === "prebaked")){
+const err169 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.image,data:data83};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2210,8 +2209,10 @@ vErrors.push(err169);
 errors++;
 }
 }
-else {
-const err170 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.etcd.properties.schedule.type,parentSchema:schema11.properties.backup.properties.etcd.properties.schedule,data:data83};
+if(data83.prebaked !== undefined){
+let data84 = data83.prebaked;
+if(typeof data84 !== "boolean"){
+const err170 = {instancePath:instancePath+"/image/prebaked",schemaPath:"#/properties/image/properties/prebaked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.image.properties.prebaked.type,parentSchema:schema11.properties.image.properties.prebaked,data:data84};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2221,10 +2222,12 @@ vErrors.push(err170);
 errors++;
 }
 }
-if(data81.keep !== undefined){
-let data84 = data81.keep;
-if(!(((typeof data84 == "number") && (!(data84 % 1) && !isNaN(data84))) && (isFinite(data84)))){
-const err171 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.backup.properties.etcd.properties.keep.type,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data84};
+}
+}
+if(data.backup !== undefined){
+let data85 = data.backup;
+if((!(data85 && typeof data85 == "object" && !Array.isArray(data85))) && (data85 !== null)){
+const err171 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: schema11.properties.backup.type},message:"must be object,null",schema:schema11.properties.backup.type,parentSchema:schema11.properties.backup,data:data85};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2233,9 +2236,10 @@ vErrors.push(err171);
 }
 errors++;
 }
-if((typeof data84 == "number") && (isFinite(data84))){
-if(data84 > 1000 || isNaN(data84)){
-const err172 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data84};
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+for(const key24 in data85){
+if(!(key24 === "etcd")){
+const err172 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup,data:data85};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2244,8 +2248,11 @@ vErrors.push(err172);
 }
 errors++;
 }
-if(data84 < 1 || isNaN(data84)){
-const err173 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data84};
+}
+if(data85.etcd !== undefined){
+let data86 = data85.etcd;
+if((!(data86 && typeof data86 == "object" && !Array.isArray(data86))) && (data86 !== null)){
+const err173 = {instancePath:instancePath+"/backup/etcd",schemaPath:"#/properties/backup/properties/etcd/type",keyword:"type",params:{type: schema11.properties.backup.properties.etcd.type},message:"must be object,null",schema:schema11.properties.backup.properties.etcd.type,parentSchema:schema11.properties.backup.properties.etcd,data:data86};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2254,13 +2261,10 @@ vErrors.push(err173);
 }
 errors++;
 }
-}
-}
-if(data81.dir !== undefined){
-let data85 = data81.dir;
-if(typeof data85 === "string"){
-if(!pattern18.test(data85)){
-const err174 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$"},message:"must match pattern \""+"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$"+"\"",schema:"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$",parentSchema:schema11.properties.backup.properties.etcd.properties.dir,data:data85};
+if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
+for(const key25 in data86){
+if(!((((key25 === "enabled") || (key25 === "schedule")) || (key25 === "keep")) || (key25 === "dir"))){
+const err174 = {instancePath:instancePath+"/backup/etcd",schemaPath:"#/properties/backup/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup.properties.etcd,data:data86};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2270,8 +2274,10 @@ vErrors.push(err174);
 errors++;
 }
 }
-else {
-const err175 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.etcd.properties.dir.type,parentSchema:schema11.properties.backup.properties.etcd.properties.dir,data:data85};
+if(data86.enabled !== undefined){
+let data87 = data86.enabled;
+if(typeof data87 !== "boolean"){
+const err175 = {instancePath:instancePath+"/backup/etcd/enabled",schemaPath:"#/properties/backup/properties/etcd/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.backup.properties.etcd.properties.enabled.type,parentSchema:schema11.properties.backup.properties.etcd.properties.enabled,data:data87};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2281,14 +2287,11 @@ vErrors.push(err175);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data.certificates !== undefined){
-let data86 = data.certificates;
-if((!(data86 && typeof data86 == "object" && !Array.isArray(data86))) && (data86 !== null)){
-const err176 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: schema11.properties.certificates.type},message:"must be object,null",schema:schema11.properties.certificates.type,parentSchema:schema11.properties.certificates,data:data86};
+if(data86.schedule !== undefined){
+let data88 = data86.schedule;
+if(typeof data88 === "string"){
+if(!pattern17.test(data88)){
+const err176 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9 :*/,.~-]+$"},message:"must match pattern \""+"^[A-Za-z0-9 :*/,.~-]+$"+"\"",schema:"^[A-Za-z0-9 :*/,.~-]+$",parentSchema:schema11.properties.backup.properties.etcd.properties.schedule,data:data88};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2297,10 +2300,9 @@ vErrors.push(err176);
 }
 errors++;
 }
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-for(const key25 in data86){
-if(!((key25 === "autoRenew") || (key25 === "renewBefore"))){
-const err177 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.certificates,data:data86};
+}
+else {
+const err177 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.etcd.properties.schedule.type,parentSchema:schema11.properties.backup.properties.etcd.properties.schedule,data:data88};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2310,10 +2312,10 @@ vErrors.push(err177);
 errors++;
 }
 }
-if(data86.autoRenew !== undefined){
-let data87 = data86.autoRenew;
-if(typeof data87 !== "boolean"){
-const err178 = {instancePath:instancePath+"/certificates/autoRenew",schemaPath:"#/properties/certificates/properties/autoRenew/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.certificates.properties.autoRenew.type,parentSchema:schema11.properties.certificates.properties.autoRenew,data:data87};
+if(data86.keep !== undefined){
+let data89 = data86.keep;
+if(!(((typeof data89 == "number") && (!(data89 % 1) && !isNaN(data89))) && (isFinite(data89)))){
+const err178 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.backup.properties.etcd.properties.keep.type,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data89};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2322,12 +2324,9 @@ vErrors.push(err178);
 }
 errors++;
 }
-}
-if(data86.renewBefore !== undefined){
-let data88 = data86.renewBefore;
-if(typeof data88 === "string"){
-if(!(formats12(data88))){
-const err179 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/format",keyword:"format",params:{format: "go-duration"},message:"must match format \""+"go-duration"+"\"",schema:"go-duration",parentSchema:schema11.properties.certificates.properties.renewBefore,data:data88};
+if((typeof data89 == "number") && (isFinite(data89))){
+if(data89 > 1000 || isNaN(data89)){
+const err179 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data89};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2336,9 +2335,8 @@ vErrors.push(err179);
 }
 errors++;
 }
-}
-else {
-const err180 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.certificates.properties.renewBefore.type,parentSchema:schema11.properties.certificates.properties.renewBefore,data:data88};
+if(data89 < 1 || isNaN(data89)){
+const err180 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data89};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2349,11 +2347,11 @@ errors++;
 }
 }
 }
-}
-if(data.flatcar !== undefined){
-let data89 = data.flatcar;
-if((!(data89 && typeof data89 == "object" && !Array.isArray(data89))) && (data89 !== null)){
-const err181 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/type",keyword:"type",params:{type: schema11.properties.flatcar.type},message:"must be object,null",schema:schema11.properties.flatcar.type,parentSchema:schema11.properties.flatcar,data:data89};
+if(data86.dir !== undefined){
+let data90 = data86.dir;
+if(typeof data90 === "string"){
+if(!pattern18.test(data90)){
+const err181 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$"},message:"must match pattern \""+"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$"+"\"",schema:"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$",parentSchema:schema11.properties.backup.properties.etcd.properties.dir,data:data90};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2362,10 +2360,9 @@ vErrors.push(err181);
 }
 errors++;
 }
-if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
-for(const key26 in data89){
-if(!((key26 === "sysextUrl") || (key26 === "sysextSha256"))){
-const err182 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data89};
+}
+else {
+const err182 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.etcd.properties.dir.type,parentSchema:schema11.properties.backup.properties.etcd.properties.dir,data:data90};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2375,11 +2372,14 @@ vErrors.push(err182);
 errors++;
 }
 }
-if(data89.sysextUrl !== undefined){
-let data90 = data89.sysextUrl;
-if(typeof data90 === "string"){
-if(!(formats10(data90))){
-const err183 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data90};
+}
+}
+}
+}
+if(data.certificates !== undefined){
+let data91 = data.certificates;
+if((!(data91 && typeof data91 == "object" && !Array.isArray(data91))) && (data91 !== null)){
+const err183 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: schema11.properties.certificates.type},message:"must be object,null",schema:schema11.properties.certificates.type,parentSchema:schema11.properties.certificates,data:data91};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2388,9 +2388,10 @@ vErrors.push(err183);
 }
 errors++;
 }
-}
-else {
-const err184 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextUrl.type,parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data90};
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+for(const key26 in data91){
+if(!((key26 === "autoRenew") || (key26 === "renewBefore"))){
+const err184 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.certificates,data:data91};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2400,11 +2401,10 @@ vErrors.push(err184);
 errors++;
 }
 }
-if(data89.sysextSha256 !== undefined){
-let data91 = data89.sysextSha256;
-if(typeof data91 === "string"){
-if(!pattern19.test(data91)){
-const err185 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data91};
+if(data91.autoRenew !== undefined){
+let data92 = data91.autoRenew;
+if(typeof data92 !== "boolean"){
+const err185 = {instancePath:instancePath+"/certificates/autoRenew",schemaPath:"#/properties/certificates/properties/autoRenew/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.certificates.properties.autoRenew.type,parentSchema:schema11.properties.certificates.properties.autoRenew,data:data92};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2414,8 +2414,11 @@ vErrors.push(err185);
 errors++;
 }
 }
-else {
-const err186 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data91};
+if(data91.renewBefore !== undefined){
+let data93 = data91.renewBefore;
+if(typeof data93 === "string"){
+if(!(formats12(data93))){
+const err186 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/format",keyword:"format",params:{format: "go-duration"},message:"must match format \""+"go-duration"+"\"",schema:"go-duration",parentSchema:schema11.properties.certificates.properties.renewBefore,data:data93};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2425,13 +2428,8 @@ vErrors.push(err186);
 errors++;
 }
 }
-}
-}
-if(data.nodes !== undefined){
-let data92 = data.nodes;
-if(Array.isArray(data92)){
-if(data92.length < 1){
-const err187 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data92};
+else {
+const err187 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.certificates.properties.renewBefore.type,parentSchema:schema11.properties.certificates.properties.renewBefore,data:data93};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2440,12 +2438,13 @@ vErrors.push(err187);
 }
 errors++;
 }
-const len4 = data92.length;
-for(let i4=0; i4<len4; i4++){
-let data93 = data92[i4];
-if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
-if(data93.name === undefined){
-const err188 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data93};
+}
+}
+}
+if(data.flatcar !== undefined){
+let data94 = data.flatcar;
+if((!(data94 && typeof data94 == "object" && !Array.isArray(data94))) && (data94 !== null)){
+const err188 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/type",keyword:"type",params:{type: schema11.properties.flatcar.type},message:"must be object,null",schema:schema11.properties.flatcar.type,parentSchema:schema11.properties.flatcar,data:data94};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2454,8 +2453,10 @@ vErrors.push(err188);
 }
 errors++;
 }
-if(data93.role === undefined){
-const err189 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data93};
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+for(const key27 in data94){
+if(!((key27 === "sysextUrl") || (key27 === "sysextSha256"))){
+const err189 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data94};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2464,8 +2465,12 @@ vErrors.push(err189);
 }
 errors++;
 }
-if(data93.ip === undefined){
-const err190 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data93};
+}
+if(data94.sysextUrl !== undefined){
+let data95 = data94.sysextUrl;
+if(typeof data95 === "string"){
+if(!(formats10(data95))){
+const err190 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data95};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2474,9 +2479,9 @@ vErrors.push(err190);
 }
 errors++;
 }
-for(const key27 in data93){
-if(!((((key27 === "name") || (key27 === "role")) || (key27 === "ip")) || (key27 === "mac"))){
-const err191 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data93};
+}
+else {
+const err191 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextUrl.type,parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data95};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2486,11 +2491,11 @@ vErrors.push(err191);
 errors++;
 }
 }
-if(data93.name !== undefined){
-let data94 = data93.name;
-if(typeof data94 === "string"){
-if(!(formats0(data94))){
-const err192 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data94};
+if(data94.sysextSha256 !== undefined){
+let data96 = data94.sysextSha256;
+if(typeof data96 === "string"){
+if(!pattern19.test(data96)){
+const err192 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data96};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2501,7 +2506,7 @@ errors++;
 }
 }
 else {
-const err193 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data94};
+const err193 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data96};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2511,10 +2516,13 @@ vErrors.push(err193);
 errors++;
 }
 }
-if(data93.role !== undefined){
-let data95 = data93.role;
-if(!((data95 === "control-plane") || (data95 === "worker"))){
-const err194 = {instancePath:instancePath+"/nodes/" + i4+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data95};
+}
+}
+if(data.nodes !== undefined){
+let data97 = data.nodes;
+if(Array.isArray(data97)){
+if(data97.length < 1){
+const err194 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data97};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2523,12 +2531,12 @@ vErrors.push(err194);
 }
 errors++;
 }
-}
-if(data93.ip !== undefined){
-let data96 = data93.ip;
-if(typeof data96 === "string"){
-if(!(formats16(data96))){
-const err195 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data96};
+const len4 = data97.length;
+for(let i4=0; i4<len4; i4++){
+let data98 = data97[i4];
+if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
+if(data98.name === undefined){
+const err195 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data98};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2537,9 +2545,8 @@ vErrors.push(err195);
 }
 errors++;
 }
-}
-else {
-const err196 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data96};
+if(data98.role === undefined){
+const err196 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data98};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2548,12 +2555,8 @@ vErrors.push(err196);
 }
 errors++;
 }
-}
-if(data93.mac !== undefined){
-let data97 = data93.mac;
-if(typeof data97 === "string"){
-if(!(formats46(data97))){
-const err197 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data97};
+if(data98.ip === undefined){
+const err197 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data98};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2562,9 +2565,9 @@ vErrors.push(err197);
 }
 errors++;
 }
-}
-else {
-const err198 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data97};
+for(const key28 in data98){
+if(!((((key28 === "name") || (key28 === "role")) || (key28 === "ip")) || (key28 === "mac"))){
+const err198 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data98};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2574,9 +2577,11 @@ vErrors.push(err198);
 errors++;
 }
 }
-}
-else {
-const err199 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data93};
+if(data98.name !== undefined){
+let data99 = data98.name;
+if(typeof data99 === "string"){
+if(!(formats0(data99))){
+const err199 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data99};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2586,9 +2591,8 @@ vErrors.push(err199);
 errors++;
 }
 }
-}
 else {
-const err200 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data92};
+const err200 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data99};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2598,14 +2602,101 @@ vErrors.push(err200);
 errors++;
 }
 }
-}
-else {
-const err201 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(data98.role !== undefined){
+let data100 = data98.role;
+if(!((data100 === "control-plane") || (data100 === "worker"))){
+const err201 = {instancePath:instancePath+"/nodes/" + i4+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data100};
 if(vErrors === null){
 vErrors = [err201];
 }
 else {
 vErrors.push(err201);
+}
+errors++;
+}
+}
+if(data98.ip !== undefined){
+let data101 = data98.ip;
+if(typeof data101 === "string"){
+if(!(formats16(data101))){
+const err202 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data101};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+}
+else {
+const err203 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data101};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+}
+if(data98.mac !== undefined){
+let data102 = data98.mac;
+if(typeof data102 === "string"){
+if(!(formats48(data102))){
+const err204 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data102};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+}
+else {
+const err205 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data102};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+}
+}
+else {
+const err206 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data98};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+}
+}
+else {
+const err207 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data97};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+}
+}
+else {
+const err208 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
 }
 errors++;
 }

@@ -59,7 +59,8 @@ export interface RawProfile {
     maxPods?: number;
     serverTLSBootstrap?: boolean;
   }>;
-  addons?: Opt<{ metricsServer?: Opt<RawAddon>; ingressNginx?: Opt<RawAddon> }>;
+  addons?: Opt<{ metricsServer?: Opt<RawAddon>; ingressNginx?: Opt<RawAddon & { expose?: 'hostPort' | 'nodePort' }> }>;
+  verify?: Opt<{ smokeTest?: boolean; keepSmokeWorkloads?: boolean; rolloutTimeout?: string }>;
   images?: Opt<{ repository?: string }>;
   image?: Opt<{ prebaked?: boolean }>;
   flatcar?: Opt<{ sysextUrl?: string; sysextSha256?: string }>;

@@ -223,7 +223,18 @@ export const profileSchema = {
     addons: {
       type: OPTIONAL_OBJECT,
       additionalProperties: false,
-      properties: { metricsServer: addon, ingressNginx: addon },
+      properties: {
+        metricsServer: addon,
+        ingressNginx: {
+          ...addon,
+          properties: { ...addon.properties, expose: { enum: ['hostPort', 'nodePort'] } },
+        },
+      },
+    },
+    verify: {
+      type: OPTIONAL_OBJECT,
+      additionalProperties: false,
+      properties: { smokeTest: bool, keepSmokeWorkloads: bool, rolloutTimeout: duration },
     },
     images: {
       type: OPTIONAL_OBJECT,

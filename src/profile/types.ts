@@ -137,8 +137,26 @@ export interface AddonSpec {
 export interface AddonSettings {
   /** metrics-server (enables `kubectl top` and HPA). Default disabled, version v0.7.1. */
   metricsServer: AddonSpec;
-  /** ingress-nginx, bare-metal NodePort flavour. Default disabled, version controller-v1.10.1. */
-  ingressNginx: AddonSpec;
+  /** ingress-nginx (bare-metal manifest). Default disabled, version controller-v1.10.1. */
+  ingressNginx: AddonSpec & {
+    /**
+     * How the controller answers from outside. "hostPort" (default): one controller pod
+     * per worker binds 80/443 on the node. "nodePort": the manifest's NodePort Service.
+     */
+    expose: IngressExpose;
+  };
+}
+
+export type IngressExpose = 'hostPort' | 'nodePort';
+
+/** What the init node's cluster verifier checks (gen-userdata-verify.service). */
+export interface VerifySettings {
+  /** Deploy and check the smoke workloads. Default: true when the profile has a worker. */
+  smokeTest: boolean;
+  /** Keep namespace gen-userdata-smoke after a successful run. Default false. */
+  keepSmokeWorkloads: boolean;
+  /** Bound of each rollout or pod wait, in seconds. Default 300 (5m). */
+  rolloutTimeoutSeconds: number;
 }
 
 export interface ImageSettings {
@@ -198,6 +216,7 @@ export interface Profile {
   access: AccessSettings;
   kubelet: KubeletSettings;
   addons: AddonSettings;
+  verify: VerifySettings;
   /** YAML: images.repository (air-gap mirror) and image.prebaked are folded here. */
   images: ImageSettings;
   flatcar: FlatcarSettings;

@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, fileMode, runCli } from '../helpers/fixtures.js';
-import { userDataFiles } from '../helpers/user-data-files.js';
+import { userDataFiles } from '../helpers/cloud-init-files.js';
 
 /** A temp dir with a copy of the bundled lab profile (1.30.0) as ./lab.yaml. */
 function labCopy(): { dir: string; profile: string } {

@@ -14,7 +14,7 @@ import { loadProfile } from '../../src/profile/load-profile.js';
 import type { Profile } from '../../src/profile/types.js';
 import { bundledTemplates, fixtureSecrets, profileAt, ROOT } from '../helpers/fixtures.js';
 import { decodeInlineFiles, ignitionValidate, writtenTextFiles } from '../fixtures/plans/ignition-check.js';
-import { userDataFiles } from '../helpers/user-data-files.js';
+import { userDataFiles } from '../helpers/cloud-init-files.js';
 
 const profile = profileAt('profiles/lab.yaml');
 const secrets = fixtureSecrets('lab');
@@ -46,6 +46,7 @@ const PATH_ONLY_DIFFERENCES = [
   '/etc/systemd/system/gen-userdata-token-revoke.service',
   '/etc/systemd/system/gen-userdata-etcd-backup.service',
   '/etc/systemd/system/gen-userdata-cert-renew.service',
+  '/etc/systemd/system/gen-userdata-verify.service',
 ];
 /** Flatcar's directories for cloud-init's (read-only /usr). */
 const onFlatcar = (text: string | undefined): string | undefined =>

@@ -5,7 +5,7 @@ import { emitUserData, USER_DATA_FIT_BYTES } from '../../src/emit/cloud-init/use
 import { buildClusterPlans } from '../../src/plan/build-node-plan.js';
 import type { NodePlan } from '../../src/plan/types.js';
 import { bundledTemplates, fixtureSecrets, profileAt } from '../helpers/fixtures.js';
-import { userDataFiles } from '../helpers/user-data-files.js';
+import { userDataFiles } from '../helpers/cloud-init-files.js';
 
 const plans = buildClusterPlans(profileAt('profiles/lab.yaml'), fixtureSecrets('lab'), bundledTemplates(), 'cloud-init');
 const packedPaths = (text: string): string[] => [...text.matchAll(/- path: (\S+)\n(?:\s+\w+: .*\n)*?\s+encoding: gz\+b64/g)].map((m) => m[1]!);

@@ -40,8 +40,9 @@ function makeProfile(over: { version?: string; nodes?: ProfileNode[]; endpoint?:
     kubelet: { systemReserved: { memory: '256Mi', cpu: '100m' }, kubeReserved: { cpu: '100m', memory: '256Mi' }, maxPods: 110, serverTLSBootstrap: true },
     addons: {
       metricsServer: { enabled: true, version: 'v0.7.1' },
-      ingressNginx: { enabled: false, version: 'controller-v1.10.1' },
+      ingressNginx: { enabled: false, version: 'controller-v1.10.1', expose: 'hostPort' },
     },
+    verify: { smokeTest: true, keepSmokeWorkloads: false, rolloutTimeoutSeconds: 300 },
     images: over.repo ? { repository: over.repo, prebaked: false } : { prebaked: false },
     flatcar: {},
     nodes,

@@ -87,3 +87,16 @@ t.test('Calico IP-in-IP needs IP protocol 4', async (t) => {
   t.same(requiredIpProtocols({ plugin: 'flannel', version: 'v0.25.1' }), []);
   t.same(requiredIpProtocols('none'), []);
 });
+
+t.test('ingress-nginx with hostPort opens 80 and 443 on workers only; nodePort needs nothing new', async (t) => {
+  t.same(list({ role: 'worker', cni: 'none', kubeProxyMode: 'iptables', ingress: 'hostPort' }), ['80/tcp', '443/tcp', '10250/tcp', '10256/tcp', '30000-32767/tcp']);
+  t.same(list({ role: 'worker', cni: 'none', kubeProxyMode: 'iptables', ingress: 'nodePort' }), ['10250/tcp', '10256/tcp', '30000-32767/tcp']);
+  t.notOk(list({ role: 'control-plane', cni: 'none', kubeProxyMode: 'iptables', ingress: 'hostPort' }).includes('80/tcp'), 'no controller on control planes');
+});
+
+t.test('the smoke-test NodePort is opened on control planes; workers have the whole range', async (t) => {
+  t.same(list({ role: 'control-plane', cni: 'none', kubeProxyMode: 'iptables', smokeNodePort: 31080 }), [
+    '2379-2380/tcp', '6443/tcp', '10250/tcp', '10256/tcp', '10257/tcp', '10259/tcp', '31080/tcp',
+  ]);
+  t.same(list({ role: 'worker', cni: 'none', kubeProxyMode: 'iptables', smokeNodePort: 31080 }), ['10250/tcp', '10256/tcp', '30000-32767/tcp']);
+});

@@ -14,6 +14,7 @@ import { decodeDataUrl } from '../../src/emit/data-url.js';
 import type { Profile } from '../../src/profile/types.js';
 import { ROOT, bundledTemplates, fixtureSecrets, profileAt } from '../helpers/fixtures.js';
 import { airgapProfile, prebakedVariant } from '../helpers/image-fixtures.js';
+import { writeFileText, type WriteFileEntry } from '../helpers/cloud-init-files.js';
 
 const templates = bundledTemplates();
 const secrets = fixtureSecrets('lab');
@@ -29,7 +30,6 @@ interface Text {
   content: string;
 }
 
-import { decodeWriteFile, type WriteFile } from '../helpers/user-data-files.js';
 const utf8 = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
 
 /** Every file a node or the image build writes, decoded to text. */
@@ -37,8 +37,8 @@ function generatedTexts(profile: Profile): Text[] {
   const out: Text[] = [];
   for (const f of generateClusterFiles({ profile, secrets, templates, formats: ['cloud-init', 'ignition'] })) {
     if (f.path.endsWith('/user-data')) {
-      const doc = parseYaml(utf8(f.content)) as { write_files: WriteFile[]; runcmd: string[][] };
-      for (const w of doc.write_files) out.push({ where: f.path, path: w.path, content: decodeWriteFile(w) });
+      const doc = parseYaml(utf8(f.content)) as { write_files: WriteFileEntry[]; runcmd: string[][] };
+      for (const w of doc.write_files) out.push({ where: f.path, path: w.path, content: writeFileText(w) });
       out.push({ where: f.path, path: 'runcmd', content: doc.runcmd.flat().join(' ') });
     } else if (f.path.endsWith('/config.ign')) {
       const ign = JSON.parse(utf8(f.content)) as {
@@ -93,9 +93,15 @@ function nodeTexts(profile: Profile): Text[] {
 
 /** Loopback (a control plane's own etcd, https://127.0.0.1:2379) downloads nothing. */
 const isLoopback = (url: string): boolean => /^127\./.test(new URL(url).hostname);
+/** A URL whose host is a shell expansion ("http://${IP[$1]}:…"): a node address the script fills in, not a download. */
+const isNodeUrl = (url: string): boolean => /^https?:\/\/\$/.test(url);
 
 function offMirrorUrls(texts: Text[], allowedHosts: string[]): string[] {
-  return texts.flatMap((x) => urlsIn(x.content).filter((u) => !allowedHosts.includes(hostOf(u)) && !isLoopback(u)).map((u) => `${x.where} ${x.path}: ${u}`));
+  return texts.flatMap((x) =>
+    urlsIn(x.content)
+      .filter((u) => !isNodeUrl(u) && !allowedHosts.includes(hostOf(u)) && !isLoopback(u))
+      .map((u) => `${x.where} ${x.path}: ${u}`),
+  );
 }
 
 /** hosts.toml per upstream registry, parsed by Python's TOML parser. */
@@ -149,6 +155,9 @@ t.test('air-gapped: every image a node pulls comes from the mirror', async (t) =
   }
 
   const manifests = texts.filter((x) => x.path.startsWith('/etc/gen-userdata/manifests/'));
+  // The verifier's smoke workloads name their images under the mirror itself.
+  const smokeRefs = [...new Set(texts.filter((x) => x.path === '/etc/gen-userdata/smoke-workloads.yaml').flatMap((x) => imageRefsIn(x.content)))];
+  t.same(smokeRefs, ['mirror.airgap.example:5000/k8s/docker.io/library/nginx:1.27.3', 'mirror.airgap.example:5000/k8s/docker.io/hashicorp/http-echo:1.0.0'], 'smoke images: <repository>/<registry>/<path>, as the mirror lays them out');
   t.same([...new Set(manifests.map((x) => x.path))].sort(), [
     '/etc/gen-userdata/manifests/addon-ingressNginx.yaml', '/etc/gen-userdata/manifests/addon-metricsServer.yaml', '/etc/gen-userdata/manifests/cni-calico.yaml',
   ]);
@@ -168,11 +177,13 @@ t.test('air-gapped: every image a node pulls comes from the mirror', async (t) =
   t.match(provision, '--image-repository mirror.airgap.example:5000/k8s');
   t.match(provision, 'crictl pull mirror.airgap.example:5000/k8s/pause:3.10');
 
-  // Anywhere else, an upstream registry name may only appear as a hosts.toml path.
+  // Anywhere else, an upstream registry name may only appear as a hosts.toml path, or
+  // as a path segment under the mirror (the layout mirrorPrefix describes).
   const upstream = new RegExp(`(?<![\\w.-])(${UPSTREAM_REGISTRIES.map((r) => r.replace(/\./g, '\\.')).join('|')})(?![\\w.-])`, 'g');
   for (const x of texts.filter((y) => !y.path.startsWith('/etc/gen-userdata/manifests/') && !y.path.endsWith('/hosts.toml'))) {
     const stray = [...x.content.matchAll(upstream)]
       .filter((m) => !x.content.slice(Math.max(0, m.index - 30), m.index).endsWith('/etc/containerd/certs.d/'))
+      .filter((m) => !x.content.slice(Math.max(0, m.index - 40), m.index).endsWith(`${MIRROR_REGISTRY}/k8s/`))
       .map((m) => m[0]);
     t.same(stray, [], `${x.where} ${x.path}: no upstream registry`);
   }

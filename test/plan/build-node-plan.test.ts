@@ -13,7 +13,7 @@ t.test('the first control plane inits; the others join', async (t) => {
   t.ok(isInitNode(lab, lab.nodes[0]!));
   t.same(byName('control-plane').bootstrap.steps.map((s) => s.name), [
     'hostname', 'swap', 'kernel-modules', 'sysctl', 'firewall', 'containerd', 'containerd-config',
-    'kubernetes-packages', 'kubelet', 'kubeadm-init', 'kubeconfig', 'wait-api', 'cni', 'addons', 'enable-units',
+    'kubernetes-packages', 'kubelet', 'kubeadm-init', 'kubeconfig', 'wait-api', 'cni', 'addons', 'enable-units', 'verify',
   ]);
   t.same(byName('worker-1').bootstrap.steps.map((s) => s.name), [
     'hostname', 'swap', 'kernel-modules', 'sysctl', 'firewall', 'containerd', 'containerd-config',
@@ -93,7 +93,8 @@ t.test('/etc/hosts list and network come from the profile', async (t) => {
 t.test('firewall ports mode opens the role and CNI ports', async (t) => {
   const cp = byName('control-plane').bootstrap.steps.find((s) => s.name === 'firewall')!.body;
   // One rule per protocol and source: each ufw call costs seconds on a small VM.
-  t.match(cp, "ufw allow proto tcp from any to any port 22,179,5473,6443,10250,10256,10257,10259 comment 'ssh, Calico BGP, ");
+  // 31080: the verifier's smoke-test NodePort (verify.smokeTest is on: lab has workers).
+  t.match(cp, "ufw allow proto tcp from any to any port 22,179,5473,6443,10250,10256,10257,10259,31080 comment 'ssh, Calico BGP, ");
   t.match(cp, "ufw allow proto udp from any to any port 4789 comment 'Calico VXLAN'");
   // etcd only from the node network (the other control planes), not from anywhere.
   t.match(cp, "ufw allow proto tcp from 192.168.56.0/24 to any port 2379:2380 comment");

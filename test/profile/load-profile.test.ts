@@ -45,7 +45,8 @@ t.test('profiles/lab.yaml loads without diagnostics and with the expected defaul
     serverTLSBootstrap: true,
   });
   t.strictSame(p.addons.metricsServer, { enabled: true, version: 'v0.7.1' });
-  t.strictSame(p.addons.ingressNginx, { enabled: false, version: 'controller-v1.10.1' });
+  t.strictSame(p.addons.ingressNginx, { enabled: false, version: 'controller-v1.10.1', expose: 'hostPort' });
+  t.strictSame(p.verify, { smokeTest: true, keepSmokeWorkloads: false, rolloutTimeoutSeconds: 300 });
   t.strictSame(p.images, { prebaked: false });
   t.strictSame(p.flatcar, {});
   t.strictSame(
@@ -84,8 +85,9 @@ t.test('minimal profile: every default', async (t) => {
     kubelet: { systemReserved: {}, kubeReserved: {}, maxPods: 110, serverTLSBootstrap: true },
     addons: {
       metricsServer: { enabled: false, version: 'v0.7.1' },
-      ingressNginx: { enabled: false, version: 'controller-v1.10.1' },
+      ingressNginx: { enabled: false, version: 'controller-v1.10.1', expose: 'hostPort' },
     },
+    verify: { smokeTest: false, keepSmokeWorkloads: false, rolloutTimeoutSeconds: 300 },
     images: { prebaked: false },
     flatcar: {},
     backup: { etcd: { enabled: true, schedule: 'daily', keep: 7, dir: '/var/backups/etcd' } },
@@ -150,8 +152,9 @@ t.test('full profile: every field reaches the Profile', async (t) => {
         version: 'v0.7.2',
         manifestUrl: 'https://mirror.example.internal/metrics-server/components.yaml',
       },
-      ingressNginx: { enabled: true, version: 'controller-v1.11.0', manifestFile: 'manifests/ingress-nginx.yaml' },
+      ingressNginx: { enabled: true, version: 'controller-v1.11.0', manifestFile: 'manifests/ingress-nginx.yaml', expose: 'nodePort' },
     },
+    verify: { smokeTest: false, keepSmokeWorkloads: true, rolloutTimeoutSeconds: 600 },
     images: { repository: 'registry.example.internal:5000/mirror', prebaked: true },
     flatcar: {
       sysextUrl: 'https://mirror.example.internal/kubernetes-v1.31.2-x86-64.raw',

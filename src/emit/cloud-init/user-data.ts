@@ -80,7 +80,7 @@ function gzipBase64(text: string): string {
 
 function renderUserData(plan: NodePlan, packed: ReadonlySet<string>): string {
   const writeFiles = [
-    ...plan.files.map((f) => writeFileEntry(f, packed.has(f.path))),
+    ...plan.files.map((f) => writeFileEntry(f, f.compress === 'always' || packed.has(f.path))),
     ...plan.units.map((u) => ({ path: `/etc/systemd/system/${u.name}`, content: u.content })),
   ];
   const config: Record<string, unknown> = {

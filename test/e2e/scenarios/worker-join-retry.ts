@@ -5,8 +5,6 @@
 // against the control plane's generated user-data with openssl.
 import type { Test } from 'tap';
 import { spawnSync } from 'node:child_process';
-import { gunzipSync } from 'node:zlib';
-import { parse } from 'yaml';
 import {
   assertCloudInit,
   assertHostPrepared,
@@ -19,6 +17,7 @@ import {
   yamlDocs,
 } from '../../helpers/vm-asserts.js';
 import { apiEndpoint, copiedInput, kubeadmCalls, type NodeRun, type RawProfile } from '../../helpers/vm-node.js';
+import { writeFile } from '../../helpers/cloud-init-files.js';
 
 /**
  * Kernel parameters for this scenario's boot. The control plane's CA certificate
@@ -33,26 +32,6 @@ export function retryKernelArgs(profile: RawProfile, cpUserData: string): string
 }
 
 const KUBEADM_CONFIG = '/etc/kubernetes/gen-userdata/kubeadm-config.yaml';
-
-/** Returns the decoded content of a write_files entry of a #cloud-config file, or undefined. */
-function writeFile(userData: string, path: string): string | undefined {
-  const doc = parse(userData) as { write_files?: { path: string; content?: string; encoding?: string }[] };
-  const f = doc.write_files?.find((w) => w.path === path);
-  if (!f) return undefined;
-  const raw = f.content ?? '';
-  switch (f.encoding ?? 'text/plain') {
-    case 'b64':
-    case 'base64':
-      return Buffer.from(raw, 'base64').toString('utf8');
-    case 'gz+b64':
-    case 'gzip+base64':
-    case 'gz+base64':
-    case 'gzip+b64':
-      return gunzipSync(Buffer.from(raw, 'base64')).toString('utf8');
-    default:
-      return raw;
-  }
-}
 
 /** kubeadm's discovery hash of a CA certificate, computed by openssl as the kubeadm docs do. */
 function caHash(caPem: string): string {
