@@ -14,7 +14,7 @@ readonly LOG_FILE=/var/log/gen-userdata/cert-renew.log
 
 [ "$(id -u)" -eq 0 ] || die "run as root (sudo $0)"
 if [ ! -f "$ADMIN_KUBECONFIG" ]; then
-  log "no $ADMIN_KUBECONFIG yet (bootstrap not finished); nothing to renew"
+  log "no $ADMIN_KUBECONFIG yet"
   exit 0
 fi
 
@@ -36,7 +36,7 @@ earliest_seconds() {
     END { if (min != "") print min, name }'
 }
 
-read -r left which < <(earliest_seconds) || die "kubeadm certs check-expiration listed no certificate"
+read -r left which < <(earliest_seconds) || die "no certificate listed"
 days=$((left / 86400))
 if [ "${1:-}" = --check ]; then
   echo "earliest expiry: $which in ${days}d"
@@ -44,7 +44,7 @@ if [ "${1:-}" = --check ]; then
 fi
 log_to_file "$LOG_FILE"
 if [ "$left" -gt "$RENEW_BEFORE_SECONDS" ]; then
-  log "certificates fine: $which expires first, in ${days}d (renewal below {{renewBefore}})"
+  log "certificates fine: $which expires first, in ${days}d"
   exit 0
 fi
 
@@ -55,7 +55,7 @@ kubeadm certs renew all
 parked=$(mktemp -d /etc/kubernetes/manifests-parked.XXXXXX)
 mv "$MANIFESTS"/*.yaml "$parked"/
 pods_stopped() { [ -z "$(crictl ps --name '^(kube-apiserver|kube-controller-manager|kube-scheduler|etcd)$' -q 2>/dev/null)" ]; }
-wait_until 120 "the control-plane pods to stop" pods_stopped || log "pods still running; moving the manifests back anyway"
+wait_until 120 "the control-plane pods to stop" pods_stopped || true
 mv "$parked"/*.yaml "$MANIFESTS"/
 rmdir "$parked"
 api_ready() { kubectl_admin get --raw=/readyz >/dev/null 2>&1; }

@@ -20,8 +20,8 @@ umask 077
 etcd=$(crictl ps --name '^etcd$' --state running -q 2>/dev/null | head -n 1 || true)
 if [ -z "$etcd" ]; then
   # Before kubeadm init or join there is nothing to back up; after it, etcd must run.
-  [ -f {{successMarker}} ] || { log "no etcd yet (bootstrap not finished); no snapshot"; exit 0; }
-  die "etcd is not running on this control plane; no snapshot"
+  [ -f {{successMarker}} ] || { log "no etcd yet"; exit 0; }
+  die "etcd is not running"
 fi
 etcdctl() {
   crictl exec "$etcd" etcdctl --endpoints=https://127.0.0.1:2379 \
@@ -44,7 +44,7 @@ name="etcd-$(hostname)-$(date -u +%Y%m%dT%H%M%SZ).db"
 mv "$SCRATCH" "$BACKUP_DIR/$name.part"
 chmod 0600 "$BACKUP_DIR/$name.part"
 mv "$BACKUP_DIR/$name.part" "$BACKUP_DIR/$name"
-log "wrote $BACKUP_DIR/$name ($(du -h "$BACKUP_DIR/$name" | cut -f1))"
+log "wrote $BACKUP_DIR/$name"
 
 # Keep the newest $KEEP snapshots (the names sort by time).
 mapfile -t old < <(find "$BACKUP_DIR" -maxdepth 1 -name 'etcd-*.db' -printf '%f\n' | sort -r | tail -n +$((KEEP + 1)))

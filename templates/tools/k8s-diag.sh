@@ -15,8 +15,7 @@ output=""
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --output) output=${2:?--output needs a file}; shift 2 ;;
-    -h|--help) echo "usage: k8s-diag [--output FILE]: a 0600 tarball of this node's diagnostics, without secrets"; exit 0 ;;
-    *) die "unknown option: $1 (try --help)" ;;
+    *) die "usage: k8s-diag [--output FILE]" ;;
   esac
 done
 [ "$(id -u)" -eq 0 ] || die "run as root (sudo $0)"
@@ -60,12 +59,6 @@ if [ -f "$ADMIN_KUBECONFIG" ]; then kubeconfig=$ADMIN_KUBECONFIG; fi
 {{/controlPlane}}
 kc=(kubectl --kubeconfig "$kubeconfig" --request-timeout=15s)
 
-log "collecting into $output"
-{
-  echo "node: $node"
-  echo "collected: $stamp"
-  echo "kubeconfig used: $kubeconfig"
-} >"$dir/INFO"
 
 # The bootstrap: its log and markers, and the verification report when present.
 collect bootstrap/bootstrap.log cat {{bootstrapLog}}
@@ -75,7 +68,7 @@ done
 if [ -f {{clusterStatus}} ]; then
   collect bootstrap/cluster-status.json cat {{clusterStatus}}
 else
-  echo "bootstrap/cluster-status.json: no report at {{clusterStatus}}" >>"$dir/NOTES"
+  echo "no report at {{clusterStatus}}" >>"$dir/NOTES"
 fi
 
 # The cluster as the API server sees it.
@@ -85,7 +78,7 @@ if "${kc[@]}" get --raw=/readyz >/dev/null 2>&1; then
   collect kubectl/events.txt "${kc[@]}" get events -A --sort-by=.metadata.creationTimestamp
   collect kubectl/describe-node.txt "${kc[@]}" describe node "$node"
 else
-  echo "kubectl: the API server did not answer (get --raw=/readyz); no cluster views" >>"$dir/NOTES"
+  echo "kubectl: the API server did not answer" >>"$dir/NOTES"
 fi
 
 # This node.
@@ -117,7 +110,6 @@ if [ -f {{modulesFile}} ]; then
 fi
 collect host/disk.txt df -h
 collect host/memory.txt free -m
-collect host/uptime.txt uptime
 {{#controlPlane}}
 collect host/certs-check-expiration.txt kubeadm certs check-expiration
 {{/controlPlane}}
@@ -125,11 +117,10 @@ collect host/certs-check-expiration.txt kubeadm certs check-expiration
 # Last line of defence: nothing secret-looking leaves the node.
 while IFS= read -r leaked; do
   rm -f "$leaked"
-  echo "${leaked#"$dir"/}: removed, it still looked secret after redaction" >>"$dir/NOTES"
+  echo "${leaked#"$dir"/}: removed (looked secret)" >>"$dir/NOTES"
 done < <(grep -rlE 'PRIVATE[ ]KEY|[a-z0-9]{6}\.[a-z0-9]{16}' "$dir" --exclude=NOTES || true)
 
 tar -C "$work" -czf "$output.part" "$(basename "$dir")"
 chmod 0600 "$output.part"
 mv -f "$output.part" "$output"
-log "wrote $output ($(du -h "$output" | cut -f1)); $(wc -l <"$dir/NOTES" 2>/dev/null || echo 0) item(s) in NOTES"
 echo "$output"

@@ -17,8 +17,7 @@ while [ "$#" -gt 0 ]; do
   case "$1" in
     --control-plane) control_plane=1; shift ;;
     --ttl) ttl=${2:?--ttl needs a duration}; shift 2 ;;
-    -h|--help) echo "usage: k8s-join-command [--control-plane] [--ttl 1h]: a kubeadm join command with a new short-lived token"; exit 0 ;;
-    *) die "unknown option: $1 (try --help)" ;;
+    *) die "usage: k8s-join-command [--control-plane] [--ttl 1h]" ;;
   esac
 done
 [ "$(id -u)" -eq 0 ] || die "run as root (sudo $0)"
@@ -26,9 +25,8 @@ done
 
 join=$(kubeadm token create --kubeconfig "$ADMIN_KUBECONFIG" --print-join-command --ttl "$ttl" --description "k8s-join-command on $(hostname)")
 if [ "$control_plane" -eq 1 ]; then
-  log "control-plane join: the new node must already hold the shared CAs (gen-userdata's control-plane user-data has them); no --certificate-key"
+  log "no --certificate-key: the node needs the shared CAs (gen-userdata control-plane user-data)"
   printf '%s --control-plane\n' "$join"
 else
   printf '%s\n' "$join"
 fi
-log "the token expires in $ttl"

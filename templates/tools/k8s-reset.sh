@@ -14,23 +14,21 @@ yes=0
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --yes|-y) yes=1; shift ;;
-    -h|--help) echo "usage: k8s-reset [--yes]: kubeadm reset, CNI state and bootstrap markers cleared, so the bootstrap can run again"; exit 0 ;;
-    *) die "unknown option: $1 (try --help)" ;;
+    *) die "usage: k8s-reset [--yes]" ;;
   esac
 done
 [ "$(id -u)" -eq 0 ] || die "run as root (sudo $0)"
 
 if [ "$yes" -ne 1 ]; then
   [ -t 0 ] || die "not a terminal: pass --yes to reset without asking"
-  echo "This resets $(hostname): kubeadm reset -f, CNI interfaces and state, root's kubeconfig, the bootstrap markers."
+  echo "kubeadm reset -f of $(hostname), CNI state and bootstrap markers removed."
 {{#init}}
-  echo "This is the cluster's first control plane: running the bootstrap again runs kubeadm init, a NEW cluster with an empty etcd (the CAs stay). Restore an etcd snapshot to keep the old state (docs/operations.md)."
+  echo "First control plane: its bootstrap then makes a NEW cluster (empty etcd)."
 {{/init}}
   read -r -p "Type yes to continue: " answer
   [ "$answer" = yes ] || die "not reset"
 fi
 
-log "k8s-reset of $(hostname) starting"
 reset_node
 systemctl restart containerd
 # The CNI's interfaces: Flannel's cni0/flannel.1, Calico's tunl0, vxlan.calico and cali*.
@@ -40,10 +38,10 @@ for link in cni0 flannel.1 vxlan.calico tunl0 "${calico_links[@]}"; do
   if ip link delete "$link" 2>/dev/null; then
     log "deleted interface $link"
   else
-    log "could not delete interface $link (kernel-owned, like ipip's tunl0); harmless"
+    log "could not delete interface $link (kernel-owned); harmless"
   fi
 done
 rm -rf /etc/cni/net.d /var/lib/cni
 rm -f /root/.kube/config
 rm -f {{successMarker}} {{failureMarker}}
-log "k8s-reset of $(hostname) done; run the bootstrap again to join: {{bootstrap}}"
+log "done; join again with {{bootstrap}}"
