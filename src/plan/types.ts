@@ -19,12 +19,12 @@ export interface PlanFile {
   /** True when the OS image may already ship this file (Ignition needs overwrite: true). */
   overwrite: boolean;
   /**
-   * "always": ship it gzip + base64 in cloud-init (`encoding: gz+b64`): large text
-   * read only on the node. "to-fit": only when that is what brings the user-data
-   * under EC2's 16 KB (see emitUserData): node tools, the shell library and the
-   * bootstrap. Ignition gzips every file that gets smaller anyway.
+   * "to-fit": cloud-init may ship it gzip + base64 (`encoding: gz+b64`) when that is
+   * what brings the user-data under a provider's limit (see emitUserData): node tools,
+   * the verifier, the shell library and the bootstrap. Ignition gzips every file that
+   * gets smaller anyway.
    */
-  compress?: 'always' | 'to-fit';
+  compress?: 'to-fit';
 }
 
 /** A systemd unit shipped to the node. */

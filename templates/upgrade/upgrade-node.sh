@@ -111,7 +111,7 @@ step_kubeadm_package() {
 step_kubelet_kubectl_packages() {
   install_held kubelet kubectl
   expect_version kubelet "$TAG" "$(kubelet --version)"
-  expect_version kubectl "Client Version: $TAG" "$(kubectl version --client 2>/dev/null)"
+  expect_version kubectl "$TAG" "$(kubectl version --client 2>/dev/null)"
 }
 {{/apt}}
 {{#flatcar}}

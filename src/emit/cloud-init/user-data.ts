@@ -1,6 +1,7 @@
 import { Document } from 'yaml';
 import type { NodePlan, PlanFile } from '../../plan/types.js';
 import { deterministicGzip } from '../data-url.js';
+import { quotePyyamlAmbiguous } from './pyyaml-plain.js';
 
 /** Formats a numeric mode as the quoted octal string cloud-init expects ("0644"). */
 export function octalMode(mode: number): string {
@@ -18,9 +19,11 @@ export const USER_DATA_FIT_BYTES = 16 * 1024;
  * their key (two bytes less on every line of every embedded file).
  * When the document is above USER_DATA_FIT_BYTES, the files marked compress "to-fit"
  * are written gzip + base64 (`encoding: gz+b64`) in the plan's order of preference
- * (node tools, then the shell library, then the bootstrap), as few as it takes to
- * fit; when even all of them do not make it fit, none is (the plain text gzips
- * better for a delivery that compresses the whole document).
+ * (node tools and the verifier, then the shell library, then the bootstrap), as few
+ * as it takes to fit. When even all of them do not make it fit, none is: such a
+ * document (a control plane's) goes to a provider gzip'd whole (--compress gzip), and
+ * plain text gzips far better than base64 inside it (the lab control plane: 15.3 KB
+ * gzip'd plain, 16.5 KB with only the verifier packed).
  */
 export function emitUserData(plan: NodePlan): string {
   const plain = renderUserData(plan, new Set());
@@ -38,13 +41,18 @@ export function emitUserData(plan: NodePlan): string {
   return renderUserData(plan, packed);
 }
 
-/** Node tools first (read on the node only), then the library, the bootstrap last. */
+/** Node tools and the verifier first (read on the node only), then the library, the bootstrap last. */
 function packOrder(f: PlanFile): number {
   if (f.path.endsWith('/gen-userdata-bootstrap')) return 2;
   return f.path.endsWith('/gen-userdata/common.sh') ? 1 : 0;
 }
 
 const YAML_OPTIONS = { lineWidth: 0, blockQuote: 'literal', indentSeq: false } as const;
+
+/** YAML 1.1 text that cloud-init's PyYAML loader reads back exactly as written. */
+function serialize(value: Record<string, unknown>): string {
+  return quotePyyamlAmbiguous(new Document(value, { version: '1.1' })).toString(YAML_OPTIONS);
+}
 
 function writeFileEntry(f: PlanFile, pack: boolean): Record<string, unknown> {
   // cloud-init's defaults are owner root:root and permissions 0644; leaving them out
@@ -66,8 +74,7 @@ function packingSaves(f: PlanFile): number {
   const key = `${f.path}\0${f.content}`;
   const known = savingsCache.get(key);
   if (known !== undefined) return known;
-  const size = (pack: boolean): number =>
-    Buffer.byteLength(new Document({ write_files: [writeFileEntry(f, pack)] }, { version: '1.1' }).toString(YAML_OPTIONS));
+  const size = (pack: boolean): number => Buffer.byteLength(serialize({ write_files: [writeFileEntry(f, pack)] }));
   const saves = size(false) - size(true);
   if (savingsCache.size >= 64) savingsCache.clear();
   savingsCache.set(key, saves);
@@ -80,7 +87,7 @@ function gzipBase64(text: string): string {
 
 function renderUserData(plan: NodePlan, packed: ReadonlySet<string>): string {
   const writeFiles = [
-    ...plan.files.map((f) => writeFileEntry(f, f.compress === 'always' || packed.has(f.path))),
+    ...plan.files.map((f) => writeFileEntry(f, packed.has(f.path))),
     ...plan.units.map((u) => ({ path: `/etc/systemd/system/${u.name}`, content: u.content })),
   ];
   const config: Record<string, unknown> = {
@@ -95,12 +102,13 @@ function renderUserData(plan: NodePlan, packed: ReadonlySet<string>): string {
       shell: u.shell,
       lock_passwd: true,
       ...(u.sudo ? { sudo: 'ALL=(ALL) NOPASSWD:ALL' } : {}),
-      ssh_authorized_keys: u.sshAuthorizedKeys,
+      // cloud-init's schema wants at least one key when the list is present.
+      ...(u.sshAuthorizedKeys.length > 0 ? { ssh_authorized_keys: u.sshAuthorizedKeys } : {}),
     }));
   }
   config['write_files'] = writeFiles;
   config['runcmd'] = [plan.bootstrap.command];
-  const body = new Document(config, { version: '1.1' }).toString(YAML_OPTIONS);
+  const body = serialize(config);
   const header = [
     '#cloud-config',
     `# gen-userdata: node ${plan.node.name} (${plan.node.role}) of cluster ${plan.cluster}.`,

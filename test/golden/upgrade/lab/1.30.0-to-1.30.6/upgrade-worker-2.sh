@@ -71,12 +71,13 @@ apt_get() {
 }
 
 expect_version() {
-  local what=$1 expected=$2 actual=$3
-  if ! grep -qF -- "$expected" <<<"$actual"; then
-    log "version mismatch for $what: expected $expected, got: $actual"
+  local what=$1 expected=$2 actual
+  actual=$(grep -oE 'v[0-9]+[.][0-9]+[.][0-9]+[0-9A-Za-z.+-]*' <<<"$3" | head -n 1) || actual=''
+  if [ "$actual" != "$expected" ]; then
+    log "version mismatch for $what: expected $expected, got ${actual:-no version} from: $3"
     return 1
   fi
-  log "$what: $expected"
+  log "$what: $actual"
 }
 
 readonly NODE=worker-2
@@ -164,7 +165,7 @@ step_kubeadm_package() {
 step_kubelet_kubectl_packages() {
   install_held kubelet kubectl
   expect_version kubelet "$TAG" "$(kubelet --version)"
-  expect_version kubectl "Client Version: $TAG" "$(kubectl version --client 2>/dev/null)"
+  expect_version kubectl "$TAG" "$(kubectl version --client 2>/dev/null)"
 }
 
 step_kubeadm_upgrade() {

@@ -67,12 +67,13 @@ wait_until() {
 kubectl_admin() { kubectl --kubeconfig "$ADMIN_KUBECONFIG" "$@"; }
 
 expect_version() {
-  local what=$1 expected=$2 actual=$3
-  if ! grep -qF -- "$expected" <<<"$actual"; then
-    log "version mismatch for $what: expected $expected, got: $actual"
+  local what=$1 expected=$2 actual
+  actual=$(grep -oE 'v[0-9]+[.][0-9]+[.][0-9]+[0-9A-Za-z.+-]*' <<<"$3" | head -n 1) || actual=''
+  if [ "$actual" != "$expected" ]; then
+    log "version mismatch for $what: expected $expected, got ${actual:-no version} from: $3"
     return 1
   fi
-  log "$what: $expected"
+  log "$what: $actual"
 }
 
 readonly NODE=control-plane
