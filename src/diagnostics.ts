@@ -24,5 +24,16 @@ export type Result<T> =
  */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.file === undefined ? 'gen-userdata' : d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;
-  return `${where}: ${d.severity}[${d.code}]${d.path ? ` ${d.path}` : ''}: ${d.message}`;
+  return `${where}: ${d.severity}[${d.code}]${d.path ? ` ${visible(d.path, false)}` : ''}: ${visible(d.message, true)}`;
+}
+
+/**
+ * Control characters as \uXXXX escapes, so a hostile key or value in a profile cannot
+ * break a diagnostic's line or send escape sequences to the terminal. Messages keep
+ * their newlines (a YAML syntax error quotes the offending line below it).
+ */
+function visible(text: string, keepNewlines: boolean): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/g, (c) =>
+    keepNewlines && c === '\n' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

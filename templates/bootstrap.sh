@@ -63,17 +63,17 @@ fi
 {{/image}}
 rm -f "$FAILURE_MARKER"
 {{^image}}
-log "gen-userdata bootstrap of {{node}} ({{role}}) starting"
+log "gen-userdata bootstrap of" {{node}} "({{role}}) starting"
 {{/image}}
 {{#image}}
-log "gen-userdata provisioning of a golden image for cluster {{cluster}} starting"
+log "gen-userdata provisioning of a golden image for cluster" {{cluster}} starting
 {{/image}}
 {{#steps}}
 run_step {{name}} step_{{fn}}
 {{/steps}}
 date -u +%Y-%m-%dT%H:%M:%SZ >"$SUCCESS_MARKER"
 {{^image}}
-log "gen-userdata bootstrap of {{node}} finished"
+log "gen-userdata bootstrap of" {{node}} finished
 {{/image}}
 {{#image}}
 log "gen-userdata provisioning finished; shut the machine down and capture the image"

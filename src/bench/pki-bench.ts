@@ -95,14 +95,18 @@ export function pkiBenchLines(work: string, labProfileFile: string, tools: Bench
   const rsa = fresh(rsaProfile);
   const openssl = median(5, () => timeOpenssl(work));
 
-  // Ratios of CPU time: on a shared machine wall time mostly measures the neighbours.
+  // A fresh ECDSA run against a reuse run is judged on CPU time, which the neighbours
+  // on a shared machine disturb least. The RSA target is judged on wall time: its
+  // lever is making the five keys concurrently, which cuts wall time but not CPU time
+  // (the key searches cost what openssl's own cost); both ratios are printed.
+  const ratios = (a: Measurement, b: Measurement): string => `CPU ${(a.cpuMs / b.cpuMs).toFixed(2)}x, wall ${(a.wallMs / b.wallMs).toFixed(2)}x`;
   const ecdsaRatio = ecdsa.cpuMs / reuse.cpuMs;
-  const rsaRatio = rsa.cpuMs / openssl.cpuMs;
+  const rsaRatio = rsa.wallMs / openssl.wallMs;
   const lines = [
     line('lab, reusing ECDSA secrets (PKI baseline)', reuse),
-    line('lab, fresh ECDSA secrets', ecdsa, `   CPU ${ecdsaRatio.toFixed(2)}x reuse; target: <= 1.5x (${verdict(ecdsaRatio <= 1.5)})`),
+    line('lab, fresh ECDSA secrets', ecdsa, `   ${ratios(ecdsa, reuse)} reuse; target: CPU <= 1.5x (${verdict(ecdsaRatio <= 1.5)})`),
     line('openssl CLI: the same 5 RSA keys + 4 certs', openssl),
-    line('lab, fresh RSA-2048 secrets', rsa, `   CPU ${rsaRatio.toFixed(2)}x openssl; target: <= 0.8x (${verdict(rsaRatio <= 0.8)})`),
+    line('lab, fresh RSA-2048 secrets', rsa, `   ${ratios(rsa, openssl)} openssl; target: wall <= 0.8x (${verdict(rsaRatio <= 0.8)})`),
   ];
 
   // Sizes with the bundled profile's defaults (ECDSA keys).
@@ -117,11 +121,11 @@ export function pkiBenchLines(work: string, labProfileFile: string, tools: Bench
   const cp = userData('control-plane');
   if (cp) {
     const gz = gzipSync(cp.bytes, { level: 9 }).length;
-    lines.push(`lab control plane ${cp.node} user-data (ECDSA): ${cp.bytes.length} B raw, ${gz} B gzip -9   target: <= ${CONTROL_PLANE_GZIP_TARGET} B gzip -9 (${verdict(gz <= CONTROL_PLANE_GZIP_TARGET)})`);
+    lines.push(`lab control plane (${cp.node}) user-data, ECDSA: ${cp.bytes.length} B raw, ${gz} B gzip -9   target: <= ${CONTROL_PLANE_GZIP_TARGET} B gzip -9 (${verdict(gz <= CONTROL_PLANE_GZIP_TARGET)})`);
   }
   const worker = userData('worker');
   if (worker) {
-    lines.push(`lab worker ${worker.node} user-data (ECDSA): ${worker.bytes.length} B raw   target: <= ${WORKER_RAW_TARGET} B raw (${verdict(worker.bytes.length <= WORKER_RAW_TARGET)})`);
+    lines.push(`lab worker (${worker.node}) user-data, ECDSA: ${worker.bytes.length} B raw   target: <= ${WORKER_RAW_TARGET} B raw (${verdict(worker.bytes.length <= WORKER_RAW_TARGET)})`);
   }
   return lines;
 }

@@ -28,6 +28,7 @@ function profileValidatorCode(): string {
   // Annotation-only keywords read by schema-diagnostics.ts; see schema.ts.
   ajv.addKeyword({ keyword: 'x-code', schemaType: 'string' });
   ajv.addKeyword({ keyword: 'x-message', schemaType: 'string' });
+  ajv.addKeyword({ keyword: 'x-multiline', schemaType: 'boolean' });
   for (const [name, validate] of Object.entries(FORMATS)) ajv.addFormat(name, validate);
   return standaloneCode(ajv, ajv.compile(profileSchema));
 }

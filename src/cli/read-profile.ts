@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Diagnostic, Result } from '../diagnostics.js';
 import type { Profile } from '../profile/types.js';
@@ -7,7 +6,9 @@ import { loadProfile } from '../profile/load-profile.js';
 import { SourceLocator } from '../profile/yaml-positions.js';
 import { profileRefToPath } from '../profile/profile-ref.js';
 import { BUNDLED_PROFILES } from './package-paths.js';
+import { PROFILE_LIMITS } from '../profile/limits.js';
 import { readRegularFile } from './read-regular-file.js';
+import { cniManifestProblems } from '../kube/cni-manifest.js';
 
 function fileDiagnostic(file: string, code: string, path: string, message: string): Diagnostic {
   return { severity: 'error', code, path, message, line: 0, col: 0, file };
@@ -32,6 +33,14 @@ function embedReferencedFiles(profile: Profile, profileFile: string): Diagnostic
   if (repo.keyFile !== undefined) repo.key = read(repo.keyFile, '/packages/aptRepository/keyFile');
   const cni = profile.cluster.cni;
   if (cni.manifestFile !== undefined) cni.manifest = read(cni.manifestFile, '/cluster/cni/manifestFile');
+  if (cni.manifest !== undefined) {
+    const values = { podSubnet: profile.cluster.podSubnet, nodeCidr: profile.network.cidr, iface: profile.network.interface };
+    for (const problem of cniManifestProblems(cni.plugin, cni.manifest, values)) {
+      diagnostics.push(
+        fileDiagnostic(profileFile, 'cni-manifest', '/cluster/cni/manifestFile', `${cni.manifestFile}: the init node's cni step could not edit this ${cni.plugin} manifest; it needs ${problem.need}`),
+      );
+    }
+  }
   for (const name of ['metricsServer', 'ingressNginx'] as const) {
     const addon = profile.addons[name];
     if (addon.manifestFile !== undefined) addon.manifest = read(addon.manifestFile, `/addons/${name}/manifestFile`);
@@ -52,10 +61,15 @@ function withPositions(diagnostics: Diagnostic[], text: string): Diagnostic[] {
  */
 export function readProfile(ref: string): Result<Profile> & { file: string } {
   const file = profileRefToPath(ref, BUNDLED_PROFILES);
-  if (!existsSync(file)) {
-    return { ok: false, file, diagnostics: [fileDiagnostic(file, 'profile-not-found', '', `profile "${ref}" not found (looked for ${file})`)] };
+  // A profile over the size limit is refused before it is read (limits.ts).
+  const read = readRegularFile(file, PROFILE_LIMITS.maxBytes);
+  if (!read.ok) {
+    const [code, message] = read.missing
+      ? ['profile-not-found', `profile "${ref}" not found (looked for ${file})`]
+      : ['profile-unreadable', `the profile ${read.reason}`];
+    return { ok: false, file, diagnostics: [fileDiagnostic(file, code, '', message)] };
   }
-  const text = readFileSync(file, 'utf8');
+  const text = read.text;
   const loaded = loadProfile(text, file);
   if (!loaded.ok) return { ...loaded, file };
   const embedErrors = embedReferencedFiles(loaded.value, file);

@@ -15,6 +15,7 @@ import { KUBE_VIP_MANIFEST_PATH } from '../kube/kube-vip.js';
 import { usesPrebakedImage } from './prebaked.js';
 import { goldenImageStep } from './golden-image-step.js';
 import { SSH_PORT, ufwAllowRules } from './ufw-rules.js';
+import { hostsEntries } from './hosts-entries.js';
 import { SMOKE_NODE_PORT } from '../kube/smoke-manifests.js';
 import { ingressHostPortPatch } from '../kube/ingress-host-port.js';
 import { STATUS_CONFIGMAP, VERIFY_SERVICE } from './cluster-verify.js';
@@ -63,7 +64,10 @@ export function step(ctx: ImageStepContext, name: string, template: string, view
  */
 export function hostSteps(ctx: StepContext): PlanStep[] {
   return [
-    step(ctx, 'hostname', 'hostname', { hostname: shellQuote(ctx.node.name), hostsFile: shellQuote(NODE_PATHS.hostsList) }),
+    step(ctx, 'hostname', 'hostname', {
+      hostname: shellQuote(ctx.node.name),
+      hostsFile: hostsEntries(ctx.profile, ctx.node) === undefined ? '' : shellQuote(NODE_PATHS.hostsList),
+    }),
     step(ctx, 'swap', 'swap'),
     ...(prebakedFirstBoot(ctx) ? [goldenImageStep(ctx)] : [kernelModulesStep(ctx), sysctlStep(ctx)]),
     firewallStep(ctx),
@@ -100,7 +104,7 @@ function firewallStep(ctx: StepContext): PlanStep {
     install: installsPackages(ctx),
     rules: ufwAllowRules([SSH_PORT, ...ports], profile.network.cidr),
     podSubnet: shellQuote(profile.cluster.podSubnet),
-    nodeCidr: profile.network.cidr,
+    nodeCidr: shellQuote(profile.network.cidr),
     protocols: requiredIpProtocols(profile.cluster.cni).map((p) => ({ protocol: p.protocol, name: p.name, why: p.why })),
   });
 }
@@ -124,8 +128,7 @@ export function runtimeSteps(ctx: ImageStepContext): PlanStep[] {
     install ? step(ctx, 'containerd', 'containerd-install') : step(ctx, 'containerd', 'containerd-verify'),
     step(ctx, 'containerd-config', 'containerd-config', {
       configFile: NODE_PATHS.containerdConfig,
-      sandboxImage: sandboxImage(profile),
-      sandboxImagePattern: sandboxImage(profile).replace(/[.]/g, '\\.'),
+      sandboxImage: shellQuote(sandboxImage(profile)),
     }),
     install
       ? step(ctx, 'kubernetes-packages', 'kubernetes-packages-install', {
@@ -151,7 +154,7 @@ export function initSteps(ctx: StepContext): PlanStep[] {
   const steps = [
     step(ctx, 'kubeadm-init', 'kubeadm-init'),
     ...kubeVipSteps(ctx),
-    step(ctx, 'kubeconfig', 'kubeconfig', { users: shellWords(users), usersPlain: users.join(', ') }),
+    step(ctx, 'kubeconfig', 'kubeconfig', { users: shellWords(users) }),
     step(ctx, 'wait-api', 'wait-api'),
   ];
   const cni = profile.cluster.cni;

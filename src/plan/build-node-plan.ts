@@ -89,9 +89,9 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
   const scriptPath = `${binDir(target)}/gen-userdata-bootstrap`;
   const script = renderNodeFile(templates, 'bootstrap.sh', {
     ...shellLibraryView(target),
-    node: node.name,
+    node: shellQuote(node.name),
     role: node.role,
-    cluster: profile.cluster.name,
+    cluster: shellQuote(profile.cluster.name),
     logPath: shellQuote(NODE_PATHS.log),
     successMarker: shellQuote(NODE_PATHS.successMarker),
     failureMarker: shellQuote(NODE_PATHS.failureMarker),
@@ -105,7 +105,7 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
     keyAlgorithm: input.keyAlgorithm ?? secretsKeyAlgorithm(secrets),
   });
   const files: PlanFile[] = [
-    ...hostFiles(profile, templates, target),
+    ...hostFiles(profile, templates, target, node),
     { path: NODE_PATHS.kubeadmConfig, mode: 0o600, owner: 'root:root', content: kubeadmConfig, secret: true, overwrite: true },
     { path: scriptPath, mode: 0o755, owner: 'root:root', content: script, secret: false, overwrite: true },
     ...(node.role === 'control-plane' ? controlPlanePkiFiles(secrets) : []),

@@ -8,19 +8,21 @@ import { sandboxImage } from './sandbox-image.js';
 import { aptTrack } from '../kube/versions.js';
 import { registryMirrors } from './registry-mirrors.js';
 import { usesPrebakedImage } from './prebaked.js';
+import { hostsEntries } from './hosts-entries.js';
 
 function file(path: string, content: string, opts: Partial<Pick<PlanFile, 'mode' | 'secret' | 'overwrite'>> = {}): PlanFile {
   return { path, mode: opts.mode ?? 0o644, owner: 'root:root', content, secret: opts.secret ?? false, overwrite: opts.overwrite ?? false };
 }
 
 /**
- * Host and runtime configuration files of a node: the node list for /etc/hosts, plus
- * imageFiles unless the node boots from a prebaked golden image that already has them.
+ * Host and runtime configuration files of a node: its list for the /etc/hosts block
+ * (hostsEntries; none with network.hostsEntries "none"), plus imageFiles unless the
+ * node boots from a prebaked golden image that already has them.
  */
-export function hostFiles(profile: Profile, templates: TemplateSet, target: PlanTarget): PlanFile[] {
-  const nodes = profile.nodes.map((n: ProfileNode) => ({ ip: n.ip, name: n.name }));
-  const hosts = file(NODE_PATHS.hostsList, renderTemplate(templates, 'files/hosts', { nodes }));
-  return usesPrebakedImage(profile, target) ? [hosts] : [hosts, ...imageFiles(profile, templates)];
+export function hostFiles(profile: Profile, templates: TemplateSet, target: PlanTarget, node: ProfileNode): PlanFile[] {
+  const entries = hostsEntries(profile, node);
+  const hosts = entries === undefined ? [] : [file(NODE_PATHS.hostsList, renderTemplate(templates, 'files/hosts', { nodes: entries }))];
+  return usesPrebakedImage(profile, target) ? hosts : [...hosts, ...imageFiles(profile, templates)];
 }
 
 /**
@@ -66,7 +68,11 @@ export function manifestFiles(profile: Profile): PlanFile[] {
   return files;
 }
 
-/** The profile's nodes as "name role ip" lines, which the init node's timers compare against. */
+/**
+ * The profile's nodes as "name role ip" lines, which the init node's CSR approver and
+ * token revoker compare against: the one file that grows with the cluster, carried
+ * by the init node only (where those timers run).
+ */
 export function expectedNodesFile(profile: Profile): PlanFile {
   return file(NODE_PATHS.expectedNodes, profile.nodes.map((n) => `${n.name} ${n.role} ${n.ip}\n`).join(''));
 }

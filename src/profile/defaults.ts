@@ -24,6 +24,7 @@ export const DEFAULTS = {
   packagesInstall: true,
   aptRepositoryUrl: 'https://pkgs.k8s.io/core:/stable:',
   networkInterface: 'eth0',
+  hostsEntries: 'auto',
   firewallMode: 'disabled',
   keyAlgorithm: 'ecdsa-p256' as KeyAlgorithm,
   userSudo: true,
@@ -142,6 +143,7 @@ export function applyDefaults(raw: RawProfile): Profile {
       nameservers: network.nameservers ?? [],
       interface: interfaceName,
       dhcpInterfaces: network.dhcpInterfaces ?? [],
+      hostsEntries: network.hostsEntries ?? DEFAULTS.hostsEntries,
     },
     firewall: { mode: raw.firewall?.mode ?? DEFAULTS.firewallMode },
     pki: {

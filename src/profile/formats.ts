@@ -35,9 +35,98 @@ export function isPosixUserName(s: string): boolean {
   return s.length <= 32 && /^[a-z_][a-z0-9_-]*\$?$/.test(s);
 }
 
-/** Linux network interface name: 1–15 bytes, no '/', ':', whitespace, not "." or "..". */
+/**
+ * Linux network interface name as udev and systemd name them: 1–15 of
+ * [A-Za-z0-9_.-], not "." or "..". The kernel would take more, but nothing a
+ * node really has needs more, and every other byte is a quoting hazard.
+ */
 export function isInterfaceName(s: string): boolean {
-  return /^[^/:\s]{1,15}$/.test(s) && s !== '.' && s !== '..';
+  return /^[A-Za-z0-9_.-]{1,15}$/.test(s) && s !== '.' && s !== '..';
+}
+
+// The image reference grammar of github.com/distribution/reference (reference.go),
+// without the bracketed IPv6 registry host: [domain[:port]/]path[:tag][@digest].
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = `${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*(?::[0-9]+)?`;
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*';
+const TAG = '[\\w][\\w.-]{0,127}';
+const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
+const IMAGE_REFERENCE_RE = new RegExp(
+  `^((?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::${TAG})?(?:@${DIGEST})?$`,
+);
+
+/**
+ * Container image reference by the docker/distribution grammar, e.g.
+ * registry.k8s.io/pause:3.9 or a name@sha256:… digest; the name is at most 255 characters.
+ */
+export function isImageReference(s: string): boolean {
+  const m = IMAGE_REFERENCE_RE.exec(s);
+  return m !== null && (m[1] as string).length <= 255;
+}
+
+// RFC 3986's characters: unreserved, reserved and "%" (which must start an escape).
+const URL_CHARACTERS = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/;
+
+/**
+ * An http:// or https:// URL with a host, written only with the characters RFC 3986
+ * allows (no spaces, quotes, backticks, braces, control characters; "%" only in
+ * %XX escapes), that WHATWG URL parsing accepts. Such a value is one word to every
+ * tool that reads it (apt sources, curl, Ignition).
+ */
+export function isHttpUrl(s: string): boolean {
+  if (!/^https?:\/\/[^/?#]/.test(s) || !URL_CHARACTERS.test(s) || /%(?![0-9A-Fa-f]{2})/.test(s)) return false;
+  try {
+    return new URL(s).hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+const SSH_KEY_TYPES = new Set([
+  'ssh-rsa',
+  'ssh-dss',
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'sk-ssh-ed25519@openssh.com',
+  'sk-ecdsa-sha2-nistp256@openssh.com',
+]);
+// authorized_keys options (sshd(8) "AUTHORIZED_KEYS FILE FORMAT"): comma-separated
+// `name` or `name="value"`, where a value may hold spaces and \" escapes.
+const OPTION = '[A-Za-z0-9-]+(?:="(?:[^"\\\\]|\\\\.)*")?';
+const AUTHORIZED_KEY_RE = new RegExp(`^(?:(${OPTION}(?:,${OPTION})*) +)?([a-z0-9@.-]+) +([A-Za-z0-9+/]+={0,2})(?: +(.*))?$`);
+
+/** The length-prefixed fields (RFC 4251 "string") of an SSH key blob; undefined unless they fill it exactly. */
+function sshBlobFields(blob: Buffer): Buffer[] | undefined {
+  const fields: Buffer[] = [];
+  let at = 0;
+  while (at < blob.length) {
+    if (at + 4 > blob.length) return undefined;
+    const length = blob.readUInt32BE(at);
+    if (at + 4 + length > blob.length) return undefined;
+    fields.push(blob.subarray(at + 4, at + 4 + length));
+    at += 4 + length;
+  }
+  return fields;
+}
+
+/**
+ * One authorized_keys line as OpenSSH reads it: optional options, a key type sshd
+ * knows, a base64 body that decodes to an SSH key blob of that same type (its
+ * length-prefixed fields fill it exactly), and an optional comment. Control
+ * characters (a newline would start a second key) are refused for every profile string.
+ */
+export function isAuthorizedKey(s: string): boolean {
+  const m = AUTHORIZED_KEY_RE.exec(s);
+  if (!m) return false;
+  const type = m[2] as string;
+  const body = m[3] as string;
+  if (!SSH_KEY_TYPES.has(type) || body.length % 4 === 1) return false;
+  const blob = Buffer.from(body, 'base64');
+  if (blob.toString('base64').replace(/=+$/, '') !== body.replace(/=+$/, '')) return false;
+  const fields = sshBlobFields(blob);
+  return fields !== undefined && fields.length >= 2 && fields[0]!.toString('latin1') === type;
 }
 
 /**
@@ -60,13 +149,7 @@ export const FORMATS: Record<string, (s: string) => boolean> = {
   mac: isMac,
   'posix-user': isPosixUserName,
   'interface-name': isInterfaceName,
-  'http-url': (s) => {
-    if (!/^https?:\/\//.test(s)) return false;
-    try {
-      new URL(s);
-      return true;
-    } catch {
-      return false;
-    }
-  },
+  'image-reference': isImageReference,
+  'http-url': isHttpUrl,
+  'ssh-authorized-key': isAuthorizedKey,
 };

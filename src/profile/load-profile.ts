@@ -10,6 +10,8 @@ import { runRules } from './rules/index.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
 import type { Profile } from './types.js';
 import { findDuplicateKeys, SourceLocator, type Position } from './yaml-positions.js';
+import { PROFILE_LIMITS } from './limits.js';
+import { documentDepth, flowDepth } from './yaml-depth.js';
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.line - b.line || a.col - b.col;
@@ -41,6 +43,16 @@ function failed(diagnostics: Diagnostic[]): Result<Profile> {
  * Never throws on user input.
  */
 export function loadProfile(text: string, file: string): Result<Profile> {
+  const limit = (code: string, path: string, message: string, pos: Position = { line: 1, col: 1 }): Result<Profile> =>
+    failed([{ severity: 'error', code, path, message, line: pos.line, col: pos.col, file }]);
+  // 0. Limits that must hold before parsing (see limits.ts).
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > PROFILE_LIMITS.maxBytes) {
+    return limit('too-large', '', `the profile is ${bytes} bytes; profiles are limited to ${PROFILE_LIMITS.maxBytes} bytes (1 MiB)`);
+  }
+  if (flowDepth(text) > PROFILE_LIMITS.maxDepth) {
+    return limit('too-deep', '', `the profile nests "[" or "{" more than ${PROFILE_LIMITS.maxDepth} levels deep`);
+  }
   const lineCounter = new LineCounter();
   // uniqueKeys off: duplicate keys are reported by findDuplicateKeys with a better position.
   // merge on: `<<: *defaults` is a common way to share node settings.
@@ -55,6 +67,14 @@ export function loadProfile(text: string, file: string): Result<Profile> {
     col: pos.col,
     file,
   });
+
+  // Every later walk (duplicate keys, conversion, schema) recurses; bound the depth first.
+  const deepest = documentDepth(doc);
+  const overflow = doc.errors.find((e) => /call stack/i.test(e.message));
+  if (deepest.depth > PROFILE_LIMITS.maxDepth || overflow) {
+    const pos = overflow ? lineCounter.linePos(overflow.pos[0]) : loc.positionOf(deepest.node);
+    return limit('too-deep', '', `the profile nests mappings and lists more than ${PROFILE_LIMITS.maxDepth} levels deep`, pos);
+  }
 
   // 1. YAML syntax.
   const warnings = doc.warnings.map((w) => diag('warning', 'yaml-warning', '', w.message, lineCounter.linePos(w.pos[0])));
@@ -71,10 +91,14 @@ export function loadProfile(text: string, file: string): Result<Profile> {
 
   let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: 100 });
+    data = doc.toJS({ maxAliasCount: PROFILE_LIMITS.maxAliasCount });
   } catch (e) {
-    // Raised for alias bombs ("billion laughs") and similar hostile input.
-    return failed([...warnings, diag('error', 'yaml-syntax', '', (e as Error).message, { line: 1, col: 1 })]);
+    // Raised for alias bombs ("billion laughs"): the yaml library counts resolved aliases.
+    return failed([...warnings, diag('error', 'too-many-aliases', '', `${(e as Error).message}: more than ${PROFILE_LIMITS.maxAliasCount} aliases resolved`, { line: 1, col: 1 })]);
+  }
+  const nodes = (data as { nodes?: unknown } | null)?.nodes;
+  if (Array.isArray(nodes) && nodes.length > PROFILE_LIMITS.maxNodes) {
+    return limit('too-many-nodes', '/nodes', `${nodes.length} nodes; a profile may list at most ${PROFILE_LIMITS.maxNodes}`, loc.locate('/nodes'));
   }
 
   // 2. Schema.

@@ -5,9 +5,18 @@ import { FORMATS as formats } from './formats.js';
 const require = createRequire(import.meta.url);
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname"},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\""},"controlPlaneEndpoint":{"type":"string","format":"endpoint"},"podSubnet":{"type":"string","format":"ipv4-cidr"},"serviceSubnet":{"type":"string","format":"ipv4-cidr"},"dnsDomain":{"type":"string","format":"hostname"},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"},"manifestUrl":{"type":"string","format":"http-url"},"manifestFile":{"type":"string","minLength":1}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"}},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration"},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4"},"interface":{"type":"string","format":"interface-name"},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","minLength":1}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url"},"key":{"type":"string","pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path"},"keyFile":{"type":"string","minLength":1}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr"},"gateway":{"type":"string","format":"ipv4"},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip"}},"interface":{"type":"string","format":"interface-name"},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name"}}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"pki":{"type":["object","null"],"additionalProperties":false,"properties":{"keyAlgorithm":{"enum":["ecdsa-p256","rsa-2048"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user"},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","pattern":"(^|\\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}(\\s|$)","x-code":"invalid-ssh-key","x-message":"must be an OpenSSH public key line such as \"ssh-ed25519 AAAA… comment\""}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash"},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi"}}},"maxPods":{"type":"integer","minimum":1},"serverTLSBootstrap":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"},"manifestUrl":{"type":"string","format":"http-url"},"manifestFile":{"type":"string","minLength":1}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")"},"manifestUrl":{"type":"string","format":"http-url"},"manifestFile":{"type":"string","minLength":1},"expose":{"enum":["hostPort","nodePort"]}}}}},"verify":{"type":["object","null"],"additionalProperties":false,"properties":{"smokeTest":{"type":"boolean"},"keepSmokeWorkloads":{"type":"boolean"},"rolloutTimeout":{"type":"string","format":"go-duration"}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)"}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url"},"sysextSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters"}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname"},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4"},"mac":{"type":"string","format":"mac"}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"controlPlaneEndpoint":{"type":"string","format":"endpoint","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"podSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"serviceSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dnsDomain":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"},"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","format":"image-reference","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"key":{"type":"string","x-multiline":true,"pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path","allOf":[{"pattern":"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters other than newlines"},{"maxLength":262144,"x-code":"too-long","x-message":"must be at most 262144 characters"}]},"keyFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"gateway":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"hostsEntries":{"enum":["auto","all","control-planes","none"]}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"pki":{"type":["object","null"],"additionalProperties":false,"properties":{"keyAlgorithm":{"enum":["ecdsa-p256","rsa-2048"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","format":"ssh-authorized-key","x-code":"invalid-ssh-key","x-message":"must be one authorized_keys line: [options] type base64-key [comment], such as \"ssh-ed25519 AAAA… comment\", whose key decodes to a key of that type","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"maxPods":{"type":"integer","minimum":1,"maximum":65536},"serverTLSBootstrap":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"expose":{"enum":["hostPort","nodePort"]}}}}},"verify":{"type":["object","null"],"additionalProperties":false,"properties":{"smokeTest":{"type":"boolean"},"keepSmokeWorkloads":{"type":"boolean"},"rolloutTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sysextSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mac":{"type":"string","format":"mac","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func4 = require("ajv/dist/runtime/ucs2length").default;
+const pattern0 = new RegExp("^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$", "u");
+const pattern2 = new RegExp("^[0-9]+\\.[0-9]+\\.[0-9]+$", "u");
+const pattern8 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._+-]*$", "u");
+const pattern19 = new RegExp("^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$", "u");
+const pattern20 = new RegExp("-----BEGIN PGP PUBLIC KEY BLOCK-----", "u");
+const pattern30 = new RegExp("^/\\S+$", "u");
+const pattern32 = new RegExp("^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$", "u");
+const pattern57 = new RegExp("^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$", "u");
+const pattern60 = new RegExp("^[0-9a-fA-F]{64}$", "u");
 const formats0 = formats.hostname;
 const formats2 = formats.endpoint;
 const formats4 = formats["ipv4-cidr"];
@@ -15,17 +24,11 @@ const formats10 = formats["http-url"];
 const formats12 = formats["go-duration"];
 const formats16 = formats.ipv4;
 const formats18 = formats["interface-name"];
-const formats26 = formats.ip;
-const formats32 = formats["posix-user"];
-const formats46 = formats.mac;
-const pattern0 = new RegExp("^[0-9]+\\.[0-9]+\\.[0-9]+$", "u");
-const pattern1 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._+-]*$", "u");
-const pattern3 = new RegExp("-----BEGIN PGP PUBLIC KEY BLOCK-----", "u");
-const pattern4 = new RegExp("(^|\\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}(\\s|$)", "u");
-const pattern5 = new RegExp("^/\\S+$", "u");
-const pattern6 = new RegExp("^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$", "u");
-const pattern16 = new RegExp("^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$", "u");
-const pattern17 = new RegExp("^[0-9a-fA-F]{64}$", "u");
+const formats20 = formats["image-reference"];
+const formats28 = formats.ip;
+const formats34 = formats["posix-user"];
+const formats36 = formats["ssh-authorized-key"];
+const formats50 = formats.mac;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -111,8 +114,8 @@ errors++;
 if(data0.name !== undefined){
 let data1 = data0.name;
 if(typeof data1 === "string"){
-if(!(formats0(data1))){
-const err7 = {instancePath:instancePath+"/cluster/name",schemaPath:"#/properties/cluster/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.cluster.properties.name,data:data1};
+if(!pattern0.test(data1)){
+const err7 = {instancePath:instancePath+"/cluster/name",schemaPath:"#/properties/cluster/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.cluster.properties.name.allOf[0],data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -122,8 +125,9 @@ vErrors.push(err7);
 errors++;
 }
 }
-else {
-const err8 = {instancePath:instancePath+"/cluster/name",schemaPath:"#/properties/cluster/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.name.type,parentSchema:schema11.properties.cluster.properties.name,data:data1};
+if(typeof data1 === "string"){
+if(func4(data1) > 8192){
+const err8 = {instancePath:instancePath+"/cluster/name",schemaPath:"#/properties/cluster/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.cluster.properties.name.allOf[1],data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -133,11 +137,9 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data0.kubernetesVersion !== undefined){
-let data2 = data0.kubernetesVersion;
-if(typeof data2 === "string"){
-if(!pattern0.test(data2)){
-const err9 = {instancePath:instancePath+"/cluster/kubernetesVersion",schemaPath:"#/properties/cluster/properties/kubernetesVersion/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\"",schema:"^[0-9]+\\.[0-9]+\\.[0-9]+$",parentSchema:schema11.properties.cluster.properties.kubernetesVersion,data:data2};
+if(typeof data1 === "string"){
+if(!(formats0(data1))){
+const err9 = {instancePath:instancePath+"/cluster/name",schemaPath:"#/properties/cluster/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.cluster.properties.name,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -148,7 +150,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/cluster/kubernetesVersion",schemaPath:"#/properties/cluster/properties/kubernetesVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.kubernetesVersion.type,parentSchema:schema11.properties.cluster.properties.kubernetesVersion,data:data2};
+const err10 = {instancePath:instancePath+"/cluster/name",schemaPath:"#/properties/cluster/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.name.type,parentSchema:schema11.properties.cluster.properties.name,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -158,11 +160,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data0.controlPlaneEndpoint !== undefined){
-let data3 = data0.controlPlaneEndpoint;
-if(typeof data3 === "string"){
-if(!(formats2(data3))){
-const err11 = {instancePath:instancePath+"/cluster/controlPlaneEndpoint",schemaPath:"#/properties/cluster/properties/controlPlaneEndpoint/format",keyword:"format",params:{format: "endpoint"},message:"must match format \""+"endpoint"+"\"",schema:"endpoint",parentSchema:schema11.properties.cluster.properties.controlPlaneEndpoint,data:data3};
+if(data0.kubernetesVersion !== undefined){
+let data2 = data0.kubernetesVersion;
+if(typeof data2 === "string"){
+if(!pattern0.test(data2)){
+const err11 = {instancePath:instancePath+"/cluster/kubernetesVersion",schemaPath:"#/properties/cluster/properties/kubernetesVersion/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.cluster.properties.kubernetesVersion.allOf[0],data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -172,8 +174,9 @@ vErrors.push(err11);
 errors++;
 }
 }
-else {
-const err12 = {instancePath:instancePath+"/cluster/controlPlaneEndpoint",schemaPath:"#/properties/cluster/properties/controlPlaneEndpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.controlPlaneEndpoint.type,parentSchema:schema11.properties.cluster.properties.controlPlaneEndpoint,data:data3};
+if(typeof data2 === "string"){
+if(func4(data2) > 8192){
+const err12 = {instancePath:instancePath+"/cluster/kubernetesVersion",schemaPath:"#/properties/cluster/properties/kubernetesVersion/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.cluster.properties.kubernetesVersion.allOf[1],data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -183,11 +186,9 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data0.podSubnet !== undefined){
-let data4 = data0.podSubnet;
-if(typeof data4 === "string"){
-if(!(formats4(data4))){
-const err13 = {instancePath:instancePath+"/cluster/podSubnet",schemaPath:"#/properties/cluster/properties/podSubnet/format",keyword:"format",params:{format: "ipv4-cidr"},message:"must match format \""+"ipv4-cidr"+"\"",schema:"ipv4-cidr",parentSchema:schema11.properties.cluster.properties.podSubnet,data:data4};
+if(typeof data2 === "string"){
+if(!pattern2.test(data2)){
+const err13 = {instancePath:instancePath+"/cluster/kubernetesVersion",schemaPath:"#/properties/cluster/properties/kubernetesVersion/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\"",schema:"^[0-9]+\\.[0-9]+\\.[0-9]+$",parentSchema:schema11.properties.cluster.properties.kubernetesVersion,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -198,7 +199,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/cluster/podSubnet",schemaPath:"#/properties/cluster/properties/podSubnet/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.podSubnet.type,parentSchema:schema11.properties.cluster.properties.podSubnet,data:data4};
+const err14 = {instancePath:instancePath+"/cluster/kubernetesVersion",schemaPath:"#/properties/cluster/properties/kubernetesVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.kubernetesVersion.type,parentSchema:schema11.properties.cluster.properties.kubernetesVersion,data:data2};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -208,11 +209,11 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data0.serviceSubnet !== undefined){
-let data5 = data0.serviceSubnet;
-if(typeof data5 === "string"){
-if(!(formats4(data5))){
-const err15 = {instancePath:instancePath+"/cluster/serviceSubnet",schemaPath:"#/properties/cluster/properties/serviceSubnet/format",keyword:"format",params:{format: "ipv4-cidr"},message:"must match format \""+"ipv4-cidr"+"\"",schema:"ipv4-cidr",parentSchema:schema11.properties.cluster.properties.serviceSubnet,data:data5};
+if(data0.controlPlaneEndpoint !== undefined){
+let data3 = data0.controlPlaneEndpoint;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err15 = {instancePath:instancePath+"/cluster/controlPlaneEndpoint",schemaPath:"#/properties/cluster/properties/controlPlaneEndpoint/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.cluster.properties.controlPlaneEndpoint.allOf[0],data:data3};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -222,8 +223,9 @@ vErrors.push(err15);
 errors++;
 }
 }
-else {
-const err16 = {instancePath:instancePath+"/cluster/serviceSubnet",schemaPath:"#/properties/cluster/properties/serviceSubnet/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.serviceSubnet.type,parentSchema:schema11.properties.cluster.properties.serviceSubnet,data:data5};
+if(typeof data3 === "string"){
+if(func4(data3) > 8192){
+const err16 = {instancePath:instancePath+"/cluster/controlPlaneEndpoint",schemaPath:"#/properties/cluster/properties/controlPlaneEndpoint/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.cluster.properties.controlPlaneEndpoint.allOf[1],data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -233,11 +235,9 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data0.dnsDomain !== undefined){
-let data6 = data0.dnsDomain;
-if(typeof data6 === "string"){
-if(!(formats0(data6))){
-const err17 = {instancePath:instancePath+"/cluster/dnsDomain",schemaPath:"#/properties/cluster/properties/dnsDomain/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.cluster.properties.dnsDomain,data:data6};
+if(typeof data3 === "string"){
+if(!(formats2(data3))){
+const err17 = {instancePath:instancePath+"/cluster/controlPlaneEndpoint",schemaPath:"#/properties/cluster/properties/controlPlaneEndpoint/format",keyword:"format",params:{format: "endpoint"},message:"must match format \""+"endpoint"+"\"",schema:"endpoint",parentSchema:schema11.properties.cluster.properties.controlPlaneEndpoint,data:data3};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -248,7 +248,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/cluster/dnsDomain",schemaPath:"#/properties/cluster/properties/dnsDomain/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.dnsDomain.type,parentSchema:schema11.properties.cluster.properties.dnsDomain,data:data6};
+const err18 = {instancePath:instancePath+"/cluster/controlPlaneEndpoint",schemaPath:"#/properties/cluster/properties/controlPlaneEndpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.controlPlaneEndpoint.type,parentSchema:schema11.properties.cluster.properties.controlPlaneEndpoint,data:data3};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -258,10 +258,11 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data0.kubeProxy !== undefined){
-let data7 = data0.kubeProxy;
-if((!(data7 && typeof data7 == "object" && !Array.isArray(data7))) && (data7 !== null)){
-const err19 = {instancePath:instancePath+"/cluster/kubeProxy",schemaPath:"#/properties/cluster/properties/kubeProxy/type",keyword:"type",params:{type: schema11.properties.cluster.properties.kubeProxy.type},message:"must be object,null",schema:schema11.properties.cluster.properties.kubeProxy.type,parentSchema:schema11.properties.cluster.properties.kubeProxy,data:data7};
+if(data0.podSubnet !== undefined){
+let data4 = data0.podSubnet;
+if(typeof data4 === "string"){
+if(!pattern0.test(data4)){
+const err19 = {instancePath:instancePath+"/cluster/podSubnet",schemaPath:"#/properties/cluster/properties/podSubnet/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.cluster.properties.podSubnet.allOf[0],data:data4};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -270,10 +271,10 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key2 in data7){
-if(!(key2 === "mode")){
-const err20 = {instancePath:instancePath+"/cluster/kubeProxy",schemaPath:"#/properties/cluster/properties/kubeProxy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.cluster.properties.kubeProxy,data:data7};
+}
+if(typeof data4 === "string"){
+if(func4(data4) > 8192){
+const err20 = {instancePath:instancePath+"/cluster/podSubnet",schemaPath:"#/properties/cluster/properties/podSubnet/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.cluster.properties.podSubnet.allOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -283,10 +284,9 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data7.mode !== undefined){
-let data8 = data7.mode;
-if(!((data8 === "iptables") || (data8 === "ipvs"))){
-const err21 = {instancePath:instancePath+"/cluster/kubeProxy/mode",schemaPath:"#/properties/cluster/properties/kubeProxy/properties/mode/enum",keyword:"enum",params:{allowedValues: schema11.properties.cluster.properties.kubeProxy.properties.mode.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.cluster.properties.kubeProxy.properties.mode.enum,parentSchema:schema11.properties.cluster.properties.kubeProxy.properties.mode,data:data8};
+if(typeof data4 === "string"){
+if(!(formats4(data4))){
+const err21 = {instancePath:instancePath+"/cluster/podSubnet",schemaPath:"#/properties/cluster/properties/podSubnet/format",keyword:"format",params:{format: "ipv4-cidr"},message:"must match format \""+"ipv4-cidr"+"\"",schema:"ipv4-cidr",parentSchema:schema11.properties.cluster.properties.podSubnet,data:data4};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -296,12 +296,8 @@ vErrors.push(err21);
 errors++;
 }
 }
-}
-}
-if(data0.cni !== undefined){
-let data9 = data0.cni;
-if((!(data9 && typeof data9 == "object" && !Array.isArray(data9))) && (data9 !== null)){
-const err22 = {instancePath:instancePath+"/cluster/cni",schemaPath:"#/properties/cluster/properties/cni/type",keyword:"type",params:{type: schema11.properties.cluster.properties.cni.type},message:"must be object,null",schema:schema11.properties.cluster.properties.cni.type,parentSchema:schema11.properties.cluster.properties.cni,data:data9};
+else {
+const err22 = {instancePath:instancePath+"/cluster/podSubnet",schemaPath:"#/properties/cluster/properties/podSubnet/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.podSubnet.type,parentSchema:schema11.properties.cluster.properties.podSubnet,data:data4};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -310,10 +306,12 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-for(const key3 in data9){
-if(!((((key3 === "plugin") || (key3 === "version")) || (key3 === "manifestUrl")) || (key3 === "manifestFile"))){
-const err23 = {instancePath:instancePath+"/cluster/cni",schemaPath:"#/properties/cluster/properties/cni/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.cluster.properties.cni,data:data9};
+}
+if(data0.serviceSubnet !== undefined){
+let data5 = data0.serviceSubnet;
+if(typeof data5 === "string"){
+if(!pattern0.test(data5)){
+const err23 = {instancePath:instancePath+"/cluster/serviceSubnet",schemaPath:"#/properties/cluster/properties/serviceSubnet/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.cluster.properties.serviceSubnet.allOf[0],data:data5};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -323,10 +321,9 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data9.plugin !== undefined){
-let data10 = data9.plugin;
-if(!(((data10 === "calico") || (data10 === "flannel")) || (data10 === "none"))){
-const err24 = {instancePath:instancePath+"/cluster/cni/plugin",schemaPath:"#/properties/cluster/properties/cni/properties/plugin/enum",keyword:"enum",params:{allowedValues: schema11.properties.cluster.properties.cni.properties.plugin.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.cluster.properties.cni.properties.plugin.enum,parentSchema:schema11.properties.cluster.properties.cni.properties.plugin,data:data10};
+if(typeof data5 === "string"){
+if(func4(data5) > 8192){
+const err24 = {instancePath:instancePath+"/cluster/serviceSubnet",schemaPath:"#/properties/cluster/properties/serviceSubnet/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.cluster.properties.serviceSubnet.allOf[1],data:data5};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -336,11 +333,9 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data9.version !== undefined){
-let data11 = data9.version;
-if(typeof data11 === "string"){
-if(!pattern1.test(data11)){
-const err25 = {instancePath:instancePath+"/cluster/cni/version",schemaPath:"#/properties/cluster/properties/cni/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.cluster.properties.cni.properties.version,data:data11};
+if(typeof data5 === "string"){
+if(!(formats4(data5))){
+const err25 = {instancePath:instancePath+"/cluster/serviceSubnet",schemaPath:"#/properties/cluster/properties/serviceSubnet/format",keyword:"format",params:{format: "ipv4-cidr"},message:"must match format \""+"ipv4-cidr"+"\"",schema:"ipv4-cidr",parentSchema:schema11.properties.cluster.properties.serviceSubnet,data:data5};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -351,7 +346,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/cluster/cni/version",schemaPath:"#/properties/cluster/properties/cni/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.cni.properties.version.type,parentSchema:schema11.properties.cluster.properties.cni.properties.version,data:data11};
+const err26 = {instancePath:instancePath+"/cluster/serviceSubnet",schemaPath:"#/properties/cluster/properties/serviceSubnet/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.serviceSubnet.type,parentSchema:schema11.properties.cluster.properties.serviceSubnet,data:data5};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -361,11 +356,11 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data9.manifestUrl !== undefined){
-let data12 = data9.manifestUrl;
-if(typeof data12 === "string"){
-if(!(formats10(data12))){
-const err27 = {instancePath:instancePath+"/cluster/cni/manifestUrl",schemaPath:"#/properties/cluster/properties/cni/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.cluster.properties.cni.properties.manifestUrl,data:data12};
+if(data0.dnsDomain !== undefined){
+let data6 = data0.dnsDomain;
+if(typeof data6 === "string"){
+if(!pattern0.test(data6)){
+const err27 = {instancePath:instancePath+"/cluster/dnsDomain",schemaPath:"#/properties/cluster/properties/dnsDomain/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.cluster.properties.dnsDomain.allOf[0],data:data6};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -375,8 +370,9 @@ vErrors.push(err27);
 errors++;
 }
 }
-else {
-const err28 = {instancePath:instancePath+"/cluster/cni/manifestUrl",schemaPath:"#/properties/cluster/properties/cni/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.cni.properties.manifestUrl.type,parentSchema:schema11.properties.cluster.properties.cni.properties.manifestUrl,data:data12};
+if(typeof data6 === "string"){
+if(func4(data6) > 8192){
+const err28 = {instancePath:instancePath+"/cluster/dnsDomain",schemaPath:"#/properties/cluster/properties/dnsDomain/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.cluster.properties.dnsDomain.allOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -386,11 +382,9 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data9.manifestFile !== undefined){
-let data13 = data9.manifestFile;
-if(typeof data13 === "string"){
-if(func4(data13) < 1){
-const err29 = {instancePath:instancePath+"/cluster/cni/manifestFile",schemaPath:"#/properties/cluster/properties/cni/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.cluster.properties.cni.properties.manifestFile,data:data13};
+if(typeof data6 === "string"){
+if(!(formats0(data6))){
+const err29 = {instancePath:instancePath+"/cluster/dnsDomain",schemaPath:"#/properties/cluster/properties/dnsDomain/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.cluster.properties.dnsDomain,data:data6};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -401,7 +395,7 @@ errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/cluster/cni/manifestFile",schemaPath:"#/properties/cluster/properties/cni/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.cni.properties.manifestFile.type,parentSchema:schema11.properties.cluster.properties.cni.properties.manifestFile,data:data13};
+const err30 = {instancePath:instancePath+"/cluster/dnsDomain",schemaPath:"#/properties/cluster/properties/dnsDomain/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.dnsDomain.type,parentSchema:schema11.properties.cluster.properties.dnsDomain,data:data6};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -411,12 +405,10 @@ vErrors.push(err30);
 errors++;
 }
 }
-}
-}
-if(data0.token !== undefined){
-let data14 = data0.token;
-if((!(data14 && typeof data14 == "object" && !Array.isArray(data14))) && (data14 !== null)){
-const err31 = {instancePath:instancePath+"/cluster/token",schemaPath:"#/properties/cluster/properties/token/type",keyword:"type",params:{type: schema11.properties.cluster.properties.token.type},message:"must be object,null",schema:schema11.properties.cluster.properties.token.type,parentSchema:schema11.properties.cluster.properties.token,data:data14};
+if(data0.kubeProxy !== undefined){
+let data7 = data0.kubeProxy;
+if((!(data7 && typeof data7 == "object" && !Array.isArray(data7))) && (data7 !== null)){
+const err31 = {instancePath:instancePath+"/cluster/kubeProxy",schemaPath:"#/properties/cluster/properties/kubeProxy/type",keyword:"type",params:{type: schema11.properties.cluster.properties.kubeProxy.type},message:"must be object,null",schema:schema11.properties.cluster.properties.kubeProxy.type,parentSchema:schema11.properties.cluster.properties.kubeProxy,data:data7};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -425,10 +417,10 @@ vErrors.push(err31);
 }
 errors++;
 }
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-for(const key4 in data14){
-if(!((key4 === "ttl") || (key4 === "revokeWhenJoined"))){
-const err32 = {instancePath:instancePath+"/cluster/token",schemaPath:"#/properties/cluster/properties/token/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.cluster.properties.token,data:data14};
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key2 in data7){
+if(!(key2 === "mode")){
+const err32 = {instancePath:instancePath+"/cluster/kubeProxy",schemaPath:"#/properties/cluster/properties/kubeProxy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.cluster.properties.kubeProxy,data:data7};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -438,10 +430,10 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data14.ttl !== undefined){
-let data15 = data14.ttl;
-if((typeof data15 !== "string") && (!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15))))){
-const err33 = {instancePath:instancePath+"/cluster/token/ttl",schemaPath:"#/properties/cluster/properties/token/properties/ttl/type",keyword:"type",params:{type: schema11.properties.cluster.properties.token.properties.ttl.type},message:"must be string,integer",schema:schema11.properties.cluster.properties.token.properties.ttl.type,parentSchema:schema11.properties.cluster.properties.token.properties.ttl,data:data15};
+if(data7.mode !== undefined){
+let data8 = data7.mode;
+if(!((data8 === "iptables") || (data8 === "ipvs"))){
+const err33 = {instancePath:instancePath+"/cluster/kubeProxy/mode",schemaPath:"#/properties/cluster/properties/kubeProxy/properties/mode/enum",keyword:"enum",params:{allowedValues: schema11.properties.cluster.properties.kubeProxy.properties.mode.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.cluster.properties.kubeProxy.properties.mode.enum,parentSchema:schema11.properties.cluster.properties.kubeProxy.properties.mode,data:data8};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -450,11 +442,13 @@ vErrors.push(err33);
 }
 errors++;
 }
-const _errs38 = errors;
-let valid5 = true;
-const _errs39 = errors;
-if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
-const err34 = {};
+}
+}
+}
+if(data0.cni !== undefined){
+let data9 = data0.cni;
+if((!(data9 && typeof data9 == "object" && !Array.isArray(data9))) && (data9 !== null)){
+const err34 = {instancePath:instancePath+"/cluster/cni",schemaPath:"#/properties/cluster/properties/cni/type",keyword:"type",params:{type: schema11.properties.cluster.properties.cni.type},message:"must be object,null",schema:schema11.properties.cluster.properties.cni.type,parentSchema:schema11.properties.cluster.properties.cni,data:data9};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -463,20 +457,10 @@ vErrors.push(err34);
 }
 errors++;
 }
-var _valid0 = _errs39 === errors;
-errors = _errs38;
-if(vErrors !== null){
-if(_errs38){
-vErrors.length = _errs38;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid0){
-const _errs41 = errors;
-if(0 !== data15){
-const err35 = {instancePath:instancePath+"/cluster/token/ttl",schemaPath:"#/properties/cluster/properties/token/properties/ttl/then/const",keyword:"const",params:{allowedValue: 0},message:"must be equal to constant",schema:0,parentSchema:schema11.properties.cluster.properties.token.properties.ttl.then,data:data15};
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+for(const key3 in data9){
+if(!((((key3 === "plugin") || (key3 === "version")) || (key3 === "manifestUrl")) || (key3 === "manifestFile"))){
+const err35 = {instancePath:instancePath+"/cluster/cni",schemaPath:"#/properties/cluster/properties/cni/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.cluster.properties.cni,data:data9};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -485,11 +469,11 @@ vErrors.push(err35);
 }
 errors++;
 }
-var _valid0 = _errs41 === errors;
-valid5 = _valid0;
 }
-if(!valid5){
-const err36 = {instancePath:instancePath+"/cluster/token/ttl",schemaPath:"#/properties/cluster/properties/token/properties/ttl/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema11.properties.cluster.properties.token.properties.ttl.if,parentSchema:schema11.properties.cluster.properties.token.properties.ttl,data:data15};
+if(data9.plugin !== undefined){
+let data10 = data9.plugin;
+if(!(((data10 === "calico") || (data10 === "flannel")) || (data10 === "none"))){
+const err36 = {instancePath:instancePath+"/cluster/cni/plugin",schemaPath:"#/properties/cluster/properties/cni/properties/plugin/enum",keyword:"enum",params:{allowedValues: schema11.properties.cluster.properties.cni.properties.plugin.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.cluster.properties.cni.properties.plugin.enum,parentSchema:schema11.properties.cluster.properties.cni.properties.plugin,data:data10};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -498,9 +482,12 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(typeof data15 === "string"){
-if(!(formats12(data15))){
-const err37 = {instancePath:instancePath+"/cluster/token/ttl",schemaPath:"#/properties/cluster/properties/token/properties/ttl/format",keyword:"format",params:{format: "go-duration"},message:"must match format \""+"go-duration"+"\"",schema:"go-duration",parentSchema:schema11.properties.cluster.properties.token.properties.ttl,data:data15};
+}
+if(data9.version !== undefined){
+let data11 = data9.version;
+if(typeof data11 === "string"){
+if(!pattern0.test(data11)){
+const err37 = {instancePath:instancePath+"/cluster/cni/version",schemaPath:"#/properties/cluster/properties/cni/properties/version/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.cluster.properties.cni.properties.version.allOf[0],data:data11};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -510,11 +497,9 @@ vErrors.push(err37);
 errors++;
 }
 }
-}
-if(data14.revokeWhenJoined !== undefined){
-let data16 = data14.revokeWhenJoined;
-if(typeof data16 !== "boolean"){
-const err38 = {instancePath:instancePath+"/cluster/token/revokeWhenJoined",schemaPath:"#/properties/cluster/properties/token/properties/revokeWhenJoined/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.cluster.properties.token.properties.revokeWhenJoined.type,parentSchema:schema11.properties.cluster.properties.token.properties.revokeWhenJoined,data:data16};
+if(typeof data11 === "string"){
+if(func4(data11) > 8192){
+const err38 = {instancePath:instancePath+"/cluster/cni/version",schemaPath:"#/properties/cluster/properties/cni/properties/version/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.cluster.properties.cni.properties.version.allOf[1],data:data11};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -524,13 +509,9 @@ vErrors.push(err38);
 errors++;
 }
 }
-}
-}
-if(data0.joinTimeout !== undefined){
-let data17 = data0.joinTimeout;
-if(typeof data17 === "string"){
-if(!(formats12(data17))){
-const err39 = {instancePath:instancePath+"/cluster/joinTimeout",schemaPath:"#/properties/cluster/properties/joinTimeout/format",keyword:"format",params:{format: "go-duration"},message:"must match format \""+"go-duration"+"\"",schema:"go-duration",parentSchema:schema11.properties.cluster.properties.joinTimeout,data:data17};
+if(typeof data11 === "string"){
+if(!pattern8.test(data11)){
+const err39 = {instancePath:instancePath+"/cluster/cni/version",schemaPath:"#/properties/cluster/properties/cni/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.cluster.properties.cni.properties.version,data:data11};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -541,7 +522,7 @@ errors++;
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/cluster/joinTimeout",schemaPath:"#/properties/cluster/properties/joinTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.joinTimeout.type,parentSchema:schema11.properties.cluster.properties.joinTimeout,data:data17};
+const err40 = {instancePath:instancePath+"/cluster/cni/version",schemaPath:"#/properties/cluster/properties/cni/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.cni.properties.version.type,parentSchema:schema11.properties.cluster.properties.cni.properties.version,data:data11};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -551,10 +532,11 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data0.vip !== undefined){
-let data18 = data0.vip;
-if((!(data18 && typeof data18 == "object" && !Array.isArray(data18))) && (data18 !== null)){
-const err41 = {instancePath:instancePath+"/cluster/vip",schemaPath:"#/properties/cluster/properties/vip/type",keyword:"type",params:{type: schema11.properties.cluster.properties.vip.type},message:"must be object,null",schema:schema11.properties.cluster.properties.vip.type,parentSchema:schema11.properties.cluster.properties.vip,data:data18};
+if(data9.manifestUrl !== undefined){
+let data12 = data9.manifestUrl;
+if(typeof data12 === "string"){
+if(!pattern0.test(data12)){
+const err41 = {instancePath:instancePath+"/cluster/cni/manifestUrl",schemaPath:"#/properties/cluster/properties/cni/properties/manifestUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.cluster.properties.cni.properties.manifestUrl.allOf[0],data:data12};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -563,9 +545,10 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-if(data18.address === undefined){
-const err42 = {instancePath:instancePath+"/cluster/vip",schemaPath:"#/properties/cluster/properties/vip/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema11.properties.cluster.properties.vip.required,parentSchema:schema11.properties.cluster.properties.vip,data:data18};
+}
+if(typeof data12 === "string"){
+if(func4(data12) > 8192){
+const err42 = {instancePath:instancePath+"/cluster/cni/manifestUrl",schemaPath:"#/properties/cluster/properties/cni/properties/manifestUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.cluster.properties.cni.properties.manifestUrl.allOf[1],data:data12};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -574,9 +557,10 @@ vErrors.push(err42);
 }
 errors++;
 }
-for(const key5 in data18){
-if(!(((key5 === "address") || (key5 === "interface")) || (key5 === "kubeVipVersion"))){
-const err43 = {instancePath:instancePath+"/cluster/vip",schemaPath:"#/properties/cluster/properties/vip/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.cluster.properties.vip,data:data18};
+}
+if(typeof data12 === "string"){
+if(!(formats10(data12))){
+const err43 = {instancePath:instancePath+"/cluster/cni/manifestUrl",schemaPath:"#/properties/cluster/properties/cni/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.cluster.properties.cni.properties.manifestUrl,data:data12};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -586,11 +570,8 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data18.address !== undefined){
-let data19 = data18.address;
-if(typeof data19 === "string"){
-if(!(formats16(data19))){
-const err44 = {instancePath:instancePath+"/cluster/vip/address",schemaPath:"#/properties/cluster/properties/vip/properties/address/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.cluster.properties.vip.properties.address,data:data19};
+else {
+const err44 = {instancePath:instancePath+"/cluster/cni/manifestUrl",schemaPath:"#/properties/cluster/properties/cni/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.cni.properties.manifestUrl.type,parentSchema:schema11.properties.cluster.properties.cni.properties.manifestUrl,data:data12};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -600,8 +581,11 @@ vErrors.push(err44);
 errors++;
 }
 }
-else {
-const err45 = {instancePath:instancePath+"/cluster/vip/address",schemaPath:"#/properties/cluster/properties/vip/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.vip.properties.address.type,parentSchema:schema11.properties.cluster.properties.vip.properties.address,data:data19};
+if(data9.manifestFile !== undefined){
+let data13 = data9.manifestFile;
+if(typeof data13 === "string"){
+if(!pattern0.test(data13)){
+const err45 = {instancePath:instancePath+"/cluster/cni/manifestFile",schemaPath:"#/properties/cluster/properties/cni/properties/manifestFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.cluster.properties.cni.properties.manifestFile.allOf[0],data:data13};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -611,11 +595,9 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data18.interface !== undefined){
-let data20 = data18.interface;
-if(typeof data20 === "string"){
-if(!(formats18(data20))){
-const err46 = {instancePath:instancePath+"/cluster/vip/interface",schemaPath:"#/properties/cluster/properties/vip/properties/interface/format",keyword:"format",params:{format: "interface-name"},message:"must match format \""+"interface-name"+"\"",schema:"interface-name",parentSchema:schema11.properties.cluster.properties.vip.properties.interface,data:data20};
+if(typeof data13 === "string"){
+if(func4(data13) > 8192){
+const err46 = {instancePath:instancePath+"/cluster/cni/manifestFile",schemaPath:"#/properties/cluster/properties/cni/properties/manifestFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.cluster.properties.cni.properties.manifestFile.allOf[1],data:data13};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -625,8 +607,9 @@ vErrors.push(err46);
 errors++;
 }
 }
-else {
-const err47 = {instancePath:instancePath+"/cluster/vip/interface",schemaPath:"#/properties/cluster/properties/vip/properties/interface/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.vip.properties.interface.type,parentSchema:schema11.properties.cluster.properties.vip.properties.interface,data:data20};
+if(typeof data13 === "string"){
+if(func4(data13) < 1){
+const err47 = {instancePath:instancePath+"/cluster/cni/manifestFile",schemaPath:"#/properties/cluster/properties/cni/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.cluster.properties.cni.properties.manifestFile,data:data13};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -636,11 +619,8 @@ vErrors.push(err47);
 errors++;
 }
 }
-if(data18.kubeVipVersion !== undefined){
-let data21 = data18.kubeVipVersion;
-if(typeof data21 === "string"){
-if(!pattern1.test(data21)){
-const err48 = {instancePath:instancePath+"/cluster/vip/kubeVipVersion",schemaPath:"#/properties/cluster/properties/vip/properties/kubeVipVersion/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.cluster.properties.vip.properties.kubeVipVersion,data:data21};
+else {
+const err48 = {instancePath:instancePath+"/cluster/cni/manifestFile",schemaPath:"#/properties/cluster/properties/cni/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.cni.properties.manifestFile.type,parentSchema:schema11.properties.cluster.properties.cni.properties.manifestFile,data:data13};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -650,8 +630,12 @@ vErrors.push(err48);
 errors++;
 }
 }
-else {
-const err49 = {instancePath:instancePath+"/cluster/vip/kubeVipVersion",schemaPath:"#/properties/cluster/properties/vip/properties/kubeVipVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.vip.properties.kubeVipVersion.type,parentSchema:schema11.properties.cluster.properties.vip.properties.kubeVipVersion,data:data21};
+}
+}
+if(data0.token !== undefined){
+let data14 = data0.token;
+if((!(data14 && typeof data14 == "object" && !Array.isArray(data14))) && (data14 !== null)){
+const err49 = {instancePath:instancePath+"/cluster/token",schemaPath:"#/properties/cluster/properties/token/type",keyword:"type",params:{type: schema11.properties.cluster.properties.token.type},message:"must be object,null",schema:schema11.properties.cluster.properties.token.type,parentSchema:schema11.properties.cluster.properties.token,data:data14};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -660,12 +644,10 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-}
-}
-}
-else {
-const err50 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.cluster.type,parentSchema:schema11.properties.cluster,data:data0};
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key4 in data14){
+if(!((key4 === "ttl") || (key4 === "revokeWhenJoined"))){
+const err50 = {instancePath:instancePath+"/cluster/token",schemaPath:"#/properties/cluster/properties/token/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.cluster.properties.token,data:data14};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -675,10 +657,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data.runtime !== undefined){
-let data22 = data.runtime;
-if((!(data22 && typeof data22 == "object" && !Array.isArray(data22))) && (data22 !== null)){
-const err51 = {instancePath:instancePath+"/runtime",schemaPath:"#/properties/runtime/type",keyword:"type",params:{type: schema11.properties.runtime.type},message:"must be object,null",schema:schema11.properties.runtime.type,parentSchema:schema11.properties.runtime,data:data22};
+if(data14.ttl !== undefined){
+let data15 = data14.ttl;
+if((typeof data15 !== "string") && (!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15))))){
+const err51 = {instancePath:instancePath+"/cluster/token/ttl",schemaPath:"#/properties/cluster/properties/token/properties/ttl/type",keyword:"type",params:{type: schema11.properties.cluster.properties.token.properties.ttl.type},message:"must be string,integer",schema:schema11.properties.cluster.properties.token.properties.ttl.type,parentSchema:schema11.properties.cluster.properties.token.properties.ttl,data:data15};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -687,10 +669,9 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-for(const key6 in data22){
-if(!(key6 === "containerd")){
-const err52 = {instancePath:instancePath+"/runtime",schemaPath:"#/properties/runtime/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.runtime,data:data22};
+if(typeof data15 === "string"){
+if(!pattern0.test(data15)){
+const err52 = {instancePath:instancePath+"/cluster/token/ttl",schemaPath:"#/properties/cluster/properties/token/properties/ttl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.cluster.properties.token.properties.ttl.allOf[0],data:data15};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -700,10 +681,9 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data22.containerd !== undefined){
-let data23 = data22.containerd;
-if((!(data23 && typeof data23 == "object" && !Array.isArray(data23))) && (data23 !== null)){
-const err53 = {instancePath:instancePath+"/runtime/containerd",schemaPath:"#/properties/runtime/properties/containerd/type",keyword:"type",params:{type: schema11.properties.runtime.properties.containerd.type},message:"must be object,null",schema:schema11.properties.runtime.properties.containerd.type,parentSchema:schema11.properties.runtime.properties.containerd,data:data23};
+if(typeof data15 === "string"){
+if(func4(data15) > 8192){
+const err53 = {instancePath:instancePath+"/cluster/token/ttl",schemaPath:"#/properties/cluster/properties/token/properties/ttl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.cluster.properties.token.properties.ttl.allOf[1],data:data15};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -712,10 +692,12 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
-for(const key7 in data23){
-if(!(key7 === "sandboxImage")){
-const err54 = {instancePath:instancePath+"/runtime/containerd",schemaPath:"#/properties/runtime/properties/containerd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.runtime.properties.containerd,data:data23};
+}
+const _errs98 = errors;
+let valid15 = true;
+const _errs99 = errors;
+if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
+const err54 = {};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -724,12 +706,20 @@ vErrors.push(err54);
 }
 errors++;
 }
+var _valid0 = _errs99 === errors;
+errors = _errs98;
+if(vErrors !== null){
+if(_errs98){
+vErrors.length = _errs98;
 }
-if(data23.sandboxImage !== undefined){
-let data24 = data23.sandboxImage;
-if(typeof data24 === "string"){
-if(func4(data24) < 1){
-const err55 = {instancePath:instancePath+"/runtime/containerd/sandboxImage",schemaPath:"#/properties/runtime/properties/containerd/properties/sandboxImage/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.runtime.properties.containerd.properties.sandboxImage,data:data24};
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs101 = errors;
+if(0 !== data15){
+const err55 = {instancePath:instancePath+"/cluster/token/ttl",schemaPath:"#/properties/cluster/properties/token/properties/ttl/then/const",keyword:"const",params:{allowedValue: 0},message:"must be equal to constant",schema:0,parentSchema:schema11.properties.cluster.properties.token.properties.ttl.then,data:data15};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -738,14 +728,387 @@ vErrors.push(err55);
 }
 errors++;
 }
+var _valid0 = _errs101 === errors;
+valid15 = _valid0;
 }
-else {
-const err56 = {instancePath:instancePath+"/runtime/containerd/sandboxImage",schemaPath:"#/properties/runtime/properties/containerd/properties/sandboxImage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.runtime.properties.containerd.properties.sandboxImage.type,parentSchema:schema11.properties.runtime.properties.containerd.properties.sandboxImage,data:data24};
+if(!valid15){
+const err56 = {instancePath:instancePath+"/cluster/token/ttl",schemaPath:"#/properties/cluster/properties/token/properties/ttl/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema11.properties.cluster.properties.token.properties.ttl.if,parentSchema:schema11.properties.cluster.properties.token.properties.ttl,data:data15};
 if(vErrors === null){
 vErrors = [err56];
 }
 else {
 vErrors.push(err56);
+}
+errors++;
+}
+if(typeof data15 === "string"){
+if(!(formats12(data15))){
+const err57 = {instancePath:instancePath+"/cluster/token/ttl",schemaPath:"#/properties/cluster/properties/token/properties/ttl/format",keyword:"format",params:{format: "go-duration"},message:"must match format \""+"go-duration"+"\"",schema:"go-duration",parentSchema:schema11.properties.cluster.properties.token.properties.ttl,data:data15};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+}
+if(data14.revokeWhenJoined !== undefined){
+let data16 = data14.revokeWhenJoined;
+if(typeof data16 !== "boolean"){
+const err58 = {instancePath:instancePath+"/cluster/token/revokeWhenJoined",schemaPath:"#/properties/cluster/properties/token/properties/revokeWhenJoined/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.cluster.properties.token.properties.revokeWhenJoined.type,parentSchema:schema11.properties.cluster.properties.token.properties.revokeWhenJoined,data:data16};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+}
+}
+if(data0.joinTimeout !== undefined){
+let data17 = data0.joinTimeout;
+if(typeof data17 === "string"){
+if(!pattern0.test(data17)){
+const err59 = {instancePath:instancePath+"/cluster/joinTimeout",schemaPath:"#/properties/cluster/properties/joinTimeout/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.cluster.properties.joinTimeout.allOf[0],data:data17};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+if(typeof data17 === "string"){
+if(func4(data17) > 8192){
+const err60 = {instancePath:instancePath+"/cluster/joinTimeout",schemaPath:"#/properties/cluster/properties/joinTimeout/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.cluster.properties.joinTimeout.allOf[1],data:data17};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+if(typeof data17 === "string"){
+if(!(formats12(data17))){
+const err61 = {instancePath:instancePath+"/cluster/joinTimeout",schemaPath:"#/properties/cluster/properties/joinTimeout/format",keyword:"format",params:{format: "go-duration"},message:"must match format \""+"go-duration"+"\"",schema:"go-duration",parentSchema:schema11.properties.cluster.properties.joinTimeout,data:data17};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+else {
+const err62 = {instancePath:instancePath+"/cluster/joinTimeout",schemaPath:"#/properties/cluster/properties/joinTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.joinTimeout.type,parentSchema:schema11.properties.cluster.properties.joinTimeout,data:data17};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+if(data0.vip !== undefined){
+let data18 = data0.vip;
+if((!(data18 && typeof data18 == "object" && !Array.isArray(data18))) && (data18 !== null)){
+const err63 = {instancePath:instancePath+"/cluster/vip",schemaPath:"#/properties/cluster/properties/vip/type",keyword:"type",params:{type: schema11.properties.cluster.properties.vip.type},message:"must be object,null",schema:schema11.properties.cluster.properties.vip.type,parentSchema:schema11.properties.cluster.properties.vip,data:data18};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.address === undefined){
+const err64 = {instancePath:instancePath+"/cluster/vip",schemaPath:"#/properties/cluster/properties/vip/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'",schema:schema11.properties.cluster.properties.vip.required,parentSchema:schema11.properties.cluster.properties.vip,data:data18};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+for(const key5 in data18){
+if(!(((key5 === "address") || (key5 === "interface")) || (key5 === "kubeVipVersion"))){
+const err65 = {instancePath:instancePath+"/cluster/vip",schemaPath:"#/properties/cluster/properties/vip/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.cluster.properties.vip,data:data18};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+if(data18.address !== undefined){
+let data19 = data18.address;
+if(typeof data19 === "string"){
+if(!pattern0.test(data19)){
+const err66 = {instancePath:instancePath+"/cluster/vip/address",schemaPath:"#/properties/cluster/properties/vip/properties/address/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.cluster.properties.vip.properties.address.allOf[0],data:data19};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+if(typeof data19 === "string"){
+if(func4(data19) > 8192){
+const err67 = {instancePath:instancePath+"/cluster/vip/address",schemaPath:"#/properties/cluster/properties/vip/properties/address/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.cluster.properties.vip.properties.address.allOf[1],data:data19};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+if(typeof data19 === "string"){
+if(!(formats16(data19))){
+const err68 = {instancePath:instancePath+"/cluster/vip/address",schemaPath:"#/properties/cluster/properties/vip/properties/address/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.cluster.properties.vip.properties.address,data:data19};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+else {
+const err69 = {instancePath:instancePath+"/cluster/vip/address",schemaPath:"#/properties/cluster/properties/vip/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.vip.properties.address.type,parentSchema:schema11.properties.cluster.properties.vip.properties.address,data:data19};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+if(data18.interface !== undefined){
+let data20 = data18.interface;
+if(typeof data20 === "string"){
+if(!pattern0.test(data20)){
+const err70 = {instancePath:instancePath+"/cluster/vip/interface",schemaPath:"#/properties/cluster/properties/vip/properties/interface/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.cluster.properties.vip.properties.interface.allOf[0],data:data20};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+if(typeof data20 === "string"){
+if(func4(data20) > 8192){
+const err71 = {instancePath:instancePath+"/cluster/vip/interface",schemaPath:"#/properties/cluster/properties/vip/properties/interface/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.cluster.properties.vip.properties.interface.allOf[1],data:data20};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+if(typeof data20 === "string"){
+if(!(formats18(data20))){
+const err72 = {instancePath:instancePath+"/cluster/vip/interface",schemaPath:"#/properties/cluster/properties/vip/properties/interface/format",keyword:"format",params:{format: "interface-name"},message:"must match format \""+"interface-name"+"\"",schema:"interface-name",parentSchema:schema11.properties.cluster.properties.vip.properties.interface,data:data20};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+else {
+const err73 = {instancePath:instancePath+"/cluster/vip/interface",schemaPath:"#/properties/cluster/properties/vip/properties/interface/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.vip.properties.interface.type,parentSchema:schema11.properties.cluster.properties.vip.properties.interface,data:data20};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+if(data18.kubeVipVersion !== undefined){
+let data21 = data18.kubeVipVersion;
+if(typeof data21 === "string"){
+if(!pattern0.test(data21)){
+const err74 = {instancePath:instancePath+"/cluster/vip/kubeVipVersion",schemaPath:"#/properties/cluster/properties/vip/properties/kubeVipVersion/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.cluster.properties.vip.properties.kubeVipVersion.allOf[0],data:data21};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+if(typeof data21 === "string"){
+if(func4(data21) > 8192){
+const err75 = {instancePath:instancePath+"/cluster/vip/kubeVipVersion",schemaPath:"#/properties/cluster/properties/vip/properties/kubeVipVersion/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.cluster.properties.vip.properties.kubeVipVersion.allOf[1],data:data21};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+if(typeof data21 === "string"){
+if(!pattern8.test(data21)){
+const err76 = {instancePath:instancePath+"/cluster/vip/kubeVipVersion",schemaPath:"#/properties/cluster/properties/vip/properties/kubeVipVersion/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.cluster.properties.vip.properties.kubeVipVersion,data:data21};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+else {
+const err77 = {instancePath:instancePath+"/cluster/vip/kubeVipVersion",schemaPath:"#/properties/cluster/properties/vip/properties/kubeVipVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.vip.properties.kubeVipVersion.type,parentSchema:schema11.properties.cluster.properties.vip.properties.kubeVipVersion,data:data21};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+}
+}
+}
+else {
+const err78 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.cluster.type,parentSchema:schema11.properties.cluster,data:data0};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+}
+if(data.runtime !== undefined){
+let data22 = data.runtime;
+if((!(data22 && typeof data22 == "object" && !Array.isArray(data22))) && (data22 !== null)){
+const err79 = {instancePath:instancePath+"/runtime",schemaPath:"#/properties/runtime/type",keyword:"type",params:{type: schema11.properties.runtime.type},message:"must be object,null",schema:schema11.properties.runtime.type,parentSchema:schema11.properties.runtime,data:data22};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+for(const key6 in data22){
+if(!(key6 === "containerd")){
+const err80 = {instancePath:instancePath+"/runtime",schemaPath:"#/properties/runtime/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.runtime,data:data22};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+if(data22.containerd !== undefined){
+let data23 = data22.containerd;
+if((!(data23 && typeof data23 == "object" && !Array.isArray(data23))) && (data23 !== null)){
+const err81 = {instancePath:instancePath+"/runtime/containerd",schemaPath:"#/properties/runtime/properties/containerd/type",keyword:"type",params:{type: schema11.properties.runtime.properties.containerd.type},message:"must be object,null",schema:schema11.properties.runtime.properties.containerd.type,parentSchema:schema11.properties.runtime.properties.containerd,data:data23};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+for(const key7 in data23){
+if(!(key7 === "sandboxImage")){
+const err82 = {instancePath:instancePath+"/runtime/containerd",schemaPath:"#/properties/runtime/properties/containerd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.runtime.properties.containerd,data:data23};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+}
+if(data23.sandboxImage !== undefined){
+let data24 = data23.sandboxImage;
+if(typeof data24 === "string"){
+if(!pattern0.test(data24)){
+const err83 = {instancePath:instancePath+"/runtime/containerd/sandboxImage",schemaPath:"#/properties/runtime/properties/containerd/properties/sandboxImage/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.runtime.properties.containerd.properties.sandboxImage.allOf[0],data:data24};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+if(typeof data24 === "string"){
+if(func4(data24) > 8192){
+const err84 = {instancePath:instancePath+"/runtime/containerd/sandboxImage",schemaPath:"#/properties/runtime/properties/containerd/properties/sandboxImage/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.runtime.properties.containerd.properties.sandboxImage.allOf[1],data:data24};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+if(typeof data24 === "string"){
+if(!(formats20(data24))){
+const err85 = {instancePath:instancePath+"/runtime/containerd/sandboxImage",schemaPath:"#/properties/runtime/properties/containerd/properties/sandboxImage/format",keyword:"format",params:{format: "image-reference"},message:"must match format \""+"image-reference"+"\"",schema:"image-reference",parentSchema:schema11.properties.runtime.properties.containerd.properties.sandboxImage,data:data24};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+else {
+const err86 = {instancePath:instancePath+"/runtime/containerd/sandboxImage",schemaPath:"#/properties/runtime/properties/containerd/properties/sandboxImage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.runtime.properties.containerd.properties.sandboxImage.type,parentSchema:schema11.properties.runtime.properties.containerd.properties.sandboxImage,data:data24};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
 }
 errors++;
 }
@@ -757,395 +1120,7 @@ errors++;
 if(data.packages !== undefined){
 let data25 = data.packages;
 if((!(data25 && typeof data25 == "object" && !Array.isArray(data25))) && (data25 !== null)){
-const err57 = {instancePath:instancePath+"/packages",schemaPath:"#/properties/packages/type",keyword:"type",params:{type: schema11.properties.packages.type},message:"must be object,null",schema:schema11.properties.packages.type,parentSchema:schema11.properties.packages,data:data25};
-if(vErrors === null){
-vErrors = [err57];
-}
-else {
-vErrors.push(err57);
-}
-errors++;
-}
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-for(const key8 in data25){
-if(!((key8 === "install") || (key8 === "aptRepository"))){
-const err58 = {instancePath:instancePath+"/packages",schemaPath:"#/properties/packages/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.packages,data:data25};
-if(vErrors === null){
-vErrors = [err58];
-}
-else {
-vErrors.push(err58);
-}
-errors++;
-}
-}
-if(data25.install !== undefined){
-let data26 = data25.install;
-if(typeof data26 !== "boolean"){
-const err59 = {instancePath:instancePath+"/packages/install",schemaPath:"#/properties/packages/properties/install/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.packages.properties.install.type,parentSchema:schema11.properties.packages.properties.install,data:data26};
-if(vErrors === null){
-vErrors = [err59];
-}
-else {
-vErrors.push(err59);
-}
-errors++;
-}
-}
-if(data25.aptRepository !== undefined){
-let data27 = data25.aptRepository;
-if((!(data27 && typeof data27 == "object" && !Array.isArray(data27))) && (data27 !== null)){
-const err60 = {instancePath:instancePath+"/packages/aptRepository",schemaPath:"#/properties/packages/properties/aptRepository/type",keyword:"type",params:{type: schema11.properties.packages.properties.aptRepository.type},message:"must be object,null",schema:schema11.properties.packages.properties.aptRepository.type,parentSchema:schema11.properties.packages.properties.aptRepository,data:data27};
-if(vErrors === null){
-vErrors = [err60];
-}
-else {
-vErrors.push(err60);
-}
-errors++;
-}
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
-for(const key9 in data27){
-if(!(((key9 === "url") || (key9 === "key")) || (key9 === "keyFile"))){
-const err61 = {instancePath:instancePath+"/packages/aptRepository",schemaPath:"#/properties/packages/properties/aptRepository/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.packages.properties.aptRepository,data:data27};
-if(vErrors === null){
-vErrors = [err61];
-}
-else {
-vErrors.push(err61);
-}
-errors++;
-}
-}
-if(data27.url !== undefined){
-let data28 = data27.url;
-if(typeof data28 === "string"){
-if(!(formats10(data28))){
-const err62 = {instancePath:instancePath+"/packages/aptRepository/url",schemaPath:"#/properties/packages/properties/aptRepository/properties/url/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.packages.properties.aptRepository.properties.url,data:data28};
-if(vErrors === null){
-vErrors = [err62];
-}
-else {
-vErrors.push(err62);
-}
-errors++;
-}
-}
-else {
-const err63 = {instancePath:instancePath+"/packages/aptRepository/url",schemaPath:"#/properties/packages/properties/aptRepository/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.packages.properties.aptRepository.properties.url.type,parentSchema:schema11.properties.packages.properties.aptRepository.properties.url,data:data28};
-if(vErrors === null){
-vErrors = [err63];
-}
-else {
-vErrors.push(err63);
-}
-errors++;
-}
-}
-if(data27.key !== undefined){
-let data29 = data27.key;
-if(typeof data29 === "string"){
-if(!pattern3.test(data29)){
-const err64 = {instancePath:instancePath+"/packages/aptRepository/key",schemaPath:"#/properties/packages/properties/aptRepository/properties/key/pattern",keyword:"pattern",params:{pattern: "-----BEGIN PGP PUBLIC KEY BLOCK-----"},message:"must match pattern \""+"-----BEGIN PGP PUBLIC KEY BLOCK-----"+"\"",schema:"-----BEGIN PGP PUBLIC KEY BLOCK-----",parentSchema:schema11.properties.packages.properties.aptRepository.properties.key,data:data29};
-if(vErrors === null){
-vErrors = [err64];
-}
-else {
-vErrors.push(err64);
-}
-errors++;
-}
-}
-else {
-const err65 = {instancePath:instancePath+"/packages/aptRepository/key",schemaPath:"#/properties/packages/properties/aptRepository/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.packages.properties.aptRepository.properties.key.type,parentSchema:schema11.properties.packages.properties.aptRepository.properties.key,data:data29};
-if(vErrors === null){
-vErrors = [err65];
-}
-else {
-vErrors.push(err65);
-}
-errors++;
-}
-}
-if(data27.keyFile !== undefined){
-let data30 = data27.keyFile;
-if(typeof data30 === "string"){
-if(func4(data30) < 1){
-const err66 = {instancePath:instancePath+"/packages/aptRepository/keyFile",schemaPath:"#/properties/packages/properties/aptRepository/properties/keyFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.packages.properties.aptRepository.properties.keyFile,data:data30};
-if(vErrors === null){
-vErrors = [err66];
-}
-else {
-vErrors.push(err66);
-}
-errors++;
-}
-}
-else {
-const err67 = {instancePath:instancePath+"/packages/aptRepository/keyFile",schemaPath:"#/properties/packages/properties/aptRepository/properties/keyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.packages.properties.aptRepository.properties.keyFile.type,parentSchema:schema11.properties.packages.properties.aptRepository.properties.keyFile,data:data30};
-if(vErrors === null){
-vErrors = [err67];
-}
-else {
-vErrors.push(err67);
-}
-errors++;
-}
-}
-}
-}
-}
-}
-if(data.network !== undefined){
-let data31 = data.network;
-if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
-if(data31.cidr === undefined){
-const err68 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "cidr"},message:"must have required property '"+"cidr"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data31};
-if(vErrors === null){
-vErrors = [err68];
-}
-else {
-vErrors.push(err68);
-}
-errors++;
-}
-for(const key10 in data31){
-if(!(((((key10 === "cidr") || (key10 === "gateway")) || (key10 === "nameservers")) || (key10 === "interface")) || (key10 === "dhcpInterfaces"))){
-const err69 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.network,data:data31};
-if(vErrors === null){
-vErrors = [err69];
-}
-else {
-vErrors.push(err69);
-}
-errors++;
-}
-}
-if(data31.cidr !== undefined){
-let data32 = data31.cidr;
-if(typeof data32 === "string"){
-if(!(formats4(data32))){
-const err70 = {instancePath:instancePath+"/network/cidr",schemaPath:"#/properties/network/properties/cidr/format",keyword:"format",params:{format: "ipv4-cidr"},message:"must match format \""+"ipv4-cidr"+"\"",schema:"ipv4-cidr",parentSchema:schema11.properties.network.properties.cidr,data:data32};
-if(vErrors === null){
-vErrors = [err70];
-}
-else {
-vErrors.push(err70);
-}
-errors++;
-}
-}
-else {
-const err71 = {instancePath:instancePath+"/network/cidr",schemaPath:"#/properties/network/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.cidr.type,parentSchema:schema11.properties.network.properties.cidr,data:data32};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-if(data31.gateway !== undefined){
-let data33 = data31.gateway;
-if(typeof data33 === "string"){
-if(!(formats16(data33))){
-const err72 = {instancePath:instancePath+"/network/gateway",schemaPath:"#/properties/network/properties/gateway/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.network.properties.gateway,data:data33};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
-}
-errors++;
-}
-}
-else {
-const err73 = {instancePath:instancePath+"/network/gateway",schemaPath:"#/properties/network/properties/gateway/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.gateway.type,parentSchema:schema11.properties.network.properties.gateway,data:data33};
-if(vErrors === null){
-vErrors = [err73];
-}
-else {
-vErrors.push(err73);
-}
-errors++;
-}
-}
-if(data31.nameservers !== undefined){
-let data34 = data31.nameservers;
-if((!(Array.isArray(data34))) && (data34 !== null)){
-const err74 = {instancePath:instancePath+"/network/nameservers",schemaPath:"#/properties/network/properties/nameservers/type",keyword:"type",params:{type: schema11.properties.network.properties.nameservers.type},message:"must be array,null",schema:schema11.properties.network.properties.nameservers.type,parentSchema:schema11.properties.network.properties.nameservers,data:data34};
-if(vErrors === null){
-vErrors = [err74];
-}
-else {
-vErrors.push(err74);
-}
-errors++;
-}
-if(Array.isArray(data34)){
-const len0 = data34.length;
-for(let i0=0; i0<len0; i0++){
-let data35 = data34[i0];
-if(typeof data35 === "string"){
-if(!(formats26(data35))){
-const err75 = {instancePath:instancePath+"/network/nameservers/" + i0,schemaPath:"#/properties/network/properties/nameservers/items/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema11.properties.network.properties.nameservers.items,data:data35};
-if(vErrors === null){
-vErrors = [err75];
-}
-else {
-vErrors.push(err75);
-}
-errors++;
-}
-}
-else {
-const err76 = {instancePath:instancePath+"/network/nameservers/" + i0,schemaPath:"#/properties/network/properties/nameservers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.nameservers.items.type,parentSchema:schema11.properties.network.properties.nameservers.items,data:data35};
-if(vErrors === null){
-vErrors = [err76];
-}
-else {
-vErrors.push(err76);
-}
-errors++;
-}
-}
-}
-}
-if(data31.interface !== undefined){
-let data36 = data31.interface;
-if(typeof data36 === "string"){
-if(!(formats18(data36))){
-const err77 = {instancePath:instancePath+"/network/interface",schemaPath:"#/properties/network/properties/interface/format",keyword:"format",params:{format: "interface-name"},message:"must match format \""+"interface-name"+"\"",schema:"interface-name",parentSchema:schema11.properties.network.properties.interface,data:data36};
-if(vErrors === null){
-vErrors = [err77];
-}
-else {
-vErrors.push(err77);
-}
-errors++;
-}
-}
-else {
-const err78 = {instancePath:instancePath+"/network/interface",schemaPath:"#/properties/network/properties/interface/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.interface.type,parentSchema:schema11.properties.network.properties.interface,data:data36};
-if(vErrors === null){
-vErrors = [err78];
-}
-else {
-vErrors.push(err78);
-}
-errors++;
-}
-}
-if(data31.dhcpInterfaces !== undefined){
-let data37 = data31.dhcpInterfaces;
-if((!(Array.isArray(data37))) && (data37 !== null)){
-const err79 = {instancePath:instancePath+"/network/dhcpInterfaces",schemaPath:"#/properties/network/properties/dhcpInterfaces/type",keyword:"type",params:{type: schema11.properties.network.properties.dhcpInterfaces.type},message:"must be array,null",schema:schema11.properties.network.properties.dhcpInterfaces.type,parentSchema:schema11.properties.network.properties.dhcpInterfaces,data:data37};
-if(vErrors === null){
-vErrors = [err79];
-}
-else {
-vErrors.push(err79);
-}
-errors++;
-}
-if(Array.isArray(data37)){
-const len1 = data37.length;
-for(let i1=0; i1<len1; i1++){
-let data38 = data37[i1];
-if(typeof data38 === "string"){
-if(!(formats18(data38))){
-const err80 = {instancePath:instancePath+"/network/dhcpInterfaces/" + i1,schemaPath:"#/properties/network/properties/dhcpInterfaces/items/format",keyword:"format",params:{format: "interface-name"},message:"must match format \""+"interface-name"+"\"",schema:"interface-name",parentSchema:schema11.properties.network.properties.dhcpInterfaces.items,data:data38};
-if(vErrors === null){
-vErrors = [err80];
-}
-else {
-vErrors.push(err80);
-}
-errors++;
-}
-}
-else {
-const err81 = {instancePath:instancePath+"/network/dhcpInterfaces/" + i1,schemaPath:"#/properties/network/properties/dhcpInterfaces/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.dhcpInterfaces.items.type,parentSchema:schema11.properties.network.properties.dhcpInterfaces.items,data:data38};
-if(vErrors === null){
-vErrors = [err81];
-}
-else {
-vErrors.push(err81);
-}
-errors++;
-}
-}
-}
-}
-}
-else {
-const err82 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.type,parentSchema:schema11.properties.network,data:data31};
-if(vErrors === null){
-vErrors = [err82];
-}
-else {
-vErrors.push(err82);
-}
-errors++;
-}
-}
-if(data.firewall !== undefined){
-let data39 = data.firewall;
-if((!(data39 && typeof data39 == "object" && !Array.isArray(data39))) && (data39 !== null)){
-const err83 = {instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/type",keyword:"type",params:{type: schema11.properties.firewall.type},message:"must be object,null",schema:schema11.properties.firewall.type,parentSchema:schema11.properties.firewall,data:data39};
-if(vErrors === null){
-vErrors = [err83];
-}
-else {
-vErrors.push(err83);
-}
-errors++;
-}
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-for(const key11 in data39){
-if(!(key11 === "mode")){
-const err84 = {instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.firewall,data:data39};
-if(vErrors === null){
-vErrors = [err84];
-}
-else {
-vErrors.push(err84);
-}
-errors++;
-}
-}
-if(data39.mode !== undefined){
-let data40 = data39.mode;
-if(!((data40 === "disabled") || (data40 === "ports"))){
-const err85 = {instancePath:instancePath+"/firewall/mode",schemaPath:"#/properties/firewall/properties/mode/enum",keyword:"enum",params:{allowedValues: schema11.properties.firewall.properties.mode.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.firewall.properties.mode.enum,parentSchema:schema11.properties.firewall.properties.mode,data:data40};
-if(vErrors === null){
-vErrors = [err85];
-}
-else {
-vErrors.push(err85);
-}
-errors++;
-}
-}
-}
-}
-if(data.pki !== undefined){
-let data41 = data.pki;
-if((!(data41 && typeof data41 == "object" && !Array.isArray(data41))) && (data41 !== null)){
-const err86 = {instancePath:instancePath+"/pki",schemaPath:"#/properties/pki/type",keyword:"type",params:{type: schema11.properties.pki.type},message:"must be object,null",schema:schema11.properties.pki.type,parentSchema:schema11.properties.pki,data:data41};
-if(vErrors === null){
-vErrors = [err86];
-}
-else {
-vErrors.push(err86);
-}
-errors++;
-}
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-for(const key12 in data41){
-if(!(key12 === "keyAlgorithm")){
-const err87 = {instancePath:instancePath+"/pki",schemaPath:"#/properties/pki/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.pki,data:data41};
+const err87 = {instancePath:instancePath+"/packages",schemaPath:"#/properties/packages/type",keyword:"type",params:{type: schema11.properties.packages.type},message:"must be object,null",schema:schema11.properties.packages.type,parentSchema:schema11.properties.packages,data:data25};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1154,11 +1129,10 @@ vErrors.push(err87);
 }
 errors++;
 }
-}
-if(data41.keyAlgorithm !== undefined){
-let data42 = data41.keyAlgorithm;
-if(!((data42 === "ecdsa-p256") || (data42 === "rsa-2048"))){
-const err88 = {instancePath:instancePath+"/pki/keyAlgorithm",schemaPath:"#/properties/pki/properties/keyAlgorithm/enum",keyword:"enum",params:{allowedValues: schema11.properties.pki.properties.keyAlgorithm.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.pki.properties.keyAlgorithm.enum,parentSchema:schema11.properties.pki.properties.keyAlgorithm,data:data42};
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+for(const key8 in data25){
+if(!((key8 === "install") || (key8 === "aptRepository"))){
+const err88 = {instancePath:instancePath+"/packages",schemaPath:"#/properties/packages/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.packages,data:data25};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1168,12 +1142,10 @@ vErrors.push(err88);
 errors++;
 }
 }
-}
-}
-if(data.access !== undefined){
-let data43 = data.access;
-if((!(data43 && typeof data43 == "object" && !Array.isArray(data43))) && (data43 !== null)){
-const err89 = {instancePath:instancePath+"/access",schemaPath:"#/properties/access/type",keyword:"type",params:{type: schema11.properties.access.type},message:"must be object,null",schema:schema11.properties.access.type,parentSchema:schema11.properties.access,data:data43};
+if(data25.install !== undefined){
+let data26 = data25.install;
+if(typeof data26 !== "boolean"){
+const err89 = {instancePath:instancePath+"/packages/install",schemaPath:"#/properties/packages/properties/install/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.packages.properties.install.type,parentSchema:schema11.properties.packages.properties.install,data:data26};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1182,10 +1154,11 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-for(const key13 in data43){
-if(!(key13 === "users")){
-const err90 = {instancePath:instancePath+"/access",schemaPath:"#/properties/access/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access,data:data43};
+}
+if(data25.aptRepository !== undefined){
+let data27 = data25.aptRepository;
+if((!(data27 && typeof data27 == "object" && !Array.isArray(data27))) && (data27 !== null)){
+const err90 = {instancePath:instancePath+"/packages/aptRepository",schemaPath:"#/properties/packages/properties/aptRepository/type",keyword:"type",params:{type: schema11.properties.packages.properties.aptRepository.type},message:"must be object,null",schema:schema11.properties.packages.properties.aptRepository.type,parentSchema:schema11.properties.packages.properties.aptRepository,data:data27};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1194,11 +1167,10 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-if(data43.users !== undefined){
-let data44 = data43.users;
-if((!(Array.isArray(data44))) && (data44 !== null)){
-const err91 = {instancePath:instancePath+"/access/users",schemaPath:"#/properties/access/properties/users/type",keyword:"type",params:{type: schema11.properties.access.properties.users.type},message:"must be array,null",schema:schema11.properties.access.properties.users.type,parentSchema:schema11.properties.access.properties.users,data:data44};
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+for(const key9 in data27){
+if(!(((key9 === "url") || (key9 === "key")) || (key9 === "keyFile"))){
+const err91 = {instancePath:instancePath+"/packages/aptRepository",schemaPath:"#/properties/packages/properties/aptRepository/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.packages.properties.aptRepository,data:data27};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1207,13 +1179,12 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(Array.isArray(data44)){
-const len2 = data44.length;
-for(let i2=0; i2<len2; i2++){
-let data45 = data44[i2];
-if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
-if(data45.name === undefined){
-const err92 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.access.properties.users.items.required,parentSchema:schema11.properties.access.properties.users.items,data:data45};
+}
+if(data27.url !== undefined){
+let data28 = data27.url;
+if(typeof data28 === "string"){
+if(!pattern0.test(data28)){
+const err92 = {instancePath:instancePath+"/packages/aptRepository/url",schemaPath:"#/properties/packages/properties/aptRepository/properties/url/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.packages.properties.aptRepository.properties.url.allOf[0],data:data28};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1222,9 +1193,10 @@ vErrors.push(err92);
 }
 errors++;
 }
-for(const key14 in data45){
-if(!(((((key14 === "name") || (key14 === "sshAuthorizedKeys")) || (key14 === "sudo")) || (key14 === "shell")) || (key14 === "kubeconfig"))){
-const err93 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access.properties.users.items,data:data45};
+}
+if(typeof data28 === "string"){
+if(func4(data28) > 8192){
+const err93 = {instancePath:instancePath+"/packages/aptRepository/url",schemaPath:"#/properties/packages/properties/aptRepository/properties/url/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.packages.properties.aptRepository.properties.url.allOf[1],data:data28};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1234,11 +1206,9 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data45.name !== undefined){
-let data46 = data45.name;
-if(typeof data46 === "string"){
-if(!(formats32(data46))){
-const err94 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/format",keyword:"format",params:{format: "posix-user"},message:"must match format \""+"posix-user"+"\"",schema:"posix-user",parentSchema:schema11.properties.access.properties.users.items.properties.name,data:data46};
+if(typeof data28 === "string"){
+if(!(formats10(data28))){
+const err94 = {instancePath:instancePath+"/packages/aptRepository/url",schemaPath:"#/properties/packages/properties/aptRepository/properties/url/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.packages.properties.aptRepository.properties.url,data:data28};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1249,7 +1219,7 @@ errors++;
 }
 }
 else {
-const err95 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.name.type,parentSchema:schema11.properties.access.properties.users.items.properties.name,data:data46};
+const err95 = {instancePath:instancePath+"/packages/aptRepository/url",schemaPath:"#/properties/packages/properties/aptRepository/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.packages.properties.aptRepository.properties.url.type,parentSchema:schema11.properties.packages.properties.aptRepository.properties.url,data:data28};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1259,10 +1229,11 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data45.sshAuthorizedKeys !== undefined){
-let data47 = data45.sshAuthorizedKeys;
-if((!(Array.isArray(data47))) && (data47 !== null)){
-const err96 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys",schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/type",keyword:"type",params:{type: schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.type},message:"must be array,null",schema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.type,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys,data:data47};
+if(data27.key !== undefined){
+let data29 = data27.key;
+if(typeof data29 === "string"){
+if(!pattern19.test(data29)){
+const err96 = {instancePath:instancePath+"/packages/aptRepository/key",schemaPath:"#/properties/packages/properties/aptRepository/properties/key/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.packages.properties.aptRepository.properties.key.allOf[0],data:data29};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1271,13 +1242,10 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(Array.isArray(data47)){
-const len3 = data47.length;
-for(let i3=0; i3<len3; i3++){
-let data48 = data47[i3];
-if(typeof data48 === "string"){
-if(!pattern4.test(data48)){
-const err97 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/pattern",keyword:"pattern",params:{pattern: "(^|\\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}(\\s|$)"},message:"must match pattern \""+"(^|\\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}(\\s|$)"+"\"",schema:"(^|\\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}(\\s|$)",parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items,data:data48};
+}
+if(typeof data29 === "string"){
+if(func4(data29) > 262144){
+const err97 = {instancePath:instancePath+"/packages/aptRepository/key",schemaPath:"#/properties/packages/properties/aptRepository/properties/key/allOf/1/maxLength",keyword:"maxLength",params:{limit: 262144},message:"must NOT have more than 262144 characters",schema:262144,parentSchema:schema11.properties.packages.properties.aptRepository.properties.key.allOf[1],data:data29};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1287,8 +1255,9 @@ vErrors.push(err97);
 errors++;
 }
 }
-else {
-const err98 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items.type,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items,data:data48};
+if(typeof data29 === "string"){
+if(!pattern20.test(data29)){
+const err98 = {instancePath:instancePath+"/packages/aptRepository/key",schemaPath:"#/properties/packages/properties/aptRepository/properties/key/pattern",keyword:"pattern",params:{pattern: "-----BEGIN PGP PUBLIC KEY BLOCK-----"},message:"must match pattern \""+"-----BEGIN PGP PUBLIC KEY BLOCK-----"+"\"",schema:"-----BEGIN PGP PUBLIC KEY BLOCK-----",parentSchema:schema11.properties.packages.properties.aptRepository.properties.key,data:data29};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1298,12 +1267,8 @@ vErrors.push(err98);
 errors++;
 }
 }
-}
-}
-if(data45.sudo !== undefined){
-let data49 = data45.sudo;
-if(typeof data49 !== "boolean"){
-const err99 = {instancePath:instancePath+"/access/users/" + i2+"/sudo",schemaPath:"#/properties/access/properties/users/items/properties/sudo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.access.properties.users.items.properties.sudo.type,parentSchema:schema11.properties.access.properties.users.items.properties.sudo,data:data49};
+else {
+const err99 = {instancePath:instancePath+"/packages/aptRepository/key",schemaPath:"#/properties/packages/properties/aptRepository/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.packages.properties.aptRepository.properties.key.type,parentSchema:schema11.properties.packages.properties.aptRepository.properties.key,data:data29};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1313,11 +1278,11 @@ vErrors.push(err99);
 errors++;
 }
 }
-if(data45.shell !== undefined){
-let data50 = data45.shell;
-if(typeof data50 === "string"){
-if(!pattern5.test(data50)){
-const err100 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/pattern",keyword:"pattern",params:{pattern: "^/\\S+$"},message:"must match pattern \""+"^/\\S+$"+"\"",schema:"^/\\S+$",parentSchema:schema11.properties.access.properties.users.items.properties.shell,data:data50};
+if(data27.keyFile !== undefined){
+let data30 = data27.keyFile;
+if(typeof data30 === "string"){
+if(!pattern0.test(data30)){
+const err100 = {instancePath:instancePath+"/packages/aptRepository/keyFile",schemaPath:"#/properties/packages/properties/aptRepository/properties/keyFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.packages.properties.aptRepository.properties.keyFile.allOf[0],data:data30};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1327,8 +1292,9 @@ vErrors.push(err100);
 errors++;
 }
 }
-else {
-const err101 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.shell.type,parentSchema:schema11.properties.access.properties.users.items.properties.shell,data:data50};
+if(typeof data30 === "string"){
+if(func4(data30) > 8192){
+const err101 = {instancePath:instancePath+"/packages/aptRepository/keyFile",schemaPath:"#/properties/packages/properties/aptRepository/properties/keyFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.packages.properties.aptRepository.properties.keyFile.allOf[1],data:data30};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1338,10 +1304,9 @@ vErrors.push(err101);
 errors++;
 }
 }
-if(data45.kubeconfig !== undefined){
-let data51 = data45.kubeconfig;
-if(typeof data51 !== "boolean"){
-const err102 = {instancePath:instancePath+"/access/users/" + i2+"/kubeconfig",schemaPath:"#/properties/access/properties/users/items/properties/kubeconfig/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.access.properties.users.items.properties.kubeconfig.type,parentSchema:schema11.properties.access.properties.users.items.properties.kubeconfig,data:data51};
+if(typeof data30 === "string"){
+if(func4(data30) < 1){
+const err102 = {instancePath:instancePath+"/packages/aptRepository/keyFile",schemaPath:"#/properties/packages/properties/aptRepository/properties/keyFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.packages.properties.aptRepository.properties.keyFile,data:data30};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1351,9 +1316,8 @@ vErrors.push(err102);
 errors++;
 }
 }
-}
 else {
-const err103 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access.properties.users.items.type,parentSchema:schema11.properties.access.properties.users.items,data:data45};
+const err103 = {instancePath:instancePath+"/packages/aptRepository/keyFile",schemaPath:"#/properties/packages/properties/aptRepository/properties/keyFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.packages.properties.aptRepository.properties.keyFile.type,parentSchema:schema11.properties.packages.properties.aptRepository.properties.keyFile,data:data30};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1367,10 +1331,11 @@ errors++;
 }
 }
 }
-if(data.kubelet !== undefined){
-let data52 = data.kubelet;
-if((!(data52 && typeof data52 == "object" && !Array.isArray(data52))) && (data52 !== null)){
-const err104 = {instancePath:instancePath+"/kubelet",schemaPath:"#/properties/kubelet/type",keyword:"type",params:{type: schema11.properties.kubelet.type},message:"must be object,null",schema:schema11.properties.kubelet.type,parentSchema:schema11.properties.kubelet,data:data52};
+if(data.network !== undefined){
+let data31 = data.network;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(data31.cidr === undefined){
+const err104 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/required",keyword:"required",params:{missingProperty: "cidr"},message:"must have required property '"+"cidr"+"'",schema:schema11.properties.network.required,parentSchema:schema11.properties.network,data:data31};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1379,10 +1344,9 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-for(const key15 in data52){
-if(!((((key15 === "systemReserved") || (key15 === "kubeReserved")) || (key15 === "maxPods")) || (key15 === "serverTLSBootstrap"))){
-const err105 = {instancePath:instancePath+"/kubelet",schemaPath:"#/properties/kubelet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet,data:data52};
+for(const key10 in data31){
+if(!((((((key10 === "cidr") || (key10 === "gateway")) || (key10 === "nameservers")) || (key10 === "interface")) || (key10 === "dhcpInterfaces")) || (key10 === "hostsEntries"))){
+const err105 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.network,data:data31};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1392,10 +1356,11 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data52.systemReserved !== undefined){
-let data53 = data52.systemReserved;
-if((!(data53 && typeof data53 == "object" && !Array.isArray(data53))) && (data53 !== null)){
-const err106 = {instancePath:instancePath+"/kubelet/systemReserved",schemaPath:"#/properties/kubelet/properties/systemReserved/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.type},message:"must be object,null",schema:schema11.properties.kubelet.properties.systemReserved.type,parentSchema:schema11.properties.kubelet.properties.systemReserved,data:data53};
+if(data31.cidr !== undefined){
+let data32 = data31.cidr;
+if(typeof data32 === "string"){
+if(!pattern0.test(data32)){
+const err106 = {instancePath:instancePath+"/network/cidr",schemaPath:"#/properties/network/properties/cidr/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.network.properties.cidr.allOf[0],data:data32};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1404,10 +1369,10 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-for(const key16 in data53){
-if(!((((key16 === "cpu") || (key16 === "memory")) || (key16 === "ephemeral-storage")) || (key16 === "pid"))){
-const err107 = {instancePath:instancePath+"/kubelet/systemReserved",schemaPath:"#/properties/kubelet/properties/systemReserved/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet.properties.systemReserved,data:data53};
+}
+if(typeof data32 === "string"){
+if(func4(data32) > 8192){
+const err107 = {instancePath:instancePath+"/network/cidr",schemaPath:"#/properties/network/properties/cidr/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.network.properties.cidr.allOf[1],data:data32};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1417,10 +1382,9 @@ vErrors.push(err107);
 errors++;
 }
 }
-if(data53.cpu !== undefined){
-let data54 = data53.cpu;
-if((typeof data54 !== "string") && (!((typeof data54 == "number") && (isFinite(data54))))){
-const err108 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.cpu.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.cpu.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data54};
+if(typeof data32 === "string"){
+if(!(formats4(data32))){
+const err108 = {instancePath:instancePath+"/network/cidr",schemaPath:"#/properties/network/properties/cidr/format",keyword:"format",params:{format: "ipv4-cidr"},message:"must match format \""+"ipv4-cidr"+"\"",schema:"ipv4-cidr",parentSchema:schema11.properties.network.properties.cidr,data:data32};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1429,9 +1393,9 @@ vErrors.push(err108);
 }
 errors++;
 }
-if((typeof data54 == "number") && (isFinite(data54))){
-if(data54 < 0 || isNaN(data54)){
-const err109 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data54};
+}
+else {
+const err109 = {instancePath:instancePath+"/network/cidr",schemaPath:"#/properties/network/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.cidr.type,parentSchema:schema11.properties.network.properties.cidr,data:data32};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1441,9 +1405,11 @@ vErrors.push(err109);
 errors++;
 }
 }
-if(typeof data54 === "string"){
-if(!pattern6.test(data54)){
-const err110 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data54};
+if(data31.gateway !== undefined){
+let data33 = data31.gateway;
+if(typeof data33 === "string"){
+if(!pattern0.test(data33)){
+const err110 = {instancePath:instancePath+"/network/gateway",schemaPath:"#/properties/network/properties/gateway/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.network.properties.gateway.allOf[0],data:data33};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1453,11 +1419,9 @@ vErrors.push(err110);
 errors++;
 }
 }
-}
-if(data53.memory !== undefined){
-let data55 = data53.memory;
-if((typeof data55 !== "string") && (!((typeof data55 == "number") && (isFinite(data55))))){
-const err111 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.memory.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.memory.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data55};
+if(typeof data33 === "string"){
+if(func4(data33) > 8192){
+const err111 = {instancePath:instancePath+"/network/gateway",schemaPath:"#/properties/network/properties/gateway/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.network.properties.gateway.allOf[1],data:data33};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1466,9 +1430,10 @@ vErrors.push(err111);
 }
 errors++;
 }
-if((typeof data55 == "number") && (isFinite(data55))){
-if(data55 < 0 || isNaN(data55)){
-const err112 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data55};
+}
+if(typeof data33 === "string"){
+if(!(formats16(data33))){
+const err112 = {instancePath:instancePath+"/network/gateway",schemaPath:"#/properties/network/properties/gateway/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.network.properties.gateway,data:data33};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1478,9 +1443,8 @@ vErrors.push(err112);
 errors++;
 }
 }
-if(typeof data55 === "string"){
-if(!pattern6.test(data55)){
-const err113 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data55};
+else {
+const err113 = {instancePath:instancePath+"/network/gateway",schemaPath:"#/properties/network/properties/gateway/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.gateway.type,parentSchema:schema11.properties.network.properties.gateway,data:data33};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1490,11 +1454,10 @@ vErrors.push(err113);
 errors++;
 }
 }
-}
-if(data53["ephemeral-storage"] !== undefined){
-let data56 = data53["ephemeral-storage"];
-if((typeof data56 !== "string") && (!((typeof data56 == "number") && (isFinite(data56))))){
-const err114 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data56};
+if(data31.nameservers !== undefined){
+let data34 = data31.nameservers;
+if((!(Array.isArray(data34))) && (data34 !== null)){
+const err114 = {instancePath:instancePath+"/network/nameservers",schemaPath:"#/properties/network/properties/nameservers/type",keyword:"type",params:{type: schema11.properties.network.properties.nameservers.type},message:"must be array,null",schema:schema11.properties.network.properties.nameservers.type,parentSchema:schema11.properties.network.properties.nameservers,data:data34};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1503,9 +1466,13 @@ vErrors.push(err114);
 }
 errors++;
 }
-if((typeof data56 == "number") && (isFinite(data56))){
-if(data56 < 0 || isNaN(data56)){
-const err115 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data56};
+if(Array.isArray(data34)){
+const len0 = data34.length;
+for(let i0=0; i0<len0; i0++){
+let data35 = data34[i0];
+if(typeof data35 === "string"){
+if(!pattern0.test(data35)){
+const err115 = {instancePath:instancePath+"/network/nameservers/" + i0,schemaPath:"#/properties/network/properties/nameservers/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.network.properties.nameservers.items.allOf[0],data:data35};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1515,9 +1482,9 @@ vErrors.push(err115);
 errors++;
 }
 }
-if(typeof data56 === "string"){
-if(!pattern6.test(data56)){
-const err116 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data56};
+if(typeof data35 === "string"){
+if(func4(data35) > 8192){
+const err116 = {instancePath:instancePath+"/network/nameservers/" + i0,schemaPath:"#/properties/network/properties/nameservers/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.network.properties.nameservers.items.allOf[1],data:data35};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1527,11 +1494,9 @@ vErrors.push(err116);
 errors++;
 }
 }
-}
-if(data53.pid !== undefined){
-let data57 = data53.pid;
-if((typeof data57 !== "string") && (!((typeof data57 == "number") && (isFinite(data57))))){
-const err117 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.pid.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.pid.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data57};
+if(typeof data35 === "string"){
+if(!(formats28(data35))){
+const err117 = {instancePath:instancePath+"/network/nameservers/" + i0,schemaPath:"#/properties/network/properties/nameservers/items/format",keyword:"format",params:{format: "ip"},message:"must match format \""+"ip"+"\"",schema:"ip",parentSchema:schema11.properties.network.properties.nameservers.items,data:data35};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1540,9 +1505,9 @@ vErrors.push(err117);
 }
 errors++;
 }
-if((typeof data57 == "number") && (isFinite(data57))){
-if(data57 < 0 || isNaN(data57)){
-const err118 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data57};
+}
+else {
+const err118 = {instancePath:instancePath+"/network/nameservers/" + i0,schemaPath:"#/properties/network/properties/nameservers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.nameservers.items.type,parentSchema:schema11.properties.network.properties.nameservers.items,data:data35};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1552,9 +1517,13 @@ vErrors.push(err118);
 errors++;
 }
 }
-if(typeof data57 === "string"){
-if(!pattern6.test(data57)){
-const err119 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data57};
+}
+}
+if(data31.interface !== undefined){
+let data36 = data31.interface;
+if(typeof data36 === "string"){
+if(!pattern0.test(data36)){
+const err119 = {instancePath:instancePath+"/network/interface",schemaPath:"#/properties/network/properties/interface/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.network.properties.interface.allOf[0],data:data36};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1564,13 +1533,9 @@ vErrors.push(err119);
 errors++;
 }
 }
-}
-}
-}
-if(data52.kubeReserved !== undefined){
-let data58 = data52.kubeReserved;
-if((!(data58 && typeof data58 == "object" && !Array.isArray(data58))) && (data58 !== null)){
-const err120 = {instancePath:instancePath+"/kubelet/kubeReserved",schemaPath:"#/properties/kubelet/properties/kubeReserved/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.type},message:"must be object,null",schema:schema11.properties.kubelet.properties.kubeReserved.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved,data:data58};
+if(typeof data36 === "string"){
+if(func4(data36) > 8192){
+const err120 = {instancePath:instancePath+"/network/interface",schemaPath:"#/properties/network/properties/interface/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.network.properties.interface.allOf[1],data:data36};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1579,10 +1544,10 @@ vErrors.push(err120);
 }
 errors++;
 }
-if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
-for(const key17 in data58){
-if(!((((key17 === "cpu") || (key17 === "memory")) || (key17 === "ephemeral-storage")) || (key17 === "pid"))){
-const err121 = {instancePath:instancePath+"/kubelet/kubeReserved",schemaPath:"#/properties/kubelet/properties/kubeReserved/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet.properties.kubeReserved,data:data58};
+}
+if(typeof data36 === "string"){
+if(!(formats18(data36))){
+const err121 = {instancePath:instancePath+"/network/interface",schemaPath:"#/properties/network/properties/interface/format",keyword:"format",params:{format: "interface-name"},message:"must match format \""+"interface-name"+"\"",schema:"interface-name",parentSchema:schema11.properties.network.properties.interface,data:data36};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1592,10 +1557,8 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data58.cpu !== undefined){
-let data59 = data58.cpu;
-if((typeof data59 !== "string") && (!((typeof data59 == "number") && (isFinite(data59))))){
-const err122 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.cpu.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data59};
+else {
+const err122 = {instancePath:instancePath+"/network/interface",schemaPath:"#/properties/network/properties/interface/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.interface.type,parentSchema:schema11.properties.network.properties.interface,data:data36};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1604,9 +1567,11 @@ vErrors.push(err122);
 }
 errors++;
 }
-if((typeof data59 == "number") && (isFinite(data59))){
-if(data59 < 0 || isNaN(data59)){
-const err123 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data59};
+}
+if(data31.dhcpInterfaces !== undefined){
+let data37 = data31.dhcpInterfaces;
+if((!(Array.isArray(data37))) && (data37 !== null)){
+const err123 = {instancePath:instancePath+"/network/dhcpInterfaces",schemaPath:"#/properties/network/properties/dhcpInterfaces/type",keyword:"type",params:{type: schema11.properties.network.properties.dhcpInterfaces.type},message:"must be array,null",schema:schema11.properties.network.properties.dhcpInterfaces.type,parentSchema:schema11.properties.network.properties.dhcpInterfaces,data:data37};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1615,10 +1580,13 @@ vErrors.push(err123);
 }
 errors++;
 }
-}
-if(typeof data59 === "string"){
-if(!pattern6.test(data59)){
-const err124 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data59};
+if(Array.isArray(data37)){
+const len1 = data37.length;
+for(let i1=0; i1<len1; i1++){
+let data38 = data37[i1];
+if(typeof data38 === "string"){
+if(!pattern0.test(data38)){
+const err124 = {instancePath:instancePath+"/network/dhcpInterfaces/" + i1,schemaPath:"#/properties/network/properties/dhcpInterfaces/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.network.properties.dhcpInterfaces.items.allOf[0],data:data38};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1628,11 +1596,9 @@ vErrors.push(err124);
 errors++;
 }
 }
-}
-if(data58.memory !== undefined){
-let data60 = data58.memory;
-if((typeof data60 !== "string") && (!((typeof data60 == "number") && (isFinite(data60))))){
-const err125 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.memory.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.memory.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data60};
+if(typeof data38 === "string"){
+if(func4(data38) > 8192){
+const err125 = {instancePath:instancePath+"/network/dhcpInterfaces/" + i1,schemaPath:"#/properties/network/properties/dhcpInterfaces/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.network.properties.dhcpInterfaces.items.allOf[1],data:data38};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1641,9 +1607,10 @@ vErrors.push(err125);
 }
 errors++;
 }
-if((typeof data60 == "number") && (isFinite(data60))){
-if(data60 < 0 || isNaN(data60)){
-const err126 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data60};
+}
+if(typeof data38 === "string"){
+if(!(formats18(data38))){
+const err126 = {instancePath:instancePath+"/network/dhcpInterfaces/" + i1,schemaPath:"#/properties/network/properties/dhcpInterfaces/items/format",keyword:"format",params:{format: "interface-name"},message:"must match format \""+"interface-name"+"\"",schema:"interface-name",parentSchema:schema11.properties.network.properties.dhcpInterfaces.items,data:data38};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1653,9 +1620,8 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(typeof data60 === "string"){
-if(!pattern6.test(data60)){
-const err127 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data60};
+else {
+const err127 = {instancePath:instancePath+"/network/dhcpInterfaces/" + i1,schemaPath:"#/properties/network/properties/dhcpInterfaces/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.network.properties.dhcpInterfaces.items.type,parentSchema:schema11.properties.network.properties.dhcpInterfaces.items,data:data38};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1666,10 +1632,11 @@ errors++;
 }
 }
 }
-if(data58["ephemeral-storage"] !== undefined){
-let data61 = data58["ephemeral-storage"];
-if((typeof data61 !== "string") && (!((typeof data61 == "number") && (isFinite(data61))))){
-const err128 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data61};
+}
+if(data31.hostsEntries !== undefined){
+let data39 = data31.hostsEntries;
+if(!((((data39 === "auto") || (data39 === "all")) || (data39 === "control-planes")) || (data39 === "none"))){
+const err128 = {instancePath:instancePath+"/network/hostsEntries",schemaPath:"#/properties/network/properties/hostsEntries/enum",keyword:"enum",params:{allowedValues: schema11.properties.network.properties.hostsEntries.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.network.properties.hostsEntries.enum,parentSchema:schema11.properties.network.properties.hostsEntries,data:data39};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1678,9 +1645,10 @@ vErrors.push(err128);
 }
 errors++;
 }
-if((typeof data61 == "number") && (isFinite(data61))){
-if(data61 < 0 || isNaN(data61)){
-const err129 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data61};
+}
+}
+else {
+const err129 = {instancePath:instancePath+"/network",schemaPath:"#/properties/network/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.network.type,parentSchema:schema11.properties.network,data:data31};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1690,9 +1658,10 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(typeof data61 === "string"){
-if(!pattern6.test(data61)){
-const err130 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data61};
+if(data.firewall !== undefined){
+let data40 = data.firewall;
+if((!(data40 && typeof data40 == "object" && !Array.isArray(data40))) && (data40 !== null)){
+const err130 = {instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/type",keyword:"type",params:{type: schema11.properties.firewall.type},message:"must be object,null",schema:schema11.properties.firewall.type,parentSchema:schema11.properties.firewall,data:data40};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1701,12 +1670,10 @@ vErrors.push(err130);
 }
 errors++;
 }
-}
-}
-if(data58.pid !== undefined){
-let data62 = data58.pid;
-if((typeof data62 !== "string") && (!((typeof data62 == "number") && (isFinite(data62))))){
-const err131 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.pid.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.pid.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data62};
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+for(const key11 in data40){
+if(!(key11 === "mode")){
+const err131 = {instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.firewall,data:data40};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1715,9 +1682,11 @@ vErrors.push(err131);
 }
 errors++;
 }
-if((typeof data62 == "number") && (isFinite(data62))){
-if(data62 < 0 || isNaN(data62)){
-const err132 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data62};
+}
+if(data40.mode !== undefined){
+let data41 = data40.mode;
+if(!((data41 === "disabled") || (data41 === "ports"))){
+const err132 = {instancePath:instancePath+"/firewall/mode",schemaPath:"#/properties/firewall/properties/mode/enum",keyword:"enum",params:{allowedValues: schema11.properties.firewall.properties.mode.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.firewall.properties.mode.enum,parentSchema:schema11.properties.firewall.properties.mode,data:data41};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1727,9 +1696,12 @@ vErrors.push(err132);
 errors++;
 }
 }
-if(typeof data62 === "string"){
-if(!pattern6.test(data62)){
-const err133 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data62};
+}
+}
+if(data.pki !== undefined){
+let data42 = data.pki;
+if((!(data42 && typeof data42 == "object" && !Array.isArray(data42))) && (data42 !== null)){
+const err133 = {instancePath:instancePath+"/pki",schemaPath:"#/properties/pki/type",keyword:"type",params:{type: schema11.properties.pki.type},message:"must be object,null",schema:schema11.properties.pki.type,parentSchema:schema11.properties.pki,data:data42};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1738,14 +1710,10 @@ vErrors.push(err133);
 }
 errors++;
 }
-}
-}
-}
-}
-if(data52.maxPods !== undefined){
-let data63 = data52.maxPods;
-if(!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63)))){
-const err134 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.kubelet.properties.maxPods.type,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data63};
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+for(const key12 in data42){
+if(!(key12 === "keyAlgorithm")){
+const err134 = {instancePath:instancePath+"/pki",schemaPath:"#/properties/pki/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.pki,data:data42};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1754,9 +1722,11 @@ vErrors.push(err134);
 }
 errors++;
 }
-if((typeof data63 == "number") && (isFinite(data63))){
-if(data63 < 1 || isNaN(data63)){
-const err135 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data63};
+}
+if(data42.keyAlgorithm !== undefined){
+let data43 = data42.keyAlgorithm;
+if(!((data43 === "ecdsa-p256") || (data43 === "rsa-2048"))){
+const err135 = {instancePath:instancePath+"/pki/keyAlgorithm",schemaPath:"#/properties/pki/properties/keyAlgorithm/enum",keyword:"enum",params:{allowedValues: schema11.properties.pki.properties.keyAlgorithm.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.pki.properties.keyAlgorithm.enum,parentSchema:schema11.properties.pki.properties.keyAlgorithm,data:data43};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1767,10 +1737,11 @@ errors++;
 }
 }
 }
-if(data52.serverTLSBootstrap !== undefined){
-let data64 = data52.serverTLSBootstrap;
-if(typeof data64 !== "boolean"){
-const err136 = {instancePath:instancePath+"/kubelet/serverTLSBootstrap",schemaPath:"#/properties/kubelet/properties/serverTLSBootstrap/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubelet.properties.serverTLSBootstrap.type,parentSchema:schema11.properties.kubelet.properties.serverTLSBootstrap,data:data64};
+}
+if(data.access !== undefined){
+let data44 = data.access;
+if((!(data44 && typeof data44 == "object" && !Array.isArray(data44))) && (data44 !== null)){
+const err136 = {instancePath:instancePath+"/access",schemaPath:"#/properties/access/type",keyword:"type",params:{type: schema11.properties.access.type},message:"must be object,null",schema:schema11.properties.access.type,parentSchema:schema11.properties.access,data:data44};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1779,13 +1750,10 @@ vErrors.push(err136);
 }
 errors++;
 }
-}
-}
-}
-if(data.addons !== undefined){
-let data65 = data.addons;
-if((!(data65 && typeof data65 == "object" && !Array.isArray(data65))) && (data65 !== null)){
-const err137 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/type",keyword:"type",params:{type: schema11.properties.addons.type},message:"must be object,null",schema:schema11.properties.addons.type,parentSchema:schema11.properties.addons,data:data65};
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+for(const key13 in data44){
+if(!(key13 === "users")){
+const err137 = {instancePath:instancePath+"/access",schemaPath:"#/properties/access/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access,data:data44};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1794,10 +1762,11 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
-for(const key18 in data65){
-if(!((key18 === "metricsServer") || (key18 === "ingressNginx"))){
-const err138 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons,data:data65};
+}
+if(data44.users !== undefined){
+let data45 = data44.users;
+if((!(Array.isArray(data45))) && (data45 !== null)){
+const err138 = {instancePath:instancePath+"/access/users",schemaPath:"#/properties/access/properties/users/type",keyword:"type",params:{type: schema11.properties.access.properties.users.type},message:"must be array,null",schema:schema11.properties.access.properties.users.type,parentSchema:schema11.properties.access.properties.users,data:data45};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1806,11 +1775,13 @@ vErrors.push(err138);
 }
 errors++;
 }
-}
-if(data65.metricsServer !== undefined){
-let data66 = data65.metricsServer;
-if((!(data66 && typeof data66 == "object" && !Array.isArray(data66))) && (data66 !== null)){
-const err139 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/type",keyword:"type",params:{type: schema11.properties.addons.properties.metricsServer.type},message:"must be object,null",schema:schema11.properties.addons.properties.metricsServer.type,parentSchema:schema11.properties.addons.properties.metricsServer,data:data66};
+if(Array.isArray(data45)){
+const len2 = data45.length;
+for(let i2=0; i2<len2; i2++){
+let data46 = data45[i2];
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+if(data46.name === undefined){
+const err139 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.access.properties.users.items.required,parentSchema:schema11.properties.access.properties.users.items,data:data46};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1819,10 +1790,9 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-for(const key19 in data66){
-if(!((((key19 === "enabled") || (key19 === "version")) || (key19 === "manifestUrl")) || (key19 === "manifestFile"))){
-const err140 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.metricsServer,data:data66};
+for(const key14 in data46){
+if(!(((((key14 === "name") || (key14 === "sshAuthorizedKeys")) || (key14 === "sudo")) || (key14 === "shell")) || (key14 === "kubeconfig"))){
+const err140 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access.properties.users.items,data:data46};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1832,10 +1802,11 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data66.enabled !== undefined){
-let data67 = data66.enabled;
-if(typeof data67 !== "boolean"){
-const err141 = {instancePath:instancePath+"/addons/metricsServer/enabled",schemaPath:"#/properties/addons/properties/metricsServer/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.metricsServer.properties.enabled.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.enabled,data:data67};
+if(data46.name !== undefined){
+let data47 = data46.name;
+if(typeof data47 === "string"){
+if(!pattern0.test(data47)){
+const err141 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.access.properties.users.items.properties.name.allOf[0],data:data47};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1845,11 +1816,9 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data66.version !== undefined){
-let data68 = data66.version;
-if(typeof data68 === "string"){
-if(!pattern1.test(data68)){
-const err142 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data68};
+if(typeof data47 === "string"){
+if(func4(data47) > 8192){
+const err142 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.access.properties.users.items.properties.name.allOf[1],data:data47};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1859,8 +1828,9 @@ vErrors.push(err142);
 errors++;
 }
 }
-else {
-const err143 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.version.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data68};
+if(typeof data47 === "string"){
+if(!(formats34(data47))){
+const err143 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/format",keyword:"format",params:{format: "posix-user"},message:"must match format \""+"posix-user"+"\"",schema:"posix-user",parentSchema:schema11.properties.access.properties.users.items.properties.name,data:data47};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1870,11 +1840,8 @@ vErrors.push(err143);
 errors++;
 }
 }
-if(data66.manifestUrl !== undefined){
-let data69 = data66.manifestUrl;
-if(typeof data69 === "string"){
-if(!(formats10(data69))){
-const err144 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data69};
+else {
+const err144 = {instancePath:instancePath+"/access/users/" + i2+"/name",schemaPath:"#/properties/access/properties/users/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.name.type,parentSchema:schema11.properties.access.properties.users.items.properties.name,data:data47};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1884,8 +1851,10 @@ vErrors.push(err144);
 errors++;
 }
 }
-else {
-const err145 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data69};
+if(data46.sshAuthorizedKeys !== undefined){
+let data48 = data46.sshAuthorizedKeys;
+if((!(Array.isArray(data48))) && (data48 !== null)){
+const err145 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys",schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/type",keyword:"type",params:{type: schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.type},message:"must be array,null",schema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.type,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys,data:data48};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1894,12 +1863,13 @@ vErrors.push(err145);
 }
 errors++;
 }
-}
-if(data66.manifestFile !== undefined){
-let data70 = data66.manifestFile;
-if(typeof data70 === "string"){
-if(func4(data70) < 1){
-const err146 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data70};
+if(Array.isArray(data48)){
+const len3 = data48.length;
+for(let i3=0; i3<len3; i3++){
+let data49 = data48[i3];
+if(typeof data49 === "string"){
+if(!pattern0.test(data49)){
+const err146 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items.allOf[0],data:data49};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1909,8 +1879,9 @@ vErrors.push(err146);
 errors++;
 }
 }
-else {
-const err147 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data70};
+if(typeof data49 === "string"){
+if(func4(data49) > 8192){
+const err147 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items.allOf[1],data:data49};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1920,12 +1891,9 @@ vErrors.push(err147);
 errors++;
 }
 }
-}
-}
-if(data65.ingressNginx !== undefined){
-let data71 = data65.ingressNginx;
-if((!(data71 && typeof data71 == "object" && !Array.isArray(data71))) && (data71 !== null)){
-const err148 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/type",keyword:"type",params:{type: schema11.properties.addons.properties.ingressNginx.type},message:"must be object,null",schema:schema11.properties.addons.properties.ingressNginx.type,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data71};
+if(typeof data49 === "string"){
+if(!(formats36(data49))){
+const err148 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/format",keyword:"format",params:{format: "ssh-authorized-key"},message:"must match format \""+"ssh-authorized-key"+"\"",schema:"ssh-authorized-key",parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items,data:data49};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1934,10 +1902,9 @@ vErrors.push(err148);
 }
 errors++;
 }
-if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
-for(const key20 in data71){
-if(!(((((key20 === "enabled") || (key20 === "version")) || (key20 === "manifestUrl")) || (key20 === "manifestFile")) || (key20 === "expose"))){
-const err149 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data71};
+}
+else {
+const err149 = {instancePath:instancePath+"/access/users/" + i2+"/sshAuthorizedKeys/" + i3,schemaPath:"#/properties/access/properties/users/items/properties/sshAuthorizedKeys/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items.type,parentSchema:schema11.properties.access.properties.users.items.properties.sshAuthorizedKeys.items,data:data49};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1947,10 +1914,12 @@ vErrors.push(err149);
 errors++;
 }
 }
-if(data71.enabled !== undefined){
-let data72 = data71.enabled;
-if(typeof data72 !== "boolean"){
-const err150 = {instancePath:instancePath+"/addons/ingressNginx/enabled",schemaPath:"#/properties/addons/properties/ingressNginx/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.ingressNginx.properties.enabled.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.enabled,data:data72};
+}
+}
+if(data46.sudo !== undefined){
+let data50 = data46.sudo;
+if(typeof data50 !== "boolean"){
+const err150 = {instancePath:instancePath+"/access/users/" + i2+"/sudo",schemaPath:"#/properties/access/properties/users/items/properties/sudo/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.access.properties.users.items.properties.sudo.type,parentSchema:schema11.properties.access.properties.users.items.properties.sudo,data:data50};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1960,11 +1929,11 @@ vErrors.push(err150);
 errors++;
 }
 }
-if(data71.version !== undefined){
-let data73 = data71.version;
-if(typeof data73 === "string"){
-if(!pattern1.test(data73)){
-const err151 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data73};
+if(data46.shell !== undefined){
+let data51 = data46.shell;
+if(typeof data51 === "string"){
+if(!pattern0.test(data51)){
+const err151 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.access.properties.users.items.properties.shell.allOf[0],data:data51};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1974,8 +1943,9 @@ vErrors.push(err151);
 errors++;
 }
 }
-else {
-const err152 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.version.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data73};
+if(typeof data51 === "string"){
+if(func4(data51) > 8192){
+const err152 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.access.properties.users.items.properties.shell.allOf[1],data:data51};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1985,11 +1955,9 @@ vErrors.push(err152);
 errors++;
 }
 }
-if(data71.manifestUrl !== undefined){
-let data74 = data71.manifestUrl;
-if(typeof data74 === "string"){
-if(!(formats10(data74))){
-const err153 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data74};
+if(typeof data51 === "string"){
+if(!pattern30.test(data51)){
+const err153 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/pattern",keyword:"pattern",params:{pattern: "^/\\S+$"},message:"must match pattern \""+"^/\\S+$"+"\"",schema:"^/\\S+$",parentSchema:schema11.properties.access.properties.users.items.properties.shell,data:data51};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -2000,7 +1968,7 @@ errors++;
 }
 }
 else {
-const err154 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data74};
+const err154 = {instancePath:instancePath+"/access/users/" + i2+"/shell",schemaPath:"#/properties/access/properties/users/items/properties/shell/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access.properties.users.items.properties.shell.type,parentSchema:schema11.properties.access.properties.users.items.properties.shell,data:data51};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -2010,11 +1978,10 @@ vErrors.push(err154);
 errors++;
 }
 }
-if(data71.manifestFile !== undefined){
-let data75 = data71.manifestFile;
-if(typeof data75 === "string"){
-if(func4(data75) < 1){
-const err155 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data75};
+if(data46.kubeconfig !== undefined){
+let data52 = data46.kubeconfig;
+if(typeof data52 !== "boolean"){
+const err155 = {instancePath:instancePath+"/access/users/" + i2+"/kubeconfig",schemaPath:"#/properties/access/properties/users/items/properties/kubeconfig/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.access.properties.users.items.properties.kubeconfig.type,parentSchema:schema11.properties.access.properties.users.items.properties.kubeconfig,data:data52};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2024,8 +1991,9 @@ vErrors.push(err155);
 errors++;
 }
 }
+}
 else {
-const err156 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data75};
+const err156 = {instancePath:instancePath+"/access/users/" + i2,schemaPath:"#/properties/access/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access.properties.users.items.type,parentSchema:schema11.properties.access.properties.users.items,data:data46};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2035,10 +2003,14 @@ vErrors.push(err156);
 errors++;
 }
 }
-if(data71.expose !== undefined){
-let data76 = data71.expose;
-if(!((data76 === "hostPort") || (data76 === "nodePort"))){
-const err157 = {instancePath:instancePath+"/addons/ingressNginx/expose",schemaPath:"#/properties/addons/properties/ingressNginx/properties/expose/enum",keyword:"enum",params:{allowedValues: schema11.properties.addons.properties.ingressNginx.properties.expose.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.addons.properties.ingressNginx.properties.expose.enum,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.expose,data:data76};
+}
+}
+}
+}
+if(data.kubelet !== undefined){
+let data53 = data.kubelet;
+if((!(data53 && typeof data53 == "object" && !Array.isArray(data53))) && (data53 !== null)){
+const err157 = {instancePath:instancePath+"/kubelet",schemaPath:"#/properties/kubelet/type",keyword:"type",params:{type: schema11.properties.kubelet.type},message:"must be object,null",schema:schema11.properties.kubelet.type,parentSchema:schema11.properties.kubelet,data:data53};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2047,15 +2019,10 @@ vErrors.push(err157);
 }
 errors++;
 }
-}
-}
-}
-}
-}
-if(data.verify !== undefined){
-let data77 = data.verify;
-if((!(data77 && typeof data77 == "object" && !Array.isArray(data77))) && (data77 !== null)){
-const err158 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/type",keyword:"type",params:{type: schema11.properties.verify.type},message:"must be object,null",schema:schema11.properties.verify.type,parentSchema:schema11.properties.verify,data:data77};
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+for(const key15 in data53){
+if(!((((key15 === "systemReserved") || (key15 === "kubeReserved")) || (key15 === "maxPods")) || (key15 === "serverTLSBootstrap"))){
+const err158 = {instancePath:instancePath+"/kubelet",schemaPath:"#/properties/kubelet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet,data:data53};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2064,10 +2031,11 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
-for(const key21 in data77){
-if(!(((key21 === "smokeTest") || (key21 === "keepSmokeWorkloads")) || (key21 === "rolloutTimeout"))){
-const err159 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.verify,data:data77};
+}
+if(data53.systemReserved !== undefined){
+let data54 = data53.systemReserved;
+if((!(data54 && typeof data54 == "object" && !Array.isArray(data54))) && (data54 !== null)){
+const err159 = {instancePath:instancePath+"/kubelet/systemReserved",schemaPath:"#/properties/kubelet/properties/systemReserved/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.type},message:"must be object,null",schema:schema11.properties.kubelet.properties.systemReserved.type,parentSchema:schema11.properties.kubelet.properties.systemReserved,data:data54};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2076,11 +2044,10 @@ vErrors.push(err159);
 }
 errors++;
 }
-}
-if(data77.smokeTest !== undefined){
-let data78 = data77.smokeTest;
-if(typeof data78 !== "boolean"){
-const err160 = {instancePath:instancePath+"/verify/smokeTest",schemaPath:"#/properties/verify/properties/smokeTest/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.verify.properties.smokeTest.type,parentSchema:schema11.properties.verify.properties.smokeTest,data:data78};
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+for(const key16 in data54){
+if(!((((key16 === "cpu") || (key16 === "memory")) || (key16 === "ephemeral-storage")) || (key16 === "pid"))){
+const err160 = {instancePath:instancePath+"/kubelet/systemReserved",schemaPath:"#/properties/kubelet/properties/systemReserved/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet.properties.systemReserved,data:data54};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2090,10 +2057,10 @@ vErrors.push(err160);
 errors++;
 }
 }
-if(data77.keepSmokeWorkloads !== undefined){
-let data79 = data77.keepSmokeWorkloads;
-if(typeof data79 !== "boolean"){
-const err161 = {instancePath:instancePath+"/verify/keepSmokeWorkloads",schemaPath:"#/properties/verify/properties/keepSmokeWorkloads/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.verify.properties.keepSmokeWorkloads.type,parentSchema:schema11.properties.verify.properties.keepSmokeWorkloads,data:data79};
+if(data54.cpu !== undefined){
+let data55 = data54.cpu;
+if((typeof data55 !== "string") && (!((typeof data55 == "number") && (isFinite(data55))))){
+const err161 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.cpu.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.cpu.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data55};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2102,12 +2069,9 @@ vErrors.push(err161);
 }
 errors++;
 }
-}
-if(data77.rolloutTimeout !== undefined){
-let data80 = data77.rolloutTimeout;
-if(typeof data80 === "string"){
-if(!(formats12(data80))){
-const err162 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/format",keyword:"format",params:{format: "go-duration"},message:"must match format \""+"go-duration"+"\"",schema:"go-duration",parentSchema:schema11.properties.verify.properties.rolloutTimeout,data:data80};
+if(typeof data55 === "string"){
+if(!pattern0.test(data55)){
+const err162 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu.allOf[0],data:data55};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2117,8 +2081,9 @@ vErrors.push(err162);
 errors++;
 }
 }
-else {
-const err163 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.verify.properties.rolloutTimeout.type,parentSchema:schema11.properties.verify.properties.rolloutTimeout,data:data80};
+if(typeof data55 === "string"){
+if(func4(data55) > 8192){
+const err163 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu.allOf[1],data:data55};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2128,12 +2093,9 @@ vErrors.push(err163);
 errors++;
 }
 }
-}
-}
-if(data.images !== undefined){
-let data81 = data.images;
-if((!(data81 && typeof data81 == "object" && !Array.isArray(data81))) && (data81 !== null)){
-const err164 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: schema11.properties.images.type},message:"must be object,null",schema:schema11.properties.images.type,parentSchema:schema11.properties.images,data:data81};
+if((typeof data55 == "number") && (isFinite(data55))){
+if(data55 > 9007199254740991 || isNaN(data55)){
+const err164 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data55};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2142,10 +2104,8 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
-for(const key22 in data81){
-if(!(key22 === "repository")){
-const err165 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images,data:data81};
+if(data55 < 0 || isNaN(data55)){
+const err165 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data55};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2155,11 +2115,9 @@ vErrors.push(err165);
 errors++;
 }
 }
-if(data81.repository !== undefined){
-let data82 = data81.repository;
-if(typeof data82 === "string"){
-if(!pattern16.test(data82)){
-const err166 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"+"\"",schema:"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$",parentSchema:schema11.properties.images.properties.repository,data:data82};
+if(typeof data55 === "string"){
+if(!pattern32.test(data55)){
+const err166 = {instancePath:instancePath+"/kubelet/systemReserved/cpu",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.cpu,data:data55};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2169,8 +2127,11 @@ vErrors.push(err166);
 errors++;
 }
 }
-else {
-const err167 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.repository.type,parentSchema:schema11.properties.images.properties.repository,data:data82};
+}
+if(data54.memory !== undefined){
+let data56 = data54.memory;
+if((typeof data56 !== "string") && (!((typeof data56 == "number") && (isFinite(data56))))){
+const err167 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.memory.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.memory.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data56};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2179,13 +2140,9 @@ vErrors.push(err167);
 }
 errors++;
 }
-}
-}
-}
-if(data.image !== undefined){
-let data83 = data.image;
-if((!(data83 && typeof data83 == "object" && !Array.isArray(data83))) && (data83 !== null)){
-const err168 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: schema11.properties.image.type},message:"must be object,null",schema:schema11.properties.image.type,parentSchema:schema11.properties.image,data:data83};
+if(typeof data56 === "string"){
+if(!pattern0.test(data56)){
+const err168 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory.allOf[0],data:data56};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2194,10 +2151,10 @@ vErrors.push(err168);
 }
 errors++;
 }
-if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
-for(const key23 in data83){
-if(!(key23 === "prebaked")){
-const err169 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.image,data:data83};
+}
+if(typeof data56 === "string"){
+if(func4(data56) > 8192){
+const err169 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory.allOf[1],data:data56};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2207,10 +2164,9 @@ vErrors.push(err169);
 errors++;
 }
 }
-if(data83.prebaked !== undefined){
-let data84 = data83.prebaked;
-if(typeof data84 !== "boolean"){
-const err170 = {instancePath:instancePath+"/image/prebaked",schemaPath:"#/properties/image/properties/prebaked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.image.properties.prebaked.type,parentSchema:schema11.properties.image.properties.prebaked,data:data84};
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 > 9007199254740991 || isNaN(data56)){
+const err170 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data56};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2219,13 +2175,8 @@ vErrors.push(err170);
 }
 errors++;
 }
-}
-}
-}
-if(data.flatcar !== undefined){
-let data85 = data.flatcar;
-if((!(data85 && typeof data85 == "object" && !Array.isArray(data85))) && (data85 !== null)){
-const err171 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/type",keyword:"type",params:{type: schema11.properties.flatcar.type},message:"must be object,null",schema:schema11.properties.flatcar.type,parentSchema:schema11.properties.flatcar,data:data85};
+if(data56 < 0 || isNaN(data56)){
+const err171 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data56};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2234,10 +2185,10 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
-for(const key24 in data85){
-if(!((key24 === "sysextUrl") || (key24 === "sysextSha256"))){
-const err172 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data85};
+}
+if(typeof data56 === "string"){
+if(!pattern32.test(data56)){
+const err172 = {instancePath:instancePath+"/kubelet/systemReserved/memory",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.memory,data:data56};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2247,11 +2198,11 @@ vErrors.push(err172);
 errors++;
 }
 }
-if(data85.sysextUrl !== undefined){
-let data86 = data85.sysextUrl;
-if(typeof data86 === "string"){
-if(!(formats10(data86))){
-const err173 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data86};
+}
+if(data54["ephemeral-storage"] !== undefined){
+let data57 = data54["ephemeral-storage"];
+if((typeof data57 !== "string") && (!((typeof data57 == "number") && (isFinite(data57))))){
+const err173 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data57};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2260,9 +2211,9 @@ vErrors.push(err173);
 }
 errors++;
 }
-}
-else {
-const err174 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextUrl.type,parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data86};
+if(typeof data57 === "string"){
+if(!pattern0.test(data57)){
+const err174 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].allOf[0],data:data57};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2272,11 +2223,9 @@ vErrors.push(err174);
 errors++;
 }
 }
-if(data85.sysextSha256 !== undefined){
-let data87 = data85.sysextSha256;
-if(typeof data87 === "string"){
-if(!pattern17.test(data87)){
-const err175 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data87};
+if(typeof data57 === "string"){
+if(func4(data57) > 8192){
+const err175 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"].allOf[1],data:data57};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2286,8 +2235,9 @@ vErrors.push(err175);
 errors++;
 }
 }
-else {
-const err176 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data87};
+if((typeof data57 == "number") && (isFinite(data57))){
+if(data57 > 9007199254740991 || isNaN(data57)){
+const err176 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data57};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2296,14 +2246,8 @@ vErrors.push(err176);
 }
 errors++;
 }
-}
-}
-}
-if(data.nodes !== undefined){
-let data88 = data.nodes;
-if(Array.isArray(data88)){
-if(data88.length < 1){
-const err177 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data88};
+if(data57 < 0 || isNaN(data57)){
+const err177 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data57};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2312,12 +2256,10 @@ vErrors.push(err177);
 }
 errors++;
 }
-const len4 = data88.length;
-for(let i4=0; i4<len4; i4++){
-let data89 = data88[i4];
-if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
-if(data89.name === undefined){
-const err178 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data89};
+}
+if(typeof data57 === "string"){
+if(!pattern32.test(data57)){
+const err178 = {instancePath:instancePath+"/kubelet/systemReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/ephemeral-storage/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties["ephemeral-storage"],data:data57};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2326,8 +2268,12 @@ vErrors.push(err178);
 }
 errors++;
 }
-if(data89.role === undefined){
-const err179 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data89};
+}
+}
+if(data54.pid !== undefined){
+let data58 = data54.pid;
+if((typeof data58 !== "string") && (!((typeof data58 == "number") && (isFinite(data58))))){
+const err179 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.systemReserved.properties.pid.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.systemReserved.properties.pid.type,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data58};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2336,8 +2282,9 @@ vErrors.push(err179);
 }
 errors++;
 }
-if(data89.ip === undefined){
-const err180 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data89};
+if(typeof data58 === "string"){
+if(!pattern0.test(data58)){
+const err180 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid.allOf[0],data:data58};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2346,9 +2293,10 @@ vErrors.push(err180);
 }
 errors++;
 }
-for(const key25 in data89){
-if(!((((key25 === "name") || (key25 === "role")) || (key25 === "ip")) || (key25 === "mac"))){
-const err181 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data89};
+}
+if(typeof data58 === "string"){
+if(func4(data58) > 8192){
+const err181 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid.allOf[1],data:data58};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2358,11 +2306,9 @@ vErrors.push(err181);
 errors++;
 }
 }
-if(data89.name !== undefined){
-let data90 = data89.name;
-if(typeof data90 === "string"){
-if(!(formats0(data90))){
-const err182 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data90};
+if((typeof data58 == "number") && (isFinite(data58))){
+if(data58 > 9007199254740991 || isNaN(data58)){
+const err182 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data58};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2371,9 +2317,8 @@ vErrors.push(err182);
 }
 errors++;
 }
-}
-else {
-const err183 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data90};
+if(data58 < 0 || isNaN(data58)){
+const err183 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data58};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2383,10 +2328,9 @@ vErrors.push(err183);
 errors++;
 }
 }
-if(data89.role !== undefined){
-let data91 = data89.role;
-if(!((data91 === "control-plane") || (data91 === "worker"))){
-const err184 = {instancePath:instancePath+"/nodes/" + i4+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data91};
+if(typeof data58 === "string"){
+if(!pattern32.test(data58)){
+const err184 = {instancePath:instancePath+"/kubelet/systemReserved/pid",schemaPath:"#/properties/kubelet/properties/systemReserved/properties/pid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.systemReserved.properties.pid,data:data58};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2396,11 +2340,13 @@ vErrors.push(err184);
 errors++;
 }
 }
-if(data89.ip !== undefined){
-let data92 = data89.ip;
-if(typeof data92 === "string"){
-if(!(formats16(data92))){
-const err185 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data92};
+}
+}
+}
+if(data53.kubeReserved !== undefined){
+let data59 = data53.kubeReserved;
+if((!(data59 && typeof data59 == "object" && !Array.isArray(data59))) && (data59 !== null)){
+const err185 = {instancePath:instancePath+"/kubelet/kubeReserved",schemaPath:"#/properties/kubelet/properties/kubeReserved/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.type},message:"must be object,null",schema:schema11.properties.kubelet.properties.kubeReserved.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved,data:data59};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2409,9 +2355,10 @@ vErrors.push(err185);
 }
 errors++;
 }
-}
-else {
-const err186 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data92};
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+for(const key17 in data59){
+if(!((((key17 === "cpu") || (key17 === "memory")) || (key17 === "ephemeral-storage")) || (key17 === "pid"))){
+const err186 = {instancePath:instancePath+"/kubelet/kubeReserved",schemaPath:"#/properties/kubelet/properties/kubeReserved/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet.properties.kubeReserved,data:data59};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2421,11 +2368,10 @@ vErrors.push(err186);
 errors++;
 }
 }
-if(data89.mac !== undefined){
-let data93 = data89.mac;
-if(typeof data93 === "string"){
-if(!(formats46(data93))){
-const err187 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data93};
+if(data59.cpu !== undefined){
+let data60 = data59.cpu;
+if((typeof data60 !== "string") && (!((typeof data60 == "number") && (isFinite(data60))))){
+const err187 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.cpu.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data60};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2434,9 +2380,9 @@ vErrors.push(err187);
 }
 errors++;
 }
-}
-else {
-const err188 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data93};
+if(typeof data60 === "string"){
+if(!pattern0.test(data60)){
+const err188 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu.allOf[0],data:data60};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2446,9 +2392,9 @@ vErrors.push(err188);
 errors++;
 }
 }
-}
-else {
-const err189 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data89};
+if(typeof data60 === "string"){
+if(func4(data60) > 8192){
+const err189 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu.allOf[1],data:data60};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2458,9 +2404,9 @@ vErrors.push(err189);
 errors++;
 }
 }
-}
-else {
-const err190 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data88};
+if((typeof data60 == "number") && (isFinite(data60))){
+if(data60 > 9007199254740991 || isNaN(data60)){
+const err190 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data60};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2469,15 +2415,1303 @@ vErrors.push(err190);
 }
 errors++;
 }
-}
-}
-else {
-const err191 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(data60 < 0 || isNaN(data60)){
+const err191 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data60};
 if(vErrors === null){
 vErrors = [err191];
 }
 else {
 vErrors.push(err191);
+}
+errors++;
+}
+}
+if(typeof data60 === "string"){
+if(!pattern32.test(data60)){
+const err192 = {instancePath:instancePath+"/kubelet/kubeReserved/cpu",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.cpu,data:data60};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+}
+}
+if(data59.memory !== undefined){
+let data61 = data59.memory;
+if((typeof data61 !== "string") && (!((typeof data61 == "number") && (isFinite(data61))))){
+const err193 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.memory.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.memory.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data61};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
+}
+errors++;
+}
+if(typeof data61 === "string"){
+if(!pattern0.test(data61)){
+const err194 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory.allOf[0],data:data61};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
+}
+errors++;
+}
+}
+if(typeof data61 === "string"){
+if(func4(data61) > 8192){
+const err195 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory.allOf[1],data:data61};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
+}
+errors++;
+}
+}
+if((typeof data61 == "number") && (isFinite(data61))){
+if(data61 > 9007199254740991 || isNaN(data61)){
+const err196 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data61};
+if(vErrors === null){
+vErrors = [err196];
+}
+else {
+vErrors.push(err196);
+}
+errors++;
+}
+if(data61 < 0 || isNaN(data61)){
+const err197 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data61};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+}
+if(typeof data61 === "string"){
+if(!pattern32.test(data61)){
+const err198 = {instancePath:instancePath+"/kubelet/kubeReserved/memory",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.memory,data:data61};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+}
+}
+if(data59["ephemeral-storage"] !== undefined){
+let data62 = data59["ephemeral-storage"];
+if((typeof data62 !== "string") && (!((typeof data62 == "number") && (isFinite(data62))))){
+const err199 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data62};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+if(typeof data62 === "string"){
+if(!pattern0.test(data62)){
+const err200 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].allOf[0],data:data62};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+}
+}
+if(typeof data62 === "string"){
+if(func4(data62) > 8192){
+const err201 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"].allOf[1],data:data62};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
+}
+errors++;
+}
+}
+if((typeof data62 == "number") && (isFinite(data62))){
+if(data62 > 9007199254740991 || isNaN(data62)){
+const err202 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data62};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+if(data62 < 0 || isNaN(data62)){
+const err203 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data62};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+}
+if(typeof data62 === "string"){
+if(!pattern32.test(data62)){
+const err204 = {instancePath:instancePath+"/kubelet/kubeReserved/ephemeral-storage",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/ephemeral-storage/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties["ephemeral-storage"],data:data62};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+}
+}
+if(data59.pid !== undefined){
+let data63 = data59.pid;
+if((typeof data63 !== "string") && (!((typeof data63 == "number") && (isFinite(data63))))){
+const err205 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/type",keyword:"type",params:{type: schema11.properties.kubelet.properties.kubeReserved.properties.pid.type},message:"must be string,number",schema:schema11.properties.kubelet.properties.kubeReserved.properties.pid.type,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data63};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+if(typeof data63 === "string"){
+if(!pattern0.test(data63)){
+const err206 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid.allOf[0],data:data63};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+}
+if(typeof data63 === "string"){
+if(func4(data63) > 8192){
+const err207 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid.allOf[1],data:data63};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+}
+if((typeof data63 == "number") && (isFinite(data63))){
+if(data63 > 9007199254740991 || isNaN(data63)){
+const err208 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data63};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
+}
+if(data63 < 0 || isNaN(data63)){
+const err209 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data63};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
+}
+}
+if(typeof data63 === "string"){
+if(!pattern32.test(data63)){
+const err210 = {instancePath:instancePath+"/kubelet/kubeReserved/pid",schemaPath:"#/properties/kubelet/properties/kubeReserved/properties/pid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.kubelet.properties.kubeReserved.properties.pid,data:data63};
+if(vErrors === null){
+vErrors = [err210];
+}
+else {
+vErrors.push(err210);
+}
+errors++;
+}
+}
+}
+}
+}
+if(data53.maxPods !== undefined){
+let data64 = data53.maxPods;
+if(!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64)))){
+const err211 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.kubelet.properties.maxPods.type,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data64};
+if(vErrors === null){
+vErrors = [err211];
+}
+else {
+vErrors.push(err211);
+}
+errors++;
+}
+if((typeof data64 == "number") && (isFinite(data64))){
+if(data64 > 65536 || isNaN(data64)){
+const err212 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65536},message:"must be <= 65536",schema:65536,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data64};
+if(vErrors === null){
+vErrors = [err212];
+}
+else {
+vErrors.push(err212);
+}
+errors++;
+}
+if(data64 < 1 || isNaN(data64)){
+const err213 = {instancePath:instancePath+"/kubelet/maxPods",schemaPath:"#/properties/kubelet/properties/maxPods/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.kubelet.properties.maxPods,data:data64};
+if(vErrors === null){
+vErrors = [err213];
+}
+else {
+vErrors.push(err213);
+}
+errors++;
+}
+}
+}
+if(data53.serverTLSBootstrap !== undefined){
+let data65 = data53.serverTLSBootstrap;
+if(typeof data65 !== "boolean"){
+const err214 = {instancePath:instancePath+"/kubelet/serverTLSBootstrap",schemaPath:"#/properties/kubelet/properties/serverTLSBootstrap/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubelet.properties.serverTLSBootstrap.type,parentSchema:schema11.properties.kubelet.properties.serverTLSBootstrap,data:data65};
+if(vErrors === null){
+vErrors = [err214];
+}
+else {
+vErrors.push(err214);
+}
+errors++;
+}
+}
+}
+}
+if(data.addons !== undefined){
+let data66 = data.addons;
+if((!(data66 && typeof data66 == "object" && !Array.isArray(data66))) && (data66 !== null)){
+const err215 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/type",keyword:"type",params:{type: schema11.properties.addons.type},message:"must be object,null",schema:schema11.properties.addons.type,parentSchema:schema11.properties.addons,data:data66};
+if(vErrors === null){
+vErrors = [err215];
+}
+else {
+vErrors.push(err215);
+}
+errors++;
+}
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+for(const key18 in data66){
+if(!((key18 === "metricsServer") || (key18 === "ingressNginx"))){
+const err216 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons,data:data66};
+if(vErrors === null){
+vErrors = [err216];
+}
+else {
+vErrors.push(err216);
+}
+errors++;
+}
+}
+if(data66.metricsServer !== undefined){
+let data67 = data66.metricsServer;
+if((!(data67 && typeof data67 == "object" && !Array.isArray(data67))) && (data67 !== null)){
+const err217 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/type",keyword:"type",params:{type: schema11.properties.addons.properties.metricsServer.type},message:"must be object,null",schema:schema11.properties.addons.properties.metricsServer.type,parentSchema:schema11.properties.addons.properties.metricsServer,data:data67};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
+}
+errors++;
+}
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+for(const key19 in data67){
+if(!((((key19 === "enabled") || (key19 === "version")) || (key19 === "manifestUrl")) || (key19 === "manifestFile"))){
+const err218 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.metricsServer,data:data67};
+if(vErrors === null){
+vErrors = [err218];
+}
+else {
+vErrors.push(err218);
+}
+errors++;
+}
+}
+if(data67.enabled !== undefined){
+let data68 = data67.enabled;
+if(typeof data68 !== "boolean"){
+const err219 = {instancePath:instancePath+"/addons/metricsServer/enabled",schemaPath:"#/properties/addons/properties/metricsServer/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.metricsServer.properties.enabled.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.enabled,data:data68};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
+}
+errors++;
+}
+}
+if(data67.version !== undefined){
+let data69 = data67.version;
+if(typeof data69 === "string"){
+if(!pattern0.test(data69)){
+const err220 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version.allOf[0],data:data69};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
+}
+errors++;
+}
+}
+if(typeof data69 === "string"){
+if(func4(data69) > 8192){
+const err221 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version.allOf[1],data:data69};
+if(vErrors === null){
+vErrors = [err221];
+}
+else {
+vErrors.push(err221);
+}
+errors++;
+}
+}
+if(typeof data69 === "string"){
+if(!pattern8.test(data69)){
+const err222 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data69};
+if(vErrors === null){
+vErrors = [err222];
+}
+else {
+vErrors.push(err222);
+}
+errors++;
+}
+}
+else {
+const err223 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.version.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data69};
+if(vErrors === null){
+vErrors = [err223];
+}
+else {
+vErrors.push(err223);
+}
+errors++;
+}
+}
+if(data67.manifestUrl !== undefined){
+let data70 = data67.manifestUrl;
+if(typeof data70 === "string"){
+if(!pattern0.test(data70)){
+const err224 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.allOf[0],data:data70};
+if(vErrors === null){
+vErrors = [err224];
+}
+else {
+vErrors.push(err224);
+}
+errors++;
+}
+}
+if(typeof data70 === "string"){
+if(func4(data70) > 8192){
+const err225 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.allOf[1],data:data70};
+if(vErrors === null){
+vErrors = [err225];
+}
+else {
+vErrors.push(err225);
+}
+errors++;
+}
+}
+if(typeof data70 === "string"){
+if(!(formats10(data70))){
+const err226 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data70};
+if(vErrors === null){
+vErrors = [err226];
+}
+else {
+vErrors.push(err226);
+}
+errors++;
+}
+}
+else {
+const err227 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data70};
+if(vErrors === null){
+vErrors = [err227];
+}
+else {
+vErrors.push(err227);
+}
+errors++;
+}
+}
+if(data67.manifestFile !== undefined){
+let data71 = data67.manifestFile;
+if(typeof data71 === "string"){
+if(!pattern0.test(data71)){
+const err228 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.allOf[0],data:data71};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
+}
+errors++;
+}
+}
+if(typeof data71 === "string"){
+if(func4(data71) > 8192){
+const err229 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.allOf[1],data:data71};
+if(vErrors === null){
+vErrors = [err229];
+}
+else {
+vErrors.push(err229);
+}
+errors++;
+}
+}
+if(typeof data71 === "string"){
+if(func4(data71) < 1){
+const err230 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data71};
+if(vErrors === null){
+vErrors = [err230];
+}
+else {
+vErrors.push(err230);
+}
+errors++;
+}
+}
+else {
+const err231 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data71};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
+}
+errors++;
+}
+}
+}
+}
+if(data66.ingressNginx !== undefined){
+let data72 = data66.ingressNginx;
+if((!(data72 && typeof data72 == "object" && !Array.isArray(data72))) && (data72 !== null)){
+const err232 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/type",keyword:"type",params:{type: schema11.properties.addons.properties.ingressNginx.type},message:"must be object,null",schema:schema11.properties.addons.properties.ingressNginx.type,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data72};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
+}
+errors++;
+}
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+for(const key20 in data72){
+if(!(((((key20 === "enabled") || (key20 === "version")) || (key20 === "manifestUrl")) || (key20 === "manifestFile")) || (key20 === "expose"))){
+const err233 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data72};
+if(vErrors === null){
+vErrors = [err233];
+}
+else {
+vErrors.push(err233);
+}
+errors++;
+}
+}
+if(data72.enabled !== undefined){
+let data73 = data72.enabled;
+if(typeof data73 !== "boolean"){
+const err234 = {instancePath:instancePath+"/addons/ingressNginx/enabled",schemaPath:"#/properties/addons/properties/ingressNginx/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.ingressNginx.properties.enabled.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.enabled,data:data73};
+if(vErrors === null){
+vErrors = [err234];
+}
+else {
+vErrors.push(err234);
+}
+errors++;
+}
+}
+if(data72.version !== undefined){
+let data74 = data72.version;
+if(typeof data74 === "string"){
+if(!pattern0.test(data74)){
+const err235 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version.allOf[0],data:data74};
+if(vErrors === null){
+vErrors = [err235];
+}
+else {
+vErrors.push(err235);
+}
+errors++;
+}
+}
+if(typeof data74 === "string"){
+if(func4(data74) > 8192){
+const err236 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version.allOf[1],data:data74};
+if(vErrors === null){
+vErrors = [err236];
+}
+else {
+vErrors.push(err236);
+}
+errors++;
+}
+}
+if(typeof data74 === "string"){
+if(!pattern8.test(data74)){
+const err237 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data74};
+if(vErrors === null){
+vErrors = [err237];
+}
+else {
+vErrors.push(err237);
+}
+errors++;
+}
+}
+else {
+const err238 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.version.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data74};
+if(vErrors === null){
+vErrors = [err238];
+}
+else {
+vErrors.push(err238);
+}
+errors++;
+}
+}
+if(data72.manifestUrl !== undefined){
+let data75 = data72.manifestUrl;
+if(typeof data75 === "string"){
+if(!pattern0.test(data75)){
+const err239 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.allOf[0],data:data75};
+if(vErrors === null){
+vErrors = [err239];
+}
+else {
+vErrors.push(err239);
+}
+errors++;
+}
+}
+if(typeof data75 === "string"){
+if(func4(data75) > 8192){
+const err240 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.allOf[1],data:data75};
+if(vErrors === null){
+vErrors = [err240];
+}
+else {
+vErrors.push(err240);
+}
+errors++;
+}
+}
+if(typeof data75 === "string"){
+if(!(formats10(data75))){
+const err241 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data75};
+if(vErrors === null){
+vErrors = [err241];
+}
+else {
+vErrors.push(err241);
+}
+errors++;
+}
+}
+else {
+const err242 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data75};
+if(vErrors === null){
+vErrors = [err242];
+}
+else {
+vErrors.push(err242);
+}
+errors++;
+}
+}
+if(data72.manifestFile !== undefined){
+let data76 = data72.manifestFile;
+if(typeof data76 === "string"){
+if(!pattern0.test(data76)){
+const err243 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.allOf[0],data:data76};
+if(vErrors === null){
+vErrors = [err243];
+}
+else {
+vErrors.push(err243);
+}
+errors++;
+}
+}
+if(typeof data76 === "string"){
+if(func4(data76) > 8192){
+const err244 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.allOf[1],data:data76};
+if(vErrors === null){
+vErrors = [err244];
+}
+else {
+vErrors.push(err244);
+}
+errors++;
+}
+}
+if(typeof data76 === "string"){
+if(func4(data76) < 1){
+const err245 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data76};
+if(vErrors === null){
+vErrors = [err245];
+}
+else {
+vErrors.push(err245);
+}
+errors++;
+}
+}
+else {
+const err246 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data76};
+if(vErrors === null){
+vErrors = [err246];
+}
+else {
+vErrors.push(err246);
+}
+errors++;
+}
+}
+if(data72.expose !== undefined){
+let data77 = data72.expose;
+if(!((data77 === "hostPort") || (data77 === "nodePort"))){
+const err247 = {instancePath:instancePath+"/addons/ingressNginx/expose",schemaPath:"#/properties/addons/properties/ingressNginx/properties/expose/enum",keyword:"enum",params:{allowedValues: schema11.properties.addons.properties.ingressNginx.properties.expose.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.addons.properties.ingressNginx.properties.expose.enum,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.expose,data:data77};
+if(vErrors === null){
+vErrors = [err247];
+}
+else {
+vErrors.push(err247);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+if(data.verify !== undefined){
+let data78 = data.verify;
+if((!(data78 && typeof data78 == "object" && !Array.isArray(data78))) && (data78 !== null)){
+const err248 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/type",keyword:"type",params:{type: schema11.properties.verify.type},message:"must be object,null",schema:schema11.properties.verify.type,parentSchema:schema11.properties.verify,data:data78};
+if(vErrors === null){
+vErrors = [err248];
+}
+else {
+vErrors.push(err248);
+}
+errors++;
+}
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+for(const key21 in data78){
+if(!(((key21 === "smokeTest") || (key21 === "keepSmokeWorkloads")) || (key21 === "rolloutTimeout"))){
+const err249 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.verify,data:data78};
+if(vErrors === null){
+vErrors = [err249];
+}
+else {
+vErrors.push(err249);
+}
+errors++;
+}
+}
+if(data78.smokeTest !== undefined){
+let data79 = data78.smokeTest;
+if(typeof data79 !== "boolean"){
+const err250 = {instancePath:instancePath+"/verify/smokeTest",schemaPath:"#/properties/verify/properties/smokeTest/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.verify.properties.smokeTest.type,parentSchema:schema11.properties.verify.properties.smokeTest,data:data79};
+if(vErrors === null){
+vErrors = [err250];
+}
+else {
+vErrors.push(err250);
+}
+errors++;
+}
+}
+if(data78.keepSmokeWorkloads !== undefined){
+let data80 = data78.keepSmokeWorkloads;
+if(typeof data80 !== "boolean"){
+const err251 = {instancePath:instancePath+"/verify/keepSmokeWorkloads",schemaPath:"#/properties/verify/properties/keepSmokeWorkloads/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.verify.properties.keepSmokeWorkloads.type,parentSchema:schema11.properties.verify.properties.keepSmokeWorkloads,data:data80};
+if(vErrors === null){
+vErrors = [err251];
+}
+else {
+vErrors.push(err251);
+}
+errors++;
+}
+}
+if(data78.rolloutTimeout !== undefined){
+let data81 = data78.rolloutTimeout;
+if(typeof data81 === "string"){
+if(!pattern0.test(data81)){
+const err252 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.verify.properties.rolloutTimeout.allOf[0],data:data81};
+if(vErrors === null){
+vErrors = [err252];
+}
+else {
+vErrors.push(err252);
+}
+errors++;
+}
+}
+if(typeof data81 === "string"){
+if(func4(data81) > 8192){
+const err253 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.verify.properties.rolloutTimeout.allOf[1],data:data81};
+if(vErrors === null){
+vErrors = [err253];
+}
+else {
+vErrors.push(err253);
+}
+errors++;
+}
+}
+if(typeof data81 === "string"){
+if(!(formats12(data81))){
+const err254 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/format",keyword:"format",params:{format: "go-duration"},message:"must match format \""+"go-duration"+"\"",schema:"go-duration",parentSchema:schema11.properties.verify.properties.rolloutTimeout,data:data81};
+if(vErrors === null){
+vErrors = [err254];
+}
+else {
+vErrors.push(err254);
+}
+errors++;
+}
+}
+else {
+const err255 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.verify.properties.rolloutTimeout.type,parentSchema:schema11.properties.verify.properties.rolloutTimeout,data:data81};
+if(vErrors === null){
+vErrors = [err255];
+}
+else {
+vErrors.push(err255);
+}
+errors++;
+}
+}
+}
+}
+if(data.images !== undefined){
+let data82 = data.images;
+if((!(data82 && typeof data82 == "object" && !Array.isArray(data82))) && (data82 !== null)){
+const err256 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: schema11.properties.images.type},message:"must be object,null",schema:schema11.properties.images.type,parentSchema:schema11.properties.images,data:data82};
+if(vErrors === null){
+vErrors = [err256];
+}
+else {
+vErrors.push(err256);
+}
+errors++;
+}
+if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
+for(const key22 in data82){
+if(!(key22 === "repository")){
+const err257 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images,data:data82};
+if(vErrors === null){
+vErrors = [err257];
+}
+else {
+vErrors.push(err257);
+}
+errors++;
+}
+}
+if(data82.repository !== undefined){
+let data83 = data82.repository;
+if(typeof data83 === "string"){
+if(!pattern0.test(data83)){
+const err258 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.images.properties.repository.allOf[0],data:data83};
+if(vErrors === null){
+vErrors = [err258];
+}
+else {
+vErrors.push(err258);
+}
+errors++;
+}
+}
+if(typeof data83 === "string"){
+if(func4(data83) > 8192){
+const err259 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.images.properties.repository.allOf[1],data:data83};
+if(vErrors === null){
+vErrors = [err259];
+}
+else {
+vErrors.push(err259);
+}
+errors++;
+}
+}
+if(typeof data83 === "string"){
+if(!pattern57.test(data83)){
+const err260 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"+"\"",schema:"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$",parentSchema:schema11.properties.images.properties.repository,data:data83};
+if(vErrors === null){
+vErrors = [err260];
+}
+else {
+vErrors.push(err260);
+}
+errors++;
+}
+}
+else {
+const err261 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.repository.type,parentSchema:schema11.properties.images.properties.repository,data:data83};
+if(vErrors === null){
+vErrors = [err261];
+}
+else {
+vErrors.push(err261);
+}
+errors++;
+}
+}
+}
+}
+if(data.image !== undefined){
+let data84 = data.image;
+if((!(data84 && typeof data84 == "object" && !Array.isArray(data84))) && (data84 !== null)){
+const err262 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: schema11.properties.image.type},message:"must be object,null",schema:schema11.properties.image.type,parentSchema:schema11.properties.image,data:data84};
+if(vErrors === null){
+vErrors = [err262];
+}
+else {
+vErrors.push(err262);
+}
+errors++;
+}
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+for(const key23 in data84){
+if(!(key23 === "prebaked")){
+const err263 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.image,data:data84};
+if(vErrors === null){
+vErrors = [err263];
+}
+else {
+vErrors.push(err263);
+}
+errors++;
+}
+}
+if(data84.prebaked !== undefined){
+let data85 = data84.prebaked;
+if(typeof data85 !== "boolean"){
+const err264 = {instancePath:instancePath+"/image/prebaked",schemaPath:"#/properties/image/properties/prebaked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.image.properties.prebaked.type,parentSchema:schema11.properties.image.properties.prebaked,data:data85};
+if(vErrors === null){
+vErrors = [err264];
+}
+else {
+vErrors.push(err264);
+}
+errors++;
+}
+}
+}
+}
+if(data.flatcar !== undefined){
+let data86 = data.flatcar;
+if((!(data86 && typeof data86 == "object" && !Array.isArray(data86))) && (data86 !== null)){
+const err265 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/type",keyword:"type",params:{type: schema11.properties.flatcar.type},message:"must be object,null",schema:schema11.properties.flatcar.type,parentSchema:schema11.properties.flatcar,data:data86};
+if(vErrors === null){
+vErrors = [err265];
+}
+else {
+vErrors.push(err265);
+}
+errors++;
+}
+if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
+for(const key24 in data86){
+if(!((key24 === "sysextUrl") || (key24 === "sysextSha256"))){
+const err266 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data86};
+if(vErrors === null){
+vErrors = [err266];
+}
+else {
+vErrors.push(err266);
+}
+errors++;
+}
+}
+if(data86.sysextUrl !== undefined){
+let data87 = data86.sysextUrl;
+if(typeof data87 === "string"){
+if(!pattern0.test(data87)){
+const err267 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[0],data:data87};
+if(vErrors === null){
+vErrors = [err267];
+}
+else {
+vErrors.push(err267);
+}
+errors++;
+}
+}
+if(typeof data87 === "string"){
+if(func4(data87) > 8192){
+const err268 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[1],data:data87};
+if(vErrors === null){
+vErrors = [err268];
+}
+else {
+vErrors.push(err268);
+}
+errors++;
+}
+}
+if(typeof data87 === "string"){
+if(!(formats10(data87))){
+const err269 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data87};
+if(vErrors === null){
+vErrors = [err269];
+}
+else {
+vErrors.push(err269);
+}
+errors++;
+}
+}
+else {
+const err270 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextUrl.type,parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data87};
+if(vErrors === null){
+vErrors = [err270];
+}
+else {
+vErrors.push(err270);
+}
+errors++;
+}
+}
+if(data86.sysextSha256 !== undefined){
+let data88 = data86.sysextSha256;
+if(typeof data88 === "string"){
+if(!pattern0.test(data88)){
+const err271 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[0],data:data88};
+if(vErrors === null){
+vErrors = [err271];
+}
+else {
+vErrors.push(err271);
+}
+errors++;
+}
+}
+if(typeof data88 === "string"){
+if(func4(data88) > 8192){
+const err272 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[1],data:data88};
+if(vErrors === null){
+vErrors = [err272];
+}
+else {
+vErrors.push(err272);
+}
+errors++;
+}
+}
+if(typeof data88 === "string"){
+if(!pattern60.test(data88)){
+const err273 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data88};
+if(vErrors === null){
+vErrors = [err273];
+}
+else {
+vErrors.push(err273);
+}
+errors++;
+}
+}
+else {
+const err274 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data88};
+if(vErrors === null){
+vErrors = [err274];
+}
+else {
+vErrors.push(err274);
+}
+errors++;
+}
+}
+}
+}
+if(data.nodes !== undefined){
+let data89 = data.nodes;
+if(Array.isArray(data89)){
+if(data89.length < 1){
+const err275 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data89};
+if(vErrors === null){
+vErrors = [err275];
+}
+else {
+vErrors.push(err275);
+}
+errors++;
+}
+const len4 = data89.length;
+for(let i4=0; i4<len4; i4++){
+let data90 = data89[i4];
+if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
+if(data90.name === undefined){
+const err276 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data90};
+if(vErrors === null){
+vErrors = [err276];
+}
+else {
+vErrors.push(err276);
+}
+errors++;
+}
+if(data90.role === undefined){
+const err277 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data90};
+if(vErrors === null){
+vErrors = [err277];
+}
+else {
+vErrors.push(err277);
+}
+errors++;
+}
+if(data90.ip === undefined){
+const err278 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data90};
+if(vErrors === null){
+vErrors = [err278];
+}
+else {
+vErrors.push(err278);
+}
+errors++;
+}
+for(const key25 in data90){
+if(!((((key25 === "name") || (key25 === "role")) || (key25 === "ip")) || (key25 === "mac"))){
+const err279 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data90};
+if(vErrors === null){
+vErrors = [err279];
+}
+else {
+vErrors.push(err279);
+}
+errors++;
+}
+}
+if(data90.name !== undefined){
+let data91 = data90.name;
+if(typeof data91 === "string"){
+if(!pattern0.test(data91)){
+const err280 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.name.allOf[0],data:data91};
+if(vErrors === null){
+vErrors = [err280];
+}
+else {
+vErrors.push(err280);
+}
+errors++;
+}
+}
+if(typeof data91 === "string"){
+if(func4(data91) > 8192){
+const err281 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.name.allOf[1],data:data91};
+if(vErrors === null){
+vErrors = [err281];
+}
+else {
+vErrors.push(err281);
+}
+errors++;
+}
+}
+if(typeof data91 === "string"){
+if(!(formats0(data91))){
+const err282 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data91};
+if(vErrors === null){
+vErrors = [err282];
+}
+else {
+vErrors.push(err282);
+}
+errors++;
+}
+}
+else {
+const err283 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data91};
+if(vErrors === null){
+vErrors = [err283];
+}
+else {
+vErrors.push(err283);
+}
+errors++;
+}
+}
+if(data90.role !== undefined){
+let data92 = data90.role;
+if(!((data92 === "control-plane") || (data92 === "worker"))){
+const err284 = {instancePath:instancePath+"/nodes/" + i4+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data92};
+if(vErrors === null){
+vErrors = [err284];
+}
+else {
+vErrors.push(err284);
+}
+errors++;
+}
+}
+if(data90.ip !== undefined){
+let data93 = data90.ip;
+if(typeof data93 === "string"){
+if(!pattern0.test(data93)){
+const err285 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.ip.allOf[0],data:data93};
+if(vErrors === null){
+vErrors = [err285];
+}
+else {
+vErrors.push(err285);
+}
+errors++;
+}
+}
+if(typeof data93 === "string"){
+if(func4(data93) > 8192){
+const err286 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.ip.allOf[1],data:data93};
+if(vErrors === null){
+vErrors = [err286];
+}
+else {
+vErrors.push(err286);
+}
+errors++;
+}
+}
+if(typeof data93 === "string"){
+if(!(formats16(data93))){
+const err287 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data93};
+if(vErrors === null){
+vErrors = [err287];
+}
+else {
+vErrors.push(err287);
+}
+errors++;
+}
+}
+else {
+const err288 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data93};
+if(vErrors === null){
+vErrors = [err288];
+}
+else {
+vErrors.push(err288);
+}
+errors++;
+}
+}
+if(data90.mac !== undefined){
+let data94 = data90.mac;
+if(typeof data94 === "string"){
+if(!pattern0.test(data94)){
+const err289 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.mac.allOf[0],data:data94};
+if(vErrors === null){
+vErrors = [err289];
+}
+else {
+vErrors.push(err289);
+}
+errors++;
+}
+}
+if(typeof data94 === "string"){
+if(func4(data94) > 8192){
+const err290 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.mac.allOf[1],data:data94};
+if(vErrors === null){
+vErrors = [err290];
+}
+else {
+vErrors.push(err290);
+}
+errors++;
+}
+}
+if(typeof data94 === "string"){
+if(!(formats50(data94))){
+const err291 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data94};
+if(vErrors === null){
+vErrors = [err291];
+}
+else {
+vErrors.push(err291);
+}
+errors++;
+}
+}
+else {
+const err292 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data94};
+if(vErrors === null){
+vErrors = [err292];
+}
+else {
+vErrors.push(err292);
+}
+errors++;
+}
+}
+}
+else {
+const err293 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data90};
+if(vErrors === null){
+vErrors = [err293];
+}
+else {
+vErrors.push(err293);
+}
+errors++;
+}
+}
+}
+else {
+const err294 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data89};
+if(vErrors === null){
+vErrors = [err294];
+}
+else {
+vErrors.push(err294);
+}
+errors++;
+}
+}
+}
+else {
+const err295 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err295];
+}
+else {
+vErrors.push(err295);
 }
 errors++;
 }

@@ -5,6 +5,7 @@
  */
 
 import type { KeyAlgorithm } from '../pki/key-algorithm.js';
+import type { HostsEntries } from './types.js';
 
 type Opt<T> = T | null | undefined;
 
@@ -39,6 +40,7 @@ export interface RawProfile {
     nameservers?: Opt<string[]>;
     interface?: string;
     dhcpInterfaces?: Opt<string[]>;
+    hostsEntries?: HostsEntries;
   };
   firewall?: Opt<{ mode?: 'disabled' | 'ports' }>;
   pki?: Opt<{ keyAlgorithm?: KeyAlgorithm }>;

@@ -5,6 +5,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../diagnostics.js';
 import { didYouMean } from './did-you-mean.js';
+import { cutText, echoValue } from './echo-value.js';
 import { formatCidr, hostBitsSet, parseCidr } from './ipv4.js';
 import { validate as generatedValidate } from './profile-validator.generated.js';
 import { escapeSegment, type SourceLocator } from './yaml-positions.js';
@@ -24,11 +25,13 @@ const FORMAT_CODES: Record<string, string> = {
   mac: 'invalid-mac',
   'posix-user': 'invalid-user-name',
   'interface-name': 'invalid-interface',
+  'image-reference': 'invalid-image',
   'http-url': 'invalid-url',
+  'ssh-authorized-key': 'invalid-ssh-key',
 };
 
 function formatMessage(format: string, value: string): string {
-  const v = JSON.stringify(value);
+  const v = echoValue(value);
   switch (format) {
     case 'ipv4':
       return `${v} is not an IPv4 address (dotted quad such as 192.168.56.101, no leading zeros)`;
@@ -52,9 +55,11 @@ function formatMessage(format: string, value: string): string {
     case 'posix-user':
       return `${v} is not a valid user name: start with a lowercase letter or "_", then lowercase letters, digits, "_" or "-", at most 32 characters`;
     case 'interface-name':
-      return `${v} is not a Linux interface name (1-15 characters, no "/", ":" or spaces)`;
+      return `${v} is not a network interface name (1-15 letters, digits, "_", "." or "-")`;
+    case 'image-reference':
+      return `${v} is not a container image reference such as registry.k8s.io/pause:3.9 ([registry[:port]/]lowercase/path[:tag][@sha256:digest])`;
     case 'http-url':
-      return `${v} is not an http:// or https:// URL`;
+      return `${v} is not an http:// or https:// URL with a host, written with the characters RFC 3986 allows (no spaces, quotes, backticks or braces; "%" only as %XX)`;
     default:
       return `${v} does not match format ${format}`;
   }
@@ -63,7 +68,7 @@ function formatMessage(format: string, value: string): string {
 function describeValue(data: unknown, source: string | undefined): string {
   if (data === null) return 'an empty value';
   const kind = Array.isArray(data) ? 'a list' : typeof data === 'object' ? 'a mapping' : `${typeof data}`;
-  return source !== undefined && typeof data !== 'object' ? `${kind} (${source})` : kind;
+  return source !== undefined && typeof data !== 'object' ? `${kind} (${cutText(source)})` : kind;
 }
 
 function describeType(type: string | string[]): string {
@@ -144,7 +149,7 @@ function toDiagnostic(e: ErrorObject, loc: SourceLocator): Omit<Diagnostic, 'fil
         code: parent['x-code'] ?? 'invalid-value',
         ...at(e.instancePath),
         message:
-          `must be one of ${allowed.join(', ')}; got ${JSON.stringify(e.data)}` + (guess ? ` (did you mean "${guess}"?)` : ''),
+          `must be one of ${allowed.join(', ')}; got ${echoValue(e.data)}` + (guess ? ` (did you mean "${guess}"?)` : ''),
       };
     }
     case 'format': {
@@ -158,7 +163,7 @@ function toDiagnostic(e: ErrorObject, loc: SourceLocator): Omit<Diagnostic, 'fil
     }
     default: {
       const fallback = e.keyword === 'pattern' ? 'invalid-format' : 'invalid-value';
-      const got = typeof e.data === 'object' ? '' : `; got ${JSON.stringify(e.data)}`;
+      const got = typeof e.data === 'object' ? '' : `; got ${echoValue(e.data)}`;
       return {
         severity: 'error',
         code: parent['x-code'] ?? fallback,

@@ -7,7 +7,13 @@
  *  - `x-code`: diagnostic code for a failing value keyword (pattern, format,
  *    enum, const, minItems, …) in this subschema; type errors stay `wrong-type`.
  *  - `x-message`: message for such a failure, replacing ajv's generic text.
+ *
+ * One rule covers every string (see withTextRules): no control characters and a
+ * length cap, added to each string-typed subschema when the schema is built, so a
+ * new field cannot miss it. `x-multiline: true` marks the one field that may hold
+ * newlines (an ASCII-armored key).
  */
+import { PROFILE_LIMITS } from './limits.js';
 
 import { KEY_ALGORITHMS } from '../pki/key-algorithm.js';
 
@@ -36,6 +42,8 @@ const quantity = {
   type: ['string', 'number'],
   pattern: '^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$',
   minimum: 0,
+  // Larger numbers print in exponent notation (1e+21), which is no quantity.
+  maximum: Number.MAX_SAFE_INTEGER,
   'x-code': 'invalid-quantity',
   'x-message': 'must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi',
 } as const;
@@ -52,12 +60,60 @@ const addon = {
   properties: { enabled: bool, version: versionTag, manifestUrl: httpUrl, manifestFile: str },
 } as const;
 
-/** Key types OpenSSH accepts in authorized_keys; options before the key type are allowed. */
-const SSH_KEY_PATTERN =
-  '(^|\\s)(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}(\\s|$)';
+// Characters no profile string may hold: C0 and C1 controls (tab, newline, NUL, DEL,
+// NEL…), the Unicode line and paragraph separators (YAML 1.1 and PyYAML, cloud-init's
+// parser, break lines at them), lone surrogates and the noncharacters U+FFFE/U+FFFF,
+// which PyYAML refuses to read. A multi-line field allows only the newline.
+const CONTROL = '\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff';
+const TEXT_RULES = [
+  {
+    pattern: `^[^\\u0009\\u000a${CONTROL}]*$`,
+    'x-code': 'control-character',
+    'x-message': 'must not contain control characters (tab, newline, NUL, DEL and the like)',
+  },
+  {
+    maxLength: PROFILE_LIMITS.maxStringLength,
+    'x-code': 'too-long',
+    'x-message': `must be at most ${PROFILE_LIMITS.maxStringLength} characters`,
+  },
+] as const;
+const MULTILINE_TEXT_RULES = [
+  {
+    pattern: `^[^\\u0009${CONTROL}]*$`,
+    'x-code': 'control-character',
+    'x-message': 'must not contain control characters other than newlines',
+  },
+  {
+    maxLength: PROFILE_LIMITS.maxMultilineLength,
+    'x-code': 'too-long',
+    'x-message': `must be at most ${PROFILE_LIMITS.maxMultilineLength} characters`,
+  },
+] as const;
 
-/** The profile schema; compiled once by schema-diagnostics.ts. */
-export const profileSchema = {
+/** Adds the text rules to every subschema whose type admits a string. */
+function withTextRules<T>(schema: T): T {
+  if (Array.isArray(schema)) return schema.map(withTextRules) as T;
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    // Property names are keys, not subschemas; enum/const values are ours.
+    out[key] = key === 'enum' || key === 'const' ? value : key === 'properties' ? mapValues(value, withTextRules) : withTextRules(value);
+  }
+  const type = (schema as { type?: unknown }).type;
+  const admitsString = type === 'string' || (Array.isArray(type) && type.includes('string'));
+  if (admitsString) {
+    const multiline = (schema as { 'x-multiline'?: boolean })['x-multiline'] === true;
+    out['allOf'] = [...(((schema as { allOf?: unknown[] }).allOf) ?? []), ...(multiline ? MULTILINE_TEXT_RULES : TEXT_RULES)];
+  }
+  return out as T;
+}
+
+function mapValues(o: unknown, f: (v: unknown) => unknown): unknown {
+  return Object.fromEntries(Object.entries(o as Record<string, unknown>).map(([k, v]) => [k, f(v)]));
+}
+
+/** The profile schema, with the text rules on every string; compiled ahead of time (src/build/validator-modules.ts). */
+export const profileSchema = withTextRules({
   $schema: 'http://json-schema.org/draft-07/schema#',
   type: 'object',
   additionalProperties: false,
@@ -131,7 +187,7 @@ export const profileSchema = {
         containerd: {
           type: OPTIONAL_OBJECT,
           additionalProperties: false,
-          properties: { sandboxImage: str },
+          properties: { sandboxImage: { type: 'string', format: 'image-reference' } },
         },
       },
     },
@@ -147,6 +203,7 @@ export const profileSchema = {
             url: httpUrl,
             key: {
               type: 'string',
+              'x-multiline': true,
               pattern: '-----BEGIN PGP PUBLIC KEY BLOCK-----',
               'x-message': 'must be an ASCII-armored key ("-----BEGIN PGP PUBLIC KEY BLOCK-----"); use keyFile for a path',
             },
@@ -165,6 +222,7 @@ export const profileSchema = {
         nameservers: { type: OPTIONAL_ARRAY, items: { type: 'string', format: 'ip' } },
         interface: { type: 'string', format: 'interface-name' },
         dhcpInterfaces: { type: OPTIONAL_ARRAY, items: { type: 'string', format: 'interface-name' } },
+        hostsEntries: { enum: ['auto', 'all', 'control-planes', 'none'] },
       },
     },
     firewall: {
@@ -193,9 +251,10 @@ export const profileSchema = {
                 type: OPTIONAL_ARRAY,
                 items: {
                   type: 'string',
-                  pattern: SSH_KEY_PATTERN,
+                  format: 'ssh-authorized-key',
                   'x-code': 'invalid-ssh-key',
-                  'x-message': 'must be an OpenSSH public key line such as "ssh-ed25519 AAAA… comment"',
+                  'x-message':
+                    'must be one authorized_keys line: [options] type base64-key [comment], such as "ssh-ed25519 AAAA… comment", whose key decodes to a key of that type',
                 },
               },
               sudo: bool,
@@ -216,7 +275,7 @@ export const profileSchema = {
       properties: {
         systemReserved: reserved,
         kubeReserved: reserved,
-        maxPods: { type: 'integer', minimum: 1 },
+        maxPods: { type: 'integer', minimum: 1, maximum: PROFILE_LIMITS.maxPods },
         serverTLSBootstrap: bool,
       },
     },
@@ -282,4 +341,4 @@ export const profileSchema = {
       },
     },
   },
-} as const;
+} as const);

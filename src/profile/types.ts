@@ -93,7 +93,15 @@ export interface NetworkSettings {
   interface: string;
   /** Extra interfaces that keep DHCP (e.g. VirtualBox NAT "enp0s3"). Default []. */
   dhcpInterfaces: string[];
+  /** Which nodes each node's /etc/hosts block lists. Default "auto". */
+  hostsEntries: HostsEntries;
 }
+
+/**
+ * network.hostsEntries: "all" nodes, the "control-planes" (plus the node itself), or
+ * "none"; "auto" is "all" up to 50 nodes and "control-planes" above.
+ */
+export type HostsEntries = 'auto' | 'all' | 'control-planes' | 'none';
 
 export interface FirewallSettings {
   mode: FirewallMode;

@@ -99,14 +99,16 @@ apt_get() {
   apt-get -q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3 "$@"
 }
 
-# Verifies that an installed tool reports the expected version string.
+# Succeeds when the first version a tool reports in its output ($3) is exactly $2:
+# v1.30.1 is not v1.30.14 or v1.30.1-rc.0. Logs the version the tool reported.
 expect_version() {
-  local what=$1 expected=$2 actual=$3
-  if ! grep -qF -- "$expected" <<<"$actual"; then
-    log "version mismatch for $what: expected $expected, got: $actual"
+  local what=$1 expected=$2 actual
+  actual=$(grep -oE 'v[0-9]+[.][0-9]+[.][0-9]+[0-9A-Za-z.+-]*' <<<"$3" | head -n 1) || actual=''
+  if [ "$actual" != "$expected" ]; then
+    log "version mismatch for $what: expected $expected, got ${actual:-no version} from: $3"
     return 1
   fi
-  log "$what: $expected"
+  log "$what: $actual"
 }
 
 {{^controlPlane}}

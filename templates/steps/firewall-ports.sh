@@ -15,10 +15,12 @@
   ufw default allow routed
   ufw allow from {{podSubnet}} comment 'pod network'
 {{#protocols}}
-  # {{why}}: IP protocol {{protocol}} ({{name}}) has no ufw CLI form; keep one rule for
-  # it in before.rules (iptables-restore syntax: no single quotes there).
-  sed -i '/gen-userdata[- ]{{name}}/d' /etc/ufw/before.rules
-  sed -i "/^# don't delete the 'COMMIT' line/i -A ufw-before-input -p {{protocol}} -s {{nodeCidr}} -j ACCEPT -m comment --comment gen-userdata-{{name}}" /etc/ufw/before.rules
+  # {{why}}: IP protocol {{protocol}} ({{name}}) has no ufw CLI form; one before.rules
+  # rule (iptables-restore syntax); awk takes the CIDR from the environment.
+  local f=/etc/ufw/before.rules
+  NODE_CIDR={{nodeCidr}} awk '/gen-userdata[- ]{{name}}/{next} /^# don.t delete the .COMMIT. line/{
+    print "-A ufw-before-input -p {{protocol}} -s " ENVIRON["NODE_CIDR"] " -j ACCEPT -m comment --comment gen-userdata-{{name}}"} 1' "$f" >"$f.new"
+  cat "$f.new" >"$f"; rm -f "$f.new"
 {{/protocols}}
   # Enabling loads every rule, before.rules included; a running ufw (a re-run) reloads.
   if iptables -n -L ufw-user-input >/dev/null 2>&1; then

@@ -8,4 +8,4 @@
     install -d -m 0700 -o "$user" -g "$group" "$home/.kube"
     install -m 0600 -o "$user" -g "$group" "$ADMIN_KUBECONFIG" "$home/.kube/config"
   done
-  log "kubeconfig installed for root{{#usersPlain}} and {{usersPlain}}{{/usersPlain}}"
+  log "kubeconfig installed for root${users[*]:+ and ${users[*]}}"

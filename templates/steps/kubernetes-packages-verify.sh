@@ -5,4 +5,4 @@
   done
   expect_version kubeadm {{kubeVersion}} "$(kubeadm version -o short)"
   expect_version kubelet {{kubeVersion}} "$(kubelet --version)"
-  expect_version kubectl "Client Version: {{kubeVersion}}" "$(kubectl version --client 2>/dev/null)"
+  expect_version kubectl {{kubeVersion}} "$(kubectl version --client 2>/dev/null)"

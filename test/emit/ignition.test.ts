@@ -126,8 +126,8 @@ t.test('users: core gets every key, plan users keep theirs, sudo maps to the sud
   t.same(rest, []);
   t.equal(core?.name, 'core');
   t.same(core?.sshAuthorizedKeys, [
-    'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGVuLXVzZXJkYXRhLWxhYi1leGFtcGxlLWtleQ lab@example',
-    'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHNlY29uZC1mYWtlLWtleS1mb3ItdGVzdHMtb25seQ ops@example',
+    'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGVuLXVzZXJkYXRhLWxhYi1leGFtcGxlLWtleQAAAAAA lab@example',
+    'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHNlY29uZC1mYWtlLWtleS1mb3ItdGVzdHMtb25seQAA ops@example',
   ], 'union of all keys, first-seen order, no duplicates');
   t.same(kube, { name: 'kube', sshAuthorizedKeys: [core!.sshAuthorizedKeys![0]], groups: ['sudo'], shell: '/bin/bash' });
   t.equal(auditor?.name, 'auditor');

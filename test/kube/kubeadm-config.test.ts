@@ -31,7 +31,7 @@ function makeProfile(over: { version?: string; nodes?: ProfileNode[]; endpoint?:
     },
     runtime: { name: 'containerd' },
     packages: { install: true, aptRepository: { url: 'https://pkgs.k8s.io/core:/stable:' } },
-    network: { cidr: '192.168.56.0/24', nameservers: ['1.1.1.1'], interface: 'enp0s8', dhcpInterfaces: ['enp0s3'] },
+    network: { cidr: '192.168.56.0/24', nameservers: ['1.1.1.1'], interface: 'enp0s8', dhcpInterfaces: ['enp0s3'], hostsEntries: 'auto' },
     firewall: { mode: 'ports' },
     pki: { keyAlgorithm: 'ecdsa-p256', keyAlgorithmExplicit: false },
     access: { users: [] },

@@ -173,7 +173,7 @@ t.test('air-gapped: every image a node pulls comes from the mirror', async (t) =
   for (const c of containerd) t.match(c, 'sandbox_image = "mirror.airgap.example:5000/k8s/pause:3.10"');
   const provision = texts.find((x) => x.path === 'provision.sh')!.content;
   t.match(provision, '--image-repository mirror.airgap.example:5000/k8s');
-  t.match(provision, 'crictl pull mirror.airgap.example:5000/k8s/pause:3.10');
+  t.match(provision, 'local image=mirror.airgap.example:5000/k8s/pause:3.10\n');
 
   // Anywhere else, an upstream registry name may only appear as a hosts.toml path, or
   // as a path segment under the mirror (the layout mirrorPrefix describes).

@@ -35,7 +35,7 @@ t.test('prebaked nodes keep the node-specific steps and verify the rest', async 
     t.notMatch(all, /systemctl restart containerd|modprobe|sysctl --system/, `${p.node.name}: no runtime or host reconfiguration`);
     t.match(stepBody(p, 'kubernetes-packages'), 'expect_version kubeadm v1.30.0');
     t.match(stepBody(p, 'kubernetes-packages'), 'expect_version kubelet v1.30.0');
-    t.match(stepBody(p, 'kubernetes-packages'), 'expect_version kubectl "Client Version: v1.30.0"');
+    t.match(stepBody(p, 'kubernetes-packages'), 'expect_version kubectl v1.30.0 "$(kubectl version --client');
     t.match(stepBody(p, 'containerd'), 'containerd version mismatch');
   }
   t.match(stepBody(plan('worker-1'), 'firewall'), 'ufw is not installed and packages.install is false', 'the image must bring ufw');
@@ -121,7 +121,13 @@ t.test('version checks fail with a clear message on a mismatch (stub tools)', as
   stub('kubelet', 'Kubernetes v1.29.4');
   r = runStep(packages, helpers, { binDir: bin });
   t.not(r.status, 0);
-  t.match(r.output, 'version mismatch for kubelet: expected v1.30.0, got: Kubernetes v1.29.4');
+  t.match(r.output, 'version mismatch for kubelet: expected v1.30.0, got v1.29.4 from: Kubernetes v1.29.4');
+  stub('kubelet', 'Kubernetes v1.30.0');
+  stub('kubeadm', 'v1.30.01');
+  r = runStep(packages, helpers, { binDir: bin });
+  t.not(r.status, 0, 'a longer patch number is another version');
+  t.match(r.output, 'version mismatch for kubeadm: expected v1.30.0, got v1.30.01');
+  stub('kubeadm', 'v1.30.0');
 
   for (const [output, ok] of [
     ['containerd github.com/containerd/containerd 1.7.12 abc', true],

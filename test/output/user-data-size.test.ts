@@ -7,7 +7,13 @@
 import t from 'tap';
 import { gzipSync } from 'node:zlib';
 import { generateClusterFiles } from '../../src/output/generate-cluster.js';
-import { buildClusterPlans } from '../../src/plan/build-node-plan.js';
+import { buildClusterPlans, buildNodePlan } from '../../src/plan/build-node-plan.js';
+import { emitUserData } from '../../src/emit/cloud-init/user-data.js';
+import { emitIgnition } from '../../src/emit/ignition/emit-ignition.js';
+import { loadProfile } from '../../src/profile/load-profile.js';
+import type { Profile } from '../../src/profile/types.js';
+import { syntheticProfile } from '../../src/bench/synthetic-profile.js';
+import { utf8 } from '../../src/output/output-file.js';
 import { commentSyntax } from '../../src/template/strip-comments.js';
 import { bundledTemplates, fixtureSecrets, profileAt } from '../helpers/fixtures.js';
 
@@ -45,4 +51,35 @@ t.test('no embedded script or config file carries full-line template comments', 
       }
     }
   }
+});
+
+t.test("a worker's output does not grow with the cluster: 10 and 2,000 nodes", async (t) => {
+  const synthetic = (nodes: number, hostsEntries?: string): Profile => {
+    let text = syntheticProfile(nodes);
+    if (hostsEntries !== undefined) text = text.replace('  cidr: 172.16.0.0/16\n', `  cidr: 172.16.0.0/16\n  hostsEntries: ${hostsEntries}\n`);
+    const r = loadProfile(text, 'synthetic.yaml');
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    return r.value;
+  };
+  const sizes = (p: Profile, name: string) => {
+    const node = p.nodes.find((n) => n.name === name)!;
+    const ci = buildNodePlan({ profile: p, secrets, node, templates, target: 'cloud-init' });
+    const fc = buildNodePlan({ profile: p, secrets, node, templates, target: 'flatcar' });
+    return { userData: utf8(emitUserData(ci)).byteLength, ignition: utf8(emitIgnition(fc, { kubernetesVersion: p.cluster.kubernetesVersion, flatcar: p.flatcar })).byteLength };
+  };
+  const big = synthetic(2000);
+  // Same-length names (node-0009, node-1999); the IPs differ by at most a few characters.
+  const cases: [string, Profile, Profile][] = [
+    ['hostsEntries control-planes', synthetic(10, 'control-planes'), synthetic(2000, 'control-planes')],
+    ['the default (auto) above 50 nodes', synthetic(51), big],
+  ];
+  for (const [label, small, large] of cases) {
+    const a = sizes(small, 'node-0009');
+    const b = sizes(large, 'node-1999');
+    t.ok(Math.abs(a.userData - b.userData) <= 8, `${label}: user-data ${a.userData} B vs ${b.userData} B`);
+    // Ignition gzips its data URLs, so a different address compresses a few bytes differently.
+    t.ok(Math.abs(a.ignition - b.ignition) <= 32, `${label}: config.ign ${a.ignition} B vs ${b.ignition} B`);
+  }
+  const all = sizes(synthetic(2000, 'all'), 'node-1999');
+  t.ok(all.userData > sizes(big, 'node-1999').userData + 2000 * 20, 'the test can fail: hostsEntries all grows with the cluster');
 });

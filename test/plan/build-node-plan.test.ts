@@ -69,7 +69,7 @@ t.test('the init node wires the pod CIDR into Calico and Flannel', async (t) => 
   flannelProfile.cluster.cni = { plugin: 'flannel', version: 'v0.25.1' };
   flannelProfile.cluster.podSubnet = '10.200.0.0/16';
   const flannel = buildClusterPlans(flannelProfile, secrets, templates, 'cloud-init')[0]!.bootstrap.steps.find((s) => s.name === 'cni')!.body;
-  t.match(flannel, '"Network": "\'10.200.0.0/16\'"', 'net-conf Network set to the pod subnet');
+  t.match(flannel, 'pod_subnet=10.200.0.0/16', 'net-conf Network set to the pod subnet');
 });
 
 t.test('join waits for the endpoint and is bounded by joinTimeout', async (t) => {

@@ -3,23 +3,29 @@
 // detection must land where calico-node and flanneld read them.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { Profile } from '../../src/profile/types.js';
 import { buildClusterPlans } from '../../src/plan/build-node-plan.js';
 import { NODE_PATHS } from '../../src/plan/paths.js';
-import { ROOT, bundledTemplates, fixtureSecrets, profileAt } from '../helpers/fixtures.js';
+import { ROOT, bundledTemplates, fixtureSecrets, profileAt, runCli } from '../helpers/fixtures.js';
+import { cniManifestProblems } from '../../src/kube/cni-manifest.js';
 
 const templates = bundledTemplates();
 const secrets = fixtureSecrets('lab');
 
 /** Runs the init node's cni step with the manifest embedded; returns the applied manifest and the log. */
 function runCniStep(profile: Profile, excerpt: string): { status: number | null; applied: string; out: string } {
+  return runCniStepOn(profile, readFileSync(join(ROOT, 'test/fixtures/manifests', excerpt), 'utf8'));
+}
+
+/** runCniStep with the manifest's text. */
+function runCniStepOn(profile: Profile, text: string): { status: number | null; applied: string; out: string } {
   const dir = mkdtempSync(join(tmpdir(), 'gen-userdata-cni-'));
   const manifest = join(dir, 'embedded.yaml');
-  writeFileSync(manifest, readFileSync(join(ROOT, 'test/fixtures/manifests', excerpt), 'utf8'));
+  writeFileSync(manifest, text);
   const p = structuredClone(profile);
   p.cluster.cni.manifest = 'embedded';
   const step = buildClusterPlans(p, secrets, templates, 'cloud-init')[0]!.bootstrap.steps.find((s) => s.name === 'cni')!;
@@ -70,4 +76,70 @@ t.test('an unexpected manifest fails the step instead of applying a wrong pool',
   t.not(r.status, 0);
   t.match(r.out, 'could not set CALICO_IPV4POOL_CIDR');
   t.equal(r.applied, '', 'nothing applied');
+});
+
+// Validation refuses these values; the step must still treat whatever it gets as data.
+t.test('values are data: a hostile interface or pod subnet is written literally, never run', async (t) => {
+  const pwned = join(mkdtempSync(join(tmpdir(), 'gen-userdata-pwn-')), 'pwned');
+  const hostile = `x|;1eid;#$(touch ${pwned})\`touch ${pwned}\`'"\\1&`;
+  const flannel = structuredClone(profileAt('profiles/lab.yaml'));
+  flannel.cluster.cni = { plugin: 'flannel', version: 'v0.25.1' };
+  flannel.network.interface = hostile;
+  flannel.cluster.podSubnet = `10.200.0.0/16${hostile}`;
+  const f = runCniStep(flannel, 'flannel-excerpt.yaml');
+  t.equal(f.status, 0, f.out);
+  t.ok(f.applied.includes(`- --iface=${hostile}\n`), 'interface written as given');
+  t.ok(f.applied.includes(`"Network": "10.200.0.0/16${hostile}"`), 'pod subnet written as given');
+  const calico = structuredClone(profileAt('profiles/lab.yaml'));
+  calico.cluster.podSubnet = `10.200.0.0/16${hostile}`;
+  calico.network.cidr = `192.168.56.0/24${hostile}`;
+  const c = runCniStep(calico, 'calico-excerpt.yaml');
+  t.equal(c.status, 0, c.out);
+  t.ok(c.applied.includes(`value: "cidr=192.168.56.0/24${hostile}"`), 'autodetection written as given');
+  t.notOk(existsSync(pwned), 'no payload ran');
+  t.notMatch(f.out + c.out, /uid=\d+/, "sed's e command never ran id");
+});
+
+// The generation-time check (cniManifestProblems, error[cni-manifest]) and the node's
+// step must agree: on the excerpts and on every copy with one line removed, the step
+// succeeds exactly when the check finds nothing.
+t.test('the generation-time manifest check agrees with the node step, line by line', async (t) => {
+  const lab = profileAt('profiles/lab.yaml');
+  const flannel = structuredClone(lab);
+  flannel.cluster.cni = { plugin: 'flannel', version: 'v0.25.1' };
+  for (const [profile, excerpt] of [
+    [lab, 'calico-excerpt.yaml'],
+    [flannel, 'flannel-excerpt.yaml'],
+    [lab, 'flannel-excerpt.yaml'],
+    [flannel, 'calico-excerpt.yaml'],
+  ] as const) {
+    const lines = readFileSync(join(ROOT, 'test/fixtures/manifests', excerpt), 'utf8').split('\n');
+    const variants = [lines.join('\n'), ...lines.map((_, i) => lines.filter((__, j) => j !== i).join('\n'))];
+    let agreed = 0;
+    let accepted = 0;
+    for (const text of variants) {
+      const values = { podSubnet: profile.cluster.podSubnet, nodeCidr: profile.network.cidr, iface: profile.network.interface };
+      const checkOk = cniManifestProblems(profile.cluster.cni.plugin, text, values).length === 0;
+      const stepOk = runCniStepOn(profile, text).status === 0;
+      if (checkOk === stepOk) agreed++;
+      else t.fail(`${excerpt} (${profile.cluster.cni.plugin}): check says ${checkOk ? 'ok' : 'problem'}, step ${stepOk ? 'succeeds' : 'fails'}:\n${text}`);
+      if (stepOk) accepted++;
+    }
+    t.equal(agreed, variants.length, `${excerpt} with ${profile.cluster.cni.plugin}: ${variants.length} variants, ${accepted} accepted by both`);
+  }
+});
+
+t.test('an embedded manifest the step cannot edit is error[cni-manifest] at generation', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gen-userdata-cni-check-'));
+  writeFileSync(join(dir, 'calico.yaml'), readFileSync(join(ROOT, 'test/fixtures/manifests/flannel-excerpt.yaml')));
+  writeFileSync(
+    join(dir, 'profile.yaml'),
+    readFileSync(join(ROOT, 'profiles/lab.yaml'), 'utf8').replace(/^( {2}cni:\n(?: {4}.*\n)*)/m, '  cni:\n    plugin: calico\n    manifestFile: calico.yaml\n'),
+  );
+  const r = runCli(['--check', '--profile', join(dir, 'profile.yaml')]);
+  t.equal(r.status, 1, r.stderr);
+  t.match(r.stderr, /profile\.yaml:\d+:\d+: error\[cni-manifest\] \/cluster\/cni\/manifestFile: calico\.yaml: the init node's cni step could not edit this calico manifest; it needs the commented CALICO_IPV4POOL_CIDR entry/);
+  t.match(r.stderr, /error\[cni-manifest\] \/cluster\/cni\/manifestFile: .*"- name: IP"/);
+  writeFileSync(join(dir, 'calico.yaml'), readFileSync(join(ROOT, 'test/fixtures/manifests/calico-excerpt.yaml')));
+  t.equal(runCli(['--check', '--profile', join(dir, 'profile.yaml')]).status, 0, 'the upstream excerpt passes');
 });

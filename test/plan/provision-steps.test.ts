@@ -68,10 +68,10 @@ t.test('the image installs even when the profile is prebaked', async (t) => {
 t.test('images-pull pins the version and the image repository', async (t) => {
   t.match(byName('images-pull').body, 'kubeadm config images pull --kubernetes-version v1.30.0 --cri-socket');
   t.notMatch(byName('images-pull').body, '--image-repository');
-  t.match(byName('images-pull').body, 'crictl pull registry.k8s.io/pause:3.9');
+  t.match(byName('images-pull').body, 'local image=registry.k8s.io/pause:3.9\n  crictl pull "$image"');
   const airgap = provisionSteps(airgapProfile(), templates).find((s) => s.name === 'images-pull')!.body;
   t.match(airgap, '--kubernetes-version v1.31.2 --image-repository mirror.airgap.example:5000/k8s');
-  t.match(airgap, 'crictl pull mirror.airgap.example:5000/k8s/pause:3.10');
+  t.match(airgap, 'local image=mirror.airgap.example:5000/k8s/pause:3.10\n');
 });
 
 t.test('image-cleanup resets cloud-init, the machine-id and the SSH host keys', async (t) => {

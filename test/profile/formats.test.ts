@@ -1,5 +1,5 @@
 import t from 'tap';
-import { isEndpoint, isInterfaceName, isMac, isPosixUserName, isRfc1123Hostname } from '../../src/profile/formats.js';
+import { isEndpoint, isImageReference, isInterfaceName, isMac, isPosixUserName, isRfc1123Hostname } from '../../src/profile/formats.js';
 
 t.test('RFC 1123 hostnames', async (t) => {
   for (const ok of ['lab', 'worker-1', 'control-plane', 'a', '1node', 'node.k8s.example', 'a'.repeat(63)]) {
@@ -31,4 +31,43 @@ t.test('MACs, user names, interface names', async (t) => {
   t.notOk(isInterfaceName('a'.repeat(16)));
   t.notOk(isInterfaceName('eth 0'));
   t.notOk(isInterfaceName('eth0:1'));
+  t.ok(isInterfaceName('wlp2s0_1-x'));
+  // Closed a sed `s` command and ran GNU sed's `e` command when spliced into the cni step.
+  for (const bad of ['x|;1eid;#', 'eth0$(id)', 'eth"0', "eth'0", 'eth`id`', 'eth0\n', '.', '..', '']) {
+    t.notOk(isInterfaceName(bad), JSON.stringify(bad));
+  }
+});
+
+t.test('image references (docker/distribution grammar)', async (t) => {
+  for (const ok of [
+    'registry.k8s.io/pause:3.9',
+    'pause',
+    'library/pause:latest',
+    'registry.example.com:5000/mirror/pause:3.10',
+    'localhost/a__b/c-d--e/f.g:T_a.g-1',
+    `registry.k8s.io/pause@sha256:${'a'.repeat(64)}`,
+    `registry.k8s.io/pause:3.9@sha256:${'0'.repeat(64)}`,
+    '10.0.0.1:5000/pause:3.9',
+  ]) {
+    t.ok(isImageReference(ok), ok);
+  }
+  for (const bad of [
+    'registry.k8s.io/pause:3.9$(touch /tmp/pwned)',
+    'registry.k8s.io/pause:3.9`id`',
+    'registry.k8s.io/pause:3.9"',
+    "registry.k8s.io/pause:3.9'",
+    'registry.k8s.io/pause:3.9\nruncmd:',
+    'registry.k8s.io/Pause:3.9',
+    'registry.k8s.io/pause:',
+    'registry.k8s.io/pause:-3',
+    `registry.k8s.io/pause:${'a'.repeat(129)}`,
+    'registry.k8s.io/pause@sha256:abc',
+    'https://registry.k8s.io/pause:3.9',
+    'registry.k8s.io//pause',
+    '/pause',
+    `${'a'.repeat(256)}:1`,
+    '',
+  ]) {
+    t.notOk(isImageReference(bad), JSON.stringify(bad));
+  }
 });

@@ -44,6 +44,8 @@ const CASES: Record<string, Expect> = {
   'no-control-plane': { code: 'no-control-plane', path: '/nodes', line: 7, col: 1 },
   // No controlPlaneEndpoint key exists, so the position is the `cluster:` line.
   'endpoint-required': { code: 'endpoint-required', path: '/cluster/controlPlaneEndpoint', line: 2, col: 1 },
+  'invalid-sandbox-image': { code: 'invalid-image', path: '/runtime/containerd/sandboxImage', line: 7, col: 19 },
+  'invalid-interface': { code: 'invalid-interface', path: '/network/interface', line: 7, col: 14 },
   'mutually-exclusive': { code: 'mutually-exclusive', path: '/cluster/cni/manifestFile', line: 7 },
 };
 

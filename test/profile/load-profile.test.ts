@@ -34,6 +34,7 @@ t.test('profiles/lab.yaml loads without diagnostics and with the expected defaul
     nameservers: ['1.1.1.1', '8.8.8.8'],
     interface: 'enp0s8',
     dhcpInterfaces: ['enp0s3'],
+    hostsEntries: 'auto',
   });
   t.equal(p.firewall.mode, 'ports');
   t.equal(p.access.users.length, 1);
@@ -78,7 +79,7 @@ t.test('minimal profile: every default', async (t) => {
     },
     runtime: { name: 'containerd' },
     packages: { install: true, aptRepository: { url: 'https://pkgs.k8s.io/core:/stable:' } },
-    network: { cidr: '10.10.0.0/24', nameservers: [], interface: 'eth0', dhcpInterfaces: [] },
+    network: { cidr: '10.10.0.0/24', nameservers: [], interface: 'eth0', dhcpInterfaces: [], hostsEntries: 'auto' },
     firewall: { mode: 'disabled' },
     pki: { keyAlgorithm: 'ecdsa-p256', keyAlgorithmExplicit: false },
     access: { users: [] },
@@ -123,6 +124,7 @@ t.test('full profile: every field reaches the Profile', async (t) => {
       nameservers: ['172.16.0.2', '2001:db8::53'],
       interface: 'bond0',
       dhcpInterfaces: ['eth1'],
+      hostsEntries: 'control-planes',
     },
     firewall: { mode: 'ports' },
     pki: { keyAlgorithm: 'rsa-2048', keyAlgorithmExplicit: true },
@@ -130,7 +132,7 @@ t.test('full profile: every field reaches the Profile', async (t) => {
       users: [
         {
           name: 'ops',
-          sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGZ1bGwtcHJvZmlsZS1leGFtcGxlLWtleQ ops@example'],
+          sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGZ1bGwtcHJvZmlsZS1leGFtcGxlLWtleQAAAAAAAAAA ops@example'],
           sudo: false,
           shell: '/bin/sh',
           kubeconfig: false,
@@ -269,7 +271,7 @@ t.test('an alias bomb is a diagnostic, not a crash', async (t) => {
   for (let i = 1; i < 12; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
   const r = loadProfile(lines.join('\n'), 'bomb.yaml');
   t.equal(r.ok, false);
-  if (!r.ok) t.equal(r.diagnostics[0]?.code, 'yaml-syntax');
+  if (!r.ok) t.equal(r.diagnostics[0]?.code, 'too-many-aliases');
 });
 
 t.test('a stage reports all of its errors at once, ordered by position', async (t) => {

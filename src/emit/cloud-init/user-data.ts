@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { Document } from 'yaml';
 import type { NodePlan } from '../../plan/types.js';
+import { quotePyyamlAmbiguous } from './pyyaml-plain.js';
 
 /** Formats a numeric mode as the quoted octal string cloud-init expects ("0644"). */
 export function octalMode(mode: number): string {
@@ -39,12 +40,13 @@ export function emitUserData(plan: NodePlan): string {
       shell: u.shell,
       lock_passwd: true,
       ...(u.sudo ? { sudo: 'ALL=(ALL) NOPASSWD:ALL' } : {}),
-      ssh_authorized_keys: u.sshAuthorizedKeys,
+      // cloud-init's schema wants at least one key when the list is present.
+      ...(u.sshAuthorizedKeys.length > 0 ? { ssh_authorized_keys: u.sshAuthorizedKeys } : {}),
     }));
   }
   config['write_files'] = writeFiles;
   config['runcmd'] = [plan.bootstrap.command];
-  const body = new Document(config, { version: '1.1' }).toString({ lineWidth: 0, blockQuote: 'literal', indentSeq: false });
+  const body = quotePyyamlAmbiguous(new Document(config, { version: '1.1' })).toString({ lineWidth: 0, blockQuote: 'literal', indentSeq: false });
   const header = [
     '#cloud-config',
     `# gen-userdata: node ${plan.node.name} (${plan.node.role}) of cluster ${plan.cluster}.`,

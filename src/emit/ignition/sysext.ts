@@ -6,6 +6,7 @@
  */
 import type { FlatcarSettings } from '../../profile/types.js';
 import type { IgnitionFile, IgnitionLink } from './types.js';
+import { isHttpUrl } from '../../profile/formats.js';
 
 /** Base of the Flatcar-hosted sysext-bakery images. */
 export const SYSEXT_BASE_URL = 'https://extensions.flatcar.org/extensions';
@@ -40,7 +41,7 @@ export function kubernetesSysext(
     throw new Error(`kubernetesSysext: version must be x.y.z, got ${JSON.stringify(kubernetesVersion)}`);
   }
   const url = flatcar.sysextUrl ?? defaultSysextUrl(kubernetesVersion);
-  if (!/^https?:\/\/[^\s]+$/.test(url)) {
+  if (!isHttpUrl(url)) {
     throw new Error(`kubernetesSysext: sysextUrl must be an http(s) URL, got ${JSON.stringify(url)}`);
   }
   const imagePath = `${SYSEXT_IMAGE_DIR}/${sysextImageName(kubernetesVersion)}`;

@@ -21,7 +21,7 @@ export function renderProvisionScript(profile: Profile, templates: TemplateSet, 
   const view = {
     image: true,
     ...shellLibraryView('cloud-init'),
-    cluster: profile.cluster.name,
+    cluster: shellQuote(profile.cluster.name),
     logPath: shellQuote(NODE_PATHS.provisionLog),
     successMarker: shellQuote(NODE_PATHS.provisionDone),
     failureMarker: shellQuote(NODE_PATHS.provisionFailed),

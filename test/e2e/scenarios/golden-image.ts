@@ -143,7 +143,7 @@ export async function checkPrebakedNode(
     t.match(run.bootstrapLog, /golden image matches this profile \(\d+ baked files\)/, 'golden-image: the baked files match this profile', {
       log: logTail(run),
     });
-    for (const line of ['kubeadm: v1.30.0', 'kubelet: v1.30.0', 'kubectl: Client Version: v1.30.0']) {
+    for (const line of ['kubeadm: v1.30.0', 'kubelet: v1.30.0', 'kubectl: v1.30.0']) {
       t.ok(run.bootstrapLog.includes(` ${line}\n`), `bootstrap log: ${line}`);
     }
     t.match(run.bootstrapLog, /^\S+Z containerd \S+ v?1\.\d+\.\d+/m, 'bootstrap log: containerd version (1.6 or newer checked)');

@@ -28,12 +28,13 @@ apt_get() {
 }
 
 expect_version() {
-  local what=$1 expected=$2 actual=$3
-  if ! grep -qF -- "$expected" <<<"$actual"; then
-    log "version mismatch for $what: expected $expected, got: $actual"
+  local what=$1 expected=$2 actual
+  actual=$(grep -oE 'v[0-9]+[.][0-9]+[.][0-9]+[0-9A-Za-z.+-]*' <<<"$3" | head -n 1) || actual=''
+  if [ "$actual" != "$expected" ]; then
+    log "version mismatch for $what: expected $expected, got ${actual:-no version} from: $3"
     return 1
   fi
-  log "$what: $expected"
+  log "$what: $actual"
 }
 GEN_USERDATA_EOF
 . /usr/local/lib/gen-userdata/common.sh
@@ -130,11 +131,13 @@ step_containerd_config() {
   if ! grep -Eq '^[[:space:]]*SystemdCgroup = true' <<<"$dump"; then
     log "containerd does not use the systemd cgroup driver"; return 1
   fi
-  if ! grep -Eq "^[[:space:]]*(sandbox_image|sandbox) = [\"']registry\.k8s\.io/pause:3\.9[\"']" <<<"$dump"; then
-    log "containerd sandbox image is not registry.k8s.io/pause:3.9"; return 1
+  local image=registry.k8s.io/pause:3.9 configured
+  configured=$(sed -nE "s/^[[:space:]]*(sandbox_image|sandbox) = [\"']([^\"']*)[\"'].*/\2/p" <<<"$dump")
+  if ! grep -qxF -- "$image" <<<"$configured"; then
+    log "containerd sandbox image is ${configured:-not set}, not $image"; return 1
   fi
   systemctl is-active --quiet containerd
-  log "containerd running: SystemdCgroup=true, sandbox registry.k8s.io/pause:3.9"
+  log "containerd running: SystemdCgroup=true, sandbox $image"
 }
 
 step_kubernetes_packages() {
@@ -151,7 +154,7 @@ step_kubernetes_packages() {
   apt-mark hold kubelet kubeadm kubectl
   expect_version kubeadm v1.30.0 "$(kubeadm version -o short)"
   expect_version kubelet v1.30.0 "$(kubelet --version)"
-  expect_version kubectl "Client Version: v1.30.0" "$(kubectl version --client 2>/dev/null)"
+  expect_version kubectl v1.30.0 "$(kubectl version --client 2>/dev/null)"
 }
 
 step_kubelet() {
@@ -161,8 +164,9 @@ step_kubelet() {
 
 step_images_pull() {
   kubeadm config images pull --kubernetes-version v1.30.0 --cri-socket unix:///run/containerd/containerd.sock
-  crictl pull registry.k8s.io/pause:3.9
-  log "images for Kubernetes v1.30.0 and sandbox registry.k8s.io/pause:3.9 pulled"
+  local image=registry.k8s.io/pause:3.9
+  crictl pull "$image"
+  log "images for Kubernetes" v1.30.0 "and sandbox $image pulled"
 }
 
 step_image_cleanup() {
@@ -191,7 +195,7 @@ run_step() {
 }
 
 rm -f "$FAILURE_MARKER"
-log "gen-userdata provisioning of a golden image for cluster lab starting"
+log "gen-userdata provisioning of a golden image for cluster" lab starting
 run_step write-files step_write_files
 run_step kernel-modules step_kernel_modules
 run_step sysctl step_sysctl

@@ -1,0 +1,213 @@
+/** The command line: parses argv and runs one command. The bin entry is main.ts; tests call main() in-process. */
+import yargs from 'yargs';
+import { runGenerate } from './commands/generate.js';
+import { runCaHash } from './commands/ca-hash.js';
+import { runKubeconfig } from './commands/kubeconfig.js';
+import { runTokenRotate, runTokenShow } from './commands/token.js';
+import { runImage } from './commands/image.js';
+import { runStatus } from './commands/status.js';
+import { UsageError } from './load-templates.js';
+import { EXIT } from './report.js';
+
+const profileOption = {
+  type: 'string',
+  default: 'lab',
+  describe: 'Bundled profile name (lab, ha) or path to a profile YAML file',
+} as const;
+const outOption = { type: 'string', default: 'out', describe: 'Output root; files go to <out>/<cluster>/' } as const;
+
+/** Parses argv and runs one command; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const run = async (fn: () => number | Promise<number>): Promise<void> => {
+    try {
+      code = await fn();
+    } catch (err) {
+      if (err instanceof UsageError) {
+        process.stderr.write(`gen-userdata: ${err.message}\n`);
+        code = EXIT.usage;
+      } else {
+        throw err;
+      }
+    }
+  };
+  await yargs(argv)
+    .scriptName('gen-userdata')
+    .usage('$0 [options]\n\nGenerates first-boot configuration (cloud-init, NoCloud seed ISO, nocloud-net HTTP seeds with iPXE scripts, Ignition) for every node of a self-assembling kubeadm cluster. Output goes to <out>/<cluster>/.')
+    .command(
+      '$0',
+      'Generate per-node first-boot configuration',
+      (y) =>
+        y
+          .option('profile', profileOption)
+          .option('out', outOption)
+          .option('node', { type: 'string', describe: 'Only this node (with --stdout)' })
+          .option('stdout', { type: 'boolean', default: false, describe: "Print one node's user-data instead of writing files" })
+          .option('check', { type: 'boolean', default: false, describe: 'Validate the profile and write nothing' })
+          .option('dry-run', { type: 'boolean', default: false, describe: 'Print what would change against the previous run (manifest.json) and write nothing' })
+          .option('format', {
+            choices: ['cloud-init', 'iso', 'ignition', 'nocloud-net', 'all'] as const,
+            default: 'cloud-init' as const,
+            describe: 'What to write per node (all includes nocloud-net only with --base-url)',
+          })
+          .option('base-url', { type: 'string', describe: 'nocloud-net: URL where <out>/<cluster>/http/ is served; seeds are <base-url>/<node>/' })
+          .option('kernel', { type: 'string', describe: 'nocloud-net: kernel for the iPXE scripts, URL or path relative to the script (default vmlinuz)' })
+          .option('initrd', { type: 'string', describe: 'nocloud-net: initrd for the iPXE scripts, URL or path relative to the script (default initrd.img)' })
+          .option('kernel-args', { type: 'string', describe: 'nocloud-net: extra kernel arguments, e.g. "root=/dev/sda1 console=ttyS0"' })
+          .option('templates', { type: 'string', describe: 'Directory with template overrides (same relative paths as templates/)' })
+          .option('max-bytes', { type: 'number', describe: 'Warn when a user-data or config.ign is larger than this' })
+          .option('compress', {
+            choices: ['none', 'gzip'] as const,
+            default: 'none' as const,
+            describe: "gzip: write nodes/<node>/user-data gzip'd (cloud-init detects it); with --stdout, only into a pipe or file",
+          })
+          .example('$0', 'Write out/lab/ from the bundled lab profile')
+          .example('$0 --profile ./prod.yaml --format all', 'cloud-init, seed ISOs and Ignition for every node')
+          .example('$0 --format nocloud-net --base-url http://10.0.0.1/lab --kernel /debian/vmlinuz --initrd /debian/initrd.img --kernel-args "root=/dev/sda1"', 'HTTP seeds and an iPXE script per node in out/lab/http/ (docs/pxe.md)')
+          .example('$0 --stdout --node worker-1', "Print worker-1's user-data for pasting")
+          .example('$0 --stdout --node cp-1 --compress gzip > cp-1.user-data.gz', "A control plane's user-data gzip'd, e.g. for EC2's 16 KB limit")
+          .example('$0 --check --profile ./prod.yaml', 'Validate a profile only')
+          .example('$0 --profile ./prod.yaml --dry-run', 'After adding a node: show which files would change, write nothing'),
+      (args) =>
+        run(() =>
+          runGenerate({
+            profile: args.profile,
+            out: args.out,
+            ...(args.node !== undefined ? { node: args.node } : {}),
+            stdout: args.stdout,
+            check: args.check,
+            dryRun: args['dry-run'],
+            format: args.format,
+            ...(args.templates !== undefined ? { templates: args.templates } : {}),
+            ...(args['max-bytes'] !== undefined ? { maxBytes: args['max-bytes'] } : {}),
+            compress: args.compress,
+            ...(args['base-url'] !== undefined ? { baseUrl: args['base-url'] } : {}),
+            ...(args.kernel !== undefined ? { kernel: args.kernel } : {}),
+            ...(args.initrd !== undefined ? { initrd: args.initrd } : {}),
+            ...(args['kernel-args'] !== undefined ? { kernelArgs: args['kernel-args'] } : {}),
+          }),
+        ),
+    )
+    .command(
+      'ca-hash',
+      'Print the discovery CA hash (sha256:<hex> of the CA public key)',
+      (y) =>
+        y
+          .option('profile', profileOption)
+          .option('out', outOption)
+          .option('cert', { type: 'string', describe: 'Hash this PEM certificate instead of the cluster CA' })
+          .example('$0 ca-hash', 'Hash of out/lab/secrets.yaml\'s cluster CA')
+          .example('$0 ca-hash --cert /etc/kubernetes/pki/ca.crt', 'Hash of any certificate'),
+      (args) => run(() => runCaHash({ profile: args.profile, out: args.out, ...(args.cert !== undefined ? { cert: args.cert } : {}) })),
+    )
+    .command(
+      'image',
+      'Write <out>/<cluster>/image/: provision.sh and a Packer template for a golden node image',
+      (y) =>
+        y
+          .option('profile', profileOption)
+          .option('out', outOption)
+          .option('templates', { type: 'string', describe: 'Directory with template overrides (same relative paths as templates/)' })
+          .example('$0 image --profile lab', 'Write out/lab/image/ (docs/golden-image.md)')
+          .example('cd out/lab/image && packer init . && packer build .', 'Then build the image'),
+      (args) => run(() => runImage({ profile: args.profile, out: args.out, ...(args.templates !== undefined ? { templates: args.templates } : {}) })),
+    )
+    .command(
+      'kubeconfig',
+      'Issue a kubeconfig for another user, signed offline by the cluster CA',
+      (y) =>
+        y
+          .option('profile', profileOption)
+          .option('out', outOption)
+          .option('user', { type: 'string', demandOption: true, describe: 'User name (certificate CN)' })
+          .option('group', { type: 'string', array: true, default: [] as string[], describe: 'Group (certificate O); repeat for several' })
+          .option('ttl', { type: 'string', default: '720h', describe: 'Validity, a Go duration (720h = 30 days)' })
+          .option('break-glass', { type: 'boolean', default: false, describe: 'Add the group system:masters, which bypasses RBAC' })
+          .option('output', { type: 'string', describe: 'Write the kubeconfig to this file (mode 0600) instead of stdout' })
+          .example('$0 kubeconfig --user alice --group dev --output alice.conf', 'alice in group dev, 30 days, written 0600')
+          .example('$0 kubeconfig --user oncall --break-glass --ttl 8h', 'An 8-hour system:masters credential on stdout'),
+      (args) =>
+        run(() =>
+          runKubeconfig({
+            profile: args.profile,
+            out: args.out,
+            user: args.user,
+            groups: args.group.map(String),
+            ttl: args.ttl,
+            breakGlass: args['break-glass'],
+            ...(args.output !== undefined ? { output: args.output } : {}),
+          }),
+        ),
+    )
+    .command(
+      'token <action>',
+      'Show or rotate the bootstrap token',
+      (y) =>
+        y
+          .positional('action', { choices: ['show', 'rotate'] as const, describe: 'show: print the token and its expiry; rotate: new token, regenerated output' })
+          .option('profile', profileOption)
+          .option('out', outOption)
+          .option('format', { choices: ['cloud-init', 'iso', 'ignition', 'nocloud-net', 'all'] as const, describe: 'rotate: what to regenerate (default: what the previous run wrote)' })
+          .option('templates', { type: 'string', describe: 'rotate: directory with template overrides' })
+          .option('base-url', { type: 'string', describe: 'rotate: as for generate, when the output has the nocloud-net HTTP tree' })
+          .option('kernel', { type: 'string', describe: 'rotate: as for generate (nocloud-net)' })
+          .option('initrd', { type: 'string', describe: 'rotate: as for generate (nocloud-net)' })
+          .option('kernel-args', { type: 'string', describe: 'rotate: as for generate (nocloud-net)' })
+          .example('$0 token show --profile ha', 'Print the token and when it expires')
+          .example('$0 token rotate --profile ha', 'New token; prints the kubeadm token create line for a running cluster'),
+      (args) =>
+        run(() =>
+          args.action === 'show'
+            ? runTokenShow({ profile: args.profile, out: args.out })
+            : runTokenRotate({
+                profile: args.profile,
+                out: args.out,
+                ...(args.format !== undefined ? { format: args.format } : {}),
+                ...(args.templates !== undefined ? { templates: args.templates } : {}),
+                ...(args['base-url'] !== undefined ? { baseUrl: args['base-url'] } : {}),
+                ...(args.kernel !== undefined ? { kernel: args.kernel } : {}),
+                ...(args.initrd !== undefined ? { initrd: args.initrd } : {}),
+                ...(args['kernel-args'] !== undefined ? { kernelArgs: args['kernel-args'] } : {}),
+              }),
+        ),
+    )
+    .command(
+      'status',
+      "Read the cluster's verdict: every profile node, the verifier's checks (exit 0 verified, 3 pending, 1 failed)",
+      (y) =>
+        y
+          .option('profile', profileOption)
+          .option('out', outOption)
+          .option('kubeconfig', { type: 'string', describe: 'Kubeconfig to use (default <out>/<cluster>/admin.conf)' })
+          .option('watch', { type: 'boolean', default: false, describe: 'Poll until the cluster is verified or failed, or --timeout passes' })
+          .option('timeout', { type: 'string', default: '10m', describe: 'With --watch: how long to wait for a verdict (Go duration)' })
+          .option('interval', { type: 'string', default: '10s', describe: 'With --watch: time between polls (Go duration)' })
+          .option('json', { type: 'boolean', default: false, describe: 'Print the state as JSON' })
+          .example('$0 status', 'One look at out/lab/admin.conf\'s cluster')
+          .example('$0 status --profile ./prod.yaml --watch --timeout 30m', 'Wait for the first boot to finish; exit 0 once verified'),
+      (args) =>
+        run(() =>
+          runStatus({
+            profile: args.profile,
+            out: args.out,
+            ...(args.kubeconfig !== undefined ? { kubeconfig: args.kubeconfig } : {}),
+            watch: args.watch,
+            timeout: args.timeout,
+            interval: args.interval,
+            json: args.json,
+          }),
+        ),
+    )
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .epilogue('Exit codes: 0 success, 1 invalid input or failed generation (nothing written), 2 usage error; status: 3 still pending.')
+    .fail((msg, err) => {
+      if (err) throw err;
+      process.stderr.write(`gen-userdata: ${msg}\nTry gen-userdata --help\n`);
+      process.exit(EXIT.usage);
+    })
+    .parseAsync();
+  return code;
+}
