@@ -4,6 +4,7 @@ import { ChangePlanBuilder, type ChangePlan } from '../output/change-plan.js';
 import { manifestEntry } from '../output/manifest.js';
 import { SizeReportBuilder } from '../output/size-report.js';
 import { IMAGE_DIR } from '../output/generate-image.js';
+import { UPGRADE_DIR } from '../upgrade/upgrade-plan.js';
 import { OutputTree, type OutputTreeStats } from './output-tree.js';
 import { readPreviousManifest } from './output-plan.js';
 import { kernelCommandLineWarning } from './nocloud-net-options.js';
@@ -29,7 +30,7 @@ export interface ClusterOutputResult {
  */
 export function writeClusterOutput(clusterDir: string, files: Iterable<OutputFile>, opts: { dryRun: boolean; maxBytes?: number }): ClusterOutputResult {
   const previous = readPreviousManifest(clusterDir);
-  const tree = opts.dryRun ? undefined : new OutputTree(clusterDir, { ...(previous !== undefined ? { previous } : {}), keep: [IMAGE_DIR], preserve: [SECRETS_FILE] });
+  const tree = opts.dryRun ? undefined : new OutputTree(clusterDir, { ...(previous !== undefined ? { previous } : {}), keep: [IMAGE_DIR, UPGRADE_DIR], preserve: [SECRETS_FILE] });
   const sizes = new SizeReportBuilder(opts.maxBytes);
   const warnings: Diagnostic[] = [];
   const changes = new ChangePlanBuilder(previous);

@@ -17,6 +17,8 @@ export interface ManifestEntry {
 /** The parsed manifest.json. */
 export interface Manifest {
   cluster: string;
+  /** The Kubernetes version the nodes were generated for; absent in manifests of older runs. */
+  kubernetesVersion?: string;
   files: ManifestEntry[];
 }
 
@@ -45,7 +47,11 @@ const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b
  */
 export class ManifestBuilder {
   private readonly rows: { path: string; bytes: Buffer }[] = [];
-  constructor(private readonly cluster: string) {}
+  /** `kubernetesVersion`: what the nodes are generated for; the next run's skew guard reads it. */
+  constructor(
+    private readonly cluster: string,
+    private readonly kubernetesVersion?: string,
+  ) {}
 
   /** Records one written file. */
   add(f: OutputFile): void {
@@ -60,7 +66,8 @@ export class ManifestBuilder {
    * never joined into one string first.
    */
   toBytes(): Uint8Array {
-    const head = Buffer.from(`{\n  "cluster": ${JSON.stringify(this.cluster)},\n  "files": ${this.rows.length === 0 ? '[]' : '[\n'}`, 'utf8');
+    const version = this.kubernetesVersion !== undefined ? `  "kubernetesVersion": ${JSON.stringify(this.kubernetesVersion)},\n` : '';
+    const head = Buffer.from(`{\n  "cluster": ${JSON.stringify(this.cluster)},\n${version}  "files": ${this.rows.length === 0 ? '[]' : '[\n'}`, 'utf8');
     const tail = Buffer.from(`${this.rows.length === 0 ? '' : '\n  ]'}\n}\n`, 'utf8');
     const separator = Buffer.from(',\n', 'utf8');
     const parts: Buffer[] = [head];
