@@ -16,6 +16,7 @@ import { BOOT_LIMIT_MS, E2E_CP as CP, E2E_PROFILE as PROFILE, E2E_WORKER as WORK
 import { checkControlPlane } from './scenarios/control-plane.js';
 import { checkWorkerJoinRetry, retryKernelArgs } from './scenarios/worker-join-retry.js';
 import { checkDebian13 } from './scenarios/debian13.js';
+import { verifyKernelArgs } from './scenarios/cluster-verify.js';
 
 const missing = missingPrerequisites();
 if (missing.length > 0) {
@@ -29,7 +30,8 @@ if (missing.length > 0) {
   const generated = generateSeeds(PROFILE, join(out.dir, 'main'));
   const cpUserData = isoFile(seedIsoOf(generated, CP), '/user-data');
 
-  const cpBoot = runNode({ generated, node: CP, image, timeoutMs: BOOT_LIMIT_MS, log });
+  // The probe waits for the init node's cluster verifier: let it find every node Ready, as in scenario 1.
+  const cpBoot = runNode({ generated, node: CP, image, kernelArgs: verifyKernelArgs(profile), timeoutMs: BOOT_LIMIT_MS, log });
   const retryBoot = runNode({ generated, node: WORKER, image, kernelArgs: retryKernelArgs(profile, cpUserData), timeoutMs: BOOT_LIMIT_MS, log });
   for (const p of [cpBoot, retryBoot]) p.catch(() => {});
 
