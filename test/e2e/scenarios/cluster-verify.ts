@@ -11,6 +11,8 @@ import { yamlDocs } from '../../helpers/vm-asserts.js';
 
 const SMOKE_NODE_PORT = 31080;
 const FIRST = '/var/lib/gen-userdata-e2e/first-verify';
+/** How long the probe waits for the first verdict (the first run takes 15–60 s under TCG). */
+const VERIFY_WAIT_SECONDS = 600;
 /** The worker the re-run leaves out. */
 const MISSING = 'e2e-worker-2';
 
@@ -21,6 +23,8 @@ export function verifyKernelArgs(profile: RawProfile): string[] {
     `gen_userdata_e2e.ready_nodes=${names.join(',')}`,
     `gen_userdata_e2e.fake_nodeport=${SMOKE_NODE_PORT}@${profile.nodes.map((n) => n.ip).join(',')}`,
     `gen_userdata_e2e.verify_rerun_ready=${names.filter((n) => n !== MISSING).join(',')}`,
+    // The probe waits for the verdict only when asked (other init-node boots must not).
+    `gen_userdata_e2e.verify_wait=${VERIFY_WAIT_SECONDS}`,
   ];
 }
 
