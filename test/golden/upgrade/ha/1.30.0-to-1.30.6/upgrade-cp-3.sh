@@ -87,7 +87,7 @@ run_step() {
 kubectl_admin() { kubectl --kubeconfig "$ADMIN_KUBECONFIG" "$@"; }
 
 apt_get() {
-  apt-get -q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3 "$@"
+  NEEDRESTART_MODE=a apt-get -q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3 "$@"
 }
 
 expect_version() {
