@@ -56,7 +56,7 @@ function initNodeUnits(profile: Profile, templates: TemplateSet, target: PlanTar
       path: script,
       mode: 0o755,
       owner: 'root:root',
-      content: renderNodeFile(templates, 'approve-csrs.sh', { expectedNodes: shellQuote(NODE_PATHS.expectedNodes) }),
+      content: renderNodeFile(templates, 'approve-csrs.sh', { ...shellLibraryView(target), expectedNodes: shellQuote(NODE_PATHS.expectedNodes) }),
       secret: false,
       overwrite: false,
     }],

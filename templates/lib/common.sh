@@ -88,6 +88,31 @@ wait_until() {
   done
 }
 
+# run_step NAME FN [DONE_MARKER]: one logged step of a script (the bootstrap, the
+# upgrade scripts). FN runs in a subshell with errexit on, which `if FN` would switch
+# off; when it fails, step_failed NAME runs if the script defines one, and the script
+# exits with FN's status. With DONE_MARKER, a step whose marker exists is skipped
+# and a step that succeeds writes it, so a re-run does only what is left.
+run_step() {
+  local name=$1 fn=$2 marker=${3:-} rc
+  if [ -n "$marker" ] && [ -f "$marker" ]; then
+    log "step $name: done before; skipping"
+    return 0
+  fi
+  log "==> step $name"
+  set +e
+  ( set -Eeuo pipefail; "$fn" )
+  rc=$?
+  set -e
+  if [ "$rc" -ne 0 ]; then
+    log "!!! step $name failed (exit $rc)"
+    if declare -F step_failed >/dev/null; then step_failed "$name"; fi
+    exit "$rc"
+  fi
+  if [ -n "$marker" ]; then date -u +%Y-%m-%dT%H:%M:%SZ >"$marker"; fi
+  log "<== step $name ok"
+}
+
 {{#controlPlane}}
 # kubectl with the cluster-admin kubeconfig kubeadm writes on a control plane.
 kubectl_admin() { kubectl --kubeconfig "$ADMIN_KUBECONFIG" "$@"; }
