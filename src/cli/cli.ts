@@ -6,13 +6,14 @@ import { runKubeconfig } from './commands/kubeconfig.js';
 import { runTokenRotate, runTokenShow } from './commands/token.js';
 import { runImage } from './commands/image.js';
 import { runStatus } from './commands/status.js';
+import { runRotateEncryptionKey } from './commands/secrets.js';
 import { UsageError } from './load-templates.js';
 import { EXIT } from './report.js';
 
 const profileOption = {
   type: 'string',
   default: 'lab',
-  describe: 'Bundled profile name (lab, ha) or path to a profile YAML file',
+  describe: 'Bundled profile name (lab, ha, prod) or path to a profile YAML file',
 } as const;
 const outOption = { type: 'string', default: 'out', describe: 'Output root; files go to <out>/<cluster>/' } as const;
 
@@ -169,6 +170,35 @@ export async function main(argv: string[]): Promise<number> {
                 ...(args.initrd !== undefined ? { initrd: args.initrd } : {}),
                 ...(args['kernel-args'] !== undefined ? { kernelArgs: args['kernel-args'] } : {}),
               }),
+        ),
+    )
+    .command(
+      'secrets <action>',
+      'Change secrets.yaml: rotate-encryption-key adds a new encryption-at-rest key and regenerates the output',
+      (y) =>
+        y
+          .positional('action', { choices: ['rotate-encryption-key'] as const, describe: 'rotate-encryption-key: new first key, older keys kept for reading' })
+          .option('profile', profileOption)
+          .option('out', outOption)
+          .option('format', { choices: ['cloud-init', 'iso', 'ignition', 'nocloud-net', 'all'] as const, describe: 'What to regenerate (default: what the previous run wrote)' })
+          .option('templates', { type: 'string', describe: 'Directory with template overrides' })
+          .option('base-url', { type: 'string', describe: 'As for generate, when the output has the nocloud-net HTTP tree' })
+          .option('kernel', { type: 'string', describe: 'As for generate (nocloud-net)' })
+          .option('initrd', { type: 'string', describe: 'As for generate (nocloud-net)' })
+          .option('kernel-args', { type: 'string', describe: 'As for generate (nocloud-net)' })
+          .example('$0 secrets rotate-encryption-key --profile prod.yaml', 'New first key; prints the kubectl command that re-encrypts every Secret'),
+      (args) =>
+        run(() =>
+          runRotateEncryptionKey({
+            profile: args.profile,
+            out: args.out,
+            ...(args.format !== undefined ? { format: args.format } : {}),
+            ...(args.templates !== undefined ? { templates: args.templates } : {}),
+            ...(args['base-url'] !== undefined ? { baseUrl: args['base-url'] } : {}),
+            ...(args.kernel !== undefined ? { kernel: args.kernel } : {}),
+            ...(args.initrd !== undefined ? { initrd: args.initrd } : {}),
+            ...(args['kernel-args'] !== undefined ? { kernelArgs: args['kernel-args'] } : {}),
+          }),
         ),
     )
     .command(

@@ -5,7 +5,7 @@ import { FORMATS as formats } from './formats.js';
 const require = createRequire(import.meta.url);
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"controlPlaneEndpoint":{"type":"string","format":"endpoint","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"podSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"serviceSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dnsDomain":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"},"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","format":"image-reference","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"key":{"type":"string","x-multiline":true,"pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path","allOf":[{"pattern":"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters other than newlines"},{"maxLength":262144,"x-code":"too-long","x-message":"must be at most 262144 characters"}]},"keyFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"gateway":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"hostsEntries":{"enum":["auto","all","control-planes","none"]}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"pki":{"type":["object","null"],"additionalProperties":false,"properties":{"keyAlgorithm":{"enum":["ecdsa-p256","rsa-2048"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","format":"ssh-authorized-key","x-code":"invalid-ssh-key","x-message":"must be one authorized_keys line: [options] type base64-key [comment], such as \"ssh-ed25519 AAAA… comment\", whose key decodes to a key of that type","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"maxPods":{"type":"integer","minimum":1,"maximum":65536},"serverTLSBootstrap":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"expose":{"enum":["hostPort","nodePort"]}}}}},"verify":{"type":["object","null"],"additionalProperties":false,"properties":{"smokeTest":{"type":"boolean"},"keepSmokeWorkloads":{"type":"boolean"},"rolloutTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sysextSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mac":{"type":"string","format":"mac","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"controlPlaneEndpoint":{"type":"string","format":"endpoint","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"podSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"serviceSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dnsDomain":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"},"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","format":"image-reference","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"key":{"type":"string","x-multiline":true,"pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path","allOf":[{"pattern":"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters other than newlines"},{"maxLength":262144,"x-code":"too-long","x-message":"must be at most 262144 characters"}]},"keyFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"gateway":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"hostsEntries":{"enum":["auto","all","control-planes","none"]}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"pki":{"type":["object","null"],"additionalProperties":false,"properties":{"keyAlgorithm":{"enum":["ecdsa-p256","rsa-2048"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","format":"ssh-authorized-key","x-code":"invalid-ssh-key","x-message":"must be one authorized_keys line: [options] type base64-key [comment], such as \"ssh-ed25519 AAAA… comment\", whose key decodes to a key of that type","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"maxPods":{"type":"integer","minimum":1,"maximum":65536},"serverTLSBootstrap":{"type":"boolean"},"protectKernelDefaults":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"expose":{"enum":["hostPort","nodePort"]}}}}},"verify":{"type":["object","null"],"additionalProperties":false,"properties":{"smokeTest":{"type":"boolean"},"keepSmokeWorkloads":{"type":"boolean"},"rolloutTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sysextSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"security":{"type":["object","null"],"additionalProperties":false,"properties":{"encryptionAtRest":{"type":"boolean"},"podSecurity":{"type":["object","null"],"additionalProperties":false,"properties":{"enforce":{"enum":["privileged","baseline","restricted"]},"audit":{"enum":["privileged","baseline","restricted"]},"warn":{"enum":["privileged","baseline","restricted"]},"exemptNamespaces":{"type":["array","null"],"items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$","x-code":"invalid-namespace","x-message":"must be a namespace name: at most 63 lowercase letters, digits or \"-\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"audit":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"maxAge":{"type":"integer","minimum":0,"maximum":3650},"maxBackup":{"type":"integer","minimum":0,"maximum":1000},"maxSizeMB":{"type":"integer","minimum":1,"maximum":100000}}},"defaultDenyNamespaces":{"type":["array","null"],"items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$","x-code":"invalid-namespace","x-message":"must be a namespace name: at most 63 lowercase letters, digits or \"-\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"kubeadm":{"type":["object","null"],"additionalProperties":false,"properties":{"apiServer":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"extraVolumes":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name","hostPath","mountPath"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$","x-code":"invalid-namespace","x-message":"must be a namespace name: at most 63 lowercase letters, digits or \"-\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"hostPath":{"type":"string","pattern":"^/[^\\s,=]*$","x-message":"must be an absolute path without spaces, \",\" or \"=\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mountPath":{"type":"string","pattern":"^/[^\\s,=]*$","x-message":"must be an absolute path without spaces, \",\" or \"=\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"readOnly":{"type":"boolean"},"pathType":{"enum":["","DirectoryOrCreate","Directory","FileOrCreate","File","Socket","CharDevice","BlockDevice"]}}}},"certSANs":{"type":["array","null"],"items":{"type":"string","format":"cert-san","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"controllerManager":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"scheduler":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"etcd":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"featureGates":{"type":["object","null"],"additionalProperties":{"type":"boolean"}}}},"nodeDefaults":{"type":["object","null"],"additionalProperties":false,"properties":{"labels":{"type":["object","null"],"patternProperties":{"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-label","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"additionalProperties":false,"x-code":"invalid-label","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit"},"taints":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["key","effect"],"properties":{"key":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"value":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"effect":{"enum":["NoSchedule","PreferNoSchedule","NoExecute"],"x-code":"invalid-taint"}}}}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mac":{"type":"string","format":"mac","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"labels":{"type":["object","null"],"patternProperties":{"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-label","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"additionalProperties":false,"x-code":"invalid-label","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit"},"taints":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["key","effect"],"properties":{"key":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"value":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"effect":{"enum":["NoSchedule","PreferNoSchedule","NoExecute"],"x-code":"invalid-taint"}}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func4 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$", "u");
@@ -17,6 +17,10 @@ const pattern30 = new RegExp("^/\\S+$", "u");
 const pattern32 = new RegExp("^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$", "u");
 const pattern57 = new RegExp("^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$", "u");
 const pattern60 = new RegExp("^[0-9a-fA-F]{64}$", "u");
+const pattern62 = new RegExp("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "u");
+const pattern69 = new RegExp("^/[^\\s,=]*$", "u");
+const pattern76 = new RegExp("^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", "u");
+const pattern79 = new RegExp("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "u");
 const formats0 = formats.hostname;
 const formats2 = formats.endpoint;
 const formats4 = formats["ipv4-cidr"];
@@ -28,7 +32,8 @@ const formats20 = formats["image-reference"];
 const formats28 = formats.ip;
 const formats34 = formats["posix-user"];
 const formats36 = formats["ssh-authorized-key"];
-const formats50 = formats.mac;
+const formats46 = formats["cert-san"];
+const formats52 = formats.mac;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2021,7 +2026,7 @@ errors++;
 }
 if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
 for(const key15 in data53){
-if(!((((key15 === "systemReserved") || (key15 === "kubeReserved")) || (key15 === "maxPods")) || (key15 === "serverTLSBootstrap"))){
+if(!(((((key15 === "systemReserved") || (key15 === "kubeReserved")) || (key15 === "maxPods")) || (key15 === "serverTLSBootstrap")) || (key15 === "protectKernelDefaults"))){
 const err158 = {instancePath:instancePath+"/kubelet",schemaPath:"#/properties/kubelet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet,data:data53};
 if(vErrors === null){
 vErrors = [err158];
@@ -2702,12 +2707,10 @@ vErrors.push(err214);
 errors++;
 }
 }
-}
-}
-if(data.addons !== undefined){
-let data66 = data.addons;
-if((!(data66 && typeof data66 == "object" && !Array.isArray(data66))) && (data66 !== null)){
-const err215 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/type",keyword:"type",params:{type: schema11.properties.addons.type},message:"must be object,null",schema:schema11.properties.addons.type,parentSchema:schema11.properties.addons,data:data66};
+if(data53.protectKernelDefaults !== undefined){
+let data66 = data53.protectKernelDefaults;
+if(typeof data66 !== "boolean"){
+const err215 = {instancePath:instancePath+"/kubelet/protectKernelDefaults",schemaPath:"#/properties/kubelet/properties/protectKernelDefaults/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubelet.properties.protectKernelDefaults.type,parentSchema:schema11.properties.kubelet.properties.protectKernelDefaults,data:data66};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2716,10 +2719,13 @@ vErrors.push(err215);
 }
 errors++;
 }
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-for(const key18 in data66){
-if(!((key18 === "metricsServer") || (key18 === "ingressNginx"))){
-const err216 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons,data:data66};
+}
+}
+}
+if(data.addons !== undefined){
+let data67 = data.addons;
+if((!(data67 && typeof data67 == "object" && !Array.isArray(data67))) && (data67 !== null)){
+const err216 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/type",keyword:"type",params:{type: schema11.properties.addons.type},message:"must be object,null",schema:schema11.properties.addons.type,parentSchema:schema11.properties.addons,data:data67};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2728,11 +2734,10 @@ vErrors.push(err216);
 }
 errors++;
 }
-}
-if(data66.metricsServer !== undefined){
-let data67 = data66.metricsServer;
-if((!(data67 && typeof data67 == "object" && !Array.isArray(data67))) && (data67 !== null)){
-const err217 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/type",keyword:"type",params:{type: schema11.properties.addons.properties.metricsServer.type},message:"must be object,null",schema:schema11.properties.addons.properties.metricsServer.type,parentSchema:schema11.properties.addons.properties.metricsServer,data:data67};
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+for(const key18 in data67){
+if(!((key18 === "metricsServer") || (key18 === "ingressNginx"))){
+const err217 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons,data:data67};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2741,10 +2746,11 @@ vErrors.push(err217);
 }
 errors++;
 }
-if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
-for(const key19 in data67){
-if(!((((key19 === "enabled") || (key19 === "version")) || (key19 === "manifestUrl")) || (key19 === "manifestFile"))){
-const err218 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.metricsServer,data:data67};
+}
+if(data67.metricsServer !== undefined){
+let data68 = data67.metricsServer;
+if((!(data68 && typeof data68 == "object" && !Array.isArray(data68))) && (data68 !== null)){
+const err218 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/type",keyword:"type",params:{type: schema11.properties.addons.properties.metricsServer.type},message:"must be object,null",schema:schema11.properties.addons.properties.metricsServer.type,parentSchema:schema11.properties.addons.properties.metricsServer,data:data68};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2753,11 +2759,10 @@ vErrors.push(err218);
 }
 errors++;
 }
-}
-if(data67.enabled !== undefined){
-let data68 = data67.enabled;
-if(typeof data68 !== "boolean"){
-const err219 = {instancePath:instancePath+"/addons/metricsServer/enabled",schemaPath:"#/properties/addons/properties/metricsServer/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.metricsServer.properties.enabled.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.enabled,data:data68};
+if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+for(const key19 in data68){
+if(!((((key19 === "enabled") || (key19 === "version")) || (key19 === "manifestUrl")) || (key19 === "manifestFile"))){
+const err219 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.metricsServer,data:data68};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2767,11 +2772,10 @@ vErrors.push(err219);
 errors++;
 }
 }
-if(data67.version !== undefined){
-let data69 = data67.version;
-if(typeof data69 === "string"){
-if(!pattern0.test(data69)){
-const err220 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version.allOf[0],data:data69};
+if(data68.enabled !== undefined){
+let data69 = data68.enabled;
+if(typeof data69 !== "boolean"){
+const err220 = {instancePath:instancePath+"/addons/metricsServer/enabled",schemaPath:"#/properties/addons/properties/metricsServer/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.metricsServer.properties.enabled.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.enabled,data:data69};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2781,9 +2785,11 @@ vErrors.push(err220);
 errors++;
 }
 }
-if(typeof data69 === "string"){
-if(func4(data69) > 8192){
-const err221 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version.allOf[1],data:data69};
+if(data68.version !== undefined){
+let data70 = data68.version;
+if(typeof data70 === "string"){
+if(!pattern0.test(data70)){
+const err221 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version.allOf[0],data:data70};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2793,9 +2799,9 @@ vErrors.push(err221);
 errors++;
 }
 }
-if(typeof data69 === "string"){
-if(!pattern8.test(data69)){
-const err222 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data69};
+if(typeof data70 === "string"){
+if(func4(data70) > 8192){
+const err222 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version.allOf[1],data:data70};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2805,8 +2811,9 @@ vErrors.push(err222);
 errors++;
 }
 }
-else {
-const err223 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.version.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data69};
+if(typeof data70 === "string"){
+if(!pattern8.test(data70)){
+const err223 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data70};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2816,11 +2823,8 @@ vErrors.push(err223);
 errors++;
 }
 }
-if(data67.manifestUrl !== undefined){
-let data70 = data67.manifestUrl;
-if(typeof data70 === "string"){
-if(!pattern0.test(data70)){
-const err224 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.allOf[0],data:data70};
+else {
+const err224 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.version.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data70};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2830,9 +2834,11 @@ vErrors.push(err224);
 errors++;
 }
 }
-if(typeof data70 === "string"){
-if(func4(data70) > 8192){
-const err225 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.allOf[1],data:data70};
+if(data68.manifestUrl !== undefined){
+let data71 = data68.manifestUrl;
+if(typeof data71 === "string"){
+if(!pattern0.test(data71)){
+const err225 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.allOf[0],data:data71};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -2842,9 +2848,9 @@ vErrors.push(err225);
 errors++;
 }
 }
-if(typeof data70 === "string"){
-if(!(formats10(data70))){
-const err226 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data70};
+if(typeof data71 === "string"){
+if(func4(data71) > 8192){
+const err226 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.allOf[1],data:data71};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -2854,8 +2860,9 @@ vErrors.push(err226);
 errors++;
 }
 }
-else {
-const err227 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data70};
+if(typeof data71 === "string"){
+if(!(formats10(data71))){
+const err227 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data71};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -2865,11 +2872,8 @@ vErrors.push(err227);
 errors++;
 }
 }
-if(data67.manifestFile !== undefined){
-let data71 = data67.manifestFile;
-if(typeof data71 === "string"){
-if(!pattern0.test(data71)){
-const err228 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.allOf[0],data:data71};
+else {
+const err228 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data71};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -2879,9 +2883,11 @@ vErrors.push(err228);
 errors++;
 }
 }
-if(typeof data71 === "string"){
-if(func4(data71) > 8192){
-const err229 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.allOf[1],data:data71};
+if(data68.manifestFile !== undefined){
+let data72 = data68.manifestFile;
+if(typeof data72 === "string"){
+if(!pattern0.test(data72)){
+const err229 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.allOf[0],data:data72};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -2891,9 +2897,9 @@ vErrors.push(err229);
 errors++;
 }
 }
-if(typeof data71 === "string"){
-if(func4(data71) < 1){
-const err230 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data71};
+if(typeof data72 === "string"){
+if(func4(data72) > 8192){
+const err230 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.allOf[1],data:data72};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -2903,8 +2909,9 @@ vErrors.push(err230);
 errors++;
 }
 }
-else {
-const err231 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data71};
+if(typeof data72 === "string"){
+if(func4(data72) < 1){
+const err231 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data72};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -2914,12 +2921,8 @@ vErrors.push(err231);
 errors++;
 }
 }
-}
-}
-if(data66.ingressNginx !== undefined){
-let data72 = data66.ingressNginx;
-if((!(data72 && typeof data72 == "object" && !Array.isArray(data72))) && (data72 !== null)){
-const err232 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/type",keyword:"type",params:{type: schema11.properties.addons.properties.ingressNginx.type},message:"must be object,null",schema:schema11.properties.addons.properties.ingressNginx.type,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data72};
+else {
+const err232 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data72};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -2928,10 +2931,13 @@ vErrors.push(err232);
 }
 errors++;
 }
-if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
-for(const key20 in data72){
-if(!(((((key20 === "enabled") || (key20 === "version")) || (key20 === "manifestUrl")) || (key20 === "manifestFile")) || (key20 === "expose"))){
-const err233 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data72};
+}
+}
+}
+if(data67.ingressNginx !== undefined){
+let data73 = data67.ingressNginx;
+if((!(data73 && typeof data73 == "object" && !Array.isArray(data73))) && (data73 !== null)){
+const err233 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/type",keyword:"type",params:{type: schema11.properties.addons.properties.ingressNginx.type},message:"must be object,null",schema:schema11.properties.addons.properties.ingressNginx.type,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data73};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -2940,11 +2946,10 @@ vErrors.push(err233);
 }
 errors++;
 }
-}
-if(data72.enabled !== undefined){
-let data73 = data72.enabled;
-if(typeof data73 !== "boolean"){
-const err234 = {instancePath:instancePath+"/addons/ingressNginx/enabled",schemaPath:"#/properties/addons/properties/ingressNginx/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.ingressNginx.properties.enabled.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.enabled,data:data73};
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+for(const key20 in data73){
+if(!(((((key20 === "enabled") || (key20 === "version")) || (key20 === "manifestUrl")) || (key20 === "manifestFile")) || (key20 === "expose"))){
+const err234 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data73};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -2954,11 +2959,10 @@ vErrors.push(err234);
 errors++;
 }
 }
-if(data72.version !== undefined){
-let data74 = data72.version;
-if(typeof data74 === "string"){
-if(!pattern0.test(data74)){
-const err235 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version.allOf[0],data:data74};
+if(data73.enabled !== undefined){
+let data74 = data73.enabled;
+if(typeof data74 !== "boolean"){
+const err235 = {instancePath:instancePath+"/addons/ingressNginx/enabled",schemaPath:"#/properties/addons/properties/ingressNginx/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.ingressNginx.properties.enabled.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.enabled,data:data74};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -2968,9 +2972,11 @@ vErrors.push(err235);
 errors++;
 }
 }
-if(typeof data74 === "string"){
-if(func4(data74) > 8192){
-const err236 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version.allOf[1],data:data74};
+if(data73.version !== undefined){
+let data75 = data73.version;
+if(typeof data75 === "string"){
+if(!pattern0.test(data75)){
+const err236 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version.allOf[0],data:data75};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -2980,9 +2986,9 @@ vErrors.push(err236);
 errors++;
 }
 }
-if(typeof data74 === "string"){
-if(!pattern8.test(data74)){
-const err237 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data74};
+if(typeof data75 === "string"){
+if(func4(data75) > 8192){
+const err237 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version.allOf[1],data:data75};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -2992,8 +2998,9 @@ vErrors.push(err237);
 errors++;
 }
 }
-else {
-const err238 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.version.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data74};
+if(typeof data75 === "string"){
+if(!pattern8.test(data75)){
+const err238 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data75};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -3003,11 +3010,8 @@ vErrors.push(err238);
 errors++;
 }
 }
-if(data72.manifestUrl !== undefined){
-let data75 = data72.manifestUrl;
-if(typeof data75 === "string"){
-if(!pattern0.test(data75)){
-const err239 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.allOf[0],data:data75};
+else {
+const err239 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.version.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data75};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -3017,9 +3021,11 @@ vErrors.push(err239);
 errors++;
 }
 }
-if(typeof data75 === "string"){
-if(func4(data75) > 8192){
-const err240 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.allOf[1],data:data75};
+if(data73.manifestUrl !== undefined){
+let data76 = data73.manifestUrl;
+if(typeof data76 === "string"){
+if(!pattern0.test(data76)){
+const err240 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.allOf[0],data:data76};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -3029,9 +3035,9 @@ vErrors.push(err240);
 errors++;
 }
 }
-if(typeof data75 === "string"){
-if(!(formats10(data75))){
-const err241 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data75};
+if(typeof data76 === "string"){
+if(func4(data76) > 8192){
+const err241 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.allOf[1],data:data76};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -3041,8 +3047,9 @@ vErrors.push(err241);
 errors++;
 }
 }
-else {
-const err242 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data75};
+if(typeof data76 === "string"){
+if(!(formats10(data76))){
+const err242 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data76};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -3052,11 +3059,8 @@ vErrors.push(err242);
 errors++;
 }
 }
-if(data72.manifestFile !== undefined){
-let data76 = data72.manifestFile;
-if(typeof data76 === "string"){
-if(!pattern0.test(data76)){
-const err243 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.allOf[0],data:data76};
+else {
+const err243 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data76};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -3066,9 +3070,11 @@ vErrors.push(err243);
 errors++;
 }
 }
-if(typeof data76 === "string"){
-if(func4(data76) > 8192){
-const err244 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.allOf[1],data:data76};
+if(data73.manifestFile !== undefined){
+let data77 = data73.manifestFile;
+if(typeof data77 === "string"){
+if(!pattern0.test(data77)){
+const err244 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.allOf[0],data:data77};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3078,9 +3084,9 @@ vErrors.push(err244);
 errors++;
 }
 }
-if(typeof data76 === "string"){
-if(func4(data76) < 1){
-const err245 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data76};
+if(typeof data77 === "string"){
+if(func4(data77) > 8192){
+const err245 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.allOf[1],data:data77};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -3090,8 +3096,9 @@ vErrors.push(err245);
 errors++;
 }
 }
-else {
-const err246 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data76};
+if(typeof data77 === "string"){
+if(func4(data77) < 1){
+const err246 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data77};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -3101,10 +3108,8 @@ vErrors.push(err246);
 errors++;
 }
 }
-if(data72.expose !== undefined){
-let data77 = data72.expose;
-if(!((data77 === "hostPort") || (data77 === "nodePort"))){
-const err247 = {instancePath:instancePath+"/addons/ingressNginx/expose",schemaPath:"#/properties/addons/properties/ingressNginx/properties/expose/enum",keyword:"enum",params:{allowedValues: schema11.properties.addons.properties.ingressNginx.properties.expose.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.addons.properties.ingressNginx.properties.expose.enum,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.expose,data:data77};
+else {
+const err247 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data77};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -3114,14 +3119,10 @@ vErrors.push(err247);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data.verify !== undefined){
-let data78 = data.verify;
-if((!(data78 && typeof data78 == "object" && !Array.isArray(data78))) && (data78 !== null)){
-const err248 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/type",keyword:"type",params:{type: schema11.properties.verify.type},message:"must be object,null",schema:schema11.properties.verify.type,parentSchema:schema11.properties.verify,data:data78};
+if(data73.expose !== undefined){
+let data78 = data73.expose;
+if(!((data78 === "hostPort") || (data78 === "nodePort"))){
+const err248 = {instancePath:instancePath+"/addons/ingressNginx/expose",schemaPath:"#/properties/addons/properties/ingressNginx/properties/expose/enum",keyword:"enum",params:{allowedValues: schema11.properties.addons.properties.ingressNginx.properties.expose.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.addons.properties.ingressNginx.properties.expose.enum,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.expose,data:data78};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3130,10 +3131,15 @@ vErrors.push(err248);
 }
 errors++;
 }
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-for(const key21 in data78){
-if(!(((key21 === "smokeTest") || (key21 === "keepSmokeWorkloads")) || (key21 === "rolloutTimeout"))){
-const err249 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.verify,data:data78};
+}
+}
+}
+}
+}
+if(data.verify !== undefined){
+let data79 = data.verify;
+if((!(data79 && typeof data79 == "object" && !Array.isArray(data79))) && (data79 !== null)){
+const err249 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/type",keyword:"type",params:{type: schema11.properties.verify.type},message:"must be object,null",schema:schema11.properties.verify.type,parentSchema:schema11.properties.verify,data:data79};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3142,11 +3148,10 @@ vErrors.push(err249);
 }
 errors++;
 }
-}
-if(data78.smokeTest !== undefined){
-let data79 = data78.smokeTest;
-if(typeof data79 !== "boolean"){
-const err250 = {instancePath:instancePath+"/verify/smokeTest",schemaPath:"#/properties/verify/properties/smokeTest/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.verify.properties.smokeTest.type,parentSchema:schema11.properties.verify.properties.smokeTest,data:data79};
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+for(const key21 in data79){
+if(!(((key21 === "smokeTest") || (key21 === "keepSmokeWorkloads")) || (key21 === "rolloutTimeout"))){
+const err250 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.verify,data:data79};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3156,10 +3161,10 @@ vErrors.push(err250);
 errors++;
 }
 }
-if(data78.keepSmokeWorkloads !== undefined){
-let data80 = data78.keepSmokeWorkloads;
+if(data79.smokeTest !== undefined){
+let data80 = data79.smokeTest;
 if(typeof data80 !== "boolean"){
-const err251 = {instancePath:instancePath+"/verify/keepSmokeWorkloads",schemaPath:"#/properties/verify/properties/keepSmokeWorkloads/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.verify.properties.keepSmokeWorkloads.type,parentSchema:schema11.properties.verify.properties.keepSmokeWorkloads,data:data80};
+const err251 = {instancePath:instancePath+"/verify/smokeTest",schemaPath:"#/properties/verify/properties/smokeTest/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.verify.properties.smokeTest.type,parentSchema:schema11.properties.verify.properties.smokeTest,data:data80};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3169,11 +3174,10 @@ vErrors.push(err251);
 errors++;
 }
 }
-if(data78.rolloutTimeout !== undefined){
-let data81 = data78.rolloutTimeout;
-if(typeof data81 === "string"){
-if(!pattern0.test(data81)){
-const err252 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.verify.properties.rolloutTimeout.allOf[0],data:data81};
+if(data79.keepSmokeWorkloads !== undefined){
+let data81 = data79.keepSmokeWorkloads;
+if(typeof data81 !== "boolean"){
+const err252 = {instancePath:instancePath+"/verify/keepSmokeWorkloads",schemaPath:"#/properties/verify/properties/keepSmokeWorkloads/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.verify.properties.keepSmokeWorkloads.type,parentSchema:schema11.properties.verify.properties.keepSmokeWorkloads,data:data81};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3183,9 +3187,11 @@ vErrors.push(err252);
 errors++;
 }
 }
-if(typeof data81 === "string"){
-if(func4(data81) > 8192){
-const err253 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.verify.properties.rolloutTimeout.allOf[1],data:data81};
+if(data79.rolloutTimeout !== undefined){
+let data82 = data79.rolloutTimeout;
+if(typeof data82 === "string"){
+if(!pattern0.test(data82)){
+const err253 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.verify.properties.rolloutTimeout.allOf[0],data:data82};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3195,9 +3201,9 @@ vErrors.push(err253);
 errors++;
 }
 }
-if(typeof data81 === "string"){
-if(!(formats12(data81))){
-const err254 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/format",keyword:"format",params:{format: "go-duration"},message:"must match format \""+"go-duration"+"\"",schema:"go-duration",parentSchema:schema11.properties.verify.properties.rolloutTimeout,data:data81};
+if(typeof data82 === "string"){
+if(func4(data82) > 8192){
+const err254 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.verify.properties.rolloutTimeout.allOf[1],data:data82};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3207,8 +3213,9 @@ vErrors.push(err254);
 errors++;
 }
 }
-else {
-const err255 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.verify.properties.rolloutTimeout.type,parentSchema:schema11.properties.verify.properties.rolloutTimeout,data:data81};
+if(typeof data82 === "string"){
+if(!(formats12(data82))){
+const err255 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/format",keyword:"format",params:{format: "go-duration"},message:"must match format \""+"go-duration"+"\"",schema:"go-duration",parentSchema:schema11.properties.verify.properties.rolloutTimeout,data:data82};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3218,12 +3225,8 @@ vErrors.push(err255);
 errors++;
 }
 }
-}
-}
-if(data.images !== undefined){
-let data82 = data.images;
-if((!(data82 && typeof data82 == "object" && !Array.isArray(data82))) && (data82 !== null)){
-const err256 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: schema11.properties.images.type},message:"must be object,null",schema:schema11.properties.images.type,parentSchema:schema11.properties.images,data:data82};
+else {
+const err256 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.verify.properties.rolloutTimeout.type,parentSchema:schema11.properties.verify.properties.rolloutTimeout,data:data82};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3232,10 +3235,13 @@ vErrors.push(err256);
 }
 errors++;
 }
-if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
-for(const key22 in data82){
-if(!(key22 === "repository")){
-const err257 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images,data:data82};
+}
+}
+}
+if(data.images !== undefined){
+let data83 = data.images;
+if((!(data83 && typeof data83 == "object" && !Array.isArray(data83))) && (data83 !== null)){
+const err257 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: schema11.properties.images.type},message:"must be object,null",schema:schema11.properties.images.type,parentSchema:schema11.properties.images,data:data83};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3244,12 +3250,10 @@ vErrors.push(err257);
 }
 errors++;
 }
-}
-if(data82.repository !== undefined){
-let data83 = data82.repository;
-if(typeof data83 === "string"){
-if(!pattern0.test(data83)){
-const err258 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.images.properties.repository.allOf[0],data:data83};
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+for(const key22 in data83){
+if(!(key22 === "repository")){
+const err258 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images,data:data83};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3259,9 +3263,11 @@ vErrors.push(err258);
 errors++;
 }
 }
-if(typeof data83 === "string"){
-if(func4(data83) > 8192){
-const err259 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.images.properties.repository.allOf[1],data:data83};
+if(data83.repository !== undefined){
+let data84 = data83.repository;
+if(typeof data84 === "string"){
+if(!pattern0.test(data84)){
+const err259 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.images.properties.repository.allOf[0],data:data84};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3271,9 +3277,9 @@ vErrors.push(err259);
 errors++;
 }
 }
-if(typeof data83 === "string"){
-if(!pattern57.test(data83)){
-const err260 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"+"\"",schema:"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$",parentSchema:schema11.properties.images.properties.repository,data:data83};
+if(typeof data84 === "string"){
+if(func4(data84) > 8192){
+const err260 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.images.properties.repository.allOf[1],data:data84};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3283,8 +3289,9 @@ vErrors.push(err260);
 errors++;
 }
 }
-else {
-const err261 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.repository.type,parentSchema:schema11.properties.images.properties.repository,data:data83};
+if(typeof data84 === "string"){
+if(!pattern57.test(data84)){
+const err261 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"+"\"",schema:"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$",parentSchema:schema11.properties.images.properties.repository,data:data84};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3294,12 +3301,8 @@ vErrors.push(err261);
 errors++;
 }
 }
-}
-}
-if(data.image !== undefined){
-let data84 = data.image;
-if((!(data84 && typeof data84 == "object" && !Array.isArray(data84))) && (data84 !== null)){
-const err262 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: schema11.properties.image.type},message:"must be object,null",schema:schema11.properties.image.type,parentSchema:schema11.properties.image,data:data84};
+else {
+const err262 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.repository.type,parentSchema:schema11.properties.images.properties.repository,data:data84};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3308,10 +3311,13 @@ vErrors.push(err262);
 }
 errors++;
 }
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-for(const key23 in data84){
-if(!(key23 === "prebaked")){
-const err263 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.image,data:data84};
+}
+}
+}
+if(data.image !== undefined){
+let data85 = data.image;
+if((!(data85 && typeof data85 == "object" && !Array.isArray(data85))) && (data85 !== null)){
+const err263 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: schema11.properties.image.type},message:"must be object,null",schema:schema11.properties.image.type,parentSchema:schema11.properties.image,data:data85};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3320,11 +3326,10 @@ vErrors.push(err263);
 }
 errors++;
 }
-}
-if(data84.prebaked !== undefined){
-let data85 = data84.prebaked;
-if(typeof data85 !== "boolean"){
-const err264 = {instancePath:instancePath+"/image/prebaked",schemaPath:"#/properties/image/properties/prebaked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.image.properties.prebaked.type,parentSchema:schema11.properties.image.properties.prebaked,data:data85};
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+for(const key23 in data85){
+if(!(key23 === "prebaked")){
+const err264 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.image,data:data85};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3334,12 +3339,10 @@ vErrors.push(err264);
 errors++;
 }
 }
-}
-}
-if(data.flatcar !== undefined){
-let data86 = data.flatcar;
-if((!(data86 && typeof data86 == "object" && !Array.isArray(data86))) && (data86 !== null)){
-const err265 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/type",keyword:"type",params:{type: schema11.properties.flatcar.type},message:"must be object,null",schema:schema11.properties.flatcar.type,parentSchema:schema11.properties.flatcar,data:data86};
+if(data85.prebaked !== undefined){
+let data86 = data85.prebaked;
+if(typeof data86 !== "boolean"){
+const err265 = {instancePath:instancePath+"/image/prebaked",schemaPath:"#/properties/image/properties/prebaked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.image.properties.prebaked.type,parentSchema:schema11.properties.image.properties.prebaked,data:data86};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3348,10 +3351,13 @@ vErrors.push(err265);
 }
 errors++;
 }
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-for(const key24 in data86){
-if(!((key24 === "sysextUrl") || (key24 === "sysextSha256"))){
-const err266 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data86};
+}
+}
+}
+if(data.flatcar !== undefined){
+let data87 = data.flatcar;
+if((!(data87 && typeof data87 == "object" && !Array.isArray(data87))) && (data87 !== null)){
+const err266 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/type",keyword:"type",params:{type: schema11.properties.flatcar.type},message:"must be object,null",schema:schema11.properties.flatcar.type,parentSchema:schema11.properties.flatcar,data:data87};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3360,12 +3366,10 @@ vErrors.push(err266);
 }
 errors++;
 }
-}
-if(data86.sysextUrl !== undefined){
-let data87 = data86.sysextUrl;
-if(typeof data87 === "string"){
-if(!pattern0.test(data87)){
-const err267 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[0],data:data87};
+if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
+for(const key24 in data87){
+if(!((key24 === "sysextUrl") || (key24 === "sysextSha256"))){
+const err267 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data87};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3375,9 +3379,11 @@ vErrors.push(err267);
 errors++;
 }
 }
-if(typeof data87 === "string"){
-if(func4(data87) > 8192){
-const err268 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[1],data:data87};
+if(data87.sysextUrl !== undefined){
+let data88 = data87.sysextUrl;
+if(typeof data88 === "string"){
+if(!pattern0.test(data88)){
+const err268 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[0],data:data88};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3387,9 +3393,9 @@ vErrors.push(err268);
 errors++;
 }
 }
-if(typeof data87 === "string"){
-if(!(formats10(data87))){
-const err269 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data87};
+if(typeof data88 === "string"){
+if(func4(data88) > 8192){
+const err269 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[1],data:data88};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3399,8 +3405,9 @@ vErrors.push(err269);
 errors++;
 }
 }
-else {
-const err270 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextUrl.type,parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data87};
+if(typeof data88 === "string"){
+if(!(formats10(data88))){
+const err270 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data88};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3410,11 +3417,8 @@ vErrors.push(err270);
 errors++;
 }
 }
-if(data86.sysextSha256 !== undefined){
-let data88 = data86.sysextSha256;
-if(typeof data88 === "string"){
-if(!pattern0.test(data88)){
-const err271 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[0],data:data88};
+else {
+const err271 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextUrl.type,parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data88};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3424,9 +3428,11 @@ vErrors.push(err271);
 errors++;
 }
 }
-if(typeof data88 === "string"){
-if(func4(data88) > 8192){
-const err272 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[1],data:data88};
+if(data87.sysextSha256 !== undefined){
+let data89 = data87.sysextSha256;
+if(typeof data89 === "string"){
+if(!pattern0.test(data89)){
+const err272 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[0],data:data89};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3436,9 +3442,9 @@ vErrors.push(err272);
 errors++;
 }
 }
-if(typeof data88 === "string"){
-if(!pattern60.test(data88)){
-const err273 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data88};
+if(typeof data89 === "string"){
+if(func4(data89) > 8192){
+const err273 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[1],data:data89};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3448,8 +3454,9 @@ vErrors.push(err273);
 errors++;
 }
 }
-else {
-const err274 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data88};
+if(typeof data89 === "string"){
+if(!pattern60.test(data89)){
+const err274 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data89};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3459,13 +3466,8 @@ vErrors.push(err274);
 errors++;
 }
 }
-}
-}
-if(data.nodes !== undefined){
-let data89 = data.nodes;
-if(Array.isArray(data89)){
-if(data89.length < 1){
-const err275 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data89};
+else {
+const err275 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data89};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3474,12 +3476,13 @@ vErrors.push(err275);
 }
 errors++;
 }
-const len4 = data89.length;
-for(let i4=0; i4<len4; i4++){
-let data90 = data89[i4];
-if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
-if(data90.name === undefined){
-const err276 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data90};
+}
+}
+}
+if(data.security !== undefined){
+let data90 = data.security;
+if((!(data90 && typeof data90 == "object" && !Array.isArray(data90))) && (data90 !== null)){
+const err276 = {instancePath:instancePath+"/security",schemaPath:"#/properties/security/type",keyword:"type",params:{type: schema11.properties.security.type},message:"must be object,null",schema:schema11.properties.security.type,parentSchema:schema11.properties.security,data:data90};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3488,8 +3491,10 @@ vErrors.push(err276);
 }
 errors++;
 }
-if(data90.role === undefined){
-const err277 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data90};
+if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
+for(const key25 in data90){
+if(!((((key25 === "encryptionAtRest") || (key25 === "podSecurity")) || (key25 === "audit")) || (key25 === "defaultDenyNamespaces"))){
+const err277 = {instancePath:instancePath+"/security",schemaPath:"#/properties/security/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.security,data:data90};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3498,8 +3503,11 @@ vErrors.push(err277);
 }
 errors++;
 }
-if(data90.ip === undefined){
-const err278 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data90};
+}
+if(data90.encryptionAtRest !== undefined){
+let data91 = data90.encryptionAtRest;
+if(typeof data91 !== "boolean"){
+const err278 = {instancePath:instancePath+"/security/encryptionAtRest",schemaPath:"#/properties/security/properties/encryptionAtRest/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.security.properties.encryptionAtRest.type,parentSchema:schema11.properties.security.properties.encryptionAtRest,data:data91};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3508,9 +3516,11 @@ vErrors.push(err278);
 }
 errors++;
 }
-for(const key25 in data90){
-if(!((((key25 === "name") || (key25 === "role")) || (key25 === "ip")) || (key25 === "mac"))){
-const err279 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data90};
+}
+if(data90.podSecurity !== undefined){
+let data92 = data90.podSecurity;
+if((!(data92 && typeof data92 == "object" && !Array.isArray(data92))) && (data92 !== null)){
+const err279 = {instancePath:instancePath+"/security/podSecurity",schemaPath:"#/properties/security/properties/podSecurity/type",keyword:"type",params:{type: schema11.properties.security.properties.podSecurity.type},message:"must be object,null",schema:schema11.properties.security.properties.podSecurity.type,parentSchema:schema11.properties.security.properties.podSecurity,data:data92};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3519,12 +3529,10 @@ vErrors.push(err279);
 }
 errors++;
 }
-}
-if(data90.name !== undefined){
-let data91 = data90.name;
-if(typeof data91 === "string"){
-if(!pattern0.test(data91)){
-const err280 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.name.allOf[0],data:data91};
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+for(const key26 in data92){
+if(!((((key26 === "enforce") || (key26 === "audit")) || (key26 === "warn")) || (key26 === "exemptNamespaces"))){
+const err280 = {instancePath:instancePath+"/security/podSecurity",schemaPath:"#/properties/security/properties/podSecurity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.security.properties.podSecurity,data:data92};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3534,9 +3542,10 @@ vErrors.push(err280);
 errors++;
 }
 }
-if(typeof data91 === "string"){
-if(func4(data91) > 8192){
-const err281 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.name.allOf[1],data:data91};
+if(data92.enforce !== undefined){
+let data93 = data92.enforce;
+if(!(((data93 === "privileged") || (data93 === "baseline")) || (data93 === "restricted"))){
+const err281 = {instancePath:instancePath+"/security/podSecurity/enforce",schemaPath:"#/properties/security/properties/podSecurity/properties/enforce/enum",keyword:"enum",params:{allowedValues: schema11.properties.security.properties.podSecurity.properties.enforce.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.security.properties.podSecurity.properties.enforce.enum,parentSchema:schema11.properties.security.properties.podSecurity.properties.enforce,data:data93};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3546,9 +3555,10 @@ vErrors.push(err281);
 errors++;
 }
 }
-if(typeof data91 === "string"){
-if(!(formats0(data91))){
-const err282 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data91};
+if(data92.audit !== undefined){
+let data94 = data92.audit;
+if(!(((data94 === "privileged") || (data94 === "baseline")) || (data94 === "restricted"))){
+const err282 = {instancePath:instancePath+"/security/podSecurity/audit",schemaPath:"#/properties/security/properties/podSecurity/properties/audit/enum",keyword:"enum",params:{allowedValues: schema11.properties.security.properties.podSecurity.properties.audit.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.security.properties.podSecurity.properties.audit.enum,parentSchema:schema11.properties.security.properties.podSecurity.properties.audit,data:data94};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3558,8 +3568,10 @@ vErrors.push(err282);
 errors++;
 }
 }
-else {
-const err283 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data91};
+if(data92.warn !== undefined){
+let data95 = data92.warn;
+if(!(((data95 === "privileged") || (data95 === "baseline")) || (data95 === "restricted"))){
+const err283 = {instancePath:instancePath+"/security/podSecurity/warn",schemaPath:"#/properties/security/properties/podSecurity/properties/warn/enum",keyword:"enum",params:{allowedValues: schema11.properties.security.properties.podSecurity.properties.warn.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.security.properties.podSecurity.properties.warn.enum,parentSchema:schema11.properties.security.properties.podSecurity.properties.warn,data:data95};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3569,10 +3581,10 @@ vErrors.push(err283);
 errors++;
 }
 }
-if(data90.role !== undefined){
-let data92 = data90.role;
-if(!((data92 === "control-plane") || (data92 === "worker"))){
-const err284 = {instancePath:instancePath+"/nodes/" + i4+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data92};
+if(data92.exemptNamespaces !== undefined){
+let data96 = data92.exemptNamespaces;
+if((!(Array.isArray(data96))) && (data96 !== null)){
+const err284 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces",schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/type",keyword:"type",params:{type: schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.type},message:"must be array,null",schema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.type,parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces,data:data96};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3581,12 +3593,13 @@ vErrors.push(err284);
 }
 errors++;
 }
-}
-if(data90.ip !== undefined){
-let data93 = data90.ip;
-if(typeof data93 === "string"){
-if(!pattern0.test(data93)){
-const err285 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.ip.allOf[0],data:data93};
+if(Array.isArray(data96)){
+const len4 = data96.length;
+for(let i4=0; i4<len4; i4++){
+let data97 = data96[i4];
+if(typeof data97 === "string"){
+if(!pattern0.test(data97)){
+const err285 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i4,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items.allOf[0],data:data97};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -3596,9 +3609,9 @@ vErrors.push(err285);
 errors++;
 }
 }
-if(typeof data93 === "string"){
-if(func4(data93) > 8192){
-const err286 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.ip.allOf[1],data:data93};
+if(typeof data97 === "string"){
+if(func4(data97) > 8192){
+const err286 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i4,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items.allOf[1],data:data97};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -3608,9 +3621,9 @@ vErrors.push(err286);
 errors++;
 }
 }
-if(typeof data93 === "string"){
-if(!(formats16(data93))){
-const err287 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data93};
+if(typeof data97 === "string"){
+if(!pattern62.test(data97)){
+const err287 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i4,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items,data:data97};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -3621,7 +3634,7 @@ errors++;
 }
 }
 else {
-const err288 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data93};
+const err288 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i4,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items.type,parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items,data:data97};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -3631,11 +3644,14 @@ vErrors.push(err288);
 errors++;
 }
 }
-if(data90.mac !== undefined){
-let data94 = data90.mac;
-if(typeof data94 === "string"){
-if(!pattern0.test(data94)){
-const err289 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.mac.allOf[0],data:data94};
+}
+}
+}
+}
+if(data90.audit !== undefined){
+let data98 = data90.audit;
+if((!(data98 && typeof data98 == "object" && !Array.isArray(data98))) && (data98 !== null)){
+const err289 = {instancePath:instancePath+"/security/audit",schemaPath:"#/properties/security/properties/audit/type",keyword:"type",params:{type: schema11.properties.security.properties.audit.type},message:"must be object,null",schema:schema11.properties.security.properties.audit.type,parentSchema:schema11.properties.security.properties.audit,data:data98};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -3644,10 +3660,10 @@ vErrors.push(err289);
 }
 errors++;
 }
-}
-if(typeof data94 === "string"){
-if(func4(data94) > 8192){
-const err290 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.mac.allOf[1],data:data94};
+if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
+for(const key27 in data98){
+if(!((((key27 === "enabled") || (key27 === "maxAge")) || (key27 === "maxBackup")) || (key27 === "maxSizeMB"))){
+const err290 = {instancePath:instancePath+"/security/audit",schemaPath:"#/properties/security/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.security.properties.audit,data:data98};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -3657,9 +3673,10 @@ vErrors.push(err290);
 errors++;
 }
 }
-if(typeof data94 === "string"){
-if(!(formats50(data94))){
-const err291 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data94};
+if(data98.enabled !== undefined){
+let data99 = data98.enabled;
+if(typeof data99 !== "boolean"){
+const err291 = {instancePath:instancePath+"/security/audit/enabled",schemaPath:"#/properties/security/properties/audit/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.security.properties.audit.properties.enabled.type,parentSchema:schema11.properties.security.properties.audit.properties.enabled,data:data99};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -3669,8 +3686,10 @@ vErrors.push(err291);
 errors++;
 }
 }
-else {
-const err292 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data94};
+if(data98.maxAge !== undefined){
+let data100 = data98.maxAge;
+if(!(((typeof data100 == "number") && (!(data100 % 1) && !isNaN(data100))) && (isFinite(data100)))){
+const err292 = {instancePath:instancePath+"/security/audit/maxAge",schemaPath:"#/properties/security/properties/audit/properties/maxAge/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.security.properties.audit.properties.maxAge.type,parentSchema:schema11.properties.security.properties.audit.properties.maxAge,data:data100};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -3679,10 +3698,9 @@ vErrors.push(err292);
 }
 errors++;
 }
-}
-}
-else {
-const err293 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data90};
+if((typeof data100 == "number") && (isFinite(data100))){
+if(data100 > 3650 || isNaN(data100)){
+const err293 = {instancePath:instancePath+"/security/audit/maxAge",schemaPath:"#/properties/security/properties/audit/properties/maxAge/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema11.properties.security.properties.audit.properties.maxAge,data:data100};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -3691,10 +3709,8 @@ vErrors.push(err293);
 }
 errors++;
 }
-}
-}
-else {
-const err294 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data89};
+if(data100 < 0 || isNaN(data100)){
+const err294 = {instancePath:instancePath+"/security/audit/maxAge",schemaPath:"#/properties/security/properties/audit/properties/maxAge/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.security.properties.audit.properties.maxAge,data:data100};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -3705,13 +3721,1649 @@ errors++;
 }
 }
 }
-else {
-const err295 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(data98.maxBackup !== undefined){
+let data101 = data98.maxBackup;
+if(!(((typeof data101 == "number") && (!(data101 % 1) && !isNaN(data101))) && (isFinite(data101)))){
+const err295 = {instancePath:instancePath+"/security/audit/maxBackup",schemaPath:"#/properties/security/properties/audit/properties/maxBackup/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.security.properties.audit.properties.maxBackup.type,parentSchema:schema11.properties.security.properties.audit.properties.maxBackup,data:data101};
 if(vErrors === null){
 vErrors = [err295];
 }
 else {
 vErrors.push(err295);
+}
+errors++;
+}
+if((typeof data101 == "number") && (isFinite(data101))){
+if(data101 > 1000 || isNaN(data101)){
+const err296 = {instancePath:instancePath+"/security/audit/maxBackup",schemaPath:"#/properties/security/properties/audit/properties/maxBackup/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.security.properties.audit.properties.maxBackup,data:data101};
+if(vErrors === null){
+vErrors = [err296];
+}
+else {
+vErrors.push(err296);
+}
+errors++;
+}
+if(data101 < 0 || isNaN(data101)){
+const err297 = {instancePath:instancePath+"/security/audit/maxBackup",schemaPath:"#/properties/security/properties/audit/properties/maxBackup/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.security.properties.audit.properties.maxBackup,data:data101};
+if(vErrors === null){
+vErrors = [err297];
+}
+else {
+vErrors.push(err297);
+}
+errors++;
+}
+}
+}
+if(data98.maxSizeMB !== undefined){
+let data102 = data98.maxSizeMB;
+if(!(((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102))) && (isFinite(data102)))){
+const err298 = {instancePath:instancePath+"/security/audit/maxSizeMB",schemaPath:"#/properties/security/properties/audit/properties/maxSizeMB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.security.properties.audit.properties.maxSizeMB.type,parentSchema:schema11.properties.security.properties.audit.properties.maxSizeMB,data:data102};
+if(vErrors === null){
+vErrors = [err298];
+}
+else {
+vErrors.push(err298);
+}
+errors++;
+}
+if((typeof data102 == "number") && (isFinite(data102))){
+if(data102 > 100000 || isNaN(data102)){
+const err299 = {instancePath:instancePath+"/security/audit/maxSizeMB",schemaPath:"#/properties/security/properties/audit/properties/maxSizeMB/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.security.properties.audit.properties.maxSizeMB,data:data102};
+if(vErrors === null){
+vErrors = [err299];
+}
+else {
+vErrors.push(err299);
+}
+errors++;
+}
+if(data102 < 1 || isNaN(data102)){
+const err300 = {instancePath:instancePath+"/security/audit/maxSizeMB",schemaPath:"#/properties/security/properties/audit/properties/maxSizeMB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.security.properties.audit.properties.maxSizeMB,data:data102};
+if(vErrors === null){
+vErrors = [err300];
+}
+else {
+vErrors.push(err300);
+}
+errors++;
+}
+}
+}
+}
+}
+if(data90.defaultDenyNamespaces !== undefined){
+let data103 = data90.defaultDenyNamespaces;
+if((!(Array.isArray(data103))) && (data103 !== null)){
+const err301 = {instancePath:instancePath+"/security/defaultDenyNamespaces",schemaPath:"#/properties/security/properties/defaultDenyNamespaces/type",keyword:"type",params:{type: schema11.properties.security.properties.defaultDenyNamespaces.type},message:"must be array,null",schema:schema11.properties.security.properties.defaultDenyNamespaces.type,parentSchema:schema11.properties.security.properties.defaultDenyNamespaces,data:data103};
+if(vErrors === null){
+vErrors = [err301];
+}
+else {
+vErrors.push(err301);
+}
+errors++;
+}
+if(Array.isArray(data103)){
+const len5 = data103.length;
+for(let i5=0; i5<len5; i5++){
+let data104 = data103[i5];
+if(typeof data104 === "string"){
+if(!pattern0.test(data104)){
+const err302 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i5,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items.allOf[0],data:data104};
+if(vErrors === null){
+vErrors = [err302];
+}
+else {
+vErrors.push(err302);
+}
+errors++;
+}
+}
+if(typeof data104 === "string"){
+if(func4(data104) > 8192){
+const err303 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i5,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items.allOf[1],data:data104};
+if(vErrors === null){
+vErrors = [err303];
+}
+else {
+vErrors.push(err303);
+}
+errors++;
+}
+}
+if(typeof data104 === "string"){
+if(!pattern62.test(data104)){
+const err304 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i5,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items,data:data104};
+if(vErrors === null){
+vErrors = [err304];
+}
+else {
+vErrors.push(err304);
+}
+errors++;
+}
+}
+else {
+const err305 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i5,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.security.properties.defaultDenyNamespaces.items.type,parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items,data:data104};
+if(vErrors === null){
+vErrors = [err305];
+}
+else {
+vErrors.push(err305);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+if(data.kubeadm !== undefined){
+let data105 = data.kubeadm;
+if((!(data105 && typeof data105 == "object" && !Array.isArray(data105))) && (data105 !== null)){
+const err306 = {instancePath:instancePath+"/kubeadm",schemaPath:"#/properties/kubeadm/type",keyword:"type",params:{type: schema11.properties.kubeadm.type},message:"must be object,null",schema:schema11.properties.kubeadm.type,parentSchema:schema11.properties.kubeadm,data:data105};
+if(vErrors === null){
+vErrors = [err306];
+}
+else {
+vErrors.push(err306);
+}
+errors++;
+}
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+for(const key28 in data105){
+if(!(((((key28 === "apiServer") || (key28 === "controllerManager")) || (key28 === "scheduler")) || (key28 === "etcd")) || (key28 === "featureGates"))){
+const err307 = {instancePath:instancePath+"/kubeadm",schemaPath:"#/properties/kubeadm/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm,data:data105};
+if(vErrors === null){
+vErrors = [err307];
+}
+else {
+vErrors.push(err307);
+}
+errors++;
+}
+}
+if(data105.apiServer !== undefined){
+let data106 = data105.apiServer;
+if((!(data106 && typeof data106 == "object" && !Array.isArray(data106))) && (data106 !== null)){
+const err308 = {instancePath:instancePath+"/kubeadm/apiServer",schemaPath:"#/properties/kubeadm/properties/apiServer/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.apiServer.type,parentSchema:schema11.properties.kubeadm.properties.apiServer,data:data106};
+if(vErrors === null){
+vErrors = [err308];
+}
+else {
+vErrors.push(err308);
+}
+errors++;
+}
+if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
+for(const key29 in data106){
+if(!(((key29 === "extraArgs") || (key29 === "extraVolumes")) || (key29 === "certSANs"))){
+const err309 = {instancePath:instancePath+"/kubeadm/apiServer",schemaPath:"#/properties/kubeadm/properties/apiServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.apiServer,data:data106};
+if(vErrors === null){
+vErrors = [err309];
+}
+else {
+vErrors.push(err309);
+}
+errors++;
+}
+}
+if(data106.extraArgs !== undefined){
+let data107 = data106.extraArgs;
+if((!(data107 && typeof data107 == "object" && !Array.isArray(data107))) && (data107 !== null)){
+const err310 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs,data:data107};
+if(vErrors === null){
+vErrors = [err310];
+}
+else {
+vErrors.push(err310);
+}
+errors++;
+}
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
+for(const key30 in data107){
+let data108 = data107[key30];
+if(((typeof data108 !== "string") && (!((typeof data108 == "number") && (isFinite(data108))))) && (typeof data108 !== "boolean")){
+const err311 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs/" + key30.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties,data:data108};
+if(vErrors === null){
+vErrors = [err311];
+}
+else {
+vErrors.push(err311);
+}
+errors++;
+}
+if(typeof data108 === "string"){
+if(!pattern0.test(data108)){
+const err312 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs/" + key30.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.allOf[0],data:data108};
+if(vErrors === null){
+vErrors = [err312];
+}
+else {
+vErrors.push(err312);
+}
+errors++;
+}
+}
+if(typeof data108 === "string"){
+if(func4(data108) > 8192){
+const err313 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs/" + key30.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.allOf[1],data:data108};
+if(vErrors === null){
+vErrors = [err313];
+}
+else {
+vErrors.push(err313);
+}
+errors++;
+}
+}
+}
+}
+}
+if(data106.extraVolumes !== undefined){
+let data109 = data106.extraVolumes;
+if((!(Array.isArray(data109))) && (data109 !== null)){
+const err314 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.type},message:"must be array,null",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes,data:data109};
+if(vErrors === null){
+vErrors = [err314];
+}
+else {
+vErrors.push(err314);
+}
+errors++;
+}
+if(Array.isArray(data109)){
+const len6 = data109.length;
+for(let i6=0; i6<len6; i6++){
+let data110 = data109[i6];
+if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
+if(data110.name === undefined){
+const err315 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.required,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data110};
+if(vErrors === null){
+vErrors = [err315];
+}
+else {
+vErrors.push(err315);
+}
+errors++;
+}
+if(data110.hostPath === undefined){
+const err316 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/required",keyword:"required",params:{missingProperty: "hostPath"},message:"must have required property '"+"hostPath"+"'",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.required,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data110};
+if(vErrors === null){
+vErrors = [err316];
+}
+else {
+vErrors.push(err316);
+}
+errors++;
+}
+if(data110.mountPath === undefined){
+const err317 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/required",keyword:"required",params:{missingProperty: "mountPath"},message:"must have required property '"+"mountPath"+"'",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.required,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data110};
+if(vErrors === null){
+vErrors = [err317];
+}
+else {
+vErrors.push(err317);
+}
+errors++;
+}
+for(const key31 in data110){
+if(!(((((key31 === "name") || (key31 === "hostPath")) || (key31 === "mountPath")) || (key31 === "readOnly")) || (key31 === "pathType"))){
+const err318 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data110};
+if(vErrors === null){
+vErrors = [err318];
+}
+else {
+vErrors.push(err318);
+}
+errors++;
+}
+}
+if(data110.name !== undefined){
+let data111 = data110.name;
+if(typeof data111 === "string"){
+if(!pattern0.test(data111)){
+const err319 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name.allOf[0],data:data111};
+if(vErrors === null){
+vErrors = [err319];
+}
+else {
+vErrors.push(err319);
+}
+errors++;
+}
+}
+if(typeof data111 === "string"){
+if(func4(data111) > 8192){
+const err320 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name.allOf[1],data:data111};
+if(vErrors === null){
+vErrors = [err320];
+}
+else {
+vErrors.push(err320);
+}
+errors++;
+}
+}
+if(typeof data111 === "string"){
+if(!pattern62.test(data111)){
+const err321 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name,data:data111};
+if(vErrors === null){
+vErrors = [err321];
+}
+else {
+vErrors.push(err321);
+}
+errors++;
+}
+}
+else {
+const err322 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name,data:data111};
+if(vErrors === null){
+vErrors = [err322];
+}
+else {
+vErrors.push(err322);
+}
+errors++;
+}
+}
+if(data110.hostPath !== undefined){
+let data112 = data110.hostPath;
+if(typeof data112 === "string"){
+if(!pattern0.test(data112)){
+const err323 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath.allOf[0],data:data112};
+if(vErrors === null){
+vErrors = [err323];
+}
+else {
+vErrors.push(err323);
+}
+errors++;
+}
+}
+if(typeof data112 === "string"){
+if(func4(data112) > 8192){
+const err324 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath.allOf[1],data:data112};
+if(vErrors === null){
+vErrors = [err324];
+}
+else {
+vErrors.push(err324);
+}
+errors++;
+}
+}
+if(typeof data112 === "string"){
+if(!pattern69.test(data112)){
+const err325 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\s,=]*$"},message:"must match pattern \""+"^/[^\\s,=]*$"+"\"",schema:"^/[^\\s,=]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath,data:data112};
+if(vErrors === null){
+vErrors = [err325];
+}
+else {
+vErrors.push(err325);
+}
+errors++;
+}
+}
+else {
+const err326 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath,data:data112};
+if(vErrors === null){
+vErrors = [err326];
+}
+else {
+vErrors.push(err326);
+}
+errors++;
+}
+}
+if(data110.mountPath !== undefined){
+let data113 = data110.mountPath;
+if(typeof data113 === "string"){
+if(!pattern0.test(data113)){
+const err327 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath.allOf[0],data:data113};
+if(vErrors === null){
+vErrors = [err327];
+}
+else {
+vErrors.push(err327);
+}
+errors++;
+}
+}
+if(typeof data113 === "string"){
+if(func4(data113) > 8192){
+const err328 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath.allOf[1],data:data113};
+if(vErrors === null){
+vErrors = [err328];
+}
+else {
+vErrors.push(err328);
+}
+errors++;
+}
+}
+if(typeof data113 === "string"){
+if(!pattern69.test(data113)){
+const err329 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\s,=]*$"},message:"must match pattern \""+"^/[^\\s,=]*$"+"\"",schema:"^/[^\\s,=]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath,data:data113};
+if(vErrors === null){
+vErrors = [err329];
+}
+else {
+vErrors.push(err329);
+}
+errors++;
+}
+}
+else {
+const err330 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath,data:data113};
+if(vErrors === null){
+vErrors = [err330];
+}
+else {
+vErrors.push(err330);
+}
+errors++;
+}
+}
+if(data110.readOnly !== undefined){
+let data114 = data110.readOnly;
+if(typeof data114 !== "boolean"){
+const err331 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/readOnly",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.readOnly.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.readOnly,data:data114};
+if(vErrors === null){
+vErrors = [err331];
+}
+else {
+vErrors.push(err331);
+}
+errors++;
+}
+}
+if(data110.pathType !== undefined){
+let data115 = data110.pathType;
+if(!((((((((data115 === "") || (data115 === "DirectoryOrCreate")) || (data115 === "Directory")) || (data115 === "FileOrCreate")) || (data115 === "File")) || (data115 === "Socket")) || (data115 === "CharDevice")) || (data115 === "BlockDevice"))){
+const err332 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/pathType",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.pathType.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.pathType.enum,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.pathType,data:data115};
+if(vErrors === null){
+vErrors = [err332];
+}
+else {
+vErrors.push(err332);
+}
+errors++;
+}
+}
+}
+else {
+const err333 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data110};
+if(vErrors === null){
+vErrors = [err333];
+}
+else {
+vErrors.push(err333);
+}
+errors++;
+}
+}
+}
+}
+if(data106.certSANs !== undefined){
+let data116 = data106.certSANs;
+if((!(Array.isArray(data116))) && (data116 !== null)){
+const err334 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.certSANs.type},message:"must be array,null",schema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs,data:data116};
+if(vErrors === null){
+vErrors = [err334];
+}
+else {
+vErrors.push(err334);
+}
+errors++;
+}
+if(Array.isArray(data116)){
+const len7 = data116.length;
+for(let i7=0; i7<len7; i7++){
+let data117 = data116[i7];
+if(typeof data117 === "string"){
+if(!pattern0.test(data117)){
+const err335 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i7,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items.allOf[0],data:data117};
+if(vErrors === null){
+vErrors = [err335];
+}
+else {
+vErrors.push(err335);
+}
+errors++;
+}
+}
+if(typeof data117 === "string"){
+if(func4(data117) > 8192){
+const err336 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i7,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items.allOf[1],data:data117};
+if(vErrors === null){
+vErrors = [err336];
+}
+else {
+vErrors.push(err336);
+}
+errors++;
+}
+}
+if(typeof data117 === "string"){
+if(!(formats46(data117))){
+const err337 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i7,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/format",keyword:"format",params:{format: "cert-san"},message:"must match format \""+"cert-san"+"\"",schema:"cert-san",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items,data:data117};
+if(vErrors === null){
+vErrors = [err337];
+}
+else {
+vErrors.push(err337);
+}
+errors++;
+}
+}
+else {
+const err338 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i7,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items,data:data117};
+if(vErrors === null){
+vErrors = [err338];
+}
+else {
+vErrors.push(err338);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+if(data105.controllerManager !== undefined){
+let data118 = data105.controllerManager;
+if((!(data118 && typeof data118 == "object" && !Array.isArray(data118))) && (data118 !== null)){
+const err339 = {instancePath:instancePath+"/kubeadm/controllerManager",schemaPath:"#/properties/kubeadm/properties/controllerManager/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.controllerManager.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.controllerManager.type,parentSchema:schema11.properties.kubeadm.properties.controllerManager,data:data118};
+if(vErrors === null){
+vErrors = [err339];
+}
+else {
+vErrors.push(err339);
+}
+errors++;
+}
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+for(const key32 in data118){
+if(!(key32 === "extraArgs")){
+const err340 = {instancePath:instancePath+"/kubeadm/controllerManager",schemaPath:"#/properties/kubeadm/properties/controllerManager/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.controllerManager,data:data118};
+if(vErrors === null){
+vErrors = [err340];
+}
+else {
+vErrors.push(err340);
+}
+errors++;
+}
+}
+if(data118.extraArgs !== undefined){
+let data119 = data118.extraArgs;
+if((!(data119 && typeof data119 == "object" && !Array.isArray(data119))) && (data119 !== null)){
+const err341 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs",schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs,data:data119};
+if(vErrors === null){
+vErrors = [err341];
+}
+else {
+vErrors.push(err341);
+}
+errors++;
+}
+if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
+for(const key33 in data119){
+let data120 = data119[key33];
+if(((typeof data120 !== "string") && (!((typeof data120 == "number") && (isFinite(data120))))) && (typeof data120 !== "boolean")){
+const err342 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs/" + key33.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties,data:data120};
+if(vErrors === null){
+vErrors = [err342];
+}
+else {
+vErrors.push(err342);
+}
+errors++;
+}
+if(typeof data120 === "string"){
+if(!pattern0.test(data120)){
+const err343 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs/" + key33.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.allOf[0],data:data120};
+if(vErrors === null){
+vErrors = [err343];
+}
+else {
+vErrors.push(err343);
+}
+errors++;
+}
+}
+if(typeof data120 === "string"){
+if(func4(data120) > 8192){
+const err344 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs/" + key33.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.allOf[1],data:data120};
+if(vErrors === null){
+vErrors = [err344];
+}
+else {
+vErrors.push(err344);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+}
+if(data105.scheduler !== undefined){
+let data121 = data105.scheduler;
+if((!(data121 && typeof data121 == "object" && !Array.isArray(data121))) && (data121 !== null)){
+const err345 = {instancePath:instancePath+"/kubeadm/scheduler",schemaPath:"#/properties/kubeadm/properties/scheduler/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.scheduler.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.scheduler.type,parentSchema:schema11.properties.kubeadm.properties.scheduler,data:data121};
+if(vErrors === null){
+vErrors = [err345];
+}
+else {
+vErrors.push(err345);
+}
+errors++;
+}
+if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
+for(const key34 in data121){
+if(!(key34 === "extraArgs")){
+const err346 = {instancePath:instancePath+"/kubeadm/scheduler",schemaPath:"#/properties/kubeadm/properties/scheduler/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.scheduler,data:data121};
+if(vErrors === null){
+vErrors = [err346];
+}
+else {
+vErrors.push(err346);
+}
+errors++;
+}
+}
+if(data121.extraArgs !== undefined){
+let data122 = data121.extraArgs;
+if((!(data122 && typeof data122 == "object" && !Array.isArray(data122))) && (data122 !== null)){
+const err347 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs",schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs,data:data122};
+if(vErrors === null){
+vErrors = [err347];
+}
+else {
+vErrors.push(err347);
+}
+errors++;
+}
+if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
+for(const key35 in data122){
+let data123 = data122[key35];
+if(((typeof data123 !== "string") && (!((typeof data123 == "number") && (isFinite(data123))))) && (typeof data123 !== "boolean")){
+const err348 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs/" + key35.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties,data:data123};
+if(vErrors === null){
+vErrors = [err348];
+}
+else {
+vErrors.push(err348);
+}
+errors++;
+}
+if(typeof data123 === "string"){
+if(!pattern0.test(data123)){
+const err349 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs/" + key35.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.allOf[0],data:data123};
+if(vErrors === null){
+vErrors = [err349];
+}
+else {
+vErrors.push(err349);
+}
+errors++;
+}
+}
+if(typeof data123 === "string"){
+if(func4(data123) > 8192){
+const err350 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs/" + key35.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.allOf[1],data:data123};
+if(vErrors === null){
+vErrors = [err350];
+}
+else {
+vErrors.push(err350);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+}
+if(data105.etcd !== undefined){
+let data124 = data105.etcd;
+if((!(data124 && typeof data124 == "object" && !Array.isArray(data124))) && (data124 !== null)){
+const err351 = {instancePath:instancePath+"/kubeadm/etcd",schemaPath:"#/properties/kubeadm/properties/etcd/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.etcd.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.etcd.type,parentSchema:schema11.properties.kubeadm.properties.etcd,data:data124};
+if(vErrors === null){
+vErrors = [err351];
+}
+else {
+vErrors.push(err351);
+}
+errors++;
+}
+if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
+for(const key36 in data124){
+if(!(key36 === "extraArgs")){
+const err352 = {instancePath:instancePath+"/kubeadm/etcd",schemaPath:"#/properties/kubeadm/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.etcd,data:data124};
+if(vErrors === null){
+vErrors = [err352];
+}
+else {
+vErrors.push(err352);
+}
+errors++;
+}
+}
+if(data124.extraArgs !== undefined){
+let data125 = data124.extraArgs;
+if((!(data125 && typeof data125 == "object" && !Array.isArray(data125))) && (data125 !== null)){
+const err353 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs",schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.etcd.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs,data:data125};
+if(vErrors === null){
+vErrors = [err353];
+}
+else {
+vErrors.push(err353);
+}
+errors++;
+}
+if(data125 && typeof data125 == "object" && !Array.isArray(data125)){
+for(const key37 in data125){
+let data126 = data125[key37];
+if(((typeof data126 !== "string") && (!((typeof data126 == "number") && (isFinite(data126))))) && (typeof data126 !== "boolean")){
+const err354 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs/" + key37.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties,data:data126};
+if(vErrors === null){
+vErrors = [err354];
+}
+else {
+vErrors.push(err354);
+}
+errors++;
+}
+if(typeof data126 === "string"){
+if(!pattern0.test(data126)){
+const err355 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs/" + key37.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.allOf[0],data:data126};
+if(vErrors === null){
+vErrors = [err355];
+}
+else {
+vErrors.push(err355);
+}
+errors++;
+}
+}
+if(typeof data126 === "string"){
+if(func4(data126) > 8192){
+const err356 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs/" + key37.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.allOf[1],data:data126};
+if(vErrors === null){
+vErrors = [err356];
+}
+else {
+vErrors.push(err356);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+}
+if(data105.featureGates !== undefined){
+let data127 = data105.featureGates;
+if((!(data127 && typeof data127 == "object" && !Array.isArray(data127))) && (data127 !== null)){
+const err357 = {instancePath:instancePath+"/kubeadm/featureGates",schemaPath:"#/properties/kubeadm/properties/featureGates/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.featureGates.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.featureGates.type,parentSchema:schema11.properties.kubeadm.properties.featureGates,data:data127};
+if(vErrors === null){
+vErrors = [err357];
+}
+else {
+vErrors.push(err357);
+}
+errors++;
+}
+if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
+for(const key38 in data127){
+let data128 = data127[key38];
+if(typeof data128 !== "boolean"){
+const err358 = {instancePath:instancePath+"/kubeadm/featureGates/" + key38.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/featureGates/additionalProperties/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubeadm.properties.featureGates.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.featureGates.additionalProperties,data:data128};
+if(vErrors === null){
+vErrors = [err358];
+}
+else {
+vErrors.push(err358);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+if(data.nodeDefaults !== undefined){
+let data129 = data.nodeDefaults;
+if((!(data129 && typeof data129 == "object" && !Array.isArray(data129))) && (data129 !== null)){
+const err359 = {instancePath:instancePath+"/nodeDefaults",schemaPath:"#/properties/nodeDefaults/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.type},message:"must be object,null",schema:schema11.properties.nodeDefaults.type,parentSchema:schema11.properties.nodeDefaults,data:data129};
+if(vErrors === null){
+vErrors = [err359];
+}
+else {
+vErrors.push(err359);
+}
+errors++;
+}
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+for(const key39 in data129){
+if(!((key39 === "labels") || (key39 === "taints"))){
+const err360 = {instancePath:instancePath+"/nodeDefaults",schemaPath:"#/properties/nodeDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults,data:data129};
+if(vErrors === null){
+vErrors = [err360];
+}
+else {
+vErrors.push(err360);
+}
+errors++;
+}
+}
+if(data129.labels !== undefined){
+let data130 = data129.labels;
+if((!(data130 && typeof data130 == "object" && !Array.isArray(data130))) && (data130 !== null)){
+const err361 = {instancePath:instancePath+"/nodeDefaults/labels",schemaPath:"#/properties/nodeDefaults/properties/labels/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.labels.type},message:"must be object,null",schema:schema11.properties.nodeDefaults.properties.labels.type,parentSchema:schema11.properties.nodeDefaults.properties.labels,data:data130};
+if(vErrors === null){
+vErrors = [err361];
+}
+else {
+vErrors.push(err361);
+}
+errors++;
+}
+if(data130 && typeof data130 == "object" && !Array.isArray(data130)){
+for(const key40 in data130){
+if(!(pattern76.test(key40))){
+const err362 = {instancePath:instancePath+"/nodeDefaults/labels",schemaPath:"#/properties/nodeDefaults/properties/labels/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults.properties.labels,data:data130};
+if(vErrors === null){
+vErrors = [err362];
+}
+else {
+vErrors.push(err362);
+}
+errors++;
+}
+}
+for(const key41 in data130){
+if(pattern76.test(key41)){
+let data131 = data130[key41];
+if(typeof data131 === "string"){
+if(!pattern0.test(data131)){
+const err363 = {instancePath:instancePath+"/nodeDefaults/labels/" + key41.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[0],data:data131};
+if(vErrors === null){
+vErrors = [err363];
+}
+else {
+vErrors.push(err363);
+}
+errors++;
+}
+}
+if(typeof data131 === "string"){
+if(func4(data131) > 8192){
+const err364 = {instancePath:instancePath+"/nodeDefaults/labels/" + key41.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[1],data:data131};
+if(vErrors === null){
+vErrors = [err364];
+}
+else {
+vErrors.push(err364);
+}
+errors++;
+}
+}
+if(typeof data131 === "string"){
+if(func4(data131) > 63){
+const err365 = {instancePath:instancePath+"/nodeDefaults/labels/" + key41.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data131};
+if(vErrors === null){
+vErrors = [err365];
+}
+else {
+vErrors.push(err365);
+}
+errors++;
+}
+if(!pattern79.test(data131)){
+const err366 = {instancePath:instancePath+"/nodeDefaults/labels/" + key41.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data131};
+if(vErrors === null){
+vErrors = [err366];
+}
+else {
+vErrors.push(err366);
+}
+errors++;
+}
+}
+else {
+const err367 = {instancePath:instancePath+"/nodeDefaults/labels/" + key41.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].type,parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data131};
+if(vErrors === null){
+vErrors = [err367];
+}
+else {
+vErrors.push(err367);
+}
+errors++;
+}
+}
+}
+}
+}
+if(data129.taints !== undefined){
+let data132 = data129.taints;
+if((!(Array.isArray(data132))) && (data132 !== null)){
+const err368 = {instancePath:instancePath+"/nodeDefaults/taints",schemaPath:"#/properties/nodeDefaults/properties/taints/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.taints.type},message:"must be array,null",schema:schema11.properties.nodeDefaults.properties.taints.type,parentSchema:schema11.properties.nodeDefaults.properties.taints,data:data132};
+if(vErrors === null){
+vErrors = [err368];
+}
+else {
+vErrors.push(err368);
+}
+errors++;
+}
+if(Array.isArray(data132)){
+const len8 = data132.length;
+for(let i8=0; i8<len8; i8++){
+let data133 = data132[i8];
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+if(data133.key === undefined){
+const err369 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8,schemaPath:"#/properties/nodeDefaults/properties/taints/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema11.properties.nodeDefaults.properties.taints.items.required,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data133};
+if(vErrors === null){
+vErrors = [err369];
+}
+else {
+vErrors.push(err369);
+}
+errors++;
+}
+if(data133.effect === undefined){
+const err370 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8,schemaPath:"#/properties/nodeDefaults/properties/taints/items/required",keyword:"required",params:{missingProperty: "effect"},message:"must have required property '"+"effect"+"'",schema:schema11.properties.nodeDefaults.properties.taints.items.required,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data133};
+if(vErrors === null){
+vErrors = [err370];
+}
+else {
+vErrors.push(err370);
+}
+errors++;
+}
+for(const key42 in data133){
+if(!(((key42 === "key") || (key42 === "value")) || (key42 === "effect"))){
+const err371 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8,schemaPath:"#/properties/nodeDefaults/properties/taints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data133};
+if(vErrors === null){
+vErrors = [err371];
+}
+else {
+vErrors.push(err371);
+}
+errors++;
+}
+}
+if(data133.key !== undefined){
+let data134 = data133.key;
+if(typeof data134 === "string"){
+if(!pattern0.test(data134)){
+const err372 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key.allOf[0],data:data134};
+if(vErrors === null){
+vErrors = [err372];
+}
+else {
+vErrors.push(err372);
+}
+errors++;
+}
+}
+if(typeof data134 === "string"){
+if(func4(data134) > 8192){
+const err373 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key.allOf[1],data:data134};
+if(vErrors === null){
+vErrors = [err373];
+}
+else {
+vErrors.push(err373);
+}
+errors++;
+}
+}
+if(typeof data134 === "string"){
+if(!pattern76.test(data134)){
+const err374 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key,data:data134};
+if(vErrors === null){
+vErrors = [err374];
+}
+else {
+vErrors.push(err374);
+}
+errors++;
+}
+}
+else {
+const err375 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodeDefaults.properties.taints.items.properties.key.type,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key,data:data134};
+if(vErrors === null){
+vErrors = [err375];
+}
+else {
+vErrors.push(err375);
+}
+errors++;
+}
+}
+if(data133.value !== undefined){
+let data135 = data133.value;
+if(typeof data135 === "string"){
+if(!pattern0.test(data135)){
+const err376 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value.allOf[0],data:data135};
+if(vErrors === null){
+vErrors = [err376];
+}
+else {
+vErrors.push(err376);
+}
+errors++;
+}
+}
+if(typeof data135 === "string"){
+if(func4(data135) > 8192){
+const err377 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value.allOf[1],data:data135};
+if(vErrors === null){
+vErrors = [err377];
+}
+else {
+vErrors.push(err377);
+}
+errors++;
+}
+}
+if(typeof data135 === "string"){
+if(func4(data135) > 63){
+const err378 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value,data:data135};
+if(vErrors === null){
+vErrors = [err378];
+}
+else {
+vErrors.push(err378);
+}
+errors++;
+}
+if(!pattern79.test(data135)){
+const err379 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value,data:data135};
+if(vErrors === null){
+vErrors = [err379];
+}
+else {
+vErrors.push(err379);
+}
+errors++;
+}
+}
+else {
+const err380 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodeDefaults.properties.taints.items.properties.value.type,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value,data:data135};
+if(vErrors === null){
+vErrors = [err380];
+}
+else {
+vErrors.push(err380);
+}
+errors++;
+}
+}
+if(data133.effect !== undefined){
+let data136 = data133.effect;
+if(!(((data136 === "NoSchedule") || (data136 === "PreferNoSchedule")) || (data136 === "NoExecute"))){
+const err381 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/effect",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/effect/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodeDefaults.properties.taints.items.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodeDefaults.properties.taints.items.properties.effect.enum,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.effect,data:data136};
+if(vErrors === null){
+vErrors = [err381];
+}
+else {
+vErrors.push(err381);
+}
+errors++;
+}
+}
+}
+else {
+const err382 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8,schemaPath:"#/properties/nodeDefaults/properties/taints/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodeDefaults.properties.taints.items.type,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data133};
+if(vErrors === null){
+vErrors = [err382];
+}
+else {
+vErrors.push(err382);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+if(data.nodes !== undefined){
+let data137 = data.nodes;
+if(Array.isArray(data137)){
+if(data137.length < 1){
+const err383 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data137};
+if(vErrors === null){
+vErrors = [err383];
+}
+else {
+vErrors.push(err383);
+}
+errors++;
+}
+const len9 = data137.length;
+for(let i9=0; i9<len9; i9++){
+let data138 = data137[i9];
+if(data138 && typeof data138 == "object" && !Array.isArray(data138)){
+if(data138.name === undefined){
+const err384 = {instancePath:instancePath+"/nodes/" + i9,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data138};
+if(vErrors === null){
+vErrors = [err384];
+}
+else {
+vErrors.push(err384);
+}
+errors++;
+}
+if(data138.role === undefined){
+const err385 = {instancePath:instancePath+"/nodes/" + i9,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data138};
+if(vErrors === null){
+vErrors = [err385];
+}
+else {
+vErrors.push(err385);
+}
+errors++;
+}
+if(data138.ip === undefined){
+const err386 = {instancePath:instancePath+"/nodes/" + i9,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data138};
+if(vErrors === null){
+vErrors = [err386];
+}
+else {
+vErrors.push(err386);
+}
+errors++;
+}
+for(const key43 in data138){
+if(!((((((key43 === "name") || (key43 === "role")) || (key43 === "ip")) || (key43 === "mac")) || (key43 === "labels")) || (key43 === "taints"))){
+const err387 = {instancePath:instancePath+"/nodes/" + i9,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data138};
+if(vErrors === null){
+vErrors = [err387];
+}
+else {
+vErrors.push(err387);
+}
+errors++;
+}
+}
+if(data138.name !== undefined){
+let data139 = data138.name;
+if(typeof data139 === "string"){
+if(!pattern0.test(data139)){
+const err388 = {instancePath:instancePath+"/nodes/" + i9+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.name.allOf[0],data:data139};
+if(vErrors === null){
+vErrors = [err388];
+}
+else {
+vErrors.push(err388);
+}
+errors++;
+}
+}
+if(typeof data139 === "string"){
+if(func4(data139) > 8192){
+const err389 = {instancePath:instancePath+"/nodes/" + i9+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.name.allOf[1],data:data139};
+if(vErrors === null){
+vErrors = [err389];
+}
+else {
+vErrors.push(err389);
+}
+errors++;
+}
+}
+if(typeof data139 === "string"){
+if(!(formats0(data139))){
+const err390 = {instancePath:instancePath+"/nodes/" + i9+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data139};
+if(vErrors === null){
+vErrors = [err390];
+}
+else {
+vErrors.push(err390);
+}
+errors++;
+}
+}
+else {
+const err391 = {instancePath:instancePath+"/nodes/" + i9+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data139};
+if(vErrors === null){
+vErrors = [err391];
+}
+else {
+vErrors.push(err391);
+}
+errors++;
+}
+}
+if(data138.role !== undefined){
+let data140 = data138.role;
+if(!((data140 === "control-plane") || (data140 === "worker"))){
+const err392 = {instancePath:instancePath+"/nodes/" + i9+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data140};
+if(vErrors === null){
+vErrors = [err392];
+}
+else {
+vErrors.push(err392);
+}
+errors++;
+}
+}
+if(data138.ip !== undefined){
+let data141 = data138.ip;
+if(typeof data141 === "string"){
+if(!pattern0.test(data141)){
+const err393 = {instancePath:instancePath+"/nodes/" + i9+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.ip.allOf[0],data:data141};
+if(vErrors === null){
+vErrors = [err393];
+}
+else {
+vErrors.push(err393);
+}
+errors++;
+}
+}
+if(typeof data141 === "string"){
+if(func4(data141) > 8192){
+const err394 = {instancePath:instancePath+"/nodes/" + i9+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.ip.allOf[1],data:data141};
+if(vErrors === null){
+vErrors = [err394];
+}
+else {
+vErrors.push(err394);
+}
+errors++;
+}
+}
+if(typeof data141 === "string"){
+if(!(formats16(data141))){
+const err395 = {instancePath:instancePath+"/nodes/" + i9+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data141};
+if(vErrors === null){
+vErrors = [err395];
+}
+else {
+vErrors.push(err395);
+}
+errors++;
+}
+}
+else {
+const err396 = {instancePath:instancePath+"/nodes/" + i9+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data141};
+if(vErrors === null){
+vErrors = [err396];
+}
+else {
+vErrors.push(err396);
+}
+errors++;
+}
+}
+if(data138.mac !== undefined){
+let data142 = data138.mac;
+if(typeof data142 === "string"){
+if(!pattern0.test(data142)){
+const err397 = {instancePath:instancePath+"/nodes/" + i9+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.mac.allOf[0],data:data142};
+if(vErrors === null){
+vErrors = [err397];
+}
+else {
+vErrors.push(err397);
+}
+errors++;
+}
+}
+if(typeof data142 === "string"){
+if(func4(data142) > 8192){
+const err398 = {instancePath:instancePath+"/nodes/" + i9+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.mac.allOf[1],data:data142};
+if(vErrors === null){
+vErrors = [err398];
+}
+else {
+vErrors.push(err398);
+}
+errors++;
+}
+}
+if(typeof data142 === "string"){
+if(!(formats52(data142))){
+const err399 = {instancePath:instancePath+"/nodes/" + i9+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data142};
+if(vErrors === null){
+vErrors = [err399];
+}
+else {
+vErrors.push(err399);
+}
+errors++;
+}
+}
+else {
+const err400 = {instancePath:instancePath+"/nodes/" + i9+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data142};
+if(vErrors === null){
+vErrors = [err400];
+}
+else {
+vErrors.push(err400);
+}
+errors++;
+}
+}
+if(data138.labels !== undefined){
+let data143 = data138.labels;
+if((!(data143 && typeof data143 == "object" && !Array.isArray(data143))) && (data143 !== null)){
+const err401 = {instancePath:instancePath+"/nodes/" + i9+"/labels",schemaPath:"#/properties/nodes/items/properties/labels/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.labels.type},message:"must be object,null",schema:schema11.properties.nodes.items.properties.labels.type,parentSchema:schema11.properties.nodes.items.properties.labels,data:data143};
+if(vErrors === null){
+vErrors = [err401];
+}
+else {
+vErrors.push(err401);
+}
+errors++;
+}
+if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
+for(const key44 in data143){
+if(!(pattern76.test(key44))){
+const err402 = {instancePath:instancePath+"/nodes/" + i9+"/labels",schemaPath:"#/properties/nodes/items/properties/labels/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items.properties.labels,data:data143};
+if(vErrors === null){
+vErrors = [err402];
+}
+else {
+vErrors.push(err402);
+}
+errors++;
+}
+}
+for(const key45 in data143){
+if(pattern76.test(key45)){
+let data144 = data143[key45];
+if(typeof data144 === "string"){
+if(!pattern0.test(data144)){
+const err403 = {instancePath:instancePath+"/nodes/" + i9+"/labels/" + key45.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[0],data:data144};
+if(vErrors === null){
+vErrors = [err403];
+}
+else {
+vErrors.push(err403);
+}
+errors++;
+}
+}
+if(typeof data144 === "string"){
+if(func4(data144) > 8192){
+const err404 = {instancePath:instancePath+"/nodes/" + i9+"/labels/" + key45.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[1],data:data144};
+if(vErrors === null){
+vErrors = [err404];
+}
+else {
+vErrors.push(err404);
+}
+errors++;
+}
+}
+if(typeof data144 === "string"){
+if(func4(data144) > 63){
+const err405 = {instancePath:instancePath+"/nodes/" + i9+"/labels/" + key45.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data144};
+if(vErrors === null){
+vErrors = [err405];
+}
+else {
+vErrors.push(err405);
+}
+errors++;
+}
+if(!pattern79.test(data144)){
+const err406 = {instancePath:instancePath+"/nodes/" + i9+"/labels/" + key45.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data144};
+if(vErrors === null){
+vErrors = [err406];
+}
+else {
+vErrors.push(err406);
+}
+errors++;
+}
+}
+else {
+const err407 = {instancePath:instancePath+"/nodes/" + i9+"/labels/" + key45.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].type,parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data144};
+if(vErrors === null){
+vErrors = [err407];
+}
+else {
+vErrors.push(err407);
+}
+errors++;
+}
+}
+}
+}
+}
+if(data138.taints !== undefined){
+let data145 = data138.taints;
+if((!(Array.isArray(data145))) && (data145 !== null)){
+const err408 = {instancePath:instancePath+"/nodes/" + i9+"/taints",schemaPath:"#/properties/nodes/items/properties/taints/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.taints.type},message:"must be array,null",schema:schema11.properties.nodes.items.properties.taints.type,parentSchema:schema11.properties.nodes.items.properties.taints,data:data145};
+if(vErrors === null){
+vErrors = [err408];
+}
+else {
+vErrors.push(err408);
+}
+errors++;
+}
+if(Array.isArray(data145)){
+const len10 = data145.length;
+for(let i10=0; i10<len10; i10++){
+let data146 = data145[i10];
+if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
+if(data146.key === undefined){
+const err409 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10,schemaPath:"#/properties/nodes/items/properties/taints/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema11.properties.nodes.items.properties.taints.items.required,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data146};
+if(vErrors === null){
+vErrors = [err409];
+}
+else {
+vErrors.push(err409);
+}
+errors++;
+}
+if(data146.effect === undefined){
+const err410 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10,schemaPath:"#/properties/nodes/items/properties/taints/items/required",keyword:"required",params:{missingProperty: "effect"},message:"must have required property '"+"effect"+"'",schema:schema11.properties.nodes.items.properties.taints.items.required,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data146};
+if(vErrors === null){
+vErrors = [err410];
+}
+else {
+vErrors.push(err410);
+}
+errors++;
+}
+for(const key46 in data146){
+if(!(((key46 === "key") || (key46 === "value")) || (key46 === "effect"))){
+const err411 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10,schemaPath:"#/properties/nodes/items/properties/taints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data146};
+if(vErrors === null){
+vErrors = [err411];
+}
+else {
+vErrors.push(err411);
+}
+errors++;
+}
+}
+if(data146.key !== undefined){
+let data147 = data146.key;
+if(typeof data147 === "string"){
+if(!pattern0.test(data147)){
+const err412 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key.allOf[0],data:data147};
+if(vErrors === null){
+vErrors = [err412];
+}
+else {
+vErrors.push(err412);
+}
+errors++;
+}
+}
+if(typeof data147 === "string"){
+if(func4(data147) > 8192){
+const err413 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key.allOf[1],data:data147};
+if(vErrors === null){
+vErrors = [err413];
+}
+else {
+vErrors.push(err413);
+}
+errors++;
+}
+}
+if(typeof data147 === "string"){
+if(!pattern76.test(data147)){
+const err414 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key,data:data147};
+if(vErrors === null){
+vErrors = [err414];
+}
+else {
+vErrors.push(err414);
+}
+errors++;
+}
+}
+else {
+const err415 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.taints.items.properties.key.type,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key,data:data147};
+if(vErrors === null){
+vErrors = [err415];
+}
+else {
+vErrors.push(err415);
+}
+errors++;
+}
+}
+if(data146.value !== undefined){
+let data148 = data146.value;
+if(typeof data148 === "string"){
+if(!pattern0.test(data148)){
+const err416 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value.allOf[0],data:data148};
+if(vErrors === null){
+vErrors = [err416];
+}
+else {
+vErrors.push(err416);
+}
+errors++;
+}
+}
+if(typeof data148 === "string"){
+if(func4(data148) > 8192){
+const err417 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value.allOf[1],data:data148};
+if(vErrors === null){
+vErrors = [err417];
+}
+else {
+vErrors.push(err417);
+}
+errors++;
+}
+}
+if(typeof data148 === "string"){
+if(func4(data148) > 63){
+const err418 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value,data:data148};
+if(vErrors === null){
+vErrors = [err418];
+}
+else {
+vErrors.push(err418);
+}
+errors++;
+}
+if(!pattern79.test(data148)){
+const err419 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value,data:data148};
+if(vErrors === null){
+vErrors = [err419];
+}
+else {
+vErrors.push(err419);
+}
+errors++;
+}
+}
+else {
+const err420 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.taints.items.properties.value.type,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value,data:data148};
+if(vErrors === null){
+vErrors = [err420];
+}
+else {
+vErrors.push(err420);
+}
+errors++;
+}
+}
+if(data146.effect !== undefined){
+let data149 = data146.effect;
+if(!(((data149 === "NoSchedule") || (data149 === "PreferNoSchedule")) || (data149 === "NoExecute"))){
+const err421 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/effect",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/effect/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.taints.items.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.taints.items.properties.effect.enum,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.effect,data:data149};
+if(vErrors === null){
+vErrors = [err421];
+}
+else {
+vErrors.push(err421);
+}
+errors++;
+}
+}
+}
+else {
+const err422 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10,schemaPath:"#/properties/nodes/items/properties/taints/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.properties.taints.items.type,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data146};
+if(vErrors === null){
+vErrors = [err422];
+}
+else {
+vErrors.push(err422);
+}
+errors++;
+}
+}
+}
+}
+}
+else {
+const err423 = {instancePath:instancePath+"/nodes/" + i9,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data138};
+if(vErrors === null){
+vErrors = [err423];
+}
+else {
+vErrors.push(err423);
+}
+errors++;
+}
+}
+}
+else {
+const err424 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data137};
+if(vErrors === null){
+vErrors = [err424];
+}
+else {
+vErrors.push(err424);
+}
+errors++;
+}
+}
+}
+else {
+const err425 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err425];
+}
+else {
+vErrors.push(err425);
 }
 errors++;
 }
