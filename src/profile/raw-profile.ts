@@ -90,5 +90,7 @@ export interface RawProfile {
     featureGates?: Opt<Record<string, boolean>>;
   }>;
   nodeDefaults?: Opt<{ labels?: RawLabels; taints?: RawTaints }>;
+  backup?: Opt<{ etcd?: Opt<{ enabled?: boolean; schedule?: string; keep?: number; dir?: string }> }>;
+  certificates?: Opt<{ autoRenew?: boolean; renewBefore?: string }>;
   nodes: { name: string; role: 'control-plane' | 'worker'; ip: string; mac?: string; labels?: RawLabels; taints?: RawTaints }[];
 }

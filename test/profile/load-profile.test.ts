@@ -106,6 +106,8 @@ t.test('minimal profile: every default', async (t) => {
       featureGates: {},
     },
     nodeDefaults: { labels: {}, taints: [] },
+    backup: { etcd: { enabled: true, schedule: 'daily', keep: 7, dir: '/var/backups/etcd' } },
+    certificates: { autoRenew: true, renewBefore: '720h', renewBeforeSeconds: 2592000 },
     nodes: [{ name: 'cp-1', role: 'control-plane', ip: '10.10.0.10' }],
   } satisfies Profile);
 });
@@ -198,6 +200,8 @@ t.test('full profile: every field reaches the Profile', async (t) => {
       labels: { 'example.com/pool': 'general' },
       taints: [{ key: 'example.com/dedicated', value: 'general', effect: 'PreferNoSchedule' }],
     },
+    backup: { etcd: { enabled: true, schedule: '*-*-* 03:30:00', keep: 14, dir: '/srv/backups/etcd' } },
+    certificates: { autoRenew: false, renewBefore: '1440h', renewBeforeSeconds: 5184000 },
     nodes: [
       // nodeDefaults apply to workers only.
       { name: 'cp-1', role: 'control-plane', ip: '172.16.0.11', mac: '52:54:00:ab:cd:11' },
