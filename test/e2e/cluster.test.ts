@@ -1,7 +1,7 @@
 // e2e: generated NoCloud seeds booted with real cloud-init (Debian 12) in
 // network-less QEMU guests whose kubeadm/kubelet/kubectl are recording
 // stand-ins. Three boots, two at a time at most:
-//   slot A: 1. the control plane (kubeadm init, PKI, CNI), then
+//   slot A: 1. the control plane (kubeadm init, PKI, CNI, the cluster verifier), then
 //           2. a worker whose first two joins fail (retry with reset, then success);
 //   slot B: 3. a worker whose joins always fail, from a profile with a short
 //           joinTimeout (gives up in time, failure marker names kubeadm-join).
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { ensureImage, missingPrerequisites, REPO_ROOT } from '../helpers/vm-image.js';
 import { generateSeeds, isoFile, keepOnFailure, profileDoc, runNode, scratchDir, seedIsoOf } from '../helpers/vm-node.js';
 import { checkControlPlane } from './scenarios/control-plane.js';
+import { checkClusterVerify, verifyKernelArgs } from './scenarios/cluster-verify.js';
 import { checkWorkerJoinRetry, retryKernelArgs } from './scenarios/worker-join-retry.js';
 import { checkWorkerJoinTimeout, joinTimeoutSeconds, timeoutKernelArgs } from './scenarios/worker-join-timeout.js';
 
@@ -36,7 +37,7 @@ if (missing.length > 0) {
   const generatedShort = generateSeeds(SHORT_PROFILE, join(out.dir, 'short'));
   const cpUserData = isoFile(seedIsoOf(generated, CP), '/user-data');
 
-  const cpBoot = runNode({ generated, node: CP, timeoutMs: BOOT_LIMIT_MS, log });
+  const cpBoot = runNode({ generated, node: CP, kernelArgs: verifyKernelArgs(profile), timeoutMs: BOOT_LIMIT_MS, log });
   const retryBoot = cpBoot
     .catch(() => undefined)
     .then(() => runNode({ generated, node: WORKER, kernelArgs: retryKernelArgs(profile, cpUserData), timeoutMs: BOOT_LIMIT_MS, log }));
@@ -54,6 +55,7 @@ if (missing.length > 0) {
     const run = await cpBoot;
     keepOnFailure(t, run);
     await checkControlPlane(t, run, profile);
+    await t.test('the cluster verifier: verified, then failed for a missing worker', (t) => checkClusterVerify(t, run, profile));
   });
 
   t.test('2. worker: failed joins are reset and retried until one succeeds', async (t) => {

@@ -111,7 +111,7 @@ chown -R root:root "$ROOTFS/usr/local/libexec/gen-userdata-e2e" "$ROOTFS/etc/gen
 for tool in kubeadm kubelet kubectl; do
   ln -sf /usr/local/libexec/gen-userdata-e2e/standin.py "$ROOTFS/usr/bin/$tool"
 done
-in_root systemctl enable gen-userdata-e2e-probe.service gen-userdata-e2e-fake-api.service gen-userdata-e2e-apt-install-prep.service >/dev/null 2>&1
+in_root systemctl enable gen-userdata-e2e-probe.service gen-userdata-e2e-fake-api.service gen-userdata-e2e-fake-nodeport.service gen-userdata-e2e-apt-install-prep.service >/dev/null 2>&1
 # cloud-init renders network-config for systemd-networkd in this image (no ifupdown, no
 # netplan), so networkd has to run for boots that have a NIC (test/helpers/vm-mirror.ts).
 in_root systemctl enable systemd-networkd.service >/dev/null 2>&1
