@@ -88,15 +88,9 @@ export function admissionConfiguration(profile: Profile): string {
           configuration: {
             apiVersion: 'pod-security.admission.config.k8s.io/v1',
             kind: 'PodSecurityConfiguration',
-            defaults: {
-              enforce: ps.enforce,
-              'enforce-version': 'latest',
-              audit: ps.audit,
-              'audit-version': 'latest',
-              warn: ps.warn,
-              'warn-version': 'latest',
-            },
-            exemptions: { usernames: [], runtimeClasses: [], namespaces: podSecurityExemptions(profile).map((e) => e.namespace) },
+            // The *-version fields default to "latest"; left out to keep the init node's user-data small.
+            defaults: { enforce: ps.enforce, audit: ps.audit, warn: ps.warn },
+            exemptions: { namespaces: podSecurityExemptions(profile).map((e) => e.namespace) },
           },
         },
       ],
@@ -105,8 +99,7 @@ export function admissionConfiguration(profile: Profile): string {
 }
 
 /**
- * The audit policy: nothing for health probes, events, leases and kube-proxy's
- * watches (noise); metadata only for Secrets, ConfigMaps, service-account tokens
+ * The audit policy: nothing for health probes, events and leases (noise); metadata only for Secrets, ConfigMaps, service-account tokens
  * and TokenReviews, whose bodies hold secrets; metadata for everything else. No
  * stage RequestReceived (each request would be logged twice).
  */
@@ -118,7 +111,6 @@ export function auditPolicy(): string {
       omitStages: ['RequestReceived'],
       rules: [
         { level: 'None', nonResourceURLs: ['/healthz*', '/livez*', '/readyz*', '/version'] },
-        { level: 'None', users: ['system:kube-proxy'], verbs: ['watch'], resources: [{ group: '', resources: ['endpoints', 'services'] }] },
         { level: 'None', resources: [{ group: '', resources: ['events'] }, { group: 'coordination.k8s.io', resources: ['leases'] }] },
         {
           level: 'Metadata',

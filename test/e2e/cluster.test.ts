@@ -10,18 +10,16 @@
 import t from 'tap';
 import { join } from 'node:path';
 import { ensureImage, missingPrerequisites, REPO_ROOT } from '../helpers/vm-image.js';
-import { generateSeeds, isoFile, keepOnFailure, profileDoc, runNode, scratchDir, seedIsoOf } from '../helpers/vm-node.js';
+import { BOOT_LIMIT_MS, E2E_CP, E2E_PROFILE, E2E_WORKER, generateSeeds, isoFile, keepOnFailure, profileDoc, runNode, scratchDir, seedIsoOf } from '../helpers/vm-node.js';
 import { checkControlPlane } from './scenarios/control-plane.js';
 import { checkClusterVerify, verifyKernelArgs } from './scenarios/cluster-verify.js';
 import { checkWorkerJoinRetry, retryKernelArgs } from './scenarios/worker-join-retry.js';
 import { checkWorkerJoinTimeout, joinTimeoutSeconds, timeoutKernelArgs } from './scenarios/worker-join-timeout.js';
 
-const PROFILE = join(REPO_ROOT, 'test', 'e2e', 'profiles', 'e2e.yaml');
+const PROFILE = E2E_PROFILE;
 const SHORT_PROFILE = join(REPO_ROOT, 'test', 'e2e', 'profiles', 'e2e-short-timeout.yaml');
-const CP = 'e2e-cp-1';
-const WORKER = 'e2e-worker-1';
-/** Per-boot ceiling; a healthy boot takes 2–5 minutes under TCG on a busy 2-core machine. */
-const BOOT_LIMIT_MS = 9 * 60_000;
+const CP = E2E_CP;
+const WORKER = E2E_WORKER;
 
 const missing = missingPrerequisites();
 if (missing.length > 0) {

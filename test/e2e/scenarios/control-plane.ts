@@ -5,6 +5,7 @@
 import type { Test } from 'tap';
 import {
   assertCloudInit,
+  assertKubeletResolvConf,
   assertHostPrepared,
   assertMarkers,
   assertProbed,
@@ -28,6 +29,7 @@ export async function checkControlPlane(t: Test, run: NodeRun, profile: RawProfi
   t.notOk(run.steps.some((s) => s.name === 'kubeadm-join'), 'the init node does not join');
   assertHostPrepared(t, run, profile);
   assertCloudInit(t, run, true);
+  assertKubeletResolvConf(t, run);
 
   await t.test('PKI: shared CAs and the service-account pair, with key modes', async (t) => {
     const want: [string, string][] = [

@@ -118,7 +118,7 @@ binary_section files tar -czf - --ignore-failed-read --warning=no-file-changed \
   /etc/hosts /etc/hostname /etc/containerd /etc/crictl.yaml /etc/kubernetes /etc/modules-load.d /etc/sysctl.d \
   /etc/ufw/user.rules /etc/ufw/user6.rules /etc/fstab \
   /var/lib/gen-userdata /var/log/gen-userdata /var/lib/gen-userdata-e2e /var/log/gen-userdata-e2e \
-  /root/.kube /home /usr/local/sbin \
+  /root/.kube /home /usr/local/sbin /var/lib/kubelet/config.yaml \
   /etc/apt/sources.list /etc/apt/sources.list.d /etc/apt/keyrings /etc/gen-userdata /var/log/apt /var/log/dpkg.log \
   /var/log/cloud-init.log /var/log/cloud-init-output.log /var/lib/cloud/instance/user-data.txt
 printf '@@PROBE END\n' >&3

@@ -16,6 +16,11 @@ bootstrap ran. It emulates what the bootstrap relies on:
   the kubeadm minor, map-vs-list extraArgs per API version, token and CA hash
   formats, and no field the kubeadm kinds of that API version do not have
   (kubeadm's strict check; a misspelt or misplaced field fails);
+- InitConfiguration/JoinConfiguration `patches.directory`: like real kubeadm,
+  init and join fail when the directory does not exist; a
+  `kubeletconfiguration[suffix][+merge|+strategic].yaml` patch in it is applied to
+  the node's /var/lib/kubelet/config.yaml, which init writes from the given
+  KubeletConfiguration (join from a bare one: there is no cluster ConfigMap);
 - `kubeadm init` writes admin.conf and friends; `kubeadm join` first does token
   discovery like real kubeadm: it pins the cluster CA it is given
   (gen_userdata_e2e.cluster_ca=<base64 DER>, standing in for the cluster-info
@@ -446,6 +451,46 @@ def preflight(mode, ignore):
     return [e for e in errs if "all" not in ign and e[0].lower() not in ign]
 
 
+PATCH_FILE_RE = re.compile(r"^(kube-apiserver|kube-controller-manager|kube-scheduler|etcd|kubeletconfiguration)"
+                           r"[^+.]*(\+(strategic|merge|json))?\.(yaml|yml|json)$")
+
+
+def kubelet_config(by_kind, mode):
+    """Returns (the node's kubelet config with patches.directory's kubeletconfiguration
+    patches applied, error), as kubeadm's kubelet-start phase writes it."""
+    import yaml
+
+    conf = dict(by_kind.get("KubeletConfiguration") or {}) if mode == "init" else {}
+    conf.setdefault("apiVersion", "kubelet.config.k8s.io/v1beta1")
+    conf.setdefault("kind", "KubeletConfiguration")
+    own = by_kind.get("InitConfiguration" if mode == "init" else "JoinConfiguration") or {}
+    directory = (own.get("patches") or {}).get("directory")
+    if not directory:
+        return conf, None
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError as e:
+        return conf, "could not list patch files for path %r: %s" % (directory, e)
+    applied = []
+    for name in names:
+        m = PATCH_FILE_RE.match(name)
+        if not m or m.group(1) != "kubeletconfiguration":
+            continue
+        if m.group(3) == "json":
+            return conf, "gen-userdata-e2e stand-in: JSON patches are not emulated (%s)" % name
+        try:
+            with open(os.path.join(directory, name)) as f:
+                patch = yaml.safe_load(f)
+        except (OSError, yaml.YAMLError) as e:
+            return conf, "could not parse patch %s: %s" % (name, e)
+        if not isinstance(patch, dict):
+            return conf, "patch %s is not a mapping" % name
+        conf.update(patch)
+        applied.append(name)
+    RECORD["kubeletPatches"] = applied
+    return conf, None
+
+
 def write(path, content, mode=0o600):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
@@ -511,6 +556,11 @@ def kubeadm(args):
             msg += "[preflight] If you know what you are doing, you can make a check non-fatal with `--ignore-preflight-errors=...`\n"
             finish(1, err=msg)
         by_kind = {d.get("kind"): d for d in docs if isinstance(d, dict)}
+        kubelet_conf, patch_error = kubelet_config(by_kind, cmd)
+        if patch_error:
+            finish(1, err="error execution phase kubelet-start: %s\n" % patch_error)
+        import yaml
+        write("/var/lib/kubelet/config.yaml", yaml.safe_dump(kubelet_conf, default_flow_style=False), 0o644)
         if cmd == "init":
             cc = by_kind.get("ClusterConfiguration") or {}
             ic = by_kind.get("InitConfiguration") or {}
