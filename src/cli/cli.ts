@@ -3,19 +3,57 @@ import yargs from 'yargs';
 import { runGenerate } from './commands/generate.js';
 import { runCaHash } from './commands/ca-hash.js';
 import { runKubeconfig } from './commands/kubeconfig.js';
-import { runTokenRotate, runTokenShow } from './commands/token.js';
+import { runTokenRotate, runTokenShow, type TokenRotateOptions } from './commands/token.js';
 import { runImage } from './commands/image.js';
 import { runUpgrade } from './commands/upgrade.js';
 import { runStatus } from './commands/status.js';
+import { runRotateEncryptionKey } from './commands/secrets.js';
 import { UsageError } from './load-templates.js';
 import { EXIT } from './report.js';
 
 const profileOption = {
   type: 'string',
   default: 'lab',
-  describe: 'Bundled profile name (lab, ha) or path to a profile YAML file',
+  describe: 'Bundled profile name (lab, ha, prod) or path to a profile YAML file',
 } as const;
 const outOption = { type: 'string', default: 'out', describe: 'Output root; files go to <out>/<cluster>/' } as const;
+
+/** Options of the commands that change secrets.yaml and regenerate the output (token rotate, secrets). */
+function regenerateOptions(prefix: string) {
+  return {
+    profile: profileOption,
+    out: outOption,
+    format: { choices: ['cloud-init', 'iso', 'ignition', 'nocloud-net', 'all'] as const, describe: `${prefix}what to regenerate (default: what the previous run wrote)` },
+    templates: { type: 'string', describe: `${prefix}directory with template overrides` },
+    'base-url': { type: 'string', describe: `${prefix}as for generate, when the output has the nocloud-net HTTP tree` },
+    kernel: { type: 'string', describe: `${prefix}as for generate (nocloud-net)` },
+    initrd: { type: 'string', describe: `${prefix}as for generate (nocloud-net)` },
+    'kernel-args': { type: 'string', describe: `${prefix}as for generate (nocloud-net)` },
+  } as const;
+}
+
+/** The parsed regenerateOptions as the commands take them. */
+function regenerateArgs(args: {
+  profile: string;
+  out: string;
+  format?: TokenRotateOptions['format'];
+  templates?: string;
+  'base-url'?: string;
+  kernel?: string;
+  initrd?: string;
+  'kernel-args'?: string;
+}): TokenRotateOptions {
+  return {
+    profile: args.profile,
+    out: args.out,
+    ...(args.format !== undefined ? { format: args.format } : {}),
+    ...(args.templates !== undefined ? { templates: args.templates } : {}),
+    ...(args['base-url'] !== undefined ? { baseUrl: args['base-url'] } : {}),
+    ...(args.kernel !== undefined ? { kernel: args.kernel } : {}),
+    ...(args.initrd !== undefined ? { initrd: args.initrd } : {}),
+    ...(args['kernel-args'] !== undefined ? { kernelArgs: args['kernel-args'] } : {}),
+  };
+}
 
 /** Parses argv and runs one command; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -181,30 +219,27 @@ export async function main(argv: string[]): Promise<number> {
       (y) =>
         y
           .positional('action', { choices: ['show', 'rotate'] as const, describe: 'show: print the token and its expiry; rotate: new token, regenerated output' })
-          .option('profile', profileOption)
-          .option('out', outOption)
-          .option('format', { choices: ['cloud-init', 'iso', 'ignition', 'nocloud-net', 'all'] as const, describe: 'rotate: what to regenerate (default: what the previous run wrote)' })
-          .option('templates', { type: 'string', describe: 'rotate: directory with template overrides' })
-          .option('base-url', { type: 'string', describe: 'rotate: as for generate, when the output has the nocloud-net HTTP tree' })
-          .option('kernel', { type: 'string', describe: 'rotate: as for generate (nocloud-net)' })
-          .option('initrd', { type: 'string', describe: 'rotate: as for generate (nocloud-net)' })
-          .option('kernel-args', { type: 'string', describe: 'rotate: as for generate (nocloud-net)' })
+          .options(regenerateOptions('rotate: '))
           .example('$0 token show --profile ha', 'Print the token and when it expires')
           .example('$0 token rotate --profile ha', 'New token; prints the kubeadm token create line for a running cluster'),
       (args) =>
         run(() =>
           args.action === 'show'
             ? runTokenShow({ profile: args.profile, out: args.out })
-            : runTokenRotate({
-                profile: args.profile,
-                out: args.out,
-                ...(args.format !== undefined ? { format: args.format } : {}),
-                ...(args.templates !== undefined ? { templates: args.templates } : {}),
-                ...(args['base-url'] !== undefined ? { baseUrl: args['base-url'] } : {}),
-                ...(args.kernel !== undefined ? { kernel: args.kernel } : {}),
-                ...(args.initrd !== undefined ? { initrd: args.initrd } : {}),
-                ...(args['kernel-args'] !== undefined ? { kernelArgs: args['kernel-args'] } : {}),
-              }),
+            : runTokenRotate(regenerateArgs(args)),
+        ),
+    )
+    .command(
+      'secrets <action>',
+      'Change secrets.yaml: rotate-encryption-key adds a new encryption-at-rest key and regenerates the output',
+      (y) =>
+        y
+          .positional('action', { choices: ['rotate-encryption-key'] as const, describe: 'rotate-encryption-key: new first key, older keys kept for reading' })
+          .options(regenerateOptions(''))
+          .example('$0 secrets rotate-encryption-key --profile prod.yaml', 'New first key; prints the kubectl command that re-encrypts every Secret'),
+      (args) =>
+        run(() =>
+          runRotateEncryptionKey(regenerateArgs(args)),
         ),
     )
     .command(

@@ -19,6 +19,7 @@ import { hostsEntries } from './hosts-entries.js';
 import { SMOKE_NODE_PORT } from '../kube/smoke-manifests.js';
 import { ingressHostPortPatch } from '../kube/ingress-host-port.js';
 import { STATUS_CONFIGMAP, VERIFY_SERVICE } from './cluster-verify.js';
+import { exposedBindAddress } from '../kube/control-plane-flags.js';
 
 /** The node-independent part of a step's context: all that provision.sh (golden image) steps need. */
 export interface ImageStepContext {
@@ -99,6 +100,7 @@ function firewallStep(ctx: StepContext): PlanStep {
     kubeProxyMode: profile.cluster.kubeProxyMode,
     ...(profile.addons.ingressNginx.enabled ? { ingress: profile.addons.ingressNginx.expose } : {}),
     ...(profile.verify.smokeTest ? { smokeNodePort: SMOKE_NODE_PORT } : {}),
+    exposed: { controllerManager: exposedBindAddress(profile, 'controllerManager'), scheduler: exposedBindAddress(profile, 'scheduler') },
   });
   return step(ctx, 'firewall', 'firewall-ports', {
     install: installsPackages(ctx),
@@ -185,6 +187,12 @@ export function initSteps(ctx: StepContext): PlanStep[] {
       addons,
       ingressHostPort: hostPort,
       ingressPatch: hostPort ? shellQuote(JSON.stringify(ingressHostPortPatch(profile))) : '',
+    }));
+  }
+  if (profile.security.defaultDenyNamespaces.length > 0) {
+    steps.push(step(ctx, 'network-policies', 'network-policies', {
+      manifest: shellQuote(NODE_PATHS.defaultDenyManifest),
+      namespaces: shellQuote(profile.security.defaultDenyNamespaces.join(', ')),
     }));
   }
   steps.push(...enableUnitsSteps(ctx));

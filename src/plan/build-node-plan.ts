@@ -10,6 +10,7 @@ import { formatToken } from '../pki/bootstrap-token.js';
 import { secretsKeyAlgorithm } from '../pki/key-algorithm.js';
 import { bootstrapSteps, type StepContext } from './bootstrap-steps.js';
 import { controlPlanePkiFiles } from './pki-files.js';
+import { apiServerConfigFiles } from './apiserver-config-files.js';
 import { expectedNodesFile, hostFiles, manifestFiles } from './node-files.js';
 import { NODE_PATHS, binDir, type PlanTarget } from './paths.js';
 import { kubeVipPlan } from './kube-vip-files.js';
@@ -114,7 +115,7 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
     ...hostFiles(profile, templates, target, node),
     { path: NODE_PATHS.kubeadmConfig, mode: 0o600, owner: 'root:root', content: kubeadmConfig, secret: true, overwrite: true },
     { path: scriptPath, mode: 0o755, owner: 'root:root', content: script, secret: false, overwrite: true, compress: 'to-fit' as const },
-    ...(node.role === 'control-plane' ? controlPlanePkiFiles(secrets) : []),
+    ...(node.role === 'control-plane' ? [...controlPlanePkiFiles(secrets), ...apiServerConfigFiles(profile, secrets)] : []),
     ...kubeVipPlan(profile, node, init).files,
     ...(init ? [...manifestFiles(profile), expectedNodesFile(profile)] : []),
     ...extras.files,

@@ -6,6 +6,8 @@ import { kernelModules } from './kernel-modules.js';
 import { NODE_PATHS, type PlanTarget } from './paths.js';
 import { sandboxImage } from './sandbox-image.js';
 import { aptTrack } from '../kube/versions.js';
+import { KUBELET_KERNEL_SYSCTLS } from '../kube/kubelet-configuration.js';
+import { defaultDenyManifest } from '../kube/default-deny.js';
 import { registryMirrors } from './registry-mirrors.js';
 import { usesPrebakedImage } from './prebaked.js';
 import { hostsEntries } from './hosts-entries.js';
@@ -35,7 +37,10 @@ export function imageFiles(profile: Profile, templates: TemplateSet): PlanFile[]
   const version = profile.cluster.kubernetesVersion;
   const files = [
     file(NODE_PATHS.modulesLoad, renderNodeFile(templates, 'files/modules-load.conf', { modules: kernelModules(profile.cluster.kubeProxyMode) })),
-    file(NODE_PATHS.sysctl, renderNodeFile(templates, 'files/sysctl.conf', {})),
+    // kubelet.protectKernelDefaults: kubelet only starts when these hold (kubelet-configuration.ts).
+    file(NODE_PATHS.sysctl, renderNodeFile(templates, 'files/sysctl.conf', {
+      kubeletSysctls: profile.kubelet.protectKernelDefaults ? KUBELET_KERNEL_SYSCTLS.map(([key, value]) => ({ key, value })) : [],
+    })),
     file(NODE_PATHS.containerdConfig, renderNodeFile(templates, 'files/containerd-config.toml', {
       sandboxImage: sandboxImage(profile),
       kubernetesMinor: aptTrack(version).slice(1),
@@ -56,9 +61,14 @@ export function registryHostsFiles(profile: Profile, templates: TemplateSet): Pl
   );
 }
 
-/** Manifests embedded at generation time (air-gapped CNI/add-ons); only the init node applies them. */
+/**
+ * Manifests only the init node applies: those embedded at generation time (air-gapped
+ * CNI/add-ons) and the default-deny NetworkPolicies (security.defaultDenyNamespaces).
+ */
 export function manifestFiles(profile: Profile): PlanFile[] {
   const files: PlanFile[] = [];
+  const defaultDeny = defaultDenyManifest(profile);
+  if (defaultDeny !== undefined) files.push(file(NODE_PATHS.defaultDenyManifest, defaultDeny));
   const cni = profile.cluster.cni;
   if (cni.manifest !== undefined) files.push(file(`${NODE_PATHS.manifestsDir}/cni-${cni.plugin}.yaml`, cni.manifest));
   for (const name of ['metricsServer', 'ingressNginx'] as const) {

@@ -32,6 +32,8 @@ export const NODE_PATHS = {
   clusterVerifyFailed: '/var/lib/gen-userdata/cluster-verify.failed',
   clusterStatus: '/var/lib/gen-userdata/cluster-status.json',
   verifyLog: '/var/log/gen-userdata/verify.log',
+  /** Default-deny NetworkPolicies the init node applies (security.defaultDenyNamespaces). */
+  defaultDenyManifest: '/etc/gen-userdata/manifests/default-deny.yaml',
   /** The smoke workloads the verifier applies (verify.smokeTest). */
   smokeManifest: '/etc/gen-userdata/smoke-workloads.yaml',
 } as const;

@@ -3,8 +3,8 @@
  * validated YAML shape to the Profile type. docs/profile-reference.md lists
  * the same values; keep the two in step.
  */
-import type { AddonSpec, CniPlugin, Profile } from './types.js';
-import type { RawAddon, RawProfile, RawReserved } from './raw-profile.js';
+import type { AddonSpec, CniPlugin, NodeDefaults, NodeTaint, Profile, ProfileNode } from './types.js';
+import type { RawAddon, RawArgs, RawLabels, RawProfile, RawReserved, RawTaints } from './raw-profile.js';
 import { parseDuration } from '../util/duration.js';
 import type { KeyAlgorithm } from '../pki/key-algorithm.js';
 
@@ -44,6 +44,15 @@ export const DEFAULTS = {
   ingressNginxExpose: 'hostPort',
   verifyKeepSmokeWorkloads: false,
   verifyRolloutTimeout: '5m',
+  kubeletProtectKernelDefaults: false,
+  encryptionAtRest: true,
+  podSecurityEnforce: 'baseline',
+  podSecurityAudit: 'restricted',
+  podSecurityWarn: 'restricted',
+  auditEnabled: true,
+  auditMaxAge: 7,
+  auditMaxBackup: 3,
+  auditMaxSizeMB: 100,
 } as const;
 
 /** Appends the API server port when `endpoint` has none ("lb.example" → "lb.example:6443"). */
@@ -75,6 +84,32 @@ function quantities(raw: RawReserved): Record<string, string> {
   );
 }
 
+function sortedByKey<V>(entries: [string, V][]): Record<string, V> {
+  return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** extraArgs as strings (YAML `v: 2` is a number), sorted by flag name. */
+function args(raw: RawArgs): Record<string, string> {
+  return sortedByKey(Object.entries(raw ?? {}).map(([k, v]) => [k, String(v)]));
+}
+
+function taints(raw: RawTaints): NodeTaint[] {
+  return (raw ?? []).map((t) => ({ key: t.key, ...optional('value', t.value), effect: t.effect }));
+}
+
+/**
+ * A node's labels and taints: its own, and for a worker nodeDefaults' too. A node's
+ * label replaces a default with the same key; its taint replaces a default with the
+ * same key and effect (as the API server keys taints).
+ */
+function nodeMarks(defaults: NodeDefaults, role: ProfileNode['role'], rawLabels: RawLabels, rawTaints: RawTaints): Pick<ProfileNode, 'labels' | 'taints'> {
+  const shared = role === 'worker' ? defaults : { labels: {}, taints: [] };
+  const own = taints(rawTaints);
+  const labels = sortedByKey(Object.entries({ ...shared.labels, ...(rawLabels ?? {}) }));
+  const merged = [...shared.taints.filter((d) => !own.some((t) => t.key === d.key && t.effect === d.effect)), ...own];
+  return { ...(Object.keys(labels).length > 0 ? { labels } : {}), ...(merged.length > 0 ? { taints: merged } : {}) };
+}
+
 /**
  * Fills every default and reshapes the validated YAML into a Profile.
  * Expects data that passed the schema (durations parse, enums are valid);
@@ -98,6 +133,12 @@ export function applyDefaults(raw: RawProfile): Profile {
         : '';
 
   const joinTimeout = parseDuration(c.joinTimeout ?? DEFAULTS.joinTimeout) ?? 0;
+  const nodeDefaults: NodeDefaults = {
+    labels: sortedByKey(Object.entries(raw.nodeDefaults?.labels ?? {})),
+    taints: taints(raw.nodeDefaults?.taints),
+  };
+  const security = raw.security;
+  const kubeadm = raw.kubeadm;
   const interfaceName = network.interface ?? DEFAULTS.networkInterface;
 
   return {
@@ -170,6 +211,7 @@ export function applyDefaults(raw: RawProfile): Profile {
       kubeReserved: quantities(raw.kubelet?.kubeReserved),
       maxPods: raw.kubelet?.maxPods ?? DEFAULTS.kubeletMaxPods,
       serverTLSBootstrap: raw.kubelet?.serverTLSBootstrap ?? DEFAULTS.kubeletServerTLSBootstrap,
+      protectKernelDefaults: raw.kubelet?.protectKernelDefaults ?? DEFAULTS.kubeletProtectKernelDefaults,
     },
     addons: {
       metricsServer: addon(raw.addons?.metricsServer, DEFAULTS.metricsServerVersion),
@@ -191,6 +233,40 @@ export function applyDefaults(raw: RawProfile): Profile {
       ...optional('sysextUrl', raw.flatcar?.sysextUrl),
       ...optional('sysextSha256', raw.flatcar?.sysextSha256?.toLowerCase()),
     },
+    security: {
+      encryptionAtRest: security?.encryptionAtRest ?? DEFAULTS.encryptionAtRest,
+      podSecurity: {
+        enforce: security?.podSecurity?.enforce ?? DEFAULTS.podSecurityEnforce,
+        audit: security?.podSecurity?.audit ?? DEFAULTS.podSecurityAudit,
+        warn: security?.podSecurity?.warn ?? DEFAULTS.podSecurityWarn,
+        exemptNamespaces: security?.podSecurity?.exemptNamespaces ?? [],
+      },
+      audit: {
+        enabled: security?.audit?.enabled ?? DEFAULTS.auditEnabled,
+        maxAge: security?.audit?.maxAge ?? DEFAULTS.auditMaxAge,
+        maxBackup: security?.audit?.maxBackup ?? DEFAULTS.auditMaxBackup,
+        maxSizeMB: security?.audit?.maxSizeMB ?? DEFAULTS.auditMaxSizeMB,
+      },
+      defaultDenyNamespaces: security?.defaultDenyNamespaces ?? [],
+    },
+    kubeadm: {
+      apiServer: {
+        extraArgs: args(kubeadm?.apiServer?.extraArgs),
+        extraVolumes: (kubeadm?.apiServer?.extraVolumes ?? []).map((v) => ({
+          name: v.name,
+          hostPath: v.hostPath,
+          mountPath: v.mountPath,
+          readOnly: v.readOnly ?? false,
+          ...optional('pathType', v.pathType),
+        })),
+        certSANs: kubeadm?.apiServer?.certSANs ?? [],
+      },
+      controllerManager: { extraArgs: args(kubeadm?.controllerManager?.extraArgs) },
+      scheduler: { extraArgs: args(kubeadm?.scheduler?.extraArgs) },
+      etcd: { extraArgs: args(kubeadm?.etcd?.extraArgs) },
+      featureGates: sortedByKey(Object.entries(kubeadm?.featureGates ?? {})),
+    },
+    nodeDefaults,
     backup: {
       etcd: {
         enabled: raw.backup?.etcd?.enabled ?? DEFAULTS.etcdBackupEnabled,
@@ -210,6 +286,7 @@ export function applyDefaults(raw: RawProfile): Profile {
       ip: n.ip,
       // Lowercase so duplicate detection and interface matching agree.
       ...optional('mac', n.mac?.toLowerCase()),
+      ...nodeMarks(nodeDefaults, n.role, n.labels, n.taints),
     })),
   };
 }

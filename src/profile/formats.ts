@@ -129,6 +129,11 @@ export function isAuthorizedKey(s: string): boolean {
   return fields !== undefined && fields.length >= 2 && fields[0]!.toString('latin1') === type;
 }
 
+/** A subject alternative name for a serving certificate: an IP address, a DNS name, or "*.": a wildcard DNS name. */
+export function isCertSan(s: string): boolean {
+  return isIP(s) !== 0 || isRfc1123Hostname(s.startsWith('*.') ? s.slice(2) : s);
+}
+
 /**
  * Predicates registered with ajv as custom formats, by format name.
  * The schema refers to these names; the diagnostic mapper maps them to codes.
@@ -152,4 +157,5 @@ export const FORMATS: Record<string, (s: string) => boolean> = {
   'image-reference': isImageReference,
   'http-url': isHttpUrl,
   'ssh-authorized-key': isAuthorizedKey,
+  'cert-san': isCertSan,
 };

@@ -5,7 +5,7 @@ import { FORMATS as formats } from './formats.js';
 const require = createRequire(import.meta.url);
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"controlPlaneEndpoint":{"type":"string","format":"endpoint","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"podSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"serviceSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dnsDomain":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"},"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","format":"image-reference","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"key":{"type":"string","x-multiline":true,"pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path","allOf":[{"pattern":"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters other than newlines"},{"maxLength":262144,"x-code":"too-long","x-message":"must be at most 262144 characters"}]},"keyFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"gateway":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"hostsEntries":{"enum":["auto","all","control-planes","none"]}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"pki":{"type":["object","null"],"additionalProperties":false,"properties":{"keyAlgorithm":{"enum":["ecdsa-p256","rsa-2048"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","format":"ssh-authorized-key","x-code":"invalid-ssh-key","x-message":"must be one authorized_keys line: [options] type base64-key [comment], such as \"ssh-ed25519 AAAA… comment\", whose key decodes to a key of that type","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"maxPods":{"type":"integer","minimum":1,"maximum":65536},"serverTLSBootstrap":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"expose":{"enum":["hostPort","nodePort"]}}}}},"verify":{"type":["object","null"],"additionalProperties":false,"properties":{"smokeTest":{"type":"boolean"},"keepSmokeWorkloads":{"type":"boolean"},"rolloutTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"backup":{"type":["object","null"],"additionalProperties":false,"properties":{"etcd":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"type":"string","pattern":"^[A-Za-z0-9 :*/,.~-]+$","x-message":"must be a systemd OnCalendar expression such as \"daily\" or \"*-*-* 03:00:00\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"keep":{"type":"integer","minimum":1,"maximum":1000},"dir":{"type":"string","pattern":"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$","x-message":"must be an absolute directory such as /var/backups/etcd","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"certificates":{"type":["object","null"],"additionalProperties":false,"properties":{"autoRenew":{"type":"boolean"},"renewBefore":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sysextSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mac":{"type":"string","format":"mac","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"controlPlaneEndpoint":{"type":"string","format":"endpoint","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"podSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"serviceSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dnsDomain":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"},"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","format":"image-reference","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"key":{"type":"string","x-multiline":true,"pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path","allOf":[{"pattern":"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters other than newlines"},{"maxLength":262144,"x-code":"too-long","x-message":"must be at most 262144 characters"}]},"keyFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"gateway":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"hostsEntries":{"enum":["auto","all","control-planes","none"]}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"pki":{"type":["object","null"],"additionalProperties":false,"properties":{"keyAlgorithm":{"enum":["ecdsa-p256","rsa-2048"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","format":"ssh-authorized-key","x-code":"invalid-ssh-key","x-message":"must be one authorized_keys line: [options] type base64-key [comment], such as \"ssh-ed25519 AAAA… comment\", whose key decodes to a key of that type","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"maxPods":{"type":"integer","minimum":1,"maximum":65536},"serverTLSBootstrap":{"type":"boolean"},"protectKernelDefaults":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"expose":{"enum":["hostPort","nodePort"]}}}}},"verify":{"type":["object","null"],"additionalProperties":false,"properties":{"smokeTest":{"type":"boolean"},"keepSmokeWorkloads":{"type":"boolean"},"rolloutTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"backup":{"type":["object","null"],"additionalProperties":false,"properties":{"etcd":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"type":"string","pattern":"^[A-Za-z0-9 :*/,.~-]+$","x-message":"must be a systemd OnCalendar expression such as \"daily\" or \"*-*-* 03:00:00\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"keep":{"type":"integer","minimum":1,"maximum":1000},"dir":{"type":"string","pattern":"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$","x-message":"must be an absolute directory such as /var/backups/etcd","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"certificates":{"type":["object","null"],"additionalProperties":false,"properties":{"autoRenew":{"type":"boolean"},"renewBefore":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sysextSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"security":{"type":["object","null"],"additionalProperties":false,"properties":{"encryptionAtRest":{"type":"boolean"},"podSecurity":{"type":["object","null"],"additionalProperties":false,"properties":{"enforce":{"enum":["privileged","baseline","restricted"]},"audit":{"enum":["privileged","baseline","restricted"]},"warn":{"enum":["privileged","baseline","restricted"]},"exemptNamespaces":{"type":["array","null"],"items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$","x-code":"invalid-namespace","x-message":"must be a namespace name: at most 63 lowercase letters, digits or \"-\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"audit":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"maxAge":{"type":"integer","minimum":0,"maximum":3650},"maxBackup":{"type":"integer","minimum":0,"maximum":1000},"maxSizeMB":{"type":"integer","minimum":1,"maximum":100000}}},"defaultDenyNamespaces":{"type":["array","null"],"items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$","x-code":"invalid-namespace","x-message":"must be a namespace name: at most 63 lowercase letters, digits or \"-\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"kubeadm":{"type":["object","null"],"additionalProperties":false,"properties":{"apiServer":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"extraVolumes":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name","hostPath","mountPath"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$","x-code":"invalid-namespace","x-message":"must be a namespace name: at most 63 lowercase letters, digits or \"-\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"hostPath":{"type":"string","pattern":"^/[^\\s,=]*$","x-message":"must be an absolute path without spaces, \",\" or \"=\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mountPath":{"type":"string","pattern":"^/[^\\s,=]*$","x-message":"must be an absolute path without spaces, \",\" or \"=\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"readOnly":{"type":"boolean"},"pathType":{"enum":["","DirectoryOrCreate","Directory","FileOrCreate","File","Socket","CharDevice","BlockDevice"]}}}},"certSANs":{"type":["array","null"],"items":{"type":"string","format":"cert-san","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"controllerManager":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"scheduler":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"etcd":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"featureGates":{"type":["object","null"],"additionalProperties":{"type":"boolean"}}}},"nodeDefaults":{"type":["object","null"],"additionalProperties":false,"properties":{"labels":{"type":["object","null"],"patternProperties":{"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-label","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"additionalProperties":false,"x-code":"invalid-label","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit"},"taints":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["key","effect"],"properties":{"key":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"value":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"effect":{"enum":["NoSchedule","PreferNoSchedule","NoExecute"],"x-code":"invalid-taint"}}}}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mac":{"type":"string","format":"mac","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"labels":{"type":["object","null"],"patternProperties":{"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-label","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"additionalProperties":false,"x-code":"invalid-label","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit"},"taints":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["key","effect"],"properties":{"key":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"value":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"effect":{"enum":["NoSchedule","PreferNoSchedule","NoExecute"],"x-code":"invalid-taint"}}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func4 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$", "u");
@@ -19,6 +19,10 @@ const pattern57 = new RegExp("^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$", "u
 const pattern59 = new RegExp("^[A-Za-z0-9 :*/,.~-]+$", "u");
 const pattern61 = new RegExp("^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$", "u");
 const pattern65 = new RegExp("^[0-9a-fA-F]{64}$", "u");
+const pattern67 = new RegExp("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "u");
+const pattern74 = new RegExp("^/[^\\s,=]*$", "u");
+const pattern81 = new RegExp("^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", "u");
+const pattern84 = new RegExp("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "u");
 const formats0 = formats.hostname;
 const formats2 = formats.endpoint;
 const formats4 = formats["ipv4-cidr"];
@@ -30,7 +34,8 @@ const formats20 = formats["image-reference"];
 const formats28 = formats.ip;
 const formats34 = formats["posix-user"];
 const formats36 = formats["ssh-authorized-key"];
-const formats52 = formats.mac;
+const formats48 = formats["cert-san"];
+const formats54 = formats.mac;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2023,7 +2028,7 @@ errors++;
 }
 if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
 for(const key15 in data53){
-if(!((((key15 === "systemReserved") || (key15 === "kubeReserved")) || (key15 === "maxPods")) || (key15 === "serverTLSBootstrap"))){
+if(!(((((key15 === "systemReserved") || (key15 === "kubeReserved")) || (key15 === "maxPods")) || (key15 === "serverTLSBootstrap")) || (key15 === "protectKernelDefaults"))){
 const err158 = {instancePath:instancePath+"/kubelet",schemaPath:"#/properties/kubelet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet,data:data53};
 if(vErrors === null){
 vErrors = [err158];
@@ -2704,12 +2709,10 @@ vErrors.push(err214);
 errors++;
 }
 }
-}
-}
-if(data.addons !== undefined){
-let data66 = data.addons;
-if((!(data66 && typeof data66 == "object" && !Array.isArray(data66))) && (data66 !== null)){
-const err215 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/type",keyword:"type",params:{type: schema11.properties.addons.type},message:"must be object,null",schema:schema11.properties.addons.type,parentSchema:schema11.properties.addons,data:data66};
+if(data53.protectKernelDefaults !== undefined){
+let data66 = data53.protectKernelDefaults;
+if(typeof data66 !== "boolean"){
+const err215 = {instancePath:instancePath+"/kubelet/protectKernelDefaults",schemaPath:"#/properties/kubelet/properties/protectKernelDefaults/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubelet.properties.protectKernelDefaults.type,parentSchema:schema11.properties.kubelet.properties.protectKernelDefaults,data:data66};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2718,10 +2721,13 @@ vErrors.push(err215);
 }
 errors++;
 }
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-for(const key18 in data66){
-if(!((key18 === "metricsServer") || (key18 === "ingressNginx"))){
-const err216 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons,data:data66};
+}
+}
+}
+if(data.addons !== undefined){
+let data67 = data.addons;
+if((!(data67 && typeof data67 == "object" && !Array.isArray(data67))) && (data67 !== null)){
+const err216 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/type",keyword:"type",params:{type: schema11.properties.addons.type},message:"must be object,null",schema:schema11.properties.addons.type,parentSchema:schema11.properties.addons,data:data67};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2730,11 +2736,10 @@ vErrors.push(err216);
 }
 errors++;
 }
-}
-if(data66.metricsServer !== undefined){
-let data67 = data66.metricsServer;
-if((!(data67 && typeof data67 == "object" && !Array.isArray(data67))) && (data67 !== null)){
-const err217 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/type",keyword:"type",params:{type: schema11.properties.addons.properties.metricsServer.type},message:"must be object,null",schema:schema11.properties.addons.properties.metricsServer.type,parentSchema:schema11.properties.addons.properties.metricsServer,data:data67};
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+for(const key18 in data67){
+if(!((key18 === "metricsServer") || (key18 === "ingressNginx"))){
+const err217 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons,data:data67};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2743,10 +2748,11 @@ vErrors.push(err217);
 }
 errors++;
 }
-if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
-for(const key19 in data67){
-if(!((((key19 === "enabled") || (key19 === "version")) || (key19 === "manifestUrl")) || (key19 === "manifestFile"))){
-const err218 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.metricsServer,data:data67};
+}
+if(data67.metricsServer !== undefined){
+let data68 = data67.metricsServer;
+if((!(data68 && typeof data68 == "object" && !Array.isArray(data68))) && (data68 !== null)){
+const err218 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/type",keyword:"type",params:{type: schema11.properties.addons.properties.metricsServer.type},message:"must be object,null",schema:schema11.properties.addons.properties.metricsServer.type,parentSchema:schema11.properties.addons.properties.metricsServer,data:data68};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2755,11 +2761,10 @@ vErrors.push(err218);
 }
 errors++;
 }
-}
-if(data67.enabled !== undefined){
-let data68 = data67.enabled;
-if(typeof data68 !== "boolean"){
-const err219 = {instancePath:instancePath+"/addons/metricsServer/enabled",schemaPath:"#/properties/addons/properties/metricsServer/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.metricsServer.properties.enabled.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.enabled,data:data68};
+if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+for(const key19 in data68){
+if(!((((key19 === "enabled") || (key19 === "version")) || (key19 === "manifestUrl")) || (key19 === "manifestFile"))){
+const err219 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.metricsServer,data:data68};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2769,11 +2774,10 @@ vErrors.push(err219);
 errors++;
 }
 }
-if(data67.version !== undefined){
-let data69 = data67.version;
-if(typeof data69 === "string"){
-if(!pattern0.test(data69)){
-const err220 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version.allOf[0],data:data69};
+if(data68.enabled !== undefined){
+let data69 = data68.enabled;
+if(typeof data69 !== "boolean"){
+const err220 = {instancePath:instancePath+"/addons/metricsServer/enabled",schemaPath:"#/properties/addons/properties/metricsServer/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.metricsServer.properties.enabled.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.enabled,data:data69};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2783,9 +2787,11 @@ vErrors.push(err220);
 errors++;
 }
 }
-if(typeof data69 === "string"){
-if(func4(data69) > 8192){
-const err221 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version.allOf[1],data:data69};
+if(data68.version !== undefined){
+let data70 = data68.version;
+if(typeof data70 === "string"){
+if(!pattern0.test(data70)){
+const err221 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version.allOf[0],data:data70};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2795,9 +2801,9 @@ vErrors.push(err221);
 errors++;
 }
 }
-if(typeof data69 === "string"){
-if(!pattern8.test(data69)){
-const err222 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data69};
+if(typeof data70 === "string"){
+if(func4(data70) > 8192){
+const err222 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version.allOf[1],data:data70};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2807,8 +2813,9 @@ vErrors.push(err222);
 errors++;
 }
 }
-else {
-const err223 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.version.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data69};
+if(typeof data70 === "string"){
+if(!pattern8.test(data70)){
+const err223 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data70};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2818,11 +2825,8 @@ vErrors.push(err223);
 errors++;
 }
 }
-if(data67.manifestUrl !== undefined){
-let data70 = data67.manifestUrl;
-if(typeof data70 === "string"){
-if(!pattern0.test(data70)){
-const err224 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.allOf[0],data:data70};
+else {
+const err224 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.version.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data70};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2832,9 +2836,11 @@ vErrors.push(err224);
 errors++;
 }
 }
-if(typeof data70 === "string"){
-if(func4(data70) > 8192){
-const err225 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.allOf[1],data:data70};
+if(data68.manifestUrl !== undefined){
+let data71 = data68.manifestUrl;
+if(typeof data71 === "string"){
+if(!pattern0.test(data71)){
+const err225 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.allOf[0],data:data71};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -2844,9 +2850,9 @@ vErrors.push(err225);
 errors++;
 }
 }
-if(typeof data70 === "string"){
-if(!(formats10(data70))){
-const err226 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data70};
+if(typeof data71 === "string"){
+if(func4(data71) > 8192){
+const err226 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.allOf[1],data:data71};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -2856,8 +2862,9 @@ vErrors.push(err226);
 errors++;
 }
 }
-else {
-const err227 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data70};
+if(typeof data71 === "string"){
+if(!(formats10(data71))){
+const err227 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data71};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -2867,11 +2874,8 @@ vErrors.push(err227);
 errors++;
 }
 }
-if(data67.manifestFile !== undefined){
-let data71 = data67.manifestFile;
-if(typeof data71 === "string"){
-if(!pattern0.test(data71)){
-const err228 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.allOf[0],data:data71};
+else {
+const err228 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data71};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -2881,9 +2885,11 @@ vErrors.push(err228);
 errors++;
 }
 }
-if(typeof data71 === "string"){
-if(func4(data71) > 8192){
-const err229 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.allOf[1],data:data71};
+if(data68.manifestFile !== undefined){
+let data72 = data68.manifestFile;
+if(typeof data72 === "string"){
+if(!pattern0.test(data72)){
+const err229 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.allOf[0],data:data72};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -2893,9 +2899,9 @@ vErrors.push(err229);
 errors++;
 }
 }
-if(typeof data71 === "string"){
-if(func4(data71) < 1){
-const err230 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data71};
+if(typeof data72 === "string"){
+if(func4(data72) > 8192){
+const err230 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.allOf[1],data:data72};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -2905,8 +2911,9 @@ vErrors.push(err230);
 errors++;
 }
 }
-else {
-const err231 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data71};
+if(typeof data72 === "string"){
+if(func4(data72) < 1){
+const err231 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data72};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -2916,12 +2923,8 @@ vErrors.push(err231);
 errors++;
 }
 }
-}
-}
-if(data66.ingressNginx !== undefined){
-let data72 = data66.ingressNginx;
-if((!(data72 && typeof data72 == "object" && !Array.isArray(data72))) && (data72 !== null)){
-const err232 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/type",keyword:"type",params:{type: schema11.properties.addons.properties.ingressNginx.type},message:"must be object,null",schema:schema11.properties.addons.properties.ingressNginx.type,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data72};
+else {
+const err232 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data72};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -2930,10 +2933,13 @@ vErrors.push(err232);
 }
 errors++;
 }
-if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
-for(const key20 in data72){
-if(!(((((key20 === "enabled") || (key20 === "version")) || (key20 === "manifestUrl")) || (key20 === "manifestFile")) || (key20 === "expose"))){
-const err233 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data72};
+}
+}
+}
+if(data67.ingressNginx !== undefined){
+let data73 = data67.ingressNginx;
+if((!(data73 && typeof data73 == "object" && !Array.isArray(data73))) && (data73 !== null)){
+const err233 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/type",keyword:"type",params:{type: schema11.properties.addons.properties.ingressNginx.type},message:"must be object,null",schema:schema11.properties.addons.properties.ingressNginx.type,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data73};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -2942,11 +2948,10 @@ vErrors.push(err233);
 }
 errors++;
 }
-}
-if(data72.enabled !== undefined){
-let data73 = data72.enabled;
-if(typeof data73 !== "boolean"){
-const err234 = {instancePath:instancePath+"/addons/ingressNginx/enabled",schemaPath:"#/properties/addons/properties/ingressNginx/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.ingressNginx.properties.enabled.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.enabled,data:data73};
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+for(const key20 in data73){
+if(!(((((key20 === "enabled") || (key20 === "version")) || (key20 === "manifestUrl")) || (key20 === "manifestFile")) || (key20 === "expose"))){
+const err234 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data73};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -2956,11 +2961,10 @@ vErrors.push(err234);
 errors++;
 }
 }
-if(data72.version !== undefined){
-let data74 = data72.version;
-if(typeof data74 === "string"){
-if(!pattern0.test(data74)){
-const err235 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version.allOf[0],data:data74};
+if(data73.enabled !== undefined){
+let data74 = data73.enabled;
+if(typeof data74 !== "boolean"){
+const err235 = {instancePath:instancePath+"/addons/ingressNginx/enabled",schemaPath:"#/properties/addons/properties/ingressNginx/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.ingressNginx.properties.enabled.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.enabled,data:data74};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -2970,9 +2974,11 @@ vErrors.push(err235);
 errors++;
 }
 }
-if(typeof data74 === "string"){
-if(func4(data74) > 8192){
-const err236 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version.allOf[1],data:data74};
+if(data73.version !== undefined){
+let data75 = data73.version;
+if(typeof data75 === "string"){
+if(!pattern0.test(data75)){
+const err236 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version.allOf[0],data:data75};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -2982,9 +2988,9 @@ vErrors.push(err236);
 errors++;
 }
 }
-if(typeof data74 === "string"){
-if(!pattern8.test(data74)){
-const err237 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data74};
+if(typeof data75 === "string"){
+if(func4(data75) > 8192){
+const err237 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version.allOf[1],data:data75};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -2994,8 +3000,9 @@ vErrors.push(err237);
 errors++;
 }
 }
-else {
-const err238 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.version.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data74};
+if(typeof data75 === "string"){
+if(!pattern8.test(data75)){
+const err238 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data75};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -3005,11 +3012,8 @@ vErrors.push(err238);
 errors++;
 }
 }
-if(data72.manifestUrl !== undefined){
-let data75 = data72.manifestUrl;
-if(typeof data75 === "string"){
-if(!pattern0.test(data75)){
-const err239 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.allOf[0],data:data75};
+else {
+const err239 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.version.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data75};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -3019,9 +3023,11 @@ vErrors.push(err239);
 errors++;
 }
 }
-if(typeof data75 === "string"){
-if(func4(data75) > 8192){
-const err240 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.allOf[1],data:data75};
+if(data73.manifestUrl !== undefined){
+let data76 = data73.manifestUrl;
+if(typeof data76 === "string"){
+if(!pattern0.test(data76)){
+const err240 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.allOf[0],data:data76};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -3031,9 +3037,9 @@ vErrors.push(err240);
 errors++;
 }
 }
-if(typeof data75 === "string"){
-if(!(formats10(data75))){
-const err241 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data75};
+if(typeof data76 === "string"){
+if(func4(data76) > 8192){
+const err241 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.allOf[1],data:data76};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -3043,8 +3049,9 @@ vErrors.push(err241);
 errors++;
 }
 }
-else {
-const err242 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data75};
+if(typeof data76 === "string"){
+if(!(formats10(data76))){
+const err242 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data76};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -3054,11 +3061,8 @@ vErrors.push(err242);
 errors++;
 }
 }
-if(data72.manifestFile !== undefined){
-let data76 = data72.manifestFile;
-if(typeof data76 === "string"){
-if(!pattern0.test(data76)){
-const err243 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.allOf[0],data:data76};
+else {
+const err243 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data76};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -3068,9 +3072,11 @@ vErrors.push(err243);
 errors++;
 }
 }
-if(typeof data76 === "string"){
-if(func4(data76) > 8192){
-const err244 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.allOf[1],data:data76};
+if(data73.manifestFile !== undefined){
+let data77 = data73.manifestFile;
+if(typeof data77 === "string"){
+if(!pattern0.test(data77)){
+const err244 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.allOf[0],data:data77};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3080,9 +3086,9 @@ vErrors.push(err244);
 errors++;
 }
 }
-if(typeof data76 === "string"){
-if(func4(data76) < 1){
-const err245 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data76};
+if(typeof data77 === "string"){
+if(func4(data77) > 8192){
+const err245 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.allOf[1],data:data77};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -3092,8 +3098,9 @@ vErrors.push(err245);
 errors++;
 }
 }
-else {
-const err246 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data76};
+if(typeof data77 === "string"){
+if(func4(data77) < 1){
+const err246 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data77};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -3103,10 +3110,8 @@ vErrors.push(err246);
 errors++;
 }
 }
-if(data72.expose !== undefined){
-let data77 = data72.expose;
-if(!((data77 === "hostPort") || (data77 === "nodePort"))){
-const err247 = {instancePath:instancePath+"/addons/ingressNginx/expose",schemaPath:"#/properties/addons/properties/ingressNginx/properties/expose/enum",keyword:"enum",params:{allowedValues: schema11.properties.addons.properties.ingressNginx.properties.expose.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.addons.properties.ingressNginx.properties.expose.enum,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.expose,data:data77};
+else {
+const err247 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data77};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -3116,14 +3121,10 @@ vErrors.push(err247);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data.verify !== undefined){
-let data78 = data.verify;
-if((!(data78 && typeof data78 == "object" && !Array.isArray(data78))) && (data78 !== null)){
-const err248 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/type",keyword:"type",params:{type: schema11.properties.verify.type},message:"must be object,null",schema:schema11.properties.verify.type,parentSchema:schema11.properties.verify,data:data78};
+if(data73.expose !== undefined){
+let data78 = data73.expose;
+if(!((data78 === "hostPort") || (data78 === "nodePort"))){
+const err248 = {instancePath:instancePath+"/addons/ingressNginx/expose",schemaPath:"#/properties/addons/properties/ingressNginx/properties/expose/enum",keyword:"enum",params:{allowedValues: schema11.properties.addons.properties.ingressNginx.properties.expose.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.addons.properties.ingressNginx.properties.expose.enum,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.expose,data:data78};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3132,10 +3133,15 @@ vErrors.push(err248);
 }
 errors++;
 }
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-for(const key21 in data78){
-if(!(((key21 === "smokeTest") || (key21 === "keepSmokeWorkloads")) || (key21 === "rolloutTimeout"))){
-const err249 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.verify,data:data78};
+}
+}
+}
+}
+}
+if(data.verify !== undefined){
+let data79 = data.verify;
+if((!(data79 && typeof data79 == "object" && !Array.isArray(data79))) && (data79 !== null)){
+const err249 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/type",keyword:"type",params:{type: schema11.properties.verify.type},message:"must be object,null",schema:schema11.properties.verify.type,parentSchema:schema11.properties.verify,data:data79};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3144,11 +3150,10 @@ vErrors.push(err249);
 }
 errors++;
 }
-}
-if(data78.smokeTest !== undefined){
-let data79 = data78.smokeTest;
-if(typeof data79 !== "boolean"){
-const err250 = {instancePath:instancePath+"/verify/smokeTest",schemaPath:"#/properties/verify/properties/smokeTest/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.verify.properties.smokeTest.type,parentSchema:schema11.properties.verify.properties.smokeTest,data:data79};
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+for(const key21 in data79){
+if(!(((key21 === "smokeTest") || (key21 === "keepSmokeWorkloads")) || (key21 === "rolloutTimeout"))){
+const err250 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.verify,data:data79};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3158,10 +3163,10 @@ vErrors.push(err250);
 errors++;
 }
 }
-if(data78.keepSmokeWorkloads !== undefined){
-let data80 = data78.keepSmokeWorkloads;
+if(data79.smokeTest !== undefined){
+let data80 = data79.smokeTest;
 if(typeof data80 !== "boolean"){
-const err251 = {instancePath:instancePath+"/verify/keepSmokeWorkloads",schemaPath:"#/properties/verify/properties/keepSmokeWorkloads/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.verify.properties.keepSmokeWorkloads.type,parentSchema:schema11.properties.verify.properties.keepSmokeWorkloads,data:data80};
+const err251 = {instancePath:instancePath+"/verify/smokeTest",schemaPath:"#/properties/verify/properties/smokeTest/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.verify.properties.smokeTest.type,parentSchema:schema11.properties.verify.properties.smokeTest,data:data80};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3171,11 +3176,10 @@ vErrors.push(err251);
 errors++;
 }
 }
-if(data78.rolloutTimeout !== undefined){
-let data81 = data78.rolloutTimeout;
-if(typeof data81 === "string"){
-if(!pattern0.test(data81)){
-const err252 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.verify.properties.rolloutTimeout.allOf[0],data:data81};
+if(data79.keepSmokeWorkloads !== undefined){
+let data81 = data79.keepSmokeWorkloads;
+if(typeof data81 !== "boolean"){
+const err252 = {instancePath:instancePath+"/verify/keepSmokeWorkloads",schemaPath:"#/properties/verify/properties/keepSmokeWorkloads/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.verify.properties.keepSmokeWorkloads.type,parentSchema:schema11.properties.verify.properties.keepSmokeWorkloads,data:data81};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3185,9 +3189,11 @@ vErrors.push(err252);
 errors++;
 }
 }
-if(typeof data81 === "string"){
-if(func4(data81) > 8192){
-const err253 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.verify.properties.rolloutTimeout.allOf[1],data:data81};
+if(data79.rolloutTimeout !== undefined){
+let data82 = data79.rolloutTimeout;
+if(typeof data82 === "string"){
+if(!pattern0.test(data82)){
+const err253 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.verify.properties.rolloutTimeout.allOf[0],data:data82};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3197,9 +3203,9 @@ vErrors.push(err253);
 errors++;
 }
 }
-if(typeof data81 === "string"){
-if(!(formats12(data81))){
-const err254 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/format",keyword:"format",params:{format: "go-duration"},message:"must match format \""+"go-duration"+"\"",schema:"go-duration",parentSchema:schema11.properties.verify.properties.rolloutTimeout,data:data81};
+if(typeof data82 === "string"){
+if(func4(data82) > 8192){
+const err254 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.verify.properties.rolloutTimeout.allOf[1],data:data82};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3209,8 +3215,9 @@ vErrors.push(err254);
 errors++;
 }
 }
-else {
-const err255 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.verify.properties.rolloutTimeout.type,parentSchema:schema11.properties.verify.properties.rolloutTimeout,data:data81};
+if(typeof data82 === "string"){
+if(!(formats12(data82))){
+const err255 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/format",keyword:"format",params:{format: "go-duration"},message:"must match format \""+"go-duration"+"\"",schema:"go-duration",parentSchema:schema11.properties.verify.properties.rolloutTimeout,data:data82};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3220,12 +3227,8 @@ vErrors.push(err255);
 errors++;
 }
 }
-}
-}
-if(data.images !== undefined){
-let data82 = data.images;
-if((!(data82 && typeof data82 == "object" && !Array.isArray(data82))) && (data82 !== null)){
-const err256 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: schema11.properties.images.type},message:"must be object,null",schema:schema11.properties.images.type,parentSchema:schema11.properties.images,data:data82};
+else {
+const err256 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.verify.properties.rolloutTimeout.type,parentSchema:schema11.properties.verify.properties.rolloutTimeout,data:data82};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3234,10 +3237,13 @@ vErrors.push(err256);
 }
 errors++;
 }
-if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
-for(const key22 in data82){
-if(!(key22 === "repository")){
-const err257 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images,data:data82};
+}
+}
+}
+if(data.images !== undefined){
+let data83 = data.images;
+if((!(data83 && typeof data83 == "object" && !Array.isArray(data83))) && (data83 !== null)){
+const err257 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: schema11.properties.images.type},message:"must be object,null",schema:schema11.properties.images.type,parentSchema:schema11.properties.images,data:data83};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3246,12 +3252,10 @@ vErrors.push(err257);
 }
 errors++;
 }
-}
-if(data82.repository !== undefined){
-let data83 = data82.repository;
-if(typeof data83 === "string"){
-if(!pattern0.test(data83)){
-const err258 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.images.properties.repository.allOf[0],data:data83};
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+for(const key22 in data83){
+if(!(key22 === "repository")){
+const err258 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images,data:data83};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3261,9 +3265,11 @@ vErrors.push(err258);
 errors++;
 }
 }
-if(typeof data83 === "string"){
-if(func4(data83) > 8192){
-const err259 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.images.properties.repository.allOf[1],data:data83};
+if(data83.repository !== undefined){
+let data84 = data83.repository;
+if(typeof data84 === "string"){
+if(!pattern0.test(data84)){
+const err259 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.images.properties.repository.allOf[0],data:data84};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3273,9 +3279,9 @@ vErrors.push(err259);
 errors++;
 }
 }
-if(typeof data83 === "string"){
-if(!pattern57.test(data83)){
-const err260 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"+"\"",schema:"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$",parentSchema:schema11.properties.images.properties.repository,data:data83};
+if(typeof data84 === "string"){
+if(func4(data84) > 8192){
+const err260 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.images.properties.repository.allOf[1],data:data84};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3285,8 +3291,9 @@ vErrors.push(err260);
 errors++;
 }
 }
-else {
-const err261 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.repository.type,parentSchema:schema11.properties.images.properties.repository,data:data83};
+if(typeof data84 === "string"){
+if(!pattern57.test(data84)){
+const err261 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"+"\"",schema:"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$",parentSchema:schema11.properties.images.properties.repository,data:data84};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3296,12 +3303,8 @@ vErrors.push(err261);
 errors++;
 }
 }
-}
-}
-if(data.image !== undefined){
-let data84 = data.image;
-if((!(data84 && typeof data84 == "object" && !Array.isArray(data84))) && (data84 !== null)){
-const err262 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: schema11.properties.image.type},message:"must be object,null",schema:schema11.properties.image.type,parentSchema:schema11.properties.image,data:data84};
+else {
+const err262 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.repository.type,parentSchema:schema11.properties.images.properties.repository,data:data84};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3310,10 +3313,13 @@ vErrors.push(err262);
 }
 errors++;
 }
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-for(const key23 in data84){
-if(!(key23 === "prebaked")){
-const err263 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.image,data:data84};
+}
+}
+}
+if(data.image !== undefined){
+let data85 = data.image;
+if((!(data85 && typeof data85 == "object" && !Array.isArray(data85))) && (data85 !== null)){
+const err263 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: schema11.properties.image.type},message:"must be object,null",schema:schema11.properties.image.type,parentSchema:schema11.properties.image,data:data85};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3322,11 +3328,10 @@ vErrors.push(err263);
 }
 errors++;
 }
-}
-if(data84.prebaked !== undefined){
-let data85 = data84.prebaked;
-if(typeof data85 !== "boolean"){
-const err264 = {instancePath:instancePath+"/image/prebaked",schemaPath:"#/properties/image/properties/prebaked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.image.properties.prebaked.type,parentSchema:schema11.properties.image.properties.prebaked,data:data85};
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+for(const key23 in data85){
+if(!(key23 === "prebaked")){
+const err264 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.image,data:data85};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3336,12 +3341,10 @@ vErrors.push(err264);
 errors++;
 }
 }
-}
-}
-if(data.backup !== undefined){
-let data86 = data.backup;
-if((!(data86 && typeof data86 == "object" && !Array.isArray(data86))) && (data86 !== null)){
-const err265 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: schema11.properties.backup.type},message:"must be object,null",schema:schema11.properties.backup.type,parentSchema:schema11.properties.backup,data:data86};
+if(data85.prebaked !== undefined){
+let data86 = data85.prebaked;
+if(typeof data86 !== "boolean"){
+const err265 = {instancePath:instancePath+"/image/prebaked",schemaPath:"#/properties/image/properties/prebaked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.image.properties.prebaked.type,parentSchema:schema11.properties.image.properties.prebaked,data:data86};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3350,10 +3353,13 @@ vErrors.push(err265);
 }
 errors++;
 }
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-for(const key24 in data86){
-if(!(key24 === "etcd")){
-const err266 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup,data:data86};
+}
+}
+}
+if(data.backup !== undefined){
+let data87 = data.backup;
+if((!(data87 && typeof data87 == "object" && !Array.isArray(data87))) && (data87 !== null)){
+const err266 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: schema11.properties.backup.type},message:"must be object,null",schema:schema11.properties.backup.type,parentSchema:schema11.properties.backup,data:data87};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3362,11 +3368,10 @@ vErrors.push(err266);
 }
 errors++;
 }
-}
-if(data86.etcd !== undefined){
-let data87 = data86.etcd;
-if((!(data87 && typeof data87 == "object" && !Array.isArray(data87))) && (data87 !== null)){
-const err267 = {instancePath:instancePath+"/backup/etcd",schemaPath:"#/properties/backup/properties/etcd/type",keyword:"type",params:{type: schema11.properties.backup.properties.etcd.type},message:"must be object,null",schema:schema11.properties.backup.properties.etcd.type,parentSchema:schema11.properties.backup.properties.etcd,data:data87};
+if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
+for(const key24 in data87){
+if(!(key24 === "etcd")){
+const err267 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup,data:data87};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3375,10 +3380,11 @@ vErrors.push(err267);
 }
 errors++;
 }
-if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-for(const key25 in data87){
-if(!((((key25 === "enabled") || (key25 === "schedule")) || (key25 === "keep")) || (key25 === "dir"))){
-const err268 = {instancePath:instancePath+"/backup/etcd",schemaPath:"#/properties/backup/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup.properties.etcd,data:data87};
+}
+if(data87.etcd !== undefined){
+let data88 = data87.etcd;
+if((!(data88 && typeof data88 == "object" && !Array.isArray(data88))) && (data88 !== null)){
+const err268 = {instancePath:instancePath+"/backup/etcd",schemaPath:"#/properties/backup/properties/etcd/type",keyword:"type",params:{type: schema11.properties.backup.properties.etcd.type},message:"must be object,null",schema:schema11.properties.backup.properties.etcd.type,parentSchema:schema11.properties.backup.properties.etcd,data:data88};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3387,11 +3393,10 @@ vErrors.push(err268);
 }
 errors++;
 }
-}
-if(data87.enabled !== undefined){
-let data88 = data87.enabled;
-if(typeof data88 !== "boolean"){
-const err269 = {instancePath:instancePath+"/backup/etcd/enabled",schemaPath:"#/properties/backup/properties/etcd/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.backup.properties.etcd.properties.enabled.type,parentSchema:schema11.properties.backup.properties.etcd.properties.enabled,data:data88};
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+for(const key25 in data88){
+if(!((((key25 === "enabled") || (key25 === "schedule")) || (key25 === "keep")) || (key25 === "dir"))){
+const err269 = {instancePath:instancePath+"/backup/etcd",schemaPath:"#/properties/backup/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup.properties.etcd,data:data88};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3401,11 +3406,10 @@ vErrors.push(err269);
 errors++;
 }
 }
-if(data87.schedule !== undefined){
-let data89 = data87.schedule;
-if(typeof data89 === "string"){
-if(!pattern0.test(data89)){
-const err270 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.backup.properties.etcd.properties.schedule.allOf[0],data:data89};
+if(data88.enabled !== undefined){
+let data89 = data88.enabled;
+if(typeof data89 !== "boolean"){
+const err270 = {instancePath:instancePath+"/backup/etcd/enabled",schemaPath:"#/properties/backup/properties/etcd/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.backup.properties.etcd.properties.enabled.type,parentSchema:schema11.properties.backup.properties.etcd.properties.enabled,data:data89};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3415,9 +3419,11 @@ vErrors.push(err270);
 errors++;
 }
 }
-if(typeof data89 === "string"){
-if(func4(data89) > 8192){
-const err271 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.backup.properties.etcd.properties.schedule.allOf[1],data:data89};
+if(data88.schedule !== undefined){
+let data90 = data88.schedule;
+if(typeof data90 === "string"){
+if(!pattern0.test(data90)){
+const err271 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.backup.properties.etcd.properties.schedule.allOf[0],data:data90};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3427,9 +3433,9 @@ vErrors.push(err271);
 errors++;
 }
 }
-if(typeof data89 === "string"){
-if(!pattern59.test(data89)){
-const err272 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9 :*/,.~-]+$"},message:"must match pattern \""+"^[A-Za-z0-9 :*/,.~-]+$"+"\"",schema:"^[A-Za-z0-9 :*/,.~-]+$",parentSchema:schema11.properties.backup.properties.etcd.properties.schedule,data:data89};
+if(typeof data90 === "string"){
+if(func4(data90) > 8192){
+const err272 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.backup.properties.etcd.properties.schedule.allOf[1],data:data90};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3439,8 +3445,9 @@ vErrors.push(err272);
 errors++;
 }
 }
-else {
-const err273 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.etcd.properties.schedule.type,parentSchema:schema11.properties.backup.properties.etcd.properties.schedule,data:data89};
+if(typeof data90 === "string"){
+if(!pattern59.test(data90)){
+const err273 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9 :*/,.~-]+$"},message:"must match pattern \""+"^[A-Za-z0-9 :*/,.~-]+$"+"\"",schema:"^[A-Za-z0-9 :*/,.~-]+$",parentSchema:schema11.properties.backup.properties.etcd.properties.schedule,data:data90};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3450,10 +3457,8 @@ vErrors.push(err273);
 errors++;
 }
 }
-if(data87.keep !== undefined){
-let data90 = data87.keep;
-if(!(((typeof data90 == "number") && (!(data90 % 1) && !isNaN(data90))) && (isFinite(data90)))){
-const err274 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.backup.properties.etcd.properties.keep.type,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data90};
+else {
+const err274 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.etcd.properties.schedule.type,parentSchema:schema11.properties.backup.properties.etcd.properties.schedule,data:data90};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3462,9 +3467,11 @@ vErrors.push(err274);
 }
 errors++;
 }
-if((typeof data90 == "number") && (isFinite(data90))){
-if(data90 > 1000 || isNaN(data90)){
-const err275 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data90};
+}
+if(data88.keep !== undefined){
+let data91 = data88.keep;
+if(!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91)))){
+const err275 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.backup.properties.etcd.properties.keep.type,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data91};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3473,8 +3480,9 @@ vErrors.push(err275);
 }
 errors++;
 }
-if(data90 < 1 || isNaN(data90)){
-const err276 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data90};
+if((typeof data91 == "number") && (isFinite(data91))){
+if(data91 > 1000 || isNaN(data91)){
+const err276 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data91};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3483,13 +3491,8 @@ vErrors.push(err276);
 }
 errors++;
 }
-}
-}
-if(data87.dir !== undefined){
-let data91 = data87.dir;
-if(typeof data91 === "string"){
-if(!pattern0.test(data91)){
-const err277 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.backup.properties.etcd.properties.dir.allOf[0],data:data91};
+if(data91 < 1 || isNaN(data91)){
+const err277 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data91};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3499,9 +3502,12 @@ vErrors.push(err277);
 errors++;
 }
 }
-if(typeof data91 === "string"){
-if(func4(data91) > 8192){
-const err278 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.backup.properties.etcd.properties.dir.allOf[1],data:data91};
+}
+if(data88.dir !== undefined){
+let data92 = data88.dir;
+if(typeof data92 === "string"){
+if(!pattern0.test(data92)){
+const err278 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.backup.properties.etcd.properties.dir.allOf[0],data:data92};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3511,9 +3517,9 @@ vErrors.push(err278);
 errors++;
 }
 }
-if(typeof data91 === "string"){
-if(!pattern61.test(data91)){
-const err279 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$"},message:"must match pattern \""+"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$"+"\"",schema:"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$",parentSchema:schema11.properties.backup.properties.etcd.properties.dir,data:data91};
+if(typeof data92 === "string"){
+if(func4(data92) > 8192){
+const err279 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.backup.properties.etcd.properties.dir.allOf[1],data:data92};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3523,8 +3529,9 @@ vErrors.push(err279);
 errors++;
 }
 }
-else {
-const err280 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.etcd.properties.dir.type,parentSchema:schema11.properties.backup.properties.etcd.properties.dir,data:data91};
+if(typeof data92 === "string"){
+if(!pattern61.test(data92)){
+const err280 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$"},message:"must match pattern \""+"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$"+"\"",schema:"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$",parentSchema:schema11.properties.backup.properties.etcd.properties.dir,data:data92};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3534,14 +3541,8 @@ vErrors.push(err280);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data.certificates !== undefined){
-let data92 = data.certificates;
-if((!(data92 && typeof data92 == "object" && !Array.isArray(data92))) && (data92 !== null)){
-const err281 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: schema11.properties.certificates.type},message:"must be object,null",schema:schema11.properties.certificates.type,parentSchema:schema11.properties.certificates,data:data92};
+else {
+const err281 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.etcd.properties.dir.type,parentSchema:schema11.properties.backup.properties.etcd.properties.dir,data:data92};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3550,10 +3551,15 @@ vErrors.push(err281);
 }
 errors++;
 }
-if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
-for(const key26 in data92){
-if(!((key26 === "autoRenew") || (key26 === "renewBefore"))){
-const err282 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.certificates,data:data92};
+}
+}
+}
+}
+}
+if(data.certificates !== undefined){
+let data93 = data.certificates;
+if((!(data93 && typeof data93 == "object" && !Array.isArray(data93))) && (data93 !== null)){
+const err282 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: schema11.properties.certificates.type},message:"must be object,null",schema:schema11.properties.certificates.type,parentSchema:schema11.properties.certificates,data:data93};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3562,11 +3568,10 @@ vErrors.push(err282);
 }
 errors++;
 }
-}
-if(data92.autoRenew !== undefined){
-let data93 = data92.autoRenew;
-if(typeof data93 !== "boolean"){
-const err283 = {instancePath:instancePath+"/certificates/autoRenew",schemaPath:"#/properties/certificates/properties/autoRenew/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.certificates.properties.autoRenew.type,parentSchema:schema11.properties.certificates.properties.autoRenew,data:data93};
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+for(const key26 in data93){
+if(!((key26 === "autoRenew") || (key26 === "renewBefore"))){
+const err283 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.certificates,data:data93};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3576,11 +3581,10 @@ vErrors.push(err283);
 errors++;
 }
 }
-if(data92.renewBefore !== undefined){
-let data94 = data92.renewBefore;
-if(typeof data94 === "string"){
-if(!pattern0.test(data94)){
-const err284 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.certificates.properties.renewBefore.allOf[0],data:data94};
+if(data93.autoRenew !== undefined){
+let data94 = data93.autoRenew;
+if(typeof data94 !== "boolean"){
+const err284 = {instancePath:instancePath+"/certificates/autoRenew",schemaPath:"#/properties/certificates/properties/autoRenew/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.certificates.properties.autoRenew.type,parentSchema:schema11.properties.certificates.properties.autoRenew,data:data94};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3590,9 +3594,11 @@ vErrors.push(err284);
 errors++;
 }
 }
-if(typeof data94 === "string"){
-if(func4(data94) > 8192){
-const err285 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.certificates.properties.renewBefore.allOf[1],data:data94};
+if(data93.renewBefore !== undefined){
+let data95 = data93.renewBefore;
+if(typeof data95 === "string"){
+if(!pattern0.test(data95)){
+const err285 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.certificates.properties.renewBefore.allOf[0],data:data95};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -3602,9 +3608,9 @@ vErrors.push(err285);
 errors++;
 }
 }
-if(typeof data94 === "string"){
-if(!(formats12(data94))){
-const err286 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/format",keyword:"format",params:{format: "go-duration"},message:"must match format \""+"go-duration"+"\"",schema:"go-duration",parentSchema:schema11.properties.certificates.properties.renewBefore,data:data94};
+if(typeof data95 === "string"){
+if(func4(data95) > 8192){
+const err286 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.certificates.properties.renewBefore.allOf[1],data:data95};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -3614,8 +3620,9 @@ vErrors.push(err286);
 errors++;
 }
 }
-else {
-const err287 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.certificates.properties.renewBefore.type,parentSchema:schema11.properties.certificates.properties.renewBefore,data:data94};
+if(typeof data95 === "string"){
+if(!(formats12(data95))){
+const err287 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/format",keyword:"format",params:{format: "go-duration"},message:"must match format \""+"go-duration"+"\"",schema:"go-duration",parentSchema:schema11.properties.certificates.properties.renewBefore,data:data95};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -3625,12 +3632,8 @@ vErrors.push(err287);
 errors++;
 }
 }
-}
-}
-if(data.flatcar !== undefined){
-let data95 = data.flatcar;
-if((!(data95 && typeof data95 == "object" && !Array.isArray(data95))) && (data95 !== null)){
-const err288 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/type",keyword:"type",params:{type: schema11.properties.flatcar.type},message:"must be object,null",schema:schema11.properties.flatcar.type,parentSchema:schema11.properties.flatcar,data:data95};
+else {
+const err288 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.certificates.properties.renewBefore.type,parentSchema:schema11.properties.certificates.properties.renewBefore,data:data95};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -3639,10 +3642,13 @@ vErrors.push(err288);
 }
 errors++;
 }
-if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
-for(const key27 in data95){
-if(!((key27 === "sysextUrl") || (key27 === "sysextSha256"))){
-const err289 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data95};
+}
+}
+}
+if(data.flatcar !== undefined){
+let data96 = data.flatcar;
+if((!(data96 && typeof data96 == "object" && !Array.isArray(data96))) && (data96 !== null)){
+const err289 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/type",keyword:"type",params:{type: schema11.properties.flatcar.type},message:"must be object,null",schema:schema11.properties.flatcar.type,parentSchema:schema11.properties.flatcar,data:data96};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -3651,12 +3657,10 @@ vErrors.push(err289);
 }
 errors++;
 }
-}
-if(data95.sysextUrl !== undefined){
-let data96 = data95.sysextUrl;
-if(typeof data96 === "string"){
-if(!pattern0.test(data96)){
-const err290 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[0],data:data96};
+if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
+for(const key27 in data96){
+if(!((key27 === "sysextUrl") || (key27 === "sysextSha256"))){
+const err290 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data96};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -3666,9 +3670,11 @@ vErrors.push(err290);
 errors++;
 }
 }
-if(typeof data96 === "string"){
-if(func4(data96) > 8192){
-const err291 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[1],data:data96};
+if(data96.sysextUrl !== undefined){
+let data97 = data96.sysextUrl;
+if(typeof data97 === "string"){
+if(!pattern0.test(data97)){
+const err291 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[0],data:data97};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -3678,9 +3684,9 @@ vErrors.push(err291);
 errors++;
 }
 }
-if(typeof data96 === "string"){
-if(!(formats10(data96))){
-const err292 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data96};
+if(typeof data97 === "string"){
+if(func4(data97) > 8192){
+const err292 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[1],data:data97};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -3690,8 +3696,9 @@ vErrors.push(err292);
 errors++;
 }
 }
-else {
-const err293 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextUrl.type,parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data96};
+if(typeof data97 === "string"){
+if(!(formats10(data97))){
+const err293 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data97};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -3701,11 +3708,8 @@ vErrors.push(err293);
 errors++;
 }
 }
-if(data95.sysextSha256 !== undefined){
-let data97 = data95.sysextSha256;
-if(typeof data97 === "string"){
-if(!pattern0.test(data97)){
-const err294 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[0],data:data97};
+else {
+const err294 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextUrl.type,parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data97};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -3715,9 +3719,11 @@ vErrors.push(err294);
 errors++;
 }
 }
-if(typeof data97 === "string"){
-if(func4(data97) > 8192){
-const err295 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[1],data:data97};
+if(data96.sysextSha256 !== undefined){
+let data98 = data96.sysextSha256;
+if(typeof data98 === "string"){
+if(!pattern0.test(data98)){
+const err295 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[0],data:data98};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -3727,9 +3733,9 @@ vErrors.push(err295);
 errors++;
 }
 }
-if(typeof data97 === "string"){
-if(!pattern65.test(data97)){
-const err296 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data97};
+if(typeof data98 === "string"){
+if(func4(data98) > 8192){
+const err296 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[1],data:data98};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -3739,8 +3745,9 @@ vErrors.push(err296);
 errors++;
 }
 }
-else {
-const err297 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data97};
+if(typeof data98 === "string"){
+if(!pattern65.test(data98)){
+const err297 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data98};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -3750,13 +3757,8 @@ vErrors.push(err297);
 errors++;
 }
 }
-}
-}
-if(data.nodes !== undefined){
-let data98 = data.nodes;
-if(Array.isArray(data98)){
-if(data98.length < 1){
-const err298 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data98};
+else {
+const err298 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data98};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -3765,12 +3767,13 @@ vErrors.push(err298);
 }
 errors++;
 }
-const len4 = data98.length;
-for(let i4=0; i4<len4; i4++){
-let data99 = data98[i4];
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
-if(data99.name === undefined){
-const err299 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data99};
+}
+}
+}
+if(data.security !== undefined){
+let data99 = data.security;
+if((!(data99 && typeof data99 == "object" && !Array.isArray(data99))) && (data99 !== null)){
+const err299 = {instancePath:instancePath+"/security",schemaPath:"#/properties/security/type",keyword:"type",params:{type: schema11.properties.security.type},message:"must be object,null",schema:schema11.properties.security.type,parentSchema:schema11.properties.security,data:data99};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -3779,8 +3782,10 @@ vErrors.push(err299);
 }
 errors++;
 }
-if(data99.role === undefined){
-const err300 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data99};
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+for(const key28 in data99){
+if(!((((key28 === "encryptionAtRest") || (key28 === "podSecurity")) || (key28 === "audit")) || (key28 === "defaultDenyNamespaces"))){
+const err300 = {instancePath:instancePath+"/security",schemaPath:"#/properties/security/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.security,data:data99};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -3789,8 +3794,11 @@ vErrors.push(err300);
 }
 errors++;
 }
-if(data99.ip === undefined){
-const err301 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data99};
+}
+if(data99.encryptionAtRest !== undefined){
+let data100 = data99.encryptionAtRest;
+if(typeof data100 !== "boolean"){
+const err301 = {instancePath:instancePath+"/security/encryptionAtRest",schemaPath:"#/properties/security/properties/encryptionAtRest/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.security.properties.encryptionAtRest.type,parentSchema:schema11.properties.security.properties.encryptionAtRest,data:data100};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -3799,9 +3807,11 @@ vErrors.push(err301);
 }
 errors++;
 }
-for(const key28 in data99){
-if(!((((key28 === "name") || (key28 === "role")) || (key28 === "ip")) || (key28 === "mac"))){
-const err302 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data99};
+}
+if(data99.podSecurity !== undefined){
+let data101 = data99.podSecurity;
+if((!(data101 && typeof data101 == "object" && !Array.isArray(data101))) && (data101 !== null)){
+const err302 = {instancePath:instancePath+"/security/podSecurity",schemaPath:"#/properties/security/properties/podSecurity/type",keyword:"type",params:{type: schema11.properties.security.properties.podSecurity.type},message:"must be object,null",schema:schema11.properties.security.properties.podSecurity.type,parentSchema:schema11.properties.security.properties.podSecurity,data:data101};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -3810,12 +3820,10 @@ vErrors.push(err302);
 }
 errors++;
 }
-}
-if(data99.name !== undefined){
-let data100 = data99.name;
-if(typeof data100 === "string"){
-if(!pattern0.test(data100)){
-const err303 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.name.allOf[0],data:data100};
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
+for(const key29 in data101){
+if(!((((key29 === "enforce") || (key29 === "audit")) || (key29 === "warn")) || (key29 === "exemptNamespaces"))){
+const err303 = {instancePath:instancePath+"/security/podSecurity",schemaPath:"#/properties/security/properties/podSecurity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.security.properties.podSecurity,data:data101};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -3825,9 +3833,10 @@ vErrors.push(err303);
 errors++;
 }
 }
-if(typeof data100 === "string"){
-if(func4(data100) > 8192){
-const err304 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.name.allOf[1],data:data100};
+if(data101.enforce !== undefined){
+let data102 = data101.enforce;
+if(!(((data102 === "privileged") || (data102 === "baseline")) || (data102 === "restricted"))){
+const err304 = {instancePath:instancePath+"/security/podSecurity/enforce",schemaPath:"#/properties/security/properties/podSecurity/properties/enforce/enum",keyword:"enum",params:{allowedValues: schema11.properties.security.properties.podSecurity.properties.enforce.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.security.properties.podSecurity.properties.enforce.enum,parentSchema:schema11.properties.security.properties.podSecurity.properties.enforce,data:data102};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -3837,9 +3846,10 @@ vErrors.push(err304);
 errors++;
 }
 }
-if(typeof data100 === "string"){
-if(!(formats0(data100))){
-const err305 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data100};
+if(data101.audit !== undefined){
+let data103 = data101.audit;
+if(!(((data103 === "privileged") || (data103 === "baseline")) || (data103 === "restricted"))){
+const err305 = {instancePath:instancePath+"/security/podSecurity/audit",schemaPath:"#/properties/security/properties/podSecurity/properties/audit/enum",keyword:"enum",params:{allowedValues: schema11.properties.security.properties.podSecurity.properties.audit.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.security.properties.podSecurity.properties.audit.enum,parentSchema:schema11.properties.security.properties.podSecurity.properties.audit,data:data103};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -3849,8 +3859,10 @@ vErrors.push(err305);
 errors++;
 }
 }
-else {
-const err306 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data100};
+if(data101.warn !== undefined){
+let data104 = data101.warn;
+if(!(((data104 === "privileged") || (data104 === "baseline")) || (data104 === "restricted"))){
+const err306 = {instancePath:instancePath+"/security/podSecurity/warn",schemaPath:"#/properties/security/properties/podSecurity/properties/warn/enum",keyword:"enum",params:{allowedValues: schema11.properties.security.properties.podSecurity.properties.warn.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.security.properties.podSecurity.properties.warn.enum,parentSchema:schema11.properties.security.properties.podSecurity.properties.warn,data:data104};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -3860,10 +3872,10 @@ vErrors.push(err306);
 errors++;
 }
 }
-if(data99.role !== undefined){
-let data101 = data99.role;
-if(!((data101 === "control-plane") || (data101 === "worker"))){
-const err307 = {instancePath:instancePath+"/nodes/" + i4+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data101};
+if(data101.exemptNamespaces !== undefined){
+let data105 = data101.exemptNamespaces;
+if((!(Array.isArray(data105))) && (data105 !== null)){
+const err307 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces",schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/type",keyword:"type",params:{type: schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.type},message:"must be array,null",schema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.type,parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces,data:data105};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -3872,12 +3884,13 @@ vErrors.push(err307);
 }
 errors++;
 }
-}
-if(data99.ip !== undefined){
-let data102 = data99.ip;
-if(typeof data102 === "string"){
-if(!pattern0.test(data102)){
-const err308 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.ip.allOf[0],data:data102};
+if(Array.isArray(data105)){
+const len4 = data105.length;
+for(let i4=0; i4<len4; i4++){
+let data106 = data105[i4];
+if(typeof data106 === "string"){
+if(!pattern0.test(data106)){
+const err308 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i4,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items.allOf[0],data:data106};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -3887,9 +3900,9 @@ vErrors.push(err308);
 errors++;
 }
 }
-if(typeof data102 === "string"){
-if(func4(data102) > 8192){
-const err309 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.ip.allOf[1],data:data102};
+if(typeof data106 === "string"){
+if(func4(data106) > 8192){
+const err309 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i4,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items.allOf[1],data:data106};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -3899,9 +3912,9 @@ vErrors.push(err309);
 errors++;
 }
 }
-if(typeof data102 === "string"){
-if(!(formats16(data102))){
-const err310 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data102};
+if(typeof data106 === "string"){
+if(!pattern67.test(data106)){
+const err310 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i4,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items,data:data106};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -3912,7 +3925,7 @@ errors++;
 }
 }
 else {
-const err311 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data102};
+const err311 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i4,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items.type,parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items,data:data106};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -3922,11 +3935,14 @@ vErrors.push(err311);
 errors++;
 }
 }
-if(data99.mac !== undefined){
-let data103 = data99.mac;
-if(typeof data103 === "string"){
-if(!pattern0.test(data103)){
-const err312 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.mac.allOf[0],data:data103};
+}
+}
+}
+}
+if(data99.audit !== undefined){
+let data107 = data99.audit;
+if((!(data107 && typeof data107 == "object" && !Array.isArray(data107))) && (data107 !== null)){
+const err312 = {instancePath:instancePath+"/security/audit",schemaPath:"#/properties/security/properties/audit/type",keyword:"type",params:{type: schema11.properties.security.properties.audit.type},message:"must be object,null",schema:schema11.properties.security.properties.audit.type,parentSchema:schema11.properties.security.properties.audit,data:data107};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -3935,10 +3951,10 @@ vErrors.push(err312);
 }
 errors++;
 }
-}
-if(typeof data103 === "string"){
-if(func4(data103) > 8192){
-const err313 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.mac.allOf[1],data:data103};
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
+for(const key30 in data107){
+if(!((((key30 === "enabled") || (key30 === "maxAge")) || (key30 === "maxBackup")) || (key30 === "maxSizeMB"))){
+const err313 = {instancePath:instancePath+"/security/audit",schemaPath:"#/properties/security/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.security.properties.audit,data:data107};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -3948,9 +3964,10 @@ vErrors.push(err313);
 errors++;
 }
 }
-if(typeof data103 === "string"){
-if(!(formats52(data103))){
-const err314 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data103};
+if(data107.enabled !== undefined){
+let data108 = data107.enabled;
+if(typeof data108 !== "boolean"){
+const err314 = {instancePath:instancePath+"/security/audit/enabled",schemaPath:"#/properties/security/properties/audit/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.security.properties.audit.properties.enabled.type,parentSchema:schema11.properties.security.properties.audit.properties.enabled,data:data108};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -3960,8 +3977,10 @@ vErrors.push(err314);
 errors++;
 }
 }
-else {
-const err315 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data103};
+if(data107.maxAge !== undefined){
+let data109 = data107.maxAge;
+if(!(((typeof data109 == "number") && (!(data109 % 1) && !isNaN(data109))) && (isFinite(data109)))){
+const err315 = {instancePath:instancePath+"/security/audit/maxAge",schemaPath:"#/properties/security/properties/audit/properties/maxAge/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.security.properties.audit.properties.maxAge.type,parentSchema:schema11.properties.security.properties.audit.properties.maxAge,data:data109};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -3970,10 +3989,9 @@ vErrors.push(err315);
 }
 errors++;
 }
-}
-}
-else {
-const err316 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data99};
+if((typeof data109 == "number") && (isFinite(data109))){
+if(data109 > 3650 || isNaN(data109)){
+const err316 = {instancePath:instancePath+"/security/audit/maxAge",schemaPath:"#/properties/security/properties/audit/properties/maxAge/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema11.properties.security.properties.audit.properties.maxAge,data:data109};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -3982,10 +4000,8 @@ vErrors.push(err316);
 }
 errors++;
 }
-}
-}
-else {
-const err317 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data98};
+if(data109 < 0 || isNaN(data109)){
+const err317 = {instancePath:instancePath+"/security/audit/maxAge",schemaPath:"#/properties/security/properties/audit/properties/maxAge/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.security.properties.audit.properties.maxAge,data:data109};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -3996,13 +4012,1649 @@ errors++;
 }
 }
 }
-else {
-const err318 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(data107.maxBackup !== undefined){
+let data110 = data107.maxBackup;
+if(!(((typeof data110 == "number") && (!(data110 % 1) && !isNaN(data110))) && (isFinite(data110)))){
+const err318 = {instancePath:instancePath+"/security/audit/maxBackup",schemaPath:"#/properties/security/properties/audit/properties/maxBackup/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.security.properties.audit.properties.maxBackup.type,parentSchema:schema11.properties.security.properties.audit.properties.maxBackup,data:data110};
 if(vErrors === null){
 vErrors = [err318];
 }
 else {
 vErrors.push(err318);
+}
+errors++;
+}
+if((typeof data110 == "number") && (isFinite(data110))){
+if(data110 > 1000 || isNaN(data110)){
+const err319 = {instancePath:instancePath+"/security/audit/maxBackup",schemaPath:"#/properties/security/properties/audit/properties/maxBackup/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.security.properties.audit.properties.maxBackup,data:data110};
+if(vErrors === null){
+vErrors = [err319];
+}
+else {
+vErrors.push(err319);
+}
+errors++;
+}
+if(data110 < 0 || isNaN(data110)){
+const err320 = {instancePath:instancePath+"/security/audit/maxBackup",schemaPath:"#/properties/security/properties/audit/properties/maxBackup/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.security.properties.audit.properties.maxBackup,data:data110};
+if(vErrors === null){
+vErrors = [err320];
+}
+else {
+vErrors.push(err320);
+}
+errors++;
+}
+}
+}
+if(data107.maxSizeMB !== undefined){
+let data111 = data107.maxSizeMB;
+if(!(((typeof data111 == "number") && (!(data111 % 1) && !isNaN(data111))) && (isFinite(data111)))){
+const err321 = {instancePath:instancePath+"/security/audit/maxSizeMB",schemaPath:"#/properties/security/properties/audit/properties/maxSizeMB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.security.properties.audit.properties.maxSizeMB.type,parentSchema:schema11.properties.security.properties.audit.properties.maxSizeMB,data:data111};
+if(vErrors === null){
+vErrors = [err321];
+}
+else {
+vErrors.push(err321);
+}
+errors++;
+}
+if((typeof data111 == "number") && (isFinite(data111))){
+if(data111 > 100000 || isNaN(data111)){
+const err322 = {instancePath:instancePath+"/security/audit/maxSizeMB",schemaPath:"#/properties/security/properties/audit/properties/maxSizeMB/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.security.properties.audit.properties.maxSizeMB,data:data111};
+if(vErrors === null){
+vErrors = [err322];
+}
+else {
+vErrors.push(err322);
+}
+errors++;
+}
+if(data111 < 1 || isNaN(data111)){
+const err323 = {instancePath:instancePath+"/security/audit/maxSizeMB",schemaPath:"#/properties/security/properties/audit/properties/maxSizeMB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.security.properties.audit.properties.maxSizeMB,data:data111};
+if(vErrors === null){
+vErrors = [err323];
+}
+else {
+vErrors.push(err323);
+}
+errors++;
+}
+}
+}
+}
+}
+if(data99.defaultDenyNamespaces !== undefined){
+let data112 = data99.defaultDenyNamespaces;
+if((!(Array.isArray(data112))) && (data112 !== null)){
+const err324 = {instancePath:instancePath+"/security/defaultDenyNamespaces",schemaPath:"#/properties/security/properties/defaultDenyNamespaces/type",keyword:"type",params:{type: schema11.properties.security.properties.defaultDenyNamespaces.type},message:"must be array,null",schema:schema11.properties.security.properties.defaultDenyNamespaces.type,parentSchema:schema11.properties.security.properties.defaultDenyNamespaces,data:data112};
+if(vErrors === null){
+vErrors = [err324];
+}
+else {
+vErrors.push(err324);
+}
+errors++;
+}
+if(Array.isArray(data112)){
+const len5 = data112.length;
+for(let i5=0; i5<len5; i5++){
+let data113 = data112[i5];
+if(typeof data113 === "string"){
+if(!pattern0.test(data113)){
+const err325 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i5,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items.allOf[0],data:data113};
+if(vErrors === null){
+vErrors = [err325];
+}
+else {
+vErrors.push(err325);
+}
+errors++;
+}
+}
+if(typeof data113 === "string"){
+if(func4(data113) > 8192){
+const err326 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i5,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items.allOf[1],data:data113};
+if(vErrors === null){
+vErrors = [err326];
+}
+else {
+vErrors.push(err326);
+}
+errors++;
+}
+}
+if(typeof data113 === "string"){
+if(!pattern67.test(data113)){
+const err327 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i5,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items,data:data113};
+if(vErrors === null){
+vErrors = [err327];
+}
+else {
+vErrors.push(err327);
+}
+errors++;
+}
+}
+else {
+const err328 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i5,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.security.properties.defaultDenyNamespaces.items.type,parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items,data:data113};
+if(vErrors === null){
+vErrors = [err328];
+}
+else {
+vErrors.push(err328);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+if(data.kubeadm !== undefined){
+let data114 = data.kubeadm;
+if((!(data114 && typeof data114 == "object" && !Array.isArray(data114))) && (data114 !== null)){
+const err329 = {instancePath:instancePath+"/kubeadm",schemaPath:"#/properties/kubeadm/type",keyword:"type",params:{type: schema11.properties.kubeadm.type},message:"must be object,null",schema:schema11.properties.kubeadm.type,parentSchema:schema11.properties.kubeadm,data:data114};
+if(vErrors === null){
+vErrors = [err329];
+}
+else {
+vErrors.push(err329);
+}
+errors++;
+}
+if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
+for(const key31 in data114){
+if(!(((((key31 === "apiServer") || (key31 === "controllerManager")) || (key31 === "scheduler")) || (key31 === "etcd")) || (key31 === "featureGates"))){
+const err330 = {instancePath:instancePath+"/kubeadm",schemaPath:"#/properties/kubeadm/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm,data:data114};
+if(vErrors === null){
+vErrors = [err330];
+}
+else {
+vErrors.push(err330);
+}
+errors++;
+}
+}
+if(data114.apiServer !== undefined){
+let data115 = data114.apiServer;
+if((!(data115 && typeof data115 == "object" && !Array.isArray(data115))) && (data115 !== null)){
+const err331 = {instancePath:instancePath+"/kubeadm/apiServer",schemaPath:"#/properties/kubeadm/properties/apiServer/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.apiServer.type,parentSchema:schema11.properties.kubeadm.properties.apiServer,data:data115};
+if(vErrors === null){
+vErrors = [err331];
+}
+else {
+vErrors.push(err331);
+}
+errors++;
+}
+if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
+for(const key32 in data115){
+if(!(((key32 === "extraArgs") || (key32 === "extraVolumes")) || (key32 === "certSANs"))){
+const err332 = {instancePath:instancePath+"/kubeadm/apiServer",schemaPath:"#/properties/kubeadm/properties/apiServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.apiServer,data:data115};
+if(vErrors === null){
+vErrors = [err332];
+}
+else {
+vErrors.push(err332);
+}
+errors++;
+}
+}
+if(data115.extraArgs !== undefined){
+let data116 = data115.extraArgs;
+if((!(data116 && typeof data116 == "object" && !Array.isArray(data116))) && (data116 !== null)){
+const err333 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs,data:data116};
+if(vErrors === null){
+vErrors = [err333];
+}
+else {
+vErrors.push(err333);
+}
+errors++;
+}
+if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
+for(const key33 in data116){
+let data117 = data116[key33];
+if(((typeof data117 !== "string") && (!((typeof data117 == "number") && (isFinite(data117))))) && (typeof data117 !== "boolean")){
+const err334 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs/" + key33.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties,data:data117};
+if(vErrors === null){
+vErrors = [err334];
+}
+else {
+vErrors.push(err334);
+}
+errors++;
+}
+if(typeof data117 === "string"){
+if(!pattern0.test(data117)){
+const err335 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs/" + key33.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.allOf[0],data:data117};
+if(vErrors === null){
+vErrors = [err335];
+}
+else {
+vErrors.push(err335);
+}
+errors++;
+}
+}
+if(typeof data117 === "string"){
+if(func4(data117) > 8192){
+const err336 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs/" + key33.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.allOf[1],data:data117};
+if(vErrors === null){
+vErrors = [err336];
+}
+else {
+vErrors.push(err336);
+}
+errors++;
+}
+}
+}
+}
+}
+if(data115.extraVolumes !== undefined){
+let data118 = data115.extraVolumes;
+if((!(Array.isArray(data118))) && (data118 !== null)){
+const err337 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.type},message:"must be array,null",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes,data:data118};
+if(vErrors === null){
+vErrors = [err337];
+}
+else {
+vErrors.push(err337);
+}
+errors++;
+}
+if(Array.isArray(data118)){
+const len6 = data118.length;
+for(let i6=0; i6<len6; i6++){
+let data119 = data118[i6];
+if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
+if(data119.name === undefined){
+const err338 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.required,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data119};
+if(vErrors === null){
+vErrors = [err338];
+}
+else {
+vErrors.push(err338);
+}
+errors++;
+}
+if(data119.hostPath === undefined){
+const err339 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/required",keyword:"required",params:{missingProperty: "hostPath"},message:"must have required property '"+"hostPath"+"'",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.required,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data119};
+if(vErrors === null){
+vErrors = [err339];
+}
+else {
+vErrors.push(err339);
+}
+errors++;
+}
+if(data119.mountPath === undefined){
+const err340 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/required",keyword:"required",params:{missingProperty: "mountPath"},message:"must have required property '"+"mountPath"+"'",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.required,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data119};
+if(vErrors === null){
+vErrors = [err340];
+}
+else {
+vErrors.push(err340);
+}
+errors++;
+}
+for(const key34 in data119){
+if(!(((((key34 === "name") || (key34 === "hostPath")) || (key34 === "mountPath")) || (key34 === "readOnly")) || (key34 === "pathType"))){
+const err341 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data119};
+if(vErrors === null){
+vErrors = [err341];
+}
+else {
+vErrors.push(err341);
+}
+errors++;
+}
+}
+if(data119.name !== undefined){
+let data120 = data119.name;
+if(typeof data120 === "string"){
+if(!pattern0.test(data120)){
+const err342 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name.allOf[0],data:data120};
+if(vErrors === null){
+vErrors = [err342];
+}
+else {
+vErrors.push(err342);
+}
+errors++;
+}
+}
+if(typeof data120 === "string"){
+if(func4(data120) > 8192){
+const err343 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name.allOf[1],data:data120};
+if(vErrors === null){
+vErrors = [err343];
+}
+else {
+vErrors.push(err343);
+}
+errors++;
+}
+}
+if(typeof data120 === "string"){
+if(!pattern67.test(data120)){
+const err344 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name,data:data120};
+if(vErrors === null){
+vErrors = [err344];
+}
+else {
+vErrors.push(err344);
+}
+errors++;
+}
+}
+else {
+const err345 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name,data:data120};
+if(vErrors === null){
+vErrors = [err345];
+}
+else {
+vErrors.push(err345);
+}
+errors++;
+}
+}
+if(data119.hostPath !== undefined){
+let data121 = data119.hostPath;
+if(typeof data121 === "string"){
+if(!pattern0.test(data121)){
+const err346 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath.allOf[0],data:data121};
+if(vErrors === null){
+vErrors = [err346];
+}
+else {
+vErrors.push(err346);
+}
+errors++;
+}
+}
+if(typeof data121 === "string"){
+if(func4(data121) > 8192){
+const err347 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath.allOf[1],data:data121};
+if(vErrors === null){
+vErrors = [err347];
+}
+else {
+vErrors.push(err347);
+}
+errors++;
+}
+}
+if(typeof data121 === "string"){
+if(!pattern74.test(data121)){
+const err348 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\s,=]*$"},message:"must match pattern \""+"^/[^\\s,=]*$"+"\"",schema:"^/[^\\s,=]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath,data:data121};
+if(vErrors === null){
+vErrors = [err348];
+}
+else {
+vErrors.push(err348);
+}
+errors++;
+}
+}
+else {
+const err349 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath,data:data121};
+if(vErrors === null){
+vErrors = [err349];
+}
+else {
+vErrors.push(err349);
+}
+errors++;
+}
+}
+if(data119.mountPath !== undefined){
+let data122 = data119.mountPath;
+if(typeof data122 === "string"){
+if(!pattern0.test(data122)){
+const err350 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath.allOf[0],data:data122};
+if(vErrors === null){
+vErrors = [err350];
+}
+else {
+vErrors.push(err350);
+}
+errors++;
+}
+}
+if(typeof data122 === "string"){
+if(func4(data122) > 8192){
+const err351 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath.allOf[1],data:data122};
+if(vErrors === null){
+vErrors = [err351];
+}
+else {
+vErrors.push(err351);
+}
+errors++;
+}
+}
+if(typeof data122 === "string"){
+if(!pattern74.test(data122)){
+const err352 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\s,=]*$"},message:"must match pattern \""+"^/[^\\s,=]*$"+"\"",schema:"^/[^\\s,=]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath,data:data122};
+if(vErrors === null){
+vErrors = [err352];
+}
+else {
+vErrors.push(err352);
+}
+errors++;
+}
+}
+else {
+const err353 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath,data:data122};
+if(vErrors === null){
+vErrors = [err353];
+}
+else {
+vErrors.push(err353);
+}
+errors++;
+}
+}
+if(data119.readOnly !== undefined){
+let data123 = data119.readOnly;
+if(typeof data123 !== "boolean"){
+const err354 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/readOnly",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.readOnly.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.readOnly,data:data123};
+if(vErrors === null){
+vErrors = [err354];
+}
+else {
+vErrors.push(err354);
+}
+errors++;
+}
+}
+if(data119.pathType !== undefined){
+let data124 = data119.pathType;
+if(!((((((((data124 === "") || (data124 === "DirectoryOrCreate")) || (data124 === "Directory")) || (data124 === "FileOrCreate")) || (data124 === "File")) || (data124 === "Socket")) || (data124 === "CharDevice")) || (data124 === "BlockDevice"))){
+const err355 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/pathType",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.pathType.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.pathType.enum,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.pathType,data:data124};
+if(vErrors === null){
+vErrors = [err355];
+}
+else {
+vErrors.push(err355);
+}
+errors++;
+}
+}
+}
+else {
+const err356 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data119};
+if(vErrors === null){
+vErrors = [err356];
+}
+else {
+vErrors.push(err356);
+}
+errors++;
+}
+}
+}
+}
+if(data115.certSANs !== undefined){
+let data125 = data115.certSANs;
+if((!(Array.isArray(data125))) && (data125 !== null)){
+const err357 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.certSANs.type},message:"must be array,null",schema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs,data:data125};
+if(vErrors === null){
+vErrors = [err357];
+}
+else {
+vErrors.push(err357);
+}
+errors++;
+}
+if(Array.isArray(data125)){
+const len7 = data125.length;
+for(let i7=0; i7<len7; i7++){
+let data126 = data125[i7];
+if(typeof data126 === "string"){
+if(!pattern0.test(data126)){
+const err358 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i7,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items.allOf[0],data:data126};
+if(vErrors === null){
+vErrors = [err358];
+}
+else {
+vErrors.push(err358);
+}
+errors++;
+}
+}
+if(typeof data126 === "string"){
+if(func4(data126) > 8192){
+const err359 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i7,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items.allOf[1],data:data126};
+if(vErrors === null){
+vErrors = [err359];
+}
+else {
+vErrors.push(err359);
+}
+errors++;
+}
+}
+if(typeof data126 === "string"){
+if(!(formats48(data126))){
+const err360 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i7,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/format",keyword:"format",params:{format: "cert-san"},message:"must match format \""+"cert-san"+"\"",schema:"cert-san",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items,data:data126};
+if(vErrors === null){
+vErrors = [err360];
+}
+else {
+vErrors.push(err360);
+}
+errors++;
+}
+}
+else {
+const err361 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i7,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items,data:data126};
+if(vErrors === null){
+vErrors = [err361];
+}
+else {
+vErrors.push(err361);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+if(data114.controllerManager !== undefined){
+let data127 = data114.controllerManager;
+if((!(data127 && typeof data127 == "object" && !Array.isArray(data127))) && (data127 !== null)){
+const err362 = {instancePath:instancePath+"/kubeadm/controllerManager",schemaPath:"#/properties/kubeadm/properties/controllerManager/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.controllerManager.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.controllerManager.type,parentSchema:schema11.properties.kubeadm.properties.controllerManager,data:data127};
+if(vErrors === null){
+vErrors = [err362];
+}
+else {
+vErrors.push(err362);
+}
+errors++;
+}
+if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
+for(const key35 in data127){
+if(!(key35 === "extraArgs")){
+const err363 = {instancePath:instancePath+"/kubeadm/controllerManager",schemaPath:"#/properties/kubeadm/properties/controllerManager/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.controllerManager,data:data127};
+if(vErrors === null){
+vErrors = [err363];
+}
+else {
+vErrors.push(err363);
+}
+errors++;
+}
+}
+if(data127.extraArgs !== undefined){
+let data128 = data127.extraArgs;
+if((!(data128 && typeof data128 == "object" && !Array.isArray(data128))) && (data128 !== null)){
+const err364 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs",schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs,data:data128};
+if(vErrors === null){
+vErrors = [err364];
+}
+else {
+vErrors.push(err364);
+}
+errors++;
+}
+if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
+for(const key36 in data128){
+let data129 = data128[key36];
+if(((typeof data129 !== "string") && (!((typeof data129 == "number") && (isFinite(data129))))) && (typeof data129 !== "boolean")){
+const err365 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs/" + key36.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties,data:data129};
+if(vErrors === null){
+vErrors = [err365];
+}
+else {
+vErrors.push(err365);
+}
+errors++;
+}
+if(typeof data129 === "string"){
+if(!pattern0.test(data129)){
+const err366 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs/" + key36.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.allOf[0],data:data129};
+if(vErrors === null){
+vErrors = [err366];
+}
+else {
+vErrors.push(err366);
+}
+errors++;
+}
+}
+if(typeof data129 === "string"){
+if(func4(data129) > 8192){
+const err367 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs/" + key36.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.allOf[1],data:data129};
+if(vErrors === null){
+vErrors = [err367];
+}
+else {
+vErrors.push(err367);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+}
+if(data114.scheduler !== undefined){
+let data130 = data114.scheduler;
+if((!(data130 && typeof data130 == "object" && !Array.isArray(data130))) && (data130 !== null)){
+const err368 = {instancePath:instancePath+"/kubeadm/scheduler",schemaPath:"#/properties/kubeadm/properties/scheduler/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.scheduler.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.scheduler.type,parentSchema:schema11.properties.kubeadm.properties.scheduler,data:data130};
+if(vErrors === null){
+vErrors = [err368];
+}
+else {
+vErrors.push(err368);
+}
+errors++;
+}
+if(data130 && typeof data130 == "object" && !Array.isArray(data130)){
+for(const key37 in data130){
+if(!(key37 === "extraArgs")){
+const err369 = {instancePath:instancePath+"/kubeadm/scheduler",schemaPath:"#/properties/kubeadm/properties/scheduler/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.scheduler,data:data130};
+if(vErrors === null){
+vErrors = [err369];
+}
+else {
+vErrors.push(err369);
+}
+errors++;
+}
+}
+if(data130.extraArgs !== undefined){
+let data131 = data130.extraArgs;
+if((!(data131 && typeof data131 == "object" && !Array.isArray(data131))) && (data131 !== null)){
+const err370 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs",schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs,data:data131};
+if(vErrors === null){
+vErrors = [err370];
+}
+else {
+vErrors.push(err370);
+}
+errors++;
+}
+if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
+for(const key38 in data131){
+let data132 = data131[key38];
+if(((typeof data132 !== "string") && (!((typeof data132 == "number") && (isFinite(data132))))) && (typeof data132 !== "boolean")){
+const err371 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties,data:data132};
+if(vErrors === null){
+vErrors = [err371];
+}
+else {
+vErrors.push(err371);
+}
+errors++;
+}
+if(typeof data132 === "string"){
+if(!pattern0.test(data132)){
+const err372 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.allOf[0],data:data132};
+if(vErrors === null){
+vErrors = [err372];
+}
+else {
+vErrors.push(err372);
+}
+errors++;
+}
+}
+if(typeof data132 === "string"){
+if(func4(data132) > 8192){
+const err373 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.allOf[1],data:data132};
+if(vErrors === null){
+vErrors = [err373];
+}
+else {
+vErrors.push(err373);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+}
+if(data114.etcd !== undefined){
+let data133 = data114.etcd;
+if((!(data133 && typeof data133 == "object" && !Array.isArray(data133))) && (data133 !== null)){
+const err374 = {instancePath:instancePath+"/kubeadm/etcd",schemaPath:"#/properties/kubeadm/properties/etcd/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.etcd.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.etcd.type,parentSchema:schema11.properties.kubeadm.properties.etcd,data:data133};
+if(vErrors === null){
+vErrors = [err374];
+}
+else {
+vErrors.push(err374);
+}
+errors++;
+}
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+for(const key39 in data133){
+if(!(key39 === "extraArgs")){
+const err375 = {instancePath:instancePath+"/kubeadm/etcd",schemaPath:"#/properties/kubeadm/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.etcd,data:data133};
+if(vErrors === null){
+vErrors = [err375];
+}
+else {
+vErrors.push(err375);
+}
+errors++;
+}
+}
+if(data133.extraArgs !== undefined){
+let data134 = data133.extraArgs;
+if((!(data134 && typeof data134 == "object" && !Array.isArray(data134))) && (data134 !== null)){
+const err376 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs",schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.etcd.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs,data:data134};
+if(vErrors === null){
+vErrors = [err376];
+}
+else {
+vErrors.push(err376);
+}
+errors++;
+}
+if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
+for(const key40 in data134){
+let data135 = data134[key40];
+if(((typeof data135 !== "string") && (!((typeof data135 == "number") && (isFinite(data135))))) && (typeof data135 !== "boolean")){
+const err377 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs/" + key40.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties,data:data135};
+if(vErrors === null){
+vErrors = [err377];
+}
+else {
+vErrors.push(err377);
+}
+errors++;
+}
+if(typeof data135 === "string"){
+if(!pattern0.test(data135)){
+const err378 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs/" + key40.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.allOf[0],data:data135};
+if(vErrors === null){
+vErrors = [err378];
+}
+else {
+vErrors.push(err378);
+}
+errors++;
+}
+}
+if(typeof data135 === "string"){
+if(func4(data135) > 8192){
+const err379 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs/" + key40.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.allOf[1],data:data135};
+if(vErrors === null){
+vErrors = [err379];
+}
+else {
+vErrors.push(err379);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+}
+if(data114.featureGates !== undefined){
+let data136 = data114.featureGates;
+if((!(data136 && typeof data136 == "object" && !Array.isArray(data136))) && (data136 !== null)){
+const err380 = {instancePath:instancePath+"/kubeadm/featureGates",schemaPath:"#/properties/kubeadm/properties/featureGates/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.featureGates.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.featureGates.type,parentSchema:schema11.properties.kubeadm.properties.featureGates,data:data136};
+if(vErrors === null){
+vErrors = [err380];
+}
+else {
+vErrors.push(err380);
+}
+errors++;
+}
+if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
+for(const key41 in data136){
+let data137 = data136[key41];
+if(typeof data137 !== "boolean"){
+const err381 = {instancePath:instancePath+"/kubeadm/featureGates/" + key41.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/featureGates/additionalProperties/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubeadm.properties.featureGates.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.featureGates.additionalProperties,data:data137};
+if(vErrors === null){
+vErrors = [err381];
+}
+else {
+vErrors.push(err381);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+if(data.nodeDefaults !== undefined){
+let data138 = data.nodeDefaults;
+if((!(data138 && typeof data138 == "object" && !Array.isArray(data138))) && (data138 !== null)){
+const err382 = {instancePath:instancePath+"/nodeDefaults",schemaPath:"#/properties/nodeDefaults/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.type},message:"must be object,null",schema:schema11.properties.nodeDefaults.type,parentSchema:schema11.properties.nodeDefaults,data:data138};
+if(vErrors === null){
+vErrors = [err382];
+}
+else {
+vErrors.push(err382);
+}
+errors++;
+}
+if(data138 && typeof data138 == "object" && !Array.isArray(data138)){
+for(const key42 in data138){
+if(!((key42 === "labels") || (key42 === "taints"))){
+const err383 = {instancePath:instancePath+"/nodeDefaults",schemaPath:"#/properties/nodeDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults,data:data138};
+if(vErrors === null){
+vErrors = [err383];
+}
+else {
+vErrors.push(err383);
+}
+errors++;
+}
+}
+if(data138.labels !== undefined){
+let data139 = data138.labels;
+if((!(data139 && typeof data139 == "object" && !Array.isArray(data139))) && (data139 !== null)){
+const err384 = {instancePath:instancePath+"/nodeDefaults/labels",schemaPath:"#/properties/nodeDefaults/properties/labels/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.labels.type},message:"must be object,null",schema:schema11.properties.nodeDefaults.properties.labels.type,parentSchema:schema11.properties.nodeDefaults.properties.labels,data:data139};
+if(vErrors === null){
+vErrors = [err384];
+}
+else {
+vErrors.push(err384);
+}
+errors++;
+}
+if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
+for(const key43 in data139){
+if(!(pattern81.test(key43))){
+const err385 = {instancePath:instancePath+"/nodeDefaults/labels",schemaPath:"#/properties/nodeDefaults/properties/labels/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults.properties.labels,data:data139};
+if(vErrors === null){
+vErrors = [err385];
+}
+else {
+vErrors.push(err385);
+}
+errors++;
+}
+}
+for(const key44 in data139){
+if(pattern81.test(key44)){
+let data140 = data139[key44];
+if(typeof data140 === "string"){
+if(!pattern0.test(data140)){
+const err386 = {instancePath:instancePath+"/nodeDefaults/labels/" + key44.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[0],data:data140};
+if(vErrors === null){
+vErrors = [err386];
+}
+else {
+vErrors.push(err386);
+}
+errors++;
+}
+}
+if(typeof data140 === "string"){
+if(func4(data140) > 8192){
+const err387 = {instancePath:instancePath+"/nodeDefaults/labels/" + key44.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[1],data:data140};
+if(vErrors === null){
+vErrors = [err387];
+}
+else {
+vErrors.push(err387);
+}
+errors++;
+}
+}
+if(typeof data140 === "string"){
+if(func4(data140) > 63){
+const err388 = {instancePath:instancePath+"/nodeDefaults/labels/" + key44.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data140};
+if(vErrors === null){
+vErrors = [err388];
+}
+else {
+vErrors.push(err388);
+}
+errors++;
+}
+if(!pattern84.test(data140)){
+const err389 = {instancePath:instancePath+"/nodeDefaults/labels/" + key44.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data140};
+if(vErrors === null){
+vErrors = [err389];
+}
+else {
+vErrors.push(err389);
+}
+errors++;
+}
+}
+else {
+const err390 = {instancePath:instancePath+"/nodeDefaults/labels/" + key44.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].type,parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data140};
+if(vErrors === null){
+vErrors = [err390];
+}
+else {
+vErrors.push(err390);
+}
+errors++;
+}
+}
+}
+}
+}
+if(data138.taints !== undefined){
+let data141 = data138.taints;
+if((!(Array.isArray(data141))) && (data141 !== null)){
+const err391 = {instancePath:instancePath+"/nodeDefaults/taints",schemaPath:"#/properties/nodeDefaults/properties/taints/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.taints.type},message:"must be array,null",schema:schema11.properties.nodeDefaults.properties.taints.type,parentSchema:schema11.properties.nodeDefaults.properties.taints,data:data141};
+if(vErrors === null){
+vErrors = [err391];
+}
+else {
+vErrors.push(err391);
+}
+errors++;
+}
+if(Array.isArray(data141)){
+const len8 = data141.length;
+for(let i8=0; i8<len8; i8++){
+let data142 = data141[i8];
+if(data142 && typeof data142 == "object" && !Array.isArray(data142)){
+if(data142.key === undefined){
+const err392 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8,schemaPath:"#/properties/nodeDefaults/properties/taints/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema11.properties.nodeDefaults.properties.taints.items.required,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data142};
+if(vErrors === null){
+vErrors = [err392];
+}
+else {
+vErrors.push(err392);
+}
+errors++;
+}
+if(data142.effect === undefined){
+const err393 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8,schemaPath:"#/properties/nodeDefaults/properties/taints/items/required",keyword:"required",params:{missingProperty: "effect"},message:"must have required property '"+"effect"+"'",schema:schema11.properties.nodeDefaults.properties.taints.items.required,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data142};
+if(vErrors === null){
+vErrors = [err393];
+}
+else {
+vErrors.push(err393);
+}
+errors++;
+}
+for(const key45 in data142){
+if(!(((key45 === "key") || (key45 === "value")) || (key45 === "effect"))){
+const err394 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8,schemaPath:"#/properties/nodeDefaults/properties/taints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data142};
+if(vErrors === null){
+vErrors = [err394];
+}
+else {
+vErrors.push(err394);
+}
+errors++;
+}
+}
+if(data142.key !== undefined){
+let data143 = data142.key;
+if(typeof data143 === "string"){
+if(!pattern0.test(data143)){
+const err395 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key.allOf[0],data:data143};
+if(vErrors === null){
+vErrors = [err395];
+}
+else {
+vErrors.push(err395);
+}
+errors++;
+}
+}
+if(typeof data143 === "string"){
+if(func4(data143) > 8192){
+const err396 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key.allOf[1],data:data143};
+if(vErrors === null){
+vErrors = [err396];
+}
+else {
+vErrors.push(err396);
+}
+errors++;
+}
+}
+if(typeof data143 === "string"){
+if(!pattern81.test(data143)){
+const err397 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key,data:data143};
+if(vErrors === null){
+vErrors = [err397];
+}
+else {
+vErrors.push(err397);
+}
+errors++;
+}
+}
+else {
+const err398 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodeDefaults.properties.taints.items.properties.key.type,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key,data:data143};
+if(vErrors === null){
+vErrors = [err398];
+}
+else {
+vErrors.push(err398);
+}
+errors++;
+}
+}
+if(data142.value !== undefined){
+let data144 = data142.value;
+if(typeof data144 === "string"){
+if(!pattern0.test(data144)){
+const err399 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value.allOf[0],data:data144};
+if(vErrors === null){
+vErrors = [err399];
+}
+else {
+vErrors.push(err399);
+}
+errors++;
+}
+}
+if(typeof data144 === "string"){
+if(func4(data144) > 8192){
+const err400 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value.allOf[1],data:data144};
+if(vErrors === null){
+vErrors = [err400];
+}
+else {
+vErrors.push(err400);
+}
+errors++;
+}
+}
+if(typeof data144 === "string"){
+if(func4(data144) > 63){
+const err401 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value,data:data144};
+if(vErrors === null){
+vErrors = [err401];
+}
+else {
+vErrors.push(err401);
+}
+errors++;
+}
+if(!pattern84.test(data144)){
+const err402 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value,data:data144};
+if(vErrors === null){
+vErrors = [err402];
+}
+else {
+vErrors.push(err402);
+}
+errors++;
+}
+}
+else {
+const err403 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodeDefaults.properties.taints.items.properties.value.type,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value,data:data144};
+if(vErrors === null){
+vErrors = [err403];
+}
+else {
+vErrors.push(err403);
+}
+errors++;
+}
+}
+if(data142.effect !== undefined){
+let data145 = data142.effect;
+if(!(((data145 === "NoSchedule") || (data145 === "PreferNoSchedule")) || (data145 === "NoExecute"))){
+const err404 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/effect",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/effect/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodeDefaults.properties.taints.items.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodeDefaults.properties.taints.items.properties.effect.enum,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.effect,data:data145};
+if(vErrors === null){
+vErrors = [err404];
+}
+else {
+vErrors.push(err404);
+}
+errors++;
+}
+}
+}
+else {
+const err405 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8,schemaPath:"#/properties/nodeDefaults/properties/taints/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodeDefaults.properties.taints.items.type,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data142};
+if(vErrors === null){
+vErrors = [err405];
+}
+else {
+vErrors.push(err405);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+if(data.nodes !== undefined){
+let data146 = data.nodes;
+if(Array.isArray(data146)){
+if(data146.length < 1){
+const err406 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data146};
+if(vErrors === null){
+vErrors = [err406];
+}
+else {
+vErrors.push(err406);
+}
+errors++;
+}
+const len9 = data146.length;
+for(let i9=0; i9<len9; i9++){
+let data147 = data146[i9];
+if(data147 && typeof data147 == "object" && !Array.isArray(data147)){
+if(data147.name === undefined){
+const err407 = {instancePath:instancePath+"/nodes/" + i9,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data147};
+if(vErrors === null){
+vErrors = [err407];
+}
+else {
+vErrors.push(err407);
+}
+errors++;
+}
+if(data147.role === undefined){
+const err408 = {instancePath:instancePath+"/nodes/" + i9,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data147};
+if(vErrors === null){
+vErrors = [err408];
+}
+else {
+vErrors.push(err408);
+}
+errors++;
+}
+if(data147.ip === undefined){
+const err409 = {instancePath:instancePath+"/nodes/" + i9,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data147};
+if(vErrors === null){
+vErrors = [err409];
+}
+else {
+vErrors.push(err409);
+}
+errors++;
+}
+for(const key46 in data147){
+if(!((((((key46 === "name") || (key46 === "role")) || (key46 === "ip")) || (key46 === "mac")) || (key46 === "labels")) || (key46 === "taints"))){
+const err410 = {instancePath:instancePath+"/nodes/" + i9,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data147};
+if(vErrors === null){
+vErrors = [err410];
+}
+else {
+vErrors.push(err410);
+}
+errors++;
+}
+}
+if(data147.name !== undefined){
+let data148 = data147.name;
+if(typeof data148 === "string"){
+if(!pattern0.test(data148)){
+const err411 = {instancePath:instancePath+"/nodes/" + i9+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.name.allOf[0],data:data148};
+if(vErrors === null){
+vErrors = [err411];
+}
+else {
+vErrors.push(err411);
+}
+errors++;
+}
+}
+if(typeof data148 === "string"){
+if(func4(data148) > 8192){
+const err412 = {instancePath:instancePath+"/nodes/" + i9+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.name.allOf[1],data:data148};
+if(vErrors === null){
+vErrors = [err412];
+}
+else {
+vErrors.push(err412);
+}
+errors++;
+}
+}
+if(typeof data148 === "string"){
+if(!(formats0(data148))){
+const err413 = {instancePath:instancePath+"/nodes/" + i9+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data148};
+if(vErrors === null){
+vErrors = [err413];
+}
+else {
+vErrors.push(err413);
+}
+errors++;
+}
+}
+else {
+const err414 = {instancePath:instancePath+"/nodes/" + i9+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data148};
+if(vErrors === null){
+vErrors = [err414];
+}
+else {
+vErrors.push(err414);
+}
+errors++;
+}
+}
+if(data147.role !== undefined){
+let data149 = data147.role;
+if(!((data149 === "control-plane") || (data149 === "worker"))){
+const err415 = {instancePath:instancePath+"/nodes/" + i9+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data149};
+if(vErrors === null){
+vErrors = [err415];
+}
+else {
+vErrors.push(err415);
+}
+errors++;
+}
+}
+if(data147.ip !== undefined){
+let data150 = data147.ip;
+if(typeof data150 === "string"){
+if(!pattern0.test(data150)){
+const err416 = {instancePath:instancePath+"/nodes/" + i9+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.ip.allOf[0],data:data150};
+if(vErrors === null){
+vErrors = [err416];
+}
+else {
+vErrors.push(err416);
+}
+errors++;
+}
+}
+if(typeof data150 === "string"){
+if(func4(data150) > 8192){
+const err417 = {instancePath:instancePath+"/nodes/" + i9+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.ip.allOf[1],data:data150};
+if(vErrors === null){
+vErrors = [err417];
+}
+else {
+vErrors.push(err417);
+}
+errors++;
+}
+}
+if(typeof data150 === "string"){
+if(!(formats16(data150))){
+const err418 = {instancePath:instancePath+"/nodes/" + i9+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data150};
+if(vErrors === null){
+vErrors = [err418];
+}
+else {
+vErrors.push(err418);
+}
+errors++;
+}
+}
+else {
+const err419 = {instancePath:instancePath+"/nodes/" + i9+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data150};
+if(vErrors === null){
+vErrors = [err419];
+}
+else {
+vErrors.push(err419);
+}
+errors++;
+}
+}
+if(data147.mac !== undefined){
+let data151 = data147.mac;
+if(typeof data151 === "string"){
+if(!pattern0.test(data151)){
+const err420 = {instancePath:instancePath+"/nodes/" + i9+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.mac.allOf[0],data:data151};
+if(vErrors === null){
+vErrors = [err420];
+}
+else {
+vErrors.push(err420);
+}
+errors++;
+}
+}
+if(typeof data151 === "string"){
+if(func4(data151) > 8192){
+const err421 = {instancePath:instancePath+"/nodes/" + i9+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.mac.allOf[1],data:data151};
+if(vErrors === null){
+vErrors = [err421];
+}
+else {
+vErrors.push(err421);
+}
+errors++;
+}
+}
+if(typeof data151 === "string"){
+if(!(formats54(data151))){
+const err422 = {instancePath:instancePath+"/nodes/" + i9+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data151};
+if(vErrors === null){
+vErrors = [err422];
+}
+else {
+vErrors.push(err422);
+}
+errors++;
+}
+}
+else {
+const err423 = {instancePath:instancePath+"/nodes/" + i9+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data151};
+if(vErrors === null){
+vErrors = [err423];
+}
+else {
+vErrors.push(err423);
+}
+errors++;
+}
+}
+if(data147.labels !== undefined){
+let data152 = data147.labels;
+if((!(data152 && typeof data152 == "object" && !Array.isArray(data152))) && (data152 !== null)){
+const err424 = {instancePath:instancePath+"/nodes/" + i9+"/labels",schemaPath:"#/properties/nodes/items/properties/labels/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.labels.type},message:"must be object,null",schema:schema11.properties.nodes.items.properties.labels.type,parentSchema:schema11.properties.nodes.items.properties.labels,data:data152};
+if(vErrors === null){
+vErrors = [err424];
+}
+else {
+vErrors.push(err424);
+}
+errors++;
+}
+if(data152 && typeof data152 == "object" && !Array.isArray(data152)){
+for(const key47 in data152){
+if(!(pattern81.test(key47))){
+const err425 = {instancePath:instancePath+"/nodes/" + i9+"/labels",schemaPath:"#/properties/nodes/items/properties/labels/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items.properties.labels,data:data152};
+if(vErrors === null){
+vErrors = [err425];
+}
+else {
+vErrors.push(err425);
+}
+errors++;
+}
+}
+for(const key48 in data152){
+if(pattern81.test(key48)){
+let data153 = data152[key48];
+if(typeof data153 === "string"){
+if(!pattern0.test(data153)){
+const err426 = {instancePath:instancePath+"/nodes/" + i9+"/labels/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[0],data:data153};
+if(vErrors === null){
+vErrors = [err426];
+}
+else {
+vErrors.push(err426);
+}
+errors++;
+}
+}
+if(typeof data153 === "string"){
+if(func4(data153) > 8192){
+const err427 = {instancePath:instancePath+"/nodes/" + i9+"/labels/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[1],data:data153};
+if(vErrors === null){
+vErrors = [err427];
+}
+else {
+vErrors.push(err427);
+}
+errors++;
+}
+}
+if(typeof data153 === "string"){
+if(func4(data153) > 63){
+const err428 = {instancePath:instancePath+"/nodes/" + i9+"/labels/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data153};
+if(vErrors === null){
+vErrors = [err428];
+}
+else {
+vErrors.push(err428);
+}
+errors++;
+}
+if(!pattern84.test(data153)){
+const err429 = {instancePath:instancePath+"/nodes/" + i9+"/labels/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data153};
+if(vErrors === null){
+vErrors = [err429];
+}
+else {
+vErrors.push(err429);
+}
+errors++;
+}
+}
+else {
+const err430 = {instancePath:instancePath+"/nodes/" + i9+"/labels/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].type,parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data153};
+if(vErrors === null){
+vErrors = [err430];
+}
+else {
+vErrors.push(err430);
+}
+errors++;
+}
+}
+}
+}
+}
+if(data147.taints !== undefined){
+let data154 = data147.taints;
+if((!(Array.isArray(data154))) && (data154 !== null)){
+const err431 = {instancePath:instancePath+"/nodes/" + i9+"/taints",schemaPath:"#/properties/nodes/items/properties/taints/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.taints.type},message:"must be array,null",schema:schema11.properties.nodes.items.properties.taints.type,parentSchema:schema11.properties.nodes.items.properties.taints,data:data154};
+if(vErrors === null){
+vErrors = [err431];
+}
+else {
+vErrors.push(err431);
+}
+errors++;
+}
+if(Array.isArray(data154)){
+const len10 = data154.length;
+for(let i10=0; i10<len10; i10++){
+let data155 = data154[i10];
+if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
+if(data155.key === undefined){
+const err432 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10,schemaPath:"#/properties/nodes/items/properties/taints/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema11.properties.nodes.items.properties.taints.items.required,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data155};
+if(vErrors === null){
+vErrors = [err432];
+}
+else {
+vErrors.push(err432);
+}
+errors++;
+}
+if(data155.effect === undefined){
+const err433 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10,schemaPath:"#/properties/nodes/items/properties/taints/items/required",keyword:"required",params:{missingProperty: "effect"},message:"must have required property '"+"effect"+"'",schema:schema11.properties.nodes.items.properties.taints.items.required,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data155};
+if(vErrors === null){
+vErrors = [err433];
+}
+else {
+vErrors.push(err433);
+}
+errors++;
+}
+for(const key49 in data155){
+if(!(((key49 === "key") || (key49 === "value")) || (key49 === "effect"))){
+const err434 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10,schemaPath:"#/properties/nodes/items/properties/taints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data155};
+if(vErrors === null){
+vErrors = [err434];
+}
+else {
+vErrors.push(err434);
+}
+errors++;
+}
+}
+if(data155.key !== undefined){
+let data156 = data155.key;
+if(typeof data156 === "string"){
+if(!pattern0.test(data156)){
+const err435 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key.allOf[0],data:data156};
+if(vErrors === null){
+vErrors = [err435];
+}
+else {
+vErrors.push(err435);
+}
+errors++;
+}
+}
+if(typeof data156 === "string"){
+if(func4(data156) > 8192){
+const err436 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key.allOf[1],data:data156};
+if(vErrors === null){
+vErrors = [err436];
+}
+else {
+vErrors.push(err436);
+}
+errors++;
+}
+}
+if(typeof data156 === "string"){
+if(!pattern81.test(data156)){
+const err437 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key,data:data156};
+if(vErrors === null){
+vErrors = [err437];
+}
+else {
+vErrors.push(err437);
+}
+errors++;
+}
+}
+else {
+const err438 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.taints.items.properties.key.type,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key,data:data156};
+if(vErrors === null){
+vErrors = [err438];
+}
+else {
+vErrors.push(err438);
+}
+errors++;
+}
+}
+if(data155.value !== undefined){
+let data157 = data155.value;
+if(typeof data157 === "string"){
+if(!pattern0.test(data157)){
+const err439 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value.allOf[0],data:data157};
+if(vErrors === null){
+vErrors = [err439];
+}
+else {
+vErrors.push(err439);
+}
+errors++;
+}
+}
+if(typeof data157 === "string"){
+if(func4(data157) > 8192){
+const err440 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value.allOf[1],data:data157};
+if(vErrors === null){
+vErrors = [err440];
+}
+else {
+vErrors.push(err440);
+}
+errors++;
+}
+}
+if(typeof data157 === "string"){
+if(func4(data157) > 63){
+const err441 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value,data:data157};
+if(vErrors === null){
+vErrors = [err441];
+}
+else {
+vErrors.push(err441);
+}
+errors++;
+}
+if(!pattern84.test(data157)){
+const err442 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value,data:data157};
+if(vErrors === null){
+vErrors = [err442];
+}
+else {
+vErrors.push(err442);
+}
+errors++;
+}
+}
+else {
+const err443 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.taints.items.properties.value.type,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value,data:data157};
+if(vErrors === null){
+vErrors = [err443];
+}
+else {
+vErrors.push(err443);
+}
+errors++;
+}
+}
+if(data155.effect !== undefined){
+let data158 = data155.effect;
+if(!(((data158 === "NoSchedule") || (data158 === "PreferNoSchedule")) || (data158 === "NoExecute"))){
+const err444 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/effect",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/effect/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.taints.items.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.taints.items.properties.effect.enum,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.effect,data:data158};
+if(vErrors === null){
+vErrors = [err444];
+}
+else {
+vErrors.push(err444);
+}
+errors++;
+}
+}
+}
+else {
+const err445 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10,schemaPath:"#/properties/nodes/items/properties/taints/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.properties.taints.items.type,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data155};
+if(vErrors === null){
+vErrors = [err445];
+}
+else {
+vErrors.push(err445);
+}
+errors++;
+}
+}
+}
+}
+}
+else {
+const err446 = {instancePath:instancePath+"/nodes/" + i9,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data147};
+if(vErrors === null){
+vErrors = [err446];
+}
+else {
+vErrors.push(err446);
+}
+errors++;
+}
+}
+}
+else {
+const err447 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data146};
+if(vErrors === null){
+vErrors = [err447];
+}
+else {
+vErrors.push(err447);
+}
+errors++;
+}
+}
+}
+else {
+const err448 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err448];
+}
+else {
+vErrors.push(err448);
 }
 errors++;
 }

@@ -16,6 +16,11 @@ export interface RawAddon {
   manifestFile?: string;
 }
 
+export type RawArgs = Opt<Record<string, string | number | boolean>>;
+export type RawLabels = Opt<Record<string, string>>;
+export type RawTaints = Opt<{ key: string; value?: string; effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' }[]>;
+type RawLevel = 'privileged' | 'baseline' | 'restricted';
+
 export type RawReserved = Opt<Record<string, string | number>>;
 
 export interface RawProfile {
@@ -60,13 +65,32 @@ export interface RawProfile {
     kubeReserved?: RawReserved;
     maxPods?: number;
     serverTLSBootstrap?: boolean;
+    protectKernelDefaults?: boolean;
   }>;
   addons?: Opt<{ metricsServer?: Opt<RawAddon>; ingressNginx?: Opt<RawAddon & { expose?: 'hostPort' | 'nodePort' }> }>;
   verify?: Opt<{ smokeTest?: boolean; keepSmokeWorkloads?: boolean; rolloutTimeout?: string }>;
   images?: Opt<{ repository?: string }>;
   image?: Opt<{ prebaked?: boolean }>;
   flatcar?: Opt<{ sysextUrl?: string; sysextSha256?: string }>;
+  security?: Opt<{
+    encryptionAtRest?: boolean;
+    podSecurity?: Opt<{ enforce?: RawLevel; audit?: RawLevel; warn?: RawLevel; exemptNamespaces?: Opt<string[]> }>;
+    audit?: Opt<{ enabled?: boolean; maxAge?: number; maxBackup?: number; maxSizeMB?: number }>;
+    defaultDenyNamespaces?: Opt<string[]>;
+  }>;
+  kubeadm?: Opt<{
+    apiServer?: Opt<{
+      extraArgs?: RawArgs;
+      extraVolumes?: Opt<{ name: string; hostPath: string; mountPath: string; readOnly?: boolean; pathType?: string }[]>;
+      certSANs?: Opt<string[]>;
+    }>;
+    controllerManager?: Opt<{ extraArgs?: RawArgs }>;
+    scheduler?: Opt<{ extraArgs?: RawArgs }>;
+    etcd?: Opt<{ extraArgs?: RawArgs }>;
+    featureGates?: Opt<Record<string, boolean>>;
+  }>;
+  nodeDefaults?: Opt<{ labels?: RawLabels; taints?: RawTaints }>;
   backup?: Opt<{ etcd?: Opt<{ enabled?: boolean; schedule?: string; keep?: number; dir?: string }> }>;
   certificates?: Opt<{ autoRenew?: boolean; renewBefore?: string }>;
-  nodes: { name: string; role: 'control-plane' | 'worker'; ip: string; mac?: string }[];
+  nodes: { name: string; role: 'control-plane' | 'worker'; ip: string; mac?: string; labels?: RawLabels; taints?: RawTaints }[];
 }

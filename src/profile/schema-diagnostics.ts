@@ -28,6 +28,7 @@ const FORMAT_CODES: Record<string, string> = {
   'image-reference': 'invalid-image',
   'http-url': 'invalid-url',
   'ssh-authorized-key': 'invalid-ssh-key',
+  'cert-san': 'invalid-san',
 };
 
 function formatMessage(format: string, value: string): string {
@@ -58,6 +59,8 @@ function formatMessage(format: string, value: string): string {
       return `${v} is not a network interface name (1-15 letters, digits, "_", "." or "-")`;
     case 'image-reference':
       return `${v} is not a container image reference such as registry.k8s.io/pause:3.9 ([registry[:port]/]lowercase/path[:tag][@sha256:digest])`;
+    case 'cert-san':
+      return `${v} is not an IP address or a DNS name (a leading "*." wildcard is allowed)`;
     case 'http-url':
       return `${v} is not an http:// or https:// URL with a host, written with the characters RFC 3986 allows (no spaces, quotes, backticks or braces; "%" only as %XX)`;
     default:
@@ -100,6 +103,10 @@ function toDiagnostic(e: ErrorObject, loc: SourceLocator): Omit<Diagnostic, 'fil
   switch (e.keyword) {
     case 'additionalProperties': {
       const name = String(e.params.additionalProperty);
+      if (parent['x-code'] !== undefined) {
+        // A map with free keys of a given syntax (node labels): the key is malformed, not unknown.
+        return { severity: 'error', code: parent['x-code'], ...at(`${e.instancePath}/${escapeSegment(name)}`, true), message: `key ${echoValue(name)} ${parent['x-message'] ?? 'is invalid'}` };
+      }
       const known = Object.keys(parent.properties ?? {});
       const guess = didYouMean(name, known);
       const hint = guess ? `; did you mean "${guess}"?` : known.length ? `; expected one of: ${known.join(', ')}` : '';

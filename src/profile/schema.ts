@@ -29,6 +29,11 @@ const cidr = { type: 'string', format: 'ipv4-cidr' } as const;
 const httpUrl = { type: 'string', format: 'http-url' } as const;
 const duration = { type: 'string', format: 'go-duration' } as const;
 const hostname = { type: 'string', format: 'hostname' } as const;
+const absolutePath = {
+  type: 'string',
+  pattern: '^/[^\\s,=]*$',
+  'x-message': 'must be an absolute path without spaces, "," or "="',
+} as const;
 
 /** Release tags end up in download URLs, so no spaces or slashes. */
 const versionTag = {
@@ -58,6 +63,58 @@ const addon = {
   type: OPTIONAL_OBJECT,
   additionalProperties: false,
   properties: { enabled: bool, version: versionTag, manifestUrl: httpUrl, manifestFile: str },
+} as const;
+
+/** A flag value of a control-plane component: YAML numbers and booleans are written as text. */
+const flagValue = { type: ['string', 'number', 'boolean'] } as const;
+
+/** extraArgs of one component: flag name (without "--") → value; names are checked by the rules. */
+const extraArgs = { type: OPTIONAL_OBJECT, additionalProperties: flagValue } as const;
+
+const labelValue = {
+  type: 'string',
+  maxLength: 63,
+  pattern: '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$',
+  'x-code': 'invalid-label',
+  'x-message': 'must be a Kubernetes label value: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit (or empty)',
+} as const;
+
+// A label or taint key: an optional DNS-subdomain prefix and "/", then a name of at
+// most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit.
+const DNS_LABEL = '[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?';
+const LABEL_KEY = `^(${DNS_LABEL}(\\.${DNS_LABEL})*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$`;
+const LABEL_KEY_MESSAGE =
+  'must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit';
+
+/** Node labels and taints, per node or in nodeDefaults. A malformed key is an `invalid-label` at its line. */
+const nodeLabels = {
+  type: OPTIONAL_OBJECT,
+  patternProperties: { [LABEL_KEY]: labelValue },
+  additionalProperties: false,
+  'x-code': 'invalid-label',
+  'x-message': LABEL_KEY_MESSAGE,
+} as const;
+const nodeTaints = {
+  type: OPTIONAL_ARRAY,
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['key', 'effect'],
+    properties: {
+      key: { type: 'string', pattern: LABEL_KEY, 'x-code': 'invalid-taint', 'x-message': LABEL_KEY_MESSAGE },
+      value: { ...labelValue, 'x-code': 'invalid-taint' },
+      effect: { enum: ['NoSchedule', 'PreferNoSchedule', 'NoExecute'], 'x-code': 'invalid-taint' },
+    },
+  },
+} as const;
+
+const podSecurityLevel = { enum: ['privileged', 'baseline', 'restricted'] } as const;
+/** A Kubernetes namespace name (RFC 1123 label). */
+const namespaceName = {
+  type: 'string',
+  pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$',
+  'x-code': 'invalid-namespace',
+  'x-message': 'must be a namespace name: at most 63 lowercase letters, digits or "-", starting and ending with a letter or digit',
 } as const;
 
 // Characters no profile string may hold: C0 and C1 controls (tab, newline, NUL, DEL,
@@ -277,6 +334,7 @@ export const profileSchema = withTextRules({
         kubeReserved: reserved,
         maxPods: { type: 'integer', minimum: 1, maximum: PROFILE_LIMITS.maxPods },
         serverTLSBootstrap: bool,
+        protectKernelDefaults: bool,
       },
     },
     addons: {
@@ -355,6 +413,73 @@ export const profileSchema = withTextRules({
         },
       },
     },
+    security: {
+      type: OPTIONAL_OBJECT,
+      additionalProperties: false,
+      properties: {
+        encryptionAtRest: bool,
+        podSecurity: {
+          type: OPTIONAL_OBJECT,
+          additionalProperties: false,
+          properties: {
+            enforce: podSecurityLevel,
+            audit: podSecurityLevel,
+            warn: podSecurityLevel,
+            exemptNamespaces: { type: OPTIONAL_ARRAY, items: namespaceName },
+          },
+        },
+        audit: {
+          type: OPTIONAL_OBJECT,
+          additionalProperties: false,
+          properties: {
+            enabled: bool,
+            maxAge: { type: 'integer', minimum: 0, maximum: 3650 },
+            maxBackup: { type: 'integer', minimum: 0, maximum: 1000 },
+            maxSizeMB: { type: 'integer', minimum: 1, maximum: 100_000 },
+          },
+        },
+        defaultDenyNamespaces: { type: OPTIONAL_ARRAY, items: namespaceName },
+      },
+    },
+    kubeadm: {
+      type: OPTIONAL_OBJECT,
+      additionalProperties: false,
+      properties: {
+        apiServer: {
+          type: OPTIONAL_OBJECT,
+          additionalProperties: false,
+          properties: {
+            extraArgs,
+            extraVolumes: {
+              type: OPTIONAL_ARRAY,
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['name', 'hostPath', 'mountPath'],
+                properties: {
+                  name: namespaceName,
+                  hostPath: absolutePath,
+                  mountPath: absolutePath,
+                  readOnly: bool,
+                  pathType: { enum: ['', 'DirectoryOrCreate', 'Directory', 'FileOrCreate', 'File', 'Socket', 'CharDevice', 'BlockDevice'] },
+                },
+              },
+            },
+            certSANs: { type: OPTIONAL_ARRAY, items: { type: 'string', format: 'cert-san' } },
+          },
+        },
+        controllerManager: { type: OPTIONAL_OBJECT, additionalProperties: false, properties: { extraArgs } },
+        scheduler: { type: OPTIONAL_OBJECT, additionalProperties: false, properties: { extraArgs } },
+        etcd: { type: OPTIONAL_OBJECT, additionalProperties: false, properties: { extraArgs } },
+        // Gate names are checked by the rules (a diagnostic at the key's line).
+        featureGates: { type: OPTIONAL_OBJECT, additionalProperties: bool },
+      },
+    },
+    nodeDefaults: {
+      type: OPTIONAL_OBJECT,
+      additionalProperties: false,
+      properties: { labels: nodeLabels, taints: nodeTaints },
+    },
     nodes: {
       type: 'array',
       minItems: 1,
@@ -369,6 +494,8 @@ export const profileSchema = withTextRules({
           role: { enum: ['control-plane', 'worker'] },
           ip: ipv4,
           mac: { type: 'string', format: 'mac' },
+          labels: nodeLabels,
+          taints: nodeTaints,
         },
       },
     },

@@ -18,6 +18,72 @@ export interface ProfileNode {
   ip: string;
   /** Optional MAC used to match the interface instead of network.interface. */
   mac?: string;
+  /**
+   * Labels the kubelet registers the node with (`node-labels`), sorted by key, with
+   * nodeDefaults.labels merged in for workers. Absent: none.
+   */
+  labels?: Record<string, string>;
+  /** Taints the node registers with, nodeDefaults.taints merged in for workers. Absent: none. */
+  taints?: NodeTaint[];
+}
+
+/** A node taint as kubeadm's nodeRegistration.taints takes it. */
+export interface NodeTaint {
+  key: string;
+  /** Absent for a taint without a value. */
+  value?: string;
+  effect: TaintEffect;
+}
+
+export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+
+/** Values every worker gets unless the node sets its own (profile `nodeDefaults`). */
+export interface NodeDefaults {
+  labels: Record<string, string>;
+  taints: NodeTaint[];
+}
+
+export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
+
+/** The secure defaults of the control plane (profile `security`). */
+export interface SecuritySettings {
+  /** Secrets encrypted in etcd (secretbox, key in secrets.yaml). Default true. */
+  encryptionAtRest: boolean;
+  /** The cluster-wide Pod Security Admission defaults. */
+  podSecurity: {
+    /** Default baseline. */
+    enforce: PodSecurityLevel;
+    /** Default restricted. */
+    audit: PodSecurityLevel;
+    /** Default restricted. */
+    warn: PodSecurityLevel;
+    /** The profile's own exemptions ([] by default); the generator adds the namespaces that must be exempt. */
+    exemptNamespaces: string[];
+  };
+  /** kube-apiserver audit log. Default enabled, 7 days, 3 files, 100 MB each. */
+  audit: { enabled: boolean; maxAge: number; maxBackup: number; maxSizeMB: number };
+  /** Namespaces that get default-deny NetworkPolicies from the init node. Default []. */
+  defaultDenyNamespaces: string[];
+}
+
+/** A hostPath volume of a control-plane static pod (kubeadm's HostPathMount). */
+export interface HostPathMount {
+  name: string;
+  hostPath: string;
+  mountPath: string;
+  readOnly: boolean;
+  /** Absent: kubeadm's default (DirectoryOrCreate). */
+  pathType?: string;
+}
+
+/** Extra settings for kubeadm's control-plane components (profile `kubeadm`). */
+export interface KubeadmSettings {
+  apiServer: { extraArgs: Record<string, string>; extraVolumes: HostPathMount[]; certSANs: string[] };
+  controllerManager: { extraArgs: Record<string, string> };
+  scheduler: { extraArgs: Record<string, string> };
+  etcd: { extraArgs: Record<string, string> };
+  /** Kubernetes feature gates for every component (API server, controller manager, scheduler, kubelet, kube-proxy). */
+  featureGates: Record<string, boolean>;
 }
 
 export interface CniSettings {
@@ -130,6 +196,11 @@ export interface KubeletSettings {
   maxPods: number;
   /** Default true; needed so metrics-server can verify kubelet serving certs. */
   serverTLSBootstrap: boolean;
+  /**
+   * kubelet refuses to start unless the kernel sysctls it checks have its values.
+   * Default false; true also writes those sysctls (KUBELET_KERNEL_SYSCTLS) to the drop-in.
+   */
+  protectKernelDefaults: boolean;
 }
 
 /** An add-on installed by the init node after the CNI. */
@@ -228,6 +299,9 @@ export interface Profile {
   /** YAML: images.repository (air-gap mirror) and image.prebaked are folded here. */
   images: ImageSettings;
   flatcar: FlatcarSettings;
+  security: SecuritySettings;
+  kubeadm: KubeadmSettings;
+  nodeDefaults: NodeDefaults;
   backup: { etcd: EtcdBackupSettings };
   certificates: CertificateSettings;
   nodes: ProfileNode[];

@@ -44,6 +44,7 @@ t.test('profiles/lab.yaml loads without diagnostics and with the expected defaul
     kubeReserved: { cpu: '100m', memory: '256Mi' },
     maxPods: 110,
     serverTLSBootstrap: true,
+    protectKernelDefaults: false,
   });
   t.strictSame(p.addons.metricsServer, { enabled: true, version: 'v0.7.1' });
   t.strictSame(p.addons.ingressNginx, { enabled: false, version: 'controller-v1.10.1', expose: 'hostPort' });
@@ -83,7 +84,7 @@ t.test('minimal profile: every default', async (t) => {
     firewall: { mode: 'disabled' },
     pki: { keyAlgorithm: 'ecdsa-p256', keyAlgorithmExplicit: false },
     access: { users: [] },
-    kubelet: { systemReserved: {}, kubeReserved: {}, maxPods: 110, serverTLSBootstrap: true },
+    kubelet: { systemReserved: {}, kubeReserved: {}, maxPods: 110, serverTLSBootstrap: true, protectKernelDefaults: false },
     addons: {
       metricsServer: { enabled: false, version: 'v0.7.1' },
       ingressNginx: { enabled: false, version: 'controller-v1.10.1', expose: 'hostPort' },
@@ -91,6 +92,20 @@ t.test('minimal profile: every default', async (t) => {
     verify: { smokeTest: false, keepSmokeWorkloads: false, rolloutTimeoutSeconds: 300 },
     images: { prebaked: false },
     flatcar: {},
+    security: {
+      encryptionAtRest: true,
+      podSecurity: { enforce: 'baseline', audit: 'restricted', warn: 'restricted', exemptNamespaces: [] },
+      audit: { enabled: true, maxAge: 7, maxBackup: 3, maxSizeMB: 100 },
+      defaultDenyNamespaces: [],
+    },
+    kubeadm: {
+      apiServer: { extraArgs: {}, extraVolumes: [], certSANs: [] },
+      controllerManager: { extraArgs: {} },
+      scheduler: { extraArgs: {} },
+      etcd: { extraArgs: {} },
+      featureGates: {},
+    },
+    nodeDefaults: { labels: {}, taints: [] },
     backup: { etcd: { enabled: true, schedule: 'daily', keep: 7, dir: '/var/backups/etcd' } },
     certificates: { autoRenew: true, renewBefore: '720h', renewBeforeSeconds: 2592000 },
     nodes: [{ name: 'cp-1', role: 'control-plane', ip: '10.10.0.10' }],
@@ -147,6 +162,7 @@ t.test('full profile: every field reaches the Profile', async (t) => {
       kubeReserved: { 'ephemeral-storage': '1Gi' },
       maxPods: 200,
       serverTLSBootstrap: false,
+      protectKernelDefaults: true,
     },
     addons: {
       metricsServer: {
@@ -162,11 +178,45 @@ t.test('full profile: every field reaches the Profile', async (t) => {
       sysextUrl: 'https://mirror.example.internal/kubernetes-v1.31.2-x86-64.raw',
       sysextSha256: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
     },
+    security: {
+      encryptionAtRest: false,
+      podSecurity: { enforce: 'restricted', audit: 'restricted', warn: 'baseline', exemptNamespaces: ['monitoring'] },
+      audit: { enabled: false, maxAge: 30, maxBackup: 10, maxSizeMB: 200 },
+      defaultDenyNamespaces: ['apps'],
+    },
+    kubeadm: {
+      // YAML numbers and booleans become the flag's text; names sorted.
+      apiServer: {
+        extraArgs: { profiling: 'false', v: '2' },
+        extraVolumes: [{ name: 'cloud', hostPath: '/etc/cloud.conf', mountPath: '/etc/cloud.conf', readOnly: true, pathType: 'File' }],
+        certSANs: ['api.example.internal', '*.k8s.example.internal', '172.16.0.200'],
+      },
+      controllerManager: { extraArgs: { 'bind-address': '127.0.0.1' } },
+      scheduler: { extraArgs: { profiling: 'false' } },
+      etcd: { extraArgs: { 'quota-backend-bytes': '8589934592' } },
+      featureGates: { InPlacePodVerticalScaling: true },
+    },
+    nodeDefaults: {
+      labels: { 'example.com/pool': 'general' },
+      taints: [{ key: 'example.com/dedicated', value: 'general', effect: 'PreferNoSchedule' }],
+    },
     backup: { etcd: { enabled: true, schedule: '*-*-* 03:30:00', keep: 14, dir: '/srv/backups/etcd' } },
     certificates: { autoRenew: false, renewBefore: '1440h', renewBeforeSeconds: 5184000 },
     nodes: [
+      // nodeDefaults apply to workers only.
       { name: 'cp-1', role: 'control-plane', ip: '172.16.0.11', mac: '52:54:00:ab:cd:11' },
-      { name: 'worker-1.k8s.example.internal', role: 'worker', ip: '172.16.0.21' },
+      {
+        name: 'worker-1.k8s.example.internal',
+        role: 'worker',
+        ip: '172.16.0.21',
+        // The node's own value wins; labels sorted by key.
+        labels: { 'example.com/pool': 'fast', 'topology.kubernetes.io/zone': 'a' },
+        // Its own taint replaces the default with the same key and effect.
+        taints: [
+          { key: 'example.com/dedicated', value: 'fast', effect: 'PreferNoSchedule' },
+          { key: 'example.com/gpu', effect: 'NoSchedule' },
+        ],
+      },
     ],
   } satisfies Profile);
 });

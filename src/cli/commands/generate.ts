@@ -6,7 +6,7 @@ import type { TemplateSet } from '../../template/render-template.js';
 import type { NocloudNetOptions } from '../../emit/nocloud-net/emit-nocloud-net.js';
 import { generateCluster, generateNodeCloudInit } from '../../output/generate-cluster.js';
 import { readProfile } from '../read-profile.js';
-import { loadOrCreateSecrets, type LoadedSecrets } from '../secrets-store.js';
+import { encryptionKeyNotice, loadOrCreateSecrets, type LoadedSecrets } from '../secrets-store.js';
 import { loadTemplates, UsageError } from '../load-templates.js';
 import { EXIT, fail, printDiagnostics } from '../report.js';
 import { nocloudNetOptions } from '../nocloud-net-options.js';
@@ -77,8 +77,10 @@ function generateInto(opts: GenerateOptions, p: Profile, profileFile: string, te
   printDiagnostics(secrets.warnings);
   if (secrets.value.created) {
     const keys = describeKeyAlgorithm(secretsKeyAlgorithm(secrets.value.secrets));
-    process.stderr.write(`created ${secrets.value.file} (new cluster CAs with ${keys} keys, and a bootstrap token; keep it safe)\n`);
+    process.stderr.write(`created ${secrets.value.file} (new cluster CAs with ${keys} keys, a bootstrap token and an encryption-at-rest key; keep it safe)\n`);
   }
+  const notice = encryptionKeyNotice(secrets.value, opts.dryRun === true);
+  if (notice !== undefined) process.stderr.write(notice);
 
   if (opts.stdout) {
     const nodeName = opts.node ?? (p.nodes.length === 1 ? p.nodes[0]?.name : undefined);
