@@ -5,6 +5,7 @@ import type { TemplateSet } from '../template/render-template.js';
 import { renderNodeFile, renderTemplate } from '../template/render-template.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { buildKubeadmConfig } from '../kube/kubeadm-config.js';
+import { KUBELET_PATCH_FILE, kubeletReservationPatch } from '../kube/kubelet-reservation-patch.js';
 import { caCertHash } from '../pki/ca-cert-hash.js';
 import { formatToken } from '../pki/bootstrap-token.js';
 import { secretsKeyAlgorithm } from '../pki/key-algorithm.js';
@@ -66,6 +67,12 @@ function initNodeUnits(profile: Profile, templates: TemplateSet, target: PlanTar
   };
 }
 
+/** The node's kubelet reservation patch for kubeadm, when its capacity gives one. */
+function kubeletPatchFiles(profile: Profile, node: ProfileNode): PlanFile[] {
+  const patch = kubeletReservationPatch(profile, node);
+  return patch === undefined ? [] : [{ path: KUBELET_PATCH_FILE, mode: 0o644, owner: 'root:root', content: patch, secret: false, overwrite: true }];
+}
+
 /**
  * Builds the distribution-neutral first-boot plan for one node. Control planes get the
  * shared CAs and the service-account pair; workers get only the token and CA hash.
@@ -110,6 +117,7 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
     { path: scriptPath, mode: 0o755, owner: 'root:root', content: script, secret: false, overwrite: true },
     ...(node.role === 'control-plane' ? controlPlanePkiFiles(secrets) : []),
     ...kubeVipPlan(profile, node, init).files,
+    ...kubeletPatchFiles(profile, node),
     ...(init ? [...manifestFiles(profile), expectedNodesFile(profile), ...extras.files] : []),
   ];
   // Last: the library keeps only the functions the node's scripts call.

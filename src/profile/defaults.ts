@@ -3,8 +3,8 @@
  * validated YAML shape to the Profile type. docs/profile-reference.md lists
  * the same values; keep the two in step.
  */
-import type { AddonSpec, CniPlugin, Profile } from './types.js';
-import type { RawAddon, RawProfile, RawReserved } from './raw-profile.js';
+import type { AddonSpec, CniPlugin, NodeCapacity, Profile } from './types.js';
+import type { RawAddon, RawCapacity, RawProfile, RawReserved } from './raw-profile.js';
 import { parseDuration } from '../util/duration.js';
 import type { KeyAlgorithm } from '../pki/key-algorithm.js';
 
@@ -67,6 +67,11 @@ function quantities(raw: RawReserved): Record<string, string> {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([k, v]) => [k, String(v)]),
   );
+}
+
+function nodeCapacity(raw: RawCapacity): NodeCapacity | undefined {
+  // YAML `cpu: 4` is a number; quantities are kept as strings like the kubelet fields.
+  return raw ? { cpu: String(raw.cpu), memory: String(raw.memory) } : undefined;
 }
 
 /**
@@ -191,6 +196,7 @@ export function applyDefaults(raw: RawProfile): Profile {
       ip: n.ip,
       // Lowercase so duplicate detection and interface matching agree.
       ...optional('mac', n.mac?.toLowerCase()),
+      ...optional('capacity', nodeCapacity(n.capacity ?? (n.role === 'worker' ? raw.nodeDefaults?.capacity : undefined))),
     })),
   };
 }

@@ -16,6 +16,8 @@ export interface RawAddon {
   manifestFile?: string;
 }
 
+export type RawCapacity = Opt<{ cpu: string | number; memory: string | number }>;
+
 export type RawReserved = Opt<Record<string, string | number>>;
 
 export interface RawProfile {
@@ -66,5 +68,6 @@ export interface RawProfile {
   images?: Opt<{ repository?: string }>;
   image?: Opt<{ prebaked?: boolean }>;
   flatcar?: Opt<{ sysextUrl?: string; sysextSha256?: string }>;
-  nodes: { name: string; role: 'control-plane' | 'worker'; ip: string; mac?: string }[];
+  nodeDefaults?: Opt<{ capacity?: RawCapacity }>;
+  nodes: { name: string; role: 'control-plane' | 'worker'; ip: string; mac?: string; capacity?: RawCapacity }[];
 }

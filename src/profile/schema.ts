@@ -54,6 +54,14 @@ const reserved = {
   properties: { cpu: quantity, memory: quantity, 'ephemeral-storage': quantity, pid: quantity },
 } as const;
 
+/** A node's size for capacity planning and the default kubelet reservations. */
+const capacity = {
+  type: OPTIONAL_OBJECT,
+  additionalProperties: false,
+  required: ['cpu', 'memory'],
+  properties: { cpu: quantity, memory: quantity },
+} as const;
+
 const addon = {
   type: OPTIONAL_OBJECT,
   additionalProperties: false,
@@ -323,6 +331,13 @@ export const profileSchema = withTextRules({
         },
       },
     },
+    nodeDefaults: {
+      type: OPTIONAL_OBJECT,
+      additionalProperties: false,
+      properties: {
+        capacity,
+      },
+    },
     nodes: {
       type: 'array',
       minItems: 1,
@@ -337,6 +352,7 @@ export const profileSchema = withTextRules({
           role: { enum: ['control-plane', 'worker'] },
           ip: ipv4,
           mac: { type: 'string', format: 'mac' },
+          capacity,
         },
       },
     },

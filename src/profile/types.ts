@@ -18,6 +18,17 @@ export interface ProfileNode {
   ip: string;
   /** Optional MAC used to match the interface instead of network.interface. */
   mac?: string;
+  /**
+   * The node's size (nodes[].capacity, else nodeDefaults.capacity for a worker): drives
+   * `gen-userdata capacity` and the default kubelet reservations. Absent: unknown.
+   */
+  capacity?: NodeCapacity;
+}
+
+/** A node's size as Kubernetes quantities, e.g. {cpu: "4", memory: "16Gi"}. */
+export interface NodeCapacity {
+  cpu: string;
+  memory: string;
 }
 
 export interface CniSettings {
