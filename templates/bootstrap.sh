@@ -44,7 +44,15 @@ run_step() {
   local name=$1 fn=$2 rc
   log "==> step $name"
   set +e
+{{#proxyEnv}}
+  # Every step's downloads go through the site proxy (profile proxy); provision.sh
+  # writes the file in its first step, so each step reads it anew.
+  # shellcheck source=/dev/null
+  ( set -Eeuo pipefail; if [ -f {{proxyEnv}} ]; then set -a; . {{proxyEnv}}; set +a; fi; "$fn" )
+{{/proxyEnv}}
+{{^proxyEnv}}
   ( set -Eeuo pipefail; "$fn" )
+{{/proxyEnv}}
   rc=$?
   set -e
   if [ "$rc" -ne 0 ]; then

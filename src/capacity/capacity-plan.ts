@@ -54,6 +54,23 @@ export interface CapacityPlan {
   types: NodeTypePlan[];
 }
 
+/** One node as a node type of its own: its size, reservations and what is left for pods. Throws (a bug) without a capacity. */
+export function nodeTypeOf(profile: Profile, node: ProfileNode): NodeType {
+  if (node.capacity === undefined) throw new Error(`bug: node ${node.name} has no capacity`);
+  const size = nodeSize(node.capacity);
+  const r = nodeReservations(profile, node);
+  return {
+    role: node.role,
+    nodes: [node.name],
+    size,
+    systemReserved: r.systemReserved,
+    kubeReserved: r.kubeReserved,
+    evictionMemoryBytes: EVICTION_HARD_MEMORY_BYTES,
+    allocatable: allocatable(size, r.systemReserved.amounts, r.kubeReserved.amounts),
+    maxPods: profile.kubelet.maxPods,
+  };
+}
+
 /**
  * The node types that run workloads: workers with a capacity, or the control planes when
  * the profile has no worker. Nodes that share role, size and reservations form one type,
@@ -64,24 +81,11 @@ export function nodeTypes(profile: Profile): NodeType[] {
   const types = new Map<string, NodeType>();
   for (const node of profile.nodes) {
     if (node.capacity === undefined || (hasWorker && node.role !== 'worker')) continue;
-    const size = nodeSize(node.capacity);
-    const r = nodeReservations(profile, node);
-    const key = JSON.stringify([node.role, size, r.systemReserved.amounts, r.kubeReserved.amounts]);
+    const type = nodeTypeOf(profile, node);
+    const key = JSON.stringify([type.role, type.size, type.systemReserved.amounts, type.kubeReserved.amounts]);
     const known = types.get(key);
-    if (known) {
-      known.nodes.push(node.name);
-      continue;
-    }
-    types.set(key, {
-      role: node.role,
-      nodes: [node.name],
-      size,
-      systemReserved: r.systemReserved,
-      kubeReserved: r.kubeReserved,
-      evictionMemoryBytes: EVICTION_HARD_MEMORY_BYTES,
-      allocatable: allocatable(size, r.systemReserved.amounts, r.kubeReserved.amounts),
-      maxPods: profile.kubelet.maxPods,
-    });
+    if (known) known.nodes.push(node.name);
+    else types.set(key, type);
   }
   return [...types.values()];
 }

@@ -17,6 +17,7 @@ import { kubeVipPlan } from './kube-vip-files.js';
 import { tokenRevokeExtras } from './token-revoke.js';
 import { clusterVerifyExtras } from './cluster-verify.js';
 import { shellLibraryFile, shellLibraryParts, shellLibraryView } from './shell-library.js';
+import { SITE_PATHS } from './site-files.js';
 
 /** Inputs for one node's plan. */
 export interface NodePlanInput {
@@ -103,6 +104,7 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
     successMarker: shellQuote(NODE_PATHS.successMarker),
     failureMarker: shellQuote(NODE_PATHS.failureMarker),
     kubeadmConfig: shellQuote(NODE_PATHS.kubeadmConfig),
+    proxyEnv: profile.proxy === undefined ? false : shellQuote(SITE_PATHS.proxyEnv),
     steps: steps.map((s) => ({ name: s.name, fn: s.name.replace(/-/g, '_'), body: s.body })),
   });
   const kubeadmConfig = buildKubeadmConfig({

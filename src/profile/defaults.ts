@@ -6,6 +6,7 @@
 import type { AddonSpec, CniPlugin, NodeCapacity, Profile } from './types.js';
 import type { RawAddon, RawCapacity, RawProfile, RawReserved } from './raw-profile.js';
 import { parseDuration } from '../util/duration.js';
+import { noProxyList } from './no-proxy.js';
 import type { KeyAlgorithm } from '../pki/key-algorithm.js';
 
 /** Default values for optional profile fields. */
@@ -184,12 +185,34 @@ export function applyDefaults(raw: RawProfile): Profile {
     },
     images: {
       ...optional('repository', raw.images?.repository),
+      auth: Object.entries(raw.images?.auth ?? {})
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([registry, a]) => ({ registry, username: a.username, passwordFile: a.passwordFile })),
       prebaked: raw.image?.prebaked ?? DEFAULTS.imagePrebaked,
     },
     flatcar: {
       ...optional('sysextUrl', raw.flatcar?.sysextUrl),
       ...optional('sysextSha256', raw.flatcar?.sysextSha256?.toLowerCase()),
     },
+    ...optional(
+      'proxy',
+      raw.proxy?.http !== undefined || raw.proxy?.https !== undefined
+        ? {
+            ...optional('http', raw.proxy.http),
+            ...optional('https', raw.proxy.https),
+            noProxy: noProxyList({
+              nodeCidr: network.cidr,
+              podSubnet: c.podSubnet ?? DEFAULTS.podSubnet,
+              serviceSubnet: c.serviceSubnet ?? DEFAULTS.serviceSubnet,
+              dnsDomain: c.dnsDomain ?? DEFAULTS.dnsDomain,
+              controlPlaneEndpoint,
+              extra: raw.proxy.noProxy ?? [],
+            }),
+          }
+        : undefined,
+    ),
+    trust: { ...optional('caBundle', raw.trust?.caBundle), ...optional('caBundleFile', raw.trust?.caBundleFile) },
+    time: { servers: raw.time?.servers ?? [] },
     nodes: raw.nodes.map((n) => ({
       name: n.name,
       role: n.role,

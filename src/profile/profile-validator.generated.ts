@@ -5,7 +5,7 @@ import { FORMATS as formats } from './formats.js';
 const require = createRequire(import.meta.url);
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"controlPlaneEndpoint":{"type":"string","format":"endpoint","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"podSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"serviceSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dnsDomain":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"},"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","format":"image-reference","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"key":{"type":"string","x-multiline":true,"pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path","allOf":[{"pattern":"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters other than newlines"},{"maxLength":262144,"x-code":"too-long","x-message":"must be at most 262144 characters"}]},"keyFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"gateway":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"hostsEntries":{"enum":["auto","all","control-planes","none"]}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"pki":{"type":["object","null"],"additionalProperties":false,"properties":{"keyAlgorithm":{"enum":["ecdsa-p256","rsa-2048"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","format":"ssh-authorized-key","x-code":"invalid-ssh-key","x-message":"must be one authorized_keys line: [options] type base64-key [comment], such as \"ssh-ed25519 AAAA… comment\", whose key decodes to a key of that type","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"maxPods":{"type":"integer","minimum":1,"maximum":65536},"serverTLSBootstrap":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"expose":{"enum":["hostPort","nodePort"]}}}}},"verify":{"type":["object","null"],"additionalProperties":false,"properties":{"smokeTest":{"type":"boolean"},"keepSmokeWorkloads":{"type":"boolean"},"rolloutTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sysextSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"nodeDefaults":{"type":["object","null"],"additionalProperties":false,"properties":{"capacity":{"type":["object","null"],"additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mac":{"type":"string","format":"mac","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"capacity":{"type":["object","null"],"additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"controlPlaneEndpoint":{"type":"string","format":"endpoint","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"podSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"serviceSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dnsDomain":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"},"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","format":"image-reference","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"key":{"type":"string","x-multiline":true,"pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path","allOf":[{"pattern":"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters other than newlines"},{"maxLength":262144,"x-code":"too-long","x-message":"must be at most 262144 characters"}]},"keyFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"gateway":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"hostsEntries":{"enum":["auto","all","control-planes","none"]}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"pki":{"type":["object","null"],"additionalProperties":false,"properties":{"keyAlgorithm":{"enum":["ecdsa-p256","rsa-2048"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","format":"ssh-authorized-key","x-code":"invalid-ssh-key","x-message":"must be one authorized_keys line: [options] type base64-key [comment], such as \"ssh-ed25519 AAAA… comment\", whose key decodes to a key of that type","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"maxPods":{"type":"integer","minimum":1,"maximum":65536},"serverTLSBootstrap":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"expose":{"enum":["hostPort","nodePort"]}}}}},"verify":{"type":["object","null"],"additionalProperties":false,"properties":{"smokeTest":{"type":"boolean"},"keepSmokeWorkloads":{"type":"boolean"},"rolloutTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"auth":{"type":["object","null"],"propertyNames":{"pattern":"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$","x-code":"invalid-registry","x-message":"must be a registry host as containerd names it, such as \"registry.example.com:5000\" (no scheme, no path)"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["username","passwordFile"],"properties":{"username":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"passwordFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}}},"proxy":{"type":["object","null"],"additionalProperties":false,"properties":{"http":{"type":"string","format":"proxy-url","x-code":"invalid-proxy-url","x-message":"must be a proxy URL http://[user[:password]@]host[:port] or https://…: letters, digits and \"._~-\" in the user and password (percent-encode anything else), no path, spaces, quotes or shell characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"https":{"type":"string","format":"proxy-url","x-code":"invalid-proxy-url","x-message":"must be a proxy URL http://[user[:password]@]host[:port] or https://…: letters, digits and \"._~-\" in the user and password (percent-encode anything else), no path, spaces, quotes or shell characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"noProxy":{"type":["array","null"],"items":{"type":"string","format":"no-proxy-entry","x-code":"invalid-no-proxy","x-message":"must be a host name, \".domain\", an IPv4 address or CIDR, optionally with \":port\", or \"*\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"trust":{"type":["object","null"],"additionalProperties":false,"properties":{"caBundle":{"type":"string","x-multiline":true,"pattern":"-----BEGIN CERTIFICATE-----","x-message":"must hold PEM certificates (\"-----BEGIN CERTIFICATE-----\"); use caBundleFile for a path","allOf":[{"pattern":"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters other than newlines"},{"maxLength":262144,"x-code":"too-long","x-message":"must be at most 262144 characters"}]},"caBundleFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"time":{"type":["object","null"],"additionalProperties":false,"properties":{"servers":{"type":["array","null"],"items":{"type":"string","format":"ntp-server","x-code":"invalid-ntp-server","x-message":"must be an NTP server: a host name or an IP address","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sysextSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"nodeDefaults":{"type":["object","null"],"additionalProperties":false,"properties":{"capacity":{"type":["object","null"],"additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mac":{"type":"string","format":"mac","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"capacity":{"type":["object","null"],"additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func4 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$", "u");
@@ -16,7 +16,9 @@ const pattern20 = new RegExp("-----BEGIN PGP PUBLIC KEY BLOCK-----", "u");
 const pattern30 = new RegExp("^/\\S+$", "u");
 const pattern32 = new RegExp("^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$", "u");
 const pattern57 = new RegExp("^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$", "u");
-const pattern60 = new RegExp("^[0-9a-fA-F]{64}$", "u");
+const pattern58 = new RegExp("^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$", "u");
+const pattern65 = new RegExp("-----BEGIN CERTIFICATE-----", "u");
+const pattern70 = new RegExp("^[0-9a-fA-F]{64}$", "u");
 const formats0 = formats.hostname;
 const formats2 = formats.endpoint;
 const formats4 = formats["ipv4-cidr"];
@@ -28,7 +30,10 @@ const formats20 = formats["image-reference"];
 const formats28 = formats.ip;
 const formats34 = formats["posix-user"];
 const formats36 = formats["ssh-authorized-key"];
-const formats50 = formats.mac;
+const formats44 = formats["proxy-url"];
+const formats48 = formats["no-proxy-entry"];
+const formats50 = formats["ntp-server"];
+const formats58 = formats.mac;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3234,7 +3239,7 @@ errors++;
 }
 if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
 for(const key22 in data82){
-if(!(key22 === "repository")){
+if(!((key22 === "repository") || (key22 === "auth"))){
 const err257 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images,data:data82};
 if(vErrors === null){
 vErrors = [err257];
@@ -3294,12 +3299,10 @@ vErrors.push(err261);
 errors++;
 }
 }
-}
-}
-if(data.image !== undefined){
-let data84 = data.image;
+if(data82.auth !== undefined){
+let data84 = data82.auth;
 if((!(data84 && typeof data84 == "object" && !Array.isArray(data84))) && (data84 !== null)){
-const err262 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: schema11.properties.image.type},message:"must be object,null",schema:schema11.properties.image.type,parentSchema:schema11.properties.image,data:data84};
+const err262 = {instancePath:instancePath+"/images/auth",schemaPath:"#/properties/images/properties/auth/type",keyword:"type",params:{type: schema11.properties.images.properties.auth.type},message:"must be object,null",schema:schema11.properties.images.properties.auth.type,parentSchema:schema11.properties.images.properties.auth,data:data84};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3310,8 +3313,10 @@ errors++;
 }
 if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
 for(const key23 in data84){
-if(!(key23 === "prebaked")){
-const err263 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.image,data:data84};
+const _errs473 = errors;
+if(typeof key23 === "string"){
+if(!pattern58.test(key23)){
+const err263 = {instancePath:instancePath+"/images/auth",schemaPath:"#/properties/images/properties/auth/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$"},message:"must match pattern \""+"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$"+"\"",schema:"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$",parentSchema:schema11.properties.images.properties.auth.propertyNames,data:key23,propertyName:key23};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3321,10 +3326,9 @@ vErrors.push(err263);
 errors++;
 }
 }
-if(data84.prebaked !== undefined){
-let data85 = data84.prebaked;
-if(typeof data85 !== "boolean"){
-const err264 = {instancePath:instancePath+"/image/prebaked",schemaPath:"#/properties/image/properties/prebaked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.image.properties.prebaked.type,parentSchema:schema11.properties.image.properties.prebaked,data:data85};
+var valid74 = _errs473 === errors;
+if(!valid74){
+const err264 = {instancePath:instancePath+"/images/auth",schemaPath:"#/properties/images/properties/auth/propertyNames",keyword:"propertyNames",params:{propertyName: key23},message:"property name must be valid",schema:schema11.properties.images.properties.auth.propertyNames,parentSchema:schema11.properties.images.properties.auth,data:data84};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3334,12 +3338,11 @@ vErrors.push(err264);
 errors++;
 }
 }
-}
-}
-if(data.flatcar !== undefined){
-let data86 = data.flatcar;
-if((!(data86 && typeof data86 == "object" && !Array.isArray(data86))) && (data86 !== null)){
-const err265 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/type",keyword:"type",params:{type: schema11.properties.flatcar.type},message:"must be object,null",schema:schema11.properties.flatcar.type,parentSchema:schema11.properties.flatcar,data:data86};
+for(const key24 in data84){
+let data85 = data84[key24];
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+if(data85.username === undefined){
+const err265 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/images/properties/auth/additionalProperties/required",keyword:"required",params:{missingProperty: "username"},message:"must have required property '"+"username"+"'",schema:schema11.properties.images.properties.auth.additionalProperties.required,parentSchema:schema11.properties.images.properties.auth.additionalProperties,data:data85};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3348,10 +3351,8 @@ vErrors.push(err265);
 }
 errors++;
 }
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-for(const key24 in data86){
-if(!((key24 === "sysextUrl") || (key24 === "sysextSha256"))){
-const err266 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data86};
+if(data85.passwordFile === undefined){
+const err266 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/images/properties/auth/additionalProperties/required",keyword:"required",params:{missingProperty: "passwordFile"},message:"must have required property '"+"passwordFile"+"'",schema:schema11.properties.images.properties.auth.additionalProperties.required,parentSchema:schema11.properties.images.properties.auth.additionalProperties,data:data85};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3360,12 +3361,9 @@ vErrors.push(err266);
 }
 errors++;
 }
-}
-if(data86.sysextUrl !== undefined){
-let data87 = data86.sysextUrl;
-if(typeof data87 === "string"){
-if(!pattern0.test(data87)){
-const err267 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[0],data:data87};
+for(const key25 in data85){
+if(!((key25 === "username") || (key25 === "passwordFile"))){
+const err267 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/images/properties/auth/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images.properties.auth.additionalProperties,data:data85};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3375,9 +3373,11 @@ vErrors.push(err267);
 errors++;
 }
 }
-if(typeof data87 === "string"){
-if(func4(data87) > 8192){
-const err268 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[1],data:data87};
+if(data85.username !== undefined){
+let data86 = data85.username;
+if(typeof data86 === "string"){
+if(!pattern0.test(data86)){
+const err268 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1")+"/username",schemaPath:"#/properties/images/properties/auth/additionalProperties/properties/username/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.images.properties.auth.additionalProperties.properties.username.allOf[0],data:data86};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3387,9 +3387,9 @@ vErrors.push(err268);
 errors++;
 }
 }
-if(typeof data87 === "string"){
-if(!(formats10(data87))){
-const err269 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data87};
+if(typeof data86 === "string"){
+if(func4(data86) > 8192){
+const err269 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1")+"/username",schemaPath:"#/properties/images/properties/auth/additionalProperties/properties/username/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.images.properties.auth.additionalProperties.properties.username.allOf[1],data:data86};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3399,8 +3399,9 @@ vErrors.push(err269);
 errors++;
 }
 }
-else {
-const err270 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextUrl.type,parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data87};
+if(typeof data86 === "string"){
+if(func4(data86) < 1){
+const err270 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1")+"/username",schemaPath:"#/properties/images/properties/auth/additionalProperties/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.images.properties.auth.additionalProperties.properties.username,data:data86};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3410,11 +3411,8 @@ vErrors.push(err270);
 errors++;
 }
 }
-if(data86.sysextSha256 !== undefined){
-let data88 = data86.sysextSha256;
-if(typeof data88 === "string"){
-if(!pattern0.test(data88)){
-const err271 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[0],data:data88};
+else {
+const err271 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1")+"/username",schemaPath:"#/properties/images/properties/auth/additionalProperties/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.auth.additionalProperties.properties.username.type,parentSchema:schema11.properties.images.properties.auth.additionalProperties.properties.username,data:data86};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3424,9 +3422,11 @@ vErrors.push(err271);
 errors++;
 }
 }
-if(typeof data88 === "string"){
-if(func4(data88) > 8192){
-const err272 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[1],data:data88};
+if(data85.passwordFile !== undefined){
+let data87 = data85.passwordFile;
+if(typeof data87 === "string"){
+if(!pattern0.test(data87)){
+const err272 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1")+"/passwordFile",schemaPath:"#/properties/images/properties/auth/additionalProperties/properties/passwordFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.images.properties.auth.additionalProperties.properties.passwordFile.allOf[0],data:data87};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3436,9 +3436,9 @@ vErrors.push(err272);
 errors++;
 }
 }
-if(typeof data88 === "string"){
-if(!pattern60.test(data88)){
-const err273 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data88};
+if(typeof data87 === "string"){
+if(func4(data87) > 8192){
+const err273 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1")+"/passwordFile",schemaPath:"#/properties/images/properties/auth/additionalProperties/properties/passwordFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.images.properties.auth.additionalProperties.properties.passwordFile.allOf[1],data:data87};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3448,8 +3448,9 @@ vErrors.push(err273);
 errors++;
 }
 }
-else {
-const err274 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data88};
+if(typeof data87 === "string"){
+if(func4(data87) < 1){
+const err274 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1")+"/passwordFile",schemaPath:"#/properties/images/properties/auth/additionalProperties/properties/passwordFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.images.properties.auth.additionalProperties.properties.passwordFile,data:data87};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3459,12 +3460,8 @@ vErrors.push(err274);
 errors++;
 }
 }
-}
-}
-if(data.nodeDefaults !== undefined){
-let data89 = data.nodeDefaults;
-if((!(data89 && typeof data89 == "object" && !Array.isArray(data89))) && (data89 !== null)){
-const err275 = {instancePath:instancePath+"/nodeDefaults",schemaPath:"#/properties/nodeDefaults/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.type},message:"must be object,null",schema:schema11.properties.nodeDefaults.type,parentSchema:schema11.properties.nodeDefaults,data:data89};
+else {
+const err275 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1")+"/passwordFile",schemaPath:"#/properties/images/properties/auth/additionalProperties/properties/passwordFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.auth.additionalProperties.properties.passwordFile.type,parentSchema:schema11.properties.images.properties.auth.additionalProperties.properties.passwordFile,data:data87};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3473,10 +3470,10 @@ vErrors.push(err275);
 }
 errors++;
 }
-if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
-for(const key25 in data89){
-if(!(key25 === "capacity")){
-const err276 = {instancePath:instancePath+"/nodeDefaults",schemaPath:"#/properties/nodeDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults,data:data89};
+}
+}
+else {
+const err276 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/images/properties/auth/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.images.properties.auth.additionalProperties.type,parentSchema:schema11.properties.images.properties.auth.additionalProperties,data:data85};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3486,10 +3483,14 @@ vErrors.push(err276);
 errors++;
 }
 }
-if(data89.capacity !== undefined){
-let data90 = data89.capacity;
-if((!(data90 && typeof data90 == "object" && !Array.isArray(data90))) && (data90 !== null)){
-const err277 = {instancePath:instancePath+"/nodeDefaults/capacity",schemaPath:"#/properties/nodeDefaults/properties/capacity/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.capacity.type},message:"must be object,null",schema:schema11.properties.nodeDefaults.properties.capacity.type,parentSchema:schema11.properties.nodeDefaults.properties.capacity,data:data90};
+}
+}
+}
+}
+if(data.proxy !== undefined){
+let data88 = data.proxy;
+if((!(data88 && typeof data88 == "object" && !Array.isArray(data88))) && (data88 !== null)){
+const err277 = {instancePath:instancePath+"/proxy",schemaPath:"#/properties/proxy/type",keyword:"type",params:{type: schema11.properties.proxy.type},message:"must be object,null",schema:schema11.properties.proxy.type,parentSchema:schema11.properties.proxy,data:data88};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3498,9 +3499,10 @@ vErrors.push(err277);
 }
 errors++;
 }
-if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
-if(data90.cpu === undefined){
-const err278 = {instancePath:instancePath+"/nodeDefaults/capacity",schemaPath:"#/properties/nodeDefaults/properties/capacity/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.nodeDefaults.properties.capacity.required,parentSchema:schema11.properties.nodeDefaults.properties.capacity,data:data90};
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+for(const key26 in data88){
+if(!(((key26 === "http") || (key26 === "https")) || (key26 === "noProxy"))){
+const err278 = {instancePath:instancePath+"/proxy",schemaPath:"#/properties/proxy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.proxy,data:data88};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3509,8 +3511,12 @@ vErrors.push(err278);
 }
 errors++;
 }
-if(data90.memory === undefined){
-const err279 = {instancePath:instancePath+"/nodeDefaults/capacity",schemaPath:"#/properties/nodeDefaults/properties/capacity/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.nodeDefaults.properties.capacity.required,parentSchema:schema11.properties.nodeDefaults.properties.capacity,data:data90};
+}
+if(data88.http !== undefined){
+let data89 = data88.http;
+if(typeof data89 === "string"){
+if(!pattern0.test(data89)){
+const err279 = {instancePath:instancePath+"/proxy/http",schemaPath:"#/properties/proxy/properties/http/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.proxy.properties.http.allOf[0],data:data89};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3519,9 +3525,10 @@ vErrors.push(err279);
 }
 errors++;
 }
-for(const key26 in data90){
-if(!((key26 === "cpu") || (key26 === "memory"))){
-const err280 = {instancePath:instancePath+"/nodeDefaults/capacity",schemaPath:"#/properties/nodeDefaults/properties/capacity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults.properties.capacity,data:data90};
+}
+if(typeof data89 === "string"){
+if(func4(data89) > 8192){
+const err280 = {instancePath:instancePath+"/proxy/http",schemaPath:"#/properties/proxy/properties/http/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.proxy.properties.http.allOf[1],data:data89};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3531,10 +3538,9 @@ vErrors.push(err280);
 errors++;
 }
 }
-if(data90.cpu !== undefined){
-let data91 = data90.cpu;
-if((typeof data91 !== "string") && (!((typeof data91 == "number") && (isFinite(data91))))){
-const err281 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.capacity.properties.cpu.type},message:"must be string,number",schema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu.type,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu,data:data91};
+if(typeof data89 === "string"){
+if(!(formats44(data89))){
+const err281 = {instancePath:instancePath+"/proxy/http",schemaPath:"#/properties/proxy/properties/http/format",keyword:"format",params:{format: "proxy-url"},message:"must match format \""+"proxy-url"+"\"",schema:"proxy-url",parentSchema:schema11.properties.proxy.properties.http,data:data89};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3543,9 +3549,9 @@ vErrors.push(err281);
 }
 errors++;
 }
-if(typeof data91 === "string"){
-if(!pattern0.test(data91)){
-const err282 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu.allOf[0],data:data91};
+}
+else {
+const err282 = {instancePath:instancePath+"/proxy/http",schemaPath:"#/properties/proxy/properties/http/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.proxy.properties.http.type,parentSchema:schema11.properties.proxy.properties.http,data:data89};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3555,9 +3561,11 @@ vErrors.push(err282);
 errors++;
 }
 }
-if(typeof data91 === "string"){
-if(func4(data91) > 8192){
-const err283 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu.allOf[1],data:data91};
+if(data88.https !== undefined){
+let data90 = data88.https;
+if(typeof data90 === "string"){
+if(!pattern0.test(data90)){
+const err283 = {instancePath:instancePath+"/proxy/https",schemaPath:"#/properties/proxy/properties/https/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.proxy.properties.https.allOf[0],data:data90};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3567,9 +3575,9 @@ vErrors.push(err283);
 errors++;
 }
 }
-if((typeof data91 == "number") && (isFinite(data91))){
-if(data91 > 9007199254740991 || isNaN(data91)){
-const err284 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu,data:data91};
+if(typeof data90 === "string"){
+if(func4(data90) > 8192){
+const err284 = {instancePath:instancePath+"/proxy/https",schemaPath:"#/properties/proxy/properties/https/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.proxy.properties.https.allOf[1],data:data90};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3578,8 +3586,10 @@ vErrors.push(err284);
 }
 errors++;
 }
-if(data91 < 0 || isNaN(data91)){
-const err285 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu,data:data91};
+}
+if(typeof data90 === "string"){
+if(!(formats44(data90))){
+const err285 = {instancePath:instancePath+"/proxy/https",schemaPath:"#/properties/proxy/properties/https/format",keyword:"format",params:{format: "proxy-url"},message:"must match format \""+"proxy-url"+"\"",schema:"proxy-url",parentSchema:schema11.properties.proxy.properties.https,data:data90};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -3589,9 +3599,8 @@ vErrors.push(err285);
 errors++;
 }
 }
-if(typeof data91 === "string"){
-if(!pattern32.test(data91)){
-const err286 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu,data:data91};
+else {
+const err286 = {instancePath:instancePath+"/proxy/https",schemaPath:"#/properties/proxy/properties/https/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.proxy.properties.https.type,parentSchema:schema11.properties.proxy.properties.https,data:data90};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -3601,11 +3610,10 @@ vErrors.push(err286);
 errors++;
 }
 }
-}
-if(data90.memory !== undefined){
-let data92 = data90.memory;
-if((typeof data92 !== "string") && (!((typeof data92 == "number") && (isFinite(data92))))){
-const err287 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.capacity.properties.memory.type},message:"must be string,number",schema:schema11.properties.nodeDefaults.properties.capacity.properties.memory.type,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory,data:data92};
+if(data88.noProxy !== undefined){
+let data91 = data88.noProxy;
+if((!(Array.isArray(data91))) && (data91 !== null)){
+const err287 = {instancePath:instancePath+"/proxy/noProxy",schemaPath:"#/properties/proxy/properties/noProxy/type",keyword:"type",params:{type: schema11.properties.proxy.properties.noProxy.type},message:"must be array,null",schema:schema11.properties.proxy.properties.noProxy.type,parentSchema:schema11.properties.proxy.properties.noProxy,data:data91};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -3614,9 +3622,13 @@ vErrors.push(err287);
 }
 errors++;
 }
+if(Array.isArray(data91)){
+const len4 = data91.length;
+for(let i4=0; i4<len4; i4++){
+let data92 = data91[i4];
 if(typeof data92 === "string"){
 if(!pattern0.test(data92)){
-const err288 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory.allOf[0],data:data92};
+const err288 = {instancePath:instancePath+"/proxy/noProxy/" + i4,schemaPath:"#/properties/proxy/properties/noProxy/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.proxy.properties.noProxy.items.allOf[0],data:data92};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -3628,7 +3640,7 @@ errors++;
 }
 if(typeof data92 === "string"){
 if(func4(data92) > 8192){
-const err289 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory.allOf[1],data:data92};
+const err289 = {instancePath:instancePath+"/proxy/noProxy/" + i4,schemaPath:"#/properties/proxy/properties/noProxy/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.proxy.properties.noProxy.items.allOf[1],data:data92};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -3638,9 +3650,9 @@ vErrors.push(err289);
 errors++;
 }
 }
-if((typeof data92 == "number") && (isFinite(data92))){
-if(data92 > 9007199254740991 || isNaN(data92)){
-const err290 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory,data:data92};
+if(typeof data92 === "string"){
+if(!(formats48(data92))){
+const err290 = {instancePath:instancePath+"/proxy/noProxy/" + i4,schemaPath:"#/properties/proxy/properties/noProxy/items/format",keyword:"format",params:{format: "no-proxy-entry"},message:"must match format \""+"no-proxy-entry"+"\"",schema:"no-proxy-entry",parentSchema:schema11.properties.proxy.properties.noProxy.items,data:data92};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -3649,8 +3661,9 @@ vErrors.push(err290);
 }
 errors++;
 }
-if(data92 < 0 || isNaN(data92)){
-const err291 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory,data:data92};
+}
+else {
+const err291 = {instancePath:instancePath+"/proxy/noProxy/" + i4,schemaPath:"#/properties/proxy/properties/noProxy/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.proxy.properties.noProxy.items.type,parentSchema:schema11.properties.proxy.properties.noProxy.items,data:data92};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -3660,9 +3673,14 @@ vErrors.push(err291);
 errors++;
 }
 }
-if(typeof data92 === "string"){
-if(!pattern32.test(data92)){
-const err292 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory,data:data92};
+}
+}
+}
+}
+if(data.trust !== undefined){
+let data93 = data.trust;
+if((!(data93 && typeof data93 == "object" && !Array.isArray(data93))) && (data93 !== null)){
+const err292 = {instancePath:instancePath+"/trust",schemaPath:"#/properties/trust/type",keyword:"type",params:{type: schema11.properties.trust.type},message:"must be object,null",schema:schema11.properties.trust.type,parentSchema:schema11.properties.trust,data:data93};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -3671,17 +3689,10 @@ vErrors.push(err292);
 }
 errors++;
 }
-}
-}
-}
-}
-}
-}
-if(data.nodes !== undefined){
-let data93 = data.nodes;
-if(Array.isArray(data93)){
-if(data93.length < 1){
-const err293 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data93};
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+for(const key27 in data93){
+if(!((key27 === "caBundle") || (key27 === "caBundleFile"))){
+const err293 = {instancePath:instancePath+"/trust",schemaPath:"#/properties/trust/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.trust,data:data93};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -3690,12 +3701,12 @@ vErrors.push(err293);
 }
 errors++;
 }
-const len4 = data93.length;
-for(let i4=0; i4<len4; i4++){
-let data94 = data93[i4];
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-if(data94.name === undefined){
-const err294 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data94};
+}
+if(data93.caBundle !== undefined){
+let data94 = data93.caBundle;
+if(typeof data94 === "string"){
+if(!pattern19.test(data94)){
+const err294 = {instancePath:instancePath+"/trust/caBundle",schemaPath:"#/properties/trust/properties/caBundle/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.trust.properties.caBundle.allOf[0],data:data94};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -3704,8 +3715,10 @@ vErrors.push(err294);
 }
 errors++;
 }
-if(data94.role === undefined){
-const err295 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data94};
+}
+if(typeof data94 === "string"){
+if(func4(data94) > 262144){
+const err295 = {instancePath:instancePath+"/trust/caBundle",schemaPath:"#/properties/trust/properties/caBundle/allOf/1/maxLength",keyword:"maxLength",params:{limit: 262144},message:"must NOT have more than 262144 characters",schema:262144,parentSchema:schema11.properties.trust.properties.caBundle.allOf[1],data:data94};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -3714,8 +3727,10 @@ vErrors.push(err295);
 }
 errors++;
 }
-if(data94.ip === undefined){
-const err296 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data94};
+}
+if(typeof data94 === "string"){
+if(!pattern65.test(data94)){
+const err296 = {instancePath:instancePath+"/trust/caBundle",schemaPath:"#/properties/trust/properties/caBundle/pattern",keyword:"pattern",params:{pattern: "-----BEGIN CERTIFICATE-----"},message:"must match pattern \""+"-----BEGIN CERTIFICATE-----"+"\"",schema:"-----BEGIN CERTIFICATE-----",parentSchema:schema11.properties.trust.properties.caBundle,data:data94};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -3724,9 +3739,9 @@ vErrors.push(err296);
 }
 errors++;
 }
-for(const key27 in data94){
-if(!(((((key27 === "name") || (key27 === "role")) || (key27 === "ip")) || (key27 === "mac")) || (key27 === "capacity"))){
-const err297 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data94};
+}
+else {
+const err297 = {instancePath:instancePath+"/trust/caBundle",schemaPath:"#/properties/trust/properties/caBundle/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.trust.properties.caBundle.type,parentSchema:schema11.properties.trust.properties.caBundle,data:data94};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -3736,11 +3751,11 @@ vErrors.push(err297);
 errors++;
 }
 }
-if(data94.name !== undefined){
-let data95 = data94.name;
+if(data93.caBundleFile !== undefined){
+let data95 = data93.caBundleFile;
 if(typeof data95 === "string"){
 if(!pattern0.test(data95)){
-const err298 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.name.allOf[0],data:data95};
+const err298 = {instancePath:instancePath+"/trust/caBundleFile",schemaPath:"#/properties/trust/properties/caBundleFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.trust.properties.caBundleFile.allOf[0],data:data95};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -3752,7 +3767,7 @@ errors++;
 }
 if(typeof data95 === "string"){
 if(func4(data95) > 8192){
-const err299 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.name.allOf[1],data:data95};
+const err299 = {instancePath:instancePath+"/trust/caBundleFile",schemaPath:"#/properties/trust/properties/caBundleFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.trust.properties.caBundleFile.allOf[1],data:data95};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -3763,8 +3778,8 @@ errors++;
 }
 }
 if(typeof data95 === "string"){
-if(!(formats0(data95))){
-const err300 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data95};
+if(func4(data95) < 1){
+const err300 = {instancePath:instancePath+"/trust/caBundleFile",schemaPath:"#/properties/trust/properties/caBundleFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.trust.properties.caBundleFile,data:data95};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -3775,7 +3790,7 @@ errors++;
 }
 }
 else {
-const err301 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data95};
+const err301 = {instancePath:instancePath+"/trust/caBundleFile",schemaPath:"#/properties/trust/properties/caBundleFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.trust.properties.caBundleFile.type,parentSchema:schema11.properties.trust.properties.caBundleFile,data:data95};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -3785,10 +3800,12 @@ vErrors.push(err301);
 errors++;
 }
 }
-if(data94.role !== undefined){
-let data96 = data94.role;
-if(!((data96 === "control-plane") || (data96 === "worker"))){
-const err302 = {instancePath:instancePath+"/nodes/" + i4+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data96};
+}
+}
+if(data.time !== undefined){
+let data96 = data.time;
+if((!(data96 && typeof data96 == "object" && !Array.isArray(data96))) && (data96 !== null)){
+const err302 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: schema11.properties.time.type},message:"must be object,null",schema:schema11.properties.time.type,parentSchema:schema11.properties.time,data:data96};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -3797,12 +3814,10 @@ vErrors.push(err302);
 }
 errors++;
 }
-}
-if(data94.ip !== undefined){
-let data97 = data94.ip;
-if(typeof data97 === "string"){
-if(!pattern0.test(data97)){
-const err303 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.ip.allOf[0],data:data97};
+if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
+for(const key28 in data96){
+if(!(key28 === "servers")){
+const err303 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.time,data:data96};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -3812,9 +3827,10 @@ vErrors.push(err303);
 errors++;
 }
 }
-if(typeof data97 === "string"){
-if(func4(data97) > 8192){
-const err304 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.ip.allOf[1],data:data97};
+if(data96.servers !== undefined){
+let data97 = data96.servers;
+if((!(Array.isArray(data97))) && (data97 !== null)){
+const err304 = {instancePath:instancePath+"/time/servers",schemaPath:"#/properties/time/properties/servers/type",keyword:"type",params:{type: schema11.properties.time.properties.servers.type},message:"must be array,null",schema:schema11.properties.time.properties.servers.type,parentSchema:schema11.properties.time.properties.servers,data:data97};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -3823,10 +3839,13 @@ vErrors.push(err304);
 }
 errors++;
 }
-}
-if(typeof data97 === "string"){
-if(!(formats16(data97))){
-const err305 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data97};
+if(Array.isArray(data97)){
+const len5 = data97.length;
+for(let i5=0; i5<len5; i5++){
+let data98 = data97[i5];
+if(typeof data98 === "string"){
+if(!pattern0.test(data98)){
+const err305 = {instancePath:instancePath+"/time/servers/" + i5,schemaPath:"#/properties/time/properties/servers/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.time.properties.servers.items.allOf[0],data:data98};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -3836,8 +3855,9 @@ vErrors.push(err305);
 errors++;
 }
 }
-else {
-const err306 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data97};
+if(typeof data98 === "string"){
+if(func4(data98) > 8192){
+const err306 = {instancePath:instancePath+"/time/servers/" + i5,schemaPath:"#/properties/time/properties/servers/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.time.properties.servers.items.allOf[1],data:data98};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -3847,11 +3867,9 @@ vErrors.push(err306);
 errors++;
 }
 }
-if(data94.mac !== undefined){
-let data98 = data94.mac;
 if(typeof data98 === "string"){
-if(!pattern0.test(data98)){
-const err307 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.mac.allOf[0],data:data98};
+if(!(formats50(data98))){
+const err307 = {instancePath:instancePath+"/time/servers/" + i5,schemaPath:"#/properties/time/properties/servers/items/format",keyword:"format",params:{format: "ntp-server"},message:"must match format \""+"ntp-server"+"\"",schema:"ntp-server",parentSchema:schema11.properties.time.properties.servers.items,data:data98};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -3861,9 +3879,8 @@ vErrors.push(err307);
 errors++;
 }
 }
-if(typeof data98 === "string"){
-if(func4(data98) > 8192){
-const err308 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.mac.allOf[1],data:data98};
+else {
+const err308 = {instancePath:instancePath+"/time/servers/" + i5,schemaPath:"#/properties/time/properties/servers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.time.properties.servers.items.type,parentSchema:schema11.properties.time.properties.servers.items,data:data98};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -3873,9 +3890,14 @@ vErrors.push(err308);
 errors++;
 }
 }
-if(typeof data98 === "string"){
-if(!(formats50(data98))){
-const err309 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data98};
+}
+}
+}
+}
+if(data.image !== undefined){
+let data99 = data.image;
+if((!(data99 && typeof data99 == "object" && !Array.isArray(data99))) && (data99 !== null)){
+const err309 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: schema11.properties.image.type},message:"must be object,null",schema:schema11.properties.image.type,parentSchema:schema11.properties.image,data:data99};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -3884,9 +3906,10 @@ vErrors.push(err309);
 }
 errors++;
 }
-}
-else {
-const err310 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data98};
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+for(const key29 in data99){
+if(!(key29 === "prebaked")){
+const err310 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.image,data:data99};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -3896,10 +3919,10 @@ vErrors.push(err310);
 errors++;
 }
 }
-if(data94.capacity !== undefined){
-let data99 = data94.capacity;
-if((!(data99 && typeof data99 == "object" && !Array.isArray(data99))) && (data99 !== null)){
-const err311 = {instancePath:instancePath+"/nodes/" + i4+"/capacity",schemaPath:"#/properties/nodes/items/properties/capacity/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.capacity.type},message:"must be object,null",schema:schema11.properties.nodes.items.properties.capacity.type,parentSchema:schema11.properties.nodes.items.properties.capacity,data:data99};
+if(data99.prebaked !== undefined){
+let data100 = data99.prebaked;
+if(typeof data100 !== "boolean"){
+const err311 = {instancePath:instancePath+"/image/prebaked",schemaPath:"#/properties/image/properties/prebaked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.image.properties.prebaked.type,parentSchema:schema11.properties.image.properties.prebaked,data:data100};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -3908,9 +3931,13 @@ vErrors.push(err311);
 }
 errors++;
 }
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
-if(data99.cpu === undefined){
-const err312 = {instancePath:instancePath+"/nodes/" + i4+"/capacity",schemaPath:"#/properties/nodes/items/properties/capacity/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.nodes.items.properties.capacity.required,parentSchema:schema11.properties.nodes.items.properties.capacity,data:data99};
+}
+}
+}
+if(data.flatcar !== undefined){
+let data101 = data.flatcar;
+if((!(data101 && typeof data101 == "object" && !Array.isArray(data101))) && (data101 !== null)){
+const err312 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/type",keyword:"type",params:{type: schema11.properties.flatcar.type},message:"must be object,null",schema:schema11.properties.flatcar.type,parentSchema:schema11.properties.flatcar,data:data101};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -3919,8 +3946,10 @@ vErrors.push(err312);
 }
 errors++;
 }
-if(data99.memory === undefined){
-const err313 = {instancePath:instancePath+"/nodes/" + i4+"/capacity",schemaPath:"#/properties/nodes/items/properties/capacity/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.nodes.items.properties.capacity.required,parentSchema:schema11.properties.nodes.items.properties.capacity,data:data99};
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
+for(const key30 in data101){
+if(!((key30 === "sysextUrl") || (key30 === "sysextSha256"))){
+const err313 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data101};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -3929,9 +3958,12 @@ vErrors.push(err313);
 }
 errors++;
 }
-for(const key28 in data99){
-if(!((key28 === "cpu") || (key28 === "memory"))){
-const err314 = {instancePath:instancePath+"/nodes/" + i4+"/capacity",schemaPath:"#/properties/nodes/items/properties/capacity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items.properties.capacity,data:data99};
+}
+if(data101.sysextUrl !== undefined){
+let data102 = data101.sysextUrl;
+if(typeof data102 === "string"){
+if(!pattern0.test(data102)){
+const err314 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[0],data:data102};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -3941,10 +3973,9 @@ vErrors.push(err314);
 errors++;
 }
 }
-if(data99.cpu !== undefined){
-let data100 = data99.cpu;
-if((typeof data100 !== "string") && (!((typeof data100 == "number") && (isFinite(data100))))){
-const err315 = {instancePath:instancePath+"/nodes/" + i4+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.capacity.properties.cpu.type},message:"must be string,number",schema:schema11.properties.nodes.items.properties.capacity.properties.cpu.type,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu,data:data100};
+if(typeof data102 === "string"){
+if(func4(data102) > 8192){
+const err315 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[1],data:data102};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -3953,9 +3984,10 @@ vErrors.push(err315);
 }
 errors++;
 }
-if(typeof data100 === "string"){
-if(!pattern0.test(data100)){
-const err316 = {instancePath:instancePath+"/nodes/" + i4+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu.allOf[0],data:data100};
+}
+if(typeof data102 === "string"){
+if(!(formats10(data102))){
+const err316 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data102};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -3965,9 +3997,8 @@ vErrors.push(err316);
 errors++;
 }
 }
-if(typeof data100 === "string"){
-if(func4(data100) > 8192){
-const err317 = {instancePath:instancePath+"/nodes/" + i4+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu.allOf[1],data:data100};
+else {
+const err317 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextUrl.type,parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data102};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -3977,9 +4008,11 @@ vErrors.push(err317);
 errors++;
 }
 }
-if((typeof data100 == "number") && (isFinite(data100))){
-if(data100 > 9007199254740991 || isNaN(data100)){
-const err318 = {instancePath:instancePath+"/nodes/" + i4+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu,data:data100};
+if(data101.sysextSha256 !== undefined){
+let data103 = data101.sysextSha256;
+if(typeof data103 === "string"){
+if(!pattern0.test(data103)){
+const err318 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[0],data:data103};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -3988,8 +4021,10 @@ vErrors.push(err318);
 }
 errors++;
 }
-if(data100 < 0 || isNaN(data100)){
-const err319 = {instancePath:instancePath+"/nodes/" + i4+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu,data:data100};
+}
+if(typeof data103 === "string"){
+if(func4(data103) > 8192){
+const err319 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[1],data:data103};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -3999,9 +4034,9 @@ vErrors.push(err319);
 errors++;
 }
 }
-if(typeof data100 === "string"){
-if(!pattern32.test(data100)){
-const err320 = {instancePath:instancePath+"/nodes/" + i4+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu,data:data100};
+if(typeof data103 === "string"){
+if(!pattern70.test(data103)){
+const err320 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data103};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -4011,11 +4046,8 @@ vErrors.push(err320);
 errors++;
 }
 }
-}
-if(data99.memory !== undefined){
-let data101 = data99.memory;
-if((typeof data101 !== "string") && (!((typeof data101 == "number") && (isFinite(data101))))){
-const err321 = {instancePath:instancePath+"/nodes/" + i4+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.capacity.properties.memory.type},message:"must be string,number",schema:schema11.properties.nodes.items.properties.capacity.properties.memory.type,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory,data:data101};
+else {
+const err321 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data103};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -4024,9 +4056,13 @@ vErrors.push(err321);
 }
 errors++;
 }
-if(typeof data101 === "string"){
-if(!pattern0.test(data101)){
-const err322 = {instancePath:instancePath+"/nodes/" + i4+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory.allOf[0],data:data101};
+}
+}
+}
+if(data.nodeDefaults !== undefined){
+let data104 = data.nodeDefaults;
+if((!(data104 && typeof data104 == "object" && !Array.isArray(data104))) && (data104 !== null)){
+const err322 = {instancePath:instancePath+"/nodeDefaults",schemaPath:"#/properties/nodeDefaults/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.type},message:"must be object,null",schema:schema11.properties.nodeDefaults.type,parentSchema:schema11.properties.nodeDefaults,data:data104};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -4035,10 +4071,10 @@ vErrors.push(err322);
 }
 errors++;
 }
-}
-if(typeof data101 === "string"){
-if(func4(data101) > 8192){
-const err323 = {instancePath:instancePath+"/nodes/" + i4+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory.allOf[1],data:data101};
+if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
+for(const key31 in data104){
+if(!(key31 === "capacity")){
+const err323 = {instancePath:instancePath+"/nodeDefaults",schemaPath:"#/properties/nodeDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults,data:data104};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -4048,9 +4084,10 @@ vErrors.push(err323);
 errors++;
 }
 }
-if((typeof data101 == "number") && (isFinite(data101))){
-if(data101 > 9007199254740991 || isNaN(data101)){
-const err324 = {instancePath:instancePath+"/nodes/" + i4+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory,data:data101};
+if(data104.capacity !== undefined){
+let data105 = data104.capacity;
+if((!(data105 && typeof data105 == "object" && !Array.isArray(data105))) && (data105 !== null)){
+const err324 = {instancePath:instancePath+"/nodeDefaults/capacity",schemaPath:"#/properties/nodeDefaults/properties/capacity/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.capacity.type},message:"must be object,null",schema:schema11.properties.nodeDefaults.properties.capacity.type,parentSchema:schema11.properties.nodeDefaults.properties.capacity,data:data105};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -4059,8 +4096,9 @@ vErrors.push(err324);
 }
 errors++;
 }
-if(data101 < 0 || isNaN(data101)){
-const err325 = {instancePath:instancePath+"/nodes/" + i4+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory,data:data101};
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+if(data105.cpu === undefined){
+const err325 = {instancePath:instancePath+"/nodeDefaults/capacity",schemaPath:"#/properties/nodeDefaults/properties/capacity/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.nodeDefaults.properties.capacity.required,parentSchema:schema11.properties.nodeDefaults.properties.capacity,data:data105};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -4069,10 +4107,8 @@ vErrors.push(err325);
 }
 errors++;
 }
-}
-if(typeof data101 === "string"){
-if(!pattern32.test(data101)){
-const err326 = {instancePath:instancePath+"/nodes/" + i4+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory,data:data101};
+if(data105.memory === undefined){
+const err326 = {instancePath:instancePath+"/nodeDefaults/capacity",schemaPath:"#/properties/nodeDefaults/properties/capacity/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.nodeDefaults.properties.capacity.required,parentSchema:schema11.properties.nodeDefaults.properties.capacity,data:data105};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -4081,13 +4117,9 @@ vErrors.push(err326);
 }
 errors++;
 }
-}
-}
-}
-}
-}
-else {
-const err327 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data94};
+for(const key32 in data105){
+if(!((key32 === "cpu") || (key32 === "memory"))){
+const err327 = {instancePath:instancePath+"/nodeDefaults/capacity",schemaPath:"#/properties/nodeDefaults/properties/capacity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults.properties.capacity,data:data105};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -4097,9 +4129,10 @@ vErrors.push(err327);
 errors++;
 }
 }
-}
-else {
-const err328 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data93};
+if(data105.cpu !== undefined){
+let data106 = data105.cpu;
+if((typeof data106 !== "string") && (!((typeof data106 == "number") && (isFinite(data106))))){
+const err328 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.capacity.properties.cpu.type},message:"must be string,number",schema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu.type,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu,data:data106};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -4108,15 +4141,580 @@ vErrors.push(err328);
 }
 errors++;
 }
-}
-}
-else {
-const err329 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(typeof data106 === "string"){
+if(!pattern0.test(data106)){
+const err329 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu.allOf[0],data:data106};
 if(vErrors === null){
 vErrors = [err329];
 }
 else {
 vErrors.push(err329);
+}
+errors++;
+}
+}
+if(typeof data106 === "string"){
+if(func4(data106) > 8192){
+const err330 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu.allOf[1],data:data106};
+if(vErrors === null){
+vErrors = [err330];
+}
+else {
+vErrors.push(err330);
+}
+errors++;
+}
+}
+if((typeof data106 == "number") && (isFinite(data106))){
+if(data106 > 9007199254740991 || isNaN(data106)){
+const err331 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu,data:data106};
+if(vErrors === null){
+vErrors = [err331];
+}
+else {
+vErrors.push(err331);
+}
+errors++;
+}
+if(data106 < 0 || isNaN(data106)){
+const err332 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu,data:data106};
+if(vErrors === null){
+vErrors = [err332];
+}
+else {
+vErrors.push(err332);
+}
+errors++;
+}
+}
+if(typeof data106 === "string"){
+if(!pattern32.test(data106)){
+const err333 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu,data:data106};
+if(vErrors === null){
+vErrors = [err333];
+}
+else {
+vErrors.push(err333);
+}
+errors++;
+}
+}
+}
+if(data105.memory !== undefined){
+let data107 = data105.memory;
+if((typeof data107 !== "string") && (!((typeof data107 == "number") && (isFinite(data107))))){
+const err334 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.capacity.properties.memory.type},message:"must be string,number",schema:schema11.properties.nodeDefaults.properties.capacity.properties.memory.type,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory,data:data107};
+if(vErrors === null){
+vErrors = [err334];
+}
+else {
+vErrors.push(err334);
+}
+errors++;
+}
+if(typeof data107 === "string"){
+if(!pattern0.test(data107)){
+const err335 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory.allOf[0],data:data107};
+if(vErrors === null){
+vErrors = [err335];
+}
+else {
+vErrors.push(err335);
+}
+errors++;
+}
+}
+if(typeof data107 === "string"){
+if(func4(data107) > 8192){
+const err336 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory.allOf[1],data:data107};
+if(vErrors === null){
+vErrors = [err336];
+}
+else {
+vErrors.push(err336);
+}
+errors++;
+}
+}
+if((typeof data107 == "number") && (isFinite(data107))){
+if(data107 > 9007199254740991 || isNaN(data107)){
+const err337 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory,data:data107};
+if(vErrors === null){
+vErrors = [err337];
+}
+else {
+vErrors.push(err337);
+}
+errors++;
+}
+if(data107 < 0 || isNaN(data107)){
+const err338 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory,data:data107};
+if(vErrors === null){
+vErrors = [err338];
+}
+else {
+vErrors.push(err338);
+}
+errors++;
+}
+}
+if(typeof data107 === "string"){
+if(!pattern32.test(data107)){
+const err339 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory,data:data107};
+if(vErrors === null){
+vErrors = [err339];
+}
+else {
+vErrors.push(err339);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+}
+if(data.nodes !== undefined){
+let data108 = data.nodes;
+if(Array.isArray(data108)){
+if(data108.length < 1){
+const err340 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data108};
+if(vErrors === null){
+vErrors = [err340];
+}
+else {
+vErrors.push(err340);
+}
+errors++;
+}
+const len6 = data108.length;
+for(let i6=0; i6<len6; i6++){
+let data109 = data108[i6];
+if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
+if(data109.name === undefined){
+const err341 = {instancePath:instancePath+"/nodes/" + i6,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data109};
+if(vErrors === null){
+vErrors = [err341];
+}
+else {
+vErrors.push(err341);
+}
+errors++;
+}
+if(data109.role === undefined){
+const err342 = {instancePath:instancePath+"/nodes/" + i6,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data109};
+if(vErrors === null){
+vErrors = [err342];
+}
+else {
+vErrors.push(err342);
+}
+errors++;
+}
+if(data109.ip === undefined){
+const err343 = {instancePath:instancePath+"/nodes/" + i6,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data109};
+if(vErrors === null){
+vErrors = [err343];
+}
+else {
+vErrors.push(err343);
+}
+errors++;
+}
+for(const key33 in data109){
+if(!(((((key33 === "name") || (key33 === "role")) || (key33 === "ip")) || (key33 === "mac")) || (key33 === "capacity"))){
+const err344 = {instancePath:instancePath+"/nodes/" + i6,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data109};
+if(vErrors === null){
+vErrors = [err344];
+}
+else {
+vErrors.push(err344);
+}
+errors++;
+}
+}
+if(data109.name !== undefined){
+let data110 = data109.name;
+if(typeof data110 === "string"){
+if(!pattern0.test(data110)){
+const err345 = {instancePath:instancePath+"/nodes/" + i6+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.name.allOf[0],data:data110};
+if(vErrors === null){
+vErrors = [err345];
+}
+else {
+vErrors.push(err345);
+}
+errors++;
+}
+}
+if(typeof data110 === "string"){
+if(func4(data110) > 8192){
+const err346 = {instancePath:instancePath+"/nodes/" + i6+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.name.allOf[1],data:data110};
+if(vErrors === null){
+vErrors = [err346];
+}
+else {
+vErrors.push(err346);
+}
+errors++;
+}
+}
+if(typeof data110 === "string"){
+if(!(formats0(data110))){
+const err347 = {instancePath:instancePath+"/nodes/" + i6+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data110};
+if(vErrors === null){
+vErrors = [err347];
+}
+else {
+vErrors.push(err347);
+}
+errors++;
+}
+}
+else {
+const err348 = {instancePath:instancePath+"/nodes/" + i6+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data110};
+if(vErrors === null){
+vErrors = [err348];
+}
+else {
+vErrors.push(err348);
+}
+errors++;
+}
+}
+if(data109.role !== undefined){
+let data111 = data109.role;
+if(!((data111 === "control-plane") || (data111 === "worker"))){
+const err349 = {instancePath:instancePath+"/nodes/" + i6+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data111};
+if(vErrors === null){
+vErrors = [err349];
+}
+else {
+vErrors.push(err349);
+}
+errors++;
+}
+}
+if(data109.ip !== undefined){
+let data112 = data109.ip;
+if(typeof data112 === "string"){
+if(!pattern0.test(data112)){
+const err350 = {instancePath:instancePath+"/nodes/" + i6+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.ip.allOf[0],data:data112};
+if(vErrors === null){
+vErrors = [err350];
+}
+else {
+vErrors.push(err350);
+}
+errors++;
+}
+}
+if(typeof data112 === "string"){
+if(func4(data112) > 8192){
+const err351 = {instancePath:instancePath+"/nodes/" + i6+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.ip.allOf[1],data:data112};
+if(vErrors === null){
+vErrors = [err351];
+}
+else {
+vErrors.push(err351);
+}
+errors++;
+}
+}
+if(typeof data112 === "string"){
+if(!(formats16(data112))){
+const err352 = {instancePath:instancePath+"/nodes/" + i6+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data112};
+if(vErrors === null){
+vErrors = [err352];
+}
+else {
+vErrors.push(err352);
+}
+errors++;
+}
+}
+else {
+const err353 = {instancePath:instancePath+"/nodes/" + i6+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data112};
+if(vErrors === null){
+vErrors = [err353];
+}
+else {
+vErrors.push(err353);
+}
+errors++;
+}
+}
+if(data109.mac !== undefined){
+let data113 = data109.mac;
+if(typeof data113 === "string"){
+if(!pattern0.test(data113)){
+const err354 = {instancePath:instancePath+"/nodes/" + i6+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.mac.allOf[0],data:data113};
+if(vErrors === null){
+vErrors = [err354];
+}
+else {
+vErrors.push(err354);
+}
+errors++;
+}
+}
+if(typeof data113 === "string"){
+if(func4(data113) > 8192){
+const err355 = {instancePath:instancePath+"/nodes/" + i6+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.mac.allOf[1],data:data113};
+if(vErrors === null){
+vErrors = [err355];
+}
+else {
+vErrors.push(err355);
+}
+errors++;
+}
+}
+if(typeof data113 === "string"){
+if(!(formats58(data113))){
+const err356 = {instancePath:instancePath+"/nodes/" + i6+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data113};
+if(vErrors === null){
+vErrors = [err356];
+}
+else {
+vErrors.push(err356);
+}
+errors++;
+}
+}
+else {
+const err357 = {instancePath:instancePath+"/nodes/" + i6+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data113};
+if(vErrors === null){
+vErrors = [err357];
+}
+else {
+vErrors.push(err357);
+}
+errors++;
+}
+}
+if(data109.capacity !== undefined){
+let data114 = data109.capacity;
+if((!(data114 && typeof data114 == "object" && !Array.isArray(data114))) && (data114 !== null)){
+const err358 = {instancePath:instancePath+"/nodes/" + i6+"/capacity",schemaPath:"#/properties/nodes/items/properties/capacity/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.capacity.type},message:"must be object,null",schema:schema11.properties.nodes.items.properties.capacity.type,parentSchema:schema11.properties.nodes.items.properties.capacity,data:data114};
+if(vErrors === null){
+vErrors = [err358];
+}
+else {
+vErrors.push(err358);
+}
+errors++;
+}
+if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
+if(data114.cpu === undefined){
+const err359 = {instancePath:instancePath+"/nodes/" + i6+"/capacity",schemaPath:"#/properties/nodes/items/properties/capacity/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.nodes.items.properties.capacity.required,parentSchema:schema11.properties.nodes.items.properties.capacity,data:data114};
+if(vErrors === null){
+vErrors = [err359];
+}
+else {
+vErrors.push(err359);
+}
+errors++;
+}
+if(data114.memory === undefined){
+const err360 = {instancePath:instancePath+"/nodes/" + i6+"/capacity",schemaPath:"#/properties/nodes/items/properties/capacity/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.nodes.items.properties.capacity.required,parentSchema:schema11.properties.nodes.items.properties.capacity,data:data114};
+if(vErrors === null){
+vErrors = [err360];
+}
+else {
+vErrors.push(err360);
+}
+errors++;
+}
+for(const key34 in data114){
+if(!((key34 === "cpu") || (key34 === "memory"))){
+const err361 = {instancePath:instancePath+"/nodes/" + i6+"/capacity",schemaPath:"#/properties/nodes/items/properties/capacity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items.properties.capacity,data:data114};
+if(vErrors === null){
+vErrors = [err361];
+}
+else {
+vErrors.push(err361);
+}
+errors++;
+}
+}
+if(data114.cpu !== undefined){
+let data115 = data114.cpu;
+if((typeof data115 !== "string") && (!((typeof data115 == "number") && (isFinite(data115))))){
+const err362 = {instancePath:instancePath+"/nodes/" + i6+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.capacity.properties.cpu.type},message:"must be string,number",schema:schema11.properties.nodes.items.properties.capacity.properties.cpu.type,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu,data:data115};
+if(vErrors === null){
+vErrors = [err362];
+}
+else {
+vErrors.push(err362);
+}
+errors++;
+}
+if(typeof data115 === "string"){
+if(!pattern0.test(data115)){
+const err363 = {instancePath:instancePath+"/nodes/" + i6+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu.allOf[0],data:data115};
+if(vErrors === null){
+vErrors = [err363];
+}
+else {
+vErrors.push(err363);
+}
+errors++;
+}
+}
+if(typeof data115 === "string"){
+if(func4(data115) > 8192){
+const err364 = {instancePath:instancePath+"/nodes/" + i6+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu.allOf[1],data:data115};
+if(vErrors === null){
+vErrors = [err364];
+}
+else {
+vErrors.push(err364);
+}
+errors++;
+}
+}
+if((typeof data115 == "number") && (isFinite(data115))){
+if(data115 > 9007199254740991 || isNaN(data115)){
+const err365 = {instancePath:instancePath+"/nodes/" + i6+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu,data:data115};
+if(vErrors === null){
+vErrors = [err365];
+}
+else {
+vErrors.push(err365);
+}
+errors++;
+}
+if(data115 < 0 || isNaN(data115)){
+const err366 = {instancePath:instancePath+"/nodes/" + i6+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu,data:data115};
+if(vErrors === null){
+vErrors = [err366];
+}
+else {
+vErrors.push(err366);
+}
+errors++;
+}
+}
+if(typeof data115 === "string"){
+if(!pattern32.test(data115)){
+const err367 = {instancePath:instancePath+"/nodes/" + i6+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu,data:data115};
+if(vErrors === null){
+vErrors = [err367];
+}
+else {
+vErrors.push(err367);
+}
+errors++;
+}
+}
+}
+if(data114.memory !== undefined){
+let data116 = data114.memory;
+if((typeof data116 !== "string") && (!((typeof data116 == "number") && (isFinite(data116))))){
+const err368 = {instancePath:instancePath+"/nodes/" + i6+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.capacity.properties.memory.type},message:"must be string,number",schema:schema11.properties.nodes.items.properties.capacity.properties.memory.type,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory,data:data116};
+if(vErrors === null){
+vErrors = [err368];
+}
+else {
+vErrors.push(err368);
+}
+errors++;
+}
+if(typeof data116 === "string"){
+if(!pattern0.test(data116)){
+const err369 = {instancePath:instancePath+"/nodes/" + i6+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory.allOf[0],data:data116};
+if(vErrors === null){
+vErrors = [err369];
+}
+else {
+vErrors.push(err369);
+}
+errors++;
+}
+}
+if(typeof data116 === "string"){
+if(func4(data116) > 8192){
+const err370 = {instancePath:instancePath+"/nodes/" + i6+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory.allOf[1],data:data116};
+if(vErrors === null){
+vErrors = [err370];
+}
+else {
+vErrors.push(err370);
+}
+errors++;
+}
+}
+if((typeof data116 == "number") && (isFinite(data116))){
+if(data116 > 9007199254740991 || isNaN(data116)){
+const err371 = {instancePath:instancePath+"/nodes/" + i6+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory,data:data116};
+if(vErrors === null){
+vErrors = [err371];
+}
+else {
+vErrors.push(err371);
+}
+errors++;
+}
+if(data116 < 0 || isNaN(data116)){
+const err372 = {instancePath:instancePath+"/nodes/" + i6+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory,data:data116};
+if(vErrors === null){
+vErrors = [err372];
+}
+else {
+vErrors.push(err372);
+}
+errors++;
+}
+}
+if(typeof data116 === "string"){
+if(!pattern32.test(data116)){
+const err373 = {instancePath:instancePath+"/nodes/" + i6+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory,data:data116};
+if(vErrors === null){
+vErrors = [err373];
+}
+else {
+vErrors.push(err373);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err374 = {instancePath:instancePath+"/nodes/" + i6,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data109};
+if(vErrors === null){
+vErrors = [err374];
+}
+else {
+vErrors.push(err374);
+}
+errors++;
+}
+}
+}
+else {
+const err375 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data108};
+if(vErrors === null){
+vErrors = [err375];
+}
+else {
+vErrors.push(err375);
+}
+errors++;
+}
+}
+}
+else {
+const err376 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err376];
+}
+else {
+vErrors.push(err376);
 }
 errors++;
 }

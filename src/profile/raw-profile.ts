@@ -65,7 +65,10 @@ export interface RawProfile {
   }>;
   addons?: Opt<{ metricsServer?: Opt<RawAddon>; ingressNginx?: Opt<RawAddon & { expose?: 'hostPort' | 'nodePort' }> }>;
   verify?: Opt<{ smokeTest?: boolean; keepSmokeWorkloads?: boolean; rolloutTimeout?: string }>;
-  images?: Opt<{ repository?: string }>;
+  images?: Opt<{ repository?: string; auth?: Opt<Record<string, { username: string; passwordFile: string }>> }>;
+  proxy?: Opt<{ http?: string; https?: string; noProxy?: Opt<string[]> }>;
+  trust?: Opt<{ caBundle?: string; caBundleFile?: string }>;
+  time?: Opt<{ servers?: Opt<string[]> }>;
   image?: Opt<{ prebaked?: boolean }>;
   flatcar?: Opt<{ sysextUrl?: string; sysextSha256?: string }>;
   nodeDefaults?: Opt<{ capacity?: RawCapacity }>;

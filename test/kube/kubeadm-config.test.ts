@@ -41,8 +41,10 @@ function makeProfile(over: { version?: string; nodes?: ProfileNode[]; endpoint?:
       ingressNginx: { enabled: false, version: 'controller-v1.10.1', expose: 'hostPort' },
     },
     verify: { smokeTest: true, keepSmokeWorkloads: false, rolloutTimeoutSeconds: 300 },
-    images: over.repo ? { repository: over.repo, prebaked: false } : { prebaked: false },
+    images: over.repo ? { repository: over.repo, prebaked: false, auth: [] } : { prebaked: false, auth: [] },
     flatcar: {},
+    trust: {},
+    time: { servers: [] },
     nodes,
   };
 }

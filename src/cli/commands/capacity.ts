@@ -1,8 +1,6 @@
-import type { Profile, ProfileNode } from '../../profile/types.js';
+import type { Profile } from '../../profile/types.js';
 import { cpuMillicores, memoryBytes } from '../../kube/quantity.js';
-import { allocatable, EVICTION_HARD_MEMORY_BYTES } from '../../capacity/kubelet-reserved.js';
-import { nodeReservations, nodeSize } from '../../capacity/node-reservations.js';
-import { nodeTypes, planCapacity, type NodeType } from '../../capacity/capacity-plan.js';
+import { nodeTypeOf, nodeTypes, planCapacity, type NodeType } from '../../capacity/capacity-plan.js';
 import { capacityJson, capacityText } from '../../capacity/capacity-report.js';
 import { locateInProfile } from '../../profile/load-profile.js';
 import { readRegularFile } from '../read-regular-file.js';
@@ -39,19 +37,7 @@ function quantityOption(name: string, value: string, parse: (q: string) => numbe
 
 /** The node type --node-cpu/--node-memory describe, with the profile's reservation rules. */
 function commandLineType(profile: Profile, cpu: string, memory: string): NodeType {
-  const node: ProfileNode = { name: '--node-cpu/--node-memory', role: 'worker', ip: '', capacity: { cpu, memory } };
-  const size = nodeSize(node.capacity!);
-  const r = nodeReservations(profile, node);
-  return {
-    role: 'worker',
-    nodes: [node.name],
-    size,
-    systemReserved: r.systemReserved,
-    kubeReserved: r.kubeReserved,
-    evictionMemoryBytes: EVICTION_HARD_MEMORY_BYTES,
-    allocatable: allocatable(size, r.systemReserved.amounts, r.kubeReserved.amounts),
-    maxPods: profile.kubelet.maxPods,
-  };
+  return nodeTypeOf(profile, { name: '--node-cpu/--node-memory', role: 'worker', ip: '', capacity: { cpu, memory } });
 }
 
 /**

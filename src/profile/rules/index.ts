@@ -16,6 +16,7 @@ import {
   subnetSizes,
 } from './network-rules.js';
 import { endpointRequired, etcdQuorum, hasControlPlane, uniqueNodeFields, uniqueUsers } from './node-rules.js';
+import { inlineCaBundle, registryAuthScope } from './site-rules.js';
 
 export type { Finding, Rule } from './finding.js';
 
@@ -38,6 +39,8 @@ export const RULES: readonly Rule[] = [
   mutuallyExclusive,
   interfaceConflicts,
   uniqueUsers,
+  inlineCaBundle,
+  registryAuthScope,
 ];
 
 /** Runs every rule and returns all findings (errors and warnings), in rule order. */
