@@ -12,6 +12,11 @@ import { cniManifestProblems } from '../kube/cni-manifest.js';
 import { parseCaBundle } from '../pki/ca-bundle.js';
 import { escapeSegment } from '../profile/yaml-positions.js';
 
+/** The file `--profile` names: a bundled profile for a bare name, else the path itself. */
+export function resolveProfileFile(ref: string): string {
+  return profileRefToPath(ref, BUNDLED_PROFILES);
+}
+
 function fileDiagnostic(file: string, code: string, path: string, message: string): Diagnostic {
   return { severity: 'error', code, path, message, line: 0, col: 0, file };
 }
@@ -82,9 +87,11 @@ function withPositions(diagnostics: Diagnostic[], text: string): Diagnostic[] {
 /**
  * Resolves `--profile` (a bundled name like "lab", or a path), reads, validates and
  * fills in referenced files. A missing file is a diagnostic, not an exception.
+ * `rewrite` may change the text before it is validated (`upgrade` reads the profile
+ * as it will be at the new version); it must keep every line where it is.
  */
-export function readProfile(ref: string): Result<Profile> & { file: string } {
-  const file = profileRefToPath(ref, BUNDLED_PROFILES);
+export function readProfile(ref: string, rewrite?: (text: string) => string): Result<Profile> & { file: string } {
+  const file = resolveProfileFile(ref);
   // A profile over the size limit is refused before it is read (limits.ts).
   const read = readRegularFile(file, PROFILE_LIMITS.maxBytes);
   if (!read.ok) {
@@ -93,7 +100,7 @@ export function readProfile(ref: string): Result<Profile> & { file: string } {
       : ['profile-unreadable', `the profile ${read.reason}`];
     return { ok: false, file, diagnostics: [fileDiagnostic(file, code, '', message)] };
   }
-  const text = read.text;
+  const text = rewrite !== undefined ? rewrite(read.text) : read.text;
   const loaded = loadProfile(text, file);
   if (!loaded.ok) return { ...loaded, file };
   const embedErrors = embedReferencedFiles(loaded.value, file);

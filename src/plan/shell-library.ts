@@ -47,6 +47,7 @@ export function shellLibraryFile(templates: TemplateSet, target: PlanTarget, par
     content: trimShellLibrary(renderShellLibrary(templates, parts), callers),
     secret: false,
     overwrite: true,
+    compress: 'to-fit',
   };
 }
 

@@ -71,6 +71,8 @@ export interface RawProfile {
   time?: Opt<{ servers?: Opt<string[]> }>;
   image?: Opt<{ prebaked?: boolean }>;
   flatcar?: Opt<{ sysextUrl?: string; sysextSha256?: string }>;
+  backup?: Opt<{ etcd?: Opt<{ enabled?: boolean; schedule?: string; keep?: number; dir?: string }> }>;
+  certificates?: Opt<{ autoRenew?: boolean; renewBefore?: string }>;
   nodeDefaults?: Opt<{ capacity?: RawCapacity }>;
   nodes: { name: string; role: 'control-plane' | 'worker'; ip: string; mac?: string; capacity?: RawCapacity }[];
 }

@@ -226,6 +226,28 @@ export interface FlatcarSettings {
   sysextSha256?: string;
 }
 
+/** Control planes: a systemd timer snapshots etcd (backup.etcd). */
+export interface EtcdBackupSettings {
+  /** Default true. */
+  enabled: boolean;
+  /** systemd OnCalendar expression. Default "daily". */
+  schedule: string;
+  /** Snapshots kept; older ones are deleted. Default 7. */
+  keep: number;
+  /** Default "/var/backups/etcd". */
+  dir: string;
+}
+
+/** Control planes: kubeadm leaf-certificate renewal (certificates). */
+export interface CertificateSettings {
+  /** A daily timer renews the certificates when one expires within renewBefore. Default true. */
+  autoRenew: boolean;
+  /** Go duration. Default "720h" (30 days). */
+  renewBefore: string;
+  /** renewBefore in whole seconds. */
+  renewBeforeSeconds: number;
+}
+
 /** How a new cluster's keys are made (profile `pki`). */
 export interface PkiSettings {
   /** Algorithm of the CAs, the service-account key and the admin key of a new cluster; default ecdsa-p256. */
@@ -254,5 +276,7 @@ export interface Profile {
   proxy?: ProxySettings;
   trust: TrustSettings;
   time: TimeSettings;
+  backup: { etcd: EtcdBackupSettings };
+  certificates: CertificateSettings;
   nodes: ProfileNode[];
 }

@@ -96,6 +96,8 @@ t.test('minimal profile: every default', async (t) => {
     flatcar: {},
     trust: {},
     time: { servers: [] },
+    backup: { etcd: { enabled: true, schedule: 'daily', keep: 7, dir: '/var/backups/etcd' } },
+    certificates: { autoRenew: true, renewBefore: '720h', renewBeforeSeconds: 2592000 },
     nodes: [{ name: 'cp-1', role: 'control-plane', ip: '10.10.0.10' }],
   } satisfies Profile);
 });
@@ -167,6 +169,8 @@ t.test('full profile: every field reaches the Profile', async (t) => {
       sysextUrl: 'https://mirror.example.internal/kubernetes-v1.31.2-x86-64.raw',
       sysextSha256: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
     },
+    backup: { etcd: { enabled: true, schedule: '*-*-* 03:30:00', keep: 14, dir: '/srv/backups/etcd' } },
+    certificates: { autoRenew: false, renewBefore: '1440h', renewBeforeSeconds: 5184000 },
     nodes: [
       { name: 'cp-1', role: 'control-plane', ip: '172.16.0.11', mac: '52:54:00:ab:cd:11' },
       { name: 'worker-1.k8s.example.internal', role: 'worker', ip: '172.16.0.21' },
