@@ -12,8 +12,13 @@ import { toYamlDocuments } from './yaml-documents.js';
 /** kubeadm's patches directory on every node. */
 export const KUBEADM_PATCHES_DIR = '/etc/kubernetes/gen-userdata/patches';
 
-/** The patch file: target kubeletconfiguration, JSON merge patch ("+merge"), YAML. */
-export const KUBELET_PATCH_FILE = `${KUBEADM_PATCHES_DIR}/kubeletconfiguration+merge.yaml`;
+/**
+ * The patch file: target kubeletconfiguration, JSON merge patch ("+merge"), YAML. The
+ * suffix "1" (kubeadm reads the target up to the first character outside [a-z-]) keeps
+ * it apart from other kubeletconfiguration patches in the directory; kubeadm applies
+ * them in name order, and they set different keys.
+ */
+export const KUBELET_PATCH_FILE = `${KUBEADM_PATCHES_DIR}/kubeletconfiguration1+merge.yaml`;
 
 /** The node's patch text, or undefined when nothing is computed from capacity (the profile's reservations stay cluster-wide). */
 export function kubeletReservationPatch(profile: Profile, node: ProfileNode): string | undefined {
