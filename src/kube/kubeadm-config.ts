@@ -6,7 +6,6 @@ import { buildKubeProxyConfiguration } from './kube-proxy-configuration.js';
 import { buildKubeletConfiguration } from './kubelet-configuration.js';
 import { requireVersionInfo } from './versions.js';
 import { toYamlDocuments } from './yaml-documents.js';
-import { KUBEADM_PATCHES_DIR, kubeletReservationPatch } from './kubelet-reservation-patch.js';
 
 /** What one node's kubeadm configuration is built from. */
 export interface KubeadmConfigInput {
@@ -36,19 +35,14 @@ export interface KubeadmConfigInput {
 export function buildKubeadmDocuments(input: KubeadmConfigInput): Record<string, unknown>[] {
   const { profile, node, init, token, caCertHash } = input;
   const api = requireVersionInfo(profile.cluster.kubernetesVersion).kubeadmApiVersion;
-  if (!init) return [withPatches(buildJoinConfiguration(api, profile, node, token, caCertHash), profile, node)];
+  if (!init) return [buildJoinConfiguration(api, profile, node, token, caCertHash)];
   if (node.role !== 'control-plane') throw new Error(`init node "${node.name}" is not a control plane`);
   return [
-    withPatches(buildInitConfiguration(api, profile, node, token), profile, node),
+    buildInitConfiguration(api, profile, node, token),
     buildClusterConfiguration(api, profile, input.keyAlgorithm),
     buildKubeletConfiguration(profile.kubelet),
     buildKubeProxyConfiguration(profile.cluster.kubeProxyMode),
   ];
-}
-
-/** Points kubeadm at the patches directory when the node has a kubelet reservation patch (kubelet-reservation-patch.ts). */
-function withPatches(doc: Record<string, unknown>, profile: Profile, node: ProfileNode): Record<string, unknown> {
-  return kubeletReservationPatch(profile, node) === undefined ? doc : { ...doc, patches: { directory: KUBEADM_PATCHES_DIR } };
 }
 
 /**

@@ -2,15 +2,14 @@
  * Per-node kubelet reservations (computed from nodes[].capacity) as a kubeadm patch.
  * The KubeletConfiguration in the kubelet-config ConfigMap is the same for every node,
  * so what differs per node goes into a JSON merge patch of target kubeletconfiguration
- * in the directory that InitConfiguration/JoinConfiguration `patches.directory` names
- * (kubeadm ≥ 1.25 applies it to the node's /var/lib/kubelet/config.yaml).
+ * in the directory that InitConfiguration/JoinConfiguration `patches.directory` names on
+ * every node (kubeadm ≥ 1.25 applies it to the node's /var/lib/kubelet/config.yaml).
  */
 import type { Profile, ProfileNode } from '../profile/types.js';
 import { computedReservations } from '../capacity/node-reservations.js';
 import { toYamlDocuments } from './yaml-documents.js';
+import { KUBEADM_PATCHES_DIR } from './kubeadm-api.js';
 
-/** kubeadm's patches directory on every node. */
-export const KUBEADM_PATCHES_DIR = '/etc/kubernetes/gen-userdata/patches';
 
 /**
  * The patch file: target kubeletconfiguration, JSON merge patch ("+merge"), YAML. The

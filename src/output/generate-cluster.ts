@@ -107,7 +107,7 @@ export function* generateCluster(req: GenerateRequest): Generator<OutputFile> {
       yield emit({ format: 'ignition', node: plan.node.name, role: plan.node.role, path: `nodes/${plan.node.name}/config.ign`, content: utf8(ign), mode: 0o600, parts: planParts(plan) });
     }
   }
-  const content = utf8(manifest.toJson());
+  const content = manifest.toBytes();
   yield { format: 'cluster', path: 'manifest.json', content, mode: 0o644, sha256: sha256Hex(content) };
 }
 

@@ -108,6 +108,9 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
     failureMarker: shellQuote(NODE_PATHS.failureMarker),
     kubeadmConfig: shellQuote(NODE_PATHS.kubeadmConfig),
     proxyEnv: profile.proxy === undefined ? false : shellQuote(SITE_PATHS.proxyEnv),
+    kubeadmPatches: shellQuote(NODE_PATHS.kubeadmPatches),
+    // apt, ufw and Debian's package names: refuse another distribution up front.
+    debianFamily: target === 'cloud-init',
     steps: steps.map((s) => ({ name: s.name, fn: s.name.replace(/-/g, '_'), body: s.body })),
   });
   const kubeadmConfig = buildKubeadmConfig({

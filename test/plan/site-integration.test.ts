@@ -192,6 +192,8 @@ t.test('a join that fails with an x509 time error logs the clock offset, then re
     library,
     `export PATH=${stubs}:$PATH STATE_DIR=${state}`,
     'KUBEADM_CONFIG=/dev/null',
+    'write_kubelet_patch() { :; }',
+    'KUBEADM_PATCHES="$STATE_DIR/patches"',
     'endpoint_reachable() { true; }',
     'reset_node() { log "reset"; }',
     'sleep() { :; }',
