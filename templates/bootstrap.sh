@@ -22,6 +22,11 @@ install -D -m 0644 /dev/stdin {{library}} <<'{{libraryDelimiter}}'
 {{/image}}
 # Logging, retries, apt and kubectl helpers shared with the node tools.
 . {{library}}
+# The site proxy (profile proxy), if any, for every step's downloads; containerd and
+# kubelet read the same values from their drop-ins.
+{{#proxyExports}}
+export {{name}}={{value}}
+{{/proxyExports}}
 
 readonly LOG_FILE={{logPath}}
 readonly SUCCESS_MARKER={{successMarker}}
@@ -45,15 +50,7 @@ run_step() {
   local name=$1 fn=$2 rc
   log "==> step $name"
   set +e
-{{#proxyEnv}}
-  # Every step's downloads go through the site proxy (profile proxy); provision.sh
-  # writes the file in its first step, so each step reads it anew.
-  # shellcheck source=/dev/null
-  ( set -Eeuo pipefail; if [ -f {{proxyEnv}} ]; then set -a; . {{proxyEnv}}; set +a; fi; "$fn" )
-{{/proxyEnv}}
-{{^proxyEnv}}
   ( set -Eeuo pipefail; "$fn" )
-{{/proxyEnv}}
   rc=$?
   set -e
   if [ "$rc" -ne 0 ]; then

@@ -17,7 +17,7 @@ import { kubeVipPlan } from './kube-vip-files.js';
 import { tokenRevokeExtras } from './token-revoke.js';
 import { clusterVerifyExtras } from './cluster-verify.js';
 import { shellLibraryFile, shellLibraryParts, shellLibraryView } from './shell-library.js';
-import { SITE_PATHS } from './site-files.js';
+import { proxyExports } from './site-files.js';
 import { nodeTools } from './node-tools.js';
 
 /** Inputs for one node's plan. */
@@ -107,7 +107,7 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
     successMarker: shellQuote(NODE_PATHS.successMarker),
     failureMarker: shellQuote(NODE_PATHS.failureMarker),
     kubeadmConfig: shellQuote(NODE_PATHS.kubeadmConfig),
-    proxyEnv: profile.proxy === undefined ? false : shellQuote(SITE_PATHS.proxyEnv),
+    proxyExports: proxyExports(profile),
     kubeadmPatches: shellQuote(NODE_PATHS.kubeadmPatches),
     // apt, ufw and Debian's package names: refuse another distribution up front.
     debianFamily: target === 'cloud-init',

@@ -39,6 +39,11 @@ export function proxyVariables(proxy: ProxySettings): Array<{ name: string; valu
   ];
 }
 
+/** The proxy variables as `export NAME=value` lines for the bootstrap and provision.sh, values shell-quoted; [] without a proxy. */
+export function proxyExports(profile: Profile): Array<{ name: string; value: string }> {
+  return profile.proxy === undefined ? [] : proxyVariables(profile.proxy).map((v) => ({ name: v.name, value: shellQuote(v.value) }));
+}
+
 /**
  * proxy.env (0600: a proxy URL may carry a password), the containerd and kubelet
  * drop-ins that read it, and apt's proxy configuration on Debian/Ubuntu. None without a proxy.
@@ -46,9 +51,8 @@ export function proxyVariables(proxy: ProxySettings): Array<{ name: string; valu
 export function proxyFiles(profile: Profile, templates: TemplateSet, target: PlanTarget): PlanFile[] {
   const proxy = profile.proxy;
   if (proxy === undefined) return [];
-  // The bootstrap sources it and systemd reads it: shell-quoted values mean the same to both.
-  const vars = proxyVariables(proxy).map((v) => ({ name: v.name, value: shellQuote(v.value) }));
-  const env = renderNodeFile(templates, 'files/proxy-env.conf', { vars });
+  // systemd's EnvironmentFile reads shell-style quotes: the values mean the same as in the bootstrap.
+  const env = renderNodeFile(templates, 'files/proxy-env.conf', { vars: proxyExports(profile) });
   const dropIn = (unit: string) => renderNodeFile(templates, 'files/proxy-dropin.conf', { unit, envFile: SITE_PATHS.proxyEnv });
   return [
     file(SITE_PATHS.proxyEnv, env, 0o600),

@@ -51,19 +51,19 @@ t.test('proxy: environment file, containerd and kubelet drop-ins, apt, every boo
     }
     t.match(fileOf(plan, '/etc/apt/apt.conf.d/90gen-userdata-proxy')?.content, /Acquire::http::Proxy "http:\/\/proxy\.example\.internal:3128";\nAcquire::https::Proxy "http:\/\/proxy\.example\.internal:3128";/);
     const script = fileOf(plan, plan.bootstrap.scriptPath)!.content;
-    t.match(script, /\( set -Eeuo pipefail; if \[ -f \/etc\/gen-userdata\/proxy\.env \]; then set -a; \. \/etc\/gen-userdata\/proxy\.env; set \+a; fi; "\$fn" \)/);
+    t.match(script, /\nexport http_proxy=http:\/\/proxy\.example\.internal:3128\nexport https_proxy=http:\/\/proxy\.example\.internal:3128\nexport no_proxy=localhost,127\.0\.0\.1,::1,192\.168\.56\.0\/24,[^\n]*,10\.0\.0\.0\/8\n/, 'exported before any step');
     t.match(plan.bootstrap.steps.find((s) => s.name === 'containerd-config')?.body, /systemctl daemon-reload\n/);
   }
   for (const plan of plans.flatcar) t.notOk(fileOf(plan, '/etc/apt/apt.conf.d/90gen-userdata-proxy'), 'no apt on Flatcar');
   const provision = renderProvisionScript(profile, templates);
-  t.match(provision, /if \[ -f \/etc\/gen-userdata\/proxy\.env \]/, 'provision.sh reads it too');
+  t.match(provision, /\nexport https_proxy=http:\/\/proxy\.example\.internal:3128\n/, 'provision.sh too');
 });
 
 t.test('without a proxy nothing of it is written (the lab output does not change)', async (t) => {
   const lab = buildClusterPlans(readProfile('lab').ok ? (readProfile('lab') as { value: Profile }).value : profile, secrets, templates, 'cloud-init');
   for (const plan of lab) {
     t.notOk(plan.files.some((f) => /gen-userdata-proxy|proxy\.env|ca-certificates|timesyncd|chrony/.test(f.path)), plan.node.name);
-    t.notMatch(fileOf(plan, plan.bootstrap.scriptPath)!.content, /proxy\.env/);
+    t.notMatch(fileOf(plan, plan.bootstrap.scriptPath)!.content, /_proxy=/);
     t.notMatch(plan.bootstrap.steps.find((s) => s.name === 'containerd-config')?.body, /daemon-reload/);
     t.notOk(plan.bootstrap.steps.some((s) => s.name === 'trust' || s.name === 'time-sync'));
   }
