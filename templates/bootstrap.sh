@@ -22,6 +22,11 @@ install -D -m 0644 /dev/stdin {{library}} <<'{{libraryDelimiter}}'
 {{/image}}
 # Logging, retries, apt and kubectl helpers shared with the node tools.
 . {{library}}
+# The site proxy (profile proxy), if any, for every step's downloads; containerd and
+# kubelet read the same values from their drop-ins.
+{{#proxyExports}}
+export {{name}}={{value}}
+{{/proxyExports}}
 
 readonly LOG_FILE={{logPath}}
 readonly SUCCESS_MARKER={{successMarker}}

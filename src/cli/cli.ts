@@ -8,6 +8,7 @@ import { runImage } from './commands/image.js';
 import { runUpgrade } from './commands/upgrade.js';
 import { runStatus } from './commands/status.js';
 import { runRotateEncryptionKey } from './commands/secrets.js';
+import { runCapacity } from './commands/capacity.js';
 import { UsageError } from './load-templates.js';
 import { EXIT } from './report.js';
 
@@ -266,6 +267,41 @@ export async function main(argv: string[]): Promise<number> {
             timeout: args.timeout,
             interval: args.interval,
             json: args.json,
+          }),
+        ),
+    )
+    .command(
+      'capacity',
+      'Plan pods and nodes for a request rate: pods = ceil(qps / per-pod-rps x buffer), then nodes per node type at 60-70 % utilisation',
+      (y) =>
+        y
+          .option('profile', profileOption)
+          .option('qps', { type: 'number', demandOption: true, describe: 'Peak requests per second for the service' })
+          .option('latency-ms', { type: 'number', describe: 'Mean latency in ms (reports requests in flight; needed with --per-pod-concurrency)' })
+          .option('per-pod-rps', { type: 'number', describe: 'Requests per second one pod sustains at that latency' })
+          .option('per-pod-concurrency', { type: 'number', describe: 'Instead of --per-pod-rps: requests one pod serves at the same time' })
+          .option('buffer', { type: 'number', default: 1.3, describe: 'Headroom factor (1.3 = 30 % spare)' })
+          .option('cpu-per-pod', { type: 'string', default: '250m', describe: "One pod's CPU request" })
+          .option('memory-per-pod', { type: 'string', default: '256Mi', describe: "One pod's memory request" })
+          .option('node-cpu', { type: 'string', describe: "Plan for this node size instead of the profile's nodes[].capacity (with --node-memory)" })
+          .option('node-memory', { type: 'string', describe: 'Memory of that node size, e.g. 16Gi' })
+          .option('json', { type: 'boolean', default: false, describe: 'Print the plan as JSON' })
+          .example('$0 capacity --profile ./prod.yaml --qps 1000 --latency-ms 200 --per-pod-rps 50', '26 pods, and the nodes each node type needs')
+          .example('$0 capacity --qps 1000 --latency-ms 200 --per-pod-concurrency 10 --node-cpu 4 --node-memory 16Gi --json', 'The same by concurrency, for a 4-core 16Gi node, as JSON'),
+      (args) =>
+        run(() =>
+          runCapacity({
+            profile: args.profile,
+            qps: args.qps,
+            buffer: args.buffer,
+            cpuPerPod: args['cpu-per-pod'],
+            memoryPerPod: args['memory-per-pod'],
+            json: args.json,
+            ...(args['latency-ms'] !== undefined ? { latencyMs: args['latency-ms'] } : {}),
+            ...(args['per-pod-rps'] !== undefined ? { perPodRps: args['per-pod-rps'] } : {}),
+            ...(args['per-pod-concurrency'] !== undefined ? { perPodConcurrency: args['per-pod-concurrency'] } : {}),
+            ...(args['node-cpu'] !== undefined ? { nodeCpu: args['node-cpu'] } : {}),
+            ...(args['node-memory'] !== undefined ? { nodeMemory: args['node-memory'] } : {}),
           }),
         ),
     )

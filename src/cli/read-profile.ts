@@ -9,6 +9,8 @@ import { BUNDLED_PROFILES } from './package-paths.js';
 import { PROFILE_LIMITS } from '../profile/limits.js';
 import { readRegularFile } from './read-regular-file.js';
 import { cniManifestProblems } from '../kube/cni-manifest.js';
+import { parseCaBundle } from '../pki/ca-bundle.js';
+import { escapeSegment } from '../profile/yaml-positions.js';
 
 /** The file `--profile` names: a bundled profile for a bare name, else the path itself. */
 export function resolveProfileFile(ref: string): string {
@@ -20,7 +22,8 @@ function fileDiagnostic(file: string, code: string, path: string, message: strin
 }
 
 /**
- * Reads the files a profile refers to (keyFile, manifestFile), relative to the profile, and
+ * Reads the files a profile refers to (keyFile, manifestFile, trust.caBundleFile,
+ * images.auth.*.passwordFile), relative to the profile, and
  * embeds them. Only regular files up to REFERENCED_FILE_MAX_BYTES are read; anything else is
  * a diagnostic at the field's JSON path.
  */
@@ -49,6 +52,27 @@ function embedReferencedFiles(profile: Profile, profileFile: string): Diagnostic
   for (const name of ['metricsServer', 'ingressNginx'] as const) {
     const addon = profile.addons[name];
     if (addon.manifestFile !== undefined) addon.manifest = read(addon.manifestFile, `/addons/${name}/manifestFile`);
+  }
+  const trust = profile.trust;
+  if (trust.caBundleFile !== undefined) {
+    trust.caBundle = read(trust.caBundleFile, '/trust/caBundleFile');
+    const bundle = trust.caBundle === undefined ? undefined : parseCaBundle(trust.caBundle);
+    for (const problem of bundle?.ok === false ? bundle.problems : []) {
+      diagnostics.push(fileDiagnostic(profileFile, 'invalid-ca-bundle', '/trust/caBundleFile', `${trust.caBundleFile}: ${problem}`));
+    }
+  }
+  for (const auth of profile.images.auth) {
+    const pointer = `/images/auth/${escapeSegment(auth.registry)}/passwordFile`;
+    const text = read(auth.passwordFile, pointer);
+    if (text === undefined) continue;
+    // One trailing newline is how editors and `echo` end a file; it is not part of the password.
+    const password = text.replace(/\r?\n$/, '');
+    // Never echo the password: the message names only the file.
+    if (password === '' || /[\u0000-\u001f\u007f]/.test(password)) {
+      diagnostics.push(fileDiagnostic(profileFile, 'invalid-password-file', pointer, `${auth.passwordFile}: must hold the password on one line, without control characters`));
+    } else {
+      auth.password = password;
+    }
   }
   return diagnostics;
 }

@@ -99,7 +99,11 @@ export function* generateCluster(req: GenerateRequest): Generator<OutputFile> {
   }
   if (formats.includes('ignition')) {
     for (const plan of clusterPlans(profile, secrets, templates, 'flatcar')) {
-      const ign = emitIgnition(plan, { kubernetesVersion: profile.cluster.kubernetesVersion, flatcar: profile.flatcar });
+      const ign = emitIgnition(plan, {
+        kubernetesVersion: profile.cluster.kubernetesVersion,
+        flatcar: profile.flatcar,
+        ...(profile.proxy !== undefined ? { proxy: profile.proxy } : {}),
+      });
       yield emit({ format: 'ignition', node: plan.node.name, role: plan.node.role, path: `nodes/${plan.node.name}/config.ign`, content: utf8(ign), mode: 0o600, parts: planParts(plan) });
     }
   }

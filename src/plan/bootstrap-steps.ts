@@ -20,6 +20,7 @@ import { SMOKE_NODE_PORT } from '../kube/smoke-manifests.js';
 import { ingressHostPortPatch } from '../kube/ingress-host-port.js';
 import { STATUS_CONFIGMAP, VERIFY_SERVICE } from './cluster-verify.js';
 import { exposedBindAddress } from '../kube/control-plane-flags.js';
+import { trustCertificatePaths } from './site-files.js';
 
 /** The node-independent part of a step's context: all that provision.sh (golden image) steps need. */
 export interface ImageStepContext {
@@ -65,6 +66,7 @@ export function step(ctx: ImageStepContext, name: string, template: string, view
  */
 export function hostSteps(ctx: StepContext): PlanStep[] {
   return [
+    ...siteSteps(ctx),
     step(ctx, 'hostname', 'hostname', {
       hostname: shellQuote(ctx.node.name),
       hostsFile: hostsEntries(ctx.profile, ctx.node) === undefined ? '' : shellQuote(NODE_PATHS.hostsList),
@@ -73,6 +75,25 @@ export function hostSteps(ctx: StepContext): PlanStep[] {
     ...(prebakedFirstBoot(ctx) ? [goldenImageStep(ctx)] : [kernelModulesStep(ctx), sysctlStep(ctx)]),
     firewallStep(ctx),
   ];
+}
+
+/**
+ * Site integration, before anything downloads: the extra trusted CAs into the OS trust
+ * store (profile trust), then the NTP servers (time.servers). Empty when neither is set.
+ */
+export function siteSteps(ctx: ImageStepContext): PlanStep[] {
+  const steps: PlanStep[] = [];
+  const certificates = trustCertificatePaths(ctx.profile, ctx.target);
+  if (certificates.length > 0) steps.push(step(ctx, 'trust', 'trust', { files: shellWords(certificates) }));
+  const servers = ctx.profile.time.servers;
+  if (servers.length > 0) {
+    steps.push(step(ctx, 'time-sync', 'time-sync', {
+      servers: shellQuote(servers.join(' ')),
+      chrony: ctx.target === 'cloud-init',
+      install: installsPackages(ctx),
+    }));
+  }
+  return steps;
 }
 
 /** Loads the kernel modules now (the modules-load drop-in loads them at every boot). */
@@ -131,6 +152,7 @@ export function runtimeSteps(ctx: ImageStepContext): PlanStep[] {
     step(ctx, 'containerd-config', 'containerd-config', {
       configFile: NODE_PATHS.containerdConfig,
       sandboxImage: shellQuote(sandboxImage(profile)),
+      daemonReload: profile.proxy !== undefined,
     }),
     install
       ? step(ctx, 'kubernetes-packages', 'kubernetes-packages-install', {
@@ -146,7 +168,9 @@ export function runtimeSteps(ctx: ImageStepContext): PlanStep[] {
         }),
     step(ctx, 'kubelet', 'kubelet'),
   ];
-  return baked ? steps.filter((s) => s.name === 'containerd' || s.name === 'kubernetes-packages') : steps;
+  // Registry credentials arrive at first boot (control planes' config.toml): containerd must re-read it.
+  const keep = new Set(['containerd', 'kubernetes-packages', ...(profile.images.auth.length > 0 ? ['containerd-config'] : [])]);
+  return baked ? steps.filter((s) => keep.has(s.name)) : steps;
 }
 
 /** kubeadm init plus everything the first control plane sets up afterwards. */

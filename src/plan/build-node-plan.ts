@@ -5,6 +5,7 @@ import type { TemplateSet } from '../template/render-template.js';
 import { renderNodeFile, renderTemplate } from '../template/render-template.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { buildKubeadmConfig } from '../kube/kubeadm-config.js';
+import { KUBELET_PATCH_FILE, kubeletReservationPatch } from '../kube/kubelet-reservation-patch.js';
 import { caCertHash } from '../pki/ca-cert-hash.js';
 import { formatToken } from '../pki/bootstrap-token.js';
 import { secretsKeyAlgorithm } from '../pki/key-algorithm.js';
@@ -17,6 +18,7 @@ import { kubeVipPlan } from './kube-vip-files.js';
 import { tokenRevokeExtras } from './token-revoke.js';
 import { clusterVerifyExtras } from './cluster-verify.js';
 import { shellLibraryFile, shellLibraryParts, shellLibraryView } from './shell-library.js';
+import { proxyExports } from './site-files.js';
 import { nodeTools } from './node-tools.js';
 
 /** Inputs for one node's plan. */
@@ -68,6 +70,12 @@ function initNodeUnits(profile: Profile, templates: TemplateSet, target: PlanTar
   };
 }
 
+/** The node's kubelet reservation patch for kubeadm, when its capacity gives one. */
+function kubeletPatchFiles(profile: Profile, node: ProfileNode): PlanFile[] {
+  const patch = kubeletReservationPatch(profile, node);
+  return patch === undefined ? [] : [{ path: KUBELET_PATCH_FILE, mode: 0o644, owner: 'root:root', content: patch, secret: false, overwrite: true }];
+}
+
 /**
  * Builds the distribution-neutral first-boot plan for one node. Control planes get the
  * shared CAs and the service-account pair; workers get only the token and CA hash.
@@ -100,6 +108,7 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
     successMarker: shellQuote(NODE_PATHS.successMarker),
     failureMarker: shellQuote(NODE_PATHS.failureMarker),
     kubeadmConfig: shellQuote(NODE_PATHS.kubeadmConfig),
+    proxyExports: proxyExports(profile),
     kubeadmPatches: shellQuote(NODE_PATHS.kubeadmPatches),
     // apt, ufw and Debian's package names: refuse another distribution up front.
     debianFamily: target === 'cloud-init',
@@ -117,6 +126,7 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
     { path: scriptPath, mode: 0o755, owner: 'root:root', content: script, secret: false, overwrite: true, compress: 'to-fit' as const },
     ...(node.role === 'control-plane' ? [...controlPlanePkiFiles(secrets), ...apiServerConfigFiles(profile, secrets)] : []),
     ...kubeVipPlan(profile, node, init).files,
+    ...kubeletPatchFiles(profile, node),
     ...(init ? [...manifestFiles(profile), expectedNodesFile(profile)] : []),
     ...extras.files,
   ];

@@ -3,9 +3,10 @@
  * validated YAML shape to the Profile type. docs/profile-reference.md lists
  * the same values; keep the two in step.
  */
-import type { AddonSpec, CniPlugin, NodeDefaults, NodeTaint, Profile, ProfileNode } from './types.js';
-import type { RawAddon, RawArgs, RawLabels, RawProfile, RawReserved, RawTaints } from './raw-profile.js';
+import type { AddonSpec, CniPlugin, NodeCapacity, NodeDefaults, NodeTaint, Profile, ProfileNode } from './types.js';
+import type { RawAddon, RawArgs, RawCapacity, RawLabels, RawProfile, RawReserved, RawTaints } from './raw-profile.js';
 import { parseDuration } from '../util/duration.js';
+import { noProxyList } from './no-proxy.js';
 import type { KeyAlgorithm } from '../pki/key-algorithm.js';
 
 /** Default values for optional profile fields. */
@@ -108,6 +109,11 @@ function nodeMarks(defaults: NodeDefaults, role: ProfileNode['role'], rawLabels:
   const labels = sortedByKey(Object.entries({ ...shared.labels, ...(rawLabels ?? {}) }));
   const merged = [...shared.taints.filter((d) => !own.some((t) => t.key === d.key && t.effect === d.effect)), ...own];
   return { ...(Object.keys(labels).length > 0 ? { labels } : {}), ...(merged.length > 0 ? { taints: merged } : {}) };
+}
+
+function nodeCapacity(raw: RawCapacity): NodeCapacity | undefined {
+  // YAML `cpu: 4` is a number; quantities are kept as strings like the kubelet fields.
+  return raw ? { cpu: String(raw.cpu), memory: String(raw.memory) } : undefined;
 }
 
 /**
@@ -227,6 +233,9 @@ export function applyDefaults(raw: RawProfile): Profile {
     },
     images: {
       ...optional('repository', raw.images?.repository),
+      auth: Object.entries(raw.images?.auth ?? {})
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([registry, a]) => ({ registry, username: a.username, passwordFile: a.passwordFile })),
       prebaked: raw.image?.prebaked ?? DEFAULTS.imagePrebaked,
     },
     flatcar: {
@@ -267,6 +276,25 @@ export function applyDefaults(raw: RawProfile): Profile {
       featureGates: sortedByKey(Object.entries(kubeadm?.featureGates ?? {})),
     },
     nodeDefaults,
+    ...optional(
+      'proxy',
+      raw.proxy?.http !== undefined || raw.proxy?.https !== undefined
+        ? {
+            ...optional('http', raw.proxy.http),
+            ...optional('https', raw.proxy.https),
+            noProxy: noProxyList({
+              nodeCidr: network.cidr,
+              podSubnet: c.podSubnet ?? DEFAULTS.podSubnet,
+              serviceSubnet: c.serviceSubnet ?? DEFAULTS.serviceSubnet,
+              dnsDomain: c.dnsDomain ?? DEFAULTS.dnsDomain,
+              controlPlaneEndpoint,
+              extra: raw.proxy.noProxy ?? [],
+            }),
+          }
+        : undefined,
+    ),
+    trust: { ...optional('caBundle', raw.trust?.caBundle), ...optional('caBundleFile', raw.trust?.caBundleFile) },
+    time: { servers: raw.time?.servers ?? [] },
     backup: {
       etcd: {
         enabled: raw.backup?.etcd?.enabled ?? DEFAULTS.etcdBackupEnabled,
@@ -287,6 +315,7 @@ export function applyDefaults(raw: RawProfile): Profile {
       // Lowercase so duplicate detection and interface matching agree.
       ...optional('mac', n.mac?.toLowerCase()),
       ...nodeMarks(nodeDefaults, n.role, n.labels, n.taints),
+      ...optional('capacity', nodeCapacity(n.capacity ?? (n.role === 'worker' ? raw.nodeDefaults?.capacity : undefined))),
     })),
   };
 }

@@ -5,7 +5,7 @@ import { FORMATS as formats } from './formats.js';
 const require = createRequire(import.meta.url);
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"controlPlaneEndpoint":{"type":"string","format":"endpoint","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"podSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"serviceSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dnsDomain":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"},"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","format":"image-reference","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"key":{"type":"string","x-multiline":true,"pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path","allOf":[{"pattern":"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters other than newlines"},{"maxLength":262144,"x-code":"too-long","x-message":"must be at most 262144 characters"}]},"keyFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"gateway":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"hostsEntries":{"enum":["auto","all","control-planes","none"]}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"pki":{"type":["object","null"],"additionalProperties":false,"properties":{"keyAlgorithm":{"enum":["ecdsa-p256","rsa-2048"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","format":"ssh-authorized-key","x-code":"invalid-ssh-key","x-message":"must be one authorized_keys line: [options] type base64-key [comment], such as \"ssh-ed25519 AAAA… comment\", whose key decodes to a key of that type","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"maxPods":{"type":"integer","minimum":1,"maximum":65536},"serverTLSBootstrap":{"type":"boolean"},"protectKernelDefaults":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"expose":{"enum":["hostPort","nodePort"]}}}}},"verify":{"type":["object","null"],"additionalProperties":false,"properties":{"smokeTest":{"type":"boolean"},"keepSmokeWorkloads":{"type":"boolean"},"rolloutTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"backup":{"type":["object","null"],"additionalProperties":false,"properties":{"etcd":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"type":"string","pattern":"^[A-Za-z0-9 :*/,.~-]+$","x-message":"must be a systemd OnCalendar expression such as \"daily\" or \"*-*-* 03:00:00\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"keep":{"type":"integer","minimum":1,"maximum":1000},"dir":{"type":"string","pattern":"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$","x-message":"must be an absolute directory such as /var/backups/etcd","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"certificates":{"type":["object","null"],"additionalProperties":false,"properties":{"autoRenew":{"type":"boolean"},"renewBefore":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sysextSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"security":{"type":["object","null"],"additionalProperties":false,"properties":{"encryptionAtRest":{"type":"boolean"},"podSecurity":{"type":["object","null"],"additionalProperties":false,"properties":{"enforce":{"enum":["privileged","baseline","restricted"]},"audit":{"enum":["privileged","baseline","restricted"]},"warn":{"enum":["privileged","baseline","restricted"]},"exemptNamespaces":{"type":["array","null"],"items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$","x-code":"invalid-namespace","x-message":"must be a namespace name: at most 63 lowercase letters, digits or \"-\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"audit":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"maxAge":{"type":"integer","minimum":0,"maximum":3650},"maxBackup":{"type":"integer","minimum":0,"maximum":1000},"maxSizeMB":{"type":"integer","minimum":1,"maximum":100000}}},"defaultDenyNamespaces":{"type":["array","null"],"items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$","x-code":"invalid-namespace","x-message":"must be a namespace name: at most 63 lowercase letters, digits or \"-\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"kubeadm":{"type":["object","null"],"additionalProperties":false,"properties":{"apiServer":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"extraVolumes":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name","hostPath","mountPath"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$","x-code":"invalid-namespace","x-message":"must be a namespace name: at most 63 lowercase letters, digits or \"-\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"hostPath":{"type":"string","pattern":"^/[^\\s,=]*$","x-message":"must be an absolute path without spaces, \",\" or \"=\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mountPath":{"type":"string","pattern":"^/[^\\s,=]*$","x-message":"must be an absolute path without spaces, \",\" or \"=\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"readOnly":{"type":"boolean"},"pathType":{"enum":["","DirectoryOrCreate","Directory","FileOrCreate","File","Socket","CharDevice","BlockDevice"]}}}},"certSANs":{"type":["array","null"],"items":{"type":"string","format":"cert-san","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"controllerManager":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"scheduler":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"etcd":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"featureGates":{"type":["object","null"],"additionalProperties":{"type":"boolean"}}}},"nodeDefaults":{"type":["object","null"],"additionalProperties":false,"properties":{"labels":{"type":["object","null"],"patternProperties":{"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-label","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"additionalProperties":false,"x-code":"invalid-label","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit"},"taints":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["key","effect"],"properties":{"key":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"value":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"effect":{"enum":["NoSchedule","PreferNoSchedule","NoExecute"],"x-code":"invalid-taint"}}}}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mac":{"type":"string","format":"mac","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"labels":{"type":["object","null"],"patternProperties":{"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-label","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"additionalProperties":false,"x-code":"invalid-label","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit"},"taints":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["key","effect"],"properties":{"key":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"value":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"effect":{"enum":["NoSchedule","PreferNoSchedule","NoExecute"],"x-code":"invalid-taint"}}}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"controlPlaneEndpoint":{"type":"string","format":"endpoint","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"podSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"serviceSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dnsDomain":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"},"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","format":"image-reference","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"key":{"type":"string","x-multiline":true,"pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path","allOf":[{"pattern":"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters other than newlines"},{"maxLength":262144,"x-code":"too-long","x-message":"must be at most 262144 characters"}]},"keyFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"gateway":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"hostsEntries":{"enum":["auto","all","control-planes","none"]}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"pki":{"type":["object","null"],"additionalProperties":false,"properties":{"keyAlgorithm":{"enum":["ecdsa-p256","rsa-2048"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","format":"ssh-authorized-key","x-code":"invalid-ssh-key","x-message":"must be one authorized_keys line: [options] type base64-key [comment], such as \"ssh-ed25519 AAAA… comment\", whose key decodes to a key of that type","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"maxPods":{"type":"integer","minimum":1,"maximum":65536},"serverTLSBootstrap":{"type":"boolean"},"protectKernelDefaults":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"expose":{"enum":["hostPort","nodePort"]}}}}},"verify":{"type":["object","null"],"additionalProperties":false,"properties":{"smokeTest":{"type":"boolean"},"keepSmokeWorkloads":{"type":"boolean"},"rolloutTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"auth":{"type":["object","null"],"propertyNames":{"pattern":"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$","x-code":"invalid-registry","x-message":"must be a registry host as containerd names it, such as \"registry.example.com:5000\" (no scheme, no path)"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["username","passwordFile"],"properties":{"username":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"passwordFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}}},"proxy":{"type":["object","null"],"additionalProperties":false,"properties":{"http":{"type":"string","format":"proxy-url","x-code":"invalid-proxy-url","x-message":"must be a proxy URL http://[user[:password]@]host[:port] or https://…: letters, digits and \"._~-\" in the user and password (percent-encode anything else), no path, spaces, quotes or shell characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"https":{"type":"string","format":"proxy-url","x-code":"invalid-proxy-url","x-message":"must be a proxy URL http://[user[:password]@]host[:port] or https://…: letters, digits and \"._~-\" in the user and password (percent-encode anything else), no path, spaces, quotes or shell characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"noProxy":{"type":["array","null"],"items":{"type":"string","format":"no-proxy-entry","x-code":"invalid-no-proxy","x-message":"must be a host name, \".domain\", an IPv4 address or CIDR, optionally with \":port\", or \"*\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"trust":{"type":["object","null"],"additionalProperties":false,"properties":{"caBundle":{"type":"string","x-multiline":true,"pattern":"-----BEGIN CERTIFICATE-----","x-message":"must hold PEM certificates (\"-----BEGIN CERTIFICATE-----\"); use caBundleFile for a path","allOf":[{"pattern":"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters other than newlines"},{"maxLength":262144,"x-code":"too-long","x-message":"must be at most 262144 characters"}]},"caBundleFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"time":{"type":["object","null"],"additionalProperties":false,"properties":{"servers":{"type":["array","null"],"items":{"type":"string","format":"ntp-server","x-code":"invalid-ntp-server","x-message":"must be an NTP server: a host name or an IP address","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"backup":{"type":["object","null"],"additionalProperties":false,"properties":{"etcd":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"type":"string","pattern":"^[A-Za-z0-9 :*/,.~-]+$","x-message":"must be a systemd OnCalendar expression such as \"daily\" or \"*-*-* 03:00:00\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"keep":{"type":"integer","minimum":1,"maximum":1000},"dir":{"type":"string","pattern":"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$","x-message":"must be an absolute directory such as /var/backups/etcd","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"certificates":{"type":["object","null"],"additionalProperties":false,"properties":{"autoRenew":{"type":"boolean"},"renewBefore":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sysextSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"security":{"type":["object","null"],"additionalProperties":false,"properties":{"encryptionAtRest":{"type":"boolean"},"podSecurity":{"type":["object","null"],"additionalProperties":false,"properties":{"enforce":{"enum":["privileged","baseline","restricted"]},"audit":{"enum":["privileged","baseline","restricted"]},"warn":{"enum":["privileged","baseline","restricted"]},"exemptNamespaces":{"type":["array","null"],"items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$","x-code":"invalid-namespace","x-message":"must be a namespace name: at most 63 lowercase letters, digits or \"-\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"audit":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"maxAge":{"type":"integer","minimum":0,"maximum":3650},"maxBackup":{"type":"integer","minimum":0,"maximum":1000},"maxSizeMB":{"type":"integer","minimum":1,"maximum":100000}}},"defaultDenyNamespaces":{"type":["array","null"],"items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$","x-code":"invalid-namespace","x-message":"must be a namespace name: at most 63 lowercase letters, digits or \"-\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"kubeadm":{"type":["object","null"],"additionalProperties":false,"properties":{"apiServer":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"extraVolumes":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name","hostPath","mountPath"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$","x-code":"invalid-namespace","x-message":"must be a namespace name: at most 63 lowercase letters, digits or \"-\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"hostPath":{"type":"string","pattern":"^/[^\\s,=]*$","x-message":"must be an absolute path without spaces, \",\" or \"=\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mountPath":{"type":"string","pattern":"^/[^\\s,=]*$","x-message":"must be an absolute path without spaces, \",\" or \"=\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"readOnly":{"type":"boolean"},"pathType":{"enum":["","DirectoryOrCreate","Directory","FileOrCreate","File","Socket","CharDevice","BlockDevice"]}}}},"certSANs":{"type":["array","null"],"items":{"type":"string","format":"cert-san","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"controllerManager":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"scheduler":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"etcd":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"featureGates":{"type":["object","null"],"additionalProperties":{"type":"boolean"}}}},"nodeDefaults":{"type":["object","null"],"additionalProperties":false,"properties":{"labels":{"type":["object","null"],"patternProperties":{"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-label","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"additionalProperties":false,"x-code":"invalid-label","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit"},"taints":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["key","effect"],"properties":{"key":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"value":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"effect":{"enum":["NoSchedule","PreferNoSchedule","NoExecute"],"x-code":"invalid-taint"}}}},"capacity":{"type":["object","null"],"additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mac":{"type":"string","format":"mac","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"labels":{"type":["object","null"],"patternProperties":{"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-label","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"additionalProperties":false,"x-code":"invalid-label","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit"},"taints":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["key","effect"],"properties":{"key":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"value":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"effect":{"enum":["NoSchedule","PreferNoSchedule","NoExecute"],"x-code":"invalid-taint"}}}},"capacity":{"type":["object","null"],"additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func4 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$", "u");
@@ -16,13 +16,15 @@ const pattern20 = new RegExp("-----BEGIN PGP PUBLIC KEY BLOCK-----", "u");
 const pattern30 = new RegExp("^/\\S+$", "u");
 const pattern32 = new RegExp("^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$", "u");
 const pattern57 = new RegExp("^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$", "u");
-const pattern59 = new RegExp("^[A-Za-z0-9 :*/,.~-]+$", "u");
-const pattern61 = new RegExp("^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$", "u");
-const pattern65 = new RegExp("^[0-9a-fA-F]{64}$", "u");
-const pattern67 = new RegExp("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "u");
-const pattern74 = new RegExp("^/[^\\s,=]*$", "u");
-const pattern81 = new RegExp("^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", "u");
-const pattern84 = new RegExp("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "u");
+const pattern58 = new RegExp("^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$", "u");
+const pattern65 = new RegExp("-----BEGIN CERTIFICATE-----", "u");
+const pattern69 = new RegExp("^[A-Za-z0-9 :*/,.~-]+$", "u");
+const pattern71 = new RegExp("^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$", "u");
+const pattern75 = new RegExp("^[0-9a-fA-F]{64}$", "u");
+const pattern77 = new RegExp("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "u");
+const pattern84 = new RegExp("^/[^\\s,=]*$", "u");
+const pattern91 = new RegExp("^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", "u");
+const pattern94 = new RegExp("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "u");
 const formats0 = formats.hostname;
 const formats2 = formats.endpoint;
 const formats4 = formats["ipv4-cidr"];
@@ -34,8 +36,11 @@ const formats20 = formats["image-reference"];
 const formats28 = formats.ip;
 const formats34 = formats["posix-user"];
 const formats36 = formats["ssh-authorized-key"];
-const formats48 = formats["cert-san"];
-const formats54 = formats.mac;
+const formats44 = formats["proxy-url"];
+const formats48 = formats["no-proxy-entry"];
+const formats50 = formats["ntp-server"];
+const formats56 = formats["cert-san"];
+const formats62 = formats.mac;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3254,7 +3259,7 @@ errors++;
 }
 if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
 for(const key22 in data83){
-if(!(key22 === "repository")){
+if(!((key22 === "repository") || (key22 === "auth"))){
 const err258 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images,data:data83};
 if(vErrors === null){
 vErrors = [err258];
@@ -3314,12 +3319,10 @@ vErrors.push(err262);
 errors++;
 }
 }
-}
-}
-if(data.image !== undefined){
-let data85 = data.image;
+if(data83.auth !== undefined){
+let data85 = data83.auth;
 if((!(data85 && typeof data85 == "object" && !Array.isArray(data85))) && (data85 !== null)){
-const err263 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: schema11.properties.image.type},message:"must be object,null",schema:schema11.properties.image.type,parentSchema:schema11.properties.image,data:data85};
+const err263 = {instancePath:instancePath+"/images/auth",schemaPath:"#/properties/images/properties/auth/type",keyword:"type",params:{type: schema11.properties.images.properties.auth.type},message:"must be object,null",schema:schema11.properties.images.properties.auth.type,parentSchema:schema11.properties.images.properties.auth,data:data85};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3330,8 +3333,10 @@ errors++;
 }
 if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
 for(const key23 in data85){
-if(!(key23 === "prebaked")){
-const err264 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.image,data:data85};
+const _errs475 = errors;
+if(typeof key23 === "string"){
+if(!pattern58.test(key23)){
+const err264 = {instancePath:instancePath+"/images/auth",schemaPath:"#/properties/images/properties/auth/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$"},message:"must match pattern \""+"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$"+"\"",schema:"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$",parentSchema:schema11.properties.images.properties.auth.propertyNames,data:key23,propertyName:key23};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3341,10 +3346,9 @@ vErrors.push(err264);
 errors++;
 }
 }
-if(data85.prebaked !== undefined){
-let data86 = data85.prebaked;
-if(typeof data86 !== "boolean"){
-const err265 = {instancePath:instancePath+"/image/prebaked",schemaPath:"#/properties/image/properties/prebaked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.image.properties.prebaked.type,parentSchema:schema11.properties.image.properties.prebaked,data:data86};
+var valid74 = _errs475 === errors;
+if(!valid74){
+const err265 = {instancePath:instancePath+"/images/auth",schemaPath:"#/properties/images/properties/auth/propertyNames",keyword:"propertyNames",params:{propertyName: key23},message:"property name must be valid",schema:schema11.properties.images.properties.auth.propertyNames,parentSchema:schema11.properties.images.properties.auth,data:data85};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3354,12 +3358,11 @@ vErrors.push(err265);
 errors++;
 }
 }
-}
-}
-if(data.backup !== undefined){
-let data87 = data.backup;
-if((!(data87 && typeof data87 == "object" && !Array.isArray(data87))) && (data87 !== null)){
-const err266 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: schema11.properties.backup.type},message:"must be object,null",schema:schema11.properties.backup.type,parentSchema:schema11.properties.backup,data:data87};
+for(const key24 in data85){
+let data86 = data85[key24];
+if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
+if(data86.username === undefined){
+const err266 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/images/properties/auth/additionalProperties/required",keyword:"required",params:{missingProperty: "username"},message:"must have required property '"+"username"+"'",schema:schema11.properties.images.properties.auth.additionalProperties.required,parentSchema:schema11.properties.images.properties.auth.additionalProperties,data:data86};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3368,10 +3371,8 @@ vErrors.push(err266);
 }
 errors++;
 }
-if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-for(const key24 in data87){
-if(!(key24 === "etcd")){
-const err267 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup,data:data87};
+if(data86.passwordFile === undefined){
+const err267 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/images/properties/auth/additionalProperties/required",keyword:"required",params:{missingProperty: "passwordFile"},message:"must have required property '"+"passwordFile"+"'",schema:schema11.properties.images.properties.auth.additionalProperties.required,parentSchema:schema11.properties.images.properties.auth.additionalProperties,data:data86};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3380,11 +3381,9 @@ vErrors.push(err267);
 }
 errors++;
 }
-}
-if(data87.etcd !== undefined){
-let data88 = data87.etcd;
-if((!(data88 && typeof data88 == "object" && !Array.isArray(data88))) && (data88 !== null)){
-const err268 = {instancePath:instancePath+"/backup/etcd",schemaPath:"#/properties/backup/properties/etcd/type",keyword:"type",params:{type: schema11.properties.backup.properties.etcd.type},message:"must be object,null",schema:schema11.properties.backup.properties.etcd.type,parentSchema:schema11.properties.backup.properties.etcd,data:data88};
+for(const key25 in data86){
+if(!((key25 === "username") || (key25 === "passwordFile"))){
+const err268 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/images/properties/auth/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images.properties.auth.additionalProperties,data:data86};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3393,10 +3392,12 @@ vErrors.push(err268);
 }
 errors++;
 }
-if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
-for(const key25 in data88){
-if(!((((key25 === "enabled") || (key25 === "schedule")) || (key25 === "keep")) || (key25 === "dir"))){
-const err269 = {instancePath:instancePath+"/backup/etcd",schemaPath:"#/properties/backup/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup.properties.etcd,data:data88};
+}
+if(data86.username !== undefined){
+let data87 = data86.username;
+if(typeof data87 === "string"){
+if(!pattern0.test(data87)){
+const err269 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1")+"/username",schemaPath:"#/properties/images/properties/auth/additionalProperties/properties/username/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.images.properties.auth.additionalProperties.properties.username.allOf[0],data:data87};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3406,10 +3407,9 @@ vErrors.push(err269);
 errors++;
 }
 }
-if(data88.enabled !== undefined){
-let data89 = data88.enabled;
-if(typeof data89 !== "boolean"){
-const err270 = {instancePath:instancePath+"/backup/etcd/enabled",schemaPath:"#/properties/backup/properties/etcd/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.backup.properties.etcd.properties.enabled.type,parentSchema:schema11.properties.backup.properties.etcd.properties.enabled,data:data89};
+if(typeof data87 === "string"){
+if(func4(data87) > 8192){
+const err270 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1")+"/username",schemaPath:"#/properties/images/properties/auth/additionalProperties/properties/username/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.images.properties.auth.additionalProperties.properties.username.allOf[1],data:data87};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3419,11 +3419,9 @@ vErrors.push(err270);
 errors++;
 }
 }
-if(data88.schedule !== undefined){
-let data90 = data88.schedule;
-if(typeof data90 === "string"){
-if(!pattern0.test(data90)){
-const err271 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.backup.properties.etcd.properties.schedule.allOf[0],data:data90};
+if(typeof data87 === "string"){
+if(func4(data87) < 1){
+const err271 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1")+"/username",schemaPath:"#/properties/images/properties/auth/additionalProperties/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.images.properties.auth.additionalProperties.properties.username,data:data87};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3433,9 +3431,8 @@ vErrors.push(err271);
 errors++;
 }
 }
-if(typeof data90 === "string"){
-if(func4(data90) > 8192){
-const err272 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.backup.properties.etcd.properties.schedule.allOf[1],data:data90};
+else {
+const err272 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1")+"/username",schemaPath:"#/properties/images/properties/auth/additionalProperties/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.auth.additionalProperties.properties.username.type,parentSchema:schema11.properties.images.properties.auth.additionalProperties.properties.username,data:data87};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3445,9 +3442,11 @@ vErrors.push(err272);
 errors++;
 }
 }
-if(typeof data90 === "string"){
-if(!pattern59.test(data90)){
-const err273 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9 :*/,.~-]+$"},message:"must match pattern \""+"^[A-Za-z0-9 :*/,.~-]+$"+"\"",schema:"^[A-Za-z0-9 :*/,.~-]+$",parentSchema:schema11.properties.backup.properties.etcd.properties.schedule,data:data90};
+if(data86.passwordFile !== undefined){
+let data88 = data86.passwordFile;
+if(typeof data88 === "string"){
+if(!pattern0.test(data88)){
+const err273 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1")+"/passwordFile",schemaPath:"#/properties/images/properties/auth/additionalProperties/properties/passwordFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.images.properties.auth.additionalProperties.properties.passwordFile.allOf[0],data:data88};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3457,8 +3456,9 @@ vErrors.push(err273);
 errors++;
 }
 }
-else {
-const err274 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.etcd.properties.schedule.type,parentSchema:schema11.properties.backup.properties.etcd.properties.schedule,data:data90};
+if(typeof data88 === "string"){
+if(func4(data88) > 8192){
+const err274 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1")+"/passwordFile",schemaPath:"#/properties/images/properties/auth/additionalProperties/properties/passwordFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.images.properties.auth.additionalProperties.properties.passwordFile.allOf[1],data:data88};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3468,10 +3468,9 @@ vErrors.push(err274);
 errors++;
 }
 }
-if(data88.keep !== undefined){
-let data91 = data88.keep;
-if(!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91)))){
-const err275 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.backup.properties.etcd.properties.keep.type,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data91};
+if(typeof data88 === "string"){
+if(func4(data88) < 1){
+const err275 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1")+"/passwordFile",schemaPath:"#/properties/images/properties/auth/additionalProperties/properties/passwordFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.images.properties.auth.additionalProperties.properties.passwordFile,data:data88};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3480,9 +3479,9 @@ vErrors.push(err275);
 }
 errors++;
 }
-if((typeof data91 == "number") && (isFinite(data91))){
-if(data91 > 1000 || isNaN(data91)){
-const err276 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data91};
+}
+else {
+const err276 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1")+"/passwordFile",schemaPath:"#/properties/images/properties/auth/additionalProperties/properties/passwordFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.auth.additionalProperties.properties.passwordFile.type,parentSchema:schema11.properties.images.properties.auth.additionalProperties.properties.passwordFile,data:data88};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3491,8 +3490,10 @@ vErrors.push(err276);
 }
 errors++;
 }
-if(data91 < 1 || isNaN(data91)){
-const err277 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data91};
+}
+}
+else {
+const err277 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/images/properties/auth/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.images.properties.auth.additionalProperties.type,parentSchema:schema11.properties.images.properties.auth.additionalProperties,data:data86};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3503,11 +3504,13 @@ errors++;
 }
 }
 }
-if(data88.dir !== undefined){
-let data92 = data88.dir;
-if(typeof data92 === "string"){
-if(!pattern0.test(data92)){
-const err278 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.backup.properties.etcd.properties.dir.allOf[0],data:data92};
+}
+}
+}
+if(data.proxy !== undefined){
+let data89 = data.proxy;
+if((!(data89 && typeof data89 == "object" && !Array.isArray(data89))) && (data89 !== null)){
+const err278 = {instancePath:instancePath+"/proxy",schemaPath:"#/properties/proxy/type",keyword:"type",params:{type: schema11.properties.proxy.type},message:"must be object,null",schema:schema11.properties.proxy.type,parentSchema:schema11.properties.proxy,data:data89};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3516,10 +3519,10 @@ vErrors.push(err278);
 }
 errors++;
 }
-}
-if(typeof data92 === "string"){
-if(func4(data92) > 8192){
-const err279 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.backup.properties.etcd.properties.dir.allOf[1],data:data92};
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
+for(const key26 in data89){
+if(!(((key26 === "http") || (key26 === "https")) || (key26 === "noProxy"))){
+const err279 = {instancePath:instancePath+"/proxy",schemaPath:"#/properties/proxy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.proxy,data:data89};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3529,9 +3532,11 @@ vErrors.push(err279);
 errors++;
 }
 }
-if(typeof data92 === "string"){
-if(!pattern61.test(data92)){
-const err280 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$"},message:"must match pattern \""+"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$"+"\"",schema:"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$",parentSchema:schema11.properties.backup.properties.etcd.properties.dir,data:data92};
+if(data89.http !== undefined){
+let data90 = data89.http;
+if(typeof data90 === "string"){
+if(!pattern0.test(data90)){
+const err280 = {instancePath:instancePath+"/proxy/http",schemaPath:"#/properties/proxy/properties/http/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.proxy.properties.http.allOf[0],data:data90};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3541,8 +3546,9 @@ vErrors.push(err280);
 errors++;
 }
 }
-else {
-const err281 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.etcd.properties.dir.type,parentSchema:schema11.properties.backup.properties.etcd.properties.dir,data:data92};
+if(typeof data90 === "string"){
+if(func4(data90) > 8192){
+const err281 = {instancePath:instancePath+"/proxy/http",schemaPath:"#/properties/proxy/properties/http/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.proxy.properties.http.allOf[1],data:data90};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3552,14 +3558,9 @@ vErrors.push(err281);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data.certificates !== undefined){
-let data93 = data.certificates;
-if((!(data93 && typeof data93 == "object" && !Array.isArray(data93))) && (data93 !== null)){
-const err282 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: schema11.properties.certificates.type},message:"must be object,null",schema:schema11.properties.certificates.type,parentSchema:schema11.properties.certificates,data:data93};
+if(typeof data90 === "string"){
+if(!(formats44(data90))){
+const err282 = {instancePath:instancePath+"/proxy/http",schemaPath:"#/properties/proxy/properties/http/format",keyword:"format",params:{format: "proxy-url"},message:"must match format \""+"proxy-url"+"\"",schema:"proxy-url",parentSchema:schema11.properties.proxy.properties.http,data:data90};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3568,10 +3569,9 @@ vErrors.push(err282);
 }
 errors++;
 }
-if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
-for(const key26 in data93){
-if(!((key26 === "autoRenew") || (key26 === "renewBefore"))){
-const err283 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.certificates,data:data93};
+}
+else {
+const err283 = {instancePath:instancePath+"/proxy/http",schemaPath:"#/properties/proxy/properties/http/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.proxy.properties.http.type,parentSchema:schema11.properties.proxy.properties.http,data:data90};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3581,10 +3581,11 @@ vErrors.push(err283);
 errors++;
 }
 }
-if(data93.autoRenew !== undefined){
-let data94 = data93.autoRenew;
-if(typeof data94 !== "boolean"){
-const err284 = {instancePath:instancePath+"/certificates/autoRenew",schemaPath:"#/properties/certificates/properties/autoRenew/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.certificates.properties.autoRenew.type,parentSchema:schema11.properties.certificates.properties.autoRenew,data:data94};
+if(data89.https !== undefined){
+let data91 = data89.https;
+if(typeof data91 === "string"){
+if(!pattern0.test(data91)){
+const err284 = {instancePath:instancePath+"/proxy/https",schemaPath:"#/properties/proxy/properties/https/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.proxy.properties.https.allOf[0],data:data91};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3594,11 +3595,9 @@ vErrors.push(err284);
 errors++;
 }
 }
-if(data93.renewBefore !== undefined){
-let data95 = data93.renewBefore;
-if(typeof data95 === "string"){
-if(!pattern0.test(data95)){
-const err285 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.certificates.properties.renewBefore.allOf[0],data:data95};
+if(typeof data91 === "string"){
+if(func4(data91) > 8192){
+const err285 = {instancePath:instancePath+"/proxy/https",schemaPath:"#/properties/proxy/properties/https/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.proxy.properties.https.allOf[1],data:data91};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -3608,9 +3607,9 @@ vErrors.push(err285);
 errors++;
 }
 }
-if(typeof data95 === "string"){
-if(func4(data95) > 8192){
-const err286 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.certificates.properties.renewBefore.allOf[1],data:data95};
+if(typeof data91 === "string"){
+if(!(formats44(data91))){
+const err286 = {instancePath:instancePath+"/proxy/https",schemaPath:"#/properties/proxy/properties/https/format",keyword:"format",params:{format: "proxy-url"},message:"must match format \""+"proxy-url"+"\"",schema:"proxy-url",parentSchema:schema11.properties.proxy.properties.https,data:data91};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -3620,9 +3619,8 @@ vErrors.push(err286);
 errors++;
 }
 }
-if(typeof data95 === "string"){
-if(!(formats12(data95))){
-const err287 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/format",keyword:"format",params:{format: "go-duration"},message:"must match format \""+"go-duration"+"\"",schema:"go-duration",parentSchema:schema11.properties.certificates.properties.renewBefore,data:data95};
+else {
+const err287 = {instancePath:instancePath+"/proxy/https",schemaPath:"#/properties/proxy/properties/https/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.proxy.properties.https.type,parentSchema:schema11.properties.proxy.properties.https,data:data91};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -3632,8 +3630,10 @@ vErrors.push(err287);
 errors++;
 }
 }
-else {
-const err288 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.certificates.properties.renewBefore.type,parentSchema:schema11.properties.certificates.properties.renewBefore,data:data95};
+if(data89.noProxy !== undefined){
+let data92 = data89.noProxy;
+if((!(Array.isArray(data92))) && (data92 !== null)){
+const err288 = {instancePath:instancePath+"/proxy/noProxy",schemaPath:"#/properties/proxy/properties/noProxy/type",keyword:"type",params:{type: schema11.properties.proxy.properties.noProxy.type},message:"must be array,null",schema:schema11.properties.proxy.properties.noProxy.type,parentSchema:schema11.properties.proxy.properties.noProxy,data:data92};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -3642,13 +3642,13 @@ vErrors.push(err288);
 }
 errors++;
 }
-}
-}
-}
-if(data.flatcar !== undefined){
-let data96 = data.flatcar;
-if((!(data96 && typeof data96 == "object" && !Array.isArray(data96))) && (data96 !== null)){
-const err289 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/type",keyword:"type",params:{type: schema11.properties.flatcar.type},message:"must be object,null",schema:schema11.properties.flatcar.type,parentSchema:schema11.properties.flatcar,data:data96};
+if(Array.isArray(data92)){
+const len4 = data92.length;
+for(let i4=0; i4<len4; i4++){
+let data93 = data92[i4];
+if(typeof data93 === "string"){
+if(!pattern0.test(data93)){
+const err289 = {instancePath:instancePath+"/proxy/noProxy/" + i4,schemaPath:"#/properties/proxy/properties/noProxy/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.proxy.properties.noProxy.items.allOf[0],data:data93};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -3657,10 +3657,10 @@ vErrors.push(err289);
 }
 errors++;
 }
-if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-for(const key27 in data96){
-if(!((key27 === "sysextUrl") || (key27 === "sysextSha256"))){
-const err290 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data96};
+}
+if(typeof data93 === "string"){
+if(func4(data93) > 8192){
+const err290 = {instancePath:instancePath+"/proxy/noProxy/" + i4,schemaPath:"#/properties/proxy/properties/noProxy/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.proxy.properties.noProxy.items.allOf[1],data:data93};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -3670,11 +3670,9 @@ vErrors.push(err290);
 errors++;
 }
 }
-if(data96.sysextUrl !== undefined){
-let data97 = data96.sysextUrl;
-if(typeof data97 === "string"){
-if(!pattern0.test(data97)){
-const err291 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[0],data:data97};
+if(typeof data93 === "string"){
+if(!(formats48(data93))){
+const err291 = {instancePath:instancePath+"/proxy/noProxy/" + i4,schemaPath:"#/properties/proxy/properties/noProxy/items/format",keyword:"format",params:{format: "no-proxy-entry"},message:"must match format \""+"no-proxy-entry"+"\"",schema:"no-proxy-entry",parentSchema:schema11.properties.proxy.properties.noProxy.items,data:data93};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -3684,9 +3682,8 @@ vErrors.push(err291);
 errors++;
 }
 }
-if(typeof data97 === "string"){
-if(func4(data97) > 8192){
-const err292 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[1],data:data97};
+else {
+const err292 = {instancePath:instancePath+"/proxy/noProxy/" + i4,schemaPath:"#/properties/proxy/properties/noProxy/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.proxy.properties.noProxy.items.type,parentSchema:schema11.properties.proxy.properties.noProxy.items,data:data93};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -3696,9 +3693,14 @@ vErrors.push(err292);
 errors++;
 }
 }
-if(typeof data97 === "string"){
-if(!(formats10(data97))){
-const err293 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data97};
+}
+}
+}
+}
+if(data.trust !== undefined){
+let data94 = data.trust;
+if((!(data94 && typeof data94 == "object" && !Array.isArray(data94))) && (data94 !== null)){
+const err293 = {instancePath:instancePath+"/trust",schemaPath:"#/properties/trust/type",keyword:"type",params:{type: schema11.properties.trust.type},message:"must be object,null",schema:schema11.properties.trust.type,parentSchema:schema11.properties.trust,data:data94};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -3707,9 +3709,10 @@ vErrors.push(err293);
 }
 errors++;
 }
-}
-else {
-const err294 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextUrl.type,parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data97};
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+for(const key27 in data94){
+if(!((key27 === "caBundle") || (key27 === "caBundleFile"))){
+const err294 = {instancePath:instancePath+"/trust",schemaPath:"#/properties/trust/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.trust,data:data94};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -3719,11 +3722,11 @@ vErrors.push(err294);
 errors++;
 }
 }
-if(data96.sysextSha256 !== undefined){
-let data98 = data96.sysextSha256;
-if(typeof data98 === "string"){
-if(!pattern0.test(data98)){
-const err295 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[0],data:data98};
+if(data94.caBundle !== undefined){
+let data95 = data94.caBundle;
+if(typeof data95 === "string"){
+if(!pattern19.test(data95)){
+const err295 = {instancePath:instancePath+"/trust/caBundle",schemaPath:"#/properties/trust/properties/caBundle/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.trust.properties.caBundle.allOf[0],data:data95};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -3733,9 +3736,9 @@ vErrors.push(err295);
 errors++;
 }
 }
-if(typeof data98 === "string"){
-if(func4(data98) > 8192){
-const err296 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[1],data:data98};
+if(typeof data95 === "string"){
+if(func4(data95) > 262144){
+const err296 = {instancePath:instancePath+"/trust/caBundle",schemaPath:"#/properties/trust/properties/caBundle/allOf/1/maxLength",keyword:"maxLength",params:{limit: 262144},message:"must NOT have more than 262144 characters",schema:262144,parentSchema:schema11.properties.trust.properties.caBundle.allOf[1],data:data95};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -3745,9 +3748,9 @@ vErrors.push(err296);
 errors++;
 }
 }
-if(typeof data98 === "string"){
-if(!pattern65.test(data98)){
-const err297 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data98};
+if(typeof data95 === "string"){
+if(!pattern65.test(data95)){
+const err297 = {instancePath:instancePath+"/trust/caBundle",schemaPath:"#/properties/trust/properties/caBundle/pattern",keyword:"pattern",params:{pattern: "-----BEGIN CERTIFICATE-----"},message:"must match pattern \""+"-----BEGIN CERTIFICATE-----"+"\"",schema:"-----BEGIN CERTIFICATE-----",parentSchema:schema11.properties.trust.properties.caBundle,data:data95};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -3758,7 +3761,7 @@ errors++;
 }
 }
 else {
-const err298 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data98};
+const err298 = {instancePath:instancePath+"/trust/caBundle",schemaPath:"#/properties/trust/properties/caBundle/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.trust.properties.caBundle.type,parentSchema:schema11.properties.trust.properties.caBundle,data:data95};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -3768,12 +3771,11 @@ vErrors.push(err298);
 errors++;
 }
 }
-}
-}
-if(data.security !== undefined){
-let data99 = data.security;
-if((!(data99 && typeof data99 == "object" && !Array.isArray(data99))) && (data99 !== null)){
-const err299 = {instancePath:instancePath+"/security",schemaPath:"#/properties/security/type",keyword:"type",params:{type: schema11.properties.security.type},message:"must be object,null",schema:schema11.properties.security.type,parentSchema:schema11.properties.security,data:data99};
+if(data94.caBundleFile !== undefined){
+let data96 = data94.caBundleFile;
+if(typeof data96 === "string"){
+if(!pattern0.test(data96)){
+const err299 = {instancePath:instancePath+"/trust/caBundleFile",schemaPath:"#/properties/trust/properties/caBundleFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.trust.properties.caBundleFile.allOf[0],data:data96};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -3782,10 +3784,10 @@ vErrors.push(err299);
 }
 errors++;
 }
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
-for(const key28 in data99){
-if(!((((key28 === "encryptionAtRest") || (key28 === "podSecurity")) || (key28 === "audit")) || (key28 === "defaultDenyNamespaces"))){
-const err300 = {instancePath:instancePath+"/security",schemaPath:"#/properties/security/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.security,data:data99};
+}
+if(typeof data96 === "string"){
+if(func4(data96) > 8192){
+const err300 = {instancePath:instancePath+"/trust/caBundleFile",schemaPath:"#/properties/trust/properties/caBundleFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.trust.properties.caBundleFile.allOf[1],data:data96};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -3795,10 +3797,9 @@ vErrors.push(err300);
 errors++;
 }
 }
-if(data99.encryptionAtRest !== undefined){
-let data100 = data99.encryptionAtRest;
-if(typeof data100 !== "boolean"){
-const err301 = {instancePath:instancePath+"/security/encryptionAtRest",schemaPath:"#/properties/security/properties/encryptionAtRest/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.security.properties.encryptionAtRest.type,parentSchema:schema11.properties.security.properties.encryptionAtRest,data:data100};
+if(typeof data96 === "string"){
+if(func4(data96) < 1){
+const err301 = {instancePath:instancePath+"/trust/caBundleFile",schemaPath:"#/properties/trust/properties/caBundleFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.trust.properties.caBundleFile,data:data96};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -3808,10 +3809,8 @@ vErrors.push(err301);
 errors++;
 }
 }
-if(data99.podSecurity !== undefined){
-let data101 = data99.podSecurity;
-if((!(data101 && typeof data101 == "object" && !Array.isArray(data101))) && (data101 !== null)){
-const err302 = {instancePath:instancePath+"/security/podSecurity",schemaPath:"#/properties/security/properties/podSecurity/type",keyword:"type",params:{type: schema11.properties.security.properties.podSecurity.type},message:"must be object,null",schema:schema11.properties.security.properties.podSecurity.type,parentSchema:schema11.properties.security.properties.podSecurity,data:data101};
+else {
+const err302 = {instancePath:instancePath+"/trust/caBundleFile",schemaPath:"#/properties/trust/properties/caBundleFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.trust.properties.caBundleFile.type,parentSchema:schema11.properties.trust.properties.caBundleFile,data:data96};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -3820,10 +3819,13 @@ vErrors.push(err302);
 }
 errors++;
 }
-if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
-for(const key29 in data101){
-if(!((((key29 === "enforce") || (key29 === "audit")) || (key29 === "warn")) || (key29 === "exemptNamespaces"))){
-const err303 = {instancePath:instancePath+"/security/podSecurity",schemaPath:"#/properties/security/properties/podSecurity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.security.properties.podSecurity,data:data101};
+}
+}
+}
+if(data.time !== undefined){
+let data97 = data.time;
+if((!(data97 && typeof data97 == "object" && !Array.isArray(data97))) && (data97 !== null)){
+const err303 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: schema11.properties.time.type},message:"must be object,null",schema:schema11.properties.time.type,parentSchema:schema11.properties.time,data:data97};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -3832,11 +3834,10 @@ vErrors.push(err303);
 }
 errors++;
 }
-}
-if(data101.enforce !== undefined){
-let data102 = data101.enforce;
-if(!(((data102 === "privileged") || (data102 === "baseline")) || (data102 === "restricted"))){
-const err304 = {instancePath:instancePath+"/security/podSecurity/enforce",schemaPath:"#/properties/security/properties/podSecurity/properties/enforce/enum",keyword:"enum",params:{allowedValues: schema11.properties.security.properties.podSecurity.properties.enforce.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.security.properties.podSecurity.properties.enforce.enum,parentSchema:schema11.properties.security.properties.podSecurity.properties.enforce,data:data102};
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+for(const key28 in data97){
+if(!(key28 === "servers")){
+const err304 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.time,data:data97};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -3846,10 +3847,10 @@ vErrors.push(err304);
 errors++;
 }
 }
-if(data101.audit !== undefined){
-let data103 = data101.audit;
-if(!(((data103 === "privileged") || (data103 === "baseline")) || (data103 === "restricted"))){
-const err305 = {instancePath:instancePath+"/security/podSecurity/audit",schemaPath:"#/properties/security/properties/podSecurity/properties/audit/enum",keyword:"enum",params:{allowedValues: schema11.properties.security.properties.podSecurity.properties.audit.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.security.properties.podSecurity.properties.audit.enum,parentSchema:schema11.properties.security.properties.podSecurity.properties.audit,data:data103};
+if(data97.servers !== undefined){
+let data98 = data97.servers;
+if((!(Array.isArray(data98))) && (data98 !== null)){
+const err305 = {instancePath:instancePath+"/time/servers",schemaPath:"#/properties/time/properties/servers/type",keyword:"type",params:{type: schema11.properties.time.properties.servers.type},message:"must be array,null",schema:schema11.properties.time.properties.servers.type,parentSchema:schema11.properties.time.properties.servers,data:data98};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -3858,11 +3859,13 @@ vErrors.push(err305);
 }
 errors++;
 }
-}
-if(data101.warn !== undefined){
-let data104 = data101.warn;
-if(!(((data104 === "privileged") || (data104 === "baseline")) || (data104 === "restricted"))){
-const err306 = {instancePath:instancePath+"/security/podSecurity/warn",schemaPath:"#/properties/security/properties/podSecurity/properties/warn/enum",keyword:"enum",params:{allowedValues: schema11.properties.security.properties.podSecurity.properties.warn.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.security.properties.podSecurity.properties.warn.enum,parentSchema:schema11.properties.security.properties.podSecurity.properties.warn,data:data104};
+if(Array.isArray(data98)){
+const len5 = data98.length;
+for(let i5=0; i5<len5; i5++){
+let data99 = data98[i5];
+if(typeof data99 === "string"){
+if(!pattern0.test(data99)){
+const err306 = {instancePath:instancePath+"/time/servers/" + i5,schemaPath:"#/properties/time/properties/servers/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.time.properties.servers.items.allOf[0],data:data99};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -3872,10 +3875,9 @@ vErrors.push(err306);
 errors++;
 }
 }
-if(data101.exemptNamespaces !== undefined){
-let data105 = data101.exemptNamespaces;
-if((!(Array.isArray(data105))) && (data105 !== null)){
-const err307 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces",schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/type",keyword:"type",params:{type: schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.type},message:"must be array,null",schema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.type,parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces,data:data105};
+if(typeof data99 === "string"){
+if(func4(data99) > 8192){
+const err307 = {instancePath:instancePath+"/time/servers/" + i5,schemaPath:"#/properties/time/properties/servers/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.time.properties.servers.items.allOf[1],data:data99};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -3884,13 +3886,10 @@ vErrors.push(err307);
 }
 errors++;
 }
-if(Array.isArray(data105)){
-const len4 = data105.length;
-for(let i4=0; i4<len4; i4++){
-let data106 = data105[i4];
-if(typeof data106 === "string"){
-if(!pattern0.test(data106)){
-const err308 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i4,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items.allOf[0],data:data106};
+}
+if(typeof data99 === "string"){
+if(!(formats50(data99))){
+const err308 = {instancePath:instancePath+"/time/servers/" + i5,schemaPath:"#/properties/time/properties/servers/items/format",keyword:"format",params:{format: "ntp-server"},message:"must match format \""+"ntp-server"+"\"",schema:"ntp-server",parentSchema:schema11.properties.time.properties.servers.items,data:data99};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -3900,9 +3899,8 @@ vErrors.push(err308);
 errors++;
 }
 }
-if(typeof data106 === "string"){
-if(func4(data106) > 8192){
-const err309 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i4,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items.allOf[1],data:data106};
+else {
+const err309 = {instancePath:instancePath+"/time/servers/" + i5,schemaPath:"#/properties/time/properties/servers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.time.properties.servers.items.type,parentSchema:schema11.properties.time.properties.servers.items,data:data99};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -3912,9 +3910,14 @@ vErrors.push(err309);
 errors++;
 }
 }
-if(typeof data106 === "string"){
-if(!pattern67.test(data106)){
-const err310 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i4,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items,data:data106};
+}
+}
+}
+}
+if(data.image !== undefined){
+let data100 = data.image;
+if((!(data100 && typeof data100 == "object" && !Array.isArray(data100))) && (data100 !== null)){
+const err310 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: schema11.properties.image.type},message:"must be object,null",schema:schema11.properties.image.type,parentSchema:schema11.properties.image,data:data100};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -3923,9 +3926,10 @@ vErrors.push(err310);
 }
 errors++;
 }
-}
-else {
-const err311 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i4,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items.type,parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items,data:data106};
+if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
+for(const key29 in data100){
+if(!(key29 === "prebaked")){
+const err311 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.image,data:data100};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -3935,14 +3939,10 @@ vErrors.push(err311);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data99.audit !== undefined){
-let data107 = data99.audit;
-if((!(data107 && typeof data107 == "object" && !Array.isArray(data107))) && (data107 !== null)){
-const err312 = {instancePath:instancePath+"/security/audit",schemaPath:"#/properties/security/properties/audit/type",keyword:"type",params:{type: schema11.properties.security.properties.audit.type},message:"must be object,null",schema:schema11.properties.security.properties.audit.type,parentSchema:schema11.properties.security.properties.audit,data:data107};
+if(data100.prebaked !== undefined){
+let data101 = data100.prebaked;
+if(typeof data101 !== "boolean"){
+const err312 = {instancePath:instancePath+"/image/prebaked",schemaPath:"#/properties/image/properties/prebaked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.image.properties.prebaked.type,parentSchema:schema11.properties.image.properties.prebaked,data:data101};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -3951,10 +3951,13 @@ vErrors.push(err312);
 }
 errors++;
 }
-if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
-for(const key30 in data107){
-if(!((((key30 === "enabled") || (key30 === "maxAge")) || (key30 === "maxBackup")) || (key30 === "maxSizeMB"))){
-const err313 = {instancePath:instancePath+"/security/audit",schemaPath:"#/properties/security/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.security.properties.audit,data:data107};
+}
+}
+}
+if(data.backup !== undefined){
+let data102 = data.backup;
+if((!(data102 && typeof data102 == "object" && !Array.isArray(data102))) && (data102 !== null)){
+const err313 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: schema11.properties.backup.type},message:"must be object,null",schema:schema11.properties.backup.type,parentSchema:schema11.properties.backup,data:data102};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -3963,11 +3966,10 @@ vErrors.push(err313);
 }
 errors++;
 }
-}
-if(data107.enabled !== undefined){
-let data108 = data107.enabled;
-if(typeof data108 !== "boolean"){
-const err314 = {instancePath:instancePath+"/security/audit/enabled",schemaPath:"#/properties/security/properties/audit/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.security.properties.audit.properties.enabled.type,parentSchema:schema11.properties.security.properties.audit.properties.enabled,data:data108};
+if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
+for(const key30 in data102){
+if(!(key30 === "etcd")){
+const err314 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup,data:data102};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -3977,10 +3979,10 @@ vErrors.push(err314);
 errors++;
 }
 }
-if(data107.maxAge !== undefined){
-let data109 = data107.maxAge;
-if(!(((typeof data109 == "number") && (!(data109 % 1) && !isNaN(data109))) && (isFinite(data109)))){
-const err315 = {instancePath:instancePath+"/security/audit/maxAge",schemaPath:"#/properties/security/properties/audit/properties/maxAge/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.security.properties.audit.properties.maxAge.type,parentSchema:schema11.properties.security.properties.audit.properties.maxAge,data:data109};
+if(data102.etcd !== undefined){
+let data103 = data102.etcd;
+if((!(data103 && typeof data103 == "object" && !Array.isArray(data103))) && (data103 !== null)){
+const err315 = {instancePath:instancePath+"/backup/etcd",schemaPath:"#/properties/backup/properties/etcd/type",keyword:"type",params:{type: schema11.properties.backup.properties.etcd.type},message:"must be object,null",schema:schema11.properties.backup.properties.etcd.type,parentSchema:schema11.properties.backup.properties.etcd,data:data103};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -3989,9 +3991,10 @@ vErrors.push(err315);
 }
 errors++;
 }
-if((typeof data109 == "number") && (isFinite(data109))){
-if(data109 > 3650 || isNaN(data109)){
-const err316 = {instancePath:instancePath+"/security/audit/maxAge",schemaPath:"#/properties/security/properties/audit/properties/maxAge/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema11.properties.security.properties.audit.properties.maxAge,data:data109};
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+for(const key31 in data103){
+if(!((((key31 === "enabled") || (key31 === "schedule")) || (key31 === "keep")) || (key31 === "dir"))){
+const err316 = {instancePath:instancePath+"/backup/etcd",schemaPath:"#/properties/backup/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup.properties.etcd,data:data103};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -4000,8 +4003,11 @@ vErrors.push(err316);
 }
 errors++;
 }
-if(data109 < 0 || isNaN(data109)){
-const err317 = {instancePath:instancePath+"/security/audit/maxAge",schemaPath:"#/properties/security/properties/audit/properties/maxAge/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.security.properties.audit.properties.maxAge,data:data109};
+}
+if(data103.enabled !== undefined){
+let data104 = data103.enabled;
+if(typeof data104 !== "boolean"){
+const err317 = {instancePath:instancePath+"/backup/etcd/enabled",schemaPath:"#/properties/backup/properties/etcd/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.backup.properties.etcd.properties.enabled.type,parentSchema:schema11.properties.backup.properties.etcd.properties.enabled,data:data104};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -4011,11 +4017,11 @@ vErrors.push(err317);
 errors++;
 }
 }
-}
-if(data107.maxBackup !== undefined){
-let data110 = data107.maxBackup;
-if(!(((typeof data110 == "number") && (!(data110 % 1) && !isNaN(data110))) && (isFinite(data110)))){
-const err318 = {instancePath:instancePath+"/security/audit/maxBackup",schemaPath:"#/properties/security/properties/audit/properties/maxBackup/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.security.properties.audit.properties.maxBackup.type,parentSchema:schema11.properties.security.properties.audit.properties.maxBackup,data:data110};
+if(data103.schedule !== undefined){
+let data105 = data103.schedule;
+if(typeof data105 === "string"){
+if(!pattern0.test(data105)){
+const err318 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.backup.properties.etcd.properties.schedule.allOf[0],data:data105};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -4024,9 +4030,10 @@ vErrors.push(err318);
 }
 errors++;
 }
-if((typeof data110 == "number") && (isFinite(data110))){
-if(data110 > 1000 || isNaN(data110)){
-const err319 = {instancePath:instancePath+"/security/audit/maxBackup",schemaPath:"#/properties/security/properties/audit/properties/maxBackup/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.security.properties.audit.properties.maxBackup,data:data110};
+}
+if(typeof data105 === "string"){
+if(func4(data105) > 8192){
+const err319 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.backup.properties.etcd.properties.schedule.allOf[1],data:data105};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -4035,8 +4042,10 @@ vErrors.push(err319);
 }
 errors++;
 }
-if(data110 < 0 || isNaN(data110)){
-const err320 = {instancePath:instancePath+"/security/audit/maxBackup",schemaPath:"#/properties/security/properties/audit/properties/maxBackup/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.security.properties.audit.properties.maxBackup,data:data110};
+}
+if(typeof data105 === "string"){
+if(!pattern69.test(data105)){
+const err320 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9 :*/,.~-]+$"},message:"must match pattern \""+"^[A-Za-z0-9 :*/,.~-]+$"+"\"",schema:"^[A-Za-z0-9 :*/,.~-]+$",parentSchema:schema11.properties.backup.properties.etcd.properties.schedule,data:data105};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -4046,11 +4055,8 @@ vErrors.push(err320);
 errors++;
 }
 }
-}
-if(data107.maxSizeMB !== undefined){
-let data111 = data107.maxSizeMB;
-if(!(((typeof data111 == "number") && (!(data111 % 1) && !isNaN(data111))) && (isFinite(data111)))){
-const err321 = {instancePath:instancePath+"/security/audit/maxSizeMB",schemaPath:"#/properties/security/properties/audit/properties/maxSizeMB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.security.properties.audit.properties.maxSizeMB.type,parentSchema:schema11.properties.security.properties.audit.properties.maxSizeMB,data:data111};
+else {
+const err321 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.etcd.properties.schedule.type,parentSchema:schema11.properties.backup.properties.etcd.properties.schedule,data:data105};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -4059,9 +4065,11 @@ vErrors.push(err321);
 }
 errors++;
 }
-if((typeof data111 == "number") && (isFinite(data111))){
-if(data111 > 100000 || isNaN(data111)){
-const err322 = {instancePath:instancePath+"/security/audit/maxSizeMB",schemaPath:"#/properties/security/properties/audit/properties/maxSizeMB/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.security.properties.audit.properties.maxSizeMB,data:data111};
+}
+if(data103.keep !== undefined){
+let data106 = data103.keep;
+if(!(((typeof data106 == "number") && (!(data106 % 1) && !isNaN(data106))) && (isFinite(data106)))){
+const err322 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.backup.properties.etcd.properties.keep.type,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data106};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -4070,8 +4078,9 @@ vErrors.push(err322);
 }
 errors++;
 }
-if(data111 < 1 || isNaN(data111)){
-const err323 = {instancePath:instancePath+"/security/audit/maxSizeMB",schemaPath:"#/properties/security/properties/audit/properties/maxSizeMB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.security.properties.audit.properties.maxSizeMB,data:data111};
+if((typeof data106 == "number") && (isFinite(data106))){
+if(data106 > 1000 || isNaN(data106)){
+const err323 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data106};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -4080,14 +4089,8 @@ vErrors.push(err323);
 }
 errors++;
 }
-}
-}
-}
-}
-if(data99.defaultDenyNamespaces !== undefined){
-let data112 = data99.defaultDenyNamespaces;
-if((!(Array.isArray(data112))) && (data112 !== null)){
-const err324 = {instancePath:instancePath+"/security/defaultDenyNamespaces",schemaPath:"#/properties/security/properties/defaultDenyNamespaces/type",keyword:"type",params:{type: schema11.properties.security.properties.defaultDenyNamespaces.type},message:"must be array,null",schema:schema11.properties.security.properties.defaultDenyNamespaces.type,parentSchema:schema11.properties.security.properties.defaultDenyNamespaces,data:data112};
+if(data106 < 1 || isNaN(data106)){
+const err324 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data106};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -4096,13 +4099,13 @@ vErrors.push(err324);
 }
 errors++;
 }
-if(Array.isArray(data112)){
-const len5 = data112.length;
-for(let i5=0; i5<len5; i5++){
-let data113 = data112[i5];
-if(typeof data113 === "string"){
-if(!pattern0.test(data113)){
-const err325 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i5,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items.allOf[0],data:data113};
+}
+}
+if(data103.dir !== undefined){
+let data107 = data103.dir;
+if(typeof data107 === "string"){
+if(!pattern0.test(data107)){
+const err325 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.backup.properties.etcd.properties.dir.allOf[0],data:data107};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -4112,9 +4115,9 @@ vErrors.push(err325);
 errors++;
 }
 }
-if(typeof data113 === "string"){
-if(func4(data113) > 8192){
-const err326 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i5,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items.allOf[1],data:data113};
+if(typeof data107 === "string"){
+if(func4(data107) > 8192){
+const err326 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.backup.properties.etcd.properties.dir.allOf[1],data:data107};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -4124,9 +4127,9 @@ vErrors.push(err326);
 errors++;
 }
 }
-if(typeof data113 === "string"){
-if(!pattern67.test(data113)){
-const err327 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i5,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items,data:data113};
+if(typeof data107 === "string"){
+if(!pattern71.test(data107)){
+const err327 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$"},message:"must match pattern \""+"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$"+"\"",schema:"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$",parentSchema:schema11.properties.backup.properties.etcd.properties.dir,data:data107};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -4137,7 +4140,7 @@ errors++;
 }
 }
 else {
-const err328 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i5,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.security.properties.defaultDenyNamespaces.items.type,parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items,data:data113};
+const err328 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.etcd.properties.dir.type,parentSchema:schema11.properties.backup.properties.etcd.properties.dir,data:data107};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -4151,10 +4154,10 @@ errors++;
 }
 }
 }
-if(data.kubeadm !== undefined){
-let data114 = data.kubeadm;
-if((!(data114 && typeof data114 == "object" && !Array.isArray(data114))) && (data114 !== null)){
-const err329 = {instancePath:instancePath+"/kubeadm",schemaPath:"#/properties/kubeadm/type",keyword:"type",params:{type: schema11.properties.kubeadm.type},message:"must be object,null",schema:schema11.properties.kubeadm.type,parentSchema:schema11.properties.kubeadm,data:data114};
+if(data.certificates !== undefined){
+let data108 = data.certificates;
+if((!(data108 && typeof data108 == "object" && !Array.isArray(data108))) && (data108 !== null)){
+const err329 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: schema11.properties.certificates.type},message:"must be object,null",schema:schema11.properties.certificates.type,parentSchema:schema11.properties.certificates,data:data108};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -4163,10 +4166,10 @@ vErrors.push(err329);
 }
 errors++;
 }
-if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
-for(const key31 in data114){
-if(!(((((key31 === "apiServer") || (key31 === "controllerManager")) || (key31 === "scheduler")) || (key31 === "etcd")) || (key31 === "featureGates"))){
-const err330 = {instancePath:instancePath+"/kubeadm",schemaPath:"#/properties/kubeadm/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm,data:data114};
+if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
+for(const key32 in data108){
+if(!((key32 === "autoRenew") || (key32 === "renewBefore"))){
+const err330 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.certificates,data:data108};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -4176,10 +4179,10 @@ vErrors.push(err330);
 errors++;
 }
 }
-if(data114.apiServer !== undefined){
-let data115 = data114.apiServer;
-if((!(data115 && typeof data115 == "object" && !Array.isArray(data115))) && (data115 !== null)){
-const err331 = {instancePath:instancePath+"/kubeadm/apiServer",schemaPath:"#/properties/kubeadm/properties/apiServer/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.apiServer.type,parentSchema:schema11.properties.kubeadm.properties.apiServer,data:data115};
+if(data108.autoRenew !== undefined){
+let data109 = data108.autoRenew;
+if(typeof data109 !== "boolean"){
+const err331 = {instancePath:instancePath+"/certificates/autoRenew",schemaPath:"#/properties/certificates/properties/autoRenew/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.certificates.properties.autoRenew.type,parentSchema:schema11.properties.certificates.properties.autoRenew,data:data109};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -4188,10 +4191,12 @@ vErrors.push(err331);
 }
 errors++;
 }
-if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
-for(const key32 in data115){
-if(!(((key32 === "extraArgs") || (key32 === "extraVolumes")) || (key32 === "certSANs"))){
-const err332 = {instancePath:instancePath+"/kubeadm/apiServer",schemaPath:"#/properties/kubeadm/properties/apiServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.apiServer,data:data115};
+}
+if(data108.renewBefore !== undefined){
+let data110 = data108.renewBefore;
+if(typeof data110 === "string"){
+if(!pattern0.test(data110)){
+const err332 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.certificates.properties.renewBefore.allOf[0],data:data110};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -4201,10 +4206,9 @@ vErrors.push(err332);
 errors++;
 }
 }
-if(data115.extraArgs !== undefined){
-let data116 = data115.extraArgs;
-if((!(data116 && typeof data116 == "object" && !Array.isArray(data116))) && (data116 !== null)){
-const err333 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs,data:data116};
+if(typeof data110 === "string"){
+if(func4(data110) > 8192){
+const err333 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.certificates.properties.renewBefore.allOf[1],data:data110};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -4213,11 +4217,10 @@ vErrors.push(err333);
 }
 errors++;
 }
-if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
-for(const key33 in data116){
-let data117 = data116[key33];
-if(((typeof data117 !== "string") && (!((typeof data117 == "number") && (isFinite(data117))))) && (typeof data117 !== "boolean")){
-const err334 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs/" + key33.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties,data:data117};
+}
+if(typeof data110 === "string"){
+if(!(formats12(data110))){
+const err334 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/format",keyword:"format",params:{format: "go-duration"},message:"must match format \""+"go-duration"+"\"",schema:"go-duration",parentSchema:schema11.properties.certificates.properties.renewBefore,data:data110};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -4226,9 +4229,9 @@ vErrors.push(err334);
 }
 errors++;
 }
-if(typeof data117 === "string"){
-if(!pattern0.test(data117)){
-const err335 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs/" + key33.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.allOf[0],data:data117};
+}
+else {
+const err335 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.certificates.properties.renewBefore.type,parentSchema:schema11.properties.certificates.properties.renewBefore,data:data110};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -4238,9 +4241,12 @@ vErrors.push(err335);
 errors++;
 }
 }
-if(typeof data117 === "string"){
-if(func4(data117) > 8192){
-const err336 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs/" + key33.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.allOf[1],data:data117};
+}
+}
+if(data.flatcar !== undefined){
+let data111 = data.flatcar;
+if((!(data111 && typeof data111 == "object" && !Array.isArray(data111))) && (data111 !== null)){
+const err336 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/type",keyword:"type",params:{type: schema11.properties.flatcar.type},message:"must be object,null",schema:schema11.properties.flatcar.type,parentSchema:schema11.properties.flatcar,data:data111};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -4249,14 +4255,10 @@ vErrors.push(err336);
 }
 errors++;
 }
-}
-}
-}
-}
-if(data115.extraVolumes !== undefined){
-let data118 = data115.extraVolumes;
-if((!(Array.isArray(data118))) && (data118 !== null)){
-const err337 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.type},message:"must be array,null",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes,data:data118};
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+for(const key33 in data111){
+if(!((key33 === "sysextUrl") || (key33 === "sysextSha256"))){
+const err337 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data111};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -4265,13 +4267,12 @@ vErrors.push(err337);
 }
 errors++;
 }
-if(Array.isArray(data118)){
-const len6 = data118.length;
-for(let i6=0; i6<len6; i6++){
-let data119 = data118[i6];
-if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
-if(data119.name === undefined){
-const err338 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.required,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data119};
+}
+if(data111.sysextUrl !== undefined){
+let data112 = data111.sysextUrl;
+if(typeof data112 === "string"){
+if(!pattern0.test(data112)){
+const err338 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[0],data:data112};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -4280,8 +4281,10 @@ vErrors.push(err338);
 }
 errors++;
 }
-if(data119.hostPath === undefined){
-const err339 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/required",keyword:"required",params:{missingProperty: "hostPath"},message:"must have required property '"+"hostPath"+"'",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.required,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data119};
+}
+if(typeof data112 === "string"){
+if(func4(data112) > 8192){
+const err339 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[1],data:data112};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -4290,8 +4293,10 @@ vErrors.push(err339);
 }
 errors++;
 }
-if(data119.mountPath === undefined){
-const err340 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/required",keyword:"required",params:{missingProperty: "mountPath"},message:"must have required property '"+"mountPath"+"'",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.required,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data119};
+}
+if(typeof data112 === "string"){
+if(!(formats10(data112))){
+const err340 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data112};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -4300,9 +4305,9 @@ vErrors.push(err340);
 }
 errors++;
 }
-for(const key34 in data119){
-if(!(((((key34 === "name") || (key34 === "hostPath")) || (key34 === "mountPath")) || (key34 === "readOnly")) || (key34 === "pathType"))){
-const err341 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data119};
+}
+else {
+const err341 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextUrl.type,parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data112};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -4312,11 +4317,11 @@ vErrors.push(err341);
 errors++;
 }
 }
-if(data119.name !== undefined){
-let data120 = data119.name;
-if(typeof data120 === "string"){
-if(!pattern0.test(data120)){
-const err342 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name.allOf[0],data:data120};
+if(data111.sysextSha256 !== undefined){
+let data113 = data111.sysextSha256;
+if(typeof data113 === "string"){
+if(!pattern0.test(data113)){
+const err342 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[0],data:data113};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -4326,9 +4331,9 @@ vErrors.push(err342);
 errors++;
 }
 }
-if(typeof data120 === "string"){
-if(func4(data120) > 8192){
-const err343 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name.allOf[1],data:data120};
+if(typeof data113 === "string"){
+if(func4(data113) > 8192){
+const err343 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[1],data:data113};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -4338,9 +4343,9 @@ vErrors.push(err343);
 errors++;
 }
 }
-if(typeof data120 === "string"){
-if(!pattern67.test(data120)){
-const err344 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name,data:data120};
+if(typeof data113 === "string"){
+if(!pattern75.test(data113)){
+const err344 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data113};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -4351,7 +4356,7 @@ errors++;
 }
 }
 else {
-const err345 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name,data:data120};
+const err345 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data113};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -4361,11 +4366,12 @@ vErrors.push(err345);
 errors++;
 }
 }
-if(data119.hostPath !== undefined){
-let data121 = data119.hostPath;
-if(typeof data121 === "string"){
-if(!pattern0.test(data121)){
-const err346 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath.allOf[0],data:data121};
+}
+}
+if(data.security !== undefined){
+let data114 = data.security;
+if((!(data114 && typeof data114 == "object" && !Array.isArray(data114))) && (data114 !== null)){
+const err346 = {instancePath:instancePath+"/security",schemaPath:"#/properties/security/type",keyword:"type",params:{type: schema11.properties.security.type},message:"must be object,null",schema:schema11.properties.security.type,parentSchema:schema11.properties.security,data:data114};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -4374,10 +4380,10 @@ vErrors.push(err346);
 }
 errors++;
 }
-}
-if(typeof data121 === "string"){
-if(func4(data121) > 8192){
-const err347 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath.allOf[1],data:data121};
+if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
+for(const key34 in data114){
+if(!((((key34 === "encryptionAtRest") || (key34 === "podSecurity")) || (key34 === "audit")) || (key34 === "defaultDenyNamespaces"))){
+const err347 = {instancePath:instancePath+"/security",schemaPath:"#/properties/security/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.security,data:data114};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -4387,9 +4393,10 @@ vErrors.push(err347);
 errors++;
 }
 }
-if(typeof data121 === "string"){
-if(!pattern74.test(data121)){
-const err348 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\s,=]*$"},message:"must match pattern \""+"^/[^\\s,=]*$"+"\"",schema:"^/[^\\s,=]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath,data:data121};
+if(data114.encryptionAtRest !== undefined){
+let data115 = data114.encryptionAtRest;
+if(typeof data115 !== "boolean"){
+const err348 = {instancePath:instancePath+"/security/encryptionAtRest",schemaPath:"#/properties/security/properties/encryptionAtRest/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.security.properties.encryptionAtRest.type,parentSchema:schema11.properties.security.properties.encryptionAtRest,data:data115};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -4399,8 +4406,10 @@ vErrors.push(err348);
 errors++;
 }
 }
-else {
-const err349 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath,data:data121};
+if(data114.podSecurity !== undefined){
+let data116 = data114.podSecurity;
+if((!(data116 && typeof data116 == "object" && !Array.isArray(data116))) && (data116 !== null)){
+const err349 = {instancePath:instancePath+"/security/podSecurity",schemaPath:"#/properties/security/properties/podSecurity/type",keyword:"type",params:{type: schema11.properties.security.properties.podSecurity.type},message:"must be object,null",schema:schema11.properties.security.properties.podSecurity.type,parentSchema:schema11.properties.security.properties.podSecurity,data:data116};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -4409,12 +4418,10 @@ vErrors.push(err349);
 }
 errors++;
 }
-}
-if(data119.mountPath !== undefined){
-let data122 = data119.mountPath;
-if(typeof data122 === "string"){
-if(!pattern0.test(data122)){
-const err350 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath.allOf[0],data:data122};
+if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
+for(const key35 in data116){
+if(!((((key35 === "enforce") || (key35 === "audit")) || (key35 === "warn")) || (key35 === "exemptNamespaces"))){
+const err350 = {instancePath:instancePath+"/security/podSecurity",schemaPath:"#/properties/security/properties/podSecurity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.security.properties.podSecurity,data:data116};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -4424,9 +4431,10 @@ vErrors.push(err350);
 errors++;
 }
 }
-if(typeof data122 === "string"){
-if(func4(data122) > 8192){
-const err351 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath.allOf[1],data:data122};
+if(data116.enforce !== undefined){
+let data117 = data116.enforce;
+if(!(((data117 === "privileged") || (data117 === "baseline")) || (data117 === "restricted"))){
+const err351 = {instancePath:instancePath+"/security/podSecurity/enforce",schemaPath:"#/properties/security/properties/podSecurity/properties/enforce/enum",keyword:"enum",params:{allowedValues: schema11.properties.security.properties.podSecurity.properties.enforce.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.security.properties.podSecurity.properties.enforce.enum,parentSchema:schema11.properties.security.properties.podSecurity.properties.enforce,data:data117};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -4436,9 +4444,10 @@ vErrors.push(err351);
 errors++;
 }
 }
-if(typeof data122 === "string"){
-if(!pattern74.test(data122)){
-const err352 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\s,=]*$"},message:"must match pattern \""+"^/[^\\s,=]*$"+"\"",schema:"^/[^\\s,=]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath,data:data122};
+if(data116.audit !== undefined){
+let data118 = data116.audit;
+if(!(((data118 === "privileged") || (data118 === "baseline")) || (data118 === "restricted"))){
+const err352 = {instancePath:instancePath+"/security/podSecurity/audit",schemaPath:"#/properties/security/properties/podSecurity/properties/audit/enum",keyword:"enum",params:{allowedValues: schema11.properties.security.properties.podSecurity.properties.audit.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.security.properties.podSecurity.properties.audit.enum,parentSchema:schema11.properties.security.properties.podSecurity.properties.audit,data:data118};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -4448,8 +4457,10 @@ vErrors.push(err352);
 errors++;
 }
 }
-else {
-const err353 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath,data:data122};
+if(data116.warn !== undefined){
+let data119 = data116.warn;
+if(!(((data119 === "privileged") || (data119 === "baseline")) || (data119 === "restricted"))){
+const err353 = {instancePath:instancePath+"/security/podSecurity/warn",schemaPath:"#/properties/security/properties/podSecurity/properties/warn/enum",keyword:"enum",params:{allowedValues: schema11.properties.security.properties.podSecurity.properties.warn.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.security.properties.podSecurity.properties.warn.enum,parentSchema:schema11.properties.security.properties.podSecurity.properties.warn,data:data119};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -4459,10 +4470,10 @@ vErrors.push(err353);
 errors++;
 }
 }
-if(data119.readOnly !== undefined){
-let data123 = data119.readOnly;
-if(typeof data123 !== "boolean"){
-const err354 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/readOnly",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.readOnly.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.readOnly,data:data123};
+if(data116.exemptNamespaces !== undefined){
+let data120 = data116.exemptNamespaces;
+if((!(Array.isArray(data120))) && (data120 !== null)){
+const err354 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces",schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/type",keyword:"type",params:{type: schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.type},message:"must be array,null",schema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.type,parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces,data:data120};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -4471,11 +4482,13 @@ vErrors.push(err354);
 }
 errors++;
 }
-}
-if(data119.pathType !== undefined){
-let data124 = data119.pathType;
-if(!((((((((data124 === "") || (data124 === "DirectoryOrCreate")) || (data124 === "Directory")) || (data124 === "FileOrCreate")) || (data124 === "File")) || (data124 === "Socket")) || (data124 === "CharDevice")) || (data124 === "BlockDevice"))){
-const err355 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6+"/pathType",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.pathType.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.pathType.enum,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.pathType,data:data124};
+if(Array.isArray(data120)){
+const len6 = data120.length;
+for(let i6=0; i6<len6; i6++){
+let data121 = data120[i6];
+if(typeof data121 === "string"){
+if(!pattern0.test(data121)){
+const err355 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i6,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items.allOf[0],data:data121};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -4485,9 +4498,9 @@ vErrors.push(err355);
 errors++;
 }
 }
-}
-else {
-const err356 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i6,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data119};
+if(typeof data121 === "string"){
+if(func4(data121) > 8192){
+const err356 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i6,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items.allOf[1],data:data121};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -4497,12 +4510,9 @@ vErrors.push(err356);
 errors++;
 }
 }
-}
-}
-if(data115.certSANs !== undefined){
-let data125 = data115.certSANs;
-if((!(Array.isArray(data125))) && (data125 !== null)){
-const err357 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.certSANs.type},message:"must be array,null",schema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs,data:data125};
+if(typeof data121 === "string"){
+if(!pattern77.test(data121)){
+const err357 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i6,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items,data:data121};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -4511,13 +4521,9 @@ vErrors.push(err357);
 }
 errors++;
 }
-if(Array.isArray(data125)){
-const len7 = data125.length;
-for(let i7=0; i7<len7; i7++){
-let data126 = data125[i7];
-if(typeof data126 === "string"){
-if(!pattern0.test(data126)){
-const err358 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i7,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items.allOf[0],data:data126};
+}
+else {
+const err358 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i6,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items.type,parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items,data:data121};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -4527,9 +4533,14 @@ vErrors.push(err358);
 errors++;
 }
 }
-if(typeof data126 === "string"){
-if(func4(data126) > 8192){
-const err359 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i7,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items.allOf[1],data:data126};
+}
+}
+}
+}
+if(data114.audit !== undefined){
+let data122 = data114.audit;
+if((!(data122 && typeof data122 == "object" && !Array.isArray(data122))) && (data122 !== null)){
+const err359 = {instancePath:instancePath+"/security/audit",schemaPath:"#/properties/security/properties/audit/type",keyword:"type",params:{type: schema11.properties.security.properties.audit.type},message:"must be object,null",schema:schema11.properties.security.properties.audit.type,parentSchema:schema11.properties.security.properties.audit,data:data122};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -4538,10 +4549,10 @@ vErrors.push(err359);
 }
 errors++;
 }
-}
-if(typeof data126 === "string"){
-if(!(formats48(data126))){
-const err360 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i7,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/format",keyword:"format",params:{format: "cert-san"},message:"must match format \""+"cert-san"+"\"",schema:"cert-san",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items,data:data126};
+if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
+for(const key36 in data122){
+if(!((((key36 === "enabled") || (key36 === "maxAge")) || (key36 === "maxBackup")) || (key36 === "maxSizeMB"))){
+const err360 = {instancePath:instancePath+"/security/audit",schemaPath:"#/properties/security/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.security.properties.audit,data:data122};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -4551,8 +4562,10 @@ vErrors.push(err360);
 errors++;
 }
 }
-else {
-const err361 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i7,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items,data:data126};
+if(data122.enabled !== undefined){
+let data123 = data122.enabled;
+if(typeof data123 !== "boolean"){
+const err361 = {instancePath:instancePath+"/security/audit/enabled",schemaPath:"#/properties/security/properties/audit/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.security.properties.audit.properties.enabled.type,parentSchema:schema11.properties.security.properties.audit.properties.enabled,data:data123};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -4562,14 +4575,10 @@ vErrors.push(err361);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data114.controllerManager !== undefined){
-let data127 = data114.controllerManager;
-if((!(data127 && typeof data127 == "object" && !Array.isArray(data127))) && (data127 !== null)){
-const err362 = {instancePath:instancePath+"/kubeadm/controllerManager",schemaPath:"#/properties/kubeadm/properties/controllerManager/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.controllerManager.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.controllerManager.type,parentSchema:schema11.properties.kubeadm.properties.controllerManager,data:data127};
+if(data122.maxAge !== undefined){
+let data124 = data122.maxAge;
+if(!(((typeof data124 == "number") && (!(data124 % 1) && !isNaN(data124))) && (isFinite(data124)))){
+const err362 = {instancePath:instancePath+"/security/audit/maxAge",schemaPath:"#/properties/security/properties/audit/properties/maxAge/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.security.properties.audit.properties.maxAge.type,parentSchema:schema11.properties.security.properties.audit.properties.maxAge,data:data124};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -4578,10 +4587,9 @@ vErrors.push(err362);
 }
 errors++;
 }
-if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
-for(const key35 in data127){
-if(!(key35 === "extraArgs")){
-const err363 = {instancePath:instancePath+"/kubeadm/controllerManager",schemaPath:"#/properties/kubeadm/properties/controllerManager/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.controllerManager,data:data127};
+if((typeof data124 == "number") && (isFinite(data124))){
+if(data124 > 3650 || isNaN(data124)){
+const err363 = {instancePath:instancePath+"/security/audit/maxAge",schemaPath:"#/properties/security/properties/audit/properties/maxAge/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema11.properties.security.properties.audit.properties.maxAge,data:data124};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -4590,11 +4598,8 @@ vErrors.push(err363);
 }
 errors++;
 }
-}
-if(data127.extraArgs !== undefined){
-let data128 = data127.extraArgs;
-if((!(data128 && typeof data128 == "object" && !Array.isArray(data128))) && (data128 !== null)){
-const err364 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs",schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs,data:data128};
+if(data124 < 0 || isNaN(data124)){
+const err364 = {instancePath:instancePath+"/security/audit/maxAge",schemaPath:"#/properties/security/properties/audit/properties/maxAge/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.security.properties.audit.properties.maxAge,data:data124};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -4603,11 +4608,12 @@ vErrors.push(err364);
 }
 errors++;
 }
-if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
-for(const key36 in data128){
-let data129 = data128[key36];
-if(((typeof data129 !== "string") && (!((typeof data129 == "number") && (isFinite(data129))))) && (typeof data129 !== "boolean")){
-const err365 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs/" + key36.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties,data:data129};
+}
+}
+if(data122.maxBackup !== undefined){
+let data125 = data122.maxBackup;
+if(!(((typeof data125 == "number") && (!(data125 % 1) && !isNaN(data125))) && (isFinite(data125)))){
+const err365 = {instancePath:instancePath+"/security/audit/maxBackup",schemaPath:"#/properties/security/properties/audit/properties/maxBackup/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.security.properties.audit.properties.maxBackup.type,parentSchema:schema11.properties.security.properties.audit.properties.maxBackup,data:data125};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -4616,9 +4622,9 @@ vErrors.push(err365);
 }
 errors++;
 }
-if(typeof data129 === "string"){
-if(!pattern0.test(data129)){
-const err366 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs/" + key36.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.allOf[0],data:data129};
+if((typeof data125 == "number") && (isFinite(data125))){
+if(data125 > 1000 || isNaN(data125)){
+const err366 = {instancePath:instancePath+"/security/audit/maxBackup",schemaPath:"#/properties/security/properties/audit/properties/maxBackup/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.security.properties.audit.properties.maxBackup,data:data125};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -4627,10 +4633,8 @@ vErrors.push(err366);
 }
 errors++;
 }
-}
-if(typeof data129 === "string"){
-if(func4(data129) > 8192){
-const err367 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs/" + key36.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.allOf[1],data:data129};
+if(data125 < 0 || isNaN(data125)){
+const err367 = {instancePath:instancePath+"/security/audit/maxBackup",schemaPath:"#/properties/security/properties/audit/properties/maxBackup/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.security.properties.audit.properties.maxBackup,data:data125};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -4641,14 +4645,10 @@ errors++;
 }
 }
 }
-}
-}
-}
-}
-if(data114.scheduler !== undefined){
-let data130 = data114.scheduler;
-if((!(data130 && typeof data130 == "object" && !Array.isArray(data130))) && (data130 !== null)){
-const err368 = {instancePath:instancePath+"/kubeadm/scheduler",schemaPath:"#/properties/kubeadm/properties/scheduler/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.scheduler.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.scheduler.type,parentSchema:schema11.properties.kubeadm.properties.scheduler,data:data130};
+if(data122.maxSizeMB !== undefined){
+let data126 = data122.maxSizeMB;
+if(!(((typeof data126 == "number") && (!(data126 % 1) && !isNaN(data126))) && (isFinite(data126)))){
+const err368 = {instancePath:instancePath+"/security/audit/maxSizeMB",schemaPath:"#/properties/security/properties/audit/properties/maxSizeMB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.security.properties.audit.properties.maxSizeMB.type,parentSchema:schema11.properties.security.properties.audit.properties.maxSizeMB,data:data126};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -4657,10 +4657,9 @@ vErrors.push(err368);
 }
 errors++;
 }
-if(data130 && typeof data130 == "object" && !Array.isArray(data130)){
-for(const key37 in data130){
-if(!(key37 === "extraArgs")){
-const err369 = {instancePath:instancePath+"/kubeadm/scheduler",schemaPath:"#/properties/kubeadm/properties/scheduler/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.scheduler,data:data130};
+if((typeof data126 == "number") && (isFinite(data126))){
+if(data126 > 100000 || isNaN(data126)){
+const err369 = {instancePath:instancePath+"/security/audit/maxSizeMB",schemaPath:"#/properties/security/properties/audit/properties/maxSizeMB/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.security.properties.audit.properties.maxSizeMB,data:data126};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -4669,11 +4668,8 @@ vErrors.push(err369);
 }
 errors++;
 }
-}
-if(data130.extraArgs !== undefined){
-let data131 = data130.extraArgs;
-if((!(data131 && typeof data131 == "object" && !Array.isArray(data131))) && (data131 !== null)){
-const err370 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs",schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs,data:data131};
+if(data126 < 1 || isNaN(data126)){
+const err370 = {instancePath:instancePath+"/security/audit/maxSizeMB",schemaPath:"#/properties/security/properties/audit/properties/maxSizeMB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.security.properties.audit.properties.maxSizeMB,data:data126};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -4682,11 +4678,14 @@ vErrors.push(err370);
 }
 errors++;
 }
-if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
-for(const key38 in data131){
-let data132 = data131[key38];
-if(((typeof data132 !== "string") && (!((typeof data132 == "number") && (isFinite(data132))))) && (typeof data132 !== "boolean")){
-const err371 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties,data:data132};
+}
+}
+}
+}
+if(data114.defaultDenyNamespaces !== undefined){
+let data127 = data114.defaultDenyNamespaces;
+if((!(Array.isArray(data127))) && (data127 !== null)){
+const err371 = {instancePath:instancePath+"/security/defaultDenyNamespaces",schemaPath:"#/properties/security/properties/defaultDenyNamespaces/type",keyword:"type",params:{type: schema11.properties.security.properties.defaultDenyNamespaces.type},message:"must be array,null",schema:schema11.properties.security.properties.defaultDenyNamespaces.type,parentSchema:schema11.properties.security.properties.defaultDenyNamespaces,data:data127};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -4695,9 +4694,13 @@ vErrors.push(err371);
 }
 errors++;
 }
-if(typeof data132 === "string"){
-if(!pattern0.test(data132)){
-const err372 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.allOf[0],data:data132};
+if(Array.isArray(data127)){
+const len7 = data127.length;
+for(let i7=0; i7<len7; i7++){
+let data128 = data127[i7];
+if(typeof data128 === "string"){
+if(!pattern0.test(data128)){
+const err372 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i7,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items.allOf[0],data:data128};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -4707,9 +4710,9 @@ vErrors.push(err372);
 errors++;
 }
 }
-if(typeof data132 === "string"){
-if(func4(data132) > 8192){
-const err373 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs/" + key38.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.allOf[1],data:data132};
+if(typeof data128 === "string"){
+if(func4(data128) > 8192){
+const err373 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i7,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items.allOf[1],data:data128};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -4719,15 +4722,9 @@ vErrors.push(err373);
 errors++;
 }
 }
-}
-}
-}
-}
-}
-if(data114.etcd !== undefined){
-let data133 = data114.etcd;
-if((!(data133 && typeof data133 == "object" && !Array.isArray(data133))) && (data133 !== null)){
-const err374 = {instancePath:instancePath+"/kubeadm/etcd",schemaPath:"#/properties/kubeadm/properties/etcd/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.etcd.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.etcd.type,parentSchema:schema11.properties.kubeadm.properties.etcd,data:data133};
+if(typeof data128 === "string"){
+if(!pattern77.test(data128)){
+const err374 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i7,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items,data:data128};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -4736,10 +4733,9 @@ vErrors.push(err374);
 }
 errors++;
 }
-if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
-for(const key39 in data133){
-if(!(key39 === "extraArgs")){
-const err375 = {instancePath:instancePath+"/kubeadm/etcd",schemaPath:"#/properties/kubeadm/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.etcd,data:data133};
+}
+else {
+const err375 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i7,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.security.properties.defaultDenyNamespaces.items.type,parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items,data:data128};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -4749,10 +4745,14 @@ vErrors.push(err375);
 errors++;
 }
 }
-if(data133.extraArgs !== undefined){
-let data134 = data133.extraArgs;
-if((!(data134 && typeof data134 == "object" && !Array.isArray(data134))) && (data134 !== null)){
-const err376 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs",schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.etcd.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs,data:data134};
+}
+}
+}
+}
+if(data.kubeadm !== undefined){
+let data129 = data.kubeadm;
+if((!(data129 && typeof data129 == "object" && !Array.isArray(data129))) && (data129 !== null)){
+const err376 = {instancePath:instancePath+"/kubeadm",schemaPath:"#/properties/kubeadm/type",keyword:"type",params:{type: schema11.properties.kubeadm.type},message:"must be object,null",schema:schema11.properties.kubeadm.type,parentSchema:schema11.properties.kubeadm,data:data129};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -4761,11 +4761,10 @@ vErrors.push(err376);
 }
 errors++;
 }
-if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
-for(const key40 in data134){
-let data135 = data134[key40];
-if(((typeof data135 !== "string") && (!((typeof data135 == "number") && (isFinite(data135))))) && (typeof data135 !== "boolean")){
-const err377 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs/" + key40.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties,data:data135};
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+for(const key37 in data129){
+if(!(((((key37 === "apiServer") || (key37 === "controllerManager")) || (key37 === "scheduler")) || (key37 === "etcd")) || (key37 === "featureGates"))){
+const err377 = {instancePath:instancePath+"/kubeadm",schemaPath:"#/properties/kubeadm/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm,data:data129};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -4774,9 +4773,11 @@ vErrors.push(err377);
 }
 errors++;
 }
-if(typeof data135 === "string"){
-if(!pattern0.test(data135)){
-const err378 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs/" + key40.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.allOf[0],data:data135};
+}
+if(data129.apiServer !== undefined){
+let data130 = data129.apiServer;
+if((!(data130 && typeof data130 == "object" && !Array.isArray(data130))) && (data130 !== null)){
+const err378 = {instancePath:instancePath+"/kubeadm/apiServer",schemaPath:"#/properties/kubeadm/properties/apiServer/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.apiServer.type,parentSchema:schema11.properties.kubeadm.properties.apiServer,data:data130};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -4785,10 +4786,10 @@ vErrors.push(err378);
 }
 errors++;
 }
-}
-if(typeof data135 === "string"){
-if(func4(data135) > 8192){
-const err379 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs/" + key40.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.allOf[1],data:data135};
+if(data130 && typeof data130 == "object" && !Array.isArray(data130)){
+for(const key38 in data130){
+if(!(((key38 === "extraArgs") || (key38 === "extraVolumes")) || (key38 === "certSANs"))){
+const err379 = {instancePath:instancePath+"/kubeadm/apiServer",schemaPath:"#/properties/kubeadm/properties/apiServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.apiServer,data:data130};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -4798,15 +4799,10 @@ vErrors.push(err379);
 errors++;
 }
 }
-}
-}
-}
-}
-}
-if(data114.featureGates !== undefined){
-let data136 = data114.featureGates;
-if((!(data136 && typeof data136 == "object" && !Array.isArray(data136))) && (data136 !== null)){
-const err380 = {instancePath:instancePath+"/kubeadm/featureGates",schemaPath:"#/properties/kubeadm/properties/featureGates/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.featureGates.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.featureGates.type,parentSchema:schema11.properties.kubeadm.properties.featureGates,data:data136};
+if(data130.extraArgs !== undefined){
+let data131 = data130.extraArgs;
+if((!(data131 && typeof data131 == "object" && !Array.isArray(data131))) && (data131 !== null)){
+const err380 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs,data:data131};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -4815,11 +4811,11 @@ vErrors.push(err380);
 }
 errors++;
 }
-if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
-for(const key41 in data136){
-let data137 = data136[key41];
-if(typeof data137 !== "boolean"){
-const err381 = {instancePath:instancePath+"/kubeadm/featureGates/" + key41.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/featureGates/additionalProperties/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubeadm.properties.featureGates.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.featureGates.additionalProperties,data:data137};
+if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
+for(const key39 in data131){
+let data132 = data131[key39];
+if(((typeof data132 !== "string") && (!((typeof data132 == "number") && (isFinite(data132))))) && (typeof data132 !== "boolean")){
+const err381 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs/" + key39.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties,data:data132};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -4828,15 +4824,9 @@ vErrors.push(err381);
 }
 errors++;
 }
-}
-}
-}
-}
-}
-if(data.nodeDefaults !== undefined){
-let data138 = data.nodeDefaults;
-if((!(data138 && typeof data138 == "object" && !Array.isArray(data138))) && (data138 !== null)){
-const err382 = {instancePath:instancePath+"/nodeDefaults",schemaPath:"#/properties/nodeDefaults/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.type},message:"must be object,null",schema:schema11.properties.nodeDefaults.type,parentSchema:schema11.properties.nodeDefaults,data:data138};
+if(typeof data132 === "string"){
+if(!pattern0.test(data132)){
+const err382 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs/" + key39.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.allOf[0],data:data132};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -4845,10 +4835,10 @@ vErrors.push(err382);
 }
 errors++;
 }
-if(data138 && typeof data138 == "object" && !Array.isArray(data138)){
-for(const key42 in data138){
-if(!((key42 === "labels") || (key42 === "taints"))){
-const err383 = {instancePath:instancePath+"/nodeDefaults",schemaPath:"#/properties/nodeDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults,data:data138};
+}
+if(typeof data132 === "string"){
+if(func4(data132) > 8192){
+const err383 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs/" + key39.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.allOf[1],data:data132};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -4858,10 +4848,13 @@ vErrors.push(err383);
 errors++;
 }
 }
-if(data138.labels !== undefined){
-let data139 = data138.labels;
-if((!(data139 && typeof data139 == "object" && !Array.isArray(data139))) && (data139 !== null)){
-const err384 = {instancePath:instancePath+"/nodeDefaults/labels",schemaPath:"#/properties/nodeDefaults/properties/labels/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.labels.type},message:"must be object,null",schema:schema11.properties.nodeDefaults.properties.labels.type,parentSchema:schema11.properties.nodeDefaults.properties.labels,data:data139};
+}
+}
+}
+if(data130.extraVolumes !== undefined){
+let data133 = data130.extraVolumes;
+if((!(Array.isArray(data133))) && (data133 !== null)){
+const err384 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.type},message:"must be array,null",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes,data:data133};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -4870,10 +4863,13 @@ vErrors.push(err384);
 }
 errors++;
 }
-if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
-for(const key43 in data139){
-if(!(pattern81.test(key43))){
-const err385 = {instancePath:instancePath+"/nodeDefaults/labels",schemaPath:"#/properties/nodeDefaults/properties/labels/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults.properties.labels,data:data139};
+if(Array.isArray(data133)){
+const len8 = data133.length;
+for(let i8=0; i8<len8; i8++){
+let data134 = data133[i8];
+if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
+if(data134.name === undefined){
+const err385 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.required,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data134};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -4882,13 +4878,8 @@ vErrors.push(err385);
 }
 errors++;
 }
-}
-for(const key44 in data139){
-if(pattern81.test(key44)){
-let data140 = data139[key44];
-if(typeof data140 === "string"){
-if(!pattern0.test(data140)){
-const err386 = {instancePath:instancePath+"/nodeDefaults/labels/" + key44.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[0],data:data140};
+if(data134.hostPath === undefined){
+const err386 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/required",keyword:"required",params:{missingProperty: "hostPath"},message:"must have required property '"+"hostPath"+"'",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.required,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data134};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -4897,10 +4888,8 @@ vErrors.push(err386);
 }
 errors++;
 }
-}
-if(typeof data140 === "string"){
-if(func4(data140) > 8192){
-const err387 = {instancePath:instancePath+"/nodeDefaults/labels/" + key44.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[1],data:data140};
+if(data134.mountPath === undefined){
+const err387 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/required",keyword:"required",params:{missingProperty: "mountPath"},message:"must have required property '"+"mountPath"+"'",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.required,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data134};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -4909,10 +4898,9 @@ vErrors.push(err387);
 }
 errors++;
 }
-}
-if(typeof data140 === "string"){
-if(func4(data140) > 63){
-const err388 = {instancePath:instancePath+"/nodeDefaults/labels/" + key44.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data140};
+for(const key40 in data134){
+if(!(((((key40 === "name") || (key40 === "hostPath")) || (key40 === "mountPath")) || (key40 === "readOnly")) || (key40 === "pathType"))){
+const err388 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data134};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -4921,8 +4909,12 @@ vErrors.push(err388);
 }
 errors++;
 }
-if(!pattern84.test(data140)){
-const err389 = {instancePath:instancePath+"/nodeDefaults/labels/" + key44.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data140};
+}
+if(data134.name !== undefined){
+let data135 = data134.name;
+if(typeof data135 === "string"){
+if(!pattern0.test(data135)){
+const err389 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name.allOf[0],data:data135};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -4932,8 +4924,9 @@ vErrors.push(err389);
 errors++;
 }
 }
-else {
-const err390 = {instancePath:instancePath+"/nodeDefaults/labels/" + key44.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].type,parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data140};
+if(typeof data135 === "string"){
+if(func4(data135) > 8192){
+const err390 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name.allOf[1],data:data135};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -4943,13 +4936,9 @@ vErrors.push(err390);
 errors++;
 }
 }
-}
-}
-}
-if(data138.taints !== undefined){
-let data141 = data138.taints;
-if((!(Array.isArray(data141))) && (data141 !== null)){
-const err391 = {instancePath:instancePath+"/nodeDefaults/taints",schemaPath:"#/properties/nodeDefaults/properties/taints/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.taints.type},message:"must be array,null",schema:schema11.properties.nodeDefaults.properties.taints.type,parentSchema:schema11.properties.nodeDefaults.properties.taints,data:data141};
+if(typeof data135 === "string"){
+if(!pattern77.test(data135)){
+const err391 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name,data:data135};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -4958,13 +4947,9 @@ vErrors.push(err391);
 }
 errors++;
 }
-if(Array.isArray(data141)){
-const len8 = data141.length;
-for(let i8=0; i8<len8; i8++){
-let data142 = data141[i8];
-if(data142 && typeof data142 == "object" && !Array.isArray(data142)){
-if(data142.key === undefined){
-const err392 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8,schemaPath:"#/properties/nodeDefaults/properties/taints/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema11.properties.nodeDefaults.properties.taints.items.required,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data142};
+}
+else {
+const err392 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name,data:data135};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -4973,8 +4958,12 @@ vErrors.push(err392);
 }
 errors++;
 }
-if(data142.effect === undefined){
-const err393 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8,schemaPath:"#/properties/nodeDefaults/properties/taints/items/required",keyword:"required",params:{missingProperty: "effect"},message:"must have required property '"+"effect"+"'",schema:schema11.properties.nodeDefaults.properties.taints.items.required,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data142};
+}
+if(data134.hostPath !== undefined){
+let data136 = data134.hostPath;
+if(typeof data136 === "string"){
+if(!pattern0.test(data136)){
+const err393 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath.allOf[0],data:data136};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -4983,9 +4972,10 @@ vErrors.push(err393);
 }
 errors++;
 }
-for(const key45 in data142){
-if(!(((key45 === "key") || (key45 === "value")) || (key45 === "effect"))){
-const err394 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8,schemaPath:"#/properties/nodeDefaults/properties/taints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data142};
+}
+if(typeof data136 === "string"){
+if(func4(data136) > 8192){
+const err394 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath.allOf[1],data:data136};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -4995,11 +4985,9 @@ vErrors.push(err394);
 errors++;
 }
 }
-if(data142.key !== undefined){
-let data143 = data142.key;
-if(typeof data143 === "string"){
-if(!pattern0.test(data143)){
-const err395 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key.allOf[0],data:data143};
+if(typeof data136 === "string"){
+if(!pattern84.test(data136)){
+const err395 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\s,=]*$"},message:"must match pattern \""+"^/[^\\s,=]*$"+"\"",schema:"^/[^\\s,=]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath,data:data136};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -5009,9 +4997,8 @@ vErrors.push(err395);
 errors++;
 }
 }
-if(typeof data143 === "string"){
-if(func4(data143) > 8192){
-const err396 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key.allOf[1],data:data143};
+else {
+const err396 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath,data:data136};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -5021,9 +5008,11 @@ vErrors.push(err396);
 errors++;
 }
 }
-if(typeof data143 === "string"){
-if(!pattern81.test(data143)){
-const err397 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key,data:data143};
+if(data134.mountPath !== undefined){
+let data137 = data134.mountPath;
+if(typeof data137 === "string"){
+if(!pattern0.test(data137)){
+const err397 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath.allOf[0],data:data137};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -5033,8 +5022,9 @@ vErrors.push(err397);
 errors++;
 }
 }
-else {
-const err398 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodeDefaults.properties.taints.items.properties.key.type,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key,data:data143};
+if(typeof data137 === "string"){
+if(func4(data137) > 8192){
+const err398 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath.allOf[1],data:data137};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -5044,11 +5034,9 @@ vErrors.push(err398);
 errors++;
 }
 }
-if(data142.value !== undefined){
-let data144 = data142.value;
-if(typeof data144 === "string"){
-if(!pattern0.test(data144)){
-const err399 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value.allOf[0],data:data144};
+if(typeof data137 === "string"){
+if(!pattern84.test(data137)){
+const err399 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\s,=]*$"},message:"must match pattern \""+"^/[^\\s,=]*$"+"\"",schema:"^/[^\\s,=]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath,data:data137};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -5058,9 +5046,8 @@ vErrors.push(err399);
 errors++;
 }
 }
-if(typeof data144 === "string"){
-if(func4(data144) > 8192){
-const err400 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value.allOf[1],data:data144};
+else {
+const err400 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath,data:data137};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -5070,9 +5057,10 @@ vErrors.push(err400);
 errors++;
 }
 }
-if(typeof data144 === "string"){
-if(func4(data144) > 63){
-const err401 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value,data:data144};
+if(data134.readOnly !== undefined){
+let data138 = data134.readOnly;
+if(typeof data138 !== "boolean"){
+const err401 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/readOnly",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.readOnly.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.readOnly,data:data138};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -5081,8 +5069,11 @@ vErrors.push(err401);
 }
 errors++;
 }
-if(!pattern84.test(data144)){
-const err402 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value,data:data144};
+}
+if(data134.pathType !== undefined){
+let data139 = data134.pathType;
+if(!((((((((data139 === "") || (data139 === "DirectoryOrCreate")) || (data139 === "Directory")) || (data139 === "FileOrCreate")) || (data139 === "File")) || (data139 === "Socket")) || (data139 === "CharDevice")) || (data139 === "BlockDevice"))){
+const err402 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/pathType",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.pathType.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.pathType.enum,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.pathType,data:data139};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -5092,8 +5083,9 @@ vErrors.push(err402);
 errors++;
 }
 }
+}
 else {
-const err403 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodeDefaults.properties.taints.items.properties.value.type,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value,data:data144};
+const err403 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data134};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -5103,10 +5095,12 @@ vErrors.push(err403);
 errors++;
 }
 }
-if(data142.effect !== undefined){
-let data145 = data142.effect;
-if(!(((data145 === "NoSchedule") || (data145 === "PreferNoSchedule")) || (data145 === "NoExecute"))){
-const err404 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8+"/effect",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/effect/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodeDefaults.properties.taints.items.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodeDefaults.properties.taints.items.properties.effect.enum,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.effect,data:data145};
+}
+}
+if(data130.certSANs !== undefined){
+let data140 = data130.certSANs;
+if((!(Array.isArray(data140))) && (data140 !== null)){
+const err404 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.certSANs.type},message:"must be array,null",schema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs,data:data140};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -5115,10 +5109,13 @@ vErrors.push(err404);
 }
 errors++;
 }
-}
-}
-else {
-const err405 = {instancePath:instancePath+"/nodeDefaults/taints/" + i8,schemaPath:"#/properties/nodeDefaults/properties/taints/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodeDefaults.properties.taints.items.type,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data142};
+if(Array.isArray(data140)){
+const len9 = data140.length;
+for(let i9=0; i9<len9; i9++){
+let data141 = data140[i9];
+if(typeof data141 === "string"){
+if(!pattern0.test(data141)){
+const err405 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i9,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items.allOf[0],data:data141};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -5128,15 +5125,9 @@ vErrors.push(err405);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data.nodes !== undefined){
-let data146 = data.nodes;
-if(Array.isArray(data146)){
-if(data146.length < 1){
-const err406 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data146};
+if(typeof data141 === "string"){
+if(func4(data141) > 8192){
+const err406 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i9,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items.allOf[1],data:data141};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -5145,12 +5136,10 @@ vErrors.push(err406);
 }
 errors++;
 }
-const len9 = data146.length;
-for(let i9=0; i9<len9; i9++){
-let data147 = data146[i9];
-if(data147 && typeof data147 == "object" && !Array.isArray(data147)){
-if(data147.name === undefined){
-const err407 = {instancePath:instancePath+"/nodes/" + i9,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data147};
+}
+if(typeof data141 === "string"){
+if(!(formats56(data141))){
+const err407 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i9,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/format",keyword:"format",params:{format: "cert-san"},message:"must match format \""+"cert-san"+"\"",schema:"cert-san",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items,data:data141};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -5159,8 +5148,9 @@ vErrors.push(err407);
 }
 errors++;
 }
-if(data147.role === undefined){
-const err408 = {instancePath:instancePath+"/nodes/" + i9,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data147};
+}
+else {
+const err408 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i9,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items,data:data141};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -5169,8 +5159,15 @@ vErrors.push(err408);
 }
 errors++;
 }
-if(data147.ip === undefined){
-const err409 = {instancePath:instancePath+"/nodes/" + i9,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data147};
+}
+}
+}
+}
+}
+if(data129.controllerManager !== undefined){
+let data142 = data129.controllerManager;
+if((!(data142 && typeof data142 == "object" && !Array.isArray(data142))) && (data142 !== null)){
+const err409 = {instancePath:instancePath+"/kubeadm/controllerManager",schemaPath:"#/properties/kubeadm/properties/controllerManager/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.controllerManager.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.controllerManager.type,parentSchema:schema11.properties.kubeadm.properties.controllerManager,data:data142};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -5179,9 +5176,10 @@ vErrors.push(err409);
 }
 errors++;
 }
-for(const key46 in data147){
-if(!((((((key46 === "name") || (key46 === "role")) || (key46 === "ip")) || (key46 === "mac")) || (key46 === "labels")) || (key46 === "taints"))){
-const err410 = {instancePath:instancePath+"/nodes/" + i9,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data147};
+if(data142 && typeof data142 == "object" && !Array.isArray(data142)){
+for(const key41 in data142){
+if(!(key41 === "extraArgs")){
+const err410 = {instancePath:instancePath+"/kubeadm/controllerManager",schemaPath:"#/properties/kubeadm/properties/controllerManager/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.controllerManager,data:data142};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -5191,11 +5189,10 @@ vErrors.push(err410);
 errors++;
 }
 }
-if(data147.name !== undefined){
-let data148 = data147.name;
-if(typeof data148 === "string"){
-if(!pattern0.test(data148)){
-const err411 = {instancePath:instancePath+"/nodes/" + i9+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.name.allOf[0],data:data148};
+if(data142.extraArgs !== undefined){
+let data143 = data142.extraArgs;
+if((!(data143 && typeof data143 == "object" && !Array.isArray(data143))) && (data143 !== null)){
+const err411 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs",schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs,data:data143};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -5204,10 +5201,11 @@ vErrors.push(err411);
 }
 errors++;
 }
-}
-if(typeof data148 === "string"){
-if(func4(data148) > 8192){
-const err412 = {instancePath:instancePath+"/nodes/" + i9+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.name.allOf[1],data:data148};
+if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
+for(const key42 in data143){
+let data144 = data143[key42];
+if(((typeof data144 !== "string") && (!((typeof data144 == "number") && (isFinite(data144))))) && (typeof data144 !== "boolean")){
+const err412 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs/" + key42.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties,data:data144};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -5216,10 +5214,9 @@ vErrors.push(err412);
 }
 errors++;
 }
-}
-if(typeof data148 === "string"){
-if(!(formats0(data148))){
-const err413 = {instancePath:instancePath+"/nodes/" + i9+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data148};
+if(typeof data144 === "string"){
+if(!pattern0.test(data144)){
+const err413 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs/" + key42.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.allOf[0],data:data144};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -5229,8 +5226,9 @@ vErrors.push(err413);
 errors++;
 }
 }
-else {
-const err414 = {instancePath:instancePath+"/nodes/" + i9+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data148};
+if(typeof data144 === "string"){
+if(func4(data144) > 8192){
+const err414 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs/" + key42.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.allOf[1],data:data144};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -5240,10 +5238,15 @@ vErrors.push(err414);
 errors++;
 }
 }
-if(data147.role !== undefined){
-let data149 = data147.role;
-if(!((data149 === "control-plane") || (data149 === "worker"))){
-const err415 = {instancePath:instancePath+"/nodes/" + i9+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data149};
+}
+}
+}
+}
+}
+if(data129.scheduler !== undefined){
+let data145 = data129.scheduler;
+if((!(data145 && typeof data145 == "object" && !Array.isArray(data145))) && (data145 !== null)){
+const err415 = {instancePath:instancePath+"/kubeadm/scheduler",schemaPath:"#/properties/kubeadm/properties/scheduler/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.scheduler.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.scheduler.type,parentSchema:schema11.properties.kubeadm.properties.scheduler,data:data145};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -5252,12 +5255,10 @@ vErrors.push(err415);
 }
 errors++;
 }
-}
-if(data147.ip !== undefined){
-let data150 = data147.ip;
-if(typeof data150 === "string"){
-if(!pattern0.test(data150)){
-const err416 = {instancePath:instancePath+"/nodes/" + i9+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.ip.allOf[0],data:data150};
+if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
+for(const key43 in data145){
+if(!(key43 === "extraArgs")){
+const err416 = {instancePath:instancePath+"/kubeadm/scheduler",schemaPath:"#/properties/kubeadm/properties/scheduler/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.scheduler,data:data145};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -5267,9 +5268,10 @@ vErrors.push(err416);
 errors++;
 }
 }
-if(typeof data150 === "string"){
-if(func4(data150) > 8192){
-const err417 = {instancePath:instancePath+"/nodes/" + i9+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.ip.allOf[1],data:data150};
+if(data145.extraArgs !== undefined){
+let data146 = data145.extraArgs;
+if((!(data146 && typeof data146 == "object" && !Array.isArray(data146))) && (data146 !== null)){
+const err417 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs",schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs,data:data146};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -5278,10 +5280,11 @@ vErrors.push(err417);
 }
 errors++;
 }
-}
-if(typeof data150 === "string"){
-if(!(formats16(data150))){
-const err418 = {instancePath:instancePath+"/nodes/" + i9+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data150};
+if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
+for(const key44 in data146){
+let data147 = data146[key44];
+if(((typeof data147 !== "string") && (!((typeof data147 == "number") && (isFinite(data147))))) && (typeof data147 !== "boolean")){
+const err418 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs/" + key44.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties,data:data147};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -5290,9 +5293,9 @@ vErrors.push(err418);
 }
 errors++;
 }
-}
-else {
-const err419 = {instancePath:instancePath+"/nodes/" + i9+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data150};
+if(typeof data147 === "string"){
+if(!pattern0.test(data147)){
+const err419 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs/" + key44.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.allOf[0],data:data147};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -5302,11 +5305,9 @@ vErrors.push(err419);
 errors++;
 }
 }
-if(data147.mac !== undefined){
-let data151 = data147.mac;
-if(typeof data151 === "string"){
-if(!pattern0.test(data151)){
-const err420 = {instancePath:instancePath+"/nodes/" + i9+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.mac.allOf[0],data:data151};
+if(typeof data147 === "string"){
+if(func4(data147) > 8192){
+const err420 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs/" + key44.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.allOf[1],data:data147};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -5316,9 +5317,15 @@ vErrors.push(err420);
 errors++;
 }
 }
-if(typeof data151 === "string"){
-if(func4(data151) > 8192){
-const err421 = {instancePath:instancePath+"/nodes/" + i9+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.mac.allOf[1],data:data151};
+}
+}
+}
+}
+}
+if(data129.etcd !== undefined){
+let data148 = data129.etcd;
+if((!(data148 && typeof data148 == "object" && !Array.isArray(data148))) && (data148 !== null)){
+const err421 = {instancePath:instancePath+"/kubeadm/etcd",schemaPath:"#/properties/kubeadm/properties/etcd/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.etcd.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.etcd.type,parentSchema:schema11.properties.kubeadm.properties.etcd,data:data148};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -5327,10 +5334,10 @@ vErrors.push(err421);
 }
 errors++;
 }
-}
-if(typeof data151 === "string"){
-if(!(formats54(data151))){
-const err422 = {instancePath:instancePath+"/nodes/" + i9+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data151};
+if(data148 && typeof data148 == "object" && !Array.isArray(data148)){
+for(const key45 in data148){
+if(!(key45 === "extraArgs")){
+const err422 = {instancePath:instancePath+"/kubeadm/etcd",schemaPath:"#/properties/kubeadm/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.etcd,data:data148};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -5340,8 +5347,10 @@ vErrors.push(err422);
 errors++;
 }
 }
-else {
-const err423 = {instancePath:instancePath+"/nodes/" + i9+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data151};
+if(data148.extraArgs !== undefined){
+let data149 = data148.extraArgs;
+if((!(data149 && typeof data149 == "object" && !Array.isArray(data149))) && (data149 !== null)){
+const err423 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs",schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.etcd.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs,data:data149};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -5350,11 +5359,11 @@ vErrors.push(err423);
 }
 errors++;
 }
-}
-if(data147.labels !== undefined){
-let data152 = data147.labels;
-if((!(data152 && typeof data152 == "object" && !Array.isArray(data152))) && (data152 !== null)){
-const err424 = {instancePath:instancePath+"/nodes/" + i9+"/labels",schemaPath:"#/properties/nodes/items/properties/labels/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.labels.type},message:"must be object,null",schema:schema11.properties.nodes.items.properties.labels.type,parentSchema:schema11.properties.nodes.items.properties.labels,data:data152};
+if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
+for(const key46 in data149){
+let data150 = data149[key46];
+if(((typeof data150 !== "string") && (!((typeof data150 == "number") && (isFinite(data150))))) && (typeof data150 !== "boolean")){
+const err424 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs/" + key46.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties,data:data150};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -5363,10 +5372,9 @@ vErrors.push(err424);
 }
 errors++;
 }
-if(data152 && typeof data152 == "object" && !Array.isArray(data152)){
-for(const key47 in data152){
-if(!(pattern81.test(key47))){
-const err425 = {instancePath:instancePath+"/nodes/" + i9+"/labels",schemaPath:"#/properties/nodes/items/properties/labels/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items.properties.labels,data:data152};
+if(typeof data150 === "string"){
+if(!pattern0.test(data150)){
+const err425 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs/" + key46.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.allOf[0],data:data150};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -5376,12 +5384,9 @@ vErrors.push(err425);
 errors++;
 }
 }
-for(const key48 in data152){
-if(pattern81.test(key48)){
-let data153 = data152[key48];
-if(typeof data153 === "string"){
-if(!pattern0.test(data153)){
-const err426 = {instancePath:instancePath+"/nodes/" + i9+"/labels/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[0],data:data153};
+if(typeof data150 === "string"){
+if(func4(data150) > 8192){
+const err426 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs/" + key46.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.allOf[1],data:data150};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -5391,9 +5396,15 @@ vErrors.push(err426);
 errors++;
 }
 }
-if(typeof data153 === "string"){
-if(func4(data153) > 8192){
-const err427 = {instancePath:instancePath+"/nodes/" + i9+"/labels/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[1],data:data153};
+}
+}
+}
+}
+}
+if(data129.featureGates !== undefined){
+let data151 = data129.featureGates;
+if((!(data151 && typeof data151 == "object" && !Array.isArray(data151))) && (data151 !== null)){
+const err427 = {instancePath:instancePath+"/kubeadm/featureGates",schemaPath:"#/properties/kubeadm/properties/featureGates/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.featureGates.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.featureGates.type,parentSchema:schema11.properties.kubeadm.properties.featureGates,data:data151};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -5402,10 +5413,11 @@ vErrors.push(err427);
 }
 errors++;
 }
-}
-if(typeof data153 === "string"){
-if(func4(data153) > 63){
-const err428 = {instancePath:instancePath+"/nodes/" + i9+"/labels/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data153};
+if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
+for(const key47 in data151){
+let data152 = data151[key47];
+if(typeof data152 !== "boolean"){
+const err428 = {instancePath:instancePath+"/kubeadm/featureGates/" + key47.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/featureGates/additionalProperties/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubeadm.properties.featureGates.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.featureGates.additionalProperties,data:data152};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -5414,8 +5426,15 @@ vErrors.push(err428);
 }
 errors++;
 }
-if(!pattern84.test(data153)){
-const err429 = {instancePath:instancePath+"/nodes/" + i9+"/labels/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data153};
+}
+}
+}
+}
+}
+if(data.nodeDefaults !== undefined){
+let data153 = data.nodeDefaults;
+if((!(data153 && typeof data153 == "object" && !Array.isArray(data153))) && (data153 !== null)){
+const err429 = {instancePath:instancePath+"/nodeDefaults",schemaPath:"#/properties/nodeDefaults/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.type},message:"must be object,null",schema:schema11.properties.nodeDefaults.type,parentSchema:schema11.properties.nodeDefaults,data:data153};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -5424,9 +5443,10 @@ vErrors.push(err429);
 }
 errors++;
 }
-}
-else {
-const err430 = {instancePath:instancePath+"/nodes/" + i9+"/labels/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].type,parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data153};
+if(data153 && typeof data153 == "object" && !Array.isArray(data153)){
+for(const key48 in data153){
+if(!(((key48 === "labels") || (key48 === "taints")) || (key48 === "capacity"))){
+const err430 = {instancePath:instancePath+"/nodeDefaults",schemaPath:"#/properties/nodeDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults,data:data153};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -5436,13 +5456,10 @@ vErrors.push(err430);
 errors++;
 }
 }
-}
-}
-}
-if(data147.taints !== undefined){
-let data154 = data147.taints;
-if((!(Array.isArray(data154))) && (data154 !== null)){
-const err431 = {instancePath:instancePath+"/nodes/" + i9+"/taints",schemaPath:"#/properties/nodes/items/properties/taints/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.taints.type},message:"must be array,null",schema:schema11.properties.nodes.items.properties.taints.type,parentSchema:schema11.properties.nodes.items.properties.taints,data:data154};
+if(data153.labels !== undefined){
+let data154 = data153.labels;
+if((!(data154 && typeof data154 == "object" && !Array.isArray(data154))) && (data154 !== null)){
+const err431 = {instancePath:instancePath+"/nodeDefaults/labels",schemaPath:"#/properties/nodeDefaults/properties/labels/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.labels.type},message:"must be object,null",schema:schema11.properties.nodeDefaults.properties.labels.type,parentSchema:schema11.properties.nodeDefaults.properties.labels,data:data154};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -5451,13 +5468,10 @@ vErrors.push(err431);
 }
 errors++;
 }
-if(Array.isArray(data154)){
-const len10 = data154.length;
-for(let i10=0; i10<len10; i10++){
-let data155 = data154[i10];
-if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
-if(data155.key === undefined){
-const err432 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10,schemaPath:"#/properties/nodes/items/properties/taints/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema11.properties.nodes.items.properties.taints.items.required,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data155};
+if(data154 && typeof data154 == "object" && !Array.isArray(data154)){
+for(const key49 in data154){
+if(!(pattern91.test(key49))){
+const err432 = {instancePath:instancePath+"/nodeDefaults/labels",schemaPath:"#/properties/nodeDefaults/properties/labels/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults.properties.labels,data:data154};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -5466,8 +5480,13 @@ vErrors.push(err432);
 }
 errors++;
 }
-if(data155.effect === undefined){
-const err433 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10,schemaPath:"#/properties/nodes/items/properties/taints/items/required",keyword:"required",params:{missingProperty: "effect"},message:"must have required property '"+"effect"+"'",schema:schema11.properties.nodes.items.properties.taints.items.required,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data155};
+}
+for(const key50 in data154){
+if(pattern91.test(key50)){
+let data155 = data154[key50];
+if(typeof data155 === "string"){
+if(!pattern0.test(data155)){
+const err433 = {instancePath:instancePath+"/nodeDefaults/labels/" + key50.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[0],data:data155};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -5476,9 +5495,10 @@ vErrors.push(err433);
 }
 errors++;
 }
-for(const key49 in data155){
-if(!(((key49 === "key") || (key49 === "value")) || (key49 === "effect"))){
-const err434 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10,schemaPath:"#/properties/nodes/items/properties/taints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data155};
+}
+if(typeof data155 === "string"){
+if(func4(data155) > 8192){
+const err434 = {instancePath:instancePath+"/nodeDefaults/labels/" + key50.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[1],data:data155};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -5488,11 +5508,9 @@ vErrors.push(err434);
 errors++;
 }
 }
-if(data155.key !== undefined){
-let data156 = data155.key;
-if(typeof data156 === "string"){
-if(!pattern0.test(data156)){
-const err435 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key.allOf[0],data:data156};
+if(typeof data155 === "string"){
+if(func4(data155) > 63){
+const err435 = {instancePath:instancePath+"/nodeDefaults/labels/" + key50.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data155};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -5501,10 +5519,8 @@ vErrors.push(err435);
 }
 errors++;
 }
-}
-if(typeof data156 === "string"){
-if(func4(data156) > 8192){
-const err436 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key.allOf[1],data:data156};
+if(!pattern94.test(data155)){
+const err436 = {instancePath:instancePath+"/nodeDefaults/labels/" + key50.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data155};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -5514,9 +5530,8 @@ vErrors.push(err436);
 errors++;
 }
 }
-if(typeof data156 === "string"){
-if(!pattern81.test(data156)){
-const err437 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key,data:data156};
+else {
+const err437 = {instancePath:instancePath+"/nodeDefaults/labels/" + key50.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].type,parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data155};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -5526,8 +5541,13 @@ vErrors.push(err437);
 errors++;
 }
 }
-else {
-const err438 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.taints.items.properties.key.type,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key,data:data156};
+}
+}
+}
+if(data153.taints !== undefined){
+let data156 = data153.taints;
+if((!(Array.isArray(data156))) && (data156 !== null)){
+const err438 = {instancePath:instancePath+"/nodeDefaults/taints",schemaPath:"#/properties/nodeDefaults/properties/taints/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.taints.type},message:"must be array,null",schema:schema11.properties.nodeDefaults.properties.taints.type,parentSchema:schema11.properties.nodeDefaults.properties.taints,data:data156};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -5536,12 +5556,13 @@ vErrors.push(err438);
 }
 errors++;
 }
-}
-if(data155.value !== undefined){
-let data157 = data155.value;
-if(typeof data157 === "string"){
-if(!pattern0.test(data157)){
-const err439 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value.allOf[0],data:data157};
+if(Array.isArray(data156)){
+const len10 = data156.length;
+for(let i10=0; i10<len10; i10++){
+let data157 = data156[i10];
+if(data157 && typeof data157 == "object" && !Array.isArray(data157)){
+if(data157.key === undefined){
+const err439 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10,schemaPath:"#/properties/nodeDefaults/properties/taints/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema11.properties.nodeDefaults.properties.taints.items.required,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data157};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -5550,10 +5571,8 @@ vErrors.push(err439);
 }
 errors++;
 }
-}
-if(typeof data157 === "string"){
-if(func4(data157) > 8192){
-const err440 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value.allOf[1],data:data157};
+if(data157.effect === undefined){
+const err440 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10,schemaPath:"#/properties/nodeDefaults/properties/taints/items/required",keyword:"required",params:{missingProperty: "effect"},message:"must have required property '"+"effect"+"'",schema:schema11.properties.nodeDefaults.properties.taints.items.required,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data157};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -5562,10 +5581,9 @@ vErrors.push(err440);
 }
 errors++;
 }
-}
-if(typeof data157 === "string"){
-if(func4(data157) > 63){
-const err441 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value,data:data157};
+for(const key51 in data157){
+if(!(((key51 === "key") || (key51 === "value")) || (key51 === "effect"))){
+const err441 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10,schemaPath:"#/properties/nodeDefaults/properties/taints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data157};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -5574,8 +5592,12 @@ vErrors.push(err441);
 }
 errors++;
 }
-if(!pattern84.test(data157)){
-const err442 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value,data:data157};
+}
+if(data157.key !== undefined){
+let data158 = data157.key;
+if(typeof data158 === "string"){
+if(!pattern0.test(data158)){
+const err442 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key.allOf[0],data:data158};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -5585,8 +5607,9 @@ vErrors.push(err442);
 errors++;
 }
 }
-else {
-const err443 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.taints.items.properties.value.type,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value,data:data157};
+if(typeof data158 === "string"){
+if(func4(data158) > 8192){
+const err443 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key.allOf[1],data:data158};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -5596,10 +5619,9 @@ vErrors.push(err443);
 errors++;
 }
 }
-if(data155.effect !== undefined){
-let data158 = data155.effect;
-if(!(((data158 === "NoSchedule") || (data158 === "PreferNoSchedule")) || (data158 === "NoExecute"))){
-const err444 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10+"/effect",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/effect/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.taints.items.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.taints.items.properties.effect.enum,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.effect,data:data158};
+if(typeof data158 === "string"){
+if(!pattern91.test(data158)){
+const err444 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key,data:data158};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -5609,9 +5631,8 @@ vErrors.push(err444);
 errors++;
 }
 }
-}
 else {
-const err445 = {instancePath:instancePath+"/nodes/" + i9+"/taints/" + i10,schemaPath:"#/properties/nodes/items/properties/taints/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.properties.taints.items.type,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data155};
+const err445 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodeDefaults.properties.taints.items.properties.key.type,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key,data:data158};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -5621,11 +5642,11 @@ vErrors.push(err445);
 errors++;
 }
 }
-}
-}
-}
-else {
-const err446 = {instancePath:instancePath+"/nodes/" + i9,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data147};
+if(data157.value !== undefined){
+let data159 = data157.value;
+if(typeof data159 === "string"){
+if(!pattern0.test(data159)){
+const err446 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value.allOf[0],data:data159};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -5635,9 +5656,9 @@ vErrors.push(err446);
 errors++;
 }
 }
-}
-else {
-const err447 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data146};
+if(typeof data159 === "string"){
+if(func4(data159) > 8192){
+const err447 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value.allOf[1],data:data159};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -5647,14 +5668,969 @@ vErrors.push(err447);
 errors++;
 }
 }
-}
-else {
-const err448 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(typeof data159 === "string"){
+if(func4(data159) > 63){
+const err448 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value,data:data159};
 if(vErrors === null){
 vErrors = [err448];
 }
 else {
 vErrors.push(err448);
+}
+errors++;
+}
+if(!pattern94.test(data159)){
+const err449 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value,data:data159};
+if(vErrors === null){
+vErrors = [err449];
+}
+else {
+vErrors.push(err449);
+}
+errors++;
+}
+}
+else {
+const err450 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodeDefaults.properties.taints.items.properties.value.type,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value,data:data159};
+if(vErrors === null){
+vErrors = [err450];
+}
+else {
+vErrors.push(err450);
+}
+errors++;
+}
+}
+if(data157.effect !== undefined){
+let data160 = data157.effect;
+if(!(((data160 === "NoSchedule") || (data160 === "PreferNoSchedule")) || (data160 === "NoExecute"))){
+const err451 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/effect",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/effect/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodeDefaults.properties.taints.items.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodeDefaults.properties.taints.items.properties.effect.enum,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.effect,data:data160};
+if(vErrors === null){
+vErrors = [err451];
+}
+else {
+vErrors.push(err451);
+}
+errors++;
+}
+}
+}
+else {
+const err452 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10,schemaPath:"#/properties/nodeDefaults/properties/taints/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodeDefaults.properties.taints.items.type,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data157};
+if(vErrors === null){
+vErrors = [err452];
+}
+else {
+vErrors.push(err452);
+}
+errors++;
+}
+}
+}
+}
+if(data153.capacity !== undefined){
+let data161 = data153.capacity;
+if((!(data161 && typeof data161 == "object" && !Array.isArray(data161))) && (data161 !== null)){
+const err453 = {instancePath:instancePath+"/nodeDefaults/capacity",schemaPath:"#/properties/nodeDefaults/properties/capacity/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.capacity.type},message:"must be object,null",schema:schema11.properties.nodeDefaults.properties.capacity.type,parentSchema:schema11.properties.nodeDefaults.properties.capacity,data:data161};
+if(vErrors === null){
+vErrors = [err453];
+}
+else {
+vErrors.push(err453);
+}
+errors++;
+}
+if(data161 && typeof data161 == "object" && !Array.isArray(data161)){
+if(data161.cpu === undefined){
+const err454 = {instancePath:instancePath+"/nodeDefaults/capacity",schemaPath:"#/properties/nodeDefaults/properties/capacity/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.nodeDefaults.properties.capacity.required,parentSchema:schema11.properties.nodeDefaults.properties.capacity,data:data161};
+if(vErrors === null){
+vErrors = [err454];
+}
+else {
+vErrors.push(err454);
+}
+errors++;
+}
+if(data161.memory === undefined){
+const err455 = {instancePath:instancePath+"/nodeDefaults/capacity",schemaPath:"#/properties/nodeDefaults/properties/capacity/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.nodeDefaults.properties.capacity.required,parentSchema:schema11.properties.nodeDefaults.properties.capacity,data:data161};
+if(vErrors === null){
+vErrors = [err455];
+}
+else {
+vErrors.push(err455);
+}
+errors++;
+}
+for(const key52 in data161){
+if(!((key52 === "cpu") || (key52 === "memory"))){
+const err456 = {instancePath:instancePath+"/nodeDefaults/capacity",schemaPath:"#/properties/nodeDefaults/properties/capacity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults.properties.capacity,data:data161};
+if(vErrors === null){
+vErrors = [err456];
+}
+else {
+vErrors.push(err456);
+}
+errors++;
+}
+}
+if(data161.cpu !== undefined){
+let data162 = data161.cpu;
+if((typeof data162 !== "string") && (!((typeof data162 == "number") && (isFinite(data162))))){
+const err457 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.capacity.properties.cpu.type},message:"must be string,number",schema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu.type,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu,data:data162};
+if(vErrors === null){
+vErrors = [err457];
+}
+else {
+vErrors.push(err457);
+}
+errors++;
+}
+if(typeof data162 === "string"){
+if(!pattern0.test(data162)){
+const err458 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu.allOf[0],data:data162};
+if(vErrors === null){
+vErrors = [err458];
+}
+else {
+vErrors.push(err458);
+}
+errors++;
+}
+}
+if(typeof data162 === "string"){
+if(func4(data162) > 8192){
+const err459 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu.allOf[1],data:data162};
+if(vErrors === null){
+vErrors = [err459];
+}
+else {
+vErrors.push(err459);
+}
+errors++;
+}
+}
+if((typeof data162 == "number") && (isFinite(data162))){
+if(data162 > 9007199254740991 || isNaN(data162)){
+const err460 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu,data:data162};
+if(vErrors === null){
+vErrors = [err460];
+}
+else {
+vErrors.push(err460);
+}
+errors++;
+}
+if(data162 < 0 || isNaN(data162)){
+const err461 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu,data:data162};
+if(vErrors === null){
+vErrors = [err461];
+}
+else {
+vErrors.push(err461);
+}
+errors++;
+}
+}
+if(typeof data162 === "string"){
+if(!pattern32.test(data162)){
+const err462 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu,data:data162};
+if(vErrors === null){
+vErrors = [err462];
+}
+else {
+vErrors.push(err462);
+}
+errors++;
+}
+}
+}
+if(data161.memory !== undefined){
+let data163 = data161.memory;
+if((typeof data163 !== "string") && (!((typeof data163 == "number") && (isFinite(data163))))){
+const err463 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.capacity.properties.memory.type},message:"must be string,number",schema:schema11.properties.nodeDefaults.properties.capacity.properties.memory.type,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory,data:data163};
+if(vErrors === null){
+vErrors = [err463];
+}
+else {
+vErrors.push(err463);
+}
+errors++;
+}
+if(typeof data163 === "string"){
+if(!pattern0.test(data163)){
+const err464 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory.allOf[0],data:data163};
+if(vErrors === null){
+vErrors = [err464];
+}
+else {
+vErrors.push(err464);
+}
+errors++;
+}
+}
+if(typeof data163 === "string"){
+if(func4(data163) > 8192){
+const err465 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory.allOf[1],data:data163};
+if(vErrors === null){
+vErrors = [err465];
+}
+else {
+vErrors.push(err465);
+}
+errors++;
+}
+}
+if((typeof data163 == "number") && (isFinite(data163))){
+if(data163 > 9007199254740991 || isNaN(data163)){
+const err466 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory,data:data163};
+if(vErrors === null){
+vErrors = [err466];
+}
+else {
+vErrors.push(err466);
+}
+errors++;
+}
+if(data163 < 0 || isNaN(data163)){
+const err467 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory,data:data163};
+if(vErrors === null){
+vErrors = [err467];
+}
+else {
+vErrors.push(err467);
+}
+errors++;
+}
+}
+if(typeof data163 === "string"){
+if(!pattern32.test(data163)){
+const err468 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory,data:data163};
+if(vErrors === null){
+vErrors = [err468];
+}
+else {
+vErrors.push(err468);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+}
+if(data.nodes !== undefined){
+let data164 = data.nodes;
+if(Array.isArray(data164)){
+if(data164.length < 1){
+const err469 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data164};
+if(vErrors === null){
+vErrors = [err469];
+}
+else {
+vErrors.push(err469);
+}
+errors++;
+}
+const len11 = data164.length;
+for(let i11=0; i11<len11; i11++){
+let data165 = data164[i11];
+if(data165 && typeof data165 == "object" && !Array.isArray(data165)){
+if(data165.name === undefined){
+const err470 = {instancePath:instancePath+"/nodes/" + i11,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data165};
+if(vErrors === null){
+vErrors = [err470];
+}
+else {
+vErrors.push(err470);
+}
+errors++;
+}
+if(data165.role === undefined){
+const err471 = {instancePath:instancePath+"/nodes/" + i11,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data165};
+if(vErrors === null){
+vErrors = [err471];
+}
+else {
+vErrors.push(err471);
+}
+errors++;
+}
+if(data165.ip === undefined){
+const err472 = {instancePath:instancePath+"/nodes/" + i11,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data165};
+if(vErrors === null){
+vErrors = [err472];
+}
+else {
+vErrors.push(err472);
+}
+errors++;
+}
+for(const key53 in data165){
+if(!(((((((key53 === "name") || (key53 === "role")) || (key53 === "ip")) || (key53 === "mac")) || (key53 === "labels")) || (key53 === "taints")) || (key53 === "capacity"))){
+const err473 = {instancePath:instancePath+"/nodes/" + i11,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key53},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data165};
+if(vErrors === null){
+vErrors = [err473];
+}
+else {
+vErrors.push(err473);
+}
+errors++;
+}
+}
+if(data165.name !== undefined){
+let data166 = data165.name;
+if(typeof data166 === "string"){
+if(!pattern0.test(data166)){
+const err474 = {instancePath:instancePath+"/nodes/" + i11+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.name.allOf[0],data:data166};
+if(vErrors === null){
+vErrors = [err474];
+}
+else {
+vErrors.push(err474);
+}
+errors++;
+}
+}
+if(typeof data166 === "string"){
+if(func4(data166) > 8192){
+const err475 = {instancePath:instancePath+"/nodes/" + i11+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.name.allOf[1],data:data166};
+if(vErrors === null){
+vErrors = [err475];
+}
+else {
+vErrors.push(err475);
+}
+errors++;
+}
+}
+if(typeof data166 === "string"){
+if(!(formats0(data166))){
+const err476 = {instancePath:instancePath+"/nodes/" + i11+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data166};
+if(vErrors === null){
+vErrors = [err476];
+}
+else {
+vErrors.push(err476);
+}
+errors++;
+}
+}
+else {
+const err477 = {instancePath:instancePath+"/nodes/" + i11+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data166};
+if(vErrors === null){
+vErrors = [err477];
+}
+else {
+vErrors.push(err477);
+}
+errors++;
+}
+}
+if(data165.role !== undefined){
+let data167 = data165.role;
+if(!((data167 === "control-plane") || (data167 === "worker"))){
+const err478 = {instancePath:instancePath+"/nodes/" + i11+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data167};
+if(vErrors === null){
+vErrors = [err478];
+}
+else {
+vErrors.push(err478);
+}
+errors++;
+}
+}
+if(data165.ip !== undefined){
+let data168 = data165.ip;
+if(typeof data168 === "string"){
+if(!pattern0.test(data168)){
+const err479 = {instancePath:instancePath+"/nodes/" + i11+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.ip.allOf[0],data:data168};
+if(vErrors === null){
+vErrors = [err479];
+}
+else {
+vErrors.push(err479);
+}
+errors++;
+}
+}
+if(typeof data168 === "string"){
+if(func4(data168) > 8192){
+const err480 = {instancePath:instancePath+"/nodes/" + i11+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.ip.allOf[1],data:data168};
+if(vErrors === null){
+vErrors = [err480];
+}
+else {
+vErrors.push(err480);
+}
+errors++;
+}
+}
+if(typeof data168 === "string"){
+if(!(formats16(data168))){
+const err481 = {instancePath:instancePath+"/nodes/" + i11+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data168};
+if(vErrors === null){
+vErrors = [err481];
+}
+else {
+vErrors.push(err481);
+}
+errors++;
+}
+}
+else {
+const err482 = {instancePath:instancePath+"/nodes/" + i11+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data168};
+if(vErrors === null){
+vErrors = [err482];
+}
+else {
+vErrors.push(err482);
+}
+errors++;
+}
+}
+if(data165.mac !== undefined){
+let data169 = data165.mac;
+if(typeof data169 === "string"){
+if(!pattern0.test(data169)){
+const err483 = {instancePath:instancePath+"/nodes/" + i11+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.mac.allOf[0],data:data169};
+if(vErrors === null){
+vErrors = [err483];
+}
+else {
+vErrors.push(err483);
+}
+errors++;
+}
+}
+if(typeof data169 === "string"){
+if(func4(data169) > 8192){
+const err484 = {instancePath:instancePath+"/nodes/" + i11+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.mac.allOf[1],data:data169};
+if(vErrors === null){
+vErrors = [err484];
+}
+else {
+vErrors.push(err484);
+}
+errors++;
+}
+}
+if(typeof data169 === "string"){
+if(!(formats62(data169))){
+const err485 = {instancePath:instancePath+"/nodes/" + i11+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data169};
+if(vErrors === null){
+vErrors = [err485];
+}
+else {
+vErrors.push(err485);
+}
+errors++;
+}
+}
+else {
+const err486 = {instancePath:instancePath+"/nodes/" + i11+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data169};
+if(vErrors === null){
+vErrors = [err486];
+}
+else {
+vErrors.push(err486);
+}
+errors++;
+}
+}
+if(data165.labels !== undefined){
+let data170 = data165.labels;
+if((!(data170 && typeof data170 == "object" && !Array.isArray(data170))) && (data170 !== null)){
+const err487 = {instancePath:instancePath+"/nodes/" + i11+"/labels",schemaPath:"#/properties/nodes/items/properties/labels/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.labels.type},message:"must be object,null",schema:schema11.properties.nodes.items.properties.labels.type,parentSchema:schema11.properties.nodes.items.properties.labels,data:data170};
+if(vErrors === null){
+vErrors = [err487];
+}
+else {
+vErrors.push(err487);
+}
+errors++;
+}
+if(data170 && typeof data170 == "object" && !Array.isArray(data170)){
+for(const key54 in data170){
+if(!(pattern91.test(key54))){
+const err488 = {instancePath:instancePath+"/nodes/" + i11+"/labels",schemaPath:"#/properties/nodes/items/properties/labels/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items.properties.labels,data:data170};
+if(vErrors === null){
+vErrors = [err488];
+}
+else {
+vErrors.push(err488);
+}
+errors++;
+}
+}
+for(const key55 in data170){
+if(pattern91.test(key55)){
+let data171 = data170[key55];
+if(typeof data171 === "string"){
+if(!pattern0.test(data171)){
+const err489 = {instancePath:instancePath+"/nodes/" + i11+"/labels/" + key55.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[0],data:data171};
+if(vErrors === null){
+vErrors = [err489];
+}
+else {
+vErrors.push(err489);
+}
+errors++;
+}
+}
+if(typeof data171 === "string"){
+if(func4(data171) > 8192){
+const err490 = {instancePath:instancePath+"/nodes/" + i11+"/labels/" + key55.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[1],data:data171};
+if(vErrors === null){
+vErrors = [err490];
+}
+else {
+vErrors.push(err490);
+}
+errors++;
+}
+}
+if(typeof data171 === "string"){
+if(func4(data171) > 63){
+const err491 = {instancePath:instancePath+"/nodes/" + i11+"/labels/" + key55.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data171};
+if(vErrors === null){
+vErrors = [err491];
+}
+else {
+vErrors.push(err491);
+}
+errors++;
+}
+if(!pattern94.test(data171)){
+const err492 = {instancePath:instancePath+"/nodes/" + i11+"/labels/" + key55.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data171};
+if(vErrors === null){
+vErrors = [err492];
+}
+else {
+vErrors.push(err492);
+}
+errors++;
+}
+}
+else {
+const err493 = {instancePath:instancePath+"/nodes/" + i11+"/labels/" + key55.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].type,parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data171};
+if(vErrors === null){
+vErrors = [err493];
+}
+else {
+vErrors.push(err493);
+}
+errors++;
+}
+}
+}
+}
+}
+if(data165.taints !== undefined){
+let data172 = data165.taints;
+if((!(Array.isArray(data172))) && (data172 !== null)){
+const err494 = {instancePath:instancePath+"/nodes/" + i11+"/taints",schemaPath:"#/properties/nodes/items/properties/taints/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.taints.type},message:"must be array,null",schema:schema11.properties.nodes.items.properties.taints.type,parentSchema:schema11.properties.nodes.items.properties.taints,data:data172};
+if(vErrors === null){
+vErrors = [err494];
+}
+else {
+vErrors.push(err494);
+}
+errors++;
+}
+if(Array.isArray(data172)){
+const len12 = data172.length;
+for(let i12=0; i12<len12; i12++){
+let data173 = data172[i12];
+if(data173 && typeof data173 == "object" && !Array.isArray(data173)){
+if(data173.key === undefined){
+const err495 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12,schemaPath:"#/properties/nodes/items/properties/taints/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema11.properties.nodes.items.properties.taints.items.required,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data173};
+if(vErrors === null){
+vErrors = [err495];
+}
+else {
+vErrors.push(err495);
+}
+errors++;
+}
+if(data173.effect === undefined){
+const err496 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12,schemaPath:"#/properties/nodes/items/properties/taints/items/required",keyword:"required",params:{missingProperty: "effect"},message:"must have required property '"+"effect"+"'",schema:schema11.properties.nodes.items.properties.taints.items.required,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data173};
+if(vErrors === null){
+vErrors = [err496];
+}
+else {
+vErrors.push(err496);
+}
+errors++;
+}
+for(const key56 in data173){
+if(!(((key56 === "key") || (key56 === "value")) || (key56 === "effect"))){
+const err497 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12,schemaPath:"#/properties/nodes/items/properties/taints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data173};
+if(vErrors === null){
+vErrors = [err497];
+}
+else {
+vErrors.push(err497);
+}
+errors++;
+}
+}
+if(data173.key !== undefined){
+let data174 = data173.key;
+if(typeof data174 === "string"){
+if(!pattern0.test(data174)){
+const err498 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key.allOf[0],data:data174};
+if(vErrors === null){
+vErrors = [err498];
+}
+else {
+vErrors.push(err498);
+}
+errors++;
+}
+}
+if(typeof data174 === "string"){
+if(func4(data174) > 8192){
+const err499 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key.allOf[1],data:data174};
+if(vErrors === null){
+vErrors = [err499];
+}
+else {
+vErrors.push(err499);
+}
+errors++;
+}
+}
+if(typeof data174 === "string"){
+if(!pattern91.test(data174)){
+const err500 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key,data:data174};
+if(vErrors === null){
+vErrors = [err500];
+}
+else {
+vErrors.push(err500);
+}
+errors++;
+}
+}
+else {
+const err501 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.taints.items.properties.key.type,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key,data:data174};
+if(vErrors === null){
+vErrors = [err501];
+}
+else {
+vErrors.push(err501);
+}
+errors++;
+}
+}
+if(data173.value !== undefined){
+let data175 = data173.value;
+if(typeof data175 === "string"){
+if(!pattern0.test(data175)){
+const err502 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value.allOf[0],data:data175};
+if(vErrors === null){
+vErrors = [err502];
+}
+else {
+vErrors.push(err502);
+}
+errors++;
+}
+}
+if(typeof data175 === "string"){
+if(func4(data175) > 8192){
+const err503 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value.allOf[1],data:data175};
+if(vErrors === null){
+vErrors = [err503];
+}
+else {
+vErrors.push(err503);
+}
+errors++;
+}
+}
+if(typeof data175 === "string"){
+if(func4(data175) > 63){
+const err504 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value,data:data175};
+if(vErrors === null){
+vErrors = [err504];
+}
+else {
+vErrors.push(err504);
+}
+errors++;
+}
+if(!pattern94.test(data175)){
+const err505 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value,data:data175};
+if(vErrors === null){
+vErrors = [err505];
+}
+else {
+vErrors.push(err505);
+}
+errors++;
+}
+}
+else {
+const err506 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.taints.items.properties.value.type,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value,data:data175};
+if(vErrors === null){
+vErrors = [err506];
+}
+else {
+vErrors.push(err506);
+}
+errors++;
+}
+}
+if(data173.effect !== undefined){
+let data176 = data173.effect;
+if(!(((data176 === "NoSchedule") || (data176 === "PreferNoSchedule")) || (data176 === "NoExecute"))){
+const err507 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/effect",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/effect/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.taints.items.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.taints.items.properties.effect.enum,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.effect,data:data176};
+if(vErrors === null){
+vErrors = [err507];
+}
+else {
+vErrors.push(err507);
+}
+errors++;
+}
+}
+}
+else {
+const err508 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12,schemaPath:"#/properties/nodes/items/properties/taints/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.properties.taints.items.type,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data173};
+if(vErrors === null){
+vErrors = [err508];
+}
+else {
+vErrors.push(err508);
+}
+errors++;
+}
+}
+}
+}
+if(data165.capacity !== undefined){
+let data177 = data165.capacity;
+if((!(data177 && typeof data177 == "object" && !Array.isArray(data177))) && (data177 !== null)){
+const err509 = {instancePath:instancePath+"/nodes/" + i11+"/capacity",schemaPath:"#/properties/nodes/items/properties/capacity/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.capacity.type},message:"must be object,null",schema:schema11.properties.nodes.items.properties.capacity.type,parentSchema:schema11.properties.nodes.items.properties.capacity,data:data177};
+if(vErrors === null){
+vErrors = [err509];
+}
+else {
+vErrors.push(err509);
+}
+errors++;
+}
+if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
+if(data177.cpu === undefined){
+const err510 = {instancePath:instancePath+"/nodes/" + i11+"/capacity",schemaPath:"#/properties/nodes/items/properties/capacity/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.nodes.items.properties.capacity.required,parentSchema:schema11.properties.nodes.items.properties.capacity,data:data177};
+if(vErrors === null){
+vErrors = [err510];
+}
+else {
+vErrors.push(err510);
+}
+errors++;
+}
+if(data177.memory === undefined){
+const err511 = {instancePath:instancePath+"/nodes/" + i11+"/capacity",schemaPath:"#/properties/nodes/items/properties/capacity/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.nodes.items.properties.capacity.required,parentSchema:schema11.properties.nodes.items.properties.capacity,data:data177};
+if(vErrors === null){
+vErrors = [err511];
+}
+else {
+vErrors.push(err511);
+}
+errors++;
+}
+for(const key57 in data177){
+if(!((key57 === "cpu") || (key57 === "memory"))){
+const err512 = {instancePath:instancePath+"/nodes/" + i11+"/capacity",schemaPath:"#/properties/nodes/items/properties/capacity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items.properties.capacity,data:data177};
+if(vErrors === null){
+vErrors = [err512];
+}
+else {
+vErrors.push(err512);
+}
+errors++;
+}
+}
+if(data177.cpu !== undefined){
+let data178 = data177.cpu;
+if((typeof data178 !== "string") && (!((typeof data178 == "number") && (isFinite(data178))))){
+const err513 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.capacity.properties.cpu.type},message:"must be string,number",schema:schema11.properties.nodes.items.properties.capacity.properties.cpu.type,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu,data:data178};
+if(vErrors === null){
+vErrors = [err513];
+}
+else {
+vErrors.push(err513);
+}
+errors++;
+}
+if(typeof data178 === "string"){
+if(!pattern0.test(data178)){
+const err514 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu.allOf[0],data:data178};
+if(vErrors === null){
+vErrors = [err514];
+}
+else {
+vErrors.push(err514);
+}
+errors++;
+}
+}
+if(typeof data178 === "string"){
+if(func4(data178) > 8192){
+const err515 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu.allOf[1],data:data178};
+if(vErrors === null){
+vErrors = [err515];
+}
+else {
+vErrors.push(err515);
+}
+errors++;
+}
+}
+if((typeof data178 == "number") && (isFinite(data178))){
+if(data178 > 9007199254740991 || isNaN(data178)){
+const err516 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu,data:data178};
+if(vErrors === null){
+vErrors = [err516];
+}
+else {
+vErrors.push(err516);
+}
+errors++;
+}
+if(data178 < 0 || isNaN(data178)){
+const err517 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu,data:data178};
+if(vErrors === null){
+vErrors = [err517];
+}
+else {
+vErrors.push(err517);
+}
+errors++;
+}
+}
+if(typeof data178 === "string"){
+if(!pattern32.test(data178)){
+const err518 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu,data:data178};
+if(vErrors === null){
+vErrors = [err518];
+}
+else {
+vErrors.push(err518);
+}
+errors++;
+}
+}
+}
+if(data177.memory !== undefined){
+let data179 = data177.memory;
+if((typeof data179 !== "string") && (!((typeof data179 == "number") && (isFinite(data179))))){
+const err519 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.capacity.properties.memory.type},message:"must be string,number",schema:schema11.properties.nodes.items.properties.capacity.properties.memory.type,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory,data:data179};
+if(vErrors === null){
+vErrors = [err519];
+}
+else {
+vErrors.push(err519);
+}
+errors++;
+}
+if(typeof data179 === "string"){
+if(!pattern0.test(data179)){
+const err520 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory.allOf[0],data:data179};
+if(vErrors === null){
+vErrors = [err520];
+}
+else {
+vErrors.push(err520);
+}
+errors++;
+}
+}
+if(typeof data179 === "string"){
+if(func4(data179) > 8192){
+const err521 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory.allOf[1],data:data179};
+if(vErrors === null){
+vErrors = [err521];
+}
+else {
+vErrors.push(err521);
+}
+errors++;
+}
+}
+if((typeof data179 == "number") && (isFinite(data179))){
+if(data179 > 9007199254740991 || isNaN(data179)){
+const err522 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory,data:data179};
+if(vErrors === null){
+vErrors = [err522];
+}
+else {
+vErrors.push(err522);
+}
+errors++;
+}
+if(data179 < 0 || isNaN(data179)){
+const err523 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory,data:data179};
+if(vErrors === null){
+vErrors = [err523];
+}
+else {
+vErrors.push(err523);
+}
+errors++;
+}
+}
+if(typeof data179 === "string"){
+if(!pattern32.test(data179)){
+const err524 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory,data:data179};
+if(vErrors === null){
+vErrors = [err524];
+}
+else {
+vErrors.push(err524);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err525 = {instancePath:instancePath+"/nodes/" + i11,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data165};
+if(vErrors === null){
+vErrors = [err525];
+}
+else {
+vErrors.push(err525);
+}
+errors++;
+}
+}
+}
+else {
+const err526 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data164};
+if(vErrors === null){
+vErrors = [err526];
+}
+else {
+vErrors.push(err526);
+}
+errors++;
+}
+}
+}
+else {
+const err527 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err527];
+}
+else {
+vErrors.push(err527);
 }
 errors++;
 }

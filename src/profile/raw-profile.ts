@@ -20,6 +20,7 @@ export type RawArgs = Opt<Record<string, string | number | boolean>>;
 export type RawLabels = Opt<Record<string, string>>;
 export type RawTaints = Opt<{ key: string; value?: string; effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' }[]>;
 type RawLevel = 'privileged' | 'baseline' | 'restricted';
+export type RawCapacity = Opt<{ cpu: string | number; memory: string | number }>;
 
 export type RawReserved = Opt<Record<string, string | number>>;
 
@@ -69,7 +70,10 @@ export interface RawProfile {
   }>;
   addons?: Opt<{ metricsServer?: Opt<RawAddon>; ingressNginx?: Opt<RawAddon & { expose?: 'hostPort' | 'nodePort' }> }>;
   verify?: Opt<{ smokeTest?: boolean; keepSmokeWorkloads?: boolean; rolloutTimeout?: string }>;
-  images?: Opt<{ repository?: string }>;
+  images?: Opt<{ repository?: string; auth?: Opt<Record<string, { username: string; passwordFile: string }>> }>;
+  proxy?: Opt<{ http?: string; https?: string; noProxy?: Opt<string[]> }>;
+  trust?: Opt<{ caBundle?: string; caBundleFile?: string }>;
+  time?: Opt<{ servers?: Opt<string[]> }>;
   image?: Opt<{ prebaked?: boolean }>;
   flatcar?: Opt<{ sysextUrl?: string; sysextSha256?: string }>;
   security?: Opt<{
@@ -89,8 +93,8 @@ export interface RawProfile {
     etcd?: Opt<{ extraArgs?: RawArgs }>;
     featureGates?: Opt<Record<string, boolean>>;
   }>;
-  nodeDefaults?: Opt<{ labels?: RawLabels; taints?: RawTaints }>;
+  nodeDefaults?: Opt<{ labels?: RawLabels; taints?: RawTaints; capacity?: RawCapacity }>;
   backup?: Opt<{ etcd?: Opt<{ enabled?: boolean; schedule?: string; keep?: number; dir?: string }> }>;
   certificates?: Opt<{ autoRenew?: boolean; renewBefore?: string }>;
-  nodes: { name: string; role: 'control-plane' | 'worker'; ip: string; mac?: string; labels?: RawLabels; taints?: RawTaints }[];
+  nodes: { name: string; role: 'control-plane' | 'worker'; ip: string; mac?: string; labels?: RawLabels; taints?: RawTaints; capacity?: RawCapacity }[];
 }

@@ -92,6 +92,7 @@ interface Annotated {
   'x-code'?: string;
   'x-message'?: string;
   properties?: Record<string, unknown>;
+  propertyNames?: { 'x-code'?: string; 'x-message'?: string };
 }
 
 function toDiagnostic(e: ErrorObject, loc: SourceLocator): Omit<Diagnostic, 'file'> | undefined {
@@ -148,6 +149,16 @@ function toDiagnostic(e: ErrorObject, loc: SourceLocator): Omit<Diagnostic, 'fil
     case 'if':
       // Reported through the failing `then` branch instead.
       return undefined;
+    case 'propertyNames': {
+      // A map key that breaks the key rule: point at the key itself.
+      const name = String(e.params.propertyName);
+      return {
+        severity: 'error',
+        code: parent.propertyNames?.['x-code'] ?? 'invalid-key',
+        ...at(`${e.instancePath}/${escapeSegment(name)}`, true),
+        message: `${echoValue(name)}: ${parent.propertyNames?.['x-message'] ?? 'is not a valid key'}`,
+      };
+    }
     case 'enum': {
       const allowed = (e.params.allowedValues as unknown[]).map(String);
       const guess = typeof e.data === 'string' ? didYouMean(e.data, allowed) : undefined;
@@ -169,6 +180,8 @@ function toDiagnostic(e: ErrorObject, loc: SourceLocator): Omit<Diagnostic, 'fil
       };
     }
     default: {
+      // The key rule's own failure comes with its propertyNames error, reported above.
+      if (e.propertyName !== undefined) return undefined;
       const fallback = e.keyword === 'pattern' ? 'invalid-format' : 'invalid-value';
       const got = typeof e.data === 'object' ? '' : `; got ${echoValue(e.data)}`;
       return {

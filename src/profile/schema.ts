@@ -59,6 +59,23 @@ const reserved = {
   properties: { cpu: quantity, memory: quantity, 'ephemeral-storage': quantity, pid: quantity },
 } as const;
 
+/** A node's size for capacity planning and the default kubelet reservations. */
+const capacity = {
+  type: OPTIONAL_OBJECT,
+  additionalProperties: false,
+  required: ['cpu', 'memory'],
+  properties: { cpu: quantity, memory: quantity },
+} as const;
+
+/** A proxy URL: reaches systemd, apt and shell, so only a narrow, quote-free form. */
+const proxyUrl = {
+  type: 'string',
+  format: 'proxy-url',
+  'x-code': 'invalid-proxy-url',
+  'x-message':
+    'must be a proxy URL http://[user[:password]@]host[:port] or https://…: letters, digits and "._~-" in the user and password (percent-encode anything else), no path, spaces, quotes or shell characters',
+} as const;
+
 const addon = {
   type: OPTIONAL_OBJECT,
   additionalProperties: false,
@@ -362,6 +379,65 @@ export const profileSchema = withTextRules({
           pattern: '^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$',
           'x-message': 'must be a registry root such as "registry.example.com:5000/mirror" (no scheme, no trailing slash)',
         },
+        auth: {
+          type: OPTIONAL_OBJECT,
+          propertyNames: {
+            pattern: '^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$',
+            'x-code': 'invalid-registry',
+            'x-message': 'must be a registry host as containerd names it, such as "registry.example.com:5000" (no scheme, no path)',
+          },
+          additionalProperties: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['username', 'passwordFile'],
+            properties: { username: str, passwordFile: str },
+          },
+        },
+      },
+    },
+    proxy: {
+      type: OPTIONAL_OBJECT,
+      additionalProperties: false,
+      properties: {
+        http: proxyUrl,
+        https: proxyUrl,
+        noProxy: {
+          type: OPTIONAL_ARRAY,
+          items: {
+            type: 'string',
+            format: 'no-proxy-entry',
+            'x-code': 'invalid-no-proxy',
+            'x-message': 'must be a host name, ".domain", an IPv4 address or CIDR, optionally with ":port", or "*"',
+          },
+        },
+      },
+    },
+    trust: {
+      type: OPTIONAL_OBJECT,
+      additionalProperties: false,
+      properties: {
+        caBundle: {
+          type: 'string',
+          'x-multiline': true,
+          pattern: '-----BEGIN CERTIFICATE-----',
+          'x-message': 'must hold PEM certificates ("-----BEGIN CERTIFICATE-----"); use caBundleFile for a path',
+        },
+        caBundleFile: str,
+      },
+    },
+    time: {
+      type: OPTIONAL_OBJECT,
+      additionalProperties: false,
+      properties: {
+        servers: {
+          type: OPTIONAL_ARRAY,
+          items: {
+            type: 'string',
+            format: 'ntp-server',
+            'x-code': 'invalid-ntp-server',
+            'x-message': 'must be an NTP server: a host name or an IP address',
+          },
+        },
       },
     },
     image: {
@@ -478,7 +554,7 @@ export const profileSchema = withTextRules({
     nodeDefaults: {
       type: OPTIONAL_OBJECT,
       additionalProperties: false,
-      properties: { labels: nodeLabels, taints: nodeTaints },
+      properties: { labels: nodeLabels, taints: nodeTaints, capacity },
     },
     nodes: {
       type: 'array',
@@ -496,6 +572,7 @@ export const profileSchema = withTextRules({
           mac: { type: 'string', format: 'mac' },
           labels: nodeLabels,
           taints: nodeTaints,
+          capacity,
         },
       },
     },

@@ -25,6 +25,17 @@ export interface ProfileNode {
   labels?: Record<string, string>;
   /** Taints the node registers with, nodeDefaults.taints merged in for workers. Absent: none. */
   taints?: NodeTaint[];
+  /**
+   * The node's size (nodes[].capacity, else nodeDefaults.capacity for a worker): drives
+   * `gen-userdata capacity` and the default kubelet reservations. Absent: unknown.
+   */
+  capacity?: NodeCapacity;
+}
+
+/** A node's size as Kubernetes quantities, e.g. {cpu: "4", memory: "16Gi"}. */
+export interface NodeCapacity {
+  cpu: string;
+  memory: string;
 }
 
 /** A node taint as kubeadm's nodeRegistration.taints takes it. */
@@ -238,9 +249,43 @@ export interface VerifySettings {
   rolloutTimeoutSeconds: number;
 }
 
+/** Credentials for one registry (images.auth); control planes only. */
+export interface RegistryAuth {
+  /** Registry host as containerd names it, e.g. "registry.example.com:5000". */
+  registry: string;
+  username: string;
+  /** Path from the profile, relative to it; the CLI reads it into `password`. */
+  passwordFile: string;
+  /** The password, filled by the CLI (one trailing newline removed). Never printed. */
+  password?: string;
+}
+
+/** Site proxy (profile proxy); absent when neither http nor https is set. */
+export interface ProxySettings {
+  http?: string;
+  https?: string;
+  /** The final NO_PROXY list: the automatic entries (no-proxy.ts), then proxy.noProxy. */
+  noProxy: string[];
+}
+
+/** Extra trusted CAs (profile trust). */
+export interface TrustSettings {
+  /** PEM bundle: inline, or read by the CLI from caBundleFile. */
+  caBundle?: string;
+  caBundleFile?: string;
+}
+
+/** Clock synchronisation (profile time). */
+export interface TimeSettings {
+  /** NTP servers; [] leaves the image's own NTP settings alone. */
+  servers: string[];
+}
+
 export interface ImageSettings {
   /** Registry mirror root for registry.k8s.io, docker.io and quay.io images (air-gapped). */
   repository?: string;
+  /** Registry credentials, sorted by registry; [] when none. */
+  auth: RegistryAuth[];
   /** Node images already ran provision.sh (golden image); first boot only verifies versions. Default false. */
   prebaked: boolean;
 }
@@ -299,6 +344,9 @@ export interface Profile {
   /** YAML: images.repository (air-gap mirror) and image.prebaked are folded here. */
   images: ImageSettings;
   flatcar: FlatcarSettings;
+  proxy?: ProxySettings;
+  trust: TrustSettings;
+  time: TimeSettings;
   security: SecuritySettings;
   kubeadm: KubeadmSettings;
   nodeDefaults: NodeDefaults;

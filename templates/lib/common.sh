@@ -118,6 +118,18 @@ run_step() {
 kubectl_admin() { kubectl --kubeconfig "$ADMIN_KUBECONFIG" "$@"; }
 {{/controlPlane}}
 
+# Succeeds once systemd reports the clock synchronised by NTP.
+clock_synchronised() { [ "$(timedatectl show -p NTPSynchronized --value 2>/dev/null)" = yes ]; }
+
+# log_clock_offset HOST PORT: logs how far this clock is from the API server's (the
+# Date header of its reply; negative: this clock is behind) and whether NTP synchronised it.
+log_clock_offset() {
+  local d t s=unknown
+  d=$(curl -sk -o /dev/null -D - --max-time 5 "https://$1:$2/healthz" | sed -n 's/^[Dd]ate: \(.*\)\r$/\1/p') || true
+  if [ -n "$d" ] && t=$(date -u -d "$d" +%s); then s="$(($(date -u +%s) - t))s"; fi
+  log "x509 time error: clock offset to the API server: $s; NTP synchronised: $(timedatectl show -p NTPSynchronized --value || echo unknown)"
+}
+
 # apt-get that waits for a lock held by another first-boot job (e.g. unattended
 # upgrades on Ubuntu) instead of failing, and retries flaky downloads. needrestart
 # (Ubuntu 22.04+) would otherwise ask which services to restart: restart them.

@@ -1,4 +1,8 @@
   # {{configFile}} (version 2) is migrated by containerd 2.x: check the effective settings.
+{{#daemonReload}}
+  # Drop-ins written after systemd loaded containerd's unit (the proxy) count only after a reload.
+  systemctl daemon-reload
+{{/daemonReload}}
   systemctl enable containerd
   systemctl restart containerd
   local dump

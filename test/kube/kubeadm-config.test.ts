@@ -43,7 +43,7 @@ function makeProfile(over: { version?: string; nodes?: ProfileNode[]; endpoint?:
       ingressNginx: { enabled: false, version: 'controller-v1.10.1', expose: 'hostPort' },
     },
     verify: { smokeTest: true, keepSmokeWorkloads: false, rolloutTimeoutSeconds: 300 },
-    images: over.repo ? { repository: over.repo, prebaked: false } : { prebaked: false },
+    images: over.repo ? { repository: over.repo, prebaked: false, auth: [] } : { prebaked: false, auth: [] },
     flatcar: {},
     security: {
       encryptionAtRest: true,
@@ -61,6 +61,8 @@ function makeProfile(over: { version?: string; nodes?: ProfileNode[]; endpoint?:
       ...over.kubeadm,
     },
     nodeDefaults: { labels: {}, taints: [] },
+    trust: {},
+    time: { servers: [] },
     nodes,
   };
 }

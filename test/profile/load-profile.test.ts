@@ -49,7 +49,10 @@ t.test('profiles/lab.yaml loads without diagnostics and with the expected defaul
   t.strictSame(p.addons.metricsServer, { enabled: true, version: 'v0.7.1' });
   t.strictSame(p.addons.ingressNginx, { enabled: false, version: 'controller-v1.10.1', expose: 'hostPort' });
   t.strictSame(p.verify, { smokeTest: true, keepSmokeWorkloads: false, rolloutTimeoutSeconds: 300 });
-  t.strictSame(p.images, { prebaked: false });
+  t.strictSame(p.images, { prebaked: false, auth: [] });
+  t.strictSame(p.trust, {});
+  t.strictSame(p.time, { servers: [] });
+  t.equal(p.proxy, undefined);
   t.strictSame(p.flatcar, {});
   t.strictSame(
     p.nodes.map((n) => [n.name, n.role, n.ip]),
@@ -90,7 +93,7 @@ t.test('minimal profile: every default', async (t) => {
       ingressNginx: { enabled: false, version: 'controller-v1.10.1', expose: 'hostPort' },
     },
     verify: { smokeTest: false, keepSmokeWorkloads: false, rolloutTimeoutSeconds: 300 },
-    images: { prebaked: false },
+    images: { prebaked: false, auth: [] },
     flatcar: {},
     security: {
       encryptionAtRest: true,
@@ -106,6 +109,8 @@ t.test('minimal profile: every default', async (t) => {
       featureGates: {},
     },
     nodeDefaults: { labels: {}, taints: [] },
+    trust: {},
+    time: { servers: [] },
     backup: { etcd: { enabled: true, schedule: 'daily', keep: 7, dir: '/var/backups/etcd' } },
     certificates: { autoRenew: true, renewBefore: '720h', renewBeforeSeconds: 2592000 },
     nodes: [{ name: 'cp-1', role: 'control-plane', ip: '10.10.0.10' }],
@@ -173,7 +178,9 @@ t.test('full profile: every field reaches the Profile', async (t) => {
       ingressNginx: { enabled: true, version: 'controller-v1.11.0', manifestFile: 'manifests/ingress-nginx.yaml', expose: 'nodePort' },
     },
     verify: { smokeTest: false, keepSmokeWorkloads: true, rolloutTimeoutSeconds: 600 },
-    images: { repository: 'registry.example.internal:5000/mirror', prebaked: true },
+    images: { repository: 'registry.example.internal:5000/mirror', prebaked: true, auth: [] },
+    trust: {},
+    time: { servers: [] },
     flatcar: {
       sysextUrl: 'https://mirror.example.internal/kubernetes-v1.31.2-x86-64.raw',
       sysextSha256: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',

@@ -3,7 +3,7 @@
  * Pure: no I/O, no clock. The same plan and options always give the same bytes.
  */
 import type { NodePlan, PlanFile } from '../../plan/types.js';
-import type { FlatcarSettings } from '../../profile/types.js';
+import type { FlatcarSettings, ProxySettings } from '../../profile/types.js';
 import { encodeDataUrl } from '../data-url.js';
 import { networkdFiles } from './networkd.js';
 import { kubernetesSysext } from './sysext.js';
@@ -18,6 +18,8 @@ export interface IgnitionOptions {
   flatcar: FlatcarSettings;
   /** Indent with two spaces (readable, larger). Default false: compact, for user-data size limits. */
   pretty?: boolean;
+  /** Site proxy: Ignition fetches the sysext image through it (ignition.proxy). */
+  proxy?: ProxySettings;
 }
 
 /** Path of the hostname file; Flatcar's image has none, but a cloud image may bring one. */
@@ -76,7 +78,18 @@ export function buildIgnitionConfig(plan: NodePlan, opts: IgnitionOptions): Igni
   const units = ignitionUnits(plan);
   assertNoConflicts(files, links, units);
   return {
-    ignition: { version: '3.4.0' },
+    ignition: {
+      version: '3.4.0',
+      ...(opts.proxy !== undefined
+        ? {
+            proxy: {
+              ...(opts.proxy.http !== undefined ? { httpProxy: opts.proxy.http } : {}),
+              ...(opts.proxy.https !== undefined ? { httpsProxy: opts.proxy.https } : {}),
+              noProxy: opts.proxy.noProxy,
+            },
+          }
+        : {}),
+    },
     passwd: { users: ignitionUsers(plan.users) },
     storage: { files, links },
     systemd: { units },

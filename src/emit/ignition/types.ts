@@ -53,7 +53,7 @@ export interface IgnitionUser {
 }
 
 export interface IgnitionConfig {
-  ignition: { version: '3.4.0' };
+  ignition: { version: '3.4.0'; proxy?: { httpProxy?: string; httpsProxy?: string; noProxy?: string[] } };
   passwd: { users: IgnitionUser[] };
   storage: { files: IgnitionFile[]; links: IgnitionLink[] };
   systemd: { units: IgnitionUnit[] };

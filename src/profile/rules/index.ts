@@ -17,6 +17,7 @@ import {
 } from './network-rules.js';
 import { endpointRequired, etcdQuorum, hasControlPlane, uniqueNodeFields, uniqueUsers } from './node-rules.js';
 import { componentBindAddress, componentFlags, defaultDenyNamespaces, extraVolumes, featureGateNames, nodeLabelsAndTaints } from './production-rules.js';
+import { inlineCaBundle, registryAuthScope } from './site-rules.js';
 
 export type { Finding, Rule } from './finding.js';
 
@@ -45,6 +46,8 @@ export const RULES: readonly Rule[] = [
   extraVolumes,
   nodeLabelsAndTaints,
   defaultDenyNamespaces,
+  inlineCaBundle,
+  registryAuthScope,
 ];
 
 /** Runs every rule and returns all findings (errors and warnings), in rule order. */
