@@ -9,6 +9,7 @@ import { BUNDLED_PROFILES } from './package-paths.js';
 import { PROFILE_LIMITS } from '../profile/limits.js';
 import { readRegularFile } from './read-regular-file.js';
 import { cniManifestProblems } from '../kube/cni-manifest.js';
+import { FLATCAR_RULES } from '../profile/rules/flatcar-rules.js';
 
 function fileDiagnostic(file: string, code: string, path: string, message: string): Diagnostic {
   return { severity: 'error', code, path, message, line: 0, col: 0, file };
@@ -55,11 +56,17 @@ function withPositions(diagnostics: Diagnostic[], text: string): Diagnostic[] {
   return diagnostics.map((d) => ({ ...d, ...locator.locate(d.path) }));
 }
 
+/** What the profile is read for. */
+export interface ReadProfileOptions {
+  /** Ignition (Flatcar) output will be generated: the Flatcar rules apply too. */
+  flatcar?: boolean;
+}
+
 /**
  * Resolves `--profile` (a bundled name like "lab", or a path), reads, validates and
  * fills in referenced files. A missing file is a diagnostic, not an exception.
  */
-export function readProfile(ref: string): Result<Profile> & { file: string } {
+export function readProfile(ref: string, opts: ReadProfileOptions = {}): Result<Profile> & { file: string } {
   const file = profileRefToPath(ref, BUNDLED_PROFILES);
   // A profile over the size limit is refused before it is read (limits.ts).
   const read = readRegularFile(file, PROFILE_LIMITS.maxBytes);
@@ -70,7 +77,7 @@ export function readProfile(ref: string): Result<Profile> & { file: string } {
     return { ok: false, file, diagnostics: [fileDiagnostic(file, code, '', message)] };
   }
   const text = read.text;
-  const loaded = loadProfile(text, file);
+  const loaded = loadProfile(text, file, opts.flatcar ? FLATCAR_RULES : []);
   if (!loaded.ok) return { ...loaded, file };
   const embedErrors = embedReferencedFiles(loaded.value, file);
   if (embedErrors.length > 0) return { ok: false, file, diagnostics: withPositions(embedErrors, text) };

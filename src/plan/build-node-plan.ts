@@ -57,7 +57,6 @@ function initNodeUnits(profile: Profile, templates: TemplateSet, target: PlanTar
       owner: 'root:root',
       content: renderNodeFile(templates, 'approve-csrs.sh', { expectedNodes: shellQuote(NODE_PATHS.expectedNodes) }),
       secret: false,
-      overwrite: false,
     }],
     units: [
       { name: 'gen-userdata-approve-csrs.service', content: renderTemplate(templates, 'units/gen-userdata-approve-csrs.service', { script }), enabled: false },
@@ -106,8 +105,8 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
   });
   const files: PlanFile[] = [
     ...hostFiles(profile, templates, target, node),
-    { path: NODE_PATHS.kubeadmConfig, mode: 0o600, owner: 'root:root', content: kubeadmConfig, secret: true, overwrite: true },
-    { path: scriptPath, mode: 0o755, owner: 'root:root', content: script, secret: false, overwrite: true },
+    { path: NODE_PATHS.kubeadmConfig, mode: 0o600, owner: 'root:root', content: kubeadmConfig, secret: true },
+    { path: scriptPath, mode: 0o755, owner: 'root:root', content: script, secret: false },
     ...(node.role === 'control-plane' ? controlPlanePkiFiles(secrets) : []),
     ...kubeVipPlan(profile, node, init).files,
     ...(init ? [...manifestFiles(profile), expectedNodesFile(profile), ...extras.files] : []),
@@ -118,7 +117,7 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
     cluster: profile.cluster.name,
-    node: { name: node.name, role: node.role, ip: node.ip, init },
+    node: { name: node.name, role: node.role, ip: node.ip, init, arch: node.arch },
     hostname: node.name,
     files,
     units: extras.units,

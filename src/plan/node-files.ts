@@ -9,9 +9,12 @@ import { aptTrack } from '../kube/versions.js';
 import { registryMirrors } from './registry-mirrors.js';
 import { usesPrebakedImage } from './prebaked.js';
 import { hostsEntries } from './hosts-entries.js';
+import { iptablesRestoreRules } from './iptables-rules.js';
+import { firewallPorts } from './firewall-ports.js';
+import { requiredIpProtocols } from '../kube/ports.js';
 
-function file(path: string, content: string, opts: Partial<Pick<PlanFile, 'mode' | 'secret' | 'overwrite'>> = {}): PlanFile {
-  return { path, mode: opts.mode ?? 0o644, owner: 'root:root', content, secret: opts.secret ?? false, overwrite: opts.overwrite ?? false };
+function file(path: string, content: string, opts: Partial<Pick<PlanFile, 'mode' | 'secret'>> = {}): PlanFile {
+  return { path, mode: opts.mode ?? 0o644, owner: 'root:root', content, secret: opts.secret ?? false };
 }
 
 /**
@@ -22,7 +25,14 @@ function file(path: string, content: string, opts: Partial<Pick<PlanFile, 'mode'
 export function hostFiles(profile: Profile, templates: TemplateSet, target: PlanTarget, node: ProfileNode): PlanFile[] {
   const entries = hostsEntries(profile, node);
   const hosts = entries === undefined ? [] : [file(NODE_PATHS.hostsList, renderTemplate(templates, 'files/hosts', { nodes: entries }))];
-  return usesPrebakedImage(profile, target) ? hosts : [...hosts, ...imageFiles(profile, templates)];
+  if (usesPrebakedImage(profile, target)) return hosts;
+  if (target === 'cloud-init') return [...hosts, ...imageFiles(profile, templates)];
+  // Flatcar: the bootstrap builds the containerd config from the image's own; no ufw, so
+  // firewall.mode ports is a rules file for Flatcar's iptables-restore.service.
+  const firewall = profile.firewall.mode === 'ports'
+    ? [file(NODE_PATHS.iptablesRules, iptablesRestoreRules(firewallPorts(profile, node), requiredIpProtocols(profile.cluster.cni), profile.network.cidr, profile.cluster.podSubnet))]
+    : [];
+  return [...hosts, ...imageFiles(profile, templates).filter((f) => f.path !== NODE_PATHS.containerdConfig), ...firewall];
 }
 
 /**
@@ -39,8 +49,8 @@ export function imageFiles(profile: Profile, templates: TemplateSet): PlanFile[]
     file(NODE_PATHS.containerdConfig, renderNodeFile(templates, 'files/containerd-config.toml', {
       sandboxImage: sandboxImage(profile),
       kubernetesMinor: aptTrack(version).slice(1),
-    }), { overwrite: true }),
-    file(NODE_PATHS.crictl, renderTemplate(templates, 'files/crictl.yaml', {}), { overwrite: true }),
+    })),
+    file(NODE_PATHS.crictl, renderTemplate(templates, 'files/crictl.yaml', {})),
     ...registryHostsFiles(profile, templates),
   ];
   if (profile.packages.aptRepository.key !== undefined) files.push(file(NODE_PATHS.aptKey, profile.packages.aptRepository.key));
@@ -52,7 +62,7 @@ export function registryHostsFiles(profile: Profile, templates: TemplateSet): Pl
   const repository = profile.images.repository;
   if (repository === undefined) return [];
   return registryMirrors(repository).map((m) =>
-    file(`${NODE_PATHS.registryHostsDir}/${m.registry}/hosts.toml`, renderNodeFile(templates, 'files/registry-hosts.toml', m), { overwrite: true }),
+    file(`${NODE_PATHS.registryHostsDir}/${m.registry}/hosts.toml`, renderNodeFile(templates, 'files/registry-hosts.toml', m)),
   );
 }
 

@@ -6,6 +6,10 @@ export const NODE_PATHS = {
   modulesLoad: '/etc/modules-load.d/gen-userdata-kubernetes.conf',
   sysctl: '/etc/sysctl.d/99-gen-userdata-kubernetes.conf',
   containerdConfig: '/etc/containerd/config.toml',
+  /** Flatcar's built-in containerd config, the base of ours there. */
+  flatcarContainerdDefaults: '/usr/share/containerd/config.toml',
+  /** Rules Flatcar's iptables-restore.service loads at boot (firewall.mode ports on Flatcar). */
+  iptablesRules: '/var/lib/iptables/rules-save',
   crictl: '/etc/crictl.yaml',
   manifestsDir: '/etc/gen-userdata/manifests',
   aptKey: '/etc/gen-userdata/kubernetes-apt-key.asc',

@@ -62,7 +62,6 @@ export function tokenRevokeExtras(
       owner: 'root:root',
       content: tokenRevokeScript(templates, secrets.bootstrapToken.id),
       secret: false,
-      overwrite: false,
     }],
     units: [
       { name: TOKEN_REVOKE_SERVICE, content: renderTemplate(templates, `units/${TOKEN_REVOKE_SERVICE}`, { script }), enabled: false },

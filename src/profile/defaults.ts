@@ -3,10 +3,11 @@
  * validated YAML shape to the Profile type. docs/profile-reference.md lists
  * the same values; keep the two in step.
  */
-import type { AddonSpec, CniPlugin, Profile } from './types.js';
+import type { AddonSpec, CniPlugin, CpuArch, FlatcarSettings, Profile } from './types.js';
 import type { RawAddon, RawProfile, RawReserved } from './raw-profile.js';
 import { parseDuration } from '../util/duration.js';
 import type { KeyAlgorithm } from '../pki/key-algorithm.js';
+import { declaredArches } from './node-arches.js';
 
 /** Default values for optional profile fields. */
 export const DEFAULTS = {
@@ -38,6 +39,8 @@ export const DEFAULTS = {
   ingressNginxExpose: 'hostPort',
   verifyKeepSmokeWorkloads: false,
   verifyRolloutTimeout: '5m',
+  nodeArch: 'amd64',
+  allowUnverifiedSysext: false,
 } as const;
 
 /** Appends the API server port when `endpoint` has none ("lb.example" → "lb.example:6443"). */
@@ -67,6 +70,29 @@ function quantities(raw: RawReserved): Record<string, string> {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([k, v]) => [k, String(v)]),
   );
+}
+
+/**
+ * The flatcar block: digests lowercased; a single digest is filed under the architecture
+ * of the nodes (the one arch a single image can fit; the rules reject it for a
+ * mixed-architecture profile).
+ */
+function flatcarSettings(raw: RawProfile): FlatcarSettings {
+  const f = raw.flatcar;
+  const given = f?.sysextSha256;
+  const sysextSha256: Partial<Record<CpuArch, string>> = {};
+  if (typeof given === 'string') {
+    // With nodes of two architectures the rules reject a single digest.
+    for (const arch of declaredArches({ nodes: raw.nodes.map((n) => ({ arch: n.arch ?? DEFAULTS.nodeArch })) })) sysextSha256[arch] = given.toLowerCase();
+  } else if (given) {
+    for (const arch of ['amd64', 'arm64'] as const) if (given[arch] !== undefined) sysextSha256[arch] = given[arch].toLowerCase();
+  }
+  return {
+    ...optional('sysextUrl', f?.sysextUrl),
+    sysextSha256,
+    sysextSha256Single: typeof given === 'string',
+    allowUnverifiedSysext: f?.allowUnverifiedSysext ?? DEFAULTS.allowUnverifiedSysext,
+  };
 }
 
 /**
@@ -181,16 +207,14 @@ export function applyDefaults(raw: RawProfile): Profile {
       ...optional('repository', raw.images?.repository),
       prebaked: raw.image?.prebaked ?? DEFAULTS.imagePrebaked,
     },
-    flatcar: {
-      ...optional('sysextUrl', raw.flatcar?.sysextUrl),
-      ...optional('sysextSha256', raw.flatcar?.sysextSha256?.toLowerCase()),
-    },
+    flatcar: flatcarSettings(raw),
     nodes: raw.nodes.map((n) => ({
       name: n.name,
       role: n.role,
       ip: n.ip,
       // Lowercase so duplicate detection and interface matching agree.
       ...optional('mac', n.mac?.toLowerCase()),
+      arch: n.arch ?? DEFAULTS.nodeArch,
     })),
   };
 }

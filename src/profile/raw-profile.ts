@@ -5,7 +5,7 @@
  */
 
 import type { KeyAlgorithm } from '../pki/key-algorithm.js';
-import type { HostsEntries } from './types.js';
+import type { HostsEntries, NodeArch } from './types.js';
 
 type Opt<T> = T | null | undefined;
 
@@ -65,6 +65,6 @@ export interface RawProfile {
   verify?: Opt<{ smokeTest?: boolean; keepSmokeWorkloads?: boolean; rolloutTimeout?: string }>;
   images?: Opt<{ repository?: string }>;
   image?: Opt<{ prebaked?: boolean }>;
-  flatcar?: Opt<{ sysextUrl?: string; sysextSha256?: string }>;
-  nodes: { name: string; role: 'control-plane' | 'worker'; ip: string; mac?: string }[];
+  flatcar?: Opt<{ sysextUrl?: string; sysextSha256?: string | Partial<Record<'amd64' | 'arm64', string>>; allowUnverifiedSysext?: boolean }>;
+  nodes: { name: string; role: 'control-plane' | 'worker'; ip: string; mac?: string; arch?: NodeArch }[];
 }

@@ -30,6 +30,13 @@ const httpUrl = { type: 'string', format: 'http-url' } as const;
 const duration = { type: 'string', format: 'go-duration' } as const;
 const hostname = { type: 'string', format: 'hostname' } as const;
 
+/** A sha256 digest as sha256sum prints it (the image's bytes as downloaded). */
+const sha256Hex = {
+  type: 'string',
+  pattern: '^[0-9a-fA-F]{64}$',
+  'x-message': 'must be a sha256 digest: 64 hexadecimal characters',
+} as const;
+
 /** Release tags end up in download URLs, so no spaces or slashes. */
 const versionTag = {
   type: 'string',
@@ -316,11 +323,14 @@ export const profileSchema = withTextRules({
       additionalProperties: false,
       properties: {
         sysextUrl: httpUrl,
+        // One digest (all Flatcar nodes share an architecture) or one per architecture.
         sysextSha256: {
-          type: 'string',
-          pattern: '^[0-9a-fA-F]{64}$',
-          'x-message': 'must be a sha256 digest: 64 hexadecimal characters',
+          type: ['string', 'object'],
+          if: { type: 'string' },
+          then: sha256Hex,
+          else: { additionalProperties: false, properties: { amd64: sha256Hex, arm64: sha256Hex } },
         },
+        allowUnverifiedSysext: bool,
       },
     },
     nodes: {
@@ -337,6 +347,7 @@ export const profileSchema = withTextRules({
           role: { enum: ['control-plane', 'worker'] },
           ip: ipv4,
           mac: { type: 'string', format: 'mac' },
+          arch: { enum: ['amd64', 'arm64', 'auto'] },
         },
       },
     },

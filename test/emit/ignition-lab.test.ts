@@ -36,8 +36,13 @@ const IGNITION_ONLY: RegExp[] = [
   /^\/etc\/systemd\/system\/gen-userdata-bootstrap\.service$/, // cloud-init runs the script from runcmd
   /^\/opt\/bin\/gen-userdata-[a-z-]+$/, // /usr is read-only on Flatcar: scripts live in /opt/bin
   /^\/opt\/lib\/gen-userdata\/common\.sh$/, // and the shell library in /opt/lib
+  /^\/var\/lib\/iptables\/rules-save$/, // firewall.mode ports: no ufw on Flatcar, iptables-restore.service loads this
 ];
-const CLOUD_INIT_ONLY: RegExp[] = [/^\/usr\/local\/sbin\/gen-userdata-[a-z-]+$/, /^\/usr\/local\/lib\/gen-userdata\/common\.sh$/];
+const CLOUD_INIT_ONLY: RegExp[] = [
+  /^\/usr\/local\/sbin\/gen-userdata-[a-z-]+$/,
+  /^\/usr\/local\/lib\/gen-userdata\/common\.sh$/,
+  /^\/etc\/containerd\/config\.toml$/, // Flatcar: the bootstrap builds it from Flatcar's own config
+];
 /** Present in both, with contents that may differ only as described. */
 const BOOTSTRAP_SCRIPT = { ignition: '/opt/bin/gen-userdata-bootstrap', cloudInit: '/usr/local/sbin/gen-userdata-bootstrap' };
 const PATH_ONLY_DIFFERENCES = [
@@ -66,7 +71,7 @@ t.test('decoded files equal the plan files', async (t) => {
       t.ok(f.content.equals(Buffer.from(pf.content, 'utf8')), `${plan.node.name}: ${pf.path} bytes`);
       t.equal(f.mode, pf.mode, `${pf.path} mode`);
       t.equal(`${f.user}:${f.group}`, pf.owner);
-      t.equal(f.overwrite, pf.overwrite);
+      t.equal(f.overwrite, true, `${pf.path} overwrite`);
     }
   }
 });

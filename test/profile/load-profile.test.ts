@@ -90,8 +90,8 @@ t.test('minimal profile: every default', async (t) => {
     },
     verify: { smokeTest: false, keepSmokeWorkloads: false, rolloutTimeoutSeconds: 300 },
     images: { prebaked: false },
-    flatcar: {},
-    nodes: [{ name: 'cp-1', role: 'control-plane', ip: '10.10.0.10' }],
+    flatcar: { sysextSha256: {}, sysextSha256Single: false, allowUnverifiedSysext: false },
+    nodes: [{ name: 'cp-1', role: 'control-plane', ip: '10.10.0.10', arch: 'amd64' as const }],
   } satisfies Profile);
 });
 
@@ -158,11 +158,13 @@ t.test('full profile: every field reaches the Profile', async (t) => {
     images: { repository: 'registry.example.internal:5000/mirror', prebaked: true },
     flatcar: {
       sysextUrl: 'https://mirror.example.internal/kubernetes-v1.31.2-x86-64.raw',
-      sysextSha256: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+      sysextSha256: { amd64: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' },
+      sysextSha256Single: true,
+      allowUnverifiedSysext: false,
     },
     nodes: [
-      { name: 'cp-1', role: 'control-plane', ip: '172.16.0.11', mac: '52:54:00:ab:cd:11' },
-      { name: 'worker-1.k8s.example.internal', role: 'worker', ip: '172.16.0.21' },
+      { name: 'cp-1', role: 'control-plane', ip: '172.16.0.11', mac: '52:54:00:ab:cd:11', arch: 'amd64' as const },
+      { name: 'worker-1.k8s.example.internal', role: 'worker', ip: '172.16.0.21', arch: 'amd64' as const },
     ],
   } satisfies Profile);
 });
@@ -263,7 +265,7 @@ t.test('YAML anchors and merge keys are resolved', async (t) => {
     'inline.yaml',
   );
   t.ok(ok.ok);
-  if (ok.ok) t.strictSame(ok.value.nodes[1], { name: 'b', role: 'worker', ip: '10.0.0.3' });
+  if (ok.ok) t.strictSame(ok.value.nodes[1], { name: 'b', role: 'worker', ip: '10.0.0.3', arch: 'amd64' as const });
 });
 
 t.test('an alias bomb is a diagnostic, not a crash', async (t) => {
