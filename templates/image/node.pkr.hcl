@@ -95,67 +95,28 @@ local "build_password" {
   sensitive  = true
 }
 
-[[#amd64]]
-source "qemu" "node" {
-  iso_url          = var.image_url
-  iso_checksum     = var.image_checksum
+[[#sources]]
+source "qemu" "[[name]]" {
+  iso_url          = var.[[varPrefix]]image_url
+  iso_checksum     = var.[[varPrefix]]image_checksum
   disk_image       = true
   format           = "qcow2"
   disk_size        = var.disk_size
   disk_interface   = "virtio"
   net_device       = "virtio-net"
-  accelerator      = var.accelerator
-  memory           = 2048
-  cpus             = 2
-  headless         = true
-  output_directory = var.output_directory
-  vm_name          = "[[cluster]]-node.qcow2"
-
-  # NoCloud seed for the build boot (volume label cidata). The user-data is a
-  # template; templatefile() puts this build's password into it.
-  cd_content = {
-    "meta-data" = file("${path.root}/cidata/meta-data")
-    "user-data" = templatefile("${path.root}/cidata/[[userDataTemplate]]", { password = local.build_password })
-  }
-  cd_label = "cidata"
-
-  # The SSH port Packer forwards to the build VM. The builder's default forward
-  # (hostfwd=tcp::<port>-:22) listens on every interface of the build host; bind it
-  # to loopback, where Packer connects (user.0 is the netdev of the builder's default
-  # network device). VNC (the console) stays on loopback too.
-  qemuargs = [
-    ["-netdev", "user,id=user.0,hostfwd=tcp:127.0.0.1:{{ .SSHHostPort }}-:22"],
-  ]
-  vnc_bind_address = "127.0.0.1"
-
-  communicator     = "ssh"
-  ssh_username     = local.build_user
-  ssh_password     = local.build_password
-  ssh_timeout      = "30m"
-  shutdown_command = "sudo sh -c 'rm -f /etc/sudoers.d/90-cloud-init-users /etc/ssh/sshd_config.d/50-cloud-init.conf; userdel --force --remove ${local.build_user}; shutdown -P now'"
-}
-
-[[/amd64]]
+  accelerator      = var.[[varPrefix]]accelerator
 [[#arm64]]
-source "qemu" "node-arm64" {
-  iso_url          = var.arm64_image_url
-  iso_checksum     = var.arm64_image_checksum
-  disk_image       = true
-  format           = "qcow2"
-  disk_size        = var.disk_size
-  disk_interface   = "virtio"
-  net_device       = "virtio-net"
-  accelerator      = var.arm64_accelerator
   # An arm64 guest: QEMU's virt machine with UEFI firmware; it has no IDE bus, so
   # the seed CD sits on virtio-scsi.
   qemu_binary      = "qemu-system-aarch64"
   machine_type     = "virt"
   cdrom_interface  = "virtio-scsi"
+[[/arm64]]
   memory           = 2048
   cpus             = 2
   headless         = true
-  output_directory = "${var.output_directory}-arm64"
-  vm_name          = "[[cluster]]-node-arm64.qcow2"
+  output_directory = [[&outputDirectory]]
+  vm_name          = "[[cluster]]-node[[nameSuffix]].qcow2"
 
   # NoCloud seed for the build boot (volume label cidata). The user-data is a
   # template; templatefile() puts this build's password into it.
@@ -171,8 +132,10 @@ source "qemu" "node-arm64" {
   # network device). VNC (the console) stays on loopback too.
   qemuargs = [
     ["-netdev", "user,id=user.0,hostfwd=tcp:127.0.0.1:{{ .SSHHostPort }}-:22"],
+[[#arm64]]
     ["-cpu", var.arm64_cpu],
     ["-bios", var.arm64_firmware],
+[[/arm64]]
   ]
   vnc_bind_address = "127.0.0.1"
 
@@ -183,7 +146,7 @@ source "qemu" "node-arm64" {
   shutdown_command = "sudo sh -c 'rm -f /etc/sudoers.d/90-cloud-init-users /etc/ssh/sshd_config.d/50-cloud-init.conf; userdel --force --remove ${local.build_user}; shutdown -P now'"
 }
 
-[[/arm64]]
+[[/sources]]
 build {
   sources = [[sourceList]]
 

@@ -25,10 +25,21 @@ export function imageArches(profile: Profile): CpuArch[] {
  */
 export function renderPackerTemplate(profile: Profile, templates: TemplateSet): string {
   const arches = imageArches(profile);
+  // amd64 keeps the names the template had before arm64 (source "node", var.image_url).
+  const sources = arches.map((a) => {
+    const amd64 = a === 'amd64';
+    return {
+      arm64: !amd64,
+      name: amd64 ? 'node' : `node-${a}`,
+      nameSuffix: amd64 ? '' : `-${a}`,
+      varPrefix: amd64 ? '' : `${a}_`,
+      outputDirectory: amd64 ? 'var.output_directory' : `"\${var.output_directory}-${a}"`,
+    };
+  });
   return renderTemplate(templates, 'image/node.pkr.hcl', {
-    amd64: arches.includes('amd64'),
     arm64: arches.includes('arm64'),
-    sourceList: `[${arches.map((a) => `"source.qemu.${a === 'amd64' ? 'node' : `node-${a}`}"`).join(', ')}]`,
+    sources,
+    sourceList: `[${sources.map((s) => `"source.qemu.${s.name}"`).join(', ')}]`,
     cluster: profile.cluster.name,
     kubernetesVersion: profile.cluster.kubernetesVersion,
     buildUser: BUILD_USER,
