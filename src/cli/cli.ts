@@ -5,6 +5,7 @@ import { runCaHash } from './commands/ca-hash.js';
 import { runKubeconfig } from './commands/kubeconfig.js';
 import { runTokenRotate, runTokenShow } from './commands/token.js';
 import { runImage } from './commands/image.js';
+import { runUpgrade } from './commands/upgrade.js';
 import { runStatus } from './commands/status.js';
 import { UsageError } from './load-templates.js';
 import { EXIT } from './report.js';
@@ -64,6 +65,7 @@ export async function main(argv: string[]): Promise<number> {
             default: 'none' as const,
             describe: "gzip: write nodes/<node>/user-data gzip'd (cloud-init detects it); with --stdout, only into a pipe or file",
           })
+          .option('allow-version-skew', { type: 'boolean', default: false, describe: 'Generate even when the previous run was for a Kubernetes version new nodes could not join (downgrade, skipped minor)' })
           .example('$0', 'Write out/lab/ from the bundled lab profile')
           .example('$0 --profile ./prod.yaml --format all', 'cloud-init, seed ISOs and Ignition for every node')
           .example('$0 --format nocloud-net --base-url http://10.0.0.1/lab --kernel /debian/vmlinuz --initrd /debian/initrd.img --kernel-args "root=/dev/sda1"', 'HTTP seeds and an iPXE script per node in out/lab/http/ (docs/pxe.md)')
@@ -85,6 +87,7 @@ export async function main(argv: string[]): Promise<number> {
             ...(args.templates !== undefined ? { templates: args.templates } : {}),
             ...(args['max-bytes'] !== undefined ? { maxBytes: args['max-bytes'] } : {}),
             compress: args.compress,
+            allowVersionSkew: args['allow-version-skew'],
             ...(args['base-url'] !== undefined ? { baseUrl: args['base-url'] } : {}),
             ...(args.kernel !== undefined ? { kernel: args.kernel } : {}),
             ...(args.initrd !== undefined ? { initrd: args.initrd } : {}),
@@ -102,9 +105,10 @@ export async function main(argv: string[]): Promise<number> {
           .option('profile', profileOption)
           .option('out', outOption)
           .option('cert', { type: 'string', describe: 'Hash this PEM certificate instead of the cluster CA' })
+          .option('check', { type: 'boolean', default: false, describe: "Also list the CAs' expiry on stderr and warn about any within a year of it" })
           .example('$0 ca-hash', 'Hash of out/lab/secrets.yaml\'s cluster CA')
           .example('$0 ca-hash --cert /etc/kubernetes/pki/ca.crt', 'Hash of any certificate'),
-      (args) => run(() => runCaHash({ profile: args.profile, out: args.out, ...(args.cert !== undefined ? { cert: args.cert } : {}) })),
+      (args) => run(() => runCaHash({ profile: args.profile, out: args.out, check: args.check, ...(args.cert !== undefined ? { cert: args.cert } : {}) })),
     )
     .command(
       'image',
@@ -125,23 +129,55 @@ export async function main(argv: string[]): Promise<number> {
         y
           .option('profile', profileOption)
           .option('out', outOption)
-          .option('user', { type: 'string', demandOption: true, describe: 'User name (certificate CN)' })
+          .option('user', { type: 'string', describe: 'User name (certificate CN); required unless --renew-admin' })
           .option('group', { type: 'string', array: true, default: [] as string[], describe: 'Group (certificate O); repeat for several' })
-          .option('ttl', { type: 'string', default: '720h', describe: 'Validity, a Go duration (720h = 30 days)' })
+          .option('ttl', { type: 'string', describe: 'Validity, a Go duration (default 720h = 30 days; 8760h with --renew-admin)' })
+          .option('renew-admin', { type: 'boolean', default: false, describe: "Re-sign <out>/<cluster>/admin.conf's certificate offline (stored in secrets.yaml)" })
           .option('break-glass', { type: 'boolean', default: false, describe: 'Add the group system:masters, which bypasses RBAC' })
           .option('output', { type: 'string', describe: 'Write the kubeconfig to this file (mode 0600) instead of stdout' })
           .example('$0 kubeconfig --user alice --group dev --output alice.conf', 'alice in group dev, 30 days, written 0600')
-          .example('$0 kubeconfig --user oncall --break-glass --ttl 8h', 'An 8-hour system:masters credential on stdout'),
+          .example('$0 kubeconfig --user oncall --break-glass --ttl 8h', 'An 8-hour system:masters credential on stdout')
+          .example('$0 kubeconfig --profile ./lab.yaml --renew-admin', 'admin.conf valid for another year'),
       (args) =>
         run(() =>
           runKubeconfig({
             profile: args.profile,
             out: args.out,
-            user: args.user,
+            ...(args.user !== undefined ? { user: args.user } : {}),
             groups: args.group.map(String),
-            ttl: args.ttl,
+            ...(args.ttl !== undefined ? { ttl: args.ttl } : {}),
             breakGlass: args['break-glass'],
+            renewAdmin: args['renew-admin'],
             ...(args.output !== undefined ? { output: args.output } : {}),
+          }),
+        ),
+    )
+    .command(
+      'upgrade',
+      'Write <out>/<cluster>/upgrade/<from>-to-<to>/: per-node upgrade scripts, ORDER, README.md and run-upgrade.sh',
+      (y) =>
+        y
+          .option('profile', profileOption)
+          .option('out', outOption)
+          .option('to', { type: 'string', demandOption: true, describe: 'Target Kubernetes version x.y.z: a patch of the same minor or the next minor' })
+          .option('target', { choices: ['apt', 'flatcar'] as const, describe: 'apt (pkgs.k8s.io) or flatcar (sysext); default flatcar when the previous run wrote only Ignition' })
+          .option('write-profile', { type: 'boolean', default: false, describe: 'Also set cluster.kubernetesVersion in the profile file (comments and layout kept)' })
+          .option('sysext-url', { type: 'string', describe: 'flatcar: URL of the new Kubernetes sysext image (default: the sysext-bakery image)' })
+          .option('sysext-sha256', { type: 'string', describe: 'flatcar: sha256 of that image (default: read from the SHA256SUMS next to it on the node)' })
+          .option('templates', { type: 'string', describe: 'Directory with template overrides (same relative paths as templates/)' })
+          .example('$0 upgrade --profile ./lab.yaml --to 1.30.6', 'Patch upgrade: scripts in out/lab/upgrade/1.30.0-to-1.30.6/')
+          .example('$0 upgrade --profile ./lab.yaml --to 1.31.2 --write-profile', 'Minor upgrade, and the profile now says 1.31.2 for new nodes'),
+      (args) =>
+        run(() =>
+          runUpgrade({
+            profile: args.profile,
+            out: args.out,
+            to: args.to,
+            writeProfile: args['write-profile'],
+            ...(args.target !== undefined ? { target: args.target } : {}),
+            ...(args['sysext-url'] !== undefined ? { sysextUrl: args['sysext-url'] } : {}),
+            ...(args['sysext-sha256'] !== undefined ? { sysextSha256: args['sysext-sha256'] } : {}),
+            ...(args.templates !== undefined ? { templates: args.templates } : {}),
           }),
         ),
     )

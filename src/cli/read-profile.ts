@@ -11,6 +11,11 @@ import { readRegularFile } from './read-regular-file.js';
 import { cniManifestProblems } from '../kube/cni-manifest.js';
 import { FLATCAR_RULES } from '../profile/rules/flatcar-rules.js';
 
+/** The file `--profile` names: a bundled profile for a bare name, else the path itself. */
+export function resolveProfileFile(ref: string): string {
+  return profileRefToPath(ref, BUNDLED_PROFILES);
+}
+
 function fileDiagnostic(file: string, code: string, path: string, message: string): Diagnostic {
   return { severity: 'error', code, path, message, line: 0, col: 0, file };
 }
@@ -60,14 +65,18 @@ function withPositions(diagnostics: Diagnostic[], text: string): Diagnostic[] {
 export interface ReadProfileOptions {
   /** Ignition (Flatcar) output will be generated: the Flatcar rules apply too. */
   flatcar?: boolean;
+  /** Changes the text before it is validated; must keep every line where it is. */
+  rewrite?: (text: string) => string;
 }
 
 /**
  * Resolves `--profile` (a bundled name like "lab", or a path), reads, validates and
  * fills in referenced files. A missing file is a diagnostic, not an exception.
+ * `opts.rewrite` may change the text before it is validated (`upgrade` reads the
+ * profile as it will be at the new version); it must keep every line where it is.
  */
 export function readProfile(ref: string, opts: ReadProfileOptions = {}): Result<Profile> & { file: string } {
-  const file = profileRefToPath(ref, BUNDLED_PROFILES);
+  const file = resolveProfileFile(ref);
   // A profile over the size limit is refused before it is read (limits.ts).
   const read = readRegularFile(file, PROFILE_LIMITS.maxBytes);
   if (!read.ok) {
@@ -76,7 +85,7 @@ export function readProfile(ref: string, opts: ReadProfileOptions = {}): Result<
       : ['profile-unreadable', `the profile ${read.reason}`];
     return { ok: false, file, diagnostics: [fileDiagnostic(file, code, '', message)] };
   }
-  const text = read.text;
+  const text = opts.rewrite !== undefined ? opts.rewrite(read.text) : read.text;
   const loaded = loadProfile(text, file, opts.flatcar ? FLATCAR_RULES : []);
   if (!loaded.ok) return { ...loaded, file };
   const embedErrors = embedReferencedFiles(loaded.value, file);

@@ -3,6 +3,7 @@ import type { OutputFile } from '../output/output-file.js';
 import { diffManifests, parseManifest, type ChangePlan } from '../output/change-plan.js';
 import { SizeReportBuilder } from '../output/size-report.js';
 import { IMAGE_DIR } from '../output/generate-image.js';
+import { UPGRADE_DIR } from '../upgrade/upgrade-plan.js';
 import { OutputTree, type OutputTreeStats } from './output-tree.js';
 import { readPreviousManifest } from './output-plan.js';
 import { kernelCommandLineWarning } from './nocloud-net-options.js';
@@ -28,7 +29,7 @@ export interface ClusterOutputResult {
  */
 export function writeClusterOutput(clusterDir: string, files: Iterable<OutputFile>, opts: { dryRun: boolean; maxBytes?: number }): ClusterOutputResult {
   const previous = readPreviousManifest(clusterDir);
-  const tree = opts.dryRun ? undefined : new OutputTree(clusterDir, { ...(previous !== undefined ? { previous } : {}), keep: [IMAGE_DIR], preserve: [SECRETS_FILE] });
+  const tree = opts.dryRun ? undefined : new OutputTree(clusterDir, { ...(previous !== undefined ? { previous } : {}), keep: [IMAGE_DIR, UPGRADE_DIR], preserve: [SECRETS_FILE] });
   const sizes = new SizeReportBuilder(opts.maxBytes);
   const warnings: Diagnostic[] = [];
   let manifest: OutputFile | undefined;

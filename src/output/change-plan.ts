@@ -49,13 +49,13 @@ export function parseManifest(text: string): Manifest | undefined {
     return undefined;
   }
   if (typeof data !== 'object' || data === null) return undefined;
-  const m = data as { cluster?: unknown; files?: unknown };
+  const m = data as { cluster?: unknown; kubernetesVersion?: unknown; files?: unknown };
   if (typeof m.cluster !== 'string' || !Array.isArray(m.files)) return undefined;
   const files = m.files.filter(
     (f): f is ManifestEntry =>
       typeof f === 'object' && f !== null && typeof (f as ManifestEntry).path === 'string' && typeof (f as ManifestEntry).sha256 === 'string',
   );
-  return { cluster: m.cluster, files };
+  return { cluster: m.cluster, ...(typeof m.kubernetesVersion === 'string' ? { kubernetesVersion: m.kubernetesVersion } : {}), files };
 }
 
 /** "changed: /a, /b; added: /c; removed: /d" between two parts maps; "" when they are equal. */

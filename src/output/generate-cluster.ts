@@ -97,7 +97,7 @@ function nodeFiles(plan: NodePlan, secrets: ClusterSecrets, formats: readonly Ou
  */
 export function* generateCluster(req: GenerateRequest): Generator<OutputFile> {
   const { profile, secrets, templates, formats } = req;
-  const manifest = new ManifestBuilder(profile.cluster.name);
+  const manifest = new ManifestBuilder(profile.cluster.name, profile.cluster.kubernetesVersion);
   const emit = (f: OutputFile): OutputFile => {
     const hashed = { ...f, sha256: f.sha256 ?? sha256Hex(f.content) };
     manifest.add(hashed);

@@ -17,6 +17,8 @@ export interface ManifestEntry {
 /** The parsed manifest.json. */
 export interface Manifest {
   cluster: string;
+  /** The Kubernetes version the nodes were generated for; absent in manifests of older runs. */
+  kubernetesVersion?: string;
   files: ManifestEntry[];
 }
 
@@ -43,7 +45,11 @@ const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b
  */
 export class ManifestBuilder {
   private readonly rows: { path: string; json: string }[] = [];
-  constructor(private readonly cluster: string) {}
+  /** `kubernetesVersion`: what the nodes are generated for; the next run's skew guard reads it. */
+  constructor(
+    private readonly cluster: string,
+    private readonly kubernetesVersion?: string,
+  ) {}
 
   /** Records one written file. */
   add(f: OutputFile): void {
@@ -56,6 +62,7 @@ export class ManifestBuilder {
   toJson(): string {
     const rows = [...this.rows].sort(byPath).map((r) => r.json);
     const files = rows.length === 0 ? '[]' : `[\n${rows.join(',\n')}\n  ]`;
-    return `{\n  "cluster": ${JSON.stringify(this.cluster)},\n  "files": ${files}\n}\n`;
+    const version = this.kubernetesVersion !== undefined ? `  "kubernetesVersion": ${JSON.stringify(this.kubernetesVersion)},\n` : '';
+    return `{\n  "cluster": ${JSON.stringify(this.cluster)},\n${version}  "files": ${files}\n}\n`;
   }
 }

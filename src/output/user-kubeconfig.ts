@@ -52,6 +52,23 @@ function nameProblem(value: string, what: string, path: string): Diagnostic | un
 }
 
 /**
+ * A client certificate's lifetime in hours from a `--ttl` Go duration, or the
+ * diagnostic when it is not positive or would outlive the cluster CA.
+ */
+export function clientTtlHours(ttl: string, secrets: ClusterSecrets, now: Date): number | Diagnostic {
+  const seconds = parseDuration(ttl);
+  if (seconds === undefined || seconds <= 0) {
+    return problem('invalid-duration', '--ttl', `"${ttl}" is not a positive Go duration such as "720h" or "8760h"`);
+  }
+  const caNotAfter = new Date(new X509Certificate(secrets.ca.cert).validTo);
+  const { notAfter } = certificateValidity(now, seconds / 3600);
+  if (notAfter.getTime() > caNotAfter.getTime()) {
+    return problem('ttl-beyond-ca', '--ttl', `the certificate would outlive the cluster CA, which expires ${caNotAfter.toISOString()}`);
+  }
+  return seconds / 3600;
+}
+
+/**
  * Issues a kubeconfig for another user, signed offline by the cluster CA in
  * `secrets`: CN=<user>, O=<each group> (plus system:masters with breakGlass),
  * clientAuth, valid from now − 5 min for `ttl`, server https://<controlPlaneEndpoint>.
@@ -75,17 +92,10 @@ export async function userKubeconfig(req: UserKubeconfigRequest): Promise<Result
       diagnostics.push(problem('invalid-value', '--group', `${BREAK_GLASS_ORGANIZATION} bypasses RBAC; ask for it explicitly with --break-glass`));
     }
   }
-  const seconds = parseDuration(req.ttl);
-  if (seconds === undefined || seconds <= 0) {
-    diagnostics.push(problem('invalid-duration', '--ttl', `"${req.ttl}" is not a positive Go duration such as "720h" or "8760h"`));
-  } else {
-    const caNotAfter = new Date(new X509Certificate(req.secrets.ca.cert).validTo);
-    const { notAfter } = certificateValidity(req.now, seconds / 3600);
-    if (notAfter.getTime() > caNotAfter.getTime()) {
-      diagnostics.push(problem('ttl-beyond-ca', '--ttl', `the certificate would outlive the cluster CA, which expires ${caNotAfter.toISOString()}`));
-    }
-  }
-  if (diagnostics.length > 0 || seconds === undefined) return { ok: false, diagnostics };
+  const ttl = clientTtlHours(req.ttl, req.secrets, req.now);
+  if (typeof ttl !== 'number') diagnostics.push(ttl);
+  if (diagnostics.length > 0 || typeof ttl !== 'number') return { ok: false, diagnostics };
+  const seconds = ttl * 3600;
 
   const groups = [...new Set([...req.groups, ...(req.breakGlass ? [BREAK_GLASS_ORGANIZATION] : [])])];
   const client = await signClientCertificate({

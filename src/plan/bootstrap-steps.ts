@@ -37,7 +37,7 @@ export interface ImageStepContext {
 export interface StepContext extends ImageStepContext {
   node: ProfileNode;
   init: boolean;
-  /** systemd units the init node enables after the cluster is up. */
+  /** systemd units the node enables once it has initialised or joined the cluster. */
   unitsToEnable: string[];
 }
 
@@ -196,9 +196,7 @@ export function initSteps(ctx: StepContext): PlanStep[] {
       ingressPatch: hostPort ? shellQuote(JSON.stringify(ingressHostPortPatch(profile))) : '',
     }));
   }
-  if (ctx.unitsToEnable.length > 0) {
-    steps.push(step(ctx, 'enable-units', 'enable-units', { units: ctx.unitsToEnable.map((name) => ({ name: shellQuote(name) })) }));
-  }
+  steps.push(...enableUnitsSteps(ctx));
   steps.push(step(ctx, 'verify', 'verify', {
     unit: shellQuote(VERIFY_SERVICE),
     verified: NODE_PATHS.clusterVerified,
@@ -206,6 +204,12 @@ export function initSteps(ctx: StepContext): PlanStep[] {
     configMap: STATUS_CONFIGMAP,
   }));
   return steps;
+}
+
+/** Enables the node's timers once it is part of the cluster; none when it has no units to enable. */
+function enableUnitsSteps(ctx: StepContext): PlanStep[] {
+  if (ctx.unitsToEnable.length === 0) return [];
+  return [step(ctx, 'enable-units', 'enable-units', { units: ctx.unitsToEnable.map((name) => ({ name: shellQuote(name) })) })];
 }
 
 /** kubeadm join with endpoint wait, retries and resets, bounded by cluster.joinTimeout. */
@@ -218,6 +222,7 @@ export function joinSteps(ctx: StepContext): PlanStep[] {
       joinTimeoutSeconds: ctx.profile.cluster.joinTimeoutSeconds,
     }),
     ...kubeVipSteps(ctx),
+    ...enableUnitsSteps(ctx),
   ];
 }
 

@@ -16,6 +16,7 @@ import { kubeVipPlan } from './kube-vip-files.js';
 import { tokenRevokeExtras } from './token-revoke.js';
 import { clusterVerifyExtras } from './cluster-verify.js';
 import { shellLibraryFile, shellLibraryParts, shellLibraryView } from './shell-library.js';
+import { nodeTools } from './node-tools.js';
 
 /** Inputs for one node's plan. */
 export interface NodePlanInput {
@@ -74,11 +75,13 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
   const { profile, secrets, node, templates, target } = input;
   const init = isInitNode(profile, node);
   const extras = { units: [] as PlanUnit[], files: [] as PlanFile[] };
-  if (init) {
-    for (const e of [initNodeUnits(profile, templates, target), tokenRevokeExtras(profile, secrets, templates, target), clusterVerifyExtras(profile, templates, target)]) {
-      extras.units.push(...e.units);
-      extras.files.push(...e.files);
-    }
+  const parts = [
+    nodeTools({ profile, node, init, templates, target }),
+    ...(init ? [initNodeUnits(profile, templates, target), tokenRevokeExtras(profile, secrets, templates, target), clusterVerifyExtras(profile, templates, target)] : []),
+  ];
+  for (const e of parts) {
+    extras.units.push(...e.units);
+    extras.files.push(...e.files);
   }
   const ctx: StepContext = {
     profile, node, init, target, templates,
@@ -106,12 +109,13 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
   const files: PlanFile[] = [
     ...hostFiles(profile, templates, target, node),
     { path: NODE_PATHS.kubeadmConfig, mode: 0o600, owner: 'root:root', content: kubeadmConfig, secret: true },
-    { path: scriptPath, mode: 0o755, owner: 'root:root', content: script, secret: false },
+    { path: scriptPath, mode: 0o755, owner: 'root:root', content: script, secret: false, compress: 'to-fit' as const },
     ...(node.role === 'control-plane' ? controlPlanePkiFiles(secrets) : []),
     ...kubeVipPlan(profile, node, init).files,
-    ...(init ? [...manifestFiles(profile), expectedNodesFile(profile), ...extras.files] : []),
+    ...(init ? [...manifestFiles(profile), expectedNodesFile(profile)] : []),
+    ...extras.files,
   ];
-  // Last: the library keeps only the functions the node's scripts call.
+  // Last: the library keeps only the functions the node's scripts (node tools included) call.
   const callers = files.filter((f) => f.content.startsWith('#!')).map((f) => f.content);
   files.push(shellLibraryFile(templates, target, shellLibraryParts(profile, node), callers));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

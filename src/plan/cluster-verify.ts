@@ -115,10 +115,11 @@ export function clusterVerifyExtras(profile: Profile, templates: TemplateSet, ta
   const file = (path: string, mode: number, content: string): PlanFile => ({ path, mode, owner: 'root:root', content, secret: false });
   return {
     files: [
-      // The init node's user-data is the largest (over OpenStack's 65,535 base64
-      // characters without this); gzip keeps the script at a third of its size.
-      { ...file(script, 0o755, clusterVerifyScript(templates, profile, nodeVerifyPaths(target))), compress: true },
-      ...(profile.verify.smokeTest ? [{ ...file(NODE_PATHS.smokeManifest, 0o644, smokeManifest(profile)), compress: true }] : []),
+      // Read on the node only: gzip + base64 when that is what makes the user-data fit
+      // (emitUserData). The init node's never fits EC2 raw, so it stays plain and is
+      // delivered gzip'd whole (over OpenStack's 65,535 base64 characters otherwise).
+      { ...file(script, 0o755, clusterVerifyScript(templates, profile, nodeVerifyPaths(target))), compress: 'to-fit' as const },
+      ...(profile.verify.smokeTest ? [{ ...file(NODE_PATHS.smokeManifest, 0o644, smokeManifest(profile)), compress: 'to-fit' as const }] : []),
     ],
     units: [{
       name: VERIFY_SERVICE,

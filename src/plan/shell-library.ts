@@ -46,6 +46,7 @@ export function shellLibraryFile(templates: TemplateSet, target: PlanTarget, par
     owner: 'root:root',
     content: trimShellLibrary(renderShellLibrary(templates, parts), callers),
     secret: false,
+    compress: 'to-fit',
   };
 }
 

@@ -17,10 +17,12 @@ export interface PlanFile {
   /** True for private keys, tokens and anything else that must not leak (drives 0600 outputs). */
   secret: boolean;
   /**
-   * Ship gzipped where the format allows it (cloud-init `encoding: gz+b64`; Ignition
-   * already gzips any content that shrinks). For large text on a size-limited node.
+   * "to-fit": cloud-init may ship it gzip + base64 (`encoding: gz+b64`) when that is
+   * what brings the user-data under a provider's limit (see emitUserData): node tools,
+   * the verifier, the shell library and the bootstrap. Ignition gzips every file that
+   * gets smaller anyway.
    */
-  compress?: boolean;
+  compress?: 'to-fit';
 }
 
 /** A systemd unit shipped to the node. */

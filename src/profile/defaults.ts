@@ -36,6 +36,12 @@ export const DEFAULTS = {
   metricsServerVersion: 'v0.7.1',
   ingressNginxVersion: 'controller-v1.10.1',
   imagePrebaked: false,
+  etcdBackupEnabled: true,
+  etcdBackupSchedule: 'daily',
+  etcdBackupKeep: 7,
+  etcdBackupDir: '/var/backups/etcd',
+  certificatesAutoRenew: true,
+  certificatesRenewBefore: '720h',
   ingressNginxExpose: 'hostPort',
   verifyKeepSmokeWorkloads: false,
   verifyRolloutTimeout: '5m',
@@ -208,6 +214,19 @@ export function applyDefaults(raw: RawProfile): Profile {
       prebaked: raw.image?.prebaked ?? DEFAULTS.imagePrebaked,
     },
     flatcar: flatcarSettings(raw),
+    backup: {
+      etcd: {
+        enabled: raw.backup?.etcd?.enabled ?? DEFAULTS.etcdBackupEnabled,
+        schedule: raw.backup?.etcd?.schedule ?? DEFAULTS.etcdBackupSchedule,
+        keep: raw.backup?.etcd?.keep ?? DEFAULTS.etcdBackupKeep,
+        dir: raw.backup?.etcd?.dir ?? DEFAULTS.etcdBackupDir,
+      },
+    },
+    certificates: {
+      autoRenew: raw.certificates?.autoRenew ?? DEFAULTS.certificatesAutoRenew,
+      renewBefore: raw.certificates?.renewBefore ?? DEFAULTS.certificatesRenewBefore,
+      renewBeforeSeconds: Math.ceil(parseDuration(raw.certificates?.renewBefore ?? DEFAULTS.certificatesRenewBefore) ?? 0),
+    },
     nodes: raw.nodes.map((n) => ({
       name: n.name,
       role: n.role,

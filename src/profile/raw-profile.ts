@@ -66,5 +66,7 @@ export interface RawProfile {
   images?: Opt<{ repository?: string }>;
   image?: Opt<{ prebaked?: boolean }>;
   flatcar?: Opt<{ sysextUrl?: string; sysextSha256?: string | Partial<Record<'amd64' | 'arm64', string>>; allowUnverifiedSysext?: boolean }>;
+  backup?: Opt<{ etcd?: Opt<{ enabled?: boolean; schedule?: string; keep?: number; dir?: string }> }>;
+  certificates?: Opt<{ autoRenew?: boolean; renewBefore?: string }>;
   nodes: { name: string; role: 'control-plane' | 'worker'; ip: string; mac?: string; arch?: NodeArch }[];
 }

@@ -318,6 +318,38 @@ export const profileSchema = withTextRules({
       additionalProperties: false,
       properties: { prebaked: bool },
     },
+    backup: {
+      type: OPTIONAL_OBJECT,
+      additionalProperties: false,
+      properties: {
+        etcd: {
+          type: OPTIONAL_OBJECT,
+          additionalProperties: false,
+          properties: {
+            enabled: bool,
+            schedule: {
+              type: 'string',
+              pattern: '^[A-Za-z0-9 :*/,.~-]+$',
+              'x-message': 'must be a systemd OnCalendar expression such as "daily" or "*-*-* 03:00:00"',
+            },
+            keep: { type: 'integer', minimum: 1, maximum: 1000 },
+            dir: {
+              type: 'string',
+              pattern: '^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$',
+              'x-message': 'must be an absolute directory such as /var/backups/etcd',
+            },
+          },
+        },
+      },
+    },
+    certificates: {
+      type: OPTIONAL_OBJECT,
+      additionalProperties: false,
+      properties: {
+        autoRenew: bool,
+        renewBefore: duration,
+      },
+    },
     flatcar: {
       type: OPTIONAL_OBJECT,
       additionalProperties: false,

@@ -197,6 +197,28 @@ export interface FlatcarSettings {
   allowUnverifiedSysext: boolean;
 }
 
+/** Control planes: a systemd timer snapshots etcd (backup.etcd). */
+export interface EtcdBackupSettings {
+  /** Default true. */
+  enabled: boolean;
+  /** systemd OnCalendar expression. Default "daily". */
+  schedule: string;
+  /** Snapshots kept; older ones are deleted. Default 7. */
+  keep: number;
+  /** Default "/var/backups/etcd". */
+  dir: string;
+}
+
+/** Control planes: kubeadm leaf-certificate renewal (certificates). */
+export interface CertificateSettings {
+  /** A daily timer renews the certificates when one expires within renewBefore. Default true. */
+  autoRenew: boolean;
+  /** Go duration. Default "720h" (30 days). */
+  renewBefore: string;
+  /** renewBefore in whole seconds. */
+  renewBeforeSeconds: number;
+}
+
 /** How a new cluster's keys are made (profile `pki`). */
 export interface PkiSettings {
   /** Algorithm of the CAs, the service-account key and the admin key of a new cluster; default ecdsa-p256. */
@@ -222,5 +244,7 @@ export interface Profile {
   /** YAML: images.repository (air-gap mirror) and image.prebaked are folded here. */
   images: ImageSettings;
   flatcar: FlatcarSettings;
+  backup: { etcd: EtcdBackupSettings };
+  certificates: CertificateSettings;
   nodes: ProfileNode[];
 }

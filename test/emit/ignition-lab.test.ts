@@ -14,7 +14,7 @@ import { loadProfile } from '../../src/profile/load-profile.js';
 import type { Profile } from '../../src/profile/types.js';
 import { bundledTemplates, fixtureSecrets, profileAt, ROOT } from '../helpers/fixtures.js';
 import { decodeInlineFiles, ignitionValidate, writtenTextFiles } from '../fixtures/plans/ignition-check.js';
-import { writeFileText, type WriteFileEntry } from '../helpers/cloud-init-files.js';
+import { userDataFiles } from '../helpers/cloud-init-files.js';
 
 const profile = profileAt('profiles/lab.yaml');
 const secrets = fixtureSecrets('lab');
@@ -37,9 +37,10 @@ const IGNITION_ONLY: RegExp[] = [
   /^\/opt\/bin\/gen-userdata-[a-z-]+$/, // /usr is read-only on Flatcar: scripts live in /opt/bin
   /^\/opt\/lib\/gen-userdata\/common\.sh$/, // and the shell library in /opt/lib
   /^\/var\/lib\/iptables\/rules-save$/, // firewall.mode ports: no ufw on Flatcar, iptables-restore.service loads this
+  /^\/opt\/bin\/k8s-[a-z-]+$/, // the node tools too
 ];
 const CLOUD_INIT_ONLY: RegExp[] = [
-  /^\/usr\/local\/sbin\/gen-userdata-[a-z-]+$/,
+  /^\/usr\/local\/sbin\/(gen-userdata|k8s)-[a-z-]+$/,
   /^\/usr\/local\/lib\/gen-userdata\/common\.sh$/,
   /^\/etc\/containerd\/config\.toml$/, // Flatcar: the bootstrap builds it from Flatcar's own config
 ];
@@ -48,8 +49,13 @@ const BOOTSTRAP_SCRIPT = { ignition: '/opt/bin/gen-userdata-bootstrap', cloudIni
 const PATH_ONLY_DIFFERENCES = [
   '/etc/systemd/system/gen-userdata-approve-csrs.service',
   '/etc/systemd/system/gen-userdata-token-revoke.service',
+  '/etc/systemd/system/gen-userdata-etcd-backup.service',
+  '/etc/systemd/system/gen-userdata-cert-renew.service',
   '/etc/systemd/system/gen-userdata-verify.service',
 ];
+/** Flatcar's directories for cloud-init's (read-only /usr). */
+const onFlatcar = (text: string | undefined): string | undefined =>
+  text?.replaceAll('/usr/local/sbin/', '/opt/bin/').replaceAll('/usr/local/lib/', '/opt/lib/');
 
 t.test('lab plans for flatcar: every config passes ignition-validate', async (t) => {
   t.equal(flatcarPlans.length, 3);
@@ -103,30 +109,26 @@ t.test('same node, Ignition vs cloud-init: identical except the listed distribut
     t.equal(fc.node.name, ci.node.name);
     const cfg = parse(emitIgnition(fc, opts(profile)));
     const ign = writtenTextFiles(cfg);
-    const userData = parseYaml(emitUserData(ci)) as {
-      hostname: string;
-      write_files: WriteFileEntry[];
-      users: { name: string; ssh_authorized_keys: string[] }[];
-    };
-    const cim = new Map(userData.write_files.map((f) => [f.path, writeFileText(f)]));
+    const text = emitUserData(ci);
+    const userData = parseYaml(text) as { hostname: string; users: { name: string; ssh_authorized_keys: string[] }[] };
+    const cim = userDataFiles(text);
 
     const ignOnly = [...ign.keys()].filter((p) => !cim.has(p));
     const ciOnly = [...cim.keys()].filter((p) => !ign.has(p));
     for (const p of ignOnly) t.ok(IGNITION_ONLY.some((re) => re.test(p)), `${fc.node.name}: Ignition-only ${p} is listed`);
     for (const p of ciOnly) t.ok(CLOUD_INIT_ONLY.some((re) => re.test(p)), `${fc.node.name}: cloud-init-only ${p} is listed`);
     t.ok(ignOnly.includes(BOOTSTRAP_SCRIPT.ignition) && ciOnly.includes(BOOTSTRAP_SCRIPT.cloudInit), 'bootstrap script on both sides');
-    // Scripts other than the bootstrap are the same text under another directory,
-    // sourcing the library from its Flatcar path when they source it at all.
+    // Scripts other than the bootstrap are the same text under another directory
+    // (and, sourcing the library or naming the bootstrap, with Flatcar's paths in them).
     for (const p of ignOnly.filter((x) => x.startsWith('/opt/bin/') && x !== BOOTSTRAP_SCRIPT.ignition)) {
-      const onCloudInit = cim.get(p.replace('/opt/bin/', '/usr/local/sbin/'));
-      t.equal(ign.get(p), onCloudInit?.replaceAll('/usr/local/lib/gen-userdata/', '/opt/lib/gen-userdata/'), `${p} same text as on cloud-init`);
+      t.equal(ign.get(p), onFlatcar(cim.get(p.replace('/opt/bin/', '/usr/local/sbin/'))), `${p} same text as on cloud-init`);
     }
     // The same library, trimmed to what the Flatcar scripts call (no apt there).
     const flatcarScripts = [...ign.values()].filter((c) => c.startsWith('#!'));
     t.equal(ign.get('/opt/lib/gen-userdata/common.sh'), trimShellLibrary(cim.get('/usr/local/lib/gen-userdata/common.sh')!, flatcarScripts), 'the same shell library');
     for (const p of [...ign.keys()].filter((x) => cim.has(x))) {
       if (PATH_ONLY_DIFFERENCES.includes(p)) {
-        t.equal(ign.get(p), cim.get(p)!.replaceAll('/usr/local/sbin/', '/opt/bin/'), `${p} differs only in the script directory`);
+        t.equal(ign.get(p), onFlatcar(cim.get(p)), `${p} differs only in the script directory`);
       } else {
         t.equal(ign.get(p), cim.get(p), `${fc.node.name}: ${p} identical`);
       }
@@ -143,7 +145,7 @@ t.test('profile variant: MAC match, gateway, sysext mirror with sha256', async (
   const text = readFileSync(file, 'utf8')
     .replace('  nameservers: [1.1.1.1, 8.8.8.8]', '  gateway: 192.168.56.1\n  nameservers: [1.1.1.1, 8.8.8.8]')
     .replace('    ip: 192.168.56.103', '    ip: 192.168.56.103\n    mac: "52:54:00:AB:CD:EF"')
-    .concat(`\nflatcar:\n  sysextUrl: https://mirror.example.internal/kubernetes-v1.30.0-x86-64.raw\n  sysextSha256: ${'0f'.repeat(32)}\n`);
+    .replace('flatcar:\n  allowUnverifiedSysext: true\n', `flatcar:\n  sysextUrl: https://mirror.example.internal/kubernetes-v1.30.0-x86-64.raw\n  sysextSha256: ${'0f'.repeat(32)}\n`);
   const r = loadProfile(text, file);
   if (!r.ok) {
     t.fail(`variant profile invalid: ${JSON.stringify(r.diagnostics)}`);

@@ -33,3 +33,9 @@ export function writeFile(userData: string, path: string): string | undefined {
   const f = doc.write_files?.find((w) => w.path === path);
   return f === undefined ? undefined : writeFileText(f);
 }
+
+/** Path → decoded text of every write_files entry of a #cloud-config file. */
+export function userDataFiles(userData: string): Map<string, string> {
+  const doc = parse(userData) as { write_files?: WriteFileEntry[] };
+  return new Map((doc.write_files ?? []).map((f) => [f.path, writeFileText(f)]));
+}

@@ -30,6 +30,8 @@ function makeProfile(over: { version?: string; nodes?: ProfileNode[]; endpoint?:
       ...(over.vip ? { vip: over.vip } : {}),
     },
     runtime: { name: 'containerd' },
+    backup: { etcd: { enabled: true, schedule: 'daily', keep: 7, dir: '/var/backups/etcd' } },
+    certificates: { autoRenew: true, renewBefore: '720h', renewBeforeSeconds: 2592000 },
     packages: { install: true, aptRepository: { url: 'https://pkgs.k8s.io/core:/stable:' } },
     network: { cidr: '192.168.56.0/24', nameservers: ['1.1.1.1'], interface: 'enp0s8', dhcpInterfaces: ['enp0s3'], hostsEntries: 'auto' },
     firewall: { mode: 'ports' },

@@ -91,13 +91,15 @@ function nodeTexts(profile: Profile): Text[] {
   return generatedTexts(profile).filter((x) => !(x.where === 'image' && BUILD_HOST_FILES.includes(x.path)));
 }
 
+/** Loopback (a control plane's own etcd, https://127.0.0.1:2379) downloads nothing. */
+const isLoopback = (url: string): boolean => /^127\./.test(new URL(url).hostname);
 /** A URL whose host is a shell expansion ("http://${IP[$1]}:…"): a node address the script fills in, not a download. */
 const isNodeUrl = (url: string): boolean => /^https?:\/\/\$/.test(url);
 
 function offMirrorUrls(texts: Text[], allowedHosts: string[]): string[] {
   return texts.flatMap((x) =>
     urlsIn(x.content)
-      .filter((u) => !isNodeUrl(u) && !allowedHosts.includes(hostOf(u)))
+      .filter((u) => !isNodeUrl(u) && !allowedHosts.includes(hostOf(u)) && !isLoopback(u))
       .map((u) => `${x.where} ${x.path}: ${u}`),
   );
 }

@@ -49,7 +49,7 @@ t.test('profiles/lab.yaml loads without diagnostics and with the expected defaul
   t.strictSame(p.addons.ingressNginx, { enabled: false, version: 'controller-v1.10.1', expose: 'hostPort' });
   t.strictSame(p.verify, { smokeTest: true, keepSmokeWorkloads: false, rolloutTimeoutSeconds: 300 });
   t.strictSame(p.images, { prebaked: false });
-  t.strictSame(p.flatcar, {});
+  t.strictSame(p.flatcar, { sysextSha256: {}, sysextSha256Single: false, allowUnverifiedSysext: true });
   t.strictSame(
     p.nodes.map((n) => [n.name, n.role, n.ip]),
     [
@@ -91,6 +91,8 @@ t.test('minimal profile: every default', async (t) => {
     verify: { smokeTest: false, keepSmokeWorkloads: false, rolloutTimeoutSeconds: 300 },
     images: { prebaked: false },
     flatcar: { sysextSha256: {}, sysextSha256Single: false, allowUnverifiedSysext: false },
+    backup: { etcd: { enabled: true, schedule: 'daily', keep: 7, dir: '/var/backups/etcd' } },
+    certificates: { autoRenew: true, renewBefore: '720h', renewBeforeSeconds: 2592000 },
     nodes: [{ name: 'cp-1', role: 'control-plane', ip: '10.10.0.10', arch: 'amd64' as const }],
   } satisfies Profile);
 });
@@ -162,6 +164,8 @@ t.test('full profile: every field reaches the Profile', async (t) => {
       sysextSha256Single: true,
       allowUnverifiedSysext: false,
     },
+    backup: { etcd: { enabled: true, schedule: '*-*-* 03:30:00', keep: 14, dir: '/srv/backups/etcd' } },
+    certificates: { autoRenew: false, renewBefore: '1440h', renewBeforeSeconds: 5184000 },
     nodes: [
       { name: 'cp-1', role: 'control-plane', ip: '172.16.0.11', mac: '52:54:00:ab:cd:11', arch: 'amd64' as const },
       { name: 'worker-1.k8s.example.internal', role: 'worker', ip: '172.16.0.21', arch: 'amd64' as const },

@@ -2,10 +2,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { caCertHash } from '../../pki/ca-cert-hash.js';
 import { readProfile } from '../read-profile.js';
 import { loadSecrets } from '../secrets-store.js';
-import { EXIT, fail } from '../report.js';
+import { EXIT, fail, printDiagnostics } from '../report.js';
+import { caExpiryReport } from '../../pki/ca-expiry.js';
 
-/** Prints the discovery hash of the cluster CA (or of `--cert FILE`). */
-export function runCaHash(opts: { profile: string; out: string; cert?: string }): number {
+/**
+ * Prints the discovery hash of the cluster CA (or of `--cert FILE`). With
+ * `check`, also lists each CA's expiry on stderr and warns about any that
+ * expires within a year (kubeadm cannot renew CAs; replacing one is a
+ * cluster-wide rotation that needs planning).
+ */
+export function runCaHash(opts: { profile: string; out: string; cert?: string; check?: boolean }): number {
   if (opts.cert !== undefined) {
     if (!existsSync(opts.cert)) {
       return fail([{ severity: 'error', code: 'file-not-found', path: '', message: 'certificate file not found', line: 0, col: 0, file: opts.cert }]);
@@ -24,5 +30,10 @@ export function runCaHash(opts: { profile: string; out: string; cert?: string })
   const secrets = loadSecrets(opts.out, profile.value, profile.file);
   if (!secrets.ok) return fail(secrets.diagnostics);
   process.stdout.write(`${caCertHash(secrets.value.secrets.ca.cert)}\n`);
+  if (opts.check === true) {
+    const report = caExpiryReport(secrets.value.secrets, new Date());
+    process.stderr.write(report.lines.map((l) => `${l}\n`).join(''));
+    printDiagnostics(report.warnings.map((w) => ({ ...w, file: secrets.value.file })));
+  }
   return EXIT.ok;
 }

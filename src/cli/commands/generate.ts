@@ -16,6 +16,12 @@ import { nocloudNetOptions } from '../nocloud-net-options.js';
 import { printPlan } from '../output-plan.js';
 import { writeClusterOutput } from '../write-cluster-output.js';
 import { withClusterLock } from '../with-cluster-lock.js';
+import { adminExpiry } from '../../output/admin-kubeconfig.js';
+import type { Diagnostic } from '../../diagnostics.js';
+import { parseKubeVersion } from '../../kube/versions.js';
+import { versionSkewNotice } from '../../kube/version-step.js';
+import { readPreviousManifest } from '../output-plan.js';
+import { readProfileVersion, versionDiagnostic } from '../profile-version.js';
 import { loadSecretsForDryRun } from '../dry-run-secrets.js';
 import type { UserDataCompression } from '../../emit/cloud-init/gzip-user-data.js';
 import { describeKeyAlgorithm, secretsKeyAlgorithm } from '../../pki/key-algorithm.js';
@@ -43,6 +49,8 @@ export interface GenerateOptions {
   ignitionVersion?: IgnitionSpecVersion;
   /** Also write nodes/<node>/config.stub.ign pointing at <url>/<node>/config.ign (VirtualBox). */
   ignitionStubUrl?: string;
+  /** Generate even when new nodes could not join the running cluster (downgrade, a minor skipped). */
+  allowVersionSkew?: boolean;
 }
 
 const ALL_FORMATS: OutputFormat[] = ['cloud-init', 'iso', 'ignition'];
@@ -65,10 +73,10 @@ export async function runGenerate(opts: GenerateOptions): Promise<number> {
     return EXIT.ok;
   }
   const templates = loadTemplates(opts.templates);
-  if (opts.dryRun) return generateInto(opts, p, templates, nocloudNet, ignition, await loadSecretsForDryRun(opts.out, p, profile.file));
+  if (opts.dryRun) return generateInto(opts, p, profile.file, templates, nocloudNet, ignition, await loadSecretsForDryRun(opts.out, p, profile.file));
   // Everything below may write: one run per cluster at a time.
   return withClusterLock(opts.out, p.cluster.name, async () =>
-    generateInto(opts, p, templates, nocloudNet, ignition, await loadOrCreateSecrets(opts.out, p, profile.file)),
+    generateInto(opts, p, profile.file, templates, nocloudNet, ignition, await loadOrCreateSecrets(opts.out, p, profile.file)),
   );
 }
 
@@ -93,7 +101,7 @@ function ignitionRequest(opts: GenerateOptions): IgnitionRequest {
   return { ...(opts.ignitionVersion !== undefined ? { specVersion: opts.ignitionVersion } : {}), ...(url !== undefined ? { stubUrl: url } : {}) };
 }
 
-function generateInto(opts: GenerateOptions, p: Profile, templates: TemplateSet, nocloudNet: NocloudNetOptions | undefined, ignition: IgnitionRequest, secrets: Result<LoadedSecrets>): number {
+function generateInto(opts: GenerateOptions, p: Profile, profileFile: string, templates: TemplateSet, nocloudNet: NocloudNetOptions | undefined, ignition: IgnitionRequest, secrets: Result<LoadedSecrets>): number {
   const compress = opts.compress ?? 'none';
   if (!secrets.ok) return fail(secrets.diagnostics);
   printDiagnostics(secrets.warnings);
@@ -118,8 +126,11 @@ function generateInto(opts: GenerateOptions, p: Profile, templates: TemplateSet,
   const formats = opts.format === 'all' ? allFormats : [opts.format];
   const files = generateCluster({ profile: p, secrets: secrets.value.secrets, templates, formats, compress, ignition, ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
   const clusterDir = join(opts.out, p.cluster.name);
+  const skew = skewCheck(clusterDir, p.cluster.kubernetesVersion, profileFile, opts.allowVersionSkew === true);
+  if (skew.refused !== undefined) return fail([skew.refused]);
   const written = writeClusterOutput(clusterDir, files, { dryRun: opts.dryRun === true, ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}) });
   printPlan(written.plan, process.stdout);
+  process.stdout.write(skew.lines.map((l) => `${l}\n`).join(''));
   if (written.stats === undefined) {
     process.stdout.write(`dry run: nothing written to ${clusterDir}\n`);
     return EXIT.ok;
@@ -127,7 +138,28 @@ function generateInto(opts: GenerateOptions, p: Profile, templates: TemplateSet,
   const { linked } = written.stats;
   process.stdout.write(`wrote ${clusterDir}: ${p.nodes.length} nodes, ${written.fileCount} files (${formats.join(', ')})${linked > 0 ? `; ${linked} unchanged kept as they were` : ''}\n`);
   process.stdout.write(written.sizes.lines.map((l) => `${l}\n`).join(''));
+  process.stdout.write(`admin.conf: kubernetes-admin, valid until ${adminExpiry(secrets.value.secrets)} (renew offline with gen-userdata kubeconfig --renew-admin)\n`);
   printDiagnostics(written.sizes.warnings);
   printDiagnostics(written.warnings);
   return EXIT.ok;
+}
+
+/**
+ * The skew guard: when the previous run generated another Kubernetes version,
+ * the lines that say what that means for running and new nodes, and a refusal
+ * (unless allowed) when new nodes could not join the running cluster.
+ */
+function skewCheck(clusterDir: string, next: string, profileFile: string, allow: boolean): { lines: string[]; refused?: Diagnostic } {
+  const running = readPreviousManifest(clusterDir)?.kubernetesVersion;
+  if (running === undefined || parseKubeVersion(running) === undefined) return { lines: [] };
+  const notice = versionSkewNotice(running, next);
+  if (notice === undefined) return { lines: [] };
+  if (notice.refused && !allow) {
+    const at = readProfileVersion(profileFile) ?? { file: profileFile, version: next, line: 0, col: 0 };
+    return {
+      lines: [],
+      refused: versionDiagnostic(at, 'error', 'version-skew', `${notice.lines.join(' ')} Refused; pass --allow-version-skew to generate anyway (for a new cluster, use a new --out or cluster name).`),
+    };
+  }
+  return { lines: notice.lines.map((l) => `note: ${l}`) };
 }
