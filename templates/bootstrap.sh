@@ -28,6 +28,7 @@ readonly SUCCESS_MARKER={{successMarker}}
 readonly FAILURE_MARKER={{failureMarker}}
 {{^image}}
 readonly KUBEADM_CONFIG={{kubeadmConfig}}
+readonly KUBEADM_PATCHES={{kubeadmPatches}}
 {{/image}}
 
 mkdir -p "$STATE_DIR" "$(dirname "$SUCCESS_MARKER")"
@@ -68,6 +69,16 @@ log "gen-userdata bootstrap of" {{node}} "({{role}}) starting"
 {{#image}}
 log "gen-userdata provisioning of a golden image for cluster" {{cluster}} starting
 {{/image}}
+# What differs between distributions is decided here at boot, not in the profile.
+detect_os /etc/os-release || :
+log "detected OS: $OS_ID $OS_VERSION_ID (family $OS_FAMILY)"
+{{#debianFamily}}
+if [ "$OS_FAMILY" != debian ]; then
+  log "needs Debian or Ubuntu; for Flatcar use --format ignition"
+  echo os >"$FAILURE_MARKER"
+  exit 1
+fi
+{{/debianFamily}}
 {{#steps}}
 run_step {{name}} step_{{fn}}
 {{/steps}}

@@ -55,12 +55,21 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
+ * Loads @kubernetes/client-node (once; later calls get the loaded module). Kept out of
+ * plain generation's path; loading it takes a second or more on a busy machine, which
+ * `status --watch` does before its timeout starts counting.
+ */
+export function loadKubeClient(): Promise<typeof import('@kubernetes/client-node')> {
+  return import('@kubernetes/client-node');
+}
+
+/**
  * Lists the Nodes and reads ConfigMap kube-system/gen-userdata-status with the
  * kubeconfig at `kubeconfigPath` (TLS verified against its CA). A missing ConfigMap
  * is a missing report, not an error. Rejects with ApiError; any other rejection is a bug.
  */
 export async function readClusterState(kubeconfigPath: string, requestTimeoutMs = 10_000): Promise<ClusterState> {
-  const k8s = await import('@kubernetes/client-node');
+  const k8s = await loadKubeClient();
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(kubeconfigPath);
   const server = kc.getCurrentCluster()?.server ?? '(no server in the kubeconfig)';

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { OutputFile } from '../output/output-file.js';
-import { diffManifests, parseManifest, type ChangePlan } from '../output/change-plan.js';
+import { ChangePlanBuilder, type ChangePlan } from '../output/change-plan.js';
+import { manifestEntry } from '../output/manifest.js';
 import { SizeReportBuilder } from '../output/size-report.js';
 import { IMAGE_DIR } from '../output/generate-image.js';
 import { UPGRADE_DIR } from '../upgrade/upgrade-plan.js';
@@ -22,8 +23,8 @@ export interface ClusterOutputResult {
 /**
  * Consumes generated files one at a time: each goes into the new tree of
  * `clusterDir` (or nowhere, for a dry run) and into the size report, and is then
- * dropped. The change plan comes from the manifest.json at the end of the stream
- * against the previous one. The new tree replaces the old only when the stream
+ * dropped. The change plan is built from the same stream, file by file, against the
+ * previous manifest.json (the new one, last in the stream, is not parsed back). The new tree replaces the old only when the stream
  * ends without error; secrets.yaml must already be saved (it is hard-linked, never
  * rewritten), and image/ from `gen-userdata image` is carried over.
  */
@@ -32,7 +33,8 @@ export function writeClusterOutput(clusterDir: string, files: Iterable<OutputFil
   const tree = opts.dryRun ? undefined : new OutputTree(clusterDir, { ...(previous !== undefined ? { previous } : {}), keep: [IMAGE_DIR, UPGRADE_DIR], preserve: [SECRETS_FILE] });
   const sizes = new SizeReportBuilder(opts.maxBytes);
   const warnings: Diagnostic[] = [];
-  let manifest: OutputFile | undefined;
+  const changes = new ChangePlanBuilder(previous);
+  let sawManifest = false;
   let fileCount = 0;
   try {
     for (const f of files) {
@@ -40,19 +42,19 @@ export function writeClusterOutput(clusterDir: string, files: Iterable<OutputFil
       sizes.add(f);
       const w = kernelCommandLineWarning(f);
       if (w !== undefined) warnings.push(w);
-      if (f.path === 'manifest.json') manifest = f;
+      if (f.path === 'manifest.json') sawManifest = true;
+      else changes.add(manifestEntry(f));
       fileCount++;
     }
   } catch (err) {
     tree?.abort();
     throw err;
   }
-  const next = manifest === undefined ? undefined : parseManifest(Buffer.from(manifest.content).toString('utf8'));
-  if (next === undefined) {
+  if (!sawManifest) {
     tree?.abort();
     throw new Error('generated output has no manifest.json');
   }
-  const plan = diffManifests(previous, next);
+  const plan = changes.result();
   const stats = tree?.commit();
   return { plan, fileCount, sizes: sizes.result(), warnings, ...(stats !== undefined ? { stats } : {}) };
 }

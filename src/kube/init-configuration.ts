@@ -1,7 +1,7 @@
 import type { Profile, ProfileNode } from '../profile/types.js';
 import { BOOTSTRAP_TOKEN_GROUP, BOOTSTRAP_TOKEN_USAGES, assertBootstrapToken, tokenTtl } from './bootstrap-token.js';
 import { parseEndpoint } from './endpoint.js';
-import { CONTROL_PLANE_HEALTH_TIMEOUT, isV1beta4, nodeRegistration, type KubeadmApiVersion } from './kubeadm-api.js';
+import { CONTROL_PLANE_HEALTH_TIMEOUT, isV1beta4, KUBEADM_PATCHES_DIR, nodeRegistration, type KubeadmApiVersion } from './kubeadm-api.js';
 
 /**
  * The InitConfiguration for the first control plane: the pre-generated bootstrap
@@ -25,6 +25,7 @@ export function buildInitConfiguration(api: KubeadmApiVersion, profile: Profile,
     ],
     localAPIEndpoint: localApiEndpoint(profile, node),
     nodeRegistration: nodeRegistration(api, node),
+    patches: { directory: KUBEADM_PATCHES_DIR },
   };
   if (isV1beta4(api)) doc.timeouts = { controlPlaneComponentHealthCheck: CONTROL_PLANE_HEALTH_TIMEOUT };
   return doc;

@@ -1,7 +1,7 @@
 import type { Profile, ProfileNode } from '../profile/types.js';
 import { assertBootstrapToken, assertCaCertHash } from './bootstrap-token.js';
 import { localApiEndpoint } from './init-configuration.js';
-import { CONTROL_PLANE_HEALTH_TIMEOUT, DISCOVERY_TIMEOUT, isV1beta4, nodeRegistration, type KubeadmApiVersion } from './kubeadm-api.js';
+import { CONTROL_PLANE_HEALTH_TIMEOUT, DISCOVERY_TIMEOUT, isV1beta4, KUBEADM_PATCHES_DIR, nodeRegistration, type KubeadmApiVersion } from './kubeadm-api.js';
 
 /**
  * The JoinConfiguration for every node except the first control plane: token
@@ -33,6 +33,7 @@ export function buildJoinConfiguration(
     kind: 'JoinConfiguration',
     discovery,
     nodeRegistration: nodeRegistration(api, node),
+    patches: { directory: KUBEADM_PATCHES_DIR },
   };
   const controlPlane = node.role === 'control-plane';
   if (controlPlane) doc.controlPlane = { localAPIEndpoint: localApiEndpoint(profile, node) };

@@ -50,6 +50,15 @@ export function extraArgs(api: KubeadmApiVersion, args: Readonly<Record<string, 
 }
 
 /**
+ * Directory of kubeadm's per-node patches, named in Init/JoinConfiguration
+ * `patches.directory` (same field in v1beta3 and v1beta4). kubeadm init and join
+ * apply a `kubeletconfiguration` patch to this node's kubelet config only, never
+ * to the cluster-wide ConfigMap: how a node-specific kubelet setting (resolvConf)
+ * gets there. The bootstrap creates the directory; kubeadm fails without it.
+ */
+export const KUBEADM_PATCHES_DIR = '/etc/kubernetes/gen-userdata/patches';
+
+/**
  * nodeRegistration for init and join: the node name, containerd's socket, and
  * node-ip so the kubelet registers the profile's address (on VirtualBox it would
  * otherwise pick the NAT address 10.0.2.15).

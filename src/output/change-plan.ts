@@ -91,55 +91,100 @@ function changedReason(before: ManifestEntry, after: ManifestEntry): string {
   return reasons.join('; ');
 }
 
+const FIRST_RUN = 'first run';
+
+/**
+ * Builds the change plan from the new run's rows one at a time, as its files
+ * stream past, against the previous manifest (undefined on a first run). It keeps
+ * one small record per file (path, status, reason), never the new rows, so a run
+ * does not have to parse its own manifest.json back to say what changed.
+ */
+export class ChangePlanBuilder {
+  private readonly prev = new Map<string, ManifestEntry>();
+  private readonly nodesBefore = new Set<string>();
+  /** "node\0format" of every previous file: has this node had this format before? */
+  private readonly nodeFormatsBefore = new Set<string>();
+  private readonly seen = new Set<string>();
+  private readonly nodesAfter = new Set<string>();
+  private readonly formatsAfter = new Set<string>();
+  private readonly cluster: FileChange[] = [];
+  private readonly byNode = new Map<string, FileChange[]>();
+
+  constructor(private readonly previous: Manifest | undefined) {
+    for (const e of previous?.files ?? []) {
+      if (isManifest(e)) continue;
+      this.prev.set(e.path, e);
+      if (e.node !== undefined) this.nodesBefore.add(e.node);
+      this.nodeFormatsBefore.add(`${e.node ?? ''}\0${e.format}`);
+    }
+  }
+
+  /** Takes note of one row of the new manifest (manifest.json's own row is left out). */
+  add(after: ManifestEntry): void {
+    if (isManifest(after) || this.seen.has(after.path)) return;
+    this.seen.add(after.path);
+    if (after.node !== undefined) this.nodesAfter.add(after.node);
+    this.formatsAfter.add(after.format);
+    const before = this.prev.get(after.path);
+    if (before === undefined) {
+      const reason =
+        this.previous === undefined ? FIRST_RUN
+        : after.node !== undefined && !this.nodesBefore.has(after.node) ? 'new node'
+        : !this.nodeFormatsBefore.has(`${after.node ?? ''}\0${after.format}`) ? `format ${after.format} newly written`
+        : 'new file';
+      this.push(after.node, { path: after.path, status: 'added', reason });
+    } else if (before.sha256 === after.sha256 && before.mode === after.mode) {
+      this.push(after.node, { path: after.path, status: 'unchanged', reason: '' });
+    } else {
+      this.push(after.node, { path: after.path, status: 'changed', reason: changedReason(before, after) });
+    }
+  }
+
+  /** The plan: previous files no row named are removed; nodes and files sorted by name and path. */
+  result(): ChangePlan {
+    for (const [path, before] of this.prev) {
+      if (this.seen.has(path)) continue;
+      const reason =
+        before.node !== undefined && !this.nodesAfter.has(before.node) ? 'node removed from the profile'
+        : !this.formatsAfter.has(before.format) ? `format ${before.format} not written this time`
+        : 'no longer generated';
+      this.push(before.node, { path, status: 'removed', reason });
+    }
+    const nodeNames = [...new Set([...this.nodesBefore, ...this.nodesAfter])].sort();
+    return {
+      firstRun: this.previous === undefined,
+      cluster: [...this.cluster].sort(byPath),
+      nodes: nodeNames.map((node) => ({
+        node,
+        status: !this.nodesBefore.has(node) ? 'added' : !this.nodesAfter.has(node) ? 'removed' : 'kept',
+        files: [...(this.byNode.get(node) ?? [])].sort(byPath),
+      })),
+    };
+  }
+
+  private push(node: string | undefined, change: FileChange): void {
+    if (node === undefined) {
+      this.cluster.push(change);
+      return;
+    }
+    const files = this.byNode.get(node);
+    if (files === undefined) this.byNode.set(node, [change]);
+    else files.push(change);
+  }
+}
+
+function isManifest(e: ManifestEntry): boolean {
+  return e.path === 'manifest.json';
+}
+
 /**
  * Compares the previous manifest (undefined on a first run) with the new one.
  * Pure and never throws; nodes and files come out sorted by name and path.
  */
 export function diffManifests(previous: Manifest | undefined, next: Manifest): ChangePlan {
-  const skip = (e: ManifestEntry): boolean => e.path === 'manifest.json';
-  const prev = new Map((previous?.files ?? []).filter((e) => !skip(e)).map((e) => [e.path, e]));
-  const cur = new Map(next.files.filter((e) => !skip(e)).map((e) => [e.path, e]));
-  const nodesBefore = new Set([...prev.values()].flatMap((e) => (e.node !== undefined ? [e.node] : [])));
-  const nodesAfter = new Set([...cur.values()].flatMap((e) => (e.node !== undefined ? [e.node] : [])));
-  const formatsAfter = new Set([...cur.values()].map((e) => e.format));
-  const hadFormat = (node: string | undefined, format: string): boolean =>
-    [...prev.values()].some((e) => e.node === node && e.format === format);
-
-  const changes: (FileChange & { node: string | undefined })[] = [];
-  for (const [path, after] of cur) {
-    const before = prev.get(path);
-    if (before === undefined) {
-      const reason =
-        previous === undefined ? 'first run'
-        : after.node !== undefined && !nodesBefore.has(after.node) ? 'new node'
-        : !hadFormat(after.node, after.format) ? `format ${after.format} newly written`
-        : 'new file';
-      changes.push({ path, node: after.node, status: 'added', reason });
-    } else if (before.sha256 === after.sha256 && before.mode === after.mode) {
-      changes.push({ path, node: after.node, status: 'unchanged', reason: '' });
-    } else {
-      changes.push({ path, node: after.node, status: 'changed', reason: changedReason(before, after) });
-    }
-  }
-  for (const [path, before] of prev) {
-    if (cur.has(path)) continue;
-    const reason =
-      before.node !== undefined && !nodesAfter.has(before.node) ? 'node removed from the profile'
-      : !formatsAfter.has(before.format) ? `format ${before.format} not written this time`
-      : 'no longer generated';
-    changes.push({ path, node: before.node, status: 'removed', reason });
-  }
-
-  const nodeNames = [...new Set([...nodesBefore, ...nodesAfter])].sort();
-  return {
-    firstRun: previous === undefined,
-    cluster: changes.filter((c) => c.node === undefined).map(({ node: _n, ...c }) => c).sort(byPath),
-    nodes: nodeNames.map((node) => ({
-      node,
-      status: !nodesBefore.has(node) ? 'added' : !nodesAfter.has(node) ? 'removed' : 'kept',
-      files: changes.filter((c) => c.node === node).map(({ node: _n, ...c }) => c).sort(byPath),
-    })),
-  };
+  const builder = new ChangePlanBuilder(previous);
+  for (const e of next.files) builder.add(e);
+  return builder.result();
 }
 
 /** Shortens "nodes/<node>/user-data" to "user-data" when listing a node's files. */

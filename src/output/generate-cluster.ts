@@ -125,7 +125,7 @@ export function* generateCluster(req: GenerateRequest): Generator<OutputFile> {
       }
     }
   }
-  const content = utf8(manifest.toJson());
+  const content = manifest.toBytes();
   yield { format: 'cluster', path: 'manifest.json', content, mode: 0o644, sha256: sha256Hex(content) };
 }
 

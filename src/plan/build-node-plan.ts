@@ -98,6 +98,9 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
     successMarker: shellQuote(NODE_PATHS.successMarker),
     failureMarker: shellQuote(NODE_PATHS.failureMarker),
     kubeadmConfig: shellQuote(NODE_PATHS.kubeadmConfig),
+    kubeadmPatches: shellQuote(NODE_PATHS.kubeadmPatches),
+    // apt, ufw and Debian's package names: refuse another distribution up front.
+    debianFamily: target === 'cloud-init',
     steps: steps.map((s) => ({ name: s.name, fn: s.name.replace(/-/g, '_'), body: s.body })),
   });
   const kubeadmConfig = buildKubeadmConfig({

@@ -1,6 +1,10 @@
+import { KUBEADM_PATCHES_DIR } from '../kube/kubeadm-api.js';
+
 /** Well-known paths on the node, shared by every emitter and the bootstrap script. */
 export const NODE_PATHS = {
   kubeadmConfig: '/etc/kubernetes/gen-userdata/kubeadm-config.yaml',
+  /** kubeadm's per-node patches (Init/JoinConfiguration patches.directory); the bootstrap writes the kubelet's. */
+  kubeadmPatches: KUBEADM_PATCHES_DIR,
   hostsList: '/etc/gen-userdata/hosts',
   expectedNodes: '/etc/gen-userdata/nodes',
   modulesLoad: '/etc/modules-load.d/gen-userdata-kubernetes.conf',

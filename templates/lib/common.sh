@@ -94,9 +94,42 @@ kubectl_admin() { kubectl --kubeconfig "$ADMIN_KUBECONFIG" "$@"; }
 {{/controlPlane}}
 
 # apt-get that waits for a lock held by another first-boot job (e.g. unattended
-# upgrades on Ubuntu) instead of failing, and retries flaky downloads.
+# upgrades on Ubuntu) instead of failing, and retries flaky downloads. needrestart
+# (Ubuntu 22.04+) would otherwise ask which services to restart: restart them.
 apt_get() {
-  apt-get -q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3 "$@"
+  NEEDRESTART_MODE=a apt-get -q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3 "$@"
+}
+
+# detect_os FILE: sets OS_ID (debian, ubuntu, flatcar, ...), OS_VERSION_ID (13,
+# 24.04; empty on Debian testing) and OS_FAMILY (debian for Debian and derivatives
+# that say ID_LIKE=debian, else OS_ID) from FILE (/etc/os-release), read, never
+# sourced. Returns 1 when FILE is unreadable or has no ID.
+detect_os() {
+  local k v like=''
+  OS_ID='' OS_VERSION_ID='' OS_FAMILY=''
+  [ -r "$1" ] || return 1
+  while IFS='=' read -r k v || [ -n "$k" ]; do
+    v=${v#[\"\']} v=${v%[\"\']}
+    case $k in ID) OS_ID=$v ;; VERSION_ID) OS_VERSION_ID=$v ;; ID_LIKE) like=$v ;; esac
+  done <"$1"
+  OS_FAMILY=$OS_ID
+  case " $OS_ID $like " in *" debian "*) OS_FAMILY=debian ;; esac
+  [ -n "$OS_ID" ]
+}
+
+# write_kubelet_patch DIR [RESOLVED]: kubeadm's per-node patch of this kubelet's
+# config (DIR is Init/JoinConfiguration patches.directory; kubeadm fails if it is
+# missing). resolvConf: with systemd-resolved (Ubuntu, Flatcar) /etc/resolv.conf is
+# the 127.0.0.53 stub, which pods cannot use (CoreDNS would forward to itself and
+# loop), so kubelet takes resolved's upstream list when RESOLVED
+# (/run/systemd/resolve/resolv.conf) exists; else /etc/resolv.conf. Set per node,
+# whatever the cluster-wide config says, so a cluster may mix both kinds.
+write_kubelet_patch() {
+  local resolv=/etc/resolv.conf resolved=${2:-/run/systemd/resolve/resolv.conf}
+  if [ -f "$resolved" ]; then resolv=$resolved; fi
+  mkdir -p "$1"
+  printf 'resolvConf: %s\n' "$resolv" >"$1/kubeletconfiguration+merge.yaml"
+  log "kubelet resolvConf: $resolv"
 }
 
 # Succeeds when the first version a tool reports in its output ($3) is exactly $2:

@@ -4,6 +4,7 @@
     log "control plane already initialised"; return 0
   fi
   local attempt
+  write_kubelet_patch "$KUBEADM_PATCHES"
   for attempt in 1 2 3; do
     log "kubeadm init, attempt $attempt"
     if kubeadm init --skip-token-print --config "$KUBEADM_CONFIG"; then

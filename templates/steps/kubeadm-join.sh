@@ -1,6 +1,7 @@
   if [ -f /etc/kubernetes/kubelet.conf ]; then
     log "node already joined"; return 0
   fi
+  write_kubelet_patch "$KUBEADM_PATCHES"
   # Boot order does not matter: wait for the endpoint and retry until the deadline.
   local host={{endpointHost}} port={{endpointPort}} limit={{joinTimeoutSeconds}}
   # Seconds since boot, not wall-clock time: an NTP step at first boot must not

@@ -1,7 +1,7 @@
 // e2e: generated NoCloud seeds booted with real cloud-init (Debian 12) in
 // network-less QEMU guests whose kubeadm/kubelet/kubectl are recording
 // stand-ins. Three boots, two at a time at most:
-//   slot A: 1. the control plane (kubeadm init, PKI, CNI), then
+//   slot A: 1. the control plane (kubeadm init, PKI, CNI, the cluster verifier), then
 //           2. a worker whose first two joins fail (retry with reset, then success);
 //   slot B: 3. a worker whose joins always fail, from a profile with a short
 //           joinTimeout (gives up in time, failure marker names kubeadm-join).
@@ -10,17 +10,16 @@
 import t from 'tap';
 import { join } from 'node:path';
 import { ensureImage, missingPrerequisites, REPO_ROOT } from '../helpers/vm-image.js';
-import { generateSeeds, isoFile, keepOnFailure, profileDoc, runNode, scratchDir, seedIsoOf } from '../helpers/vm-node.js';
+import { BOOT_LIMIT_MS, E2E_CP, E2E_PROFILE, E2E_WORKER, generateSeeds, isoFile, keepOnFailure, profileDoc, runNode, scratchDir, seedIsoOf } from '../helpers/vm-node.js';
 import { checkControlPlane } from './scenarios/control-plane.js';
+import { checkClusterVerify, verifyKernelArgs } from './scenarios/cluster-verify.js';
 import { checkWorkerJoinRetry, retryKernelArgs } from './scenarios/worker-join-retry.js';
 import { checkWorkerJoinTimeout, joinTimeoutSeconds, timeoutKernelArgs } from './scenarios/worker-join-timeout.js';
 
-const PROFILE = join(REPO_ROOT, 'test', 'e2e', 'profiles', 'e2e.yaml');
+const PROFILE = E2E_PROFILE;
 const SHORT_PROFILE = join(REPO_ROOT, 'test', 'e2e', 'profiles', 'e2e-short-timeout.yaml');
-const CP = 'e2e-cp-1';
-const WORKER = 'e2e-worker-1';
-/** Per-boot ceiling; a healthy boot takes 2–5 minutes under TCG on a busy 2-core machine. */
-const BOOT_LIMIT_MS = 9 * 60_000;
+const CP = E2E_CP;
+const WORKER = E2E_WORKER;
 
 const missing = missingPrerequisites();
 if (missing.length > 0) {
@@ -36,7 +35,7 @@ if (missing.length > 0) {
   const generatedShort = generateSeeds(SHORT_PROFILE, join(out.dir, 'short'));
   const cpUserData = isoFile(seedIsoOf(generated, CP), '/user-data');
 
-  const cpBoot = runNode({ generated, node: CP, timeoutMs: BOOT_LIMIT_MS, log });
+  const cpBoot = runNode({ generated, node: CP, kernelArgs: verifyKernelArgs(profile), timeoutMs: BOOT_LIMIT_MS, log });
   const retryBoot = cpBoot
     .catch(() => undefined)
     .then(() => runNode({ generated, node: WORKER, kernelArgs: retryKernelArgs(profile, cpUserData), timeoutMs: BOOT_LIMIT_MS, log }));
@@ -54,6 +53,7 @@ if (missing.length > 0) {
     const run = await cpBoot;
     keepOnFailure(t, run);
     await checkControlPlane(t, run, profile);
+    await t.test('the cluster verifier: verified, then failed for a missing worker', (t) => checkClusterVerify(t, run, profile));
   });
 
   t.test('2. worker: failed joins are reset and retried until one succeeds', async (t) => {

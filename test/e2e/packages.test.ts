@@ -20,7 +20,7 @@ import { buildAptRepo, verifyAptRepoSignatures } from '../helpers/vm-apt-repo.js
 import { ensureImage, missingPrerequisites, REPO_ROOT } from '../helpers/vm-image.js';
 import { generateImageDir, writeBuildSeed } from '../helpers/vm-golden.js';
 import { MIRROR_ORIGIN, startMirror } from '../helpers/vm-mirror.js';
-import { cleanUpUnlessFailed, generateSeeds, keepOnFailure, profileDoc, runNode, scratchDir, type NodeRun, type RunNodeOptions } from '../helpers/vm-node.js';
+import { BOOT_LIMIT_MS, cleanUpUnlessFailed, generateSeeds, keepOnFailure, profileDoc, runNode, scratchDir, type NodeRun, type RunNodeOptions } from '../helpers/vm-node.js';
 import type { ServedRequest } from '../helpers/http-tree-server.js';
 import { aptTrack, packageVersion } from '../../src/kube/versions.js';
 import { checkInstallPath, installKernelArgs } from './scenarios/install-path.js';
@@ -29,8 +29,6 @@ import { buildKernelArgs, checkGoldenBuild, checkPrebakedNode, prebakedKernelArg
 const PROFILES = join(REPO_ROOT, 'test', 'e2e', 'profiles');
 const INSTALL_NODE = 'e2e-apt-cp';
 const GOLDEN_NODE = 'e2e-golden-cp';
-/** Per-boot ceiling; a healthy boot takes 2–5 minutes under TCG on a busy 2-core machine. */
-const BOOT_LIMIT_MS = 9 * 60_000;
 
 function missingTools(): string[] {
   return ['dpkg-deb', 'apt-ftparchive', 'gpg', 'gpgv', 'genisoimage'].filter(

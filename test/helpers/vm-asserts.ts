@@ -93,6 +93,7 @@ export interface HostPreparedOptions {
  * state, crictl.yaml, kubelet enabled, version checks ran.
  */
 export function assertHostPrepared(t: Test, run: NodeRun, profile: RawProfile, opts: HostPreparedOptions = {}): void {
+  t.match(run.bootstrapLog, /detected OS: debian 1[23] \(family debian\)/, 'the bootstrap read /etc/os-release: Debian 12 or 13');
   t.equal(run.section('hostname')?.trim(), run.node, 'hostname is the node name');
   t.equal(run.section('hostname-file')?.trim(), run.node, '/etc/hostname is the node name');
   const hosts = run.section('hosts') ?? '';
@@ -156,6 +157,20 @@ export function assertCloudInit(t: Test, run: NodeRun, bootstrapSucceeded: boole
   t.equal(run.probe.sections.get('cloud-init-schema')?.rc, 0, 'cloud-init schema --system accepts the user-data', {
     out: run.section('cloud-init-schema'),
   });
+  t.notMatch(run.section('cloud-init-schema') ?? '', /deprecat/i, 'and reports no deprecation');
+}
+
+/**
+ * Asserts the bootstrap's per-node kubelet patch: written into kubeadm's patches
+ * directory before init/join, and in the kubelet config kubeadm (stand-in) wrote.
+ * The e2e images run no systemd-resolved, so resolvConf is /etc/resolv.conf.
+ */
+export function assertKubeletResolvConf(t: Test, run: NodeRun, expected = '/etc/resolv.conf'): void {
+  const patch = run.file('/etc/kubernetes/gen-userdata/patches/kubeletconfiguration+merge.yaml');
+  t.equal(patch, `resolvConf: ${expected}\n`, `the kubelet patch sets resolvConf: ${expected}`);
+  t.match(run.bootstrapLog, `kubelet resolvConf: ${expected}`, 'the bootstrap logged its choice');
+  const config = yamlDocs(run.file('/var/lib/kubelet/config.yaml') ?? '')[0];
+  t.equal(config?.['resolvConf'], expected, 'kubeadm applied the patch to /var/lib/kubelet/config.yaml');
 }
 
 /** Parses a multi-document YAML text into plain objects (empty documents dropped). */

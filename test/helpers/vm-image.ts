@@ -2,7 +2,9 @@
  * The e2e guest image: built once per machine by test/e2e/image/build-image.sh
  * and cached outside the repo, keyed by a hash of its recipe (the build script
  * and every file under test/e2e/image/overlay), so editing a stand-in or the
- * probe rebuilds it and nothing else does.
+ * probe rebuilds it and nothing else does. One image per Debian suite: Debian 12
+ * (bookworm, cloud-init 22.4) and Debian 13 (trixie, cloud-init 25.1), from the
+ * same recipe.
  */
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -16,7 +18,11 @@ export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..
 /** Directory holding the image recipe. */
 export const RECIPE_DIR = join(REPO_ROOT, 'test', 'e2e', 'image');
 
+/** Debian suites the recipe builds a guest of: 12 (the default) and 13. */
+export type GuestSuite = 'bookworm' | 'trixie';
+
 export interface VmImage {
+  suite: GuestSuite;
   dir: string;
   disk: string;
   kernel: string;
@@ -36,11 +42,14 @@ function listFiles(dir: string): string[] {
 }
 
 /**
- * Returns a hex digest over the recipe: every file's relative path, executable
- * bit and content, in sorted order. Throws if the recipe directory is missing.
+ * Returns a hex digest over the recipe for one suite: the suite, then every
+ * file's relative path, executable bit and content, in sorted order. Throws if
+ * the recipe directory is missing.
  */
-export function recipeHash(recipeDir: string = RECIPE_DIR): string {
+export function recipeHash(recipeDir: string = RECIPE_DIR, suite: GuestSuite = 'bookworm'): string {
   const h = createHash('sha256');
+  // bookworm hashes as before this parameter existed, so its cached image stays valid.
+  if (suite !== 'bookworm') h.update(`suite\0${suite}\0`);
   for (const f of listFiles(recipeDir).sort()) {
     const rel = relative(recipeDir, f);
     const exec = (statSync(f).mode & 0o111) !== 0;
@@ -73,24 +82,28 @@ export function missingPrerequisites(): string[] {
 }
 
 /**
- * Returns the cached image for the current recipe, building it first when the
- * cache has none (takes a few minutes; needs root and Debian's mirror). The
- * first call's image is kept for the rest of the process. Throws with the
- * build log's tail when the build fails.
+ * Returns the cached image of `suite` for the current recipe, building it first
+ * when the cache has none (takes a few minutes; needs root and Debian's
+ * mirror). The first call's image per suite is kept for the rest of the
+ * process. Throws with the build log's tail when the build fails.
  */
-export function ensureImage(log: (msg: string) => void = () => {}): VmImage {
-  // One image per process: a recipe edited while a run's boots are under way
-  // must not switch (or rebuild) the image halfway through.
-  if (processImage) return processImage;
-  processImage = buildOrReuse(log);
-  return processImage;
+export function ensureImage(log: (msg: string) => void = () => {}, suite: GuestSuite = 'bookworm'): VmImage {
+  // One image per process and suite: a recipe edited while a run's boots are
+  // under way must not switch (or rebuild) the image halfway through.
+  let image = processImages.get(suite);
+  if (!image) {
+    image = buildOrReuse(log, suite);
+    processImages.set(suite, image);
+  }
+  return image;
 }
 
-let processImage: VmImage | undefined;
+const processImages = new Map<GuestSuite, VmImage>();
 
-function buildOrReuse(log: (msg: string) => void): VmImage {
-  const dir = join(cacheRoot(), recipeHash().slice(0, 16));
+function buildOrReuse(log: (msg: string) => void, suite: GuestSuite): VmImage {
+  const dir = join(cacheRoot(), recipeHash(RECIPE_DIR, suite).slice(0, 16));
   const image: VmImage = {
+    suite,
     dir,
     disk: join(dir, 'disk.qcow2'),
     kernel: join(dir, 'vmlinuz'),
@@ -103,13 +116,13 @@ function buildOrReuse(log: (msg: string) => void): VmImage {
 
   mkdirSync(dir, { recursive: true });
   const buildLog = join(dir, 'build.log');
-  log(`building the e2e image in ${dir} (one time; log: ${buildLog})`);
+  log(`building the ${suite} e2e image in ${dir} (one time; log: ${buildLog})`);
   const started = Date.now();
   // flock serialises concurrent builders of the same recipe; the loser finds "ready" and skips.
   const script = `if [ -e "$2/ready" ]; then exit 0; fi; exec "$1" "$2"`;
   const r = spawnSync('flock', [join(dir, '.lock'), 'bash', '-c', script, '_', join(RECIPE_DIR, 'build-image.sh'), dir], {
     encoding: 'utf8',
-    env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` },
+    env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin`, E2E_SUITE: suite },
     maxBuffer: 64 * 1024 * 1024,
   });
   writeFileSync(buildLog, `${r.stdout ?? ''}${r.stderr ?? ''}`);
@@ -129,6 +142,8 @@ function touchUsed(dir: string): void {
   writeFileSync(join(dir, 'last-used'), `${new Date().toISOString()}\n`);
 }
 
+const SUITES: readonly GuestSuite[] = ['bookworm', 'trixie'];
+
 /** Images of other recipes unused for this long are deleted. */
 const PRUNE_AFTER_MS = 24 * 3600_000;
 
@@ -140,9 +155,9 @@ const PRUNE_AFTER_MS = 24 * 3600_000;
 export function pruneOldImages(now: number = Date.now()): void {
   const root = cacheRoot();
   if (!existsSync(root)) return;
-  const keep = recipeHash().slice(0, 16);
+  const keep = new Set(SUITES.map((suite) => recipeHash(RECIPE_DIR, suite).slice(0, 16)));
   for (const e of readdirSync(root)) {
-    if (e === keep || !/^[0-9a-f]{16}$/.test(e)) continue;
+    if (keep.has(e) || !/^[0-9a-f]{16}$/.test(e)) continue;
     const stamp = join(root, e, 'last-used');
     const used = existsSync(stamp) ? statSync(stamp).mtimeMs : statSync(join(root, e)).mtimeMs;
     if (now - used > PRUNE_AFTER_MS) rmSync(join(root, e), { recursive: true, force: true });

@@ -26,6 +26,13 @@ import {
 
 const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
 
+/** Per-boot ceiling; a healthy boot takes 2–5 minutes under TCG on a busy 2-core machine. */
+export const BOOT_LIMIT_MS = 9 * 60_000;
+/** The e2e cluster profile of scenarios 1, 2, 7 and 8, and its init node and retrying worker. */
+export const E2E_PROFILE = join(REPO_ROOT, 'test', 'e2e', 'profiles', 'e2e.yaml');
+export const E2E_CP = 'e2e-cp-1';
+export const E2E_WORKER = 'e2e-worker-1';
+
 function newestMtime(dir: string): number {
   let newest = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {

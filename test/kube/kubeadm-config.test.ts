@@ -363,6 +363,8 @@ nodeRegistration:
   criSocket: unix:///var/run/containerd/containerd.sock
   kubeletExtraArgs:
     node-ip: 192.168.56.21
+patches:
+  directory: /etc/kubernetes/gen-userdata/patches
 `,
   );
   t.equal(
@@ -381,6 +383,8 @@ nodeRegistration:
   kubeletExtraArgs:
     - name: node-ip
       value: 192.168.56.21
+patches:
+  directory: /etc/kubernetes/gen-userdata/patches
 timeouts:
   discovery: 5m0s
 `,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseDuration } from '../../util/duration.js';
 import { clusterStatus, formatStatus, type Overall, type StatusView } from '../../status/cluster-status.js';
-import { ApiError, readClusterState } from '../kube-api.js';
+import { ApiError, loadKubeClient, readClusterState } from '../kube-api.js';
 import { readProfile } from '../read-profile.js';
 import { EXIT, fail } from '../report.js';
 import { UsageError } from '../load-templates.js';
@@ -44,6 +44,9 @@ export async function runStatus(opts: StatusOptions): Promise<number> {
     process.stderr.write(`gen-userdata: no kubeconfig at ${kubeconfig} (run gen-userdata for this profile first, or pass --kubeconfig)\n`);
     return EXIT.invalid;
   }
+  // The timeout is the wait for the cluster: it starts once the API client is loaded,
+  // so a slow load cannot use it up before the first request.
+  await loadKubeClient();
   const deadline = Date.now() + timeoutSeconds * 1000;
   const interval = intervalSeconds * 1000;
   let printed = '';

@@ -20,6 +20,8 @@ import { trimShellLibrary } from '../../plan/trim-shell-library.js';
 export function renderProvisionScript(profile: Profile, templates: TemplateSet, steps: readonly PlanStep[] = provisionSteps(profile, templates)): string {
   const view = {
     image: true,
+    // A golden image is built from a Debian or Ubuntu cloud image.
+    debianFamily: true,
     ...shellLibraryView('cloud-init'),
     cluster: shellQuote(profile.cluster.name),
     logPath: shellQuote(NODE_PATHS.provisionLog),

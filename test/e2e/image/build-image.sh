@@ -81,8 +81,9 @@ in_root dpkg --configure -a >"$WORK/dpkg-configure.log" 2>&1 || { tail -n 40 "$W
 
 # --- 2. the rest, with apt ------------------------------------------------------
 # gpg and apt-transport-https: the install path's first apt-get install names them, and
-# its guest reaches no Debian mirror (test/helpers/vm-mirror.ts).
-EXTRA_PKGS="python3-cffi-backend cloud-init containerd ufw ipvsadm ipset conntrack locales openssh-server gpg apt-transport-https"
+# its guest reaches no Debian mirror (test/helpers/vm-mirror.ts). e2fsprogs: cloud-init's
+# resizefs runs resize2fs, which trixie's minbase no longer brings (bookworm's did).
+EXTRA_PKGS="python3-cffi-backend cloud-init containerd ufw ipvsadm ipset conntrack locales openssh-server gpg apt-transport-https e2fsprogs"
 log "apt-get install $EXTRA_PKGS"
 printf 'deb %s %s main\n' "$E2E_MIRROR" "$SUITE" >"$ROOTFS/etc/apt/sources.list"
 in_root apt-get update >"$WORK/apt.log" 2>&1 || { tail -n 40 "$WORK/apt.log" >&2; exit 1; }
@@ -111,7 +112,7 @@ chown -R root:root "$ROOTFS/usr/local/libexec/gen-userdata-e2e" "$ROOTFS/etc/gen
 for tool in kubeadm kubelet kubectl; do
   ln -sf /usr/local/libexec/gen-userdata-e2e/standin.py "$ROOTFS/usr/bin/$tool"
 done
-in_root systemctl enable gen-userdata-e2e-probe.service gen-userdata-e2e-fake-api.service gen-userdata-e2e-apt-install-prep.service >/dev/null 2>&1
+in_root systemctl enable gen-userdata-e2e-probe.service gen-userdata-e2e-fake-api.service gen-userdata-e2e-fake-nodeport.service gen-userdata-e2e-apt-install-prep.service >/dev/null 2>&1
 # cloud-init renders network-config for systemd-networkd in this image (no ifupdown, no
 # netplan), so networkd has to run for boots that have a NIC (test/helpers/vm-mirror.ts).
 in_root systemctl enable systemd-networkd.service >/dev/null 2>&1

@@ -5,6 +5,7 @@
 import type { Test } from 'tap';
 import {
   assertCloudInit,
+  assertKubeletResolvConf,
   assertHostPrepared,
   assertMarkers,
   assertProbed,
@@ -24,10 +25,11 @@ export async function checkControlPlane(t: Test, run: NodeRun, profile: RawProfi
   if (!assertProbed(t, run)) return;
 
   assertMarkers(t, run);
-  assertSteps(t, run, [...COMMON_STEPS, 'kubeadm-init', 'kubeconfig', 'cni', 'addons']);
+  assertSteps(t, run, [...COMMON_STEPS, 'kubeadm-init', 'kubeconfig', 'cni', 'addons', 'verify']);
   t.notOk(run.steps.some((s) => s.name === 'kubeadm-join'), 'the init node does not join');
   assertHostPrepared(t, run, profile);
   assertCloudInit(t, run, true);
+  assertKubeletResolvConf(t, run);
 
   await t.test('PKI: shared CAs and the service-account pair, with key modes', async (t) => {
     const want: [string, string][] = [
@@ -143,7 +145,7 @@ export async function checkControlPlane(t: Test, run: NodeRun, profile: RawProfi
 
   await t.test('firewall opens the control-plane and Calico ports', async (t) => {
     const allowed = assertUfwActive(t, run);
-    for (const port of ['6443/tcp', '10250/tcp', '10257/tcp', '10259/tcp', '179/tcp', '4789/udp', '22/tcp']) {
+    for (const port of ['6443/tcp', '10250/tcp', '10257/tcp', '10259/tcp', '179/tcp', '4789/udp', '22/tcp', '31080/tcp']) {
       t.equal(allowed.get(port), 'Anywhere', `ufw allows ${port} from anywhere`);
     }
     t.equal(allowed.get('2379:2380/tcp'), profile.network.cidr, 'etcd only from the node network');

@@ -7,6 +7,7 @@ import type { Test } from 'tap';
 import { spawnSync } from 'node:child_process';
 import {
   assertCloudInit,
+  assertKubeletResolvConf,
   assertHostPrepared,
   assertMarkers,
   assertProbed,
@@ -62,6 +63,7 @@ export async function checkWorkerJoinRetry(t: Test, run: NodeRun, profile: RawPr
   }
   assertHostPrepared(t, run, profile);
   assertCloudInit(t, run, true);
+  assertKubeletResolvConf(t, run);
 
   await t.test('join attempts: two failures, each followed by kubeadm reset -f, then success', async (t) => {
     const joins = kubeadmCalls(run.calls, 'join');

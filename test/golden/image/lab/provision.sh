@@ -24,7 +24,20 @@ log_to_file() {
 
 
 apt_get() {
-  apt-get -q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3 "$@"
+  NEEDRESTART_MODE=a apt-get -q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3 "$@"
+}
+
+detect_os() {
+  local k v like=''
+  OS_ID='' OS_VERSION_ID='' OS_FAMILY=''
+  [ -r "$1" ] || return 1
+  while IFS='=' read -r k v || [ -n "$k" ]; do
+    v=${v#[\"\']} v=${v%[\"\']}
+    case $k in ID) OS_ID=$v ;; VERSION_ID) OS_VERSION_ID=$v ;; ID_LIKE) like=$v ;; esac
+  done <"$1"
+  OS_FAMILY=$OS_ID
+  case " $OS_ID $like " in *" debian "*) OS_FAMILY=debian ;; esac
+  [ -n "$OS_ID" ]
 }
 
 expect_version() {
@@ -196,6 +209,13 @@ run_step() {
 
 rm -f "$FAILURE_MARKER"
 log "gen-userdata provisioning of a golden image for cluster" lab starting
+detect_os /etc/os-release || :
+log "detected OS: $OS_ID $OS_VERSION_ID (family $OS_FAMILY)"
+if [ "$OS_FAMILY" != debian ]; then
+  log "needs Debian or Ubuntu; for Flatcar use --format ignition"
+  echo os >"$FAILURE_MARKER"
+  exit 1
+fi
 run_step write-files step_write_files
 run_step kernel-modules step_kernel_modules
 run_step sysctl step_sysctl

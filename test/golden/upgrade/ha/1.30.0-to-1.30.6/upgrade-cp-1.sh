@@ -67,7 +67,7 @@ wait_until() {
 kubectl_admin() { kubectl --kubeconfig "$ADMIN_KUBECONFIG" "$@"; }
 
 apt_get() {
-  apt-get -q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3 "$@"
+  NEEDRESTART_MODE=a apt-get -q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3 "$@"
 }
 
 expect_version() {

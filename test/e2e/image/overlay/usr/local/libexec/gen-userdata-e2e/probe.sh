@@ -28,6 +28,31 @@ while [ ! -e "$DONE" ] && [ ! -e "$FAILED" ] && [ $((SECONDS - start)) -lt "$lim
   sleep 2
 done
 
+# The init node's cluster verifier runs in the background after its bootstrap: wait
+# (bounded) for its verdict and keep a copy of it. When the test asks
+# (gen_userdata_e2e.verify_rerun_ready=NODE,...), re-run the unit as an operator
+# would, with the stand-in now reporting only those nodes Ready and short waits.
+VERIFY_UNIT=gen-userdata-verify.service
+FIRST=/var/lib/gen-userdata-e2e/first-verify
+verify_state() { systemctl show -p ActiveState --value "$VERIFY_UNIT" 2>/dev/null; }
+if [ -e "$DONE" ] && [ -e "/etc/systemd/system/$VERIFY_UNIT" ]; then
+  vlimit=$(param verify_wait); vlimit=${vlimit:-900}
+  vstart=$SECONDS
+  while { [ "$(verify_state)" = activating ] || { [ ! -e /var/lib/gen-userdata/cluster-verified ] && [ ! -e /var/lib/gen-userdata/cluster-verify.failed ]; }; } &&
+    [ $((SECONDS - vstart)) -lt "$vlimit" ]; do
+    sleep 2
+  done
+  mkdir -p "$FIRST"
+  cp -a /var/lib/gen-userdata/cluster-verified /var/lib/gen-userdata/cluster-verify.failed /var/lib/gen-userdata/cluster-status.json "$FIRST/" 2>/dev/null
+  rerun=$(param verify_rerun_ready)
+  if [ -n "$rerun" ]; then
+    tr ',' '\n' <<<"$rerun" >/etc/gen-userdata-e2e/ready-nodes
+    systemctl set-environment GEN_USERDATA_VERIFY_JOIN_TIMEOUT=20 GEN_USERDATA_VERIFY_ROLLOUT_TIMEOUT=20
+    timeout 300 systemctl start "$VERIFY_UNIT"
+    echo "$?" >"$FIRST/rerun-exit"
+  fi
+fi
+
 stty -F "$OUT" raw -echo 115200 2>/dev/null || true
 exec 3>"$OUT"
 
@@ -93,7 +118,7 @@ binary_section files tar -czf - --ignore-failed-read --warning=no-file-changed \
   /etc/hosts /etc/hostname /etc/containerd /etc/crictl.yaml /etc/kubernetes /etc/modules-load.d /etc/sysctl.d \
   /etc/ufw/user.rules /etc/ufw/user6.rules /etc/fstab \
   /var/lib/gen-userdata /var/log/gen-userdata /var/lib/gen-userdata-e2e /var/log/gen-userdata-e2e \
-  /root/.kube /home /usr/local/sbin \
+  /root/.kube /home /usr/local/sbin /var/lib/kubelet/config.yaml \
   /etc/apt/sources.list /etc/apt/sources.list.d /etc/apt/keyrings /etc/gen-userdata /var/log/apt /var/log/dpkg.log \
   /var/log/cloud-init.log /var/log/cloud-init-output.log /var/lib/cloud/instance/user-data.txt
 printf '@@PROBE END\n' >&3

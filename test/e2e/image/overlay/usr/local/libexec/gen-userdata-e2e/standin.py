@@ -15,6 +15,11 @@ bootstrap ran. It emulates what the bootstrap relies on:
 - kubeadm config parsing: multi-document YAML, known kinds and API versions for
   the kubeadm minor, map-vs-list extraArgs per API version, token and CA hash
   formats;
+- InitConfiguration/JoinConfiguration `patches.directory`: like real kubeadm,
+  init and join fail when the directory does not exist; a
+  `kubeletconfiguration[suffix][+merge|+strategic].yaml` patch in it is applied to
+  the node's /var/lib/kubelet/config.yaml, which init writes from the given
+  KubeletConfiguration (join from a bare one: there is no cluster ConfigMap);
 - `kubeadm init` writes admin.conf and friends; `kubeadm join` first does token
   discovery like real kubeadm: it pins the cluster CA it is given
   (gen_userdata_e2e.cluster_ca=<base64 DER>, standing in for the cluster-info
@@ -24,7 +29,17 @@ bootstrap ran. It emulates what the bootstrap relies on:
   N attempts (gen_userdata_e2e.join_failures=N|always), leaving behind the
   files a real failed join leaves, so a retry without `kubeadm reset -f` fails
   preflight; `kubeadm reset -f` cleans what real reset cleans;
-- `kubectl apply -f FILE` copies and parses the manifest; URLs fail (no network);
+- `kubectl apply -f FILE` copies and parses the manifest and keeps every object in
+  a small cluster store (/var/lib/gen-userdata-e2e/cluster.json, which `kubeadm init`
+  seeds with CoreDNS and kube-proxy); URLs fail (no network);
+- the cluster verifier's reads, answered from that store and from state the test
+  controls: `get nodes|KIND NAME -o jsonpath=…` (a real JSONPath subset: range/end,
+  fields, [*], [N], [?(@.f=="v")], quoted literals), `rollout status KIND/NAME
+  --timeout=Ns` (NotFound for objects never applied; objects listed in
+  gen_userdata_e2e.stuck=KIND/NAME,… time out after the timeout, like kubectl),
+  `top nodes` (once metrics-server was applied), `get events`, `delete namespace`.
+  Registered, Ready nodes come from /etc/gen-userdata-e2e/ready-nodes, else from
+  gen_userdata_e2e.ready_nodes=NAME,…, on the stand-in's Kubernetes version;
 - `crictl pull IMAGE` (golden-image pre-pull) succeeds when containerd's socket
   exists. crictl is not in the image: the install-path test packages this file
   as /usr/bin/{kubeadm,kubelet,kubectl,crictl} in stand-in .debs.
@@ -351,6 +366,46 @@ def preflight(mode, ignore):
     return [e for e in errs if "all" not in ign and e[0].lower() not in ign]
 
 
+PATCH_FILE_RE = re.compile(r"^(kube-apiserver|kube-controller-manager|kube-scheduler|etcd|kubeletconfiguration)"
+                           r"[^+.]*(\+(strategic|merge|json))?\.(yaml|yml|json)$")
+
+
+def kubelet_config(by_kind, mode):
+    """Returns (the node's kubelet config with patches.directory's kubeletconfiguration
+    patches applied, error), as kubeadm's kubelet-start phase writes it."""
+    import yaml
+
+    conf = dict(by_kind.get("KubeletConfiguration") or {}) if mode == "init" else {}
+    conf.setdefault("apiVersion", "kubelet.config.k8s.io/v1beta1")
+    conf.setdefault("kind", "KubeletConfiguration")
+    own = by_kind.get("InitConfiguration" if mode == "init" else "JoinConfiguration") or {}
+    directory = (own.get("patches") or {}).get("directory")
+    if not directory:
+        return conf, None
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError as e:
+        return conf, "could not list patch files for path %r: %s" % (directory, e)
+    applied = []
+    for name in names:
+        m = PATCH_FILE_RE.match(name)
+        if not m or m.group(1) != "kubeletconfiguration":
+            continue
+        if m.group(3) == "json":
+            return conf, "gen-userdata-e2e stand-in: JSON patches are not emulated (%s)" % name
+        try:
+            with open(os.path.join(directory, name)) as f:
+                patch = yaml.safe_load(f)
+        except (OSError, yaml.YAMLError) as e:
+            return conf, "could not parse patch %s: %s" % (name, e)
+        if not isinstance(patch, dict):
+            return conf, "patch %s is not a mapping" % name
+        conf.update(patch)
+        applied.append(name)
+    RECORD["kubeletPatches"] = applied
+    return conf, None
+
+
 def write(path, content, mode=0o600):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
@@ -416,6 +471,11 @@ def kubeadm(args):
             msg += "[preflight] If you know what you are doing, you can make a check non-fatal with `--ignore-preflight-errors=...`\n"
             finish(1, err=msg)
         by_kind = {d.get("kind"): d for d in docs if isinstance(d, dict)}
+        kubelet_conf, patch_error = kubelet_config(by_kind, cmd)
+        if patch_error:
+            finish(1, err="error execution phase kubelet-start: %s\n" % patch_error)
+        import yaml
+        write("/var/lib/kubelet/config.yaml", yaml.safe_dump(kubelet_conf, default_flow_style=False), 0o644)
         if cmd == "init":
             cc = by_kind.get("ClusterConfiguration") or {}
             ic = by_kind.get("InitConfiguration") or {}
@@ -428,6 +488,12 @@ def kubeadm(args):
                 write(os.path.join(K8S_DIR, name), fake_kubeconfig(endpoint, user))
             for m in ("kube-apiserver.yaml", "kube-controller-manager.yaml", "kube-scheduler.yaml", "etcd.yaml"):
                 write(os.path.join(K8S_DIR, "manifests", m), "# gen-userdata-e2e stand-in\n")
+            # The add-ons kubeadm init installs itself.
+            store = load_store()
+            for obj in ({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "coredns", "namespace": "kube-system"}},
+                        {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "kube-proxy", "namespace": "kube-system"}}):
+                store_put(store, obj)
+            save_store(store)
             finish(0, "Your Kubernetes control-plane has initialized successfully!\n")
         # join
         os.makedirs(STATE_DIR, exist_ok=True)
@@ -488,7 +554,223 @@ def kubelet(args):
 # --------------------------------------------------------------------- kubectl
 
 KUBECTL_FLAGS_WITH_VALUES = {"-f", "--filename", "--kubeconfig", "-n", "--namespace", "-o", "--output", "--for", "--timeout",
-                             "-l", "--selector", "--type", "-p", "--patch", "--context", "-k", "--kustomize", "--field-manager"}
+                             "-l", "--selector", "--type", "-p", "--patch", "--context", "-k", "--kustomize", "--field-manager",
+                             "--sort-by"}
+STORE = os.path.join(STATE_DIR, "cluster.json")
+# Where kubectl's short kind names and resource names map to a kind.
+KINDS = {"deployment": "Deployment", "deployments": "Deployment", "deploy": "Deployment", "daemonset": "DaemonSet",
+         "daemonsets": "DaemonSet", "ds": "DaemonSet", "service": "Service", "services": "Service", "svc": "Service",
+         "hpa": "HorizontalPodAutoscaler", "horizontalpodautoscaler": "HorizontalPodAutoscaler", "configmap": "ConfigMap",
+         "configmaps": "ConfigMap", "cm": "ConfigMap", "namespace": "Namespace", "namespaces": "Namespace", "ns": "Namespace",
+         "ingress": "Ingress", "ingresses": "Ingress"}
+CLUSTER_SCOPED = {"Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "APIService",
+                  "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "PriorityClass", "StorageClass", "IngressClass"}
+
+
+def load_store():
+    try:
+        with open(STORE) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
+def save_store(store):
+    os.makedirs(STATE_DIR, exist_ok=True)
+    with open(STORE, "w") as f:
+        json.dump(store, f, sort_keys=True)
+
+
+def store_key(kind, namespace, name):
+    return "%s/%s/%s" % (kind, "" if kind in CLUSTER_SCOPED else (namespace or "default"), name)
+
+
+def store_put(store, obj):
+    """Adds obj; returns True when it existed (kubectl then says "configured")."""
+    meta = obj.get("metadata") or {}
+    key = store_key(obj.get("kind"), meta.get("namespace"), meta.get("name"))
+    existed = key in store
+    store[key] = obj
+    return existed
+
+
+def ready_nodes():
+    text = read("/etc/gen-userdata-e2e/ready-nodes")
+    if text is None:
+        text = cmdline_param("ready_nodes", "") or ""
+    return [n for n in re.split(r"[,\s]+", text) if n]
+
+
+def node_object(name):
+    labels = {"kubernetes.io/hostname": name}
+    # kubeadm labels control planes; the init node knows the roles from the profile's node list.
+    for line in (read("/etc/gen-userdata/nodes") or "").splitlines():
+        if line.split()[:2] == [name, "control-plane"]:
+            labels["node-role.kubernetes.io/control-plane"] = ""
+    return {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "labels": labels},
+            "status": {"nodeInfo": {"kubeletVersion": "v%s" % k8s_version()},
+                       "conditions": [{"type": "MemoryPressure", "status": "False"}, {"type": "Ready", "status": "True"}]}}
+
+
+def with_status(obj):
+    """The object as the API server would return it: an HPA reports CPU once metrics-server runs."""
+    obj = json.loads(json.dumps(obj))
+    if obj.get("kind") == "HorizontalPodAutoscaler" and store_key("Deployment", "kube-system", "metrics-server") in load_store():
+        obj["status"] = {"currentReplicas": 1, "desiredReplicas": 1,
+                         "currentMetrics": [{"type": "Resource", "resource": {"name": "cpu", "current": {"averageUtilization": 2, "averageValue": "1m"}}}]}
+    return obj
+
+
+# ---- JSONPath, the subset kubectl's -o jsonpath templates use here
+
+def jp_tokens(template):
+    """Splits a kubectl JSONPath template into ("text", s) and ("expr", s) parts."""
+    out, i = [], 0
+    while i < len(template):
+        j = template.find("{", i)
+        if j < 0:
+            out.append(("text", template[i:]))
+            break
+        if j > i:
+            out.append(("text", template[i:j]))
+        depth, k = 0, j
+        while k < len(template):
+            if template[k] == "{":
+                depth += 1
+            elif template[k] == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+            k += 1
+        out.append(("expr", template[j + 1:k].strip()))
+        i = k + 1
+    return out
+
+
+def jp_select(values, path):
+    """Applies a path such as .items[*].status.conditions[?(@.type=="Ready")].status to each value."""
+    for m in re.finditer(r'\.([A-Za-z0-9_-]+)|\[\*\]|\[(\d+)\]|\[\?\(@\.([A-Za-z0-9_.-]+)=="([^"]*)"\)\]', path):
+        nxt = []
+        for v in values:
+            if m.group(1) is not None:
+                if isinstance(v, dict) and m.group(1) in v:
+                    nxt.append(v[m.group(1)])
+            elif m.group(0) == "[*]":
+                if isinstance(v, list):
+                    nxt.extend(v)
+                elif isinstance(v, dict):
+                    nxt.extend(v.values())
+            elif m.group(2) is not None:
+                if isinstance(v, list) and int(m.group(2)) < len(v):
+                    nxt.append(v[int(m.group(2))])
+            else:
+                field, want = m.group(3), m.group(4)
+                for e in v if isinstance(v, list) else []:
+                    cur = e
+                    for part in field.split("."):
+                        cur = cur.get(part) if isinstance(cur, dict) else None
+                    if cur is not None and str(cur) == want:
+                        nxt.append(e)
+        values = nxt
+    return values
+
+
+def jp_text(v):
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (dict, list)):
+        return json.dumps(v)
+    return str(v)
+
+
+def jsonpath(template, obj):
+    tokens = jp_tokens(template)
+    out = []
+
+    def run(parts, current):
+        i = 0
+        while i < len(parts):
+            kind, val = parts[i]
+            if kind == "text":
+                out.append(val)
+            elif val.startswith("range "):
+                depth, j = 1, i + 1
+                while j < len(parts):
+                    if parts[j][0] == "expr" and parts[j][1].startswith("range "):
+                        depth += 1
+                    elif parts[j] == ("expr", "end"):
+                        depth -= 1
+                        if depth == 0:
+                            break
+                    j += 1
+                for item in jp_select([current], val[6:].strip()):
+                    run(parts[i + 1:j], item)
+                i = j
+            elif val.startswith('"') and val.endswith('"'):
+                out.append(json.loads(val))
+            else:
+                path = val[1:] if val.startswith("@") else val
+                out.append(" ".join(jp_text(x) for x in jp_select([current], path)))
+            i += 1
+
+    run(tokens, obj)
+    return "".join(out)
+
+
+def kubectl_get(args, store):
+    sub = positional(args, KUBECTL_FLAGS_WITH_VALUES)
+    ns = (option_values(args, "-n", "--namespace") or ["default"])[0]
+    fmt = (option_values(args, "-o", "--output") or [""])[0]
+    what = sub[1] if len(sub) > 1 else ""
+    if any(a.startswith("--raw") for a in args):
+        finish(0, "ok")
+    if what == "events":
+        finish(0, err="No resources found in %s namespace.\n" % ns)
+    name = sub[2] if len(sub) > 2 else ""
+    if what in ("node", "nodes", "no"):
+        items = [node_object(n) for n in ready_nodes()]
+    else:
+        kind = KINDS.get(what.split(".")[0])
+        items = [with_status(o) for k, o in sorted(store.items()) if kind and k.startswith("%s/%s/" % (kind, "" if kind in CLUSTER_SCOPED else ns))]
+    for sel in option_values(args, "-l", "--selector"):
+        key, _, want = sel.partition("=")
+        items = [o for o in items if key in (o.get("metadata") or {}).get("labels", {}) and (not want or o["metadata"]["labels"][key] == want)]
+    if name:
+        items = [o for o in items if (o.get("metadata") or {}).get("name") == name]
+        if not items:
+            if "--ignore-not-found" in args:
+                finish(0, "")
+            finish(1, err='Error from server (NotFound): %s "%s" not found\n' % (what, name))
+        obj = items[0]
+    else:
+        obj = {"apiVersion": "v1", "kind": "List", "items": items}
+    if fmt == "name":
+        finish(0, "".join("%s/%s\n" % (what.rstrip("s") or "object", o["metadata"]["name"]) for o in (items if not name else [obj])))
+    if fmt.startswith("jsonpath="):
+        finish(0, jsonpath(fmt[len("jsonpath="):], obj))
+    if fmt == "json":
+        finish(0, json.dumps(obj, indent=4) + "\n")
+    finish(1, err="gen-userdata-e2e stand-in: kubectl get supports -o jsonpath=… and -o json only\n")
+
+
+def kubectl_rollout(args, store):
+    sub = positional(args, KUBECTL_FLAGS_WITH_VALUES)
+    ns = (option_values(args, "-n", "--namespace") or ["default"])[0]
+    target = sub[2] if len(sub) > 2 else ""
+    what, _, name = target.partition("/")
+    kind = KINDS.get(what.split(".")[0])
+    if sub[1:2] != ["status"] or kind not in ("Deployment", "DaemonSet"):
+        finish(1, err="gen-userdata-e2e stand-in: only rollout status deployment|daemonset/NAME\n")
+    if store_key(kind, ns, name) not in store:
+        finish(1, err='Error from server (NotFound): %ss.apps "%s" not found\n' % (kind.lower(), name))
+    stuck = [x for x in (cmdline_param("stuck", "") or "").split(",") if x]
+    if "%s/%s" % (what, name) in stuck:
+        timeout = (option_values(args, "--timeout") or ["0s"])[0]
+        m = re.match(r"^(\d+)s$", timeout)
+        time.sleep(int(m.group(1)) if m else 0)
+        finish(1, "Waiting for %s \"%s\" rollout to finish: 0 of 1 updated pods are available...\n" % (
+            "daemon set" if kind == "DaemonSet" else "deployment", name), "error: timed out waiting for the condition\n")
+    finish(0, '%s "%s" successfully rolled out\n' % ("daemon set" if kind == "DaemonSet" else "deployment", name))
 
 
 def kubectl(args):
@@ -505,6 +787,7 @@ def kubectl(args):
     if not os.path.exists(kubeconfig):
         finish(1, err="The connection to the server localhost:8080 was refused - did you specify the right host or port?\n")
     RECORD["kubeconfig"] = kubeconfig
+    store = load_store()
     if cmd in ("apply", "create", "replace"):
         files = option_values(args, "-f", "--filename")
         if not files:
@@ -521,10 +804,29 @@ def kubectl(args):
             try:
                 for d in yaml.safe_load_all(text):
                     if isinstance(d, dict):
-                        out.append("%s/%s created\n" % (str(d.get("kind", "?")).lower(), (d.get("metadata") or {}).get("name", "?")))
+                        group = str(d.get("apiVersion", "")).rpartition("/")[0]
+                        existed = store_put(store, d)
+                        out.append("%s%s/%s %s\n" % (str(d.get("kind", "?")).lower(), "." + group if group else "",
+                                                      (d.get("metadata") or {}).get("name", "?"), "configured" if existed else "created"))
             except yaml.YAMLError as e:
                 finish(1, err="error: error parsing %s: %s\n" % (f, e))
+        save_store(store)
         finish(0, "".join(out))
+    if cmd == "get":
+        kubectl_get(args, store)
+    if cmd == "rollout":
+        kubectl_rollout(args, store)
+    if cmd == "top" and sub[1:2] == ["nodes"]:
+        if store_key("Deployment", "kube-system", "metrics-server") not in store:
+            finish(1, err="error: Metrics API not available\n")
+        rows = "".join("%-14s %-10s %-4s %-15s %s\n" % (n, "50m", "2%", "600Mi", "30%") for n in ready_nodes())
+        finish(0, "NAME           CPU(cores) CPU% MEMORY(bytes)   MEMORY%\n" + rows)
+    if cmd == "delete" and sub[1:2] in (["namespace"], ["ns"]) and len(sub) > 2:
+        name = sub[2]
+        for key in [k for k in store if k.split("/")[1] == name or k == store_key("Namespace", "", name)]:
+            del store[key]
+        save_store(store)
+        finish(0, 'namespace "%s" deleted\n' % name)
     finish(0, "")
 
 
