@@ -66,3 +66,20 @@ t.test('only the init node carries the full node list, for the CSR approver and 
     t.equal(pl.files.some((f) => f.path === NODE_PATHS.expectedNodes), pl.node.init, `lab ${pl.node.name}`);
   }
 });
+
+t.test('control-planes: the same entries, in profile order, wherever the control planes are listed', async (t) => {
+  const base = synthetic(60);
+  // Control planes first, last, and scattered between workers; a node list changed in place.
+  const orders = [base.nodes, [...base.nodes].reverse(), [...base.nodes].sort((a, b) => ((a.name.charCodeAt(8) * 7) % 5) - ((b.name.charCodeAt(8) * 7) % 5))];
+  for (const [i, nodes] of orders.entries()) {
+    const p: Profile = { ...base, nodes };
+    for (const node of nodes) {
+      const expected = nodes.filter((n) => n.role === 'control-plane' || n.name === node.name).map((n) => ({ ip: n.ip, name: n.name }));
+      t.same(hostsEntries(p, node), expected, `order ${i}: ${node.name}`, { diagnostic: false });
+    }
+  }
+  const grown: Profile = structuredClone(base);
+  t.equal(hostsEntries(grown, grown.nodes[10]!)!.length, 4);
+  grown.nodes.splice(5, 0, { name: 'late-cp', role: 'control-plane', ip: '172.16.9.9' });
+  t.same(hostsEntries(grown, grown.nodes[11]!)!.map((e) => e.name), ['node-0000', 'node-0001', 'node-0002', 'late-cp', 'node-0010'], 'a node list grown in place is indexed again');
+});
