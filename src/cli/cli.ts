@@ -11,6 +11,7 @@ import { runRotateEncryptionKey } from './commands/secrets.js';
 import { runCapacity } from './commands/capacity.js';
 import { UsageError } from './load-templates.js';
 import { EXIT } from './report.js';
+import { IGNITION_SPEC_VERSIONS } from '../emit/ignition/types.js';
 
 const profileOption = {
   type: 'string',
@@ -94,6 +95,8 @@ export async function main(argv: string[]): Promise<number> {
           .option('kernel', { type: 'string', describe: 'nocloud-net: kernel for the iPXE scripts, URL or path relative to the script (default vmlinuz)' })
           .option('initrd', { type: 'string', describe: 'nocloud-net: initrd for the iPXE scripts, URL or path relative to the script (default initrd.img)' })
           .option('kernel-args', { type: 'string', describe: 'nocloud-net: extra kernel arguments, e.g. "root=/dev/sda1 console=ttyS0"' })
+          .option('ignition-version', { choices: IGNITION_SPEC_VERSIONS, describe: 'Ignition spec of config.ign (default 3.4.0; 3.3.0 for Flatcar older than Alpha 3535)' })
+          .option('ignition-stub-url', { type: 'string', describe: 'Also write nodes/<node>/config.stub.ign, a <1 KiB config that fetches <url>/<node>/config.ign (VirtualBox guest property)' })
           .option('templates', { type: 'string', describe: 'Directory with template overrides (same relative paths as templates/)' })
           .option('max-bytes', { type: 'number', describe: 'Warn when a user-data or config.ign is larger than this' })
           .option('compress', {
@@ -105,6 +108,7 @@ export async function main(argv: string[]): Promise<number> {
           .example('$0', 'Write out/lab/ from the bundled lab profile')
           .example('$0 --profile ./prod.yaml --format all', 'cloud-init, seed ISOs and Ignition for every node')
           .example('$0 --format nocloud-net --base-url http://10.0.0.1/lab --kernel /debian/vmlinuz --initrd /debian/initrd.img --kernel-args "root=/dev/sda1"', 'HTTP seeds and an iPXE script per node in out/lab/http/ (docs/pxe.md)')
+          .example('$0 --profile ./prod.yaml --format ignition --ignition-stub-url http://10.0.0.1/prod', 'Ignition configs plus stubs that fetch them (VirtualBox; docs/ignition-delivery.md)')
           .example('$0 --stdout --node worker-1', "Print worker-1's user-data for pasting")
           .example('$0 --stdout --node cp-1 --compress gzip > cp-1.user-data.gz', "A control plane's user-data gzip'd, e.g. for EC2's 16 KB limit")
           .example('$0 --check --profile ./prod.yaml', 'Validate a profile only')
@@ -127,6 +131,8 @@ export async function main(argv: string[]): Promise<number> {
             ...(args.kernel !== undefined ? { kernel: args.kernel } : {}),
             ...(args.initrd !== undefined ? { initrd: args.initrd } : {}),
             ...(args['kernel-args'] !== undefined ? { kernelArgs: args['kernel-args'] } : {}),
+            ...(args['ignition-version'] !== undefined ? { ignitionVersion: args['ignition-version'] } : {}),
+            ...(args['ignition-stub-url'] !== undefined ? { ignitionStubUrl: args['ignition-stub-url'] } : {}),
           }),
         ),
     )

@@ -11,6 +11,7 @@ import { readRegularFile } from './read-regular-file.js';
 import { cniManifestProblems } from '../kube/cni-manifest.js';
 import { parseCaBundle } from '../pki/ca-bundle.js';
 import { escapeSegment } from '../profile/yaml-positions.js';
+import { FLATCAR_RULES } from '../profile/rules/flatcar-rules.js';
 
 /** The file `--profile` names: a bundled profile for a bare name, else the path itself. */
 export function resolveProfileFile(ref: string): string {
@@ -84,13 +85,21 @@ function withPositions(diagnostics: Diagnostic[], text: string): Diagnostic[] {
   return diagnostics.map((d) => ({ ...d, ...locator.locate(d.path) }));
 }
 
+/** What the profile is read for. */
+export interface ReadProfileOptions {
+  /** Ignition (Flatcar) output will be generated: the Flatcar rules apply too. */
+  flatcar?: boolean;
+  /** Changes the text before it is validated; must keep every line where it is. */
+  rewrite?: (text: string) => string;
+}
+
 /**
  * Resolves `--profile` (a bundled name like "lab", or a path), reads, validates and
  * fills in referenced files. A missing file is a diagnostic, not an exception.
- * `rewrite` may change the text before it is validated (`upgrade` reads the profile
- * as it will be at the new version); it must keep every line where it is.
+ * `opts.rewrite` may change the text before it is validated (`upgrade` reads the
+ * profile as it will be at the new version); it must keep every line where it is.
  */
-export function readProfile(ref: string, rewrite?: (text: string) => string): Result<Profile> & { file: string } {
+export function readProfile(ref: string, opts: ReadProfileOptions = {}): Result<Profile> & { file: string } {
   const file = resolveProfileFile(ref);
   // A profile over the size limit is refused before it is read (limits.ts).
   const read = readRegularFile(file, PROFILE_LIMITS.maxBytes);
@@ -100,8 +109,8 @@ export function readProfile(ref: string, rewrite?: (text: string) => string): Re
       : ['profile-unreadable', `the profile ${read.reason}`];
     return { ok: false, file, diagnostics: [fileDiagnostic(file, code, '', message)] };
   }
-  const text = rewrite !== undefined ? rewrite(read.text) : read.text;
-  const loaded = loadProfile(text, file);
+  const text = opts.rewrite !== undefined ? opts.rewrite(read.text) : read.text;
+  const loaded = loadProfile(text, file, opts.flatcar ? FLATCAR_RULES : []);
   if (!loaded.ok) return { ...loaded, file };
   const embedErrors = embedReferencedFiles(loaded.value, file);
   if (embedErrors.length > 0) return { ok: false, file, diagnostics: withPositions(embedErrors, text) };

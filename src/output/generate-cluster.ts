@@ -10,6 +10,8 @@ import { emitNetworkConfig } from '../emit/cloud-init/network-config.js';
 import { writeIsoImage, NOCLOUD_VOLUME_ID } from '../emit/iso9660/write-iso-image.js';
 import { serializeSecrets } from '../pki/serialize-secrets.js';
 import { emitIgnition } from '../emit/ignition/emit-ignition.js';
+import { emitStubConfig, stubTargetUrl } from '../emit/ignition/stub-config.js';
+import { DEFAULT_SPEC_VERSION, type IgnitionSpecVersion } from '../emit/ignition/types.js';
 import { nocloudNetFiles, type NocloudNetOptions } from '../emit/nocloud-net/emit-nocloud-net.js';
 import { adminKubeconfig } from './admin-kubeconfig.js';
 import { ManifestBuilder } from './manifest.js';
@@ -27,6 +29,18 @@ export interface GenerateRequest {
   nocloudNet?: NocloudNetOptions;
   /** 'gzip': nodes/<node>/user-data (cloud-init format) is written gzip'd. Default 'none'. */
   compress?: UserDataCompression;
+  /** Ignition output: spec version (default 3.4.0), and a stub config per node pointing at stubUrl. */
+  ignition?: IgnitionRequest;
+}
+
+/** How the Ignition configs are written (--ignition-version, --ignition-stub-url). */
+export interface IgnitionRequest {
+  specVersion?: IgnitionSpecVersion;
+  /**
+   * Base URL where nodes/ is served: every node also gets nodes/<node>/config.stub.ign,
+   * a config of a few hundred bytes that makes Ignition fetch <stubUrl>/<node>/config.ign.
+   */
+  stubUrl?: string;
 }
 
 /** The three NoCloud documents of a node. */
@@ -99,12 +113,21 @@ export function* generateCluster(req: GenerateRequest): Generator<OutputFile> {
   }
   if (formats.includes('ignition')) {
     for (const plan of clusterPlans(profile, secrets, templates, 'flatcar')) {
+      const specVersion = req.ignition?.specVersion ?? DEFAULT_SPEC_VERSION;
       const ign = emitIgnition(plan, {
         kubernetesVersion: profile.cluster.kubernetesVersion,
         flatcar: profile.flatcar,
+        specVersion,
         ...(profile.proxy !== undefined ? { proxy: profile.proxy } : {}),
       });
-      yield emit({ format: 'ignition', node: plan.node.name, role: plan.node.role, path: `nodes/${plan.node.name}/config.ign`, content: utf8(ign), mode: 0o600, parts: planParts(plan) });
+      const base = { format: 'ignition', node: plan.node.name, role: plan.node.role } as const;
+      yield emit({ ...base, path: `nodes/${plan.node.name}/config.ign`, content: utf8(ign), mode: 0o600, parts: planParts(plan) });
+      const stubUrl = req.ignition?.stubUrl;
+      if (stubUrl !== undefined) {
+        // No secret inside (a URL and a digest), but it leads to one: 0600 like the config.
+        const stub = emitStubConfig(ign, stubTargetUrl(stubUrl, plan.node.name), specVersion);
+        yield emit({ ...base, path: `nodes/${plan.node.name}/config.stub.ign`, content: utf8(stub), mode: 0o600 });
+      }
     }
   }
   const content = manifest.toBytes();

@@ -17,7 +17,6 @@ export function apiServerConfigFiles(profile: Profile, secrets: ClusterSecrets):
     owner: 'root:root',
     content,
     secret,
-    overwrite: true,
   });
   const files = [file(APISERVER_FILES.admission, admissionConfiguration(profile))];
   if (profile.security.encryptionAtRest) files.push(file(APISERVER_FILES.encryption, encryptionConfiguration(secrets.encryptionKeys ?? []), true));

@@ -61,7 +61,6 @@ function initNodeUnits(profile: Profile, templates: TemplateSet, target: PlanTar
       owner: 'root:root',
       content: renderNodeFile(templates, 'approve-csrs.sh', { ...shellLibraryView(target), expectedNodes: shellQuote(NODE_PATHS.expectedNodes) }),
       secret: false,
-      overwrite: false,
     }],
     units: [
       { name: 'gen-userdata-approve-csrs.service', content: renderTemplate(templates, 'units/gen-userdata-approve-csrs.service', { script }), enabled: false },
@@ -73,7 +72,7 @@ function initNodeUnits(profile: Profile, templates: TemplateSet, target: PlanTar
 /** The node's kubelet reservation patch for kubeadm, when its capacity gives one. */
 function kubeletPatchFiles(profile: Profile, node: ProfileNode): PlanFile[] {
   const patch = kubeletReservationPatch(profile, node);
-  return patch === undefined ? [] : [{ path: KUBELET_PATCH_FILE, mode: 0o644, owner: 'root:root', content: patch, secret: false, overwrite: true }];
+  return patch === undefined ? [] : [{ path: KUBELET_PATCH_FILE, mode: 0o644, owner: 'root:root', content: patch, secret: false }];
 }
 
 /**
@@ -122,8 +121,8 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
   });
   const files: PlanFile[] = [
     ...hostFiles(profile, templates, target, node),
-    { path: NODE_PATHS.kubeadmConfig, mode: 0o600, owner: 'root:root', content: kubeadmConfig, secret: true, overwrite: true },
-    { path: scriptPath, mode: 0o755, owner: 'root:root', content: script, secret: false, overwrite: true, compress: 'to-fit' as const },
+    { path: NODE_PATHS.kubeadmConfig, mode: 0o600, owner: 'root:root', content: kubeadmConfig, secret: true },
+    { path: scriptPath, mode: 0o755, owner: 'root:root', content: script, secret: false, compress: 'to-fit' as const },
     ...(node.role === 'control-plane' ? [...controlPlanePkiFiles(secrets), ...apiServerConfigFiles(profile, secrets)] : []),
     ...kubeVipPlan(profile, node, init).files,
     ...kubeletPatchFiles(profile, node),
@@ -136,7 +135,7 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
     cluster: profile.cluster.name,
-    node: { name: node.name, role: node.role, ip: node.ip, init },
+    node: { name: node.name, role: node.role, ip: node.ip, init, arch: node.arch },
     hostname: node.name,
     files,
     units: extras.units,

@@ -12,9 +12,12 @@ import { registryMirrors } from './registry-mirrors.js';
 import { usesPrebakedImage } from './prebaked.js';
 import { hostsEntries } from './hosts-entries.js';
 import { siteFiles, trustCertificatePaths } from './site-files.js';
+import { iptablesRestoreRules } from './iptables-rules.js';
+import { firewallPorts } from './firewall-ports.js';
+import { requiredIpProtocols } from '../kube/ports.js';
 
-function file(path: string, content: string, opts: Partial<Pick<PlanFile, 'mode' | 'secret' | 'overwrite'>> = {}): PlanFile {
-  return { path, mode: opts.mode ?? 0o644, owner: 'root:root', content, secret: opts.secret ?? false, overwrite: opts.overwrite ?? false };
+function file(path: string, content: string, opts: Partial<Pick<PlanFile, 'mode' | 'secret'>> = {}): PlanFile {
+  return { path, mode: opts.mode ?? 0o644, owner: 'root:root', content, secret: opts.secret ?? false };
 }
 
 /**
@@ -25,16 +28,39 @@ function file(path: string, content: string, opts: Partial<Pick<PlanFile, 'mode'
 export function hostFiles(profile: Profile, templates: TemplateSet, target: PlanTarget, node: ProfileNode): PlanFile[] {
   const entries = hostsEntries(profile, node);
   const hosts = entries === undefined ? [] : [file(NODE_PATHS.hostsList, renderTemplate(templates, 'files/hosts', { nodes: entries }))];
-  const image = usesPrebakedImage(profile, target) ? [] : imageFiles(profile, templates, target);
+  const auth = node.role === 'control-plane' && profile.images.auth.length > 0;
+  if (usesPrebakedImage(profile, target)) return auth ? [...hosts, containerdConfigFile(profile, templates, true)] : hosts;
+  const image = imageFiles(profile, templates, target);
+  if (target === 'flatcar') {
+    // Flatcar: the bootstrap builds the containerd config from the image's own (appending
+    // the credentials, if any); no ufw, so firewall.mode ports is a rules file for
+    // Flatcar's iptables-restore.service.
+    const firewall = profile.firewall.mode === 'ports'
+      ? [file(NODE_PATHS.iptablesRules, iptablesRestoreRules(firewallPorts(profile, node), requiredIpProtocols(profile.cluster.cni), profile.network.cidr, profile.cluster.podSubnet))]
+      : [];
+    const credentials = auth ? [file(NODE_PATHS.containerdRegistryAuth, registryAuthTables(profile, templates), SECRET)] : [];
+    return [...hosts, ...image.filter((f) => f.path !== NODE_PATHS.containerdConfig), ...firewall, ...credentials];
+  }
   // Registry credentials go to control planes only, in their own copy of containerd's
   // config (0600), which replaces the shared one (or the golden image's).
-  if (node.role !== 'control-plane' || profile.images.auth.length === 0) return [...hosts, ...image];
+  if (!auth) return [...hosts, ...image];
   return [...hosts, ...image.filter((f) => f.path !== NODE_PATHS.containerdConfig), containerdConfigFile(profile, templates, true)];
 }
+
+const SECRET = { secret: true, mode: 0o600 } as const;
 
 /** TOML basic strings are JSON strings for the printable text the profile checks allow. */
 function tomlString(s: string): string {
   return JSON.stringify(s);
+}
+
+/** containerd's per-registry credential tables (images.auth), in config version 2's names. */
+function registryAuthTables(profile: Profile, templates: TemplateSet): string {
+  const registryAuth = profile.images.auth.map((a) => {
+    if (a.password === undefined) throw new Error(`bug: the password of ${a.registry} was not read`);
+    return { registry: tomlString(a.registry), username: tomlString(a.username), password: tomlString(a.password) };
+  });
+  return renderNodeFile(templates, 'files/containerd-registry-auth.toml', { registryAuth });
 }
 
 /**
@@ -42,20 +68,11 @@ function tomlString(s: string): string {
  * (images.auth) too, and then the file is a secret (0600).
  */
 export function containerdConfigFile(profile: Profile, templates: TemplateSet, withAuth: boolean): PlanFile {
-  const registryAuth = withAuth
-    ? profile.images.auth.map((a) => {
-        if (a.password === undefined) throw new Error(`bug: the password of ${a.registry} was not read`);
-        return { registry: tomlString(a.registry), username: tomlString(a.username), password: tomlString(a.password) };
-      })
-    : [];
   const content = renderNodeFile(templates, 'files/containerd-config.toml', {
     sandboxImage: sandboxImage(profile),
     kubernetesMinor: aptTrack(profile.cluster.kubernetesVersion).slice(1),
-    registryAuth,
   });
-  return withAuth
-    ? { ...file(NODE_PATHS.containerdConfig, content, { overwrite: true, secret: true, mode: 0o600 }) }
-    : file(NODE_PATHS.containerdConfig, content, { overwrite: true });
+  return withAuth ? file(NODE_PATHS.containerdConfig, content + registryAuthTables(profile, templates), SECRET) : file(NODE_PATHS.containerdConfig, content);
 }
 
 /**
@@ -72,7 +89,7 @@ export function imageFiles(profile: Profile, templates: TemplateSet, target: Pla
       kubeletSysctls: profile.kubelet.protectKernelDefaults ? KUBELET_KERNEL_SYSCTLS.map(([key, value]) => ({ key, value })) : [],
     })),
     containerdConfigFile(profile, templates, false),
-    file(NODE_PATHS.crictl, renderTemplate(templates, 'files/crictl.yaml', {}), { overwrite: true }),
+    file(NODE_PATHS.crictl, renderTemplate(templates, 'files/crictl.yaml', {})),
     ...registryHostsFiles(profile, templates, target),
     ...siteFiles(profile, templates, target),
   ];
@@ -88,7 +105,7 @@ export function registryHostsFiles(profile: Profile, templates: TemplateSet, tar
   const caPaths = trustCertificatePaths(profile, target);
   const ca = caPaths.length > 0 ? JSON.stringify(caPaths).replace(/,/g, ', ') : false;
   return registryMirrors(repository).map((m) =>
-    file(`${NODE_PATHS.registryHostsDir}/${m.registry}/hosts.toml`, renderNodeFile(templates, 'files/registry-hosts.toml', { ...m, ca }), { overwrite: true }),
+    file(`${NODE_PATHS.registryHostsDir}/${m.registry}/hosts.toml`, renderNodeFile(templates, 'files/registry-hosts.toml', { ...m, ca })),
   );
 }
 

@@ -39,7 +39,7 @@ export interface NodeToolsInput {
 }
 
 function tool(path: string, content: string): PlanFile {
-  return { path, mode: 0o755, owner: 'root:root', content, secret: false, overwrite: true, compress: 'to-fit' };
+  return { path, mode: 0o755, owner: 'root:root', content, secret: false, compress: 'to-fit' };
 }
 
 /**

@@ -23,7 +23,7 @@ export const SITE_PATHS = {
 } as const;
 
 function file(path: string, content: string, mode = 0o644): PlanFile {
-  return { path, mode, owner: 'root:root', content, secret: false, overwrite: true };
+  return { path, mode, owner: 'root:root', content, secret: false };
 }
 
 /**

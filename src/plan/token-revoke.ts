@@ -68,7 +68,6 @@ export function tokenRevokeExtras(
       owner: 'root:root',
       content: tokenRevokeScript(templates, secrets.bootstrapToken.id, nodeTokenRevokePaths(target)),
       secret: false,
-      overwrite: false,
     }],
     units: [
       { name: TOKEN_REVOKE_SERVICE, content: renderTemplate(templates, `units/${TOKEN_REVOKE_SERVICE}`, { script }), enabled: false },

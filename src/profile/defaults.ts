@@ -3,11 +3,12 @@
  * validated YAML shape to the Profile type. docs/profile-reference.md lists
  * the same values; keep the two in step.
  */
-import type { AddonSpec, CniPlugin, NodeCapacity, NodeDefaults, NodeTaint, Profile, ProfileNode } from './types.js';
+import type { AddonSpec, CniPlugin, CpuArch, FlatcarSettings, NodeCapacity, NodeDefaults, NodeTaint, Profile, ProfileNode } from './types.js';
 import type { RawAddon, RawArgs, RawCapacity, RawLabels, RawProfile, RawReserved, RawTaints } from './raw-profile.js';
 import { parseDuration } from '../util/duration.js';
 import { noProxyList } from './no-proxy.js';
 import type { KeyAlgorithm } from '../pki/key-algorithm.js';
+import { declaredArches } from './node-arches.js';
 
 /** Default values for optional profile fields. */
 export const DEFAULTS = {
@@ -54,6 +55,8 @@ export const DEFAULTS = {
   auditMaxAge: 7,
   auditMaxBackup: 3,
   auditMaxSizeMB: 100,
+  nodeArch: 'amd64',
+  allowUnverifiedSysext: false,
 } as const;
 
 /** Appends the API server port when `endpoint` has none ("lb.example" → "lb.example:6443"). */
@@ -114,6 +117,29 @@ function nodeMarks(defaults: NodeDefaults, role: ProfileNode['role'], rawLabels:
 function nodeCapacity(raw: RawCapacity): NodeCapacity | undefined {
   // YAML `cpu: 4` is a number; quantities are kept as strings like the kubelet fields.
   return raw ? { cpu: String(raw.cpu), memory: String(raw.memory) } : undefined;
+}
+
+/**
+ * The flatcar block: digests lowercased; a single digest is filed under the architecture
+ * of the nodes (the one arch a single image can fit; the rules reject it for a
+ * mixed-architecture profile).
+ */
+function flatcarSettings(raw: RawProfile): FlatcarSettings {
+  const f = raw.flatcar;
+  const given = f?.sysextSha256;
+  const sysextSha256: Partial<Record<CpuArch, string>> = {};
+  if (typeof given === 'string') {
+    // With nodes of two architectures the rules reject a single digest.
+    for (const arch of declaredArches({ nodes: raw.nodes.map((n) => ({ arch: n.arch ?? DEFAULTS.nodeArch })) })) sysextSha256[arch] = given.toLowerCase();
+  } else if (given) {
+    for (const arch of ['amd64', 'arm64'] as const) if (given[arch] !== undefined) sysextSha256[arch] = given[arch].toLowerCase();
+  }
+  return {
+    ...optional('sysextUrl', f?.sysextUrl),
+    sysextSha256,
+    sysextSha256Single: typeof given === 'string',
+    allowUnverifiedSysext: f?.allowUnverifiedSysext ?? DEFAULTS.allowUnverifiedSysext,
+  };
 }
 
 /**
@@ -238,10 +264,7 @@ export function applyDefaults(raw: RawProfile): Profile {
         .map(([registry, a]) => ({ registry, username: a.username, passwordFile: a.passwordFile })),
       prebaked: raw.image?.prebaked ?? DEFAULTS.imagePrebaked,
     },
-    flatcar: {
-      ...optional('sysextUrl', raw.flatcar?.sysextUrl),
-      ...optional('sysextSha256', raw.flatcar?.sysextSha256?.toLowerCase()),
-    },
+    flatcar: flatcarSettings(raw),
     security: {
       encryptionAtRest: security?.encryptionAtRest ?? DEFAULTS.encryptionAtRest,
       podSecurity: {
@@ -314,6 +337,7 @@ export function applyDefaults(raw: RawProfile): Profile {
       ip: n.ip,
       // Lowercase so duplicate detection and interface matching agree.
       ...optional('mac', n.mac?.toLowerCase()),
+      arch: n.arch ?? DEFAULTS.nodeArch,
       ...nodeMarks(nodeDefaults, n.role, n.labels, n.taints),
       ...optional('capacity', nodeCapacity(n.capacity ?? (n.role === 'worker' ? raw.nodeDefaults?.capacity : undefined))),
     })),

@@ -5,7 +5,7 @@ import { FORMATS as formats } from './formats.js';
 const require = createRequire(import.meta.url);
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"controlPlaneEndpoint":{"type":"string","format":"endpoint","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"podSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"serviceSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dnsDomain":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"},"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","format":"image-reference","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"key":{"type":"string","x-multiline":true,"pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path","allOf":[{"pattern":"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters other than newlines"},{"maxLength":262144,"x-code":"too-long","x-message":"must be at most 262144 characters"}]},"keyFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"gateway":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"hostsEntries":{"enum":["auto","all","control-planes","none"]}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"pki":{"type":["object","null"],"additionalProperties":false,"properties":{"keyAlgorithm":{"enum":["ecdsa-p256","rsa-2048"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","format":"ssh-authorized-key","x-code":"invalid-ssh-key","x-message":"must be one authorized_keys line: [options] type base64-key [comment], such as \"ssh-ed25519 AAAA… comment\", whose key decodes to a key of that type","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"maxPods":{"type":"integer","minimum":1,"maximum":65536},"serverTLSBootstrap":{"type":"boolean"},"protectKernelDefaults":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"expose":{"enum":["hostPort","nodePort"]}}}}},"verify":{"type":["object","null"],"additionalProperties":false,"properties":{"smokeTest":{"type":"boolean"},"keepSmokeWorkloads":{"type":"boolean"},"rolloutTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"auth":{"type":["object","null"],"propertyNames":{"pattern":"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$","x-code":"invalid-registry","x-message":"must be a registry host as containerd names it, such as \"registry.example.com:5000\" (no scheme, no path)"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["username","passwordFile"],"properties":{"username":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"passwordFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}}},"proxy":{"type":["object","null"],"additionalProperties":false,"properties":{"http":{"type":"string","format":"proxy-url","x-code":"invalid-proxy-url","x-message":"must be a proxy URL http://[user[:password]@]host[:port] or https://…: letters, digits and \"._~-\" in the user and password (percent-encode anything else), no path, spaces, quotes or shell characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"https":{"type":"string","format":"proxy-url","x-code":"invalid-proxy-url","x-message":"must be a proxy URL http://[user[:password]@]host[:port] or https://…: letters, digits and \"._~-\" in the user and password (percent-encode anything else), no path, spaces, quotes or shell characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"noProxy":{"type":["array","null"],"items":{"type":"string","format":"no-proxy-entry","x-code":"invalid-no-proxy","x-message":"must be a host name, \".domain\", an IPv4 address or CIDR, optionally with \":port\", or \"*\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"trust":{"type":["object","null"],"additionalProperties":false,"properties":{"caBundle":{"type":"string","x-multiline":true,"pattern":"-----BEGIN CERTIFICATE-----","x-message":"must hold PEM certificates (\"-----BEGIN CERTIFICATE-----\"); use caBundleFile for a path","allOf":[{"pattern":"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters other than newlines"},{"maxLength":262144,"x-code":"too-long","x-message":"must be at most 262144 characters"}]},"caBundleFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"time":{"type":["object","null"],"additionalProperties":false,"properties":{"servers":{"type":["array","null"],"items":{"type":"string","format":"ntp-server","x-code":"invalid-ntp-server","x-message":"must be an NTP server: a host name or an IP address","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"backup":{"type":["object","null"],"additionalProperties":false,"properties":{"etcd":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"type":"string","pattern":"^[A-Za-z0-9 :*/,.~-]+$","x-message":"must be a systemd OnCalendar expression such as \"daily\" or \"*-*-* 03:00:00\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"keep":{"type":"integer","minimum":1,"maximum":1000},"dir":{"type":"string","pattern":"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$","x-message":"must be an absolute directory such as /var/backups/etcd","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"certificates":{"type":["object","null"],"additionalProperties":false,"properties":{"autoRenew":{"type":"boolean"},"renewBefore":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sysextSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"security":{"type":["object","null"],"additionalProperties":false,"properties":{"encryptionAtRest":{"type":"boolean"},"podSecurity":{"type":["object","null"],"additionalProperties":false,"properties":{"enforce":{"enum":["privileged","baseline","restricted"]},"audit":{"enum":["privileged","baseline","restricted"]},"warn":{"enum":["privileged","baseline","restricted"]},"exemptNamespaces":{"type":["array","null"],"items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$","x-code":"invalid-namespace","x-message":"must be a namespace name: at most 63 lowercase letters, digits or \"-\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"audit":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"maxAge":{"type":"integer","minimum":0,"maximum":3650},"maxBackup":{"type":"integer","minimum":0,"maximum":1000},"maxSizeMB":{"type":"integer","minimum":1,"maximum":100000}}},"defaultDenyNamespaces":{"type":["array","null"],"items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$","x-code":"invalid-namespace","x-message":"must be a namespace name: at most 63 lowercase letters, digits or \"-\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"kubeadm":{"type":["object","null"],"additionalProperties":false,"properties":{"apiServer":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"extraVolumes":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name","hostPath","mountPath"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$","x-code":"invalid-namespace","x-message":"must be a namespace name: at most 63 lowercase letters, digits or \"-\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"hostPath":{"type":"string","pattern":"^/[^\\s,=]*$","x-message":"must be an absolute path without spaces, \",\" or \"=\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mountPath":{"type":"string","pattern":"^/[^\\s,=]*$","x-message":"must be an absolute path without spaces, \",\" or \"=\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"readOnly":{"type":"boolean"},"pathType":{"enum":["","DirectoryOrCreate","Directory","FileOrCreate","File","Socket","CharDevice","BlockDevice"]}}}},"certSANs":{"type":["array","null"],"items":{"type":"string","format":"cert-san","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"controllerManager":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"scheduler":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"etcd":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"featureGates":{"type":["object","null"],"additionalProperties":{"type":"boolean"}}}},"nodeDefaults":{"type":["object","null"],"additionalProperties":false,"properties":{"labels":{"type":["object","null"],"patternProperties":{"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-label","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"additionalProperties":false,"x-code":"invalid-label","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit"},"taints":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["key","effect"],"properties":{"key":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"value":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"effect":{"enum":["NoSchedule","PreferNoSchedule","NoExecute"],"x-code":"invalid-taint"}}}},"capacity":{"type":["object","null"],"additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mac":{"type":"string","format":"mac","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"labels":{"type":["object","null"],"patternProperties":{"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-label","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"additionalProperties":false,"x-code":"invalid-label","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit"},"taints":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["key","effect"],"properties":{"key":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"value":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"effect":{"enum":["NoSchedule","PreferNoSchedule","NoExecute"],"x-code":"invalid-taint"}}}},"capacity":{"type":["object","null"],"additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"controlPlaneEndpoint":{"type":"string","format":"endpoint","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"podSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"serviceSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dnsDomain":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"},"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","format":"image-reference","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"key":{"type":"string","x-multiline":true,"pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path","allOf":[{"pattern":"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters other than newlines"},{"maxLength":262144,"x-code":"too-long","x-message":"must be at most 262144 characters"}]},"keyFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"gateway":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"hostsEntries":{"enum":["auto","all","control-planes","none"]}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"pki":{"type":["object","null"],"additionalProperties":false,"properties":{"keyAlgorithm":{"enum":["ecdsa-p256","rsa-2048"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","format":"ssh-authorized-key","x-code":"invalid-ssh-key","x-message":"must be one authorized_keys line: [options] type base64-key [comment], such as \"ssh-ed25519 AAAA… comment\", whose key decodes to a key of that type","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"maxPods":{"type":"integer","minimum":1,"maximum":65536},"serverTLSBootstrap":{"type":"boolean"},"protectKernelDefaults":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"expose":{"enum":["hostPort","nodePort"]}}}}},"verify":{"type":["object","null"],"additionalProperties":false,"properties":{"smokeTest":{"type":"boolean"},"keepSmokeWorkloads":{"type":"boolean"},"rolloutTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"auth":{"type":["object","null"],"propertyNames":{"pattern":"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$","x-code":"invalid-registry","x-message":"must be a registry host as containerd names it, such as \"registry.example.com:5000\" (no scheme, no path)"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["username","passwordFile"],"properties":{"username":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"passwordFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}}},"proxy":{"type":["object","null"],"additionalProperties":false,"properties":{"http":{"type":"string","format":"proxy-url","x-code":"invalid-proxy-url","x-message":"must be a proxy URL http://[user[:password]@]host[:port] or https://…: letters, digits and \"._~-\" in the user and password (percent-encode anything else), no path, spaces, quotes or shell characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"https":{"type":"string","format":"proxy-url","x-code":"invalid-proxy-url","x-message":"must be a proxy URL http://[user[:password]@]host[:port] or https://…: letters, digits and \"._~-\" in the user and password (percent-encode anything else), no path, spaces, quotes or shell characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"noProxy":{"type":["array","null"],"items":{"type":"string","format":"no-proxy-entry","x-code":"invalid-no-proxy","x-message":"must be a host name, \".domain\", an IPv4 address or CIDR, optionally with \":port\", or \"*\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"trust":{"type":["object","null"],"additionalProperties":false,"properties":{"caBundle":{"type":"string","x-multiline":true,"pattern":"-----BEGIN CERTIFICATE-----","x-message":"must hold PEM certificates (\"-----BEGIN CERTIFICATE-----\"); use caBundleFile for a path","allOf":[{"pattern":"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters other than newlines"},{"maxLength":262144,"x-code":"too-long","x-message":"must be at most 262144 characters"}]},"caBundleFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"time":{"type":["object","null"],"additionalProperties":false,"properties":{"servers":{"type":["array","null"],"items":{"type":"string","format":"ntp-server","x-code":"invalid-ntp-server","x-message":"must be an NTP server: a host name or an IP address","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"backup":{"type":["object","null"],"additionalProperties":false,"properties":{"etcd":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"type":"string","pattern":"^[A-Za-z0-9 :*/,.~-]+$","x-message":"must be a systemd OnCalendar expression such as \"daily\" or \"*-*-* 03:00:00\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"keep":{"type":"integer","minimum":1,"maximum":1000},"dir":{"type":"string","pattern":"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$","x-message":"must be an absolute directory such as /var/backups/etcd","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"certificates":{"type":["object","null"],"additionalProperties":false,"properties":{"autoRenew":{"type":"boolean"},"renewBefore":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sysextSha256":{"type":["string","object"],"if":{"type":"string","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"then":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"else":{"additionalProperties":false,"properties":{"amd64":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"arm64":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"allowUnverifiedSysext":{"type":"boolean"}}},"security":{"type":["object","null"],"additionalProperties":false,"properties":{"encryptionAtRest":{"type":"boolean"},"podSecurity":{"type":["object","null"],"additionalProperties":false,"properties":{"enforce":{"enum":["privileged","baseline","restricted"]},"audit":{"enum":["privileged","baseline","restricted"]},"warn":{"enum":["privileged","baseline","restricted"]},"exemptNamespaces":{"type":["array","null"],"items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$","x-code":"invalid-namespace","x-message":"must be a namespace name: at most 63 lowercase letters, digits or \"-\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"audit":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"maxAge":{"type":"integer","minimum":0,"maximum":3650},"maxBackup":{"type":"integer","minimum":0,"maximum":1000},"maxSizeMB":{"type":"integer","minimum":1,"maximum":100000}}},"defaultDenyNamespaces":{"type":["array","null"],"items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$","x-code":"invalid-namespace","x-message":"must be a namespace name: at most 63 lowercase letters, digits or \"-\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"kubeadm":{"type":["object","null"],"additionalProperties":false,"properties":{"apiServer":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"extraVolumes":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name","hostPath","mountPath"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$","x-code":"invalid-namespace","x-message":"must be a namespace name: at most 63 lowercase letters, digits or \"-\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"hostPath":{"type":"string","pattern":"^/[^\\s,=]*$","x-message":"must be an absolute path without spaces, \",\" or \"=\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mountPath":{"type":"string","pattern":"^/[^\\s,=]*$","x-message":"must be an absolute path without spaces, \",\" or \"=\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"readOnly":{"type":"boolean"},"pathType":{"enum":["","DirectoryOrCreate","Directory","FileOrCreate","File","Socket","CharDevice","BlockDevice"]}}}},"certSANs":{"type":["array","null"],"items":{"type":"string","format":"cert-san","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"controllerManager":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"scheduler":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"etcd":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"featureGates":{"type":["object","null"],"additionalProperties":{"type":"boolean"}}}},"nodeDefaults":{"type":["object","null"],"additionalProperties":false,"properties":{"labels":{"type":["object","null"],"patternProperties":{"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-label","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"additionalProperties":false,"x-code":"invalid-label","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit"},"taints":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["key","effect"],"properties":{"key":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"value":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"effect":{"enum":["NoSchedule","PreferNoSchedule","NoExecute"],"x-code":"invalid-taint"}}}},"capacity":{"type":["object","null"],"additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mac":{"type":"string","format":"mac","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"arch":{"enum":["amd64","arm64","auto"]},"labels":{"type":["object","null"],"patternProperties":{"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-label","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"additionalProperties":false,"x-code":"invalid-label","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit"},"taints":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["key","effect"],"properties":{"key":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"value":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"effect":{"enum":["NoSchedule","PreferNoSchedule","NoExecute"],"x-code":"invalid-taint"}}}},"capacity":{"type":["object","null"],"additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func4 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$", "u");
@@ -20,11 +20,11 @@ const pattern58 = new RegExp("^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,
 const pattern65 = new RegExp("-----BEGIN CERTIFICATE-----", "u");
 const pattern69 = new RegExp("^[A-Za-z0-9 :*/,.~-]+$", "u");
 const pattern71 = new RegExp("^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$", "u");
-const pattern75 = new RegExp("^[0-9a-fA-F]{64}$", "u");
-const pattern77 = new RegExp("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "u");
-const pattern84 = new RegExp("^/[^\\s,=]*$", "u");
-const pattern91 = new RegExp("^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", "u");
-const pattern94 = new RegExp("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "u");
+const pattern77 = new RegExp("^[0-9a-fA-F]{64}$", "u");
+const pattern83 = new RegExp("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "u");
+const pattern90 = new RegExp("^/[^\\s,=]*$", "u");
+const pattern97 = new RegExp("^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", "u");
+const pattern100 = new RegExp("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "u");
 const formats0 = formats.hostname;
 const formats2 = formats.endpoint;
 const formats4 = formats["ipv4-cidr"];
@@ -4257,7 +4257,7 @@ errors++;
 }
 if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
 for(const key33 in data111){
-if(!((key33 === "sysextUrl") || (key33 === "sysextSha256"))){
+if(!(((key33 === "sysextUrl") || (key33 === "sysextSha256")) || (key33 === "allowUnverifiedSysext"))){
 const err337 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data111};
 if(vErrors === null){
 vErrors = [err337];
@@ -4319,9 +4319,8 @@ errors++;
 }
 if(data111.sysextSha256 !== undefined){
 let data113 = data111.sysextSha256;
-if(typeof data113 === "string"){
-if(!pattern0.test(data113)){
-const err342 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[0],data:data113};
+if((typeof data113 !== "string") && (!(data113 && typeof data113 == "object" && !Array.isArray(data113)))){
+const err342 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: schema11.properties.flatcar.properties.sysextSha256.type},message:"must be string,object",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data113};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -4330,10 +4329,9 @@ vErrors.push(err342);
 }
 errors++;
 }
-}
 if(typeof data113 === "string"){
-if(func4(data113) > 8192){
-const err343 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[1],data:data113};
+if(!pattern0.test(data113)){
+const err343 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[0],data:data113};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -4344,8 +4342,8 @@ errors++;
 }
 }
 if(typeof data113 === "string"){
-if(!pattern75.test(data113)){
-const err344 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data113};
+if(func4(data113) > 8192){
+const err344 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[1],data:data113};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -4355,8 +4353,11 @@ vErrors.push(err344);
 errors++;
 }
 }
-else {
-const err345 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data113};
+const _errs634 = errors;
+let valid102 = true;
+const _errs635 = errors;
+if(typeof data113 !== "string"){
+const err345 = {};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -4365,13 +4366,11 @@ vErrors.push(err345);
 }
 errors++;
 }
-}
-}
-}
-if(data.security !== undefined){
-let data114 = data.security;
-if((!(data114 && typeof data114 == "object" && !Array.isArray(data114))) && (data114 !== null)){
-const err346 = {instancePath:instancePath+"/security",schemaPath:"#/properties/security/type",keyword:"type",params:{type: schema11.properties.security.type},message:"must be object,null",schema:schema11.properties.security.type,parentSchema:schema11.properties.security,data:data114};
+const _errs637 = errors;
+if(errors === _errs637){
+if(typeof data113 === "string"){
+if(!pattern0.test(data113)){
+const err346 = {};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -4380,10 +4379,15 @@ vErrors.push(err346);
 }
 errors++;
 }
-if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
-for(const key34 in data114){
-if(!((((key34 === "encryptionAtRest") || (key34 === "podSecurity")) || (key34 === "audit")) || (key34 === "defaultDenyNamespaces"))){
-const err347 = {instancePath:instancePath+"/security",schemaPath:"#/properties/security/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.security,data:data114};
+}
+}
+var valid103 = _errs637 === errors;
+if(valid103){
+const _errs640 = errors;
+if(errors === _errs640){
+if(typeof data113 === "string"){
+if(func4(data113) > 8192){
+const err347 = {};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -4393,10 +4397,25 @@ vErrors.push(err347);
 errors++;
 }
 }
-if(data114.encryptionAtRest !== undefined){
-let data115 = data114.encryptionAtRest;
-if(typeof data115 !== "boolean"){
-const err348 = {instancePath:instancePath+"/security/encryptionAtRest",schemaPath:"#/properties/security/properties/encryptionAtRest/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.security.properties.encryptionAtRest.type,parentSchema:schema11.properties.security.properties.encryptionAtRest,data:data115};
+}
+var valid103 = _errs640 === errors;
+}
+var _valid1 = _errs635 === errors;
+errors = _errs634;
+if(vErrors !== null){
+if(_errs634){
+vErrors.length = _errs634;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid1){
+const _errs643 = errors;
+if(typeof data113 === "string"){
+if(!pattern0.test(data113)){
+const err348 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/then/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.then.allOf[0],data:data113};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -4406,10 +4425,9 @@ vErrors.push(err348);
 errors++;
 }
 }
-if(data114.podSecurity !== undefined){
-let data116 = data114.podSecurity;
-if((!(data116 && typeof data116 == "object" && !Array.isArray(data116))) && (data116 !== null)){
-const err349 = {instancePath:instancePath+"/security/podSecurity",schemaPath:"#/properties/security/properties/podSecurity/type",keyword:"type",params:{type: schema11.properties.security.properties.podSecurity.type},message:"must be object,null",schema:schema11.properties.security.properties.podSecurity.type,parentSchema:schema11.properties.security.properties.podSecurity,data:data116};
+if(typeof data113 === "string"){
+if(func4(data113) > 8192){
+const err349 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/then/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.then.allOf[1],data:data113};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -4418,10 +4436,10 @@ vErrors.push(err349);
 }
 errors++;
 }
-if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
-for(const key35 in data116){
-if(!((((key35 === "enforce") || (key35 === "audit")) || (key35 === "warn")) || (key35 === "exemptNamespaces"))){
-const err350 = {instancePath:instancePath+"/security/podSecurity",schemaPath:"#/properties/security/properties/podSecurity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.security.properties.podSecurity,data:data116};
+}
+if(typeof data113 === "string"){
+if(!pattern77.test(data113)){
+const err350 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/then/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.then,data:data113};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -4431,10 +4449,8 @@ vErrors.push(err350);
 errors++;
 }
 }
-if(data116.enforce !== undefined){
-let data117 = data116.enforce;
-if(!(((data117 === "privileged") || (data117 === "baseline")) || (data117 === "restricted"))){
-const err351 = {instancePath:instancePath+"/security/podSecurity/enforce",schemaPath:"#/properties/security/properties/podSecurity/properties/enforce/enum",keyword:"enum",params:{allowedValues: schema11.properties.security.properties.podSecurity.properties.enforce.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.security.properties.podSecurity.properties.enforce.enum,parentSchema:schema11.properties.security.properties.podSecurity.properties.enforce,data:data117};
+else {
+const err351 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/then/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.then.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256.then,data:data113};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -4443,11 +4459,16 @@ vErrors.push(err351);
 }
 errors++;
 }
+var _valid1 = _errs643 === errors;
+valid102 = _valid1;
+ifClause0 = "then";
 }
-if(data116.audit !== undefined){
-let data118 = data116.audit;
-if(!(((data118 === "privileged") || (data118 === "baseline")) || (data118 === "restricted"))){
-const err352 = {instancePath:instancePath+"/security/podSecurity/audit",schemaPath:"#/properties/security/properties/podSecurity/properties/audit/enum",keyword:"enum",params:{allowedValues: schema11.properties.security.properties.podSecurity.properties.audit.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.security.properties.podSecurity.properties.audit.enum,parentSchema:schema11.properties.security.properties.podSecurity.properties.audit,data:data118};
+else {
+const _errs652 = errors;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+for(const key34 in data113){
+if(!((key34 === "amd64") || (key34 === "arm64"))){
+const err352 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar.properties.sysextSha256.else,data:data113};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -4457,10 +4478,11 @@ vErrors.push(err352);
 errors++;
 }
 }
-if(data116.warn !== undefined){
-let data119 = data116.warn;
-if(!(((data119 === "privileged") || (data119 === "baseline")) || (data119 === "restricted"))){
-const err353 = {instancePath:instancePath+"/security/podSecurity/warn",schemaPath:"#/properties/security/properties/podSecurity/properties/warn/enum",keyword:"enum",params:{allowedValues: schema11.properties.security.properties.podSecurity.properties.warn.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.security.properties.podSecurity.properties.warn.enum,parentSchema:schema11.properties.security.properties.podSecurity.properties.warn,data:data119};
+if(data113.amd64 !== undefined){
+let data114 = data113.amd64;
+if(typeof data114 === "string"){
+if(!pattern0.test(data114)){
+const err353 = {instancePath:instancePath+"/flatcar/sysextSha256/amd64",schemaPath:"#/properties/flatcar/properties/sysextSha256/else/properties/amd64/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.else.properties.amd64.allOf[0],data:data114};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -4470,10 +4492,9 @@ vErrors.push(err353);
 errors++;
 }
 }
-if(data116.exemptNamespaces !== undefined){
-let data120 = data116.exemptNamespaces;
-if((!(Array.isArray(data120))) && (data120 !== null)){
-const err354 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces",schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/type",keyword:"type",params:{type: schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.type},message:"must be array,null",schema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.type,parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces,data:data120};
+if(typeof data114 === "string"){
+if(func4(data114) > 8192){
+const err354 = {instancePath:instancePath+"/flatcar/sysextSha256/amd64",schemaPath:"#/properties/flatcar/properties/sysextSha256/else/properties/amd64/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.else.properties.amd64.allOf[1],data:data114};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -4482,13 +4503,10 @@ vErrors.push(err354);
 }
 errors++;
 }
-if(Array.isArray(data120)){
-const len6 = data120.length;
-for(let i6=0; i6<len6; i6++){
-let data121 = data120[i6];
-if(typeof data121 === "string"){
-if(!pattern0.test(data121)){
-const err355 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i6,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items.allOf[0],data:data121};
+}
+if(typeof data114 === "string"){
+if(!pattern77.test(data114)){
+const err355 = {instancePath:instancePath+"/flatcar/sysextSha256/amd64",schemaPath:"#/properties/flatcar/properties/sysextSha256/else/properties/amd64/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.else.properties.amd64,data:data114};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -4498,9 +4516,8 @@ vErrors.push(err355);
 errors++;
 }
 }
-if(typeof data121 === "string"){
-if(func4(data121) > 8192){
-const err356 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i6,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items.allOf[1],data:data121};
+else {
+const err356 = {instancePath:instancePath+"/flatcar/sysextSha256/amd64",schemaPath:"#/properties/flatcar/properties/sysextSha256/else/properties/amd64/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.else.properties.amd64.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256.else.properties.amd64,data:data114};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -4510,9 +4527,11 @@ vErrors.push(err356);
 errors++;
 }
 }
-if(typeof data121 === "string"){
-if(!pattern77.test(data121)){
-const err357 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i6,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items,data:data121};
+if(data113.arm64 !== undefined){
+let data115 = data113.arm64;
+if(typeof data115 === "string"){
+if(!pattern0.test(data115)){
+const err357 = {instancePath:instancePath+"/flatcar/sysextSha256/arm64",schemaPath:"#/properties/flatcar/properties/sysextSha256/else/properties/arm64/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.else.properties.arm64.allOf[0],data:data115};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -4522,8 +4541,9 @@ vErrors.push(err357);
 errors++;
 }
 }
-else {
-const err358 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i6,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items.type,parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items,data:data121};
+if(typeof data115 === "string"){
+if(func4(data115) > 8192){
+const err358 = {instancePath:instancePath+"/flatcar/sysextSha256/arm64",schemaPath:"#/properties/flatcar/properties/sysextSha256/else/properties/arm64/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.else.properties.arm64.allOf[1],data:data115};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -4533,14 +4553,9 @@ vErrors.push(err358);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data114.audit !== undefined){
-let data122 = data114.audit;
-if((!(data122 && typeof data122 == "object" && !Array.isArray(data122))) && (data122 !== null)){
-const err359 = {instancePath:instancePath+"/security/audit",schemaPath:"#/properties/security/properties/audit/type",keyword:"type",params:{type: schema11.properties.security.properties.audit.type},message:"must be object,null",schema:schema11.properties.security.properties.audit.type,parentSchema:schema11.properties.security.properties.audit,data:data122};
+if(typeof data115 === "string"){
+if(!pattern77.test(data115)){
+const err359 = {instancePath:instancePath+"/flatcar/sysextSha256/arm64",schemaPath:"#/properties/flatcar/properties/sysextSha256/else/properties/arm64/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.else.properties.arm64,data:data115};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -4549,10 +4564,9 @@ vErrors.push(err359);
 }
 errors++;
 }
-if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
-for(const key36 in data122){
-if(!((((key36 === "enabled") || (key36 === "maxAge")) || (key36 === "maxBackup")) || (key36 === "maxSizeMB"))){
-const err360 = {instancePath:instancePath+"/security/audit",schemaPath:"#/properties/security/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.security.properties.audit,data:data122};
+}
+else {
+const err360 = {instancePath:instancePath+"/flatcar/sysextSha256/arm64",schemaPath:"#/properties/flatcar/properties/sysextSha256/else/properties/arm64/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.else.properties.arm64.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256.else.properties.arm64,data:data115};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -4562,10 +4576,13 @@ vErrors.push(err360);
 errors++;
 }
 }
-if(data122.enabled !== undefined){
-let data123 = data122.enabled;
-if(typeof data123 !== "boolean"){
-const err361 = {instancePath:instancePath+"/security/audit/enabled",schemaPath:"#/properties/security/properties/audit/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.security.properties.audit.properties.enabled.type,parentSchema:schema11.properties.security.properties.audit.properties.enabled,data:data123};
+}
+var _valid1 = _errs652 === errors;
+valid102 = _valid1;
+ifClause0 = "else";
+}
+if(!valid102){
+const err361 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema11.properties.flatcar.properties.sysextSha256.if,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data113};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -4575,10 +4592,10 @@ vErrors.push(err361);
 errors++;
 }
 }
-if(data122.maxAge !== undefined){
-let data124 = data122.maxAge;
-if(!(((typeof data124 == "number") && (!(data124 % 1) && !isNaN(data124))) && (isFinite(data124)))){
-const err362 = {instancePath:instancePath+"/security/audit/maxAge",schemaPath:"#/properties/security/properties/audit/properties/maxAge/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.security.properties.audit.properties.maxAge.type,parentSchema:schema11.properties.security.properties.audit.properties.maxAge,data:data124};
+if(data111.allowUnverifiedSysext !== undefined){
+let data116 = data111.allowUnverifiedSysext;
+if(typeof data116 !== "boolean"){
+const err362 = {instancePath:instancePath+"/flatcar/allowUnverifiedSysext",schemaPath:"#/properties/flatcar/properties/allowUnverifiedSysext/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.flatcar.properties.allowUnverifiedSysext.type,parentSchema:schema11.properties.flatcar.properties.allowUnverifiedSysext,data:data116};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -4587,9 +4604,13 @@ vErrors.push(err362);
 }
 errors++;
 }
-if((typeof data124 == "number") && (isFinite(data124))){
-if(data124 > 3650 || isNaN(data124)){
-const err363 = {instancePath:instancePath+"/security/audit/maxAge",schemaPath:"#/properties/security/properties/audit/properties/maxAge/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema11.properties.security.properties.audit.properties.maxAge,data:data124};
+}
+}
+}
+if(data.security !== undefined){
+let data117 = data.security;
+if((!(data117 && typeof data117 == "object" && !Array.isArray(data117))) && (data117 !== null)){
+const err363 = {instancePath:instancePath+"/security",schemaPath:"#/properties/security/type",keyword:"type",params:{type: schema11.properties.security.type},message:"must be object,null",schema:schema11.properties.security.type,parentSchema:schema11.properties.security,data:data117};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -4598,8 +4619,10 @@ vErrors.push(err363);
 }
 errors++;
 }
-if(data124 < 0 || isNaN(data124)){
-const err364 = {instancePath:instancePath+"/security/audit/maxAge",schemaPath:"#/properties/security/properties/audit/properties/maxAge/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.security.properties.audit.properties.maxAge,data:data124};
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+for(const key35 in data117){
+if(!((((key35 === "encryptionAtRest") || (key35 === "podSecurity")) || (key35 === "audit")) || (key35 === "defaultDenyNamespaces"))){
+const err364 = {instancePath:instancePath+"/security",schemaPath:"#/properties/security/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.security,data:data117};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -4609,11 +4632,10 @@ vErrors.push(err364);
 errors++;
 }
 }
-}
-if(data122.maxBackup !== undefined){
-let data125 = data122.maxBackup;
-if(!(((typeof data125 == "number") && (!(data125 % 1) && !isNaN(data125))) && (isFinite(data125)))){
-const err365 = {instancePath:instancePath+"/security/audit/maxBackup",schemaPath:"#/properties/security/properties/audit/properties/maxBackup/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.security.properties.audit.properties.maxBackup.type,parentSchema:schema11.properties.security.properties.audit.properties.maxBackup,data:data125};
+if(data117.encryptionAtRest !== undefined){
+let data118 = data117.encryptionAtRest;
+if(typeof data118 !== "boolean"){
+const err365 = {instancePath:instancePath+"/security/encryptionAtRest",schemaPath:"#/properties/security/properties/encryptionAtRest/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.security.properties.encryptionAtRest.type,parentSchema:schema11.properties.security.properties.encryptionAtRest,data:data118};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -4622,9 +4644,11 @@ vErrors.push(err365);
 }
 errors++;
 }
-if((typeof data125 == "number") && (isFinite(data125))){
-if(data125 > 1000 || isNaN(data125)){
-const err366 = {instancePath:instancePath+"/security/audit/maxBackup",schemaPath:"#/properties/security/properties/audit/properties/maxBackup/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.security.properties.audit.properties.maxBackup,data:data125};
+}
+if(data117.podSecurity !== undefined){
+let data119 = data117.podSecurity;
+if((!(data119 && typeof data119 == "object" && !Array.isArray(data119))) && (data119 !== null)){
+const err366 = {instancePath:instancePath+"/security/podSecurity",schemaPath:"#/properties/security/properties/podSecurity/type",keyword:"type",params:{type: schema11.properties.security.properties.podSecurity.type},message:"must be object,null",schema:schema11.properties.security.properties.podSecurity.type,parentSchema:schema11.properties.security.properties.podSecurity,data:data119};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -4633,8 +4657,10 @@ vErrors.push(err366);
 }
 errors++;
 }
-if(data125 < 0 || isNaN(data125)){
-const err367 = {instancePath:instancePath+"/security/audit/maxBackup",schemaPath:"#/properties/security/properties/audit/properties/maxBackup/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.security.properties.audit.properties.maxBackup,data:data125};
+if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
+for(const key36 in data119){
+if(!((((key36 === "enforce") || (key36 === "audit")) || (key36 === "warn")) || (key36 === "exemptNamespaces"))){
+const err367 = {instancePath:instancePath+"/security/podSecurity",schemaPath:"#/properties/security/properties/podSecurity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.security.properties.podSecurity,data:data119};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -4644,11 +4670,10 @@ vErrors.push(err367);
 errors++;
 }
 }
-}
-if(data122.maxSizeMB !== undefined){
-let data126 = data122.maxSizeMB;
-if(!(((typeof data126 == "number") && (!(data126 % 1) && !isNaN(data126))) && (isFinite(data126)))){
-const err368 = {instancePath:instancePath+"/security/audit/maxSizeMB",schemaPath:"#/properties/security/properties/audit/properties/maxSizeMB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.security.properties.audit.properties.maxSizeMB.type,parentSchema:schema11.properties.security.properties.audit.properties.maxSizeMB,data:data126};
+if(data119.enforce !== undefined){
+let data120 = data119.enforce;
+if(!(((data120 === "privileged") || (data120 === "baseline")) || (data120 === "restricted"))){
+const err368 = {instancePath:instancePath+"/security/podSecurity/enforce",schemaPath:"#/properties/security/properties/podSecurity/properties/enforce/enum",keyword:"enum",params:{allowedValues: schema11.properties.security.properties.podSecurity.properties.enforce.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.security.properties.podSecurity.properties.enforce.enum,parentSchema:schema11.properties.security.properties.podSecurity.properties.enforce,data:data120};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -4657,9 +4682,11 @@ vErrors.push(err368);
 }
 errors++;
 }
-if((typeof data126 == "number") && (isFinite(data126))){
-if(data126 > 100000 || isNaN(data126)){
-const err369 = {instancePath:instancePath+"/security/audit/maxSizeMB",schemaPath:"#/properties/security/properties/audit/properties/maxSizeMB/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.security.properties.audit.properties.maxSizeMB,data:data126};
+}
+if(data119.audit !== undefined){
+let data121 = data119.audit;
+if(!(((data121 === "privileged") || (data121 === "baseline")) || (data121 === "restricted"))){
+const err369 = {instancePath:instancePath+"/security/podSecurity/audit",schemaPath:"#/properties/security/properties/podSecurity/properties/audit/enum",keyword:"enum",params:{allowedValues: schema11.properties.security.properties.podSecurity.properties.audit.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.security.properties.podSecurity.properties.audit.enum,parentSchema:schema11.properties.security.properties.podSecurity.properties.audit,data:data121};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -4668,8 +4695,11 @@ vErrors.push(err369);
 }
 errors++;
 }
-if(data126 < 1 || isNaN(data126)){
-const err370 = {instancePath:instancePath+"/security/audit/maxSizeMB",schemaPath:"#/properties/security/properties/audit/properties/maxSizeMB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.security.properties.audit.properties.maxSizeMB,data:data126};
+}
+if(data119.warn !== undefined){
+let data122 = data119.warn;
+if(!(((data122 === "privileged") || (data122 === "baseline")) || (data122 === "restricted"))){
+const err370 = {instancePath:instancePath+"/security/podSecurity/warn",schemaPath:"#/properties/security/properties/podSecurity/properties/warn/enum",keyword:"enum",params:{allowedValues: schema11.properties.security.properties.podSecurity.properties.warn.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.security.properties.podSecurity.properties.warn.enum,parentSchema:schema11.properties.security.properties.podSecurity.properties.warn,data:data122};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -4679,13 +4709,10 @@ vErrors.push(err370);
 errors++;
 }
 }
-}
-}
-}
-if(data114.defaultDenyNamespaces !== undefined){
-let data127 = data114.defaultDenyNamespaces;
-if((!(Array.isArray(data127))) && (data127 !== null)){
-const err371 = {instancePath:instancePath+"/security/defaultDenyNamespaces",schemaPath:"#/properties/security/properties/defaultDenyNamespaces/type",keyword:"type",params:{type: schema11.properties.security.properties.defaultDenyNamespaces.type},message:"must be array,null",schema:schema11.properties.security.properties.defaultDenyNamespaces.type,parentSchema:schema11.properties.security.properties.defaultDenyNamespaces,data:data127};
+if(data119.exemptNamespaces !== undefined){
+let data123 = data119.exemptNamespaces;
+if((!(Array.isArray(data123))) && (data123 !== null)){
+const err371 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces",schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/type",keyword:"type",params:{type: schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.type},message:"must be array,null",schema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.type,parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces,data:data123};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -4694,13 +4721,13 @@ vErrors.push(err371);
 }
 errors++;
 }
-if(Array.isArray(data127)){
-const len7 = data127.length;
-for(let i7=0; i7<len7; i7++){
-let data128 = data127[i7];
-if(typeof data128 === "string"){
-if(!pattern0.test(data128)){
-const err372 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i7,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items.allOf[0],data:data128};
+if(Array.isArray(data123)){
+const len6 = data123.length;
+for(let i6=0; i6<len6; i6++){
+let data124 = data123[i6];
+if(typeof data124 === "string"){
+if(!pattern0.test(data124)){
+const err372 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i6,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items.allOf[0],data:data124};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -4710,9 +4737,9 @@ vErrors.push(err372);
 errors++;
 }
 }
-if(typeof data128 === "string"){
-if(func4(data128) > 8192){
-const err373 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i7,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items.allOf[1],data:data128};
+if(typeof data124 === "string"){
+if(func4(data124) > 8192){
+const err373 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i6,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items.allOf[1],data:data124};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -4722,9 +4749,9 @@ vErrors.push(err373);
 errors++;
 }
 }
-if(typeof data128 === "string"){
-if(!pattern77.test(data128)){
-const err374 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i7,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items,data:data128};
+if(typeof data124 === "string"){
+if(!pattern83.test(data124)){
+const err374 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i6,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items,data:data124};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -4735,7 +4762,7 @@ errors++;
 }
 }
 else {
-const err375 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i7,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.security.properties.defaultDenyNamespaces.items.type,parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items,data:data128};
+const err375 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i6,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items.type,parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items,data:data124};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -4749,10 +4776,10 @@ errors++;
 }
 }
 }
-if(data.kubeadm !== undefined){
-let data129 = data.kubeadm;
-if((!(data129 && typeof data129 == "object" && !Array.isArray(data129))) && (data129 !== null)){
-const err376 = {instancePath:instancePath+"/kubeadm",schemaPath:"#/properties/kubeadm/type",keyword:"type",params:{type: schema11.properties.kubeadm.type},message:"must be object,null",schema:schema11.properties.kubeadm.type,parentSchema:schema11.properties.kubeadm,data:data129};
+if(data117.audit !== undefined){
+let data125 = data117.audit;
+if((!(data125 && typeof data125 == "object" && !Array.isArray(data125))) && (data125 !== null)){
+const err376 = {instancePath:instancePath+"/security/audit",schemaPath:"#/properties/security/properties/audit/type",keyword:"type",params:{type: schema11.properties.security.properties.audit.type},message:"must be object,null",schema:schema11.properties.security.properties.audit.type,parentSchema:schema11.properties.security.properties.audit,data:data125};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -4761,10 +4788,10 @@ vErrors.push(err376);
 }
 errors++;
 }
-if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
-for(const key37 in data129){
-if(!(((((key37 === "apiServer") || (key37 === "controllerManager")) || (key37 === "scheduler")) || (key37 === "etcd")) || (key37 === "featureGates"))){
-const err377 = {instancePath:instancePath+"/kubeadm",schemaPath:"#/properties/kubeadm/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm,data:data129};
+if(data125 && typeof data125 == "object" && !Array.isArray(data125)){
+for(const key37 in data125){
+if(!((((key37 === "enabled") || (key37 === "maxAge")) || (key37 === "maxBackup")) || (key37 === "maxSizeMB"))){
+const err377 = {instancePath:instancePath+"/security/audit",schemaPath:"#/properties/security/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.security.properties.audit,data:data125};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -4774,10 +4801,10 @@ vErrors.push(err377);
 errors++;
 }
 }
-if(data129.apiServer !== undefined){
-let data130 = data129.apiServer;
-if((!(data130 && typeof data130 == "object" && !Array.isArray(data130))) && (data130 !== null)){
-const err378 = {instancePath:instancePath+"/kubeadm/apiServer",schemaPath:"#/properties/kubeadm/properties/apiServer/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.apiServer.type,parentSchema:schema11.properties.kubeadm.properties.apiServer,data:data130};
+if(data125.enabled !== undefined){
+let data126 = data125.enabled;
+if(typeof data126 !== "boolean"){
+const err378 = {instancePath:instancePath+"/security/audit/enabled",schemaPath:"#/properties/security/properties/audit/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.security.properties.audit.properties.enabled.type,parentSchema:schema11.properties.security.properties.audit.properties.enabled,data:data126};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -4786,10 +4813,11 @@ vErrors.push(err378);
 }
 errors++;
 }
-if(data130 && typeof data130 == "object" && !Array.isArray(data130)){
-for(const key38 in data130){
-if(!(((key38 === "extraArgs") || (key38 === "extraVolumes")) || (key38 === "certSANs"))){
-const err379 = {instancePath:instancePath+"/kubeadm/apiServer",schemaPath:"#/properties/kubeadm/properties/apiServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.apiServer,data:data130};
+}
+if(data125.maxAge !== undefined){
+let data127 = data125.maxAge;
+if(!(((typeof data127 == "number") && (!(data127 % 1) && !isNaN(data127))) && (isFinite(data127)))){
+const err379 = {instancePath:instancePath+"/security/audit/maxAge",schemaPath:"#/properties/security/properties/audit/properties/maxAge/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.security.properties.audit.properties.maxAge.type,parentSchema:schema11.properties.security.properties.audit.properties.maxAge,data:data127};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -4798,11 +4826,9 @@ vErrors.push(err379);
 }
 errors++;
 }
-}
-if(data130.extraArgs !== undefined){
-let data131 = data130.extraArgs;
-if((!(data131 && typeof data131 == "object" && !Array.isArray(data131))) && (data131 !== null)){
-const err380 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs,data:data131};
+if((typeof data127 == "number") && (isFinite(data127))){
+if(data127 > 3650 || isNaN(data127)){
+const err380 = {instancePath:instancePath+"/security/audit/maxAge",schemaPath:"#/properties/security/properties/audit/properties/maxAge/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema11.properties.security.properties.audit.properties.maxAge,data:data127};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -4811,11 +4837,8 @@ vErrors.push(err380);
 }
 errors++;
 }
-if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
-for(const key39 in data131){
-let data132 = data131[key39];
-if(((typeof data132 !== "string") && (!((typeof data132 == "number") && (isFinite(data132))))) && (typeof data132 !== "boolean")){
-const err381 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs/" + key39.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties,data:data132};
+if(data127 < 0 || isNaN(data127)){
+const err381 = {instancePath:instancePath+"/security/audit/maxAge",schemaPath:"#/properties/security/properties/audit/properties/maxAge/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.security.properties.audit.properties.maxAge,data:data127};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -4824,9 +4847,12 @@ vErrors.push(err381);
 }
 errors++;
 }
-if(typeof data132 === "string"){
-if(!pattern0.test(data132)){
-const err382 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs/" + key39.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.allOf[0],data:data132};
+}
+}
+if(data125.maxBackup !== undefined){
+let data128 = data125.maxBackup;
+if(!(((typeof data128 == "number") && (!(data128 % 1) && !isNaN(data128))) && (isFinite(data128)))){
+const err382 = {instancePath:instancePath+"/security/audit/maxBackup",schemaPath:"#/properties/security/properties/audit/properties/maxBackup/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.security.properties.audit.properties.maxBackup.type,parentSchema:schema11.properties.security.properties.audit.properties.maxBackup,data:data128};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -4835,10 +4861,9 @@ vErrors.push(err382);
 }
 errors++;
 }
-}
-if(typeof data132 === "string"){
-if(func4(data132) > 8192){
-const err383 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs/" + key39.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.allOf[1],data:data132};
+if((typeof data128 == "number") && (isFinite(data128))){
+if(data128 > 1000 || isNaN(data128)){
+const err383 = {instancePath:instancePath+"/security/audit/maxBackup",schemaPath:"#/properties/security/properties/audit/properties/maxBackup/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.security.properties.audit.properties.maxBackup,data:data128};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -4847,14 +4872,8 @@ vErrors.push(err383);
 }
 errors++;
 }
-}
-}
-}
-}
-if(data130.extraVolumes !== undefined){
-let data133 = data130.extraVolumes;
-if((!(Array.isArray(data133))) && (data133 !== null)){
-const err384 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.type},message:"must be array,null",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes,data:data133};
+if(data128 < 0 || isNaN(data128)){
+const err384 = {instancePath:instancePath+"/security/audit/maxBackup",schemaPath:"#/properties/security/properties/audit/properties/maxBackup/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.security.properties.audit.properties.maxBackup,data:data128};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -4863,13 +4882,12 @@ vErrors.push(err384);
 }
 errors++;
 }
-if(Array.isArray(data133)){
-const len8 = data133.length;
-for(let i8=0; i8<len8; i8++){
-let data134 = data133[i8];
-if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
-if(data134.name === undefined){
-const err385 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.required,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data134};
+}
+}
+if(data125.maxSizeMB !== undefined){
+let data129 = data125.maxSizeMB;
+if(!(((typeof data129 == "number") && (!(data129 % 1) && !isNaN(data129))) && (isFinite(data129)))){
+const err385 = {instancePath:instancePath+"/security/audit/maxSizeMB",schemaPath:"#/properties/security/properties/audit/properties/maxSizeMB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.security.properties.audit.properties.maxSizeMB.type,parentSchema:schema11.properties.security.properties.audit.properties.maxSizeMB,data:data129};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -4878,8 +4896,9 @@ vErrors.push(err385);
 }
 errors++;
 }
-if(data134.hostPath === undefined){
-const err386 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/required",keyword:"required",params:{missingProperty: "hostPath"},message:"must have required property '"+"hostPath"+"'",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.required,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data134};
+if((typeof data129 == "number") && (isFinite(data129))){
+if(data129 > 100000 || isNaN(data129)){
+const err386 = {instancePath:instancePath+"/security/audit/maxSizeMB",schemaPath:"#/properties/security/properties/audit/properties/maxSizeMB/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.security.properties.audit.properties.maxSizeMB,data:data129};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -4888,8 +4907,8 @@ vErrors.push(err386);
 }
 errors++;
 }
-if(data134.mountPath === undefined){
-const err387 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/required",keyword:"required",params:{missingProperty: "mountPath"},message:"must have required property '"+"mountPath"+"'",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.required,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data134};
+if(data129 < 1 || isNaN(data129)){
+const err387 = {instancePath:instancePath+"/security/audit/maxSizeMB",schemaPath:"#/properties/security/properties/audit/properties/maxSizeMB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.security.properties.audit.properties.maxSizeMB,data:data129};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -4898,9 +4917,14 @@ vErrors.push(err387);
 }
 errors++;
 }
-for(const key40 in data134){
-if(!(((((key40 === "name") || (key40 === "hostPath")) || (key40 === "mountPath")) || (key40 === "readOnly")) || (key40 === "pathType"))){
-const err388 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data134};
+}
+}
+}
+}
+if(data117.defaultDenyNamespaces !== undefined){
+let data130 = data117.defaultDenyNamespaces;
+if((!(Array.isArray(data130))) && (data130 !== null)){
+const err388 = {instancePath:instancePath+"/security/defaultDenyNamespaces",schemaPath:"#/properties/security/properties/defaultDenyNamespaces/type",keyword:"type",params:{type: schema11.properties.security.properties.defaultDenyNamespaces.type},message:"must be array,null",schema:schema11.properties.security.properties.defaultDenyNamespaces.type,parentSchema:schema11.properties.security.properties.defaultDenyNamespaces,data:data130};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -4909,12 +4933,13 @@ vErrors.push(err388);
 }
 errors++;
 }
-}
-if(data134.name !== undefined){
-let data135 = data134.name;
-if(typeof data135 === "string"){
-if(!pattern0.test(data135)){
-const err389 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name.allOf[0],data:data135};
+if(Array.isArray(data130)){
+const len7 = data130.length;
+for(let i7=0; i7<len7; i7++){
+let data131 = data130[i7];
+if(typeof data131 === "string"){
+if(!pattern0.test(data131)){
+const err389 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i7,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items.allOf[0],data:data131};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -4924,9 +4949,9 @@ vErrors.push(err389);
 errors++;
 }
 }
-if(typeof data135 === "string"){
-if(func4(data135) > 8192){
-const err390 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name.allOf[1],data:data135};
+if(typeof data131 === "string"){
+if(func4(data131) > 8192){
+const err390 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i7,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items.allOf[1],data:data131};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -4936,9 +4961,9 @@ vErrors.push(err390);
 errors++;
 }
 }
-if(typeof data135 === "string"){
-if(!pattern77.test(data135)){
-const err391 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name,data:data135};
+if(typeof data131 === "string"){
+if(!pattern83.test(data131)){
+const err391 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i7,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items,data:data131};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -4949,7 +4974,7 @@ errors++;
 }
 }
 else {
-const err392 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name,data:data135};
+const err392 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i7,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.security.properties.defaultDenyNamespaces.items.type,parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items,data:data131};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -4959,11 +4984,14 @@ vErrors.push(err392);
 errors++;
 }
 }
-if(data134.hostPath !== undefined){
-let data136 = data134.hostPath;
-if(typeof data136 === "string"){
-if(!pattern0.test(data136)){
-const err393 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath.allOf[0],data:data136};
+}
+}
+}
+}
+if(data.kubeadm !== undefined){
+let data132 = data.kubeadm;
+if((!(data132 && typeof data132 == "object" && !Array.isArray(data132))) && (data132 !== null)){
+const err393 = {instancePath:instancePath+"/kubeadm",schemaPath:"#/properties/kubeadm/type",keyword:"type",params:{type: schema11.properties.kubeadm.type},message:"must be object,null",schema:schema11.properties.kubeadm.type,parentSchema:schema11.properties.kubeadm,data:data132};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -4972,10 +5000,10 @@ vErrors.push(err393);
 }
 errors++;
 }
-}
-if(typeof data136 === "string"){
-if(func4(data136) > 8192){
-const err394 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath.allOf[1],data:data136};
+if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
+for(const key38 in data132){
+if(!(((((key38 === "apiServer") || (key38 === "controllerManager")) || (key38 === "scheduler")) || (key38 === "etcd")) || (key38 === "featureGates"))){
+const err394 = {instancePath:instancePath+"/kubeadm",schemaPath:"#/properties/kubeadm/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm,data:data132};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -4985,9 +5013,10 @@ vErrors.push(err394);
 errors++;
 }
 }
-if(typeof data136 === "string"){
-if(!pattern84.test(data136)){
-const err395 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\s,=]*$"},message:"must match pattern \""+"^/[^\\s,=]*$"+"\"",schema:"^/[^\\s,=]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath,data:data136};
+if(data132.apiServer !== undefined){
+let data133 = data132.apiServer;
+if((!(data133 && typeof data133 == "object" && !Array.isArray(data133))) && (data133 !== null)){
+const err395 = {instancePath:instancePath+"/kubeadm/apiServer",schemaPath:"#/properties/kubeadm/properties/apiServer/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.apiServer.type,parentSchema:schema11.properties.kubeadm.properties.apiServer,data:data133};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -4996,9 +5025,10 @@ vErrors.push(err395);
 }
 errors++;
 }
-}
-else {
-const err396 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath,data:data136};
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+for(const key39 in data133){
+if(!(((key39 === "extraArgs") || (key39 === "extraVolumes")) || (key39 === "certSANs"))){
+const err396 = {instancePath:instancePath+"/kubeadm/apiServer",schemaPath:"#/properties/kubeadm/properties/apiServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.apiServer,data:data133};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -5008,11 +5038,10 @@ vErrors.push(err396);
 errors++;
 }
 }
-if(data134.mountPath !== undefined){
-let data137 = data134.mountPath;
-if(typeof data137 === "string"){
-if(!pattern0.test(data137)){
-const err397 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath.allOf[0],data:data137};
+if(data133.extraArgs !== undefined){
+let data134 = data133.extraArgs;
+if((!(data134 && typeof data134 == "object" && !Array.isArray(data134))) && (data134 !== null)){
+const err397 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs,data:data134};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -5021,10 +5050,11 @@ vErrors.push(err397);
 }
 errors++;
 }
-}
-if(typeof data137 === "string"){
-if(func4(data137) > 8192){
-const err398 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath.allOf[1],data:data137};
+if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
+for(const key40 in data134){
+let data135 = data134[key40];
+if(((typeof data135 !== "string") && (!((typeof data135 == "number") && (isFinite(data135))))) && (typeof data135 !== "boolean")){
+const err398 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs/" + key40.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties,data:data135};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -5033,10 +5063,9 @@ vErrors.push(err398);
 }
 errors++;
 }
-}
-if(typeof data137 === "string"){
-if(!pattern84.test(data137)){
-const err399 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\s,=]*$"},message:"must match pattern \""+"^/[^\\s,=]*$"+"\"",schema:"^/[^\\s,=]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath,data:data137};
+if(typeof data135 === "string"){
+if(!pattern0.test(data135)){
+const err399 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs/" + key40.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.allOf[0],data:data135};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -5046,8 +5075,9 @@ vErrors.push(err399);
 errors++;
 }
 }
-else {
-const err400 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath,data:data137};
+if(typeof data135 === "string"){
+if(func4(data135) > 8192){
+const err400 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs/" + key40.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.allOf[1],data:data135};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -5057,10 +5087,13 @@ vErrors.push(err400);
 errors++;
 }
 }
-if(data134.readOnly !== undefined){
-let data138 = data134.readOnly;
-if(typeof data138 !== "boolean"){
-const err401 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/readOnly",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.readOnly.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.readOnly,data:data138};
+}
+}
+}
+if(data133.extraVolumes !== undefined){
+let data136 = data133.extraVolumes;
+if((!(Array.isArray(data136))) && (data136 !== null)){
+const err401 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.type},message:"must be array,null",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes,data:data136};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -5069,11 +5102,13 @@ vErrors.push(err401);
 }
 errors++;
 }
-}
-if(data134.pathType !== undefined){
-let data139 = data134.pathType;
-if(!((((((((data139 === "") || (data139 === "DirectoryOrCreate")) || (data139 === "Directory")) || (data139 === "FileOrCreate")) || (data139 === "File")) || (data139 === "Socket")) || (data139 === "CharDevice")) || (data139 === "BlockDevice"))){
-const err402 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/pathType",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.pathType.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.pathType.enum,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.pathType,data:data139};
+if(Array.isArray(data136)){
+const len8 = data136.length;
+for(let i8=0; i8<len8; i8++){
+let data137 = data136[i8];
+if(data137 && typeof data137 == "object" && !Array.isArray(data137)){
+if(data137.name === undefined){
+const err402 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.required,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data137};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -5082,10 +5117,8 @@ vErrors.push(err402);
 }
 errors++;
 }
-}
-}
-else {
-const err403 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data134};
+if(data137.hostPath === undefined){
+const err403 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/required",keyword:"required",params:{missingProperty: "hostPath"},message:"must have required property '"+"hostPath"+"'",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.required,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data137};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -5094,13 +5127,8 @@ vErrors.push(err403);
 }
 errors++;
 }
-}
-}
-}
-if(data130.certSANs !== undefined){
-let data140 = data130.certSANs;
-if((!(Array.isArray(data140))) && (data140 !== null)){
-const err404 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.certSANs.type},message:"must be array,null",schema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs,data:data140};
+if(data137.mountPath === undefined){
+const err404 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/required",keyword:"required",params:{missingProperty: "mountPath"},message:"must have required property '"+"mountPath"+"'",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.required,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data137};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -5109,13 +5137,9 @@ vErrors.push(err404);
 }
 errors++;
 }
-if(Array.isArray(data140)){
-const len9 = data140.length;
-for(let i9=0; i9<len9; i9++){
-let data141 = data140[i9];
-if(typeof data141 === "string"){
-if(!pattern0.test(data141)){
-const err405 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i9,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items.allOf[0],data:data141};
+for(const key41 in data137){
+if(!(((((key41 === "name") || (key41 === "hostPath")) || (key41 === "mountPath")) || (key41 === "readOnly")) || (key41 === "pathType"))){
+const err405 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data137};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -5125,9 +5149,11 @@ vErrors.push(err405);
 errors++;
 }
 }
-if(typeof data141 === "string"){
-if(func4(data141) > 8192){
-const err406 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i9,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items.allOf[1],data:data141};
+if(data137.name !== undefined){
+let data138 = data137.name;
+if(typeof data138 === "string"){
+if(!pattern0.test(data138)){
+const err406 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name.allOf[0],data:data138};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -5137,9 +5163,9 @@ vErrors.push(err406);
 errors++;
 }
 }
-if(typeof data141 === "string"){
-if(!(formats56(data141))){
-const err407 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i9,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/format",keyword:"format",params:{format: "cert-san"},message:"must match format \""+"cert-san"+"\"",schema:"cert-san",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items,data:data141};
+if(typeof data138 === "string"){
+if(func4(data138) > 8192){
+const err407 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name.allOf[1],data:data138};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -5149,8 +5175,9 @@ vErrors.push(err407);
 errors++;
 }
 }
-else {
-const err408 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i9,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items,data:data141};
+if(typeof data138 === "string"){
+if(!pattern83.test(data138)){
+const err408 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name,data:data138};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -5160,14 +5187,8 @@ vErrors.push(err408);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data129.controllerManager !== undefined){
-let data142 = data129.controllerManager;
-if((!(data142 && typeof data142 == "object" && !Array.isArray(data142))) && (data142 !== null)){
-const err409 = {instancePath:instancePath+"/kubeadm/controllerManager",schemaPath:"#/properties/kubeadm/properties/controllerManager/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.controllerManager.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.controllerManager.type,parentSchema:schema11.properties.kubeadm.properties.controllerManager,data:data142};
+else {
+const err409 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name,data:data138};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -5176,10 +5197,12 @@ vErrors.push(err409);
 }
 errors++;
 }
-if(data142 && typeof data142 == "object" && !Array.isArray(data142)){
-for(const key41 in data142){
-if(!(key41 === "extraArgs")){
-const err410 = {instancePath:instancePath+"/kubeadm/controllerManager",schemaPath:"#/properties/kubeadm/properties/controllerManager/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.controllerManager,data:data142};
+}
+if(data137.hostPath !== undefined){
+let data139 = data137.hostPath;
+if(typeof data139 === "string"){
+if(!pattern0.test(data139)){
+const err410 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath.allOf[0],data:data139};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -5189,10 +5212,9 @@ vErrors.push(err410);
 errors++;
 }
 }
-if(data142.extraArgs !== undefined){
-let data143 = data142.extraArgs;
-if((!(data143 && typeof data143 == "object" && !Array.isArray(data143))) && (data143 !== null)){
-const err411 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs",schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs,data:data143};
+if(typeof data139 === "string"){
+if(func4(data139) > 8192){
+const err411 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath.allOf[1],data:data139};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -5201,11 +5223,10 @@ vErrors.push(err411);
 }
 errors++;
 }
-if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
-for(const key42 in data143){
-let data144 = data143[key42];
-if(((typeof data144 !== "string") && (!((typeof data144 == "number") && (isFinite(data144))))) && (typeof data144 !== "boolean")){
-const err412 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs/" + key42.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties,data:data144};
+}
+if(typeof data139 === "string"){
+if(!pattern90.test(data139)){
+const err412 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\s,=]*$"},message:"must match pattern \""+"^/[^\\s,=]*$"+"\"",schema:"^/[^\\s,=]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath,data:data139};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -5214,9 +5235,9 @@ vErrors.push(err412);
 }
 errors++;
 }
-if(typeof data144 === "string"){
-if(!pattern0.test(data144)){
-const err413 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs/" + key42.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.allOf[0],data:data144};
+}
+else {
+const err413 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath,data:data139};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -5226,9 +5247,11 @@ vErrors.push(err413);
 errors++;
 }
 }
-if(typeof data144 === "string"){
-if(func4(data144) > 8192){
-const err414 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs/" + key42.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.allOf[1],data:data144};
+if(data137.mountPath !== undefined){
+let data140 = data137.mountPath;
+if(typeof data140 === "string"){
+if(!pattern0.test(data140)){
+const err414 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath.allOf[0],data:data140};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -5238,15 +5261,9 @@ vErrors.push(err414);
 errors++;
 }
 }
-}
-}
-}
-}
-}
-if(data129.scheduler !== undefined){
-let data145 = data129.scheduler;
-if((!(data145 && typeof data145 == "object" && !Array.isArray(data145))) && (data145 !== null)){
-const err415 = {instancePath:instancePath+"/kubeadm/scheduler",schemaPath:"#/properties/kubeadm/properties/scheduler/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.scheduler.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.scheduler.type,parentSchema:schema11.properties.kubeadm.properties.scheduler,data:data145};
+if(typeof data140 === "string"){
+if(func4(data140) > 8192){
+const err415 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath.allOf[1],data:data140};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -5255,10 +5272,10 @@ vErrors.push(err415);
 }
 errors++;
 }
-if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
-for(const key43 in data145){
-if(!(key43 === "extraArgs")){
-const err416 = {instancePath:instancePath+"/kubeadm/scheduler",schemaPath:"#/properties/kubeadm/properties/scheduler/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.scheduler,data:data145};
+}
+if(typeof data140 === "string"){
+if(!pattern90.test(data140)){
+const err416 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\s,=]*$"},message:"must match pattern \""+"^/[^\\s,=]*$"+"\"",schema:"^/[^\\s,=]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath,data:data140};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -5268,10 +5285,8 @@ vErrors.push(err416);
 errors++;
 }
 }
-if(data145.extraArgs !== undefined){
-let data146 = data145.extraArgs;
-if((!(data146 && typeof data146 == "object" && !Array.isArray(data146))) && (data146 !== null)){
-const err417 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs",schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs,data:data146};
+else {
+const err417 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath,data:data140};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -5280,11 +5295,11 @@ vErrors.push(err417);
 }
 errors++;
 }
-if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
-for(const key44 in data146){
-let data147 = data146[key44];
-if(((typeof data147 !== "string") && (!((typeof data147 == "number") && (isFinite(data147))))) && (typeof data147 !== "boolean")){
-const err418 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs/" + key44.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties,data:data147};
+}
+if(data137.readOnly !== undefined){
+let data141 = data137.readOnly;
+if(typeof data141 !== "boolean"){
+const err418 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/readOnly",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.readOnly.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.readOnly,data:data141};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -5293,9 +5308,11 @@ vErrors.push(err418);
 }
 errors++;
 }
-if(typeof data147 === "string"){
-if(!pattern0.test(data147)){
-const err419 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs/" + key44.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.allOf[0],data:data147};
+}
+if(data137.pathType !== undefined){
+let data142 = data137.pathType;
+if(!((((((((data142 === "") || (data142 === "DirectoryOrCreate")) || (data142 === "Directory")) || (data142 === "FileOrCreate")) || (data142 === "File")) || (data142 === "Socket")) || (data142 === "CharDevice")) || (data142 === "BlockDevice"))){
+const err419 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/pathType",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.pathType.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.pathType.enum,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.pathType,data:data142};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -5305,9 +5322,9 @@ vErrors.push(err419);
 errors++;
 }
 }
-if(typeof data147 === "string"){
-if(func4(data147) > 8192){
-const err420 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs/" + key44.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.allOf[1],data:data147};
+}
+else {
+const err420 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data137};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -5319,13 +5336,10 @@ errors++;
 }
 }
 }
-}
-}
-}
-if(data129.etcd !== undefined){
-let data148 = data129.etcd;
-if((!(data148 && typeof data148 == "object" && !Array.isArray(data148))) && (data148 !== null)){
-const err421 = {instancePath:instancePath+"/kubeadm/etcd",schemaPath:"#/properties/kubeadm/properties/etcd/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.etcd.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.etcd.type,parentSchema:schema11.properties.kubeadm.properties.etcd,data:data148};
+if(data133.certSANs !== undefined){
+let data143 = data133.certSANs;
+if((!(Array.isArray(data143))) && (data143 !== null)){
+const err421 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.certSANs.type},message:"must be array,null",schema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs,data:data143};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -5334,10 +5348,13 @@ vErrors.push(err421);
 }
 errors++;
 }
-if(data148 && typeof data148 == "object" && !Array.isArray(data148)){
-for(const key45 in data148){
-if(!(key45 === "extraArgs")){
-const err422 = {instancePath:instancePath+"/kubeadm/etcd",schemaPath:"#/properties/kubeadm/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.etcd,data:data148};
+if(Array.isArray(data143)){
+const len9 = data143.length;
+for(let i9=0; i9<len9; i9++){
+let data144 = data143[i9];
+if(typeof data144 === "string"){
+if(!pattern0.test(data144)){
+const err422 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i9,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items.allOf[0],data:data144};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -5347,10 +5364,9 @@ vErrors.push(err422);
 errors++;
 }
 }
-if(data148.extraArgs !== undefined){
-let data149 = data148.extraArgs;
-if((!(data149 && typeof data149 == "object" && !Array.isArray(data149))) && (data149 !== null)){
-const err423 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs",schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.etcd.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs,data:data149};
+if(typeof data144 === "string"){
+if(func4(data144) > 8192){
+const err423 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i9,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items.allOf[1],data:data144};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -5359,11 +5375,10 @@ vErrors.push(err423);
 }
 errors++;
 }
-if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
-for(const key46 in data149){
-let data150 = data149[key46];
-if(((typeof data150 !== "string") && (!((typeof data150 == "number") && (isFinite(data150))))) && (typeof data150 !== "boolean")){
-const err424 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs/" + key46.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties,data:data150};
+}
+if(typeof data144 === "string"){
+if(!(formats56(data144))){
+const err424 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i9,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/format",keyword:"format",params:{format: "cert-san"},message:"must match format \""+"cert-san"+"\"",schema:"cert-san",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items,data:data144};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -5372,9 +5387,9 @@ vErrors.push(err424);
 }
 errors++;
 }
-if(typeof data150 === "string"){
-if(!pattern0.test(data150)){
-const err425 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs/" + key46.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.allOf[0],data:data150};
+}
+else {
+const err425 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i9,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items,data:data144};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -5384,9 +5399,14 @@ vErrors.push(err425);
 errors++;
 }
 }
-if(typeof data150 === "string"){
-if(func4(data150) > 8192){
-const err426 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs/" + key46.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.allOf[1],data:data150};
+}
+}
+}
+}
+if(data132.controllerManager !== undefined){
+let data145 = data132.controllerManager;
+if((!(data145 && typeof data145 == "object" && !Array.isArray(data145))) && (data145 !== null)){
+const err426 = {instancePath:instancePath+"/kubeadm/controllerManager",schemaPath:"#/properties/kubeadm/properties/controllerManager/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.controllerManager.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.controllerManager.type,parentSchema:schema11.properties.kubeadm.properties.controllerManager,data:data145};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -5395,16 +5415,10 @@ vErrors.push(err426);
 }
 errors++;
 }
-}
-}
-}
-}
-}
-}
-if(data129.featureGates !== undefined){
-let data151 = data129.featureGates;
-if((!(data151 && typeof data151 == "object" && !Array.isArray(data151))) && (data151 !== null)){
-const err427 = {instancePath:instancePath+"/kubeadm/featureGates",schemaPath:"#/properties/kubeadm/properties/featureGates/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.featureGates.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.featureGates.type,parentSchema:schema11.properties.kubeadm.properties.featureGates,data:data151};
+if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
+for(const key42 in data145){
+if(!(key42 === "extraArgs")){
+const err427 = {instancePath:instancePath+"/kubeadm/controllerManager",schemaPath:"#/properties/kubeadm/properties/controllerManager/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.controllerManager,data:data145};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -5413,11 +5427,11 @@ vErrors.push(err427);
 }
 errors++;
 }
-if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
-for(const key47 in data151){
-let data152 = data151[key47];
-if(typeof data152 !== "boolean"){
-const err428 = {instancePath:instancePath+"/kubeadm/featureGates/" + key47.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/featureGates/additionalProperties/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubeadm.properties.featureGates.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.featureGates.additionalProperties,data:data152};
+}
+if(data145.extraArgs !== undefined){
+let data146 = data145.extraArgs;
+if((!(data146 && typeof data146 == "object" && !Array.isArray(data146))) && (data146 !== null)){
+const err428 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs",schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs,data:data146};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -5426,15 +5440,11 @@ vErrors.push(err428);
 }
 errors++;
 }
-}
-}
-}
-}
-}
-if(data.nodeDefaults !== undefined){
-let data153 = data.nodeDefaults;
-if((!(data153 && typeof data153 == "object" && !Array.isArray(data153))) && (data153 !== null)){
-const err429 = {instancePath:instancePath+"/nodeDefaults",schemaPath:"#/properties/nodeDefaults/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.type},message:"must be object,null",schema:schema11.properties.nodeDefaults.type,parentSchema:schema11.properties.nodeDefaults,data:data153};
+if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
+for(const key43 in data146){
+let data147 = data146[key43];
+if(((typeof data147 !== "string") && (!((typeof data147 == "number") && (isFinite(data147))))) && (typeof data147 !== "boolean")){
+const err429 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs/" + key43.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties,data:data147};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -5443,10 +5453,9 @@ vErrors.push(err429);
 }
 errors++;
 }
-if(data153 && typeof data153 == "object" && !Array.isArray(data153)){
-for(const key48 in data153){
-if(!(((key48 === "labels") || (key48 === "taints")) || (key48 === "capacity"))){
-const err430 = {instancePath:instancePath+"/nodeDefaults",schemaPath:"#/properties/nodeDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults,data:data153};
+if(typeof data147 === "string"){
+if(!pattern0.test(data147)){
+const err430 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs/" + key43.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.allOf[0],data:data147};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -5456,10 +5465,9 @@ vErrors.push(err430);
 errors++;
 }
 }
-if(data153.labels !== undefined){
-let data154 = data153.labels;
-if((!(data154 && typeof data154 == "object" && !Array.isArray(data154))) && (data154 !== null)){
-const err431 = {instancePath:instancePath+"/nodeDefaults/labels",schemaPath:"#/properties/nodeDefaults/properties/labels/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.labels.type},message:"must be object,null",schema:schema11.properties.nodeDefaults.properties.labels.type,parentSchema:schema11.properties.nodeDefaults.properties.labels,data:data154};
+if(typeof data147 === "string"){
+if(func4(data147) > 8192){
+const err431 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs/" + key43.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.allOf[1],data:data147};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -5468,10 +5476,16 @@ vErrors.push(err431);
 }
 errors++;
 }
-if(data154 && typeof data154 == "object" && !Array.isArray(data154)){
-for(const key49 in data154){
-if(!(pattern91.test(key49))){
-const err432 = {instancePath:instancePath+"/nodeDefaults/labels",schemaPath:"#/properties/nodeDefaults/properties/labels/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults.properties.labels,data:data154};
+}
+}
+}
+}
+}
+}
+if(data132.scheduler !== undefined){
+let data148 = data132.scheduler;
+if((!(data148 && typeof data148 == "object" && !Array.isArray(data148))) && (data148 !== null)){
+const err432 = {instancePath:instancePath+"/kubeadm/scheduler",schemaPath:"#/properties/kubeadm/properties/scheduler/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.scheduler.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.scheduler.type,parentSchema:schema11.properties.kubeadm.properties.scheduler,data:data148};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -5480,13 +5494,10 @@ vErrors.push(err432);
 }
 errors++;
 }
-}
-for(const key50 in data154){
-if(pattern91.test(key50)){
-let data155 = data154[key50];
-if(typeof data155 === "string"){
-if(!pattern0.test(data155)){
-const err433 = {instancePath:instancePath+"/nodeDefaults/labels/" + key50.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[0],data:data155};
+if(data148 && typeof data148 == "object" && !Array.isArray(data148)){
+for(const key44 in data148){
+if(!(key44 === "extraArgs")){
+const err433 = {instancePath:instancePath+"/kubeadm/scheduler",schemaPath:"#/properties/kubeadm/properties/scheduler/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.scheduler,data:data148};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -5496,9 +5507,10 @@ vErrors.push(err433);
 errors++;
 }
 }
-if(typeof data155 === "string"){
-if(func4(data155) > 8192){
-const err434 = {instancePath:instancePath+"/nodeDefaults/labels/" + key50.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[1],data:data155};
+if(data148.extraArgs !== undefined){
+let data149 = data148.extraArgs;
+if((!(data149 && typeof data149 == "object" && !Array.isArray(data149))) && (data149 !== null)){
+const err434 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs",schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs,data:data149};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -5507,10 +5519,11 @@ vErrors.push(err434);
 }
 errors++;
 }
-}
-if(typeof data155 === "string"){
-if(func4(data155) > 63){
-const err435 = {instancePath:instancePath+"/nodeDefaults/labels/" + key50.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data155};
+if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
+for(const key45 in data149){
+let data150 = data149[key45];
+if(((typeof data150 !== "string") && (!((typeof data150 == "number") && (isFinite(data150))))) && (typeof data150 !== "boolean")){
+const err435 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs/" + key45.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties,data:data150};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -5519,8 +5532,9 @@ vErrors.push(err435);
 }
 errors++;
 }
-if(!pattern94.test(data155)){
-const err436 = {instancePath:instancePath+"/nodeDefaults/labels/" + key50.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data155};
+if(typeof data150 === "string"){
+if(!pattern0.test(data150)){
+const err436 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs/" + key45.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.allOf[0],data:data150};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -5530,8 +5544,9 @@ vErrors.push(err436);
 errors++;
 }
 }
-else {
-const err437 = {instancePath:instancePath+"/nodeDefaults/labels/" + key50.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].type,parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data155};
+if(typeof data150 === "string"){
+if(func4(data150) > 8192){
+const err437 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs/" + key45.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.allOf[1],data:data150};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -5544,10 +5559,12 @@ errors++;
 }
 }
 }
-if(data153.taints !== undefined){
-let data156 = data153.taints;
-if((!(Array.isArray(data156))) && (data156 !== null)){
-const err438 = {instancePath:instancePath+"/nodeDefaults/taints",schemaPath:"#/properties/nodeDefaults/properties/taints/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.taints.type},message:"must be array,null",schema:schema11.properties.nodeDefaults.properties.taints.type,parentSchema:schema11.properties.nodeDefaults.properties.taints,data:data156};
+}
+}
+if(data132.etcd !== undefined){
+let data151 = data132.etcd;
+if((!(data151 && typeof data151 == "object" && !Array.isArray(data151))) && (data151 !== null)){
+const err438 = {instancePath:instancePath+"/kubeadm/etcd",schemaPath:"#/properties/kubeadm/properties/etcd/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.etcd.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.etcd.type,parentSchema:schema11.properties.kubeadm.properties.etcd,data:data151};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -5556,13 +5573,10 @@ vErrors.push(err438);
 }
 errors++;
 }
-if(Array.isArray(data156)){
-const len10 = data156.length;
-for(let i10=0; i10<len10; i10++){
-let data157 = data156[i10];
-if(data157 && typeof data157 == "object" && !Array.isArray(data157)){
-if(data157.key === undefined){
-const err439 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10,schemaPath:"#/properties/nodeDefaults/properties/taints/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema11.properties.nodeDefaults.properties.taints.items.required,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data157};
+if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
+for(const key46 in data151){
+if(!(key46 === "extraArgs")){
+const err439 = {instancePath:instancePath+"/kubeadm/etcd",schemaPath:"#/properties/kubeadm/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.etcd,data:data151};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -5571,8 +5585,11 @@ vErrors.push(err439);
 }
 errors++;
 }
-if(data157.effect === undefined){
-const err440 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10,schemaPath:"#/properties/nodeDefaults/properties/taints/items/required",keyword:"required",params:{missingProperty: "effect"},message:"must have required property '"+"effect"+"'",schema:schema11.properties.nodeDefaults.properties.taints.items.required,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data157};
+}
+if(data151.extraArgs !== undefined){
+let data152 = data151.extraArgs;
+if((!(data152 && typeof data152 == "object" && !Array.isArray(data152))) && (data152 !== null)){
+const err440 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs",schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.etcd.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs,data:data152};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -5581,9 +5598,11 @@ vErrors.push(err440);
 }
 errors++;
 }
-for(const key51 in data157){
-if(!(((key51 === "key") || (key51 === "value")) || (key51 === "effect"))){
-const err441 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10,schemaPath:"#/properties/nodeDefaults/properties/taints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data157};
+if(data152 && typeof data152 == "object" && !Array.isArray(data152)){
+for(const key47 in data152){
+let data153 = data152[key47];
+if(((typeof data153 !== "string") && (!((typeof data153 == "number") && (isFinite(data153))))) && (typeof data153 !== "boolean")){
+const err441 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs/" + key47.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties,data:data153};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -5592,12 +5611,9 @@ vErrors.push(err441);
 }
 errors++;
 }
-}
-if(data157.key !== undefined){
-let data158 = data157.key;
-if(typeof data158 === "string"){
-if(!pattern0.test(data158)){
-const err442 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key.allOf[0],data:data158};
+if(typeof data153 === "string"){
+if(!pattern0.test(data153)){
+const err442 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs/" + key47.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.allOf[0],data:data153};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -5607,9 +5623,9 @@ vErrors.push(err442);
 errors++;
 }
 }
-if(typeof data158 === "string"){
-if(func4(data158) > 8192){
-const err443 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key.allOf[1],data:data158};
+if(typeof data153 === "string"){
+if(func4(data153) > 8192){
+const err443 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs/" + key47.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.allOf[1],data:data153};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -5619,9 +5635,15 @@ vErrors.push(err443);
 errors++;
 }
 }
-if(typeof data158 === "string"){
-if(!pattern91.test(data158)){
-const err444 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key,data:data158};
+}
+}
+}
+}
+}
+if(data132.featureGates !== undefined){
+let data154 = data132.featureGates;
+if((!(data154 && typeof data154 == "object" && !Array.isArray(data154))) && (data154 !== null)){
+const err444 = {instancePath:instancePath+"/kubeadm/featureGates",schemaPath:"#/properties/kubeadm/properties/featureGates/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.featureGates.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.featureGates.type,parentSchema:schema11.properties.kubeadm.properties.featureGates,data:data154};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -5630,9 +5652,11 @@ vErrors.push(err444);
 }
 errors++;
 }
-}
-else {
-const err445 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodeDefaults.properties.taints.items.properties.key.type,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key,data:data158};
+if(data154 && typeof data154 == "object" && !Array.isArray(data154)){
+for(const key48 in data154){
+let data155 = data154[key48];
+if(typeof data155 !== "boolean"){
+const err445 = {instancePath:instancePath+"/kubeadm/featureGates/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/featureGates/additionalProperties/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubeadm.properties.featureGates.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.featureGates.additionalProperties,data:data155};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -5642,11 +5666,14 @@ vErrors.push(err445);
 errors++;
 }
 }
-if(data157.value !== undefined){
-let data159 = data157.value;
-if(typeof data159 === "string"){
-if(!pattern0.test(data159)){
-const err446 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value.allOf[0],data:data159};
+}
+}
+}
+}
+if(data.nodeDefaults !== undefined){
+let data156 = data.nodeDefaults;
+if((!(data156 && typeof data156 == "object" && !Array.isArray(data156))) && (data156 !== null)){
+const err446 = {instancePath:instancePath+"/nodeDefaults",schemaPath:"#/properties/nodeDefaults/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.type},message:"must be object,null",schema:schema11.properties.nodeDefaults.type,parentSchema:schema11.properties.nodeDefaults,data:data156};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -5655,10 +5682,10 @@ vErrors.push(err446);
 }
 errors++;
 }
-}
-if(typeof data159 === "string"){
-if(func4(data159) > 8192){
-const err447 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value.allOf[1],data:data159};
+if(data156 && typeof data156 == "object" && !Array.isArray(data156)){
+for(const key49 in data156){
+if(!(((key49 === "labels") || (key49 === "taints")) || (key49 === "capacity"))){
+const err447 = {instancePath:instancePath+"/nodeDefaults",schemaPath:"#/properties/nodeDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults,data:data156};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -5668,9 +5695,10 @@ vErrors.push(err447);
 errors++;
 }
 }
-if(typeof data159 === "string"){
-if(func4(data159) > 63){
-const err448 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value,data:data159};
+if(data156.labels !== undefined){
+let data157 = data156.labels;
+if((!(data157 && typeof data157 == "object" && !Array.isArray(data157))) && (data157 !== null)){
+const err448 = {instancePath:instancePath+"/nodeDefaults/labels",schemaPath:"#/properties/nodeDefaults/properties/labels/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.labels.type},message:"must be object,null",schema:schema11.properties.nodeDefaults.properties.labels.type,parentSchema:schema11.properties.nodeDefaults.properties.labels,data:data157};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -5679,8 +5707,10 @@ vErrors.push(err448);
 }
 errors++;
 }
-if(!pattern94.test(data159)){
-const err449 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value,data:data159};
+if(data157 && typeof data157 == "object" && !Array.isArray(data157)){
+for(const key50 in data157){
+if(!(pattern97.test(key50))){
+const err449 = {instancePath:instancePath+"/nodeDefaults/labels",schemaPath:"#/properties/nodeDefaults/properties/labels/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults.properties.labels,data:data157};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -5690,8 +5720,12 @@ vErrors.push(err449);
 errors++;
 }
 }
-else {
-const err450 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodeDefaults.properties.taints.items.properties.value.type,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value,data:data159};
+for(const key51 in data157){
+if(pattern97.test(key51)){
+let data158 = data157[key51];
+if(typeof data158 === "string"){
+if(!pattern0.test(data158)){
+const err450 = {instancePath:instancePath+"/nodeDefaults/labels/" + key51.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[0],data:data158};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -5701,10 +5735,9 @@ vErrors.push(err450);
 errors++;
 }
 }
-if(data157.effect !== undefined){
-let data160 = data157.effect;
-if(!(((data160 === "NoSchedule") || (data160 === "PreferNoSchedule")) || (data160 === "NoExecute"))){
-const err451 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/effect",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/effect/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodeDefaults.properties.taints.items.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodeDefaults.properties.taints.items.properties.effect.enum,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.effect,data:data160};
+if(typeof data158 === "string"){
+if(func4(data158) > 8192){
+const err451 = {instancePath:instancePath+"/nodeDefaults/labels/" + key51.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[1],data:data158};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -5714,9 +5747,9 @@ vErrors.push(err451);
 errors++;
 }
 }
-}
-else {
-const err452 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10,schemaPath:"#/properties/nodeDefaults/properties/taints/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodeDefaults.properties.taints.items.type,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data157};
+if(typeof data158 === "string"){
+if(func4(data158) > 63){
+const err452 = {instancePath:instancePath+"/nodeDefaults/labels/" + key51.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data158};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -5725,13 +5758,8 @@ vErrors.push(err452);
 }
 errors++;
 }
-}
-}
-}
-if(data153.capacity !== undefined){
-let data161 = data153.capacity;
-if((!(data161 && typeof data161 == "object" && !Array.isArray(data161))) && (data161 !== null)){
-const err453 = {instancePath:instancePath+"/nodeDefaults/capacity",schemaPath:"#/properties/nodeDefaults/properties/capacity/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.capacity.type},message:"must be object,null",schema:schema11.properties.nodeDefaults.properties.capacity.type,parentSchema:schema11.properties.nodeDefaults.properties.capacity,data:data161};
+if(!pattern100.test(data158)){
+const err453 = {instancePath:instancePath+"/nodeDefaults/labels/" + key51.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data158};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -5740,9 +5768,9 @@ vErrors.push(err453);
 }
 errors++;
 }
-if(data161 && typeof data161 == "object" && !Array.isArray(data161)){
-if(data161.cpu === undefined){
-const err454 = {instancePath:instancePath+"/nodeDefaults/capacity",schemaPath:"#/properties/nodeDefaults/properties/capacity/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.nodeDefaults.properties.capacity.required,parentSchema:schema11.properties.nodeDefaults.properties.capacity,data:data161};
+}
+else {
+const err454 = {instancePath:instancePath+"/nodeDefaults/labels/" + key51.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].type,parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data158};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -5751,8 +5779,14 @@ vErrors.push(err454);
 }
 errors++;
 }
-if(data161.memory === undefined){
-const err455 = {instancePath:instancePath+"/nodeDefaults/capacity",schemaPath:"#/properties/nodeDefaults/properties/capacity/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.nodeDefaults.properties.capacity.required,parentSchema:schema11.properties.nodeDefaults.properties.capacity,data:data161};
+}
+}
+}
+}
+if(data156.taints !== undefined){
+let data159 = data156.taints;
+if((!(Array.isArray(data159))) && (data159 !== null)){
+const err455 = {instancePath:instancePath+"/nodeDefaults/taints",schemaPath:"#/properties/nodeDefaults/properties/taints/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.taints.type},message:"must be array,null",schema:schema11.properties.nodeDefaults.properties.taints.type,parentSchema:schema11.properties.nodeDefaults.properties.taints,data:data159};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -5761,9 +5795,13 @@ vErrors.push(err455);
 }
 errors++;
 }
-for(const key52 in data161){
-if(!((key52 === "cpu") || (key52 === "memory"))){
-const err456 = {instancePath:instancePath+"/nodeDefaults/capacity",schemaPath:"#/properties/nodeDefaults/properties/capacity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults.properties.capacity,data:data161};
+if(Array.isArray(data159)){
+const len10 = data159.length;
+for(let i10=0; i10<len10; i10++){
+let data160 = data159[i10];
+if(data160 && typeof data160 == "object" && !Array.isArray(data160)){
+if(data160.key === undefined){
+const err456 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10,schemaPath:"#/properties/nodeDefaults/properties/taints/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema11.properties.nodeDefaults.properties.taints.items.required,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data160};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -5772,11 +5810,8 @@ vErrors.push(err456);
 }
 errors++;
 }
-}
-if(data161.cpu !== undefined){
-let data162 = data161.cpu;
-if((typeof data162 !== "string") && (!((typeof data162 == "number") && (isFinite(data162))))){
-const err457 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.capacity.properties.cpu.type},message:"must be string,number",schema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu.type,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu,data:data162};
+if(data160.effect === undefined){
+const err457 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10,schemaPath:"#/properties/nodeDefaults/properties/taints/items/required",keyword:"required",params:{missingProperty: "effect"},message:"must have required property '"+"effect"+"'",schema:schema11.properties.nodeDefaults.properties.taints.items.required,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data160};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -5785,9 +5820,9 @@ vErrors.push(err457);
 }
 errors++;
 }
-if(typeof data162 === "string"){
-if(!pattern0.test(data162)){
-const err458 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu.allOf[0],data:data162};
+for(const key52 in data160){
+if(!(((key52 === "key") || (key52 === "value")) || (key52 === "effect"))){
+const err458 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10,schemaPath:"#/properties/nodeDefaults/properties/taints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data160};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -5797,9 +5832,11 @@ vErrors.push(err458);
 errors++;
 }
 }
-if(typeof data162 === "string"){
-if(func4(data162) > 8192){
-const err459 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu.allOf[1],data:data162};
+if(data160.key !== undefined){
+let data161 = data160.key;
+if(typeof data161 === "string"){
+if(!pattern0.test(data161)){
+const err459 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key.allOf[0],data:data161};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -5809,9 +5846,9 @@ vErrors.push(err459);
 errors++;
 }
 }
-if((typeof data162 == "number") && (isFinite(data162))){
-if(data162 > 9007199254740991 || isNaN(data162)){
-const err460 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu,data:data162};
+if(typeof data161 === "string"){
+if(func4(data161) > 8192){
+const err460 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key.allOf[1],data:data161};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -5820,8 +5857,10 @@ vErrors.push(err460);
 }
 errors++;
 }
-if(data162 < 0 || isNaN(data162)){
-const err461 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu,data:data162};
+}
+if(typeof data161 === "string"){
+if(!pattern97.test(data161)){
+const err461 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key,data:data161};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -5831,9 +5870,8 @@ vErrors.push(err461);
 errors++;
 }
 }
-if(typeof data162 === "string"){
-if(!pattern32.test(data162)){
-const err462 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu,data:data162};
+else {
+const err462 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodeDefaults.properties.taints.items.properties.key.type,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key,data:data161};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -5843,11 +5881,11 @@ vErrors.push(err462);
 errors++;
 }
 }
-}
-if(data161.memory !== undefined){
-let data163 = data161.memory;
-if((typeof data163 !== "string") && (!((typeof data163 == "number") && (isFinite(data163))))){
-const err463 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.capacity.properties.memory.type},message:"must be string,number",schema:schema11.properties.nodeDefaults.properties.capacity.properties.memory.type,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory,data:data163};
+if(data160.value !== undefined){
+let data162 = data160.value;
+if(typeof data162 === "string"){
+if(!pattern0.test(data162)){
+const err463 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value.allOf[0],data:data162};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -5856,9 +5894,10 @@ vErrors.push(err463);
 }
 errors++;
 }
-if(typeof data163 === "string"){
-if(!pattern0.test(data163)){
-const err464 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory.allOf[0],data:data163};
+}
+if(typeof data162 === "string"){
+if(func4(data162) > 8192){
+const err464 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value.allOf[1],data:data162};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -5868,9 +5907,9 @@ vErrors.push(err464);
 errors++;
 }
 }
-if(typeof data163 === "string"){
-if(func4(data163) > 8192){
-const err465 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory.allOf[1],data:data163};
+if(typeof data162 === "string"){
+if(func4(data162) > 63){
+const err465 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value,data:data162};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -5879,10 +5918,8 @@ vErrors.push(err465);
 }
 errors++;
 }
-}
-if((typeof data163 == "number") && (isFinite(data163))){
-if(data163 > 9007199254740991 || isNaN(data163)){
-const err466 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory,data:data163};
+if(!pattern100.test(data162)){
+const err466 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value,data:data162};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -5891,8 +5928,9 @@ vErrors.push(err466);
 }
 errors++;
 }
-if(data163 < 0 || isNaN(data163)){
-const err467 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory,data:data163};
+}
+else {
+const err467 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodeDefaults.properties.taints.items.properties.value.type,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value,data:data162};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -5902,9 +5940,10 @@ vErrors.push(err467);
 errors++;
 }
 }
-if(typeof data163 === "string"){
-if(!pattern32.test(data163)){
-const err468 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory,data:data163};
+if(data160.effect !== undefined){
+let data163 = data160.effect;
+if(!(((data163 === "NoSchedule") || (data163 === "PreferNoSchedule")) || (data163 === "NoExecute"))){
+const err468 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/effect",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/effect/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodeDefaults.properties.taints.items.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodeDefaults.properties.taints.items.properties.effect.enum,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.effect,data:data163};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -5915,15 +5954,8 @@ errors++;
 }
 }
 }
-}
-}
-}
-}
-if(data.nodes !== undefined){
-let data164 = data.nodes;
-if(Array.isArray(data164)){
-if(data164.length < 1){
-const err469 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data164};
+else {
+const err469 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10,schemaPath:"#/properties/nodeDefaults/properties/taints/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodeDefaults.properties.taints.items.type,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data160};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -5932,12 +5964,13 @@ vErrors.push(err469);
 }
 errors++;
 }
-const len11 = data164.length;
-for(let i11=0; i11<len11; i11++){
-let data165 = data164[i11];
-if(data165 && typeof data165 == "object" && !Array.isArray(data165)){
-if(data165.name === undefined){
-const err470 = {instancePath:instancePath+"/nodes/" + i11,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data165};
+}
+}
+}
+if(data156.capacity !== undefined){
+let data164 = data156.capacity;
+if((!(data164 && typeof data164 == "object" && !Array.isArray(data164))) && (data164 !== null)){
+const err470 = {instancePath:instancePath+"/nodeDefaults/capacity",schemaPath:"#/properties/nodeDefaults/properties/capacity/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.capacity.type},message:"must be object,null",schema:schema11.properties.nodeDefaults.properties.capacity.type,parentSchema:schema11.properties.nodeDefaults.properties.capacity,data:data164};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -5946,8 +5979,9 @@ vErrors.push(err470);
 }
 errors++;
 }
-if(data165.role === undefined){
-const err471 = {instancePath:instancePath+"/nodes/" + i11,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data165};
+if(data164 && typeof data164 == "object" && !Array.isArray(data164)){
+if(data164.cpu === undefined){
+const err471 = {instancePath:instancePath+"/nodeDefaults/capacity",schemaPath:"#/properties/nodeDefaults/properties/capacity/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.nodeDefaults.properties.capacity.required,parentSchema:schema11.properties.nodeDefaults.properties.capacity,data:data164};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -5956,8 +5990,8 @@ vErrors.push(err471);
 }
 errors++;
 }
-if(data165.ip === undefined){
-const err472 = {instancePath:instancePath+"/nodes/" + i11,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data165};
+if(data164.memory === undefined){
+const err472 = {instancePath:instancePath+"/nodeDefaults/capacity",schemaPath:"#/properties/nodeDefaults/properties/capacity/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.nodeDefaults.properties.capacity.required,parentSchema:schema11.properties.nodeDefaults.properties.capacity,data:data164};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -5966,9 +6000,9 @@ vErrors.push(err472);
 }
 errors++;
 }
-for(const key53 in data165){
-if(!(((((((key53 === "name") || (key53 === "role")) || (key53 === "ip")) || (key53 === "mac")) || (key53 === "labels")) || (key53 === "taints")) || (key53 === "capacity"))){
-const err473 = {instancePath:instancePath+"/nodes/" + i11,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key53},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data165};
+for(const key53 in data164){
+if(!((key53 === "cpu") || (key53 === "memory"))){
+const err473 = {instancePath:instancePath+"/nodeDefaults/capacity",schemaPath:"#/properties/nodeDefaults/properties/capacity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key53},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults.properties.capacity,data:data164};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -5978,11 +6012,10 @@ vErrors.push(err473);
 errors++;
 }
 }
-if(data165.name !== undefined){
-let data166 = data165.name;
-if(typeof data166 === "string"){
-if(!pattern0.test(data166)){
-const err474 = {instancePath:instancePath+"/nodes/" + i11+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.name.allOf[0],data:data166};
+if(data164.cpu !== undefined){
+let data165 = data164.cpu;
+if((typeof data165 !== "string") && (!((typeof data165 == "number") && (isFinite(data165))))){
+const err474 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.capacity.properties.cpu.type},message:"must be string,number",schema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu.type,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu,data:data165};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -5991,10 +6024,9 @@ vErrors.push(err474);
 }
 errors++;
 }
-}
-if(typeof data166 === "string"){
-if(func4(data166) > 8192){
-const err475 = {instancePath:instancePath+"/nodes/" + i11+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.name.allOf[1],data:data166};
+if(typeof data165 === "string"){
+if(!pattern0.test(data165)){
+const err475 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu.allOf[0],data:data165};
 if(vErrors === null){
 vErrors = [err475];
 }
@@ -6004,9 +6036,9 @@ vErrors.push(err475);
 errors++;
 }
 }
-if(typeof data166 === "string"){
-if(!(formats0(data166))){
-const err476 = {instancePath:instancePath+"/nodes/" + i11+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data166};
+if(typeof data165 === "string"){
+if(func4(data165) > 8192){
+const err476 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu.allOf[1],data:data165};
 if(vErrors === null){
 vErrors = [err476];
 }
@@ -6016,8 +6048,9 @@ vErrors.push(err476);
 errors++;
 }
 }
-else {
-const err477 = {instancePath:instancePath+"/nodes/" + i11+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data166};
+if((typeof data165 == "number") && (isFinite(data165))){
+if(data165 > 9007199254740991 || isNaN(data165)){
+const err477 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu,data:data165};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -6026,11 +6059,8 @@ vErrors.push(err477);
 }
 errors++;
 }
-}
-if(data165.role !== undefined){
-let data167 = data165.role;
-if(!((data167 === "control-plane") || (data167 === "worker"))){
-const err478 = {instancePath:instancePath+"/nodes/" + i11+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data167};
+if(data165 < 0 || isNaN(data165)){
+const err478 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu,data:data165};
 if(vErrors === null){
 vErrors = [err478];
 }
@@ -6040,11 +6070,9 @@ vErrors.push(err478);
 errors++;
 }
 }
-if(data165.ip !== undefined){
-let data168 = data165.ip;
-if(typeof data168 === "string"){
-if(!pattern0.test(data168)){
-const err479 = {instancePath:instancePath+"/nodes/" + i11+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.ip.allOf[0],data:data168};
+if(typeof data165 === "string"){
+if(!pattern32.test(data165)){
+const err479 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu,data:data165};
 if(vErrors === null){
 vErrors = [err479];
 }
@@ -6054,9 +6082,11 @@ vErrors.push(err479);
 errors++;
 }
 }
-if(typeof data168 === "string"){
-if(func4(data168) > 8192){
-const err480 = {instancePath:instancePath+"/nodes/" + i11+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.ip.allOf[1],data:data168};
+}
+if(data164.memory !== undefined){
+let data166 = data164.memory;
+if((typeof data166 !== "string") && (!((typeof data166 == "number") && (isFinite(data166))))){
+const err480 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.capacity.properties.memory.type},message:"must be string,number",schema:schema11.properties.nodeDefaults.properties.capacity.properties.memory.type,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory,data:data166};
 if(vErrors === null){
 vErrors = [err480];
 }
@@ -6065,10 +6095,9 @@ vErrors.push(err480);
 }
 errors++;
 }
-}
-if(typeof data168 === "string"){
-if(!(formats16(data168))){
-const err481 = {instancePath:instancePath+"/nodes/" + i11+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data168};
+if(typeof data166 === "string"){
+if(!pattern0.test(data166)){
+const err481 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory.allOf[0],data:data166};
 if(vErrors === null){
 vErrors = [err481];
 }
@@ -6078,8 +6107,9 @@ vErrors.push(err481);
 errors++;
 }
 }
-else {
-const err482 = {instancePath:instancePath+"/nodes/" + i11+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data168};
+if(typeof data166 === "string"){
+if(func4(data166) > 8192){
+const err482 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory.allOf[1],data:data166};
 if(vErrors === null){
 vErrors = [err482];
 }
@@ -6089,11 +6119,9 @@ vErrors.push(err482);
 errors++;
 }
 }
-if(data165.mac !== undefined){
-let data169 = data165.mac;
-if(typeof data169 === "string"){
-if(!pattern0.test(data169)){
-const err483 = {instancePath:instancePath+"/nodes/" + i11+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.mac.allOf[0],data:data169};
+if((typeof data166 == "number") && (isFinite(data166))){
+if(data166 > 9007199254740991 || isNaN(data166)){
+const err483 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory,data:data166};
 if(vErrors === null){
 vErrors = [err483];
 }
@@ -6102,10 +6130,8 @@ vErrors.push(err483);
 }
 errors++;
 }
-}
-if(typeof data169 === "string"){
-if(func4(data169) > 8192){
-const err484 = {instancePath:instancePath+"/nodes/" + i11+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.mac.allOf[1],data:data169};
+if(data166 < 0 || isNaN(data166)){
+const err484 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory,data:data166};
 if(vErrors === null){
 vErrors = [err484];
 }
@@ -6115,9 +6141,9 @@ vErrors.push(err484);
 errors++;
 }
 }
-if(typeof data169 === "string"){
-if(!(formats62(data169))){
-const err485 = {instancePath:instancePath+"/nodes/" + i11+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data169};
+if(typeof data166 === "string"){
+if(!pattern32.test(data166)){
+const err485 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory,data:data166};
 if(vErrors === null){
 vErrors = [err485];
 }
@@ -6127,8 +6153,16 @@ vErrors.push(err485);
 errors++;
 }
 }
-else {
-const err486 = {instancePath:instancePath+"/nodes/" + i11+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data169};
+}
+}
+}
+}
+}
+if(data.nodes !== undefined){
+let data167 = data.nodes;
+if(Array.isArray(data167)){
+if(data167.length < 1){
+const err486 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data167};
 if(vErrors === null){
 vErrors = [err486];
 }
@@ -6137,11 +6171,12 @@ vErrors.push(err486);
 }
 errors++;
 }
-}
-if(data165.labels !== undefined){
-let data170 = data165.labels;
-if((!(data170 && typeof data170 == "object" && !Array.isArray(data170))) && (data170 !== null)){
-const err487 = {instancePath:instancePath+"/nodes/" + i11+"/labels",schemaPath:"#/properties/nodes/items/properties/labels/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.labels.type},message:"must be object,null",schema:schema11.properties.nodes.items.properties.labels.type,parentSchema:schema11.properties.nodes.items.properties.labels,data:data170};
+const len11 = data167.length;
+for(let i11=0; i11<len11; i11++){
+let data168 = data167[i11];
+if(data168 && typeof data168 == "object" && !Array.isArray(data168)){
+if(data168.name === undefined){
+const err487 = {instancePath:instancePath+"/nodes/" + i11,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data168};
 if(vErrors === null){
 vErrors = [err487];
 }
@@ -6150,10 +6185,8 @@ vErrors.push(err487);
 }
 errors++;
 }
-if(data170 && typeof data170 == "object" && !Array.isArray(data170)){
-for(const key54 in data170){
-if(!(pattern91.test(key54))){
-const err488 = {instancePath:instancePath+"/nodes/" + i11+"/labels",schemaPath:"#/properties/nodes/items/properties/labels/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items.properties.labels,data:data170};
+if(data168.role === undefined){
+const err488 = {instancePath:instancePath+"/nodes/" + i11,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data168};
 if(vErrors === null){
 vErrors = [err488];
 }
@@ -6162,13 +6195,8 @@ vErrors.push(err488);
 }
 errors++;
 }
-}
-for(const key55 in data170){
-if(pattern91.test(key55)){
-let data171 = data170[key55];
-if(typeof data171 === "string"){
-if(!pattern0.test(data171)){
-const err489 = {instancePath:instancePath+"/nodes/" + i11+"/labels/" + key55.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[0],data:data171};
+if(data168.ip === undefined){
+const err489 = {instancePath:instancePath+"/nodes/" + i11,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data168};
 if(vErrors === null){
 vErrors = [err489];
 }
@@ -6177,10 +6205,9 @@ vErrors.push(err489);
 }
 errors++;
 }
-}
-if(typeof data171 === "string"){
-if(func4(data171) > 8192){
-const err490 = {instancePath:instancePath+"/nodes/" + i11+"/labels/" + key55.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[1],data:data171};
+for(const key54 in data168){
+if(!((((((((key54 === "name") || (key54 === "role")) || (key54 === "ip")) || (key54 === "mac")) || (key54 === "arch")) || (key54 === "labels")) || (key54 === "taints")) || (key54 === "capacity"))){
+const err490 = {instancePath:instancePath+"/nodes/" + i11,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data168};
 if(vErrors === null){
 vErrors = [err490];
 }
@@ -6190,9 +6217,11 @@ vErrors.push(err490);
 errors++;
 }
 }
-if(typeof data171 === "string"){
-if(func4(data171) > 63){
-const err491 = {instancePath:instancePath+"/nodes/" + i11+"/labels/" + key55.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data171};
+if(data168.name !== undefined){
+let data169 = data168.name;
+if(typeof data169 === "string"){
+if(!pattern0.test(data169)){
+const err491 = {instancePath:instancePath+"/nodes/" + i11+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.name.allOf[0],data:data169};
 if(vErrors === null){
 vErrors = [err491];
 }
@@ -6201,8 +6230,10 @@ vErrors.push(err491);
 }
 errors++;
 }
-if(!pattern94.test(data171)){
-const err492 = {instancePath:instancePath+"/nodes/" + i11+"/labels/" + key55.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data171};
+}
+if(typeof data169 === "string"){
+if(func4(data169) > 8192){
+const err492 = {instancePath:instancePath+"/nodes/" + i11+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.name.allOf[1],data:data169};
 if(vErrors === null){
 vErrors = [err492];
 }
@@ -6212,8 +6243,9 @@ vErrors.push(err492);
 errors++;
 }
 }
-else {
-const err493 = {instancePath:instancePath+"/nodes/" + i11+"/labels/" + key55.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].type,parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data171};
+if(typeof data169 === "string"){
+if(!(formats0(data169))){
+const err493 = {instancePath:instancePath+"/nodes/" + i11+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data169};
 if(vErrors === null){
 vErrors = [err493];
 }
@@ -6223,13 +6255,8 @@ vErrors.push(err493);
 errors++;
 }
 }
-}
-}
-}
-if(data165.taints !== undefined){
-let data172 = data165.taints;
-if((!(Array.isArray(data172))) && (data172 !== null)){
-const err494 = {instancePath:instancePath+"/nodes/" + i11+"/taints",schemaPath:"#/properties/nodes/items/properties/taints/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.taints.type},message:"must be array,null",schema:schema11.properties.nodes.items.properties.taints.type,parentSchema:schema11.properties.nodes.items.properties.taints,data:data172};
+else {
+const err494 = {instancePath:instancePath+"/nodes/" + i11+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data169};
 if(vErrors === null){
 vErrors = [err494];
 }
@@ -6238,13 +6265,11 @@ vErrors.push(err494);
 }
 errors++;
 }
-if(Array.isArray(data172)){
-const len12 = data172.length;
-for(let i12=0; i12<len12; i12++){
-let data173 = data172[i12];
-if(data173 && typeof data173 == "object" && !Array.isArray(data173)){
-if(data173.key === undefined){
-const err495 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12,schemaPath:"#/properties/nodes/items/properties/taints/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema11.properties.nodes.items.properties.taints.items.required,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data173};
+}
+if(data168.role !== undefined){
+let data170 = data168.role;
+if(!((data170 === "control-plane") || (data170 === "worker"))){
+const err495 = {instancePath:instancePath+"/nodes/" + i11+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data170};
 if(vErrors === null){
 vErrors = [err495];
 }
@@ -6253,8 +6278,12 @@ vErrors.push(err495);
 }
 errors++;
 }
-if(data173.effect === undefined){
-const err496 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12,schemaPath:"#/properties/nodes/items/properties/taints/items/required",keyword:"required",params:{missingProperty: "effect"},message:"must have required property '"+"effect"+"'",schema:schema11.properties.nodes.items.properties.taints.items.required,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data173};
+}
+if(data168.ip !== undefined){
+let data171 = data168.ip;
+if(typeof data171 === "string"){
+if(!pattern0.test(data171)){
+const err496 = {instancePath:instancePath+"/nodes/" + i11+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.ip.allOf[0],data:data171};
 if(vErrors === null){
 vErrors = [err496];
 }
@@ -6263,9 +6292,10 @@ vErrors.push(err496);
 }
 errors++;
 }
-for(const key56 in data173){
-if(!(((key56 === "key") || (key56 === "value")) || (key56 === "effect"))){
-const err497 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12,schemaPath:"#/properties/nodes/items/properties/taints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key56},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data173};
+}
+if(typeof data171 === "string"){
+if(func4(data171) > 8192){
+const err497 = {instancePath:instancePath+"/nodes/" + i11+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.ip.allOf[1],data:data171};
 if(vErrors === null){
 vErrors = [err497];
 }
@@ -6275,11 +6305,9 @@ vErrors.push(err497);
 errors++;
 }
 }
-if(data173.key !== undefined){
-let data174 = data173.key;
-if(typeof data174 === "string"){
-if(!pattern0.test(data174)){
-const err498 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key.allOf[0],data:data174};
+if(typeof data171 === "string"){
+if(!(formats16(data171))){
+const err498 = {instancePath:instancePath+"/nodes/" + i11+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data171};
 if(vErrors === null){
 vErrors = [err498];
 }
@@ -6289,9 +6317,8 @@ vErrors.push(err498);
 errors++;
 }
 }
-if(typeof data174 === "string"){
-if(func4(data174) > 8192){
-const err499 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key.allOf[1],data:data174};
+else {
+const err499 = {instancePath:instancePath+"/nodes/" + i11+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data171};
 if(vErrors === null){
 vErrors = [err499];
 }
@@ -6301,9 +6328,11 @@ vErrors.push(err499);
 errors++;
 }
 }
-if(typeof data174 === "string"){
-if(!pattern91.test(data174)){
-const err500 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key,data:data174};
+if(data168.mac !== undefined){
+let data172 = data168.mac;
+if(typeof data172 === "string"){
+if(!pattern0.test(data172)){
+const err500 = {instancePath:instancePath+"/nodes/" + i11+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.mac.allOf[0],data:data172};
 if(vErrors === null){
 vErrors = [err500];
 }
@@ -6313,8 +6342,9 @@ vErrors.push(err500);
 errors++;
 }
 }
-else {
-const err501 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.taints.items.properties.key.type,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key,data:data174};
+if(typeof data172 === "string"){
+if(func4(data172) > 8192){
+const err501 = {instancePath:instancePath+"/nodes/" + i11+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.mac.allOf[1],data:data172};
 if(vErrors === null){
 vErrors = [err501];
 }
@@ -6324,11 +6354,9 @@ vErrors.push(err501);
 errors++;
 }
 }
-if(data173.value !== undefined){
-let data175 = data173.value;
-if(typeof data175 === "string"){
-if(!pattern0.test(data175)){
-const err502 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value.allOf[0],data:data175};
+if(typeof data172 === "string"){
+if(!(formats62(data172))){
+const err502 = {instancePath:instancePath+"/nodes/" + i11+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data172};
 if(vErrors === null){
 vErrors = [err502];
 }
@@ -6338,9 +6366,8 @@ vErrors.push(err502);
 errors++;
 }
 }
-if(typeof data175 === "string"){
-if(func4(data175) > 8192){
-const err503 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value.allOf[1],data:data175};
+else {
+const err503 = {instancePath:instancePath+"/nodes/" + i11+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data172};
 if(vErrors === null){
 vErrors = [err503];
 }
@@ -6350,9 +6377,10 @@ vErrors.push(err503);
 errors++;
 }
 }
-if(typeof data175 === "string"){
-if(func4(data175) > 63){
-const err504 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value,data:data175};
+if(data168.arch !== undefined){
+let data173 = data168.arch;
+if(!(((data173 === "amd64") || (data173 === "arm64")) || (data173 === "auto"))){
+const err504 = {instancePath:instancePath+"/nodes/" + i11+"/arch",schemaPath:"#/properties/nodes/items/properties/arch/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.arch.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.arch.enum,parentSchema:schema11.properties.nodes.items.properties.arch,data:data173};
 if(vErrors === null){
 vErrors = [err504];
 }
@@ -6361,8 +6389,11 @@ vErrors.push(err504);
 }
 errors++;
 }
-if(!pattern94.test(data175)){
-const err505 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value,data:data175};
+}
+if(data168.labels !== undefined){
+let data174 = data168.labels;
+if((!(data174 && typeof data174 == "object" && !Array.isArray(data174))) && (data174 !== null)){
+const err505 = {instancePath:instancePath+"/nodes/" + i11+"/labels",schemaPath:"#/properties/nodes/items/properties/labels/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.labels.type},message:"must be object,null",schema:schema11.properties.nodes.items.properties.labels.type,parentSchema:schema11.properties.nodes.items.properties.labels,data:data174};
 if(vErrors === null){
 vErrors = [err505];
 }
@@ -6371,9 +6402,10 @@ vErrors.push(err505);
 }
 errors++;
 }
-}
-else {
-const err506 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.taints.items.properties.value.type,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value,data:data175};
+if(data174 && typeof data174 == "object" && !Array.isArray(data174)){
+for(const key55 in data174){
+if(!(pattern97.test(key55))){
+const err506 = {instancePath:instancePath+"/nodes/" + i11+"/labels",schemaPath:"#/properties/nodes/items/properties/labels/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items.properties.labels,data:data174};
 if(vErrors === null){
 vErrors = [err506];
 }
@@ -6383,10 +6415,12 @@ vErrors.push(err506);
 errors++;
 }
 }
-if(data173.effect !== undefined){
-let data176 = data173.effect;
-if(!(((data176 === "NoSchedule") || (data176 === "PreferNoSchedule")) || (data176 === "NoExecute"))){
-const err507 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/effect",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/effect/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.taints.items.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.taints.items.properties.effect.enum,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.effect,data:data176};
+for(const key56 in data174){
+if(pattern97.test(key56)){
+let data175 = data174[key56];
+if(typeof data175 === "string"){
+if(!pattern0.test(data175)){
+const err507 = {instancePath:instancePath+"/nodes/" + i11+"/labels/" + key56.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[0],data:data175};
 if(vErrors === null){
 vErrors = [err507];
 }
@@ -6396,9 +6430,9 @@ vErrors.push(err507);
 errors++;
 }
 }
-}
-else {
-const err508 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12,schemaPath:"#/properties/nodes/items/properties/taints/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.properties.taints.items.type,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data173};
+if(typeof data175 === "string"){
+if(func4(data175) > 8192){
+const err508 = {instancePath:instancePath+"/nodes/" + i11+"/labels/" + key56.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[1],data:data175};
 if(vErrors === null){
 vErrors = [err508];
 }
@@ -6408,12 +6442,9 @@ vErrors.push(err508);
 errors++;
 }
 }
-}
-}
-if(data165.capacity !== undefined){
-let data177 = data165.capacity;
-if((!(data177 && typeof data177 == "object" && !Array.isArray(data177))) && (data177 !== null)){
-const err509 = {instancePath:instancePath+"/nodes/" + i11+"/capacity",schemaPath:"#/properties/nodes/items/properties/capacity/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.capacity.type},message:"must be object,null",schema:schema11.properties.nodes.items.properties.capacity.type,parentSchema:schema11.properties.nodes.items.properties.capacity,data:data177};
+if(typeof data175 === "string"){
+if(func4(data175) > 63){
+const err509 = {instancePath:instancePath+"/nodes/" + i11+"/labels/" + key56.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data175};
 if(vErrors === null){
 vErrors = [err509];
 }
@@ -6422,9 +6453,8 @@ vErrors.push(err509);
 }
 errors++;
 }
-if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
-if(data177.cpu === undefined){
-const err510 = {instancePath:instancePath+"/nodes/" + i11+"/capacity",schemaPath:"#/properties/nodes/items/properties/capacity/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.nodes.items.properties.capacity.required,parentSchema:schema11.properties.nodes.items.properties.capacity,data:data177};
+if(!pattern100.test(data175)){
+const err510 = {instancePath:instancePath+"/nodes/" + i11+"/labels/" + key56.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data175};
 if(vErrors === null){
 vErrors = [err510];
 }
@@ -6433,8 +6463,9 @@ vErrors.push(err510);
 }
 errors++;
 }
-if(data177.memory === undefined){
-const err511 = {instancePath:instancePath+"/nodes/" + i11+"/capacity",schemaPath:"#/properties/nodes/items/properties/capacity/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.nodes.items.properties.capacity.required,parentSchema:schema11.properties.nodes.items.properties.capacity,data:data177};
+}
+else {
+const err511 = {instancePath:instancePath+"/nodes/" + i11+"/labels/" + key56.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].type,parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data175};
 if(vErrors === null){
 vErrors = [err511];
 }
@@ -6443,9 +6474,14 @@ vErrors.push(err511);
 }
 errors++;
 }
-for(const key57 in data177){
-if(!((key57 === "cpu") || (key57 === "memory"))){
-const err512 = {instancePath:instancePath+"/nodes/" + i11+"/capacity",schemaPath:"#/properties/nodes/items/properties/capacity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items.properties.capacity,data:data177};
+}
+}
+}
+}
+if(data168.taints !== undefined){
+let data176 = data168.taints;
+if((!(Array.isArray(data176))) && (data176 !== null)){
+const err512 = {instancePath:instancePath+"/nodes/" + i11+"/taints",schemaPath:"#/properties/nodes/items/properties/taints/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.taints.type},message:"must be array,null",schema:schema11.properties.nodes.items.properties.taints.type,parentSchema:schema11.properties.nodes.items.properties.taints,data:data176};
 if(vErrors === null){
 vErrors = [err512];
 }
@@ -6454,11 +6490,13 @@ vErrors.push(err512);
 }
 errors++;
 }
-}
-if(data177.cpu !== undefined){
-let data178 = data177.cpu;
-if((typeof data178 !== "string") && (!((typeof data178 == "number") && (isFinite(data178))))){
-const err513 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.capacity.properties.cpu.type},message:"must be string,number",schema:schema11.properties.nodes.items.properties.capacity.properties.cpu.type,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu,data:data178};
+if(Array.isArray(data176)){
+const len12 = data176.length;
+for(let i12=0; i12<len12; i12++){
+let data177 = data176[i12];
+if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
+if(data177.key === undefined){
+const err513 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12,schemaPath:"#/properties/nodes/items/properties/taints/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema11.properties.nodes.items.properties.taints.items.required,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data177};
 if(vErrors === null){
 vErrors = [err513];
 }
@@ -6467,9 +6505,8 @@ vErrors.push(err513);
 }
 errors++;
 }
-if(typeof data178 === "string"){
-if(!pattern0.test(data178)){
-const err514 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu.allOf[0],data:data178};
+if(data177.effect === undefined){
+const err514 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12,schemaPath:"#/properties/nodes/items/properties/taints/items/required",keyword:"required",params:{missingProperty: "effect"},message:"must have required property '"+"effect"+"'",schema:schema11.properties.nodes.items.properties.taints.items.required,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data177};
 if(vErrors === null){
 vErrors = [err514];
 }
@@ -6478,10 +6515,9 @@ vErrors.push(err514);
 }
 errors++;
 }
-}
-if(typeof data178 === "string"){
-if(func4(data178) > 8192){
-const err515 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu.allOf[1],data:data178};
+for(const key57 in data177){
+if(!(((key57 === "key") || (key57 === "value")) || (key57 === "effect"))){
+const err515 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12,schemaPath:"#/properties/nodes/items/properties/taints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data177};
 if(vErrors === null){
 vErrors = [err515];
 }
@@ -6491,9 +6527,11 @@ vErrors.push(err515);
 errors++;
 }
 }
-if((typeof data178 == "number") && (isFinite(data178))){
-if(data178 > 9007199254740991 || isNaN(data178)){
-const err516 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu,data:data178};
+if(data177.key !== undefined){
+let data178 = data177.key;
+if(typeof data178 === "string"){
+if(!pattern0.test(data178)){
+const err516 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key.allOf[0],data:data178};
 if(vErrors === null){
 vErrors = [err516];
 }
@@ -6502,8 +6540,10 @@ vErrors.push(err516);
 }
 errors++;
 }
-if(data178 < 0 || isNaN(data178)){
-const err517 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu,data:data178};
+}
+if(typeof data178 === "string"){
+if(func4(data178) > 8192){
+const err517 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key.allOf[1],data:data178};
 if(vErrors === null){
 vErrors = [err517];
 }
@@ -6514,8 +6554,8 @@ errors++;
 }
 }
 if(typeof data178 === "string"){
-if(!pattern32.test(data178)){
-const err518 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu,data:data178};
+if(!pattern97.test(data178)){
+const err518 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key,data:data178};
 if(vErrors === null){
 vErrors = [err518];
 }
@@ -6525,11 +6565,8 @@ vErrors.push(err518);
 errors++;
 }
 }
-}
-if(data177.memory !== undefined){
-let data179 = data177.memory;
-if((typeof data179 !== "string") && (!((typeof data179 == "number") && (isFinite(data179))))){
-const err519 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.capacity.properties.memory.type},message:"must be string,number",schema:schema11.properties.nodes.items.properties.capacity.properties.memory.type,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory,data:data179};
+else {
+const err519 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.taints.items.properties.key.type,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key,data:data178};
 if(vErrors === null){
 vErrors = [err519];
 }
@@ -6538,9 +6575,12 @@ vErrors.push(err519);
 }
 errors++;
 }
+}
+if(data177.value !== undefined){
+let data179 = data177.value;
 if(typeof data179 === "string"){
 if(!pattern0.test(data179)){
-const err520 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory.allOf[0],data:data179};
+const err520 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value.allOf[0],data:data179};
 if(vErrors === null){
 vErrors = [err520];
 }
@@ -6552,7 +6592,7 @@ errors++;
 }
 if(typeof data179 === "string"){
 if(func4(data179) > 8192){
-const err521 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory.allOf[1],data:data179};
+const err521 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value.allOf[1],data:data179};
 if(vErrors === null){
 vErrors = [err521];
 }
@@ -6562,9 +6602,9 @@ vErrors.push(err521);
 errors++;
 }
 }
-if((typeof data179 == "number") && (isFinite(data179))){
-if(data179 > 9007199254740991 || isNaN(data179)){
-const err522 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory,data:data179};
+if(typeof data179 === "string"){
+if(func4(data179) > 63){
+const err522 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value,data:data179};
 if(vErrors === null){
 vErrors = [err522];
 }
@@ -6573,8 +6613,8 @@ vErrors.push(err522);
 }
 errors++;
 }
-if(data179 < 0 || isNaN(data179)){
-const err523 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory,data:data179};
+if(!pattern100.test(data179)){
+const err523 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value,data:data179};
 if(vErrors === null){
 vErrors = [err523];
 }
@@ -6584,9 +6624,8 @@ vErrors.push(err523);
 errors++;
 }
 }
-if(typeof data179 === "string"){
-if(!pattern32.test(data179)){
-const err524 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory,data:data179};
+else {
+const err524 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.taints.items.properties.value.type,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value,data:data179};
 if(vErrors === null){
 vErrors = [err524];
 }
@@ -6596,12 +6635,10 @@ vErrors.push(err524);
 errors++;
 }
 }
-}
-}
-}
-}
-else {
-const err525 = {instancePath:instancePath+"/nodes/" + i11,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data165};
+if(data177.effect !== undefined){
+let data180 = data177.effect;
+if(!(((data180 === "NoSchedule") || (data180 === "PreferNoSchedule")) || (data180 === "NoExecute"))){
+const err525 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/effect",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/effect/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.taints.items.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.taints.items.properties.effect.enum,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.effect,data:data180};
 if(vErrors === null){
 vErrors = [err525];
 }
@@ -6613,7 +6650,7 @@ errors++;
 }
 }
 else {
-const err526 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data164};
+const err526 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12,schemaPath:"#/properties/nodes/items/properties/taints/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.properties.taints.items.type,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data177};
 if(vErrors === null){
 vErrors = [err526];
 }
@@ -6624,13 +6661,228 @@ errors++;
 }
 }
 }
-else {
-const err527 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+}
+if(data168.capacity !== undefined){
+let data181 = data168.capacity;
+if((!(data181 && typeof data181 == "object" && !Array.isArray(data181))) && (data181 !== null)){
+const err527 = {instancePath:instancePath+"/nodes/" + i11+"/capacity",schemaPath:"#/properties/nodes/items/properties/capacity/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.capacity.type},message:"must be object,null",schema:schema11.properties.nodes.items.properties.capacity.type,parentSchema:schema11.properties.nodes.items.properties.capacity,data:data181};
 if(vErrors === null){
 vErrors = [err527];
 }
 else {
 vErrors.push(err527);
+}
+errors++;
+}
+if(data181 && typeof data181 == "object" && !Array.isArray(data181)){
+if(data181.cpu === undefined){
+const err528 = {instancePath:instancePath+"/nodes/" + i11+"/capacity",schemaPath:"#/properties/nodes/items/properties/capacity/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.nodes.items.properties.capacity.required,parentSchema:schema11.properties.nodes.items.properties.capacity,data:data181};
+if(vErrors === null){
+vErrors = [err528];
+}
+else {
+vErrors.push(err528);
+}
+errors++;
+}
+if(data181.memory === undefined){
+const err529 = {instancePath:instancePath+"/nodes/" + i11+"/capacity",schemaPath:"#/properties/nodes/items/properties/capacity/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.nodes.items.properties.capacity.required,parentSchema:schema11.properties.nodes.items.properties.capacity,data:data181};
+if(vErrors === null){
+vErrors = [err529];
+}
+else {
+vErrors.push(err529);
+}
+errors++;
+}
+for(const key58 in data181){
+if(!((key58 === "cpu") || (key58 === "memory"))){
+const err530 = {instancePath:instancePath+"/nodes/" + i11+"/capacity",schemaPath:"#/properties/nodes/items/properties/capacity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items.properties.capacity,data:data181};
+if(vErrors === null){
+vErrors = [err530];
+}
+else {
+vErrors.push(err530);
+}
+errors++;
+}
+}
+if(data181.cpu !== undefined){
+let data182 = data181.cpu;
+if((typeof data182 !== "string") && (!((typeof data182 == "number") && (isFinite(data182))))){
+const err531 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.capacity.properties.cpu.type},message:"must be string,number",schema:schema11.properties.nodes.items.properties.capacity.properties.cpu.type,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu,data:data182};
+if(vErrors === null){
+vErrors = [err531];
+}
+else {
+vErrors.push(err531);
+}
+errors++;
+}
+if(typeof data182 === "string"){
+if(!pattern0.test(data182)){
+const err532 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu.allOf[0],data:data182};
+if(vErrors === null){
+vErrors = [err532];
+}
+else {
+vErrors.push(err532);
+}
+errors++;
+}
+}
+if(typeof data182 === "string"){
+if(func4(data182) > 8192){
+const err533 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu.allOf[1],data:data182};
+if(vErrors === null){
+vErrors = [err533];
+}
+else {
+vErrors.push(err533);
+}
+errors++;
+}
+}
+if((typeof data182 == "number") && (isFinite(data182))){
+if(data182 > 9007199254740991 || isNaN(data182)){
+const err534 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu,data:data182};
+if(vErrors === null){
+vErrors = [err534];
+}
+else {
+vErrors.push(err534);
+}
+errors++;
+}
+if(data182 < 0 || isNaN(data182)){
+const err535 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu,data:data182};
+if(vErrors === null){
+vErrors = [err535];
+}
+else {
+vErrors.push(err535);
+}
+errors++;
+}
+}
+if(typeof data182 === "string"){
+if(!pattern32.test(data182)){
+const err536 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu,data:data182};
+if(vErrors === null){
+vErrors = [err536];
+}
+else {
+vErrors.push(err536);
+}
+errors++;
+}
+}
+}
+if(data181.memory !== undefined){
+let data183 = data181.memory;
+if((typeof data183 !== "string") && (!((typeof data183 == "number") && (isFinite(data183))))){
+const err537 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.capacity.properties.memory.type},message:"must be string,number",schema:schema11.properties.nodes.items.properties.capacity.properties.memory.type,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory,data:data183};
+if(vErrors === null){
+vErrors = [err537];
+}
+else {
+vErrors.push(err537);
+}
+errors++;
+}
+if(typeof data183 === "string"){
+if(!pattern0.test(data183)){
+const err538 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory.allOf[0],data:data183};
+if(vErrors === null){
+vErrors = [err538];
+}
+else {
+vErrors.push(err538);
+}
+errors++;
+}
+}
+if(typeof data183 === "string"){
+if(func4(data183) > 8192){
+const err539 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory.allOf[1],data:data183};
+if(vErrors === null){
+vErrors = [err539];
+}
+else {
+vErrors.push(err539);
+}
+errors++;
+}
+}
+if((typeof data183 == "number") && (isFinite(data183))){
+if(data183 > 9007199254740991 || isNaN(data183)){
+const err540 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory,data:data183};
+if(vErrors === null){
+vErrors = [err540];
+}
+else {
+vErrors.push(err540);
+}
+errors++;
+}
+if(data183 < 0 || isNaN(data183)){
+const err541 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory,data:data183};
+if(vErrors === null){
+vErrors = [err541];
+}
+else {
+vErrors.push(err541);
+}
+errors++;
+}
+}
+if(typeof data183 === "string"){
+if(!pattern32.test(data183)){
+const err542 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory,data:data183};
+if(vErrors === null){
+vErrors = [err542];
+}
+else {
+vErrors.push(err542);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err543 = {instancePath:instancePath+"/nodes/" + i11,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data168};
+if(vErrors === null){
+vErrors = [err543];
+}
+else {
+vErrors.push(err543);
+}
+errors++;
+}
+}
+}
+else {
+const err544 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data167};
+if(vErrors === null){
+vErrors = [err544];
+}
+else {
+vErrors.push(err544);
+}
+errors++;
+}
+}
+}
+else {
+const err545 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err545];
+}
+else {
+vErrors.push(err545);
 }
 errors++;
 }

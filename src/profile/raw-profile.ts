@@ -5,7 +5,7 @@
  */
 
 import type { KeyAlgorithm } from '../pki/key-algorithm.js';
-import type { HostsEntries } from './types.js';
+import type { HostsEntries, NodeArch } from './types.js';
 
 type Opt<T> = T | null | undefined;
 
@@ -75,7 +75,7 @@ export interface RawProfile {
   trust?: Opt<{ caBundle?: string; caBundleFile?: string }>;
   time?: Opt<{ servers?: Opt<string[]> }>;
   image?: Opt<{ prebaked?: boolean }>;
-  flatcar?: Opt<{ sysextUrl?: string; sysextSha256?: string }>;
+  flatcar?: Opt<{ sysextUrl?: string; sysextSha256?: string | Partial<Record<'amd64' | 'arm64', string>>; allowUnverifiedSysext?: boolean }>;
   security?: Opt<{
     encryptionAtRest?: boolean;
     podSecurity?: Opt<{ enforce?: RawLevel; audit?: RawLevel; warn?: RawLevel; exemptNamespaces?: Opt<string[]> }>;
@@ -96,5 +96,5 @@ export interface RawProfile {
   nodeDefaults?: Opt<{ labels?: RawLabels; taints?: RawTaints; capacity?: RawCapacity }>;
   backup?: Opt<{ etcd?: Opt<{ enabled?: boolean; schedule?: string; keep?: number; dir?: string }> }>;
   certificates?: Opt<{ autoRenew?: boolean; renewBefore?: string }>;
-  nodes: { name: string; role: 'control-plane' | 'worker'; ip: string; mac?: string; labels?: RawLabels; taints?: RawTaints; capacity?: RawCapacity }[];
+  nodes: { name: string; role: 'control-plane' | 'worker'; ip: string; mac?: string; arch?: NodeArch; labels?: RawLabels; taints?: RawTaints; capacity?: RawCapacity }[];
 }

@@ -35,6 +35,13 @@ const absolutePath = {
   'x-message': 'must be an absolute path without spaces, "," or "="',
 } as const;
 
+/** A sha256 digest as sha256sum prints it (the image's bytes as downloaded). */
+const sha256Hex = {
+  type: 'string',
+  pattern: '^[0-9a-fA-F]{64}$',
+  'x-message': 'must be a sha256 digest: 64 hexadecimal characters',
+} as const;
+
 /** Release tags end up in download URLs, so no spaces or slashes. */
 const versionTag = {
   type: 'string',
@@ -482,11 +489,14 @@ export const profileSchema = withTextRules({
       additionalProperties: false,
       properties: {
         sysextUrl: httpUrl,
+        // One digest (all Flatcar nodes share an architecture) or one per architecture.
         sysextSha256: {
-          type: 'string',
-          pattern: '^[0-9a-fA-F]{64}$',
-          'x-message': 'must be a sha256 digest: 64 hexadecimal characters',
+          type: ['string', 'object'],
+          if: { type: 'string' },
+          then: sha256Hex,
+          else: { additionalProperties: false, properties: { amd64: sha256Hex, arm64: sha256Hex } },
         },
+        allowUnverifiedSysext: bool,
       },
     },
     security: {
@@ -570,6 +580,7 @@ export const profileSchema = withTextRules({
           role: { enum: ['control-plane', 'worker'] },
           ip: ipv4,
           mac: { type: 'string', format: 'mac' },
+          arch: { enum: ['amd64', 'arm64', 'auto'] },
           labels: nodeLabels,
           taints: nodeTaints,
           capacity,

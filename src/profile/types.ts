@@ -9,6 +9,10 @@ export type NodeRole = 'control-plane' | 'worker';
 export type KubeProxyMode = 'iptables' | 'ipvs';
 export type CniPlugin = 'calico' | 'flannel' | 'none';
 export type FirewallMode = 'disabled' | 'ports';
+/** A node's CPU architecture, as Debian and Kubernetes name it. */
+export type CpuArch = 'amd64' | 'arm64';
+/** nodes[].arch: a CpuArch, or "auto" (decided at boot from `uname -m`). */
+export type NodeArch = CpuArch | 'auto';
 
 export interface ProfileNode {
   /** RFC 1123 hostname; also the Kubernetes node name. */
@@ -18,6 +22,11 @@ export interface ProfileNode {
   ip: string;
   /** Optional MAC used to match the interface instead of network.interface. */
   mac?: string;
+  /**
+   * CPU architecture. Default "amd64"; "auto" lets the bootstrap decide from `uname -m`
+   * (cloud-init only: Ignition downloads the arch-specific sysext before anything runs).
+   */
+  arch: NodeArch;
   /**
    * Labels the kubelet registers the node with (`node-labels`), sorted by key, with
    * nodeDefaults.labels merged in for workers. Absent: none.
@@ -293,8 +302,15 @@ export interface ImageSettings {
 export interface FlatcarSettings {
   /** systemd-sysext Kubernetes image URL; default derived from the Kubernetes version. */
   sysextUrl?: string;
-  /** Optional sha256 (hex) of the sysext image, verified by Ignition. */
-  sysextSha256?: string;
+  /**
+   * sha256 (lowercase hex) of the sysext image per architecture, verified by Ignition.
+   * A single digest in the YAML applies to the one architecture the Flatcar nodes use.
+   */
+  sysextSha256: Partial<Record<CpuArch, string>>;
+  /** A single digest was given (it then fits one architecture only). */
+  sysextSha256Single: boolean;
+  /** Accept a sysext without a known digest (HTTPS only); the generator warns. Default false. */
+  allowUnverifiedSysext: boolean;
 }
 
 /** Control planes: a systemd timer snapshots etcd (backup.etcd). */

@@ -181,6 +181,22 @@ expect_version() {
   log "$what: $actual"
 }
 
+# Prints the machine's architecture as Debian and Kubernetes name it (amd64 or
+# arm64), from uname -m. Fails for any other machine type (armv7l, a 32-bit
+# armv8l userland, riscv64, ...): nothing gen-userdata installs exists for them.
+detect_arch() {
+  local machine
+  machine=$(uname -m)
+  case $machine in
+    x86_64 | amd64) echo amd64 ;;
+    aarch64 | arm64) echo arm64 ;;
+    *)
+      log "unsupported machine type $machine: gen-userdata nodes are amd64 or arm64"
+      return 1
+      ;;
+  esac
+}
+
 {{^controlPlane}}
 # kubeadm reset -f; a worker keeps nothing across it.
 reset_node() {

@@ -10,9 +10,9 @@ const HASH = `sha256:${'0123456789abcdef'.repeat(4)}`;
 /** A complete Profile (after defaults) modelled on profiles/lab.yaml. */
 function makeProfile(over: { version?: string; nodes?: ProfileNode[]; endpoint?: string; ttl?: string; mode?: 'ipvs' | 'iptables'; repo?: string; name?: string; vip?: Profile['cluster']['vip']; kubeadm?: Partial<Profile['kubeadm']>; security?: Partial<Profile['security']> } = {}): Profile {
   const nodes = over.nodes ?? [
-    { name: 'control-plane', role: 'control-plane', ip: '192.168.56.101' },
-    { name: 'worker-1', role: 'worker', ip: '192.168.56.102' },
-    { name: 'worker-2', role: 'worker', ip: '192.168.56.103' },
+    { name: 'control-plane', role: 'control-plane', ip: '192.168.56.101', arch: 'amd64' as const },
+    { name: 'worker-1', role: 'worker', ip: '192.168.56.102', arch: 'amd64' as const },
+    { name: 'worker-2', role: 'worker', ip: '192.168.56.103', arch: 'amd64' as const },
   ];
   return {
     cluster: {
@@ -44,7 +44,7 @@ function makeProfile(over: { version?: string; nodes?: ProfileNode[]; endpoint?:
     },
     verify: { smokeTest: true, keepSmokeWorkloads: false, rolloutTimeoutSeconds: 300 },
     images: over.repo ? { repository: over.repo, prebaked: false, auth: [] } : { prebaked: false, auth: [] },
-    flatcar: {},
+    flatcar: { sysextSha256: {}, sysextSha256Single: false, allowUnverifiedSysext: false },
     security: {
       encryptionAtRest: true,
       podSecurity: { enforce: 'baseline', audit: 'restricted', warn: 'restricted', exemptNamespaces: [] },
@@ -69,10 +69,10 @@ function makeProfile(over: { version?: string; nodes?: ProfileNode[]; endpoint?:
 
 /** Three control planes, so a joining control plane exists. */
 const HA_NODES: ProfileNode[] = [
-  { name: 'cp-1', role: 'control-plane', ip: '192.168.56.11' },
-  { name: 'cp-2', role: 'control-plane', ip: '192.168.56.12' },
-  { name: 'cp-3', role: 'control-plane', ip: '192.168.56.13' },
-  { name: 'worker-1', role: 'worker', ip: '192.168.56.21' },
+  { name: 'cp-1', role: 'control-plane', ip: '192.168.56.11', arch: 'amd64' as const },
+  { name: 'cp-2', role: 'control-plane', ip: '192.168.56.12', arch: 'amd64' as const },
+  { name: 'cp-3', role: 'control-plane', ip: '192.168.56.13', arch: 'amd64' as const },
+  { name: 'worker-1', role: 'worker', ip: '192.168.56.21', arch: 'amd64' as const },
 ];
 
 type Kind = 'init' | 'control-plane' | 'worker';
@@ -202,10 +202,10 @@ t.test('join discovery pins the CA hash against the endpoint', async (t) => {
 t.test('certSANs: endpoint host, VIP, every control plane IP and name, sorted and deduplicated', async (t) => {
   const profile = makeProfile({
     nodes: [
-      { name: 'cp-b', role: 'control-plane', ip: '192.168.56.12' },
-      { name: 'cp-a', role: 'control-plane', ip: '192.168.56.11' },
-      { name: 'cp-c', role: 'control-plane', ip: '192.168.56.13' },
-      { name: 'w-1', role: 'worker', ip: '192.168.56.21' },
+      { name: 'cp-b', role: 'control-plane', ip: '192.168.56.12', arch: 'amd64' as const },
+      { name: 'cp-a', role: 'control-plane', ip: '192.168.56.11', arch: 'amd64' as const },
+      { name: 'cp-c', role: 'control-plane', ip: '192.168.56.13', arch: 'amd64' as const },
+      { name: 'w-1', role: 'worker', ip: '192.168.56.21', arch: 'amd64' as const },
     ],
     endpoint: 'api.lab.example:6443',
     vip: { address: '192.168.56.10', interface: 'enp0s8', kubeVipVersion: 'v0.8.0' },
@@ -330,9 +330,9 @@ t.test('kubelet and kube-proxy configuration', async (t) => {
 t.test('PyYAML (YAML 1.1) reads exactly what the yaml library reads', async (t) => {
   // Names that YAML 1.1 would turn into booleans if left unquoted.
   const nodes: ProfileNode[] = [
-    { name: 'yes', role: 'control-plane', ip: '192.168.56.11' },
-    { name: 'on', role: 'control-plane', ip: '192.168.56.12' },
-    { name: 'n', role: 'worker', ip: '192.168.56.21' },
+    { name: 'yes', role: 'control-plane', ip: '192.168.56.11', arch: 'amd64' as const },
+    { name: 'on', role: 'control-plane', ip: '192.168.56.12', arch: 'amd64' as const },
+    { name: 'n', role: 'worker', ip: '192.168.56.21', arch: 'amd64' as const },
   ];
   for (const version of ['1.30.0', '1.31.0']) {
     const profile = makeProfile({ version, nodes, name: 'no', ttl: '0' });
@@ -476,10 +476,10 @@ t.test('component flags, volumes and SANs: maps in v1beta3, lists of {name, valu
 
 t.test('labels and taints in nodeRegistration for both API versions; a tainted control plane keeps its control-plane taint', async (t) => {
   const nodes: ProfileNode[] = [
-    { name: 'cp-1', role: 'control-plane', ip: '192.168.56.11', labels: { 'example.com/a': '1' }, taints: [{ key: 'example.com/x', effect: 'NoExecute' }] },
-    { name: 'cp-2', role: 'control-plane', ip: '192.168.56.12' },
-    { name: 'cp-3', role: 'control-plane', ip: '192.168.56.13', taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] },
-    { name: 'w-1', role: 'worker', ip: '192.168.56.21', labels: { 'example.com/a': '1', 'example.com/b': '' }, taints: [{ key: 'example.com/gpu', value: 'yes', effect: 'NoSchedule' }] },
+    { name: 'cp-1', role: 'control-plane', ip: '192.168.56.11', arch: 'amd64', labels: { 'example.com/a': '1' }, taints: [{ key: 'example.com/x', effect: 'NoExecute' }] },
+    { name: 'cp-2', role: 'control-plane', ip: '192.168.56.12', arch: 'amd64' },
+    { name: 'cp-3', role: 'control-plane', ip: '192.168.56.13', arch: 'amd64', taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] },
+    { name: 'w-1', role: 'worker', ip: '192.168.56.21', arch: 'amd64', labels: { 'example.com/a': '1', 'example.com/b': '' }, taints: [{ key: 'example.com/gpu', value: 'yes', effect: 'NoSchedule' }] },
   ];
   for (const [version, lists] of [['1.30.0', false], ['1.31.0', true]] as const) {
     const p = makeProfile({ version, nodes, endpoint: '192.168.56.10:6443' });

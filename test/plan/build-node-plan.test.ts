@@ -12,11 +12,11 @@ const byName = (name: string) => plans.find((p) => p.node.name === name)!;
 t.test('the first control plane inits; the others join', async (t) => {
   t.ok(isInitNode(lab, lab.nodes[0]!));
   t.same(byName('control-plane').bootstrap.steps.map((s) => s.name), [
-    'hostname', 'swap', 'kernel-modules', 'sysctl', 'firewall', 'containerd', 'containerd-config',
+    'arch', 'hostname', 'swap', 'kernel-modules', 'sysctl', 'firewall', 'containerd', 'containerd-config',
     'kubernetes-packages', 'kubelet', 'kubeadm-init', 'kubeconfig', 'wait-api', 'cni', 'addons', 'enable-units', 'verify',
   ]);
   t.same(byName('worker-1').bootstrap.steps.map((s) => s.name), [
-    'hostname', 'swap', 'kernel-modules', 'sysctl', 'firewall', 'containerd', 'containerd-config',
+    'arch', 'hostname', 'swap', 'kernel-modules', 'sysctl', 'firewall', 'containerd', 'containerd-config',
     'kubernetes-packages', 'kubelet', 'kubeadm-join',
   ]);
 });

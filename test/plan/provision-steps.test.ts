@@ -100,7 +100,7 @@ t.test('write-files writes every image file byte for byte, with its mode (run wi
 
 t.test('contents that would break a heredoc are still written exactly', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'gen-userdata-heredoc-'));
-  const file = (path: string, content: string, mode = 0o644): PlanFile => ({ path, content, mode, owner: 'root:root', secret: false, overwrite: false });
+  const file = (path: string, content: string, mode = 0o644): PlanFile => ({ path, content, mode, owner: 'root:root', secret: false });
   const tricky = [
     file('/etc/a/delimiter', 'x\nGEN_USERDATA_EOF\ny\n'),
     file('/etc/a/no-newline', 'no trailing newline', 0o600),

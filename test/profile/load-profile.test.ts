@@ -53,7 +53,7 @@ t.test('profiles/lab.yaml loads without diagnostics and with the expected defaul
   t.strictSame(p.trust, {});
   t.strictSame(p.time, { servers: [] });
   t.equal(p.proxy, undefined);
-  t.strictSame(p.flatcar, {});
+  t.strictSame(p.flatcar, { sysextSha256: {}, sysextSha256Single: false, allowUnverifiedSysext: true });
   t.strictSame(
     p.nodes.map((n) => [n.name, n.role, n.ip]),
     [
@@ -94,7 +94,7 @@ t.test('minimal profile: every default', async (t) => {
     },
     verify: { smokeTest: false, keepSmokeWorkloads: false, rolloutTimeoutSeconds: 300 },
     images: { prebaked: false, auth: [] },
-    flatcar: {},
+    flatcar: { sysextSha256: {}, sysextSha256Single: false, allowUnverifiedSysext: false },
     security: {
       encryptionAtRest: true,
       podSecurity: { enforce: 'baseline', audit: 'restricted', warn: 'restricted', exemptNamespaces: [] },
@@ -113,7 +113,7 @@ t.test('minimal profile: every default', async (t) => {
     time: { servers: [] },
     backup: { etcd: { enabled: true, schedule: 'daily', keep: 7, dir: '/var/backups/etcd' } },
     certificates: { autoRenew: true, renewBefore: '720h', renewBeforeSeconds: 2592000 },
-    nodes: [{ name: 'cp-1', role: 'control-plane', ip: '10.10.0.10' }],
+    nodes: [{ name: 'cp-1', role: 'control-plane', ip: '10.10.0.10', arch: 'amd64' as const }],
   } satisfies Profile);
 });
 
@@ -183,7 +183,9 @@ t.test('full profile: every field reaches the Profile', async (t) => {
     time: { servers: [] },
     flatcar: {
       sysextUrl: 'https://mirror.example.internal/kubernetes-v1.31.2-x86-64.raw',
-      sysextSha256: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+      sysextSha256: { amd64: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' },
+      sysextSha256Single: true,
+      allowUnverifiedSysext: false,
     },
     security: {
       encryptionAtRest: false,
@@ -211,11 +213,12 @@ t.test('full profile: every field reaches the Profile', async (t) => {
     certificates: { autoRenew: false, renewBefore: '1440h', renewBeforeSeconds: 5184000 },
     nodes: [
       // nodeDefaults apply to workers only.
-      { name: 'cp-1', role: 'control-plane', ip: '172.16.0.11', mac: '52:54:00:ab:cd:11' },
+      { name: 'cp-1', role: 'control-plane', ip: '172.16.0.11', mac: '52:54:00:ab:cd:11', arch: 'amd64' as const },
       {
         name: 'worker-1.k8s.example.internal',
         role: 'worker',
         ip: '172.16.0.21',
+        arch: 'amd64' as const,
         // The node's own value wins; labels sorted by key.
         labels: { 'example.com/pool': 'fast', 'topology.kubernetes.io/zone': 'a' },
         // Its own taint replaces the default with the same key and effect.
@@ -324,7 +327,7 @@ t.test('YAML anchors and merge keys are resolved', async (t) => {
     'inline.yaml',
   );
   t.ok(ok.ok);
-  if (ok.ok) t.strictSame(ok.value.nodes[1], { name: 'b', role: 'worker', ip: '10.0.0.3' });
+  if (ok.ok) t.strictSame(ok.value.nodes[1], { name: 'b', role: 'worker', ip: '10.0.0.3', arch: 'amd64' as const });
 });
 
 t.test('an alias bomb is a diagnostic, not a crash', async (t) => {

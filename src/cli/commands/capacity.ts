@@ -37,7 +37,7 @@ function quantityOption(name: string, value: string, parse: (q: string) => numbe
 
 /** The node type --node-cpu/--node-memory describe, with the profile's reservation rules. */
 function commandLineType(profile: Profile, cpu: string, memory: string): NodeType {
-  return nodeTypeOf(profile, { name: '--node-cpu/--node-memory', role: 'worker', ip: '', capacity: { cpu, memory } });
+  return nodeTypeOf(profile, { name: '--node-cpu/--node-memory', role: 'worker', ip: '', arch: 'auto', capacity: { cpu, memory } });
 }
 
 /**

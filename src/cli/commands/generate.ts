@@ -4,7 +4,10 @@ import type { Result } from '../../diagnostics.js';
 import type { Profile } from '../../profile/types.js';
 import type { TemplateSet } from '../../template/render-template.js';
 import type { NocloudNetOptions } from '../../emit/nocloud-net/emit-nocloud-net.js';
-import { generateCluster, generateNodeCloudInit } from '../../output/generate-cluster.js';
+import { generateCluster, generateNodeCloudInit, type IgnitionRequest } from '../../output/generate-cluster.js';
+import { DEFAULT_SPEC_VERSION, type IgnitionSpecVersion } from '../../emit/ignition/types.js';
+import { emitStubConfig, stubTargetUrl, VIRTUALBOX_GUEST_PROPERTY_MAX } from '../../emit/ignition/stub-config.js';
+import { isHttpUrl } from '../../profile/formats.js';
 import { readProfile } from '../read-profile.js';
 import { encryptionKeyNotice, loadOrCreateSecrets, type LoadedSecrets } from '../secrets-store.js';
 import { loadTemplates, UsageError } from '../load-templates.js';
@@ -42,6 +45,10 @@ export interface GenerateOptions {
   kernel?: string;
   initrd?: string;
   kernelArgs?: string;
+  /** Ignition spec of config.ign: 3.4.0 (default) or 3.3.0 for Flatcar before Alpha 3535. */
+  ignitionVersion?: IgnitionSpecVersion;
+  /** Also write nodes/<node>/config.stub.ign pointing at <url>/<node>/config.ign (VirtualBox). */
+  ignitionStubUrl?: string;
   /** Generate even when new nodes could not join the running cluster (downgrade, a minor skipped). */
   allowVersionSkew?: boolean;
 }
@@ -52,7 +59,9 @@ const ALL_FORMATS: OutputFormat[] = ['cloud-init', 'iso', 'ignition'];
 export async function runGenerate(opts: GenerateOptions): Promise<number> {
   // Option mistakes are usage errors (exit 2), reported before the profile is read.
   const nocloudNet = nocloudNetOptions(opts);
-  const profile = readProfile(opts.profile);
+  const ignition = ignitionRequest(opts);
+  // The Flatcar rules (sysext digest, arch) hold only when Ignition output is made.
+  const profile = readProfile(opts.profile, { flatcar: opts.format === 'ignition' || opts.format === 'all' });
   if (!profile.ok) return fail(profile.diagnostics);
   printDiagnostics(profile.warnings);
   const p = profile.value;
@@ -64,14 +73,35 @@ export async function runGenerate(opts: GenerateOptions): Promise<number> {
     return EXIT.ok;
   }
   const templates = loadTemplates(opts.templates);
-  if (opts.dryRun) return generateInto(opts, p, profile.file, templates, nocloudNet, await loadSecretsForDryRun(opts.out, p, profile.file));
+  if (opts.dryRun) return generateInto(opts, p, profile.file, templates, nocloudNet, ignition, await loadSecretsForDryRun(opts.out, p, profile.file));
   // Everything below may write: one run per cluster at a time.
   return withClusterLock(opts.out, p.cluster.name, async () =>
-    generateInto(opts, p, profile.file, templates, nocloudNet, await loadOrCreateSecrets(opts.out, p, profile.file)),
+    generateInto(opts, p, profile.file, templates, nocloudNet, ignition, await loadOrCreateSecrets(opts.out, p, profile.file)),
   );
 }
 
-function generateInto(opts: GenerateOptions, p: Profile, profileFile: string, templates: TemplateSet, nocloudNet: NocloudNetOptions | undefined, secrets: Result<LoadedSecrets>): number {
+/**
+ * The Ignition options, checked before anything is read: they need Ignition output,
+ * and a stub URL must be http(s) and short enough for VirtualBox's 1,024-byte guest
+ * property (the stub is a fixed frame, the URL and a 128-digit sha512).
+ */
+function ignitionRequest(opts: GenerateOptions): IgnitionRequest {
+  const wantsIgnition = opts.format === 'ignition' || opts.format === 'all';
+  if (!wantsIgnition && (opts.ignitionVersion !== undefined || opts.ignitionStubUrl !== undefined)) {
+    throw new UsageError('--ignition-version and --ignition-stub-url need --format ignition (or all)');
+  }
+  const url = opts.ignitionStubUrl;
+  if (url !== undefined) {
+    if (!isHttpUrl(url)) throw new UsageError(`--ignition-stub-url ${url}: not an http(s) URL`);
+    const longest = emitStubConfig('', stubTargetUrl(url, 'x'.repeat(63)), opts.ignitionVersion ?? DEFAULT_SPEC_VERSION);
+    if (Buffer.byteLength(longest) > VIRTUALBOX_GUEST_PROPERTY_MAX) {
+      throw new UsageError(`--ignition-stub-url: the stub would be ${Buffer.byteLength(longest)} bytes for a 63-character node name; VirtualBox takes at most ${VIRTUALBOX_GUEST_PROPERTY_MAX}: use a shorter URL`);
+    }
+  }
+  return { ...(opts.ignitionVersion !== undefined ? { specVersion: opts.ignitionVersion } : {}), ...(url !== undefined ? { stubUrl: url } : {}) };
+}
+
+function generateInto(opts: GenerateOptions, p: Profile, profileFile: string, templates: TemplateSet, nocloudNet: NocloudNetOptions | undefined, ignition: IgnitionRequest, secrets: Result<LoadedSecrets>): number {
   const compress = opts.compress ?? 'none';
   if (!secrets.ok) return fail(secrets.diagnostics);
   printDiagnostics(secrets.warnings);
@@ -96,7 +126,7 @@ function generateInto(opts: GenerateOptions, p: Profile, profileFile: string, te
   // --format all adds the HTTP tree only when --base-url says where it will be served.
   const allFormats: OutputFormat[] = nocloudNet !== undefined ? [...ALL_FORMATS, 'nocloud-net'] : ALL_FORMATS;
   const formats = opts.format === 'all' ? allFormats : [opts.format];
-  const files = generateCluster({ profile: p, secrets: secrets.value.secrets, templates, formats, compress, ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
+  const files = generateCluster({ profile: p, secrets: secrets.value.secrets, templates, formats, compress, ignition, ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
   const clusterDir = join(opts.out, p.cluster.name);
   const skew = skewCheck(clusterDir, p.cluster.kubernetesVersion, profileFile, opts.allowVersionSkew === true);
   if (skew.refused !== undefined) return fail([skew.refused]);

@@ -76,7 +76,7 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<number> {
 
   // The profile as it will be at the new version: everything generated from it is for `to`.
   const rewritten = (text: string): string => setKubernetesVersion(text, to) ?? text;
-  const profile = readProfile(opts.profile, rewritten);
+  const profile = readProfile(opts.profile, { rewrite: rewritten });
   if (!profile.ok) return fail(profile.diagnostics);
   const p = profile.value;
   const clusterDir = join(opts.out, p.cluster.name);
