@@ -23,7 +23,8 @@ import { versionSkewNotice } from '../../kube/version-step.js';
 import { readPreviousManifest } from '../output-plan.js';
 import { readProfileVersion, versionDiagnostic } from '../profile-version.js';
 import { loadSecretsForDryRun } from '../dry-run-secrets.js';
-import type { UserDataCompression } from '../../emit/cloud-init/gzip-user-data.js';
+import type { StrongGzip, UserDataCompression } from '../../emit/cloud-init/gzip-user-data.js';
+import { loadZopfli } from '../zopfli.js';
 import { describeKeyAlgorithm, secretsKeyAlgorithm } from '../../pki/key-algorithm.js';
 
 /** Options of the default (generate) command. */
@@ -73,11 +74,13 @@ export async function runGenerate(opts: GenerateOptions): Promise<number> {
     return EXIT.ok;
   }
   const templates = loadTemplates(opts.templates);
-  if (opts.dryRun) return generateInto(opts, p, profile.file, templates, nocloudNet, ignition, await loadSecretsForDryRun(opts.out, p, profile.file));
+  // zopfli for the user-data zlib -9 leaves above EC2's limit: what --compress gzip
+  // writes, and what the size report measures.
+  const strongGzip = opts.format === 'cloud-init' || opts.format === 'all' ? await loadZopfli() : undefined;
+  const into = (secrets: Result<LoadedSecrets>): number => generateInto(opts, p, profile.file, templates, nocloudNet, ignition, strongGzip, secrets);
+  if (opts.dryRun) return into(await loadSecretsForDryRun(opts.out, p, profile.file));
   // Everything below may write: one run per cluster at a time.
-  return withClusterLock(opts.out, p.cluster.name, async () =>
-    generateInto(opts, p, profile.file, templates, nocloudNet, ignition, await loadOrCreateSecrets(opts.out, p, profile.file)),
-  );
+  return withClusterLock(opts.out, p.cluster.name, async () => into(await loadOrCreateSecrets(opts.out, p, profile.file)));
 }
 
 /**
@@ -101,7 +104,16 @@ function ignitionRequest(opts: GenerateOptions): IgnitionRequest {
   return { ...(opts.ignitionVersion !== undefined ? { specVersion: opts.ignitionVersion } : {}), ...(url !== undefined ? { stubUrl: url } : {}) };
 }
 
-function generateInto(opts: GenerateOptions, p: Profile, profileFile: string, templates: TemplateSet, nocloudNet: NocloudNetOptions | undefined, ignition: IgnitionRequest, secrets: Result<LoadedSecrets>): number {
+function generateInto(
+  opts: GenerateOptions,
+  p: Profile,
+  profileFile: string,
+  templates: TemplateSet,
+  nocloudNet: NocloudNetOptions | undefined,
+  ignition: IgnitionRequest,
+  strongGzip: StrongGzip | undefined,
+  secrets: Result<LoadedSecrets>,
+): number {
   const compress = opts.compress ?? 'none';
   if (!secrets.ok) return fail(secrets.diagnostics);
   printDiagnostics(secrets.warnings);
@@ -117,7 +129,7 @@ function generateInto(opts: GenerateOptions, p: Profile, profileFile: string, te
     if (nodeName === undefined) throw new UsageError('--stdout prints one node: add --node NAME');
     // gzip is binary: into a pipe or a file, never onto a terminal.
     if (compress === 'gzip' && process.stdout.isTTY) throw new UsageError('--stdout --compress gzip writes binary data: redirect it to a file or a pipe (e.g. | base64 -w0)');
-    const userData = generateNodeCloudInit({ profile: p, secrets: secrets.value.secrets, templates, compress }, nodeName)?.find((f) => f.path === `nodes/${nodeName}/user-data`);
+    const userData = generateNodeCloudInit({ profile: p, secrets: secrets.value.secrets, templates, compress, ...(strongGzip !== undefined ? { strongGzip } : {}) }, nodeName)?.find((f) => f.path === `nodes/${nodeName}/user-data`);
     if (userData === undefined) throw new Error(`no user-data generated for ${nodeName}`);
     process.stdout.write(userData.content);
     return EXIT.ok;
@@ -126,11 +138,11 @@ function generateInto(opts: GenerateOptions, p: Profile, profileFile: string, te
   // --format all adds the HTTP tree only when --base-url says where it will be served.
   const allFormats: OutputFormat[] = nocloudNet !== undefined ? [...ALL_FORMATS, 'nocloud-net'] : ALL_FORMATS;
   const formats = opts.format === 'all' ? allFormats : [opts.format];
-  const files = generateCluster({ profile: p, secrets: secrets.value.secrets, templates, formats, compress, ignition, ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
+  const files = generateCluster({ profile: p, secrets: secrets.value.secrets, templates, formats, compress, ignition, ...(strongGzip !== undefined ? { strongGzip } : {}), ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
   const clusterDir = join(opts.out, p.cluster.name);
   const skew = skewCheck(clusterDir, p.cluster.kubernetesVersion, profileFile, opts.allowVersionSkew === true);
   if (skew.refused !== undefined) return fail([skew.refused]);
-  const written = writeClusterOutput(clusterDir, files, { dryRun: opts.dryRun === true, ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}) });
+  const written = writeClusterOutput(clusterDir, files, { dryRun: opts.dryRun === true, ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}), ...(strongGzip !== undefined ? { strongGzip } : {}) });
   printPlan(written.plan, process.stdout);
   process.stdout.write(skew.lines.map((l) => `${l}\n`).join(''));
   if (written.stats === undefined) {

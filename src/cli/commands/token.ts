@@ -8,6 +8,7 @@ import { formatToken, generateBootstrapToken, tokenExpiry } from '../../pki/boot
 import { serializeSecrets } from '../../pki/serialize-secrets.js';
 import { generateCluster } from '../../output/generate-cluster.js';
 import { isGzip, type UserDataCompression } from '../../emit/cloud-init/gzip-user-data.js';
+import { loadZopfli } from '../zopfli.js';
 import { readProfile } from '../read-profile.js';
 import { encryptionKeyNotice, loadSecrets, withEncryptionKey } from '../secrets-store.js';
 import { loadTemplates, UsageError } from '../load-templates.js';
@@ -129,6 +130,8 @@ export async function updateSecretsAndRegenerate(opts: TokenRotateOptions, chang
   }
   const nocloudNet = nocloudNetOptions({ ...opts, format: http ? 'nocloud-net' : (opts.format ?? 'cloud-init') });
   const templates = loadTemplates(opts.templates);
+  const strongGzip = formats.includes('cloud-init') ? await loadZopfli() : undefined;
+  const gzip = strongGzip !== undefined ? { strongGzip } : {};
   return withClusterLock(opts.out, p.cluster.name, () => {
     const loaded = loadSecrets(opts.out, p, profile.file);
     if (!loaded.ok) return fail(loaded.diagnostics);
@@ -143,8 +146,8 @@ export async function updateSecretsAndRegenerate(opts: TokenRotateOptions, chang
     // Saved first: if writing the output fails, a re-run regenerates it from the
     // saved secrets instead of leaving nodes with a secret nobody registered.
     writeFileAtomic(loaded.value.file, serializeSecrets(secrets), 0o600);
-    const files = generateCluster({ profile: p, secrets, templates, formats, compress: previousCompression(clusterDir), ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
-    const { plan } = writeClusterOutput(clusterDir, files, { dryRun: false });
+    const files = generateCluster({ profile: p, secrets, templates, formats, compress: previousCompression(clusterDir), ...gzip, ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
+    const { plan } = writeClusterOutput(clusterDir, files, { dryRun: false, ...gzip });
     printPlan(plan, process.stderr);
     change.report(old, secrets, loaded.value.file, clusterDir, formats);
     return EXIT.ok;
