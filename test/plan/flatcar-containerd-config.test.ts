@@ -4,7 +4,7 @@
 // (Python's tomllib) and passes the step's own effective-config check.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildClusterPlans } from '../../src/plan/build-node-plan.js';
@@ -15,7 +15,7 @@ const profile = profileAt('profiles/lab.yaml');
 const plans = buildClusterPlans(profile, fixtureSecrets('lab'), bundledTemplates(), 'flatcar');
 const body = plans[1]!.bootstrap.steps.find((s) => s.name === 'containerd-config')!.body;
 
-function run(base: string | undefined, runs = 1): { status: number | null; out: string; config: string } {
+function run(base: string | undefined, runs = 1, step = body, registryAuth?: string): { status: number | null; out: string; config: string; mode: number } {
   const dir = mkdtempSync(join(tmpdir(), 'gen-userdata-flatcar-containerd-'));
   const bin = join(dir, 'bin');
   mkdirSync(bin);
@@ -28,12 +28,21 @@ function run(base: string | undefined, runs = 1): { status: number | null; out: 
     writeFileSync(join(bin, name), `#!/bin/bash\n${text}\n`);
     chmodSync(join(bin, name), 0o755);
   }
-  const sandboxed = body.split(NODE_PATHS.flatcarContainerdDefaults).join(basePath).split(NODE_PATHS.containerdConfig).join(outPath);
+  const authPath = join(dir, 'registry-auth.toml');
+  if (registryAuth !== undefined) writeFileSync(authPath, registryAuth);
+  const sandboxed = step
+    .split(NODE_PATHS.flatcarContainerdDefaults).join(basePath)
+    .split(NODE_PATHS.containerdRegistryAuth).join(authPath)
+    .split(NODE_PATHS.containerdConfig).join(outPath);
   const script = `set -Eeuo pipefail\nlog() { printf '%s\\n' "$*"; }\nstep() {\n${sandboxed}\n}\n${'step\n'.repeat(runs)}`;
   const r = spawnSync('bash', ['--norc', '-c', script], { encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin` } });
   let config = '';
-  try { config = readFileSync(outPath, 'utf8'); } catch { /* not written */ }
-  return { status: r.status, out: r.stdout + r.stderr, config };
+  let mode = 0;
+  try {
+    config = readFileSync(outPath, 'utf8');
+    mode = statSync(outPath).mode & 0o777;
+  } catch { /* not written */ }
+  return { status: r.status, out: r.stdout + r.stderr, config, mode };
 }
 
 /** Parses TOML with Python's tomllib (3.11+), the strict reference parser at hand. */
@@ -96,4 +105,28 @@ t.test('the cloud-init step does not touch a base file', async (t) => {
   t.notMatch(step.body, NODE_PATHS.flatcarContainerdDefaults);
   t.ok(ci.files.some((f) => f.path === NODE_PATHS.containerdConfig), 'cloud-init ships the file');
   t.notOk(plans[1]!.files.some((f) => f.path === NODE_PATHS.containerdConfig), 'Flatcar builds it at boot');
+});
+
+t.test("images.auth on a Flatcar control plane: the credentials join the merged config (0600), in each version's table names", async (t) => {
+  const site = profileAt('test/fixtures/site/site.yaml');
+  const [cp, worker] = buildClusterPlans(site, fixtureSecrets('lab'), bundledTemplates(), 'flatcar');
+  const auth = cp!.files.find((f) => f.path === NODE_PATHS.containerdRegistryAuth);
+  t.ok(auth?.secret && auth.mode === 0o600, 'the control plane carries the credentials file, 0600');
+  t.notOk(worker!.files.some((f) => f.path === NODE_PATHS.containerdRegistryAuth), 'a worker does not');
+  const step = cp!.bootstrap.steps.find((s) => s.name === 'containerd-config')!.body;
+  const registry = 'registry.example.internal:5000';
+  const v2 = run(fixture('containerd-config-v2.toml'), 1, step, auth!.content);
+  t.equal(v2.status, 0, v2.out);
+  t.equal(v2.mode, 0o600, 'version 2: the merged config is 0600');
+  t.equal(toml(v2.config)['plugins']['io.containerd.grpc.v1.cri']['registry']['configs'][registry]['auth']['username'], 'cluster-puller');
+  const v3 = run(fixture('containerd-config-v3.toml'), 1, step, auth!.content);
+  t.equal(v3.status, 0, v3.out);
+  t.equal(v3.mode, 0o600, 'version 3: the merged config is 0600');
+  const images = toml(v3.config)['plugins']['io.containerd.cri.v1.images'];
+  t.equal(images['registry']['configs'][registry]['auth']['username'], 'cluster-puller', 'renamed for version 3');
+  t.equal(images['registry']['config_path'], '/etc/containerd/certs.d', 'the mirror path is kept');
+  const workerStep = worker!.bootstrap.steps.find((s) => s.name === 'containerd-config')!.body;
+  const plain = run(fixture('containerd-config-v2.toml'), 1, workerStep);
+  t.equal(plain.status, 0, plain.out);
+  t.notMatch(plain.config, /auth/, 'a worker (no credentials file) gets no auth table');
 });
