@@ -74,3 +74,21 @@ t.test('stub and version options: usage errors', async (t) => {
     t.match(r.stderr, message);
   }
 });
+
+t.test('token rotate regenerates Ignition as it was written: spec 3.3.0 and the stubs stay', async (t) => {
+  const out = outWithFixtureSecrets('lab');
+  const first = runCli(['--profile', 'lab', '--out', out, '--format', 'ignition', '--ignition-version', '3.3.0', '--ignition-stub-url', 'https://boot.example.internal/lab']);
+  t.equal(first.status, 0, first.stderr);
+  const stubBefore = readFileSync(join(out, 'lab/nodes/worker-1/config.stub.ign'), 'utf8');
+  const rotated = runCli(['token', 'rotate', '--profile', 'lab', '--out', out]);
+  t.equal(rotated.status, 0, rotated.stderr);
+  const dir = join(out, 'lab/nodes/worker-1');
+  const full = readFileSync(join(dir, 'config.ign'), 'utf8');
+  t.equal((JSON.parse(full) as { ignition: { version: string } }).ignition.version, '3.3.0', 'still spec 3.3.0');
+  const stub = readFileSync(join(dir, 'config.stub.ign'), 'utf8');
+  const cfg = JSON.parse(stub) as { ignition: { version: string; config: { replace: { source: string; verification: { hash: string } } } } };
+  t.equal(cfg.ignition.version, '3.3.0');
+  t.equal(cfg.ignition.config.replace.source, 'https://boot.example.internal/lab/worker-1/config.ign', 'the stub keeps its URL');
+  t.equal(cfg.ignition.config.replace.verification.hash, `sha512-${createHash('sha512').update(full).digest('hex')}`, 'and pins the new config');
+  t.not(stub, stubBefore, 'the stub changed with the config (new token)');
+});

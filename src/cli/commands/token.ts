@@ -6,7 +6,8 @@ import type { ClusterSecrets } from '../../pki/types.js';
 import type { Profile } from '../../profile/types.js';
 import { formatToken, generateBootstrapToken, tokenExpiry } from '../../pki/bootstrap-token.js';
 import { serializeSecrets } from '../../pki/serialize-secrets.js';
-import { generateCluster } from '../../output/generate-cluster.js';
+import { generateCluster, type IgnitionRequest } from '../../output/generate-cluster.js';
+import { IGNITION_SPEC_VERSIONS, type IgnitionSpecVersion } from '../../emit/ignition/types.js';
 import { isGzip, type UserDataCompression } from '../../emit/cloud-init/gzip-user-data.js';
 import { loadZopfli } from '../zopfli.js';
 import { readProfile } from '../read-profile.js';
@@ -82,6 +83,34 @@ function previousCompression(clusterDir: string): UserDataCompression {
 }
 
 /**
+ * The Ignition options of the previous run, so a rotation regenerates Ignition the way
+ * it was written: its spec version (config.ign's ignition.version; --ignition-version)
+ * and, when it wrote stubs, the base URL they point at (--ignition-stub-url).
+ */
+function previousIgnition(clusterDir: string): IgnitionRequest {
+  const files = readPreviousManifest(clusterDir)?.files ?? [];
+  const read = (path: string): { ignition?: { version?: string; config?: { replace?: { source?: string } } } } | undefined => {
+    try {
+      return JSON.parse(readFileSync(join(clusterDir, path), 'utf8')) as { ignition?: { version?: string; config?: { replace?: { source?: string } } } };
+    } catch {
+      return undefined;
+    }
+  };
+  const config = files.find((e) => e.format === 'ignition' && e.path.endsWith('/config.ign'));
+  const version = config === undefined ? undefined : read(config.path)?.ignition?.version;
+  const stub = files.find((e) => e.format === 'ignition' && e.path.endsWith('/config.stub.ign'));
+  const source = stub === undefined ? undefined : read(stub.path)?.ignition?.config?.replace?.source;
+  // nodes/<node>/config.stub.ign points at <base>/<node>/config.ign.
+  const node = stub?.path.split('/')[1];
+  const suffix = `/${node}/config.ign`;
+  const stubUrl = source !== undefined && source.endsWith(suffix) ? source.slice(0, -suffix.length) : undefined;
+  return {
+    ...(version !== undefined && (IGNITION_SPEC_VERSIONS as readonly string[]).includes(version) ? { specVersion: version as IgnitionSpecVersion } : {}),
+    ...(stubUrl !== undefined ? { stubUrl } : {}),
+  };
+}
+
+/**
  * Replaces the bootstrap token in secrets.yaml (atomically, 0600; the CAs and keys
  * stay as they are) and regenerates the output, so only the files that carry the
  * token change. stdout gets exactly one line, the command that registers the new
@@ -146,7 +175,8 @@ export async function updateSecretsAndRegenerate(opts: TokenRotateOptions, chang
     // Saved first: if writing the output fails, a re-run regenerates it from the
     // saved secrets instead of leaving nodes with a secret nobody registered.
     writeFileAtomic(loaded.value.file, serializeSecrets(secrets), 0o600);
-    const files = generateCluster({ profile: p, secrets, templates, formats, compress: previousCompression(clusterDir), ...gzip, ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
+    const ignition = formats.includes('ignition') ? previousIgnition(clusterDir) : {};
+    const files = generateCluster({ profile: p, secrets, templates, formats, compress: previousCompression(clusterDir), ignition, ...gzip, ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
     const { plan } = writeClusterOutput(clusterDir, files, { dryRun: false, ...gzip });
     printPlan(plan, process.stderr);
     change.report(old, secrets, loaded.value.file, clusterDir, formats);
