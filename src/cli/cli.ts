@@ -202,7 +202,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('target', { choices: ['apt', 'flatcar'] as const, describe: 'apt (pkgs.k8s.io) or flatcar (sysext); default flatcar when the previous run wrote only Ignition' })
           .option('write-profile', { type: 'boolean', default: false, describe: 'Also set cluster.kubernetesVersion in the profile file (comments and layout kept)' })
           .option('sysext-url', { type: 'string', describe: 'flatcar: URL of the new Kubernetes sysext image (default: the sysext-bakery image)' })
-          .option('sysext-sha256', { type: 'string', describe: 'flatcar: sha256 of that image (default: read from the SHA256SUMS next to it on the node)' })
+          .option('sysext-sha256', { type: 'string', describe: 'flatcar: sha256 of that image, or one per architecture: amd64=HEX,arm64=HEX (default: read from the SHA256SUMS next to it on the node)' })
           .option('templates', { type: 'string', describe: 'Directory with template overrides (same relative paths as templates/)' })
           .example('$0 upgrade --profile ./lab.yaml --to 1.30.6', 'Patch upgrade: scripts in out/lab/upgrade/1.30.0-to-1.30.6/')
           .example('$0 upgrade --profile ./lab.yaml --to 1.31.2 --write-profile', 'Minor upgrade, and the profile now says 1.31.2 for new nodes'),

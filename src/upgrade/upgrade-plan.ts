@@ -27,8 +27,8 @@ export interface UpgradeRequest {
   to: string;
   target: UpgradeTarget;
   templates: TemplateSet;
-  /** Flatcar: sha256 of the new sysext image; without it the script reads the SHA256SUMS next to the image. */
-  sysextSha256?: string;
+  /** Flatcar: sha256 of the new sysext image per architecture; without one the script reads the SHA256SUMS next to the image. */
+  sysextSha256?: Partial<Record<CpuArch, string>>;
   /** Flatcar: where the new sysext image is; default the sysext-bakery URL for `to`. */
   sysextUrl?: string;
 }
@@ -95,7 +95,6 @@ export function planUpgrade(req: UpgradeRequest): UpgradeFile[] {
     keyFile: repo.key !== undefined,
     sysextUrl: shellQuote(sysextUrl),
     sysextImage: sysextImageName(to, archOf(profile.nodes[0]!)),
-    sysextSha256: req.sysextSha256 !== undefined ? shellQuote(req.sysextSha256.toLowerCase()) : "''",
     drainTimeoutSeconds: UPGRADE_DRAIN_TIMEOUT_SECONDS,
     readyTimeoutSeconds: UPGRADE_READY_TIMEOUT_SECONDS,
   };
@@ -114,6 +113,7 @@ export function planUpgrade(req: UpgradeRequest): UpgradeFile[] {
       defaultPhase: node.role === 'control-plane' ? 'all' : 'node',
       sysextUrl: shellQuote(sysextUrlFor(archOf(node))),
       sysextImage: sysextImageName(to, archOf(node)),
+      sysextSha256: shellQuote(req.sysextSha256?.[archOf(node)]?.toLowerCase() ?? ''),
     };
     const withoutLibrary = renderTemplate(templates, 'upgrade/upgrade-node.sh', { ...view, library: '' });
     const library = trimShellLibrary(fullLibrary, [withoutLibrary]).replace(/\n+$/, '');
@@ -129,6 +129,8 @@ export function planUpgrade(req: UpgradeRequest): UpgradeFile[] {
     ...common,
     repoUrl: aptRepositoryUrl(to, repo.url),
     sysextUrl,
+    // Where the README says the digest comes from.
+    sysextSha256: Object.keys(req.sysextSha256 ?? {}).length > 0,
     kind: change === 'minor' ? `minor upgrade, ${minorOf(from)} → ${minorOf(to)}` : `patch upgrade within ${minorOf(to)}`,
     // The kubeadm config API of newly generated nodes changes with this step (1.30 → 1.31: v1beta3 → v1beta4).
     apiChange: (versionInfo(from)?.kubeadmApiVersion ?? toInfo.kubeadmApiVersion) !== toInfo.kubeadmApiVersion,
