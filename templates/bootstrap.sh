@@ -72,6 +72,13 @@ if [ "$OS_FAMILY" != debian ]; then
   exit 1
 fi
 {{/debianFamily}}
+{{#flatcar}}
+if [ "$OS_ID" != flatcar ]; then
+  log "this is Flatcar's bootstrap (from --format ignition); Debian and Ubuntu nodes take --format cloud-init"
+  echo os >"$FAILURE_MARKER"
+  exit 1
+fi
+{{/flatcar}}
 {{#steps}}
 run_step {{name}} step_{{fn}}
 {{/steps}}

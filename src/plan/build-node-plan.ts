@@ -111,6 +111,7 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
     kubeadmPatches: shellQuote(NODE_PATHS.kubeadmPatches),
     // apt, ufw and Debian's package names: refuse another distribution up front.
     debianFamily: target === 'cloud-init',
+    flatcar: target === 'flatcar',
     steps: steps.map((s) => ({ name: s.name, fn: s.name.replace(/-/g, '_'), body: s.body })),
   });
   const kubeadmConfig = buildKubeadmConfig({
