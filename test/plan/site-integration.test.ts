@@ -15,6 +15,7 @@ import { renderShellLibrary } from '../../src/plan/shell-library.js';
 import { shellLibraryPath } from '../../src/plan/paths.js';
 import type { Profile } from '../../src/profile/types.js';
 import type { NodePlan } from '../../src/plan/types.js';
+import { NODE_PATHS } from '../../src/plan/paths.js';
 import { ROOT, bundledTemplates, fixtureSecrets, runCli } from '../helpers/fixtures.js';
 import { lintNodeScripts, type NodeFileSet } from '../helpers/shellcheck.js';
 import { ignitionValidate } from '../fixtures/plans/ignition-check.js';
@@ -32,6 +33,12 @@ function siteProfile(): Profile {
 const profile = siteProfile();
 const plans = { 'cloud-init': buildClusterPlans(profile, secrets, templates, 'cloud-init'), flatcar: buildClusterPlans(profile, secrets, templates, 'flatcar') };
 const fileOf = (plan: NodePlan, path: string) => plan.files.find((f) => f.path === path);
+
+
+/** The body of the bootstrap step `name` (empty when the plan has none). */
+function stepBody(plan: NodePlan, name: string): string {
+  return plan.bootstrap.steps.find((s) => s.name === name)?.body ?? '';
+}
 
 t.test('the automatic NO_PROXY list, then the profile entries', async (t) => {
   t.same(profile.proxy, {
@@ -89,8 +96,9 @@ t.test('trust: one file per CA in the OS trust store, installed by the first ste
   for (const [target, path] of [['cloud-init', '/usr/local/share/ca-certificates/gen-userdata/site-ca-1.crt'], ['flatcar', '/etc/ssl/certs/gen-userdata-site-ca-1.pem']] as const) {
     for (const plan of plans[target]) {
       t.equal(fileOf(plan, path)?.content, ca.replace(/\r\n/g, '\n'), `${target} ${plan.node.name}`);
-      t.same(plan.bootstrap.steps.slice(0, 2).map((s) => s.name), ['trust', 'time-sync'], 'before any download');
-      t.match(plan.bootstrap.steps[0]!.body, /update-ca-certificates/);
+      // Only the architecture check (no download) runs before them.
+      t.same(plan.bootstrap.steps.slice(0, 3).map((s) => s.name), ['arch', 'trust', 'time-sync'], 'before any download');
+      t.match(stepBody(plan, 'trust'), /update-ca-certificates/);
       t.match(fileOf(plan, '/etc/containerd/certs.d/docker.io/hosts.toml')?.content, new RegExp(`\\n  ca = \\["${path.replace(/\./g, '\\.')}"\\]\\n`));
     }
   }
@@ -116,23 +124,38 @@ t.test('update-ca-certificates really takes the file where the plan puts it', as
 });
 
 t.test('registry credentials: control planes only, 0600, containerd reads them', async (t) => {
-  for (const target of ['cloud-init', 'flatcar'] as const) {
-    for (const plan of plans[target]) {
-      const config = fileOf(plan, '/etc/containerd/config.toml')!;
-      const everything = plan.files.map((f) => f.content).join('\n');
-      if (plan.node.role === 'worker') {
-        t.notOk(everything.includes(PASSWORD), `${target} ${plan.node.name}: no registry password anywhere`);
-        t.equal(config.mode, 0o644);
-        continue;
-      }
-      t.equal(config.mode, 0o600);
-      t.equal(config.secret, true);
-      const parsed = spawnSync('python3', ['-c', 'import sys, tomllib, json; print(json.dumps(tomllib.loads(sys.stdin.read())))'], { input: config.content, encoding: 'utf8' });
-      t.equal(parsed.status, 0, parsed.stderr);
-      const cri = JSON.parse(parsed.stdout).plugins['io.containerd.grpc.v1.cri'];
-      t.same(cri.registry.configs, { 'registry.example.internal:5000': { auth: { username: 'cluster-puller', password: PASSWORD } } });
-      t.equal(cri.containerd.runtimes.runc.options.SystemdCgroup, true, 'the rest of the config is unchanged');
+  const toml = (text: string) => {
+    const parsed = spawnSync('python3', ['-c', 'import sys, tomllib, json; print(json.dumps(tomllib.loads(sys.stdin.read())))'], { input: text, encoding: 'utf8' });
+    t.equal(parsed.status, 0, parsed.stderr);
+    return JSON.parse(parsed.stdout) as { plugins: Record<string, any> };
+  };
+  const expected = { 'registry.example.internal:5000': { auth: { username: 'cluster-puller', password: PASSWORD } } };
+  for (const plan of plans['cloud-init']) {
+    const config = fileOf(plan, '/etc/containerd/config.toml')!;
+    const everything = plan.files.map((f) => f.content).join('\n');
+    if (plan.node.role === 'worker') {
+      t.notOk(everything.includes(PASSWORD), `cloud-init ${plan.node.name}: no registry password anywhere`);
+      t.equal(config.mode, 0o644);
+      continue;
     }
+    t.equal(config.mode, 0o600);
+    t.equal(config.secret, true);
+    const cri = toml(config.content).plugins['io.containerd.grpc.v1.cri'];
+    t.same(cri.registry.configs, expected);
+    t.equal(cri.containerd.runtimes.runc.options.SystemdCgroup, true, 'the rest of the config is unchanged');
+  }
+  // Flatcar builds containerd's config from its own at boot: the control plane carries
+  // only the credential tables, which the containerd step appends (flatcar-containerd-config.test.ts).
+  for (const plan of plans.flatcar) {
+    const auth = fileOf(plan, NODE_PATHS.containerdRegistryAuth);
+    if (plan.node.role === 'worker') {
+      t.notOk(plan.files.some((f) => f.content.includes(PASSWORD)), `flatcar ${plan.node.name}: no registry password anywhere`);
+      t.notOk(auth);
+      continue;
+    }
+    t.equal(auth?.mode, 0o600);
+    t.equal(auth?.secret, true);
+    t.same(toml(auth!.content).plugins['io.containerd.grpc.v1.cri'].registry.configs, expected);
   }
 });
 
@@ -154,11 +177,11 @@ t.test('NTP: timesyncd drop-in everywhere, chrony sources on Debian', async (t) 
   for (const plan of plans['cloud-init']) {
     t.equal(fileOf(plan, '/etc/systemd/timesyncd.conf.d/gen-userdata.conf')?.content.split('\n').slice(1).join('\n'), '[Time]\nNTP=ntp1.example.internal 192.168.56.1\n');
     t.match(fileOf(plan, '/etc/chrony/sources.d/gen-userdata.sources')?.content, /server ntp1\.example\.internal iburst\nserver 192\.168\.56\.1 iburst\n/);
-    t.match(plan.bootstrap.steps[1]!.body, /chronyc reload sources/);
+    t.match(stepBody(plan, 'time-sync'), /chronyc reload sources/);
   }
   for (const plan of plans.flatcar) {
     t.notOk(fileOf(plan, '/etc/chrony/sources.d/gen-userdata.sources'));
-    t.notMatch(plan.bootstrap.steps[1]!.body, /chronyc|apt_get/);
+    t.notMatch(stepBody(plan, 'time-sync'), /chronyc|apt_get/);
   }
 });
 
