@@ -54,7 +54,7 @@ export async function checkUpgrade(t: Test, run: NodeRun, repo: AptRepo, mirrorU
   }
   const tag = `v${UPGRADE_TO}`;
   const from = repo.packages['kubeadm']!;
-  t.equal(out('upgrade.error'), '', 'operator.sh mounted the E2EOPS disk');
+  t.equal(ops.file(`${OPS}/upgrade.error`), '', 'operator.sh mounted the E2EOPS disk (and said nothing)', { log: run.section('ops-log') });
 
   await t.test('first run: packages of the new track installed and held again', async (t) => {
     t.equal(out('upgrade-1.rc').trim(), '0', 'the upgrade script exited 0', { output: out('upgrade-1.out') });

@@ -130,7 +130,9 @@ binary_section files tar -czf - --ignore-failed-read --warning=no-file-changed \
 ops=$(param ops)
 if [ -n "$ops" ]; then
   opstart=$SECONDS
-  /usr/local/libexec/gen-userdata-e2e/operator.sh
+  opslog=$(mktemp)
+  /usr/local/libexec/gen-userdata-e2e/operator.sh >"$opslog" 2>&1
+  emit ops-log "$?" "$opslog"
   section ops-seconds echo "$((SECONDS - opstart))"
   section ops-journal-warnings journalctl -b -p warning --no-pager -o short-monotonic -n 100
   binary_section ops-files tar -czf - --ignore-failed-read --warning=no-file-changed \

@@ -8,8 +8,11 @@ of the files passed with --config / -f), so the test can assert what the
 bootstrap ran. It emulates what the bootstrap relies on:
 
 - version output (`kubeadm version -o short`, `kubelet --version`,
-  `kubectl version --client`), version from /etc/gen-userdata-e2e/k8s-version
-  or the kernel parameter gen_userdata_e2e.k8s_version;
+  `kubectl version --client`): a stand-in installed from the test's .debs reports
+  its package's version (/usr/share/gen-userdata-e2e/version/<tool>), the image's
+  own the kernel parameter gen_userdata_e2e.k8s_version or
+  /etc/gen-userdata-e2e/k8s-version; every recorded call carries it, and the
+  operator action that caused it (GEN_USERDATA_E2E_PHASE, as "phase");
 - kubeadm preflight checks that real kubeadm fails on (ip_forward,
   bridge-nf-call-iptables, swap, containerd socket, leftover files on join);
 - kubeadm config parsing: multi-document YAML, known kinds and API versions for
@@ -28,7 +31,21 @@ bootstrap ran. It emulates what the bootstrap relies on:
   caCertHashes entry matches; then it fails the first
   N attempts (gen_userdata_e2e.join_failures=N|always), leaving behind the
   files a real failed join leaves, so a retry without `kubeadm reset -f` fails
-  preflight; `kubeadm reset -f` cleans what real reset cleans;
+  preflight; `kubeadm reset -f` cleans what real reset cleans; init and join
+  (re)start the kubelet service, like their kubelet-start phase, and init prints
+  the join command ("<value withheld>" for the token under --skip-token-print);
+- `kubeadm upgrade plan [vX.Y.Z]`, `upgrade apply vX.Y.Z -y` and `upgrade node`:
+  kubeadm's version policy against the cluster's version (kept in
+  /var/lib/gen-userdata-e2e/cluster-version, as kubeadm-config would) and its own
+  (none above its own, one minor at a time, none below its minor) and, stricter,
+  apply takes only its own package's version; apply without -y asks and refuses;
+  it rewrites the control plane's static pod manifests with the new image tags;
+- `kubectl drain|cordon|uncordon NODE`: drain cordons, then refuses DaemonSet pods
+  without --ignore-daemonsets and emptyDir pods without --delete-emptydir-data;
+  the node object shows spec.unschedulable and the version of the kubelet that
+  runs (written by the kubelet service when it starts), so an upgraded package
+  shows only after a restart; `get nodes|pods [-o wide]` and `describe node` give
+  short tables;
 - `kubectl apply -f FILE` copies and parses the manifest and keeps every object in
   a small cluster store (/var/lib/gen-userdata-e2e/cluster.json, which `kubeadm init`
   seeds with CoreDNS and kube-proxy); URLs fail (no network);
@@ -41,7 +58,7 @@ bootstrap ran. It emulates what the bootstrap relies on:
   Registered, Ready nodes come from /etc/gen-userdata-e2e/ready-nodes, else from
   gen_userdata_e2e.ready_nodes=NAME,…, on the stand-in's Kubernetes version;
 - `crictl pull IMAGE` (golden-image pre-pull) succeeds when containerd's socket
-  exists. crictl is not in the image: the install-path test packages this file
+  exists; `crictl ps`/`images` list nothing (no pods run), `logs` finds nothing. crictl is not in the image: the install-path test packages this file
   as /usr/bin/{kubeadm,kubelet,kubectl,crictl} in stand-in .debs.
 """
 import base64
