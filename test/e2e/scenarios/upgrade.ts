@@ -34,7 +34,10 @@ export function opsKernelArgs(actions: string[], readyNode?: string): string[] {
 }
 
 const line = (c: StandinCall) => `${c.tool} ${c.argv.join(' ')} -> ${c.rc} (v${c.version ?? '?'}${c.phase ? `, ${c.phase}` : ''})`;
-const positional = (c: StandinCall) => c.argv.filter((a) => !a.startsWith('-'));
+/** Flags of the stand-ins' calls here that take the next argument as their value. */
+const WITH_VALUE = new Set(['--kubeconfig', '--config', '-o', '--output', '-n', '--namespace']);
+/** A call's words without flags and their values, e.g. ["drain", NODE]. */
+const positional = (c: StandinCall) => c.argv.filter((a, i) => !a.startsWith('-') && !WITH_VALUE.has(c.argv[i - 1] ?? ''));
 const isCall = (c: StandinCall, tool: StandinCall['tool'], ...words: string[]) =>
   c.tool === tool && words.every((w, i) => positional(c)[i] === w);
 
