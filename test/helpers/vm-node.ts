@@ -218,6 +218,22 @@ export async function runNode(o: RunNodeOptions): Promise<NodeRun> {
   };
 }
 
+/** Where operator.sh leaves each action's output (NAME.out), exit code (NAME.rc) and state files in the guest. */
+export const OPS_RESULTS = '/var/lib/gen-userdata-e2e/ops';
+
+/**
+ * The operator actions' results of `run`, with `out(NAME)` reading OPS_RESULTS/NAME
+ * ('' when absent); fails `t` and returns undefined when the boot ran no actions.
+ */
+export function opsResults(t: Pick<Test, 'fail'>, run: NodeRun): (NonNullable<NodeRun['ops']> & { out(name: string): string }) | undefined {
+  const ops = run.ops;
+  if (!ops) {
+    t.fail('the operator actions ran and their files were dumped (ops-files)');
+    return undefined;
+  }
+  return { ...ops, out: (name) => ops.file(`${OPS_RESULTS}/${name}`) ?? '' };
+}
+
 /** A scratch directory for generated output, removed by the returned function. */
 export function scratchDir(label: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `gen-userdata-e2e-out-${label}-`));

@@ -12,9 +12,8 @@ import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import type { StandinCall } from '../../helpers/vm-probe.js';
 import { docOfKind, yamlDocs } from '../../helpers/vm-asserts.js';
-import type { NodeRun } from '../../helpers/vm-node.js';
+import { opsResults, OPS_RESULTS as OPS, type NodeRun } from '../../helpers/vm-node.js';
 
-const OPS = '/var/lib/gen-userdata-e2e/ops';
 const KUBEADM_CONFIG = '/etc/kubernetes/gen-userdata/kubeadm-config.yaml';
 const SUCCESS = 'bootstrap.done';
 const FAILURE = 'bootstrap.failed';
@@ -57,12 +56,9 @@ export function bootstrapToken(run: NodeRun): string | undefined {
  * secret half) nor a PEM private key, though the node has both.
  */
 export async function checkDiag(t: Test, run: NodeRun): Promise<void> {
-  const ops = run.ops;
-  if (!ops) {
-    t.fail('the operator actions ran and their files were dumped (ops-files)');
-    return;
-  }
-  const out = (name: string) => ops.file(`${OPS}/${name}`) ?? '';
+  const ops = opsResults(t, run);
+  if (!ops) return;
+  const out = ops.out;
   t.equal(out('diag.rc').trim(), '0', 'k8s-diag exited 0', { output: out('diag.out') });
   t.equal(out('diag.mode').trim(), '600', 'the tarball is 0600');
   const tarball = join(ops.files, OPS.slice(1), 'diag.tar.gz');
@@ -95,12 +91,9 @@ export async function checkDiag(t: Test, run: NodeRun): Promise<void> {
  * 0, joined (a second successful join, after the boot's own) and wrote bootstrap.done.
  */
 export async function checkResetRejoin(t: Test, run: NodeRun): Promise<void> {
-  const ops = run.ops;
-  if (!ops) {
-    t.fail('the operator actions ran and their files were dumped (ops-files)');
-    return;
-  }
-  const out = (name: string) => ops.file(`${OPS}/${name}`) ?? '';
+  const ops = opsResults(t, run);
+  if (!ops) return;
+  const out = ops.out;
   const state = (name: string) => out(name).split('\n').filter((l) => l !== '');
   t.ok(state('reset-before.state').includes(SUCCESS), 'before: the node had joined (bootstrap.done)', { state: state('reset-before.state') });
   t.equal(out('reset.rc').trim(), '0', 'k8s-reset --yes exited 0', { output: out('reset.out') });

@@ -10,7 +10,7 @@ import type { Test } from 'tap';
 import type { AptRepo } from '../../helpers/vm-apt-repo.js';
 import type { ServedRequest } from '../../helpers/http-tree-server.js';
 import type { StandinCall } from '../../helpers/vm-probe.js';
-import type { NodeRun } from '../../helpers/vm-node.js';
+import { opsResults, OPS_RESULTS as OPS, type NodeRun } from '../../helpers/vm-node.js';
 import { KEYRING } from './install-path.js';
 
 /** The version the scenario upgrades the install-path node to (the next minor: the apt track changes). */
@@ -19,7 +19,6 @@ export const UPGRADE_TO = '1.31.2';
 export const UPGRADE_REVISIONS = ['1.31.2-1.1', '1.31.2-2.1'];
 const NEWEST = UPGRADE_REVISIONS[UPGRADE_REVISIONS.length - 1]!;
 const TOOLS = ['kubeadm', 'kubelet', 'kubectl'] as const;
-const OPS = '/var/lib/gen-userdata-e2e/ops';
 
 /** More time a boot with operator actions gets (the upgrade's apt runs and kubelet restart under TCG). */
 export const OPS_LIMIT_MS = 5 * 60_000;
@@ -43,12 +42,9 @@ const isCall = (c: StandinCall, tool: StandinCall['tool'], ...words: string[]) =
 
 /** Asserts the upgrade's runs, as operator.sh recorded them in the boot `run`. */
 export async function checkUpgrade(t: Test, run: NodeRun, repo: AptRepo, mirrorUrl: string, requests: ServedRequest[]): Promise<void> {
-  const ops = run.ops;
-  if (!ops) {
-    t.fail('the operator actions ran and their files were dumped (ops-files)');
-    return;
-  }
-  const out = (name: string) => ops.file(`${OPS}/${name}`) ?? '';
+  const ops = opsResults(t, run);
+  if (!ops) return;
+  const out = ops.out;
   const track = `v${UPGRADE_TO.split('.').slice(0, 2).join('.')}`;
   const target = repo.tracks[track];
   if (!target) {
