@@ -3,6 +3,8 @@
 // stand-ins. Three boots, two at a time at most:
 //   slot A: 1. the control plane (kubeadm init, PKI, CNI, the cluster verifier), then
 //           2. a worker whose first two joins fail (retry with reset, then success);
+//              then the probe's operator actions run k8s-reset --yes and the
+//              bootstrap again, which must join again;
 //   slot B: 3. a worker whose joins always fail, from a profile with a short
 //           joinTimeout (gives up in time, failure marker names kubeadm-join).
 // Slot B mostly waits out its joinTimeout, so it overlaps slot A cheaply.
@@ -15,6 +17,8 @@ import { checkControlPlane } from './scenarios/control-plane.js';
 import { checkClusterVerify, verifyKernelArgs } from './scenarios/cluster-verify.js';
 import { checkWorkerJoinRetry, retryKernelArgs } from './scenarios/worker-join-retry.js';
 import { checkWorkerJoinTimeout, joinTimeoutSeconds, timeoutKernelArgs } from './scenarios/worker-join-timeout.js';
+import { opsKernelArgs, OPS_LIMIT_MS } from './scenarios/upgrade.js';
+import { checkResetRejoin } from './scenarios/node-tools.js';
 
 const PROFILE = E2E_PROFILE;
 const SHORT_PROFILE = join(REPO_ROOT, 'test', 'e2e', 'profiles', 'e2e-short-timeout.yaml');
@@ -38,7 +42,15 @@ if (missing.length > 0) {
   const cpBoot = runNode({ generated, node: CP, kernelArgs: verifyKernelArgs(profile), timeoutMs: BOOT_LIMIT_MS, log });
   const retryBoot = cpBoot
     .catch(() => undefined)
-    .then(() => runNode({ generated, node: WORKER, kernelArgs: retryKernelArgs(profile, cpUserData), timeoutMs: BOOT_LIMIT_MS, log }));
+    .then(() =>
+      runNode({
+        generated,
+        node: WORKER,
+        kernelArgs: [...retryKernelArgs(profile, cpUserData), ...opsKernelArgs(['reset'])],
+        timeoutMs: BOOT_LIMIT_MS + OPS_LIMIT_MS,
+        log,
+      }),
+    );
   const timeoutBoot = runNode({
     generated: generatedShort,
     node: WORKER,
@@ -60,6 +72,7 @@ if (missing.length > 0) {
     const run = await retryBoot;
     keepOnFailure(t, run);
     await checkWorkerJoinRetry(t, run, profile, cpUserData);
+    await t.test('k8s-reset --yes, then the bootstrap again: it joins again', (t) => checkResetRejoin(t, run));
   });
 
   t.test('3. worker: joining gives up after cluster.joinTimeout', async (t) => {

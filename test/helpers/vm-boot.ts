@@ -24,6 +24,8 @@ export interface BootOptions {
    * See vm-mirror.ts for the user-mode network that reaches only a loopback mirror.
    */
   nicArgs?: string[];
+  /** More read-only CD-ROMs, e.g. the operator actions' disk (vm-ops-disk.ts). */
+  extraIsos?: string[];
 }
 
 export interface BootResult {
@@ -68,6 +70,7 @@ export function qemuArgs(o: BootOptions, overlay: string, consoleLog: string, pr
     '-append', append,
     '-drive', `file=${overlay},if=virtio,format=qcow2`,
     '-drive', `file=${o.seedIso},media=cdrom,format=raw,readonly=on`,
+    ...(o.extraIsos ?? []).flatMap((iso) => ['-drive', `file=${iso},media=cdrom,format=raw,readonly=on`]),
     ...(o.nicArgs ?? ['-nic', 'none']),
     '-no-reboot',
     '-display', 'none',

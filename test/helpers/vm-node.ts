@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Test } from 'tap';
 import { parse } from 'yaml';
 import { bootVm, type BootResult } from './vm-boot.js';
+import { upgradeDir } from '../../src/upgrade/upgrade-plan.js';
 import { ensureImage, REPO_ROOT, type VmImage } from './vm-image.js';
 import {
   guestFile,
@@ -81,6 +82,19 @@ export function generateSeeds(profile: string, outRoot: string): Generated {
   return { outRoot, clusterDir: join(outRoot, name), stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * Runs `gen-userdata upgrade --profile <profile> --out <outRoot> --to <to>` and
+ * returns the directory it wrote (out/<cluster>/upgrade/<from>-to-<to>/). Throws
+ * when the CLI exits non-zero.
+ */
+export function generateUpgrade(profile: string, outRoot: string, to: string): string {
+  ensureCliBuilt();
+  const r = spawnSync(process.execPath, [CLI, 'upgrade', '--profile', profile, '--out', outRoot, '--to', to], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`gen-userdata upgrade exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
+  const doc = profileDoc(profile);
+  return join(outRoot, doc.cluster.name, upgradeDir(doc.cluster.kubernetesVersion, to));
+}
+
 /** The parts of a profile YAML the e2e tests read (raw, before defaults). */
 export interface RawProfile {
   cluster: { name: string; podSubnet: string; kubernetesVersion: string; controlPlaneEndpoint?: string; joinTimeout?: string };
@@ -119,6 +133,13 @@ export interface NodeRun {
   section(name: string): string | undefined;
   /** The boot's disk overlay, when RunNodeOptions.keepDisk was set. */
   disk?: string;
+  /**
+   * After the operator actions (gen_userdata_e2e.ops=…), which run once the boot's
+   * own state above is dumped: the guest files they left (unpacked "ops-files"),
+   * every stand-in call by then (each action's calls carry its `phase`), and a
+   * reader for those files. Undefined when the boot ran no actions.
+   */
+  ops?: { files: string; calls: StandinCall[]; file(path: string): string | undefined };
   /** Removes the work directory (kept when GEN_USERDATA_E2E_KEEP is set). */
   cleanup(): void;
 }
@@ -148,6 +169,8 @@ export interface RunNodeOptions {
   nicArgs?: string[];
   /** Keep the boot's qcow2 overlay (NodeRun.disk) so a later boot can use it as its image; removed by cleanup(). */
   keepDisk?: boolean;
+  /** More read-only CD-ROMs (vm-boot's extraIsos), e.g. the operator actions' disk. */
+  extraIsos?: string[];
 }
 
 /**
@@ -162,7 +185,7 @@ export async function runNode(o: RunNodeOptions): Promise<NodeRun> {
   if (!existsSync(seedIso)) throw new Error(`no seed for ${o.node}: ${seedIso}`);
   const workDir = mkdtempSync(join(tmpdir(), `gen-userdata-e2e-${o.node}-`));
   log(`booting ${o.node} (work dir ${workDir}, args: ${(o.kernelArgs ?? []).join(' ') || 'none'})`);
-  const boot = await bootVm({ image, seedIso, workDir, kernelArgs: o.kernelArgs ?? [], timeoutMs: o.timeoutMs, nicArgs: o.nicArgs });
+  const boot = await bootVm({ image, seedIso, workDir, kernelArgs: o.kernelArgs ?? [], timeoutMs: o.timeoutMs, nicArgs: o.nicArgs, extraIsos: o.extraIsos });
   const disk = join(workDir, 'overlay.qcow2');
   if (!o.keepDisk) rmSync(disk, { force: true });
   log(`${o.node}: qemu exit ${boot.exitCode}${boot.timedOut ? ' (timed out)' : ''} after ${Math.round(boot.elapsedMs / 1000)} s`);
@@ -170,6 +193,10 @@ export async function runNode(o: RunNodeOptions): Promise<NodeRun> {
   const files = join(workDir, 'guest');
   if (probe.sections.has('files')) unpackFiles(probe, files);
   const bootstrapLog = guestFile(files, '/var/log/gen-userdata/bootstrap.log') ?? '';
+  const opsDir = join(workDir, 'guest-ops');
+  const ops = probe.sections.has('ops-files')
+    ? (unpackFiles(probe, opsDir, 'ops-files'), { files: opsDir, calls: readCalls(opsDir), file: (p: string) => guestFile(opsDir, p) })
+    : undefined;
   return {
     node: o.node,
     workDir,
@@ -184,10 +211,27 @@ export async function runNode(o: RunNodeOptions): Promise<NodeRun> {
     file: (p) => guestFile(files, p),
     section: (n) => sectionText(probe, n),
     ...(o.keepDisk ? { disk } : {}),
+    ...(ops ? { ops } : {}),
     cleanup: () => {
       if (!process.env.GEN_USERDATA_E2E_KEEP) rmSync(workDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Where operator.sh leaves each action's output (NAME.out), exit code (NAME.rc) and state files in the guest. */
+export const OPS_RESULTS = '/var/lib/gen-userdata-e2e/ops';
+
+/**
+ * The operator actions' results of `run`, with `out(NAME)` reading OPS_RESULTS/NAME
+ * ('' when absent); fails `t` and returns undefined when the boot ran no actions.
+ */
+export function opsResults(t: Pick<Test, 'fail'>, run: NodeRun): (NonNullable<NodeRun['ops']> & { out(name: string): string }) | undefined {
+  const ops = run.ops;
+  if (!ops) {
+    t.fail('the operator actions ran and their files were dumped (ops-files)');
+    return undefined;
+  }
+  return { ...ops, out: (name) => ops.file(`${OPS_RESULTS}/${name}`) ?? '' };
 }
 
 /** A scratch directory for generated output, removed by the returned function. */

@@ -58,14 +58,15 @@ export function sectionText(p: Probe, name: string): string | undefined {
 }
 
 /**
- * Unpacks the probe's "files" tarball into dir (paths as in the guest, without
+ * Unpacks one of the probe's tarballs ("files", the boot's state, or "ops-files",
+ * the state after the operator actions) into dir (paths as in the guest, without
  * the leading slash) and returns dir. Throws when the section is missing or tar fails.
  */
-export function unpackFiles(p: Probe, dir: string): string {
-  const s = p.sections.get('files');
-  if (!s) throw new Error('probe has no files section');
+export function unpackFiles(p: Probe, dir: string, section = 'files'): string {
+  const s = p.sections.get(section);
+  if (!s) throw new Error(`probe has no ${section} section`);
   mkdirSync(dir, { recursive: true });
-  const tgz = join(dir, '..', 'guest-files.tar.gz');
+  const tgz = join(dir, '..', `guest-${section}.tar.gz`);
   writeFileSync(tgz, s.out);
   const r = spawnSync('tar', ['-xzpf', tgz, '-C', dir, '--no-same-owner'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`tar failed: ${r.stderr}`);
@@ -101,6 +102,12 @@ export interface StandinCall {
   stdout?: string;
   stderr?: string;
   attempt?: number;
+  /** The version the tool reported (its package's, for a stand-in installed from the test's apt repository). */
+  version?: string;
+  /** The operator action that caused the call (test/e2e/image/overlay/.../operator.sh), absent for the boot's own calls. */
+  phase?: string;
+  /** kubeadm upgrade apply: the version the cluster ran before. */
+  cluster_version?: string;
   /** kubeadm join: the pin the stand-in computed over the cluster CA it was given (gen_userdata_e2e.cluster_ca). */
   discovery_pin?: string;
   notes?: string[];

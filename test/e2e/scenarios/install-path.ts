@@ -47,9 +47,11 @@ function keyringFingerprints(keyringFile: string): string[] {
 /**
  * Asserts what the mirror served during one boot: the signed index (InRelease,
  * or Release with Release.gpg), a Packages index, and each package's .deb, all
- * with status 200, under the repository path of the profile's version.
+ * with status 200, under the repository path of the profile's version; nothing
+ * else but `laterTracks` (repository paths the boot may use after the install,
+ * e.g. an upgrade's track).
  */
-export function assertMirrorServed(t: Test, repo: AptRepo, requests: ServedRequest[], debs: string[]): void {
+export function assertMirrorServed(t: Test, repo: AptRepo, requests: ServedRequest[], debs: string[], laterTracks: string[] = []): void {
   const ok = (path: string) => requests.some((r) => r.method === 'GET' && r.path === path && r.status === 200);
   const paths = requests.map((r) => `${r.method} ${r.path} ${r.status}`);
   t.ok(
@@ -64,8 +66,8 @@ export function assertMirrorServed(t: Test, repo: AptRepo, requests: ServedReque
   );
   for (const name of debs) t.ok(ok(repo.debPaths[name]!), `the mirror served ${name}'s .deb`, { requests: paths });
   t.ok(
-    requests.every((r) => r.path.startsWith(repo.repoPath)),
-    `every request was for ${repo.repoPath}… (the node used the track of its version)`,
+    requests.every((r) => [repo.repoPath, ...laterTracks].some((p) => r.path.startsWith(p))),
+    `every request was for ${[repo.repoPath, ...laterTracks].join('… or ')}… (the node used the track of its version)`,
     { requests: paths },
   );
 }
@@ -103,6 +105,7 @@ export async function checkInstallPath(
   repo: AptRepo,
   mirrorUrl: string,
   requests: ServedRequest[],
+  laterTracks: string[] = [],
 ): Promise<void> {
   if (!assertProbed(t, run)) return;
   assertMarkers(t, run);
@@ -126,7 +129,7 @@ export async function checkInstallPath(
   });
 
   await t.test('the mirror served the signed index and the packages', async (t) => {
-    assertMirrorServed(t, repo, requests, [...TOOLS, 'cri-tools']);
+    assertMirrorServed(t, repo, requests, [...TOOLS, 'cri-tools'], laterTracks);
   });
 
   await t.test('the installed tools passed the version checks and ran the cluster bootstrap', async (t) => {

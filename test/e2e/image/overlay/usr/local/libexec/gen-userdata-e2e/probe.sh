@@ -123,6 +123,22 @@ binary_section files tar -czf - --ignore-failed-read --warning=no-file-changed \
   /root/.kube /home /usr/local/sbin /var/lib/kubelet/config.yaml \
   /etc/apt/sources.list /etc/apt/sources.list.d /etc/apt/keyrings /etc/gen-userdata /var/log/apt /var/log/dpkg.log \
   /var/log/cloud-init.log /var/log/cloud-init-output.log /var/lib/cloud/instance/user-data.txt
+
+# Operator actions (gen_userdata_e2e.ops=...), after the boot's own state is dumped
+# above, so the scenario's asserts see the boot as it was; what the actions did
+# follows in sections of its own.
+ops=$(param ops)
+if [ -n "$ops" ]; then
+  opstart=$SECONDS
+  opslog=$(mktemp)
+  /usr/local/libexec/gen-userdata-e2e/operator.sh >"$opslog" 2>&1
+  emit ops-log "$?" "$opslog"
+  section ops-seconds echo "$((SECONDS - opstart))"
+  section ops-journal-warnings journalctl -b -p warning --no-pager -o short-monotonic -n 100
+  binary_section ops-files tar -czf - --ignore-failed-read --warning=no-file-changed \
+    /var/lib/gen-userdata-e2e /var/log/gen-userdata-e2e /var/lib/gen-userdata /var/log/gen-userdata \
+    /etc/apt/sources.list.d /var/log/apt /var/log/dpkg.log /etc/kubernetes/manifests
+fi
 printf '@@PROBE END\n' >&3
 exec 3>&-
 sync

@@ -8,8 +8,11 @@ of the files passed with --config / -f), so the test can assert what the
 bootstrap ran. It emulates what the bootstrap relies on:
 
 - version output (`kubeadm version -o short`, `kubelet --version`,
-  `kubectl version --client`), version from /etc/gen-userdata-e2e/k8s-version
-  or the kernel parameter gen_userdata_e2e.k8s_version;
+  `kubectl version --client`): a stand-in installed from the test's .debs reports
+  its package's version (/usr/share/gen-userdata-e2e/version/<tool>), the image's
+  own the kernel parameter gen_userdata_e2e.k8s_version or
+  /etc/gen-userdata-e2e/k8s-version; every recorded call carries it, and the
+  operator action that caused it (GEN_USERDATA_E2E_PHASE, as "phase");
 - kubeadm preflight checks that real kubeadm fails on (ip_forward,
   bridge-nf-call-iptables, swap, containerd socket, leftover files on join);
 - kubeadm config parsing: multi-document YAML, known kinds and API versions for
@@ -29,7 +32,21 @@ bootstrap ran. It emulates what the bootstrap relies on:
   caCertHashes entry matches; then it fails the first
   N attempts (gen_userdata_e2e.join_failures=N|always), leaving behind the
   files a real failed join leaves, so a retry without `kubeadm reset -f` fails
-  preflight; `kubeadm reset -f` cleans what real reset cleans;
+  preflight; `kubeadm reset -f` cleans what real reset cleans; init and join
+  (re)start the kubelet service, like their kubelet-start phase, and init prints
+  the join command ("<value withheld>" for the token under --skip-token-print);
+- `kubeadm upgrade plan [vX.Y.Z]`, `upgrade apply vX.Y.Z -y` and `upgrade node`:
+  kubeadm's version policy against the cluster's version (kept in
+  /var/lib/gen-userdata-e2e/cluster-version, as kubeadm-config would) and its own
+  (none above its own, one minor at a time, none below its minor) and, stricter,
+  apply takes only its own package's version; apply without -y asks and refuses;
+  it rewrites the control plane's static pod manifests with the new image tags;
+- `kubectl drain|cordon|uncordon NODE`: drain cordons, then refuses DaemonSet pods
+  without --ignore-daemonsets and emptyDir pods without --delete-emptydir-data;
+  the node object shows spec.unschedulable and the version of the kubelet that
+  runs (written by the kubelet service when it starts), so an upgraded package
+  shows only after a restart; `get nodes|pods [-o wide]` and `describe node` give
+  short tables;
 - `kubectl apply -f FILE` copies and parses the manifest and keeps every object in
   a small cluster store (/var/lib/gen-userdata-e2e/cluster.json, which `kubeadm init`
   seeds with CoreDNS and kube-proxy); URLs fail (no network);
@@ -42,7 +59,7 @@ bootstrap ran. It emulates what the bootstrap relies on:
   Registered, Ready nodes come from /etc/gen-userdata-e2e/ready-nodes, else from
   gen_userdata_e2e.ready_nodes=NAME,…, on the stand-in's Kubernetes version;
 - `crictl pull IMAGE` (golden-image pre-pull) succeeds when containerd's socket
-  exists. crictl is not in the image: the install-path test packages this file
+  exists; `crictl ps`/`images` list nothing (no pods run), `logs` finds nothing. crictl is not in the image: the install-path test packages this file
   as /usr/bin/{kubeadm,kubelet,kubectl,crictl} in stand-in .debs.
 """
 import base64
@@ -63,6 +80,10 @@ PKI_DIR = os.path.join(K8S_DIR, "pki")
 
 START = time.time()
 RECORD = {"tool": os.path.basename(sys.argv[0]), "argv": sys.argv[1:], "start": START, "copies": {}, "notes": []}
+# The probe's operator actions (operator.sh) tag the calls they cause, so the test can
+# tell an upgrade script's first run from its second.
+if os.environ.get("GEN_USERDATA_E2E_PHASE"):
+    RECORD["phase"] = os.environ["GEN_USERDATA_E2E_PHASE"]
 
 
 def cmdline_param(name, default=None):
@@ -78,7 +99,17 @@ def cmdline_param(name, default=None):
     return default
 
 
-def k8s_version():
+PACKAGE_VERSION_DIR = "/usr/share/gen-userdata-e2e/version"
+
+
+def k8s_version(tool=None):
+    """The version this tool reports. A stand-in installed from one of the test's
+    .debs reports its package's version (written into the package next to it,
+    test/helpers/vm-apt-repo.ts), as a real binary reports the release it was built
+    from; the image's own stand-ins follow the kernel parameter or /etc."""
+    packaged = read(os.path.join(PACKAGE_VERSION_DIR, tool or RECORD["tool"]))
+    if packaged:
+        return packaged.lstrip("v")
     v = cmdline_param("k8s_version")
     if v:
         return v.lstrip("v")
@@ -94,7 +125,9 @@ def minor():
 
 
 def record_call():
-    """Appends this call's RECORD to the call log (best effort: a full disk must not change the exit code)."""
+    """Appends this call's RECORD (with the version the tool reports) to the call log
+    (best effort: a full disk must not change the exit code)."""
+    RECORD.setdefault("version", k8s_version())
     try:
         os.makedirs(LOG_DIR, exist_ok=True)
         with open(CALLS, "a") as f:
@@ -522,6 +555,137 @@ def fake_kubeconfig(endpoint, user):
     return FAKE_KUBECONFIG % (endpoint, user, user, user, user)
 
 
+CONTROL_PLANE_PODS = ("kube-apiserver", "kube-controller-manager", "kube-scheduler")
+CLUSTER_VERSION = os.path.join(STATE_DIR, "cluster-version")
+STATIC_POD = """# gen-userdata-e2e stand-in
+apiVersion: v1
+kind: Pod
+metadata:
+  name: %(name)s
+  namespace: kube-system
+spec:
+  containers:
+  - name: %(name)s
+    image: %(image)s
+"""
+
+
+def write_control_plane(repository, version):
+    """The static pod manifests of a control plane at `version` (etcd keeps its own
+    version), and the version the cluster runs (what real kubeadm keeps in the
+    kubeadm-config ConfigMap)."""
+    for name in CONTROL_PLANE_PODS:
+        write(os.path.join(K8S_DIR, "manifests", name + ".yaml"),
+              STATIC_POD % {"name": name, "image": "%s/%s:v%s" % (repository, name, version)})
+    write(os.path.join(K8S_DIR, "manifests", "etcd.yaml"), STATIC_POD % {"name": "etcd", "image": "%s/etcd:3.5.15-0" % repository})
+    write(CLUSTER_VERSION, "%s\n" % version, 0o644)
+
+
+def cluster_version():
+    return (read(CLUSTER_VERSION) or k8s_version()).lstrip("v")
+
+
+def image_repository():
+    m = re.search(r"image: (\S+)/kube-apiserver:", read(os.path.join(K8S_DIR, "manifests", "kube-apiserver.yaml")) or "")
+    return m.group(1) if m else "registry.k8s.io"
+
+
+def join_hint(endpoint, init_config, skip_token_print):
+    """The join command real kubeadm init prints at its end, with the token, or
+    "<value withheld>" for it under --skip-token-print (which the bootstrap passes)."""
+    tokens = [t.get("token") for t in init_config.get("bootstrapTokens") or [] if t.get("token")]
+    if not tokens:
+        return ""
+    if skip_token_print:
+        tokens = ["<value withheld>"]
+    pin = ""
+    try:
+        pem = read(os.path.join(PKI_DIR, "ca.crt")) or ""
+        der = base64.b64decode("".join(l for l in pem.splitlines() if not l.startswith("-----")))
+        pin = " \\\n\t--discovery-token-ca-cert-hash sha256:" + hashlib.sha256(spki_of_certificate(der)).hexdigest()
+    except (ValueError, IndexError):
+        pass
+    return ("\nThen you can join any number of worker nodes by running the following on each as root:\n\n"
+            "kubeadm join %s --token %s%s\n" % (endpoint, tokens[0], pin))
+
+
+def parse_version(text):
+    m = re.match(r"^v?(\d+)\.(\d+)\.(\d+)$", text or "")
+    return tuple(int(x) for x in m.groups()) if m else None
+
+
+def upgrade_version_errors(target, current, own):
+    """kubeadm's upgrade version policy (EnforceVersionPolicies) for a target version,
+    the cluster's current version and kubeadm's own: the same errors real kubeadm
+    gives. One thing is stricter than real kubeadm: the target must be exactly the
+    kubeadm package's own version (the generator always asks for it), so a script
+    that asks for anything else fails here."""
+    new, cur, kubeadm_v = parse_version(target), parse_version(current), parse_version(own)
+    if new is None:
+        return ["the version argument is invalid: %r is not a semantic version" % target]
+    errs = []
+    if new[:2] > (cur[0], cur[1] + 1):
+        errs.append("Specified version to upgrade to %r is too high; kubeadm can upgrade only 1 minor version at a time" % target)
+    if new[:2] < (cur[0], cur[1] - 1):
+        errs.append("Specified version to downgrade to %r is too low; kubeadm can downgrade only 1 minor version at a time" % target)
+    if new > kubeadm_v:
+        errs.append("Specified version to upgrade to %r is higher than the kubeadm version \"v%s\". Upgrade kubeadm first using "
+                    "the tool you used to install kubeadm" % (target, own))
+    elif new[:2] < kubeadm_v[:2]:
+        errs.append("Kubeadm version \"v%s\" can only be used to upgrade to Kubernetes version \"v%d.%d\"" % (own, kubeadm_v[0], kubeadm_v[1]))
+    elif new != kubeadm_v:
+        errs.append("gen-userdata-e2e stand-in: upgrade to %r with kubeadm v%s: the stand-in expects the kubeadm package's own version" % (target, own))
+    return errs
+
+
+def kubeadm_upgrade(args, sub):
+    """kubeadm upgrade plan [VERSION] | apply VERSION [-y] | node."""
+    what = sub[1] if len(sub) > 1 else ""
+    own = k8s_version()
+    if what == "node":
+        if not os.path.exists(os.path.join(K8S_DIR, "kubelet.conf")):
+            finish(1, err="error execution phase preflight: unable to read the kubelet config: %s/kubelet.conf: no such file or directory\n" % K8S_DIR)
+        RECORD["upgraded_to"] = cluster_version()
+        finish(0, "[upgrade] The configuration for this node was successfully updated!\n"
+                  "[upgrade] Now you should go ahead and upgrade the kubelet package using your package manager.\n")
+    if what not in ("plan", "apply"):
+        finish(1, err="gen-userdata-e2e stand-in: kubeadm upgrade %s is not emulated\n" % what)
+    if not os.path.exists(os.path.join(K8S_DIR, "admin.conf")):
+        finish(1, err="[upgrade/config] FATAL: failed to load admin kubeconfig: open %s/admin.conf: no such file or directory\n" % K8S_DIR)
+    current = cluster_version()
+    target = sub[2] if len(sub) > 2 else ("v" + own if what == "plan" else None)
+    if target is None:
+        finish(1, err="[upgrade/version] FATAL: missing version argument: specify the version to upgrade to\n")
+    RECORD["cluster_version"] = current
+    errs = upgrade_version_errors(target, current, own)
+    if errs:
+        finish(1, err="[upgrade/version] FATAL: the version argument is invalid due to these errors:\n\n%s\n"
+                      "Can be bypassed if you pass the --force flag\n" % "".join("\t- %s\n" % e for e in errs))
+    if what == "plan":
+        rows = "".join("%-24s %-10s %s\n" % (c, "v" + current, target) for c in CONTROL_PLANE_PODS + ("kube-proxy",))
+        finish(0, "[upgrade/versions] Cluster version: v%s\n[upgrade/versions] kubeadm version: v%s\n\n"
+                  "COMPONENT                CURRENT    TARGET\n%s\nYou can now apply the upgrade by executing the following command:\n\n"
+                  "\tkubeadm upgrade apply %s\n" % (current, own, rows, target))
+    if not any(a in ("-y", "--yes", "-f", "--force") or a.startswith("--yes=") for a in args):
+        finish(1, "[upgrade/confirm] Are you sure you want to proceed? [y/N]: ",
+               "won't proceed; the user didn't answer (Y|y) in order to continue\n")
+    write_control_plane(image_repository(), target.lstrip("v"))
+    RECORD["upgraded_to"] = target
+    finish(0, "[upgrade/successful] SUCCESS! Your cluster was upgraded to \"%s\". Enjoy!\n\n"
+              "[upgrade/kubelet] Now that your control plane is upgraded, please proceed with upgrading your kubelets "
+              "if you haven't already done so.\n" % target)
+
+
+def start_kubelet():
+    """kubeadm's kubelet-start phase: (re)starts the kubelet service once its configuration is written."""
+    import subprocess
+    try:
+        rc = subprocess.run(["systemctl", "restart", "--no-block", "kubelet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+        RECORD["notes"].append("kubelet-start: systemctl restart kubelet -> %d" % rc)
+    except OSError as e:
+        RECORD["notes"].append("kubelet-start: %s" % e)
+
+
 def kubeadm(args):
     sub = positional(args, KUBEADM_FLAGS_WITH_VALUES)
     cmd = sub[0] if sub else ""
@@ -561,6 +725,7 @@ def kubeadm(args):
             finish(1, err="error execution phase kubelet-start: %s\n" % patch_error)
         import yaml
         write("/var/lib/kubelet/config.yaml", yaml.safe_dump(kubelet_conf, default_flow_style=False), 0o644)
+        start_kubelet()
         if cmd == "init":
             cc = by_kind.get("ClusterConfiguration") or {}
             ic = by_kind.get("InitConfiguration") or {}
@@ -571,15 +736,14 @@ def kubeadm(args):
                                ("kubelet.conf", "system:node"), ("controller-manager.conf", "system:kube-controller-manager"),
                                ("scheduler.conf", "system:kube-scheduler")):
                 write(os.path.join(K8S_DIR, name), fake_kubeconfig(endpoint, user))
-            for m in ("kube-apiserver.yaml", "kube-controller-manager.yaml", "kube-scheduler.yaml", "etcd.yaml"):
-                write(os.path.join(K8S_DIR, "manifests", m), "# gen-userdata-e2e stand-in\n")
+            write_control_plane(cc.get("imageRepository") or "registry.k8s.io", v)
             # The add-ons kubeadm init installs itself.
             store = load_store()
             for obj in ({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "coredns", "namespace": "kube-system"}},
                         {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "kube-proxy", "namespace": "kube-system"}}):
                 store_put(store, obj)
             save_store(store)
-            finish(0, "Your Kubernetes control-plane has initialized successfully!\n")
+            finish(0, "Your Kubernetes control-plane has initialized successfully!\n" + join_hint(endpoint, ic, "--skip-token-print" in args))
         # join
         os.makedirs(STATE_DIR, exist_ok=True)
         counter = os.path.join(STATE_DIR, "join-attempts")
@@ -603,6 +767,8 @@ def kubeadm(args):
         write(os.path.join(K8S_DIR, "kubelet.conf"), fake_kubeconfig(endpoint, "system:node"))
         write(os.path.join(PKI_DIR, "ca.crt"), "-----BEGIN CERTIFICATE-----\nZmFrZQ==\n-----END CERTIFICATE-----\n", 0o644)
         finish(0, "This node has joined the cluster (gen-userdata-e2e stand-in, attempt %d)\n" % attempt)
+    if cmd == "upgrade":
+        kubeadm_upgrade(args, sub)
     if cmd == "reset":
         if "-f" not in args and "--force" not in args:
             finish(1, err="[reset] Are you sure you want to proceed? [y/N]: error: no input (stand-in requires -f)\n")
@@ -630,6 +796,9 @@ def kubelet(args):
     if "--version" in args or "--version=true" in args:
         finish(0, "Kubernetes v%s\n" % k8s_version())
     # Running as the service: record and stay up, like a kubelet waiting for its config.
+    # The node object reports the version of the kubelet that runs, not of the one
+    # installed: after a package upgrade, only a restart changes it.
+    write(KUBELET_RUNNING, "%s\n" % k8s_version(), 0o644)
     RECORD["rc"] = None
     RECORD["end"] = time.time()
     record_call()
@@ -642,6 +811,8 @@ KUBECTL_FLAGS_WITH_VALUES = {"-f", "--filename", "--kubeconfig", "-n", "--namesp
                              "-l", "--selector", "--type", "-p", "--patch", "--context", "-k", "--kustomize", "--field-manager",
                              "--sort-by"}
 STORE = os.path.join(STATE_DIR, "cluster.json")
+KUBELET_RUNNING = os.path.join(STATE_DIR, "kubelet-running-version")
+CORDONED = os.path.join(STATE_DIR, "cordoned-nodes")
 # Where kubectl's short kind names and resource names map to a kind.
 KINDS = {"deployment": "Deployment", "deployments": "Deployment", "deploy": "Deployment", "daemonset": "DaemonSet",
          "daemonsets": "DaemonSet", "ds": "DaemonSet", "service": "Service", "services": "Service", "svc": "Service",
@@ -686,14 +857,25 @@ def ready_nodes():
     return [n for n in re.split(r"[,\s]+", text) if n]
 
 
+def cordoned():
+    return set((read(CORDONED) or "").split())
+
+
+def set_cordoned(name, on):
+    names = cordoned() | {name} if on else cordoned() - {name}
+    write(CORDONED, "".join("%s\n" % n for n in sorted(names)), 0o644)
+
+
 def node_object(name):
     labels = {"kubernetes.io/hostname": name}
     # kubeadm labels control planes; the init node knows the roles from the profile's node list.
     for line in (read("/etc/gen-userdata/nodes") or "").splitlines():
         if line.split()[:2] == [name, "control-plane"]:
             labels["node-role.kubernetes.io/control-plane"] = ""
+    kubelet_version = (read(KUBELET_RUNNING) or k8s_version("kubelet")).lstrip("v")
     return {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "labels": labels},
-            "status": {"nodeInfo": {"kubeletVersion": "v%s" % k8s_version()},
+            "spec": {"unschedulable": True} if name in cordoned() else {},
+            "status": {"nodeInfo": {"kubeletVersion": "v%s" % kubelet_version},
                        "conditions": [{"type": "MemoryPressure", "status": "False"}, {"type": "Ready", "status": "True"}]}}
 
 
@@ -835,6 +1017,15 @@ def kubectl_get(args, store):
         finish(0, jsonpath(fmt[len("jsonpath="):], obj))
     if fmt == "json":
         finish(0, json.dumps(obj, indent=4) + "\n")
+    if fmt in ("", "wide") and what in ("node", "nodes", "no"):
+        rows = ["%-14s %-28s %-14s %-5s %s" % ("NAME", "STATUS", "ROLES", "AGE", "VERSION")]
+        for o in items if not name else [obj]:
+            role = "control-plane" if "node-role.kubernetes.io/control-plane" in o["metadata"]["labels"] else "<none>"
+            status = "Ready,SchedulingDisabled" if o["spec"].get("unschedulable") else "Ready"
+            rows.append("%-14s %-28s %-14s %-5s %s" % (o["metadata"]["name"], status, role, "5m", o["status"]["nodeInfo"]["kubeletVersion"]))
+        finish(0, "\n".join(rows) + "\n")
+    if fmt in ("", "wide") and what in ("pod", "pods", "po"):
+        finish(0, err="No resources found\n")
     finish(1, err="gen-userdata-e2e stand-in: kubectl get supports -o jsonpath=… and -o json only\n")
 
 
@@ -856,6 +1047,44 @@ def kubectl_rollout(args, store):
         finish(1, "Waiting for %s \"%s\" rollout to finish: 0 of 1 updated pods are available...\n" % (
             "daemon set" if kind == "DaemonSet" else "deployment", name), "error: timed out waiting for the condition\n")
     finish(0, '%s "%s" successfully rolled out\n' % ("daemon set" if kind == "DaemonSet" else "deployment", name))
+
+
+def pods_with_local_storage(store):
+    """Workloads whose pods use emptyDir volumes (drain refuses them without --delete-emptydir-data)."""
+    out = []
+    for key, obj in sorted(store.items()):
+        if key.split("/")[0] in ("Deployment", "StatefulSet", "ReplicaSet"):
+            volumes = (((obj.get("spec") or {}).get("template") or {}).get("spec") or {}).get("volumes") or []
+            if any(isinstance(v, dict) and "emptyDir" in v for v in volumes):
+                out.append("%s/%s" % ((obj.get("metadata") or {}).get("namespace", "default"), obj["metadata"]["name"]))
+    return out
+
+
+def kubectl_node_state(args, store):
+    """cordon, uncordon and drain NODE, with the checks real drain makes first."""
+    sub = positional(args, KUBECTL_FLAGS_WITH_VALUES)
+    cmd, name = sub[0], (sub[1] if len(sub) > 1 else "")
+    if name not in ready_nodes():
+        finish(1, err='Error from server (NotFound): nodes "%s" not found\n' % name)
+    if cmd == "uncordon":
+        was = name in cordoned()
+        set_cordoned(name, False)
+        finish(0, "node/%s %s\n" % (name, "uncordoned" if was else "already uncordoned"))
+    out = "node/%s %s\n" % (name, "already cordoned" if name in cordoned() else "cordoned")
+    set_cordoned(name, True)
+    if cmd == "cordon":
+        finish(0, out)
+    # drain: the pods on the node are those of the DaemonSets and workloads in the store.
+    errs = []
+    daemonsets = ["%s/%s" % (k.split("/")[1], k.split("/")[2]) for k in sorted(store) if k.startswith("DaemonSet/")]
+    if daemonsets and "--ignore-daemonsets" not in args and "--ignore-daemonsets=true" not in args:
+        errs.append("cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): %s" % ", ".join(daemonsets))
+    local = pods_with_local_storage(store)
+    if local and "--delete-emptydir-data" not in args and "--delete-emptydir-data=true" not in args:
+        errs.append("cannot delete Pods with local storage (use --delete-emptydir-data to override): %s" % ", ".join(local))
+    if errs:
+        finish(1, out, 'error: unable to drain node "%s" due to error: %s, continuing command...\n' % (name, ", ".join(errs)))
+    finish(0, out + "node/%s drained\n" % name)
 
 
 def kubectl(args):
@@ -901,6 +1130,16 @@ def kubectl(args):
         kubectl_get(args, store)
     if cmd == "rollout":
         kubectl_rollout(args, store)
+    if cmd in ("drain", "cordon", "uncordon"):
+        kubectl_node_state(args, store)
+    if cmd == "describe" and sub[1:2] in (["node"], ["nodes"], ["no"]) and len(sub) > 2:
+        if sub[2] not in ready_nodes():
+            finish(1, err='Error from server (NotFound): nodes "%s" not found\n' % sub[2])
+        n = node_object(sub[2])
+        finish(0, "Name:               %s\nRoles:              %s\nUnschedulable:      %s\nConditions:\n  Ready   True\n"
+                  "System Info:\n  Kubelet Version:            %s\n" % (
+                      sub[2], "control-plane" if "node-role.kubernetes.io/control-plane" in n["metadata"]["labels"] else "<none>",
+                      "true" if n["spec"].get("unschedulable") else "false", n["status"]["nodeInfo"]["kubeletVersion"]))
     if cmd == "top" and sub[1:2] == ["nodes"]:
         if store_key("Deployment", "kube-system", "metrics-server") not in store:
             finish(1, err="error: Metrics API not available\n")
@@ -917,7 +1156,7 @@ def kubectl(args):
 
 # --------------------------------------------------------------------- crictl
 
-CRICTL_FLAGS_WITH_VALUES = {"-r", "--runtime-endpoint", "-i", "--image-endpoint", "-c", "--config", "-t", "--timeout"}
+CRICTL_FLAGS_WITH_VALUES = {"-r", "--runtime-endpoint", "-i", "--image-endpoint", "-c", "--config", "-t", "--timeout", "--state", "--tail"}
 
 
 def crictl(args):
@@ -931,6 +1170,14 @@ def crictl(args):
         if not os.path.exists("/run/containerd/containerd.sock"):
             finish(1, err="validate service connection: dial unix /run/containerd/containerd.sock: connect: no such file or directory\n")
         finish(0, "Image is up to date for %s (gen-userdata-e2e stand-in)\n" % sub[1])
+    # No containers run under the stand-in kubelet: empty listings, like crictl on a node without pods.
+    if cmd == "ps":
+        quiet = "-q" in args or "--quiet" in args
+        finish(0, "" if quiet else "CONTAINER           IMAGE               CREATED             STATE               NAME                ATTEMPT             POD ID              POD\n")
+    if cmd == "images":
+        finish(0, "IMAGE                                     TAG                 IMAGE ID            SIZE\n")
+    if cmd == "logs":
+        finish(1, err="E0000 gen-userdata-e2e: ContainerStatus from runtime service failed: container %r not found\n" % (sub[1] if len(sub) > 1 else ""))
     finish(0, "[gen-userdata-e2e] crictl %s: recorded\n" % " ".join(sub))
 
 
