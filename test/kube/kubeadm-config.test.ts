@@ -3,6 +3,7 @@ import t, { type Test } from 'tap';
 import { parseAllDocuments } from 'yaml';
 import { buildKubeadmConfig, buildKubeadmDocuments, type KubeadmConfigInput } from '../../src/kube/kubeadm-config.js';
 import type { Profile, ProfileNode } from '../../src/profile/types.js';
+import { DEFAULT_KUBEADM, DEFAULT_SECURITY, MANAGED_APISERVER_ARGS } from '../helpers/default-settings.js';
 
 const TOKEN = 'abcdef.0123456789abcdef';
 const HASH = `sha256:${'0123456789abcdef'.repeat(4)}`;
@@ -45,21 +46,8 @@ function makeProfile(over: { version?: string; nodes?: ProfileNode[]; endpoint?:
     verify: { smokeTest: true, keepSmokeWorkloads: false, rolloutTimeoutSeconds: 300 },
     images: over.repo ? { repository: over.repo, prebaked: false, auth: [] } : { prebaked: false, auth: [] },
     flatcar: { sysextSha256: {}, sysextSha256Single: false, allowUnverifiedSysext: false },
-    security: {
-      encryptionAtRest: true,
-      podSecurity: { enforce: 'baseline', audit: 'restricted', warn: 'restricted', exemptNamespaces: [] },
-      audit: { enabled: true, maxAge: 7, maxBackup: 3, maxSizeMB: 100 },
-      defaultDenyNamespaces: [],
-      ...over.security,
-    },
-    kubeadm: {
-      apiServer: { extraArgs: {}, extraVolumes: [], certSANs: [] },
-      controllerManager: { extraArgs: {} },
-      scheduler: { extraArgs: {} },
-      etcd: { extraArgs: {} },
-      featureGates: {},
-      ...over.kubeadm,
-    },
+    security: { ...DEFAULT_SECURITY, ...over.security },
+    kubeadm: { ...DEFAULT_KUBEADM, ...over.kubeadm },
     nodeDefaults: { labels: {}, taints: [] },
     trust: {},
     time: { servers: [] },
@@ -447,13 +435,7 @@ t.test('component flags, volumes and SANs: maps in v1beta3, lists of {name, valu
     const cc = byKind(buildKubeadmDocuments({ profile: p, node: p.nodes[0]!, init: true, token: TOKEN, caCertHash: HASH, keyAlgorithm: 'rsa-2048' }), 'ClusterConfiguration');
     const shape = (m: Record<string, string>) => (lists ? Object.entries(m).map(([name, value]) => ({ name, value })) : m);
     t.same(cc.apiServer.extraArgs, shape({
-      'admission-control-config-file': '/etc/kubernetes/apiserver/admission.yaml',
-      'audit-log-maxage': '7',
-      'audit-log-maxbackup': '3',
-      'audit-log-maxsize': '100',
-      'audit-log-path': '/var/log/kubernetes/audit/audit.log',
-      'audit-policy-file': '/etc/kubernetes/apiserver/audit-policy.yaml',
-      'encryption-provider-config': '/etc/kubernetes/apiserver/encryption-config.yaml',
+      ...MANAGED_APISERVER_ARGS,
       'feature-gates': 'A=true,B=false',
       'request-timeout': '2m',
     }), `${version}: API server flags, sorted`);

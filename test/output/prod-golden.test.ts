@@ -19,6 +19,7 @@ import { ROOT, bundledTemplates, fixtureSecrets, profileAt } from '../helpers/fi
 import { compareGolden } from '../helpers/golden.js';
 import { writeFileText, type WriteFileEntry } from '../helpers/cloud-init-files.js';
 import { decodeInlineFiles } from '../fixtures/plans/ignition-check.js';
+import { MANAGED_APISERVER_ARGS } from '../helpers/default-settings.js';
 
 const profile = profileAt('profiles/prod.yaml');
 // The prod cluster reuses the HA fixture's keys under its own name (no second RSA fixture needed).
@@ -88,13 +89,7 @@ t.test('v1beta4: component flags and volumes as lists of {name, value}; managed 
   t.equal(cc['apiVersion'], 'kubeadm.k8s.io/v1beta4');
   const args = (list: { name: string; value: string }[]) => Object.fromEntries(list.map((a) => [a.name, a.value]));
   t.same(args(cc['apiServer']['extraArgs']), {
-    'admission-control-config-file': '/etc/kubernetes/apiserver/admission.yaml',
-    'audit-log-maxage': '7',
-    'audit-log-maxbackup': '3',
-    'audit-log-maxsize': '100',
-    'audit-log-path': '/var/log/kubernetes/audit/audit.log',
-    'audit-policy-file': '/etc/kubernetes/apiserver/audit-policy.yaml',
-    'encryption-provider-config': '/etc/kubernetes/apiserver/encryption-config.yaml',
+    ...MANAGED_APISERVER_ARGS,
     profiling: 'false',
     'request-timeout': '2m',
   });

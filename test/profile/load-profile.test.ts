@@ -5,6 +5,7 @@ import type { Diagnostic } from '../../src/diagnostics.js';
 import { loadProfile } from '../../src/profile/load-profile.js';
 import type { Profile } from '../../src/profile/types.js';
 import { loadFile } from '../fixtures/profiles/load-fixture.js';
+import { DEFAULT_KUBEADM, DEFAULT_SECURITY } from '../helpers/default-settings.js';
 
 function mustLoad(t: Test, rel: string): { value: Profile; warnings: Diagnostic[] } {
   const r = loadFile(rel);
@@ -95,19 +96,8 @@ t.test('minimal profile: every default', async (t) => {
     verify: { smokeTest: false, keepSmokeWorkloads: false, rolloutTimeoutSeconds: 300 },
     images: { prebaked: false, auth: [] },
     flatcar: { sysextSha256: {}, sysextSha256Single: false, allowUnverifiedSysext: false },
-    security: {
-      encryptionAtRest: true,
-      podSecurity: { enforce: 'baseline', audit: 'restricted', warn: 'restricted', exemptNamespaces: [] },
-      audit: { enabled: true, maxAge: 7, maxBackup: 3, maxSizeMB: 100 },
-      defaultDenyNamespaces: [],
-    },
-    kubeadm: {
-      apiServer: { extraArgs: {}, extraVolumes: [], certSANs: [] },
-      controllerManager: { extraArgs: {} },
-      scheduler: { extraArgs: {} },
-      etcd: { extraArgs: {} },
-      featureGates: {},
-    },
+    security: DEFAULT_SECURITY,
+    kubeadm: DEFAULT_KUBEADM,
     nodeDefaults: { labels: {}, taints: [] },
     trust: {},
     time: { servers: [] },
