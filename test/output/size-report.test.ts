@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { OutputFile } from '../../src/output/output-file.js';
 import { PER_NODE_REPORT_LIMIT, sizeReport } from '../../src/output/size-report.js';
+import { generateClusterFiles } from '../../src/output/generate-cluster.js';
+import { bundledTemplates, fixtureSecrets, profileAt } from '../helpers/fixtures.js';
 
 /** A node's user-data of `bytes` bytes: repetitive text (gzips well) or random (does not). */
 function userData(node: string, bytes: number, compressible = true, role: 'worker' | 'control-plane' = 'worker'): OutputFile {
@@ -84,4 +86,14 @@ t.test("--compress gzip: the report shows the gzip'd size as written and the raw
   t.equal(over.length, 1);
   t.notMatch(over[0]!.message, '--compress gzip', 'no gzip advice for a file written gzip\'d');
   t.match(over[0]!.message, 'over it even gzipped: control-plane user-data');
+});
+
+t.test('just over at gzip -9 (the lab control plane): --compress gzip is the advice, with zopfli named, not another way in', async (t) => {
+  const files = generateClusterFiles({ profile: profileAt('profiles/lab.yaml'), secrets: fixtureSecrets('lab-ecdsa'), templates: bundledTemplates(), formats: ['cloud-init'] });
+  const cp = files.find((f) => f.role === 'control-plane' && f.path.endsWith('/user-data'))!;
+  const gz = gzipSync(cp.content, { level: 9 }).byteLength;
+  t.ok(gz > 16384 && gz * 0.95 <= 16384, `${gz} B at gzip -9: just over`);
+  const ec2 = sizeReport(files).warnings.find((w) => w.message.includes('AWS EC2'))!;
+  t.match(ec2.message, `write it gzip'd with --compress gzip (cloud-init detects gzip'd user-data); control-plane user-data is ${gz} B at gzip -9, which --compress gzip shrinks further with zopfli`);
+  t.notMatch(ec2.message, 'over it even gzipped');
 });

@@ -74,9 +74,8 @@ export async function runGenerate(opts: GenerateOptions): Promise<number> {
     return EXIT.ok;
   }
   const templates = loadTemplates(opts.templates);
-  // zopfli for the user-data zlib -9 leaves above EC2's limit: what --compress gzip
-  // writes, and what the size report measures.
-  const strongGzip = opts.format === 'cloud-init' || opts.format === 'all' ? await loadZopfli() : undefined;
+  // --compress gzip: zopfli for the user-data zlib -9 leaves above EC2's limit.
+  const strongGzip = opts.compress === 'gzip' ? await loadZopfli() : undefined;
   const into = (secrets: Result<LoadedSecrets>): number => generateInto(opts, p, profile.file, templates, nocloudNet, ignition, strongGzip, secrets);
   if (opts.dryRun) return into(await loadSecretsForDryRun(opts.out, p, profile.file));
   // Everything below may write: one run per cluster at a time.
@@ -142,7 +141,7 @@ function generateInto(
   const clusterDir = join(opts.out, p.cluster.name);
   const skew = skewCheck(clusterDir, p.cluster.kubernetesVersion, profileFile, opts.allowVersionSkew === true);
   if (skew.refused !== undefined) return fail([skew.refused]);
-  const written = writeClusterOutput(clusterDir, files, { dryRun: opts.dryRun === true, ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}), ...(strongGzip !== undefined ? { strongGzip } : {}) });
+  const written = writeClusterOutput(clusterDir, files, { dryRun: opts.dryRun === true, ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}) });
   printPlan(written.plan, process.stdout);
   process.stdout.write(skew.lines.map((l) => `${l}\n`).join(''));
   if (written.stats === undefined) {

@@ -159,8 +159,9 @@ export async function updateSecretsAndRegenerate(opts: TokenRotateOptions, chang
   }
   const nocloudNet = nocloudNetOptions({ ...opts, format: http ? 'nocloud-net' : (opts.format ?? 'cloud-init') });
   const templates = loadTemplates(opts.templates);
-  const strongGzip = formats.includes('cloud-init') ? await loadZopfli() : undefined;
-  const gzip = strongGzip !== undefined ? { strongGzip } : {};
+  // A previous --compress gzip run is rewritten the same way, zopfli included.
+  const compress = formats.includes('cloud-init') ? previousCompression(clusterDir) : 'none';
+  const gzip = compress === 'gzip' ? { strongGzip: await loadZopfli() } : {};
   return withClusterLock(opts.out, p.cluster.name, () => {
     const loaded = loadSecrets(opts.out, p, profile.file);
     if (!loaded.ok) return fail(loaded.diagnostics);
@@ -176,8 +177,8 @@ export async function updateSecretsAndRegenerate(opts: TokenRotateOptions, chang
     // saved secrets instead of leaving nodes with a secret nobody registered.
     writeFileAtomic(loaded.value.file, serializeSecrets(secrets), 0o600);
     const ignition = formats.includes('ignition') ? previousIgnition(clusterDir) : {};
-    const files = generateCluster({ profile: p, secrets, templates, formats, compress: previousCompression(clusterDir), ignition, ...gzip, ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
-    const { plan } = writeClusterOutput(clusterDir, files, { dryRun: false, ...gzip });
+    const files = generateCluster({ profile: p, secrets, templates, formats, compress, ignition, ...gzip, ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
+    const { plan } = writeClusterOutput(clusterDir, files, { dryRun: false });
     printPlan(plan, process.stderr);
     change.report(old, secrets, loaded.value.file, clusterDir, formats);
     return EXIT.ok;
