@@ -6,7 +6,8 @@
 // chunk next to main.js, which a run that reuses its secrets never loads.
 // @kubernetes/client-node, which only `status` imports (lazily), stays external:
 // it is loaded from node_modules as published (CommonJS, ~60 packages), never parsed
-// by a generating run.
+// by a generating run. @gfx/zopfli (WebAssembly with Emscripten's CommonJS glue, which
+// needs its own __dirname) stays external too.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -26,7 +27,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['@kubernetes/client-node'],
+  external: ['@kubernetes/client-node', '@gfx/zopfli'],
   // CommonJS dependencies bundled into an ES module still call require() for
   // Node built-ins; give them a real one.
   banner: { js: "import { createRequire as bundleCreateRequire } from 'node:module';\nconst require = bundleCreateRequire(import.meta.url);" },

@@ -5,7 +5,8 @@
 # another (the checks kubelet-csr-approver makes). kubelet runs with
 # serverTLSBootstrap, so metrics-server, kubectl logs and exec can verify kubelets.
 set -euo pipefail
-export KUBECONFIG=/etc/kubernetes/admin.conf
+# log, kubectl_admin (the shared shell library).
+. {{library}}
 expected={{expectedNodes}}
 
 # Succeeds when the PEM CSR on stdin asks for CN system:node:<node> and no names
@@ -22,7 +23,7 @@ request_is_for() {
   done < <(grep -A1 'X509v3 Subject Alternative Name' <<<"$text" | tail -n 1 | tr ',' '\n' | sed 's/^[[:space:]]*//')
 }
 
-kubectl get csr -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.spec.signerName}{" "}{.spec.username}{" "}{.status.conditions[*].type}{"\n"}{end}' |
+kubectl_admin get csr -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.spec.signerName}{" "}{.spec.username}{" "}{.status.conditions[*].type}{"\n"}{end}' |
   while read -r name signer user state; do
     [ "$signer" = kubernetes.io/kubelet-serving ] || continue
     [ -z "${state:-}" ] || continue
@@ -30,9 +31,9 @@ kubectl get csr -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.spec.signer
     node=${user#system:node:}
     ip=$(awk -v n="$node" '$1 == n { print $3 }' "$expected")
     [ -n "$ip" ] || continue
-    if kubectl get csr "$name" -o jsonpath='{.spec.request}' | base64 -d | request_is_for "$node" "$ip"; then
-      kubectl certificate approve "$name"
+    if kubectl_admin get csr "$name" -o jsonpath='{.spec.request}' | base64 -d | request_is_for "$node" "$ip"; then
+      kubectl_admin certificate approve "$name"
     else
-      echo "not approving $name: it asks for names or addresses other than $node and $ip" >&2
+      log "not approving $name: it asks for names or addresses other than $node and $ip"
     fi
   done

@@ -22,6 +22,11 @@ install -D -m 0644 /dev/stdin {{library}} <<'{{libraryDelimiter}}'
 {{/image}}
 # Logging, retries, apt and kubectl helpers shared with the node tools.
 . {{library}}
+# The site proxy (profile proxy), if any, for every step's downloads; containerd and
+# kubelet read the same values from their drop-ins.
+{{#proxyExports}}
+export {{name}}={{value}}
+{{/proxyExports}}
 
 readonly LOG_FILE={{logPath}}
 readonly SUCCESS_MARKER={{successMarker}}
@@ -41,20 +46,8 @@ step_{{fn}}() {
 }
 
 {{/steps}}
-run_step() {
-  local name=$1 fn=$2 rc
-  log "==> step $name"
-  set +e
-  ( set -Eeuo pipefail; "$fn" )
-  rc=$?
-  set -e
-  if [ "$rc" -ne 0 ]; then
-    log "!!! step $name failed (exit $rc)"
-    printf '%s\n' "$name" >"$FAILURE_MARKER"
-    exit "$rc"
-  fi
-  log "<== step $name ok"
-}
+# run_step (library) calls this when a step fails: the marker names the step.
+step_failed() { printf '%s\n' "$1" >"$FAILURE_MARKER"; }
 
 {{^image}}
 if [ -f "$SUCCESS_MARKER" ]; then
@@ -79,6 +72,13 @@ if [ "$OS_FAMILY" != debian ]; then
   exit 1
 fi
 {{/debianFamily}}
+{{#flatcar}}
+if [ "$OS_ID" != flatcar ]; then
+  log "this is Flatcar's bootstrap (from --format ignition); Debian and Ubuntu nodes take --format cloud-init"
+  echo os >"$FAILURE_MARKER"
+  exit 1
+fi
+{{/flatcar}}
 {{#steps}}
 run_step {{name}} step_{{fn}}
 {{/steps}}

@@ -5,7 +5,9 @@
 # (the expiration kubeadm wrote into the Secret, counted from kubeadm init), and
 # then disables its own timer. Runs every minute from {{timer}}.
 set -euo pipefail
-export KUBECONFIG=/etc/kubernetes/admin.conf
+# log, kubectl_admin (the shared shell library).
+. {{library}}
+
 readonly TOKEN_ID={{tokenId}}
 readonly SECRET=bootstrap-token-{{tokenId}}
 readonly EXPECTED={{expectedNodes}}
@@ -16,43 +18,43 @@ readonly TIMER={{timer}}
 mkdir -p "$(dirname "$LOG_FILE")"
 touch "$LOG_FILE"
 
-# Appends a line to the log, but not the same message twice in a row (this runs
-# every minute while the cluster waits for its nodes).
-log() {
+# Logs into LOG_FILE, but not the same message twice in a row (this runs every
+# minute while the cluster waits for its nodes).
+note() {
   local last
   last=$(tail -n 1 "$LOG_FILE" | cut -d' ' -f2-)
-  [ "$last" = "$*" ] || printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >>"$LOG_FILE"
+  [ "$last" = "$*" ] || log "$*" 2>>"$LOG_FILE"
 }
 
 disable_timer() {
-  systemctl disable --now "$TIMER" >>"$LOG_FILE" 2>&1 || log "could not disable $TIMER"
+  systemctl disable --now "$TIMER" >>"$LOG_FILE" 2>&1 || note "could not disable $TIMER"
 }
 
 # The token exists once kubeadm init is through; the bootstrap's success marker
 # says so (before that, a missing Secret would look like an already closed window).
 if [ ! -f "$BOOTSTRAP_DONE" ]; then
-  log "waiting for the bootstrap to finish"
+  note "waiting for the bootstrap to finish"
   exit 0
 fi
 
-if ! found=$(kubectl -n kube-system get secret "$SECRET" --ignore-not-found -o name 2>>"$LOG_FILE"); then
-  log "cannot reach the API server; trying again in a minute"
+if ! found=$(kubectl_admin -n kube-system get secret "$SECRET" --ignore-not-found -o name 2>>"$LOG_FILE"); then
+  note "cannot reach the API server; trying again in a minute"
   exit 0
 fi
 if [ -z "$found" ]; then
-  log "bootstrap token $TOKEN_ID is already gone (expired or deleted); nothing to do"
+  note "bootstrap token $TOKEN_ID is already gone (expired or deleted); nothing to do"
   disable_timer
   exit 0
 fi
 
-if ! registered=$(kubectl get nodes -o jsonpath='{range .items[*]}{.metadata.name}{"\n"}{end}' 2>>"$LOG_FILE"); then
-  log "cannot list nodes; trying again in a minute"
+if ! registered=$(kubectl_admin get nodes -o jsonpath='{range .items[*]}{.metadata.name}{"\n"}{end}' 2>>"$LOG_FILE"); then
+  note "cannot list nodes; trying again in a minute"
   exit 0
 fi
 # A control plane registers its Node before its etcd member joins; only the label
 # set by kubeadm's last join phase says it is done (a failed join retries with the token).
-if ! control_planes=$(kubectl get nodes -l node-role.kubernetes.io/control-plane -o jsonpath='{range .items[*]}{.metadata.name}{"\n"}{end}' 2>>"$LOG_FILE"); then
-  log "cannot list control-plane nodes; trying again in a minute"
+if ! control_planes=$(kubectl_admin get nodes -l node-role.kubernetes.io/control-plane -o jsonpath='{range .items[*]}{.metadata.name}{"\n"}{end}' 2>>"$LOG_FILE"); then
+  note "cannot list control-plane nodes; trying again in a minute"
   exit 0
 fi
 missing=()
@@ -70,16 +72,16 @@ if [ "${#missing[@]}" -eq 0 ]; then
   reason="every node of the profile is registered"
 else
   # No expiration field means ttl 0: the token never expires by itself.
-  expiration=$(kubectl -n kube-system get secret "$SECRET" -o jsonpath='{.data.expiration}' 2>>"$LOG_FILE" | base64 -d 2>/dev/null || true)
+  expiration=$(kubectl_admin -n kube-system get secret "$SECRET" -o jsonpath='{.data.expiration}' 2>>"$LOG_FILE" | base64 -d 2>/dev/null || true)
   if [ -n "$expiration" ] && [ "$(date -u +%s)" -ge "$(date -u -d "$expiration" +%s)" ]; then
     reason="its ttl has passed (expired $expiration; not registered: ${missing[*]})"
   fi
 fi
 if [ -z "$reason" ]; then
-  log "waiting for ${#missing[@]} node(s) to register: ${missing[*]}"
+  note "waiting for ${#missing[@]} node(s) to register: ${missing[*]}"
   exit 0
 fi
 
-kubectl -n kube-system delete secret "$SECRET" --ignore-not-found >>"$LOG_FILE" 2>&1
-log "deleted bootstrap token $TOKEN_ID: $reason"
+kubectl_admin -n kube-system delete secret "$SECRET" --ignore-not-found >>"$LOG_FILE" 2>&1
+note "deleted bootstrap token $TOKEN_ID: $reason"
 disable_timer

@@ -11,6 +11,7 @@ import { prebakedSizeLines } from './prebaked-sizes.js';
 import { phaseLine } from './phases.js';
 import { pkiBenchLines, type Measurement } from './pki-bench.js';
 import { BUNDLED_PROFILES } from '../cli/package-paths.js';
+import { loadZopfli } from '../cli/zopfli.js';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(DIST, 'cli', 'main.js');
@@ -126,7 +127,7 @@ async function main(): Promise<void> {
 
   out.push(...scaleLines(work));
   out.push(...(await prebakedSizeLines('lab')));
-  out.push(...pkiBenchLines(work, join(BUNDLED_PROFILES, 'lab.yaml'), { runMeasured, median, line, verdict }));
+  out.push(...pkiBenchLines(work, join(BUNDLED_PROFILES, 'lab.yaml'), { runMeasured, median, line, verdict }, await loadZopfli()));
   for (const l of out) process.stdout.write(`${l}\n`);
   rmSync(work, { recursive: true, force: true });
 }

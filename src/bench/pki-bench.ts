@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { gzipUserData, type StrongGzip } from '../emit/cloud-init/gzip-user-data.js';
 
 /** One measured process: wall time, CPU time (user + system) and peak RSS. */
 export interface Measurement {
@@ -80,7 +81,7 @@ function labProfileWith(work: string, labText: string, keyAlgorithm: string): st
  * runs (medians of 5), a reuse run and the openssl script measured in the same run,
  * each target with whether it is met, and the lab user-data sizes.
  */
-export function pkiBenchLines(work: string, labProfileFile: string, tools: BenchTools): string[] {
+export function pkiBenchLines(work: string, labProfileFile: string, tools: BenchTools, strongGzip: StrongGzip): string[] {
   const { runMeasured, median, line, verdict } = tools;
   const labText = readFileSync(labProfileFile, 'utf8');
   const rsaProfile = labProfileWith(work, labText, 'rsa-2048');
@@ -122,6 +123,9 @@ export function pkiBenchLines(work: string, labProfileFile: string, tools: Bench
   if (cp) {
     const gz = gzipSync(cp.bytes, { level: 9 }).length;
     lines.push(`lab control plane (${cp.node}) user-data, ECDSA: ${cp.bytes.length} B raw, ${gz} B gzip -9   target: <= ${CONTROL_PLANE_GZIP_TARGET} B gzip -9 (${verdict(gz <= CONTROL_PLANE_GZIP_TARGET)})`);
+    // What users paste: --compress gzip (zopfli above the limit) against EC2's 16 KiB.
+    const written = gzipUserData(cp.bytes, strongGzip).length;
+    lines.push(`lab control plane (${cp.node}) user-data as --compress gzip writes it: ${written} B   EC2 limit: <= 16384 B (${verdict(written <= 16384)})`);
   }
   const worker = userData('worker');
   if (worker) {

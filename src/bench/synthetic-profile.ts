@@ -1,6 +1,7 @@
 /**
  * A valid profile with `nodeCount` nodes (3 control planes behind an explicit
- * endpoint, the rest workers) on 172.16.0.0/16, for benchmarks.
+ * endpoint, the rest workers) on 172.16.0.0/16, for benchmarks; valid for every
+ * output format (Ignition's sysext has a mirror URL and a digest).
  */
 export function syntheticProfile(nodeCount: number): string {
   const nodes: string[] = [];
@@ -22,6 +23,10 @@ export function syntheticProfile(nodeCount: number): string {
     '  gateway: 172.16.0.1',
     '  nameservers: [172.16.0.2]',
     'firewall: {mode: ports}',
+    // Ignition output needs a verified sysext; 1.30 is served from a mirror (the bakery starts at 1.31).
+    'flatcar:',
+    '  sysextUrl: https://mirror.example.internal/kubernetes-v1.30.0-x86-64.raw',
+    `  sysextSha256: ${'5e'.repeat(32)}`,
     'nodes:',
     ...nodes,
     '',

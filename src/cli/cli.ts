@@ -3,19 +3,59 @@ import yargs from 'yargs';
 import { runGenerate } from './commands/generate.js';
 import { runCaHash } from './commands/ca-hash.js';
 import { runKubeconfig } from './commands/kubeconfig.js';
-import { runTokenRotate, runTokenShow } from './commands/token.js';
+import { runTokenRotate, runTokenShow, type TokenRotateOptions } from './commands/token.js';
 import { runImage } from './commands/image.js';
 import { runUpgrade } from './commands/upgrade.js';
 import { runStatus } from './commands/status.js';
+import { runRotateEncryptionKey } from './commands/secrets.js';
+import { runCapacity } from './commands/capacity.js';
 import { UsageError } from './load-templates.js';
 import { EXIT } from './report.js';
+import { IGNITION_SPEC_VERSIONS } from '../emit/ignition/types.js';
 
 const profileOption = {
   type: 'string',
   default: 'lab',
-  describe: 'Bundled profile name (lab, ha) or path to a profile YAML file',
+  describe: 'Bundled profile name (lab, ha, prod) or path to a profile YAML file',
 } as const;
 const outOption = { type: 'string', default: 'out', describe: 'Output root; files go to <out>/<cluster>/' } as const;
+
+/** Options of the commands that change secrets.yaml and regenerate the output (token rotate, secrets). */
+function regenerateOptions(prefix: string) {
+  return {
+    profile: profileOption,
+    out: outOption,
+    format: { choices: ['cloud-init', 'iso', 'ignition', 'nocloud-net', 'all'] as const, describe: `${prefix}what to regenerate (default: what the previous run wrote)` },
+    templates: { type: 'string', describe: `${prefix}directory with template overrides` },
+    'base-url': { type: 'string', describe: `${prefix}as for generate, when the output has the nocloud-net HTTP tree` },
+    kernel: { type: 'string', describe: `${prefix}as for generate (nocloud-net)` },
+    initrd: { type: 'string', describe: `${prefix}as for generate (nocloud-net)` },
+    'kernel-args': { type: 'string', describe: `${prefix}as for generate (nocloud-net)` },
+  } as const;
+}
+
+/** The parsed regenerateOptions as the commands take them. */
+function regenerateArgs(args: {
+  profile: string;
+  out: string;
+  format?: TokenRotateOptions['format'];
+  templates?: string;
+  'base-url'?: string;
+  kernel?: string;
+  initrd?: string;
+  'kernel-args'?: string;
+}): TokenRotateOptions {
+  return {
+    profile: args.profile,
+    out: args.out,
+    ...(args.format !== undefined ? { format: args.format } : {}),
+    ...(args.templates !== undefined ? { templates: args.templates } : {}),
+    ...(args['base-url'] !== undefined ? { baseUrl: args['base-url'] } : {}),
+    ...(args.kernel !== undefined ? { kernel: args.kernel } : {}),
+    ...(args.initrd !== undefined ? { initrd: args.initrd } : {}),
+    ...(args['kernel-args'] !== undefined ? { kernelArgs: args['kernel-args'] } : {}),
+  };
+}
 
 /** Parses argv and runs one command; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -55,6 +95,8 @@ export async function main(argv: string[]): Promise<number> {
           .option('kernel', { type: 'string', describe: 'nocloud-net: kernel for the iPXE scripts, URL or path relative to the script (default vmlinuz)' })
           .option('initrd', { type: 'string', describe: 'nocloud-net: initrd for the iPXE scripts, URL or path relative to the script (default initrd.img)' })
           .option('kernel-args', { type: 'string', describe: 'nocloud-net: extra kernel arguments, e.g. "root=/dev/sda1 console=ttyS0"' })
+          .option('ignition-version', { choices: IGNITION_SPEC_VERSIONS, describe: 'Ignition spec of config.ign (default 3.4.0; 3.3.0 for Flatcar older than Alpha 3535)' })
+          .option('ignition-stub-url', { type: 'string', describe: 'Also write nodes/<node>/config.stub.ign, a <1 KiB config that fetches <url>/<node>/config.ign (VirtualBox guest property)' })
           .option('templates', { type: 'string', describe: 'Directory with template overrides (same relative paths as templates/)' })
           .option('max-bytes', { type: 'number', describe: 'Warn when a user-data or config.ign is larger than this' })
           .option('compress', {
@@ -66,6 +108,7 @@ export async function main(argv: string[]): Promise<number> {
           .example('$0', 'Write out/lab/ from the bundled lab profile')
           .example('$0 --profile ./prod.yaml --format all', 'cloud-init, seed ISOs and Ignition for every node')
           .example('$0 --format nocloud-net --base-url http://10.0.0.1/lab --kernel /debian/vmlinuz --initrd /debian/initrd.img --kernel-args "root=/dev/sda1"', 'HTTP seeds and an iPXE script per node in out/lab/http/ (docs/pxe.md)')
+          .example('$0 --profile ./prod.yaml --format ignition --ignition-stub-url http://10.0.0.1/prod', 'Ignition configs plus stubs that fetch them (VirtualBox; docs/ignition-delivery.md)')
           .example('$0 --stdout --node worker-1', "Print worker-1's user-data for pasting")
           .example('$0 --stdout --node cp-1 --compress gzip > cp-1.user-data.gz', "A control plane's user-data gzip'd, e.g. for EC2's 16 KB limit")
           .example('$0 --check --profile ./prod.yaml', 'Validate a profile only')
@@ -88,6 +131,8 @@ export async function main(argv: string[]): Promise<number> {
             ...(args.kernel !== undefined ? { kernel: args.kernel } : {}),
             ...(args.initrd !== undefined ? { initrd: args.initrd } : {}),
             ...(args['kernel-args'] !== undefined ? { kernelArgs: args['kernel-args'] } : {}),
+            ...(args['ignition-version'] !== undefined ? { ignitionVersion: args['ignition-version'] } : {}),
+            ...(args['ignition-stub-url'] !== undefined ? { ignitionStubUrl: args['ignition-stub-url'] } : {}),
           }),
         ),
     )
@@ -157,7 +202,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('target', { choices: ['apt', 'flatcar'] as const, describe: 'apt (pkgs.k8s.io) or flatcar (sysext); default flatcar when the previous run wrote only Ignition' })
           .option('write-profile', { type: 'boolean', default: false, describe: 'Also set cluster.kubernetesVersion in the profile file (comments and layout kept)' })
           .option('sysext-url', { type: 'string', describe: 'flatcar: URL of the new Kubernetes sysext image (default: the sysext-bakery image)' })
-          .option('sysext-sha256', { type: 'string', describe: 'flatcar: sha256 of that image (default: read from the SHA256SUMS next to it on the node)' })
+          .option('sysext-sha256', { type: 'string', describe: 'flatcar: sha256 of that image, or one per architecture: amd64=HEX,arm64=HEX (default: read from the SHA256SUMS next to it on the node)' })
           .option('templates', { type: 'string', describe: 'Directory with template overrides (same relative paths as templates/)' })
           .example('$0 upgrade --profile ./lab.yaml --to 1.30.6', 'Patch upgrade: scripts in out/lab/upgrade/1.30.0-to-1.30.6/')
           .example('$0 upgrade --profile ./lab.yaml --to 1.31.2 --write-profile', 'Minor upgrade, and the profile now says 1.31.2 for new nodes'),
@@ -181,30 +226,27 @@ export async function main(argv: string[]): Promise<number> {
       (y) =>
         y
           .positional('action', { choices: ['show', 'rotate'] as const, describe: 'show: print the token and its expiry; rotate: new token, regenerated output' })
-          .option('profile', profileOption)
-          .option('out', outOption)
-          .option('format', { choices: ['cloud-init', 'iso', 'ignition', 'nocloud-net', 'all'] as const, describe: 'rotate: what to regenerate (default: what the previous run wrote)' })
-          .option('templates', { type: 'string', describe: 'rotate: directory with template overrides' })
-          .option('base-url', { type: 'string', describe: 'rotate: as for generate, when the output has the nocloud-net HTTP tree' })
-          .option('kernel', { type: 'string', describe: 'rotate: as for generate (nocloud-net)' })
-          .option('initrd', { type: 'string', describe: 'rotate: as for generate (nocloud-net)' })
-          .option('kernel-args', { type: 'string', describe: 'rotate: as for generate (nocloud-net)' })
+          .options(regenerateOptions('rotate: '))
           .example('$0 token show --profile ha', 'Print the token and when it expires')
           .example('$0 token rotate --profile ha', 'New token; prints the kubeadm token create line for a running cluster'),
       (args) =>
         run(() =>
           args.action === 'show'
             ? runTokenShow({ profile: args.profile, out: args.out })
-            : runTokenRotate({
-                profile: args.profile,
-                out: args.out,
-                ...(args.format !== undefined ? { format: args.format } : {}),
-                ...(args.templates !== undefined ? { templates: args.templates } : {}),
-                ...(args['base-url'] !== undefined ? { baseUrl: args['base-url'] } : {}),
-                ...(args.kernel !== undefined ? { kernel: args.kernel } : {}),
-                ...(args.initrd !== undefined ? { initrd: args.initrd } : {}),
-                ...(args['kernel-args'] !== undefined ? { kernelArgs: args['kernel-args'] } : {}),
-              }),
+            : runTokenRotate(regenerateArgs(args)),
+        ),
+    )
+    .command(
+      'secrets <action>',
+      'Change secrets.yaml: rotate-encryption-key adds a new encryption-at-rest key and regenerates the output',
+      (y) =>
+        y
+          .positional('action', { choices: ['rotate-encryption-key'] as const, describe: 'rotate-encryption-key: new first key, older keys kept for reading' })
+          .options(regenerateOptions(''))
+          .example('$0 secrets rotate-encryption-key --profile prod.yaml', 'New first key; prints the kubectl command that re-encrypts every Secret'),
+      (args) =>
+        run(() =>
+          runRotateEncryptionKey(regenerateArgs(args)),
         ),
     )
     .command(
@@ -231,6 +273,41 @@ export async function main(argv: string[]): Promise<number> {
             timeout: args.timeout,
             interval: args.interval,
             json: args.json,
+          }),
+        ),
+    )
+    .command(
+      'capacity',
+      'Plan pods and nodes for a request rate: pods = ceil(qps / per-pod-rps x buffer), then nodes per node type at 60-70 % utilisation',
+      (y) =>
+        y
+          .option('profile', profileOption)
+          .option('qps', { type: 'number', demandOption: true, describe: 'Peak requests per second for the service' })
+          .option('latency-ms', { type: 'number', describe: 'Mean latency in ms (reports requests in flight; needed with --per-pod-concurrency)' })
+          .option('per-pod-rps', { type: 'number', describe: 'Requests per second one pod sustains at that latency' })
+          .option('per-pod-concurrency', { type: 'number', describe: 'Instead of --per-pod-rps: requests one pod serves at the same time' })
+          .option('buffer', { type: 'number', default: 1.3, describe: 'Headroom factor (1.3 = 30 % spare)' })
+          .option('cpu-per-pod', { type: 'string', default: '250m', describe: "One pod's CPU request" })
+          .option('memory-per-pod', { type: 'string', default: '256Mi', describe: "One pod's memory request" })
+          .option('node-cpu', { type: 'string', describe: "Plan for this node size instead of the profile's nodes[].capacity (with --node-memory)" })
+          .option('node-memory', { type: 'string', describe: 'Memory of that node size, e.g. 16Gi' })
+          .option('json', { type: 'boolean', default: false, describe: 'Print the plan as JSON' })
+          .example('$0 capacity --profile ./prod.yaml --qps 1000 --latency-ms 200 --per-pod-rps 50', '26 pods, and the nodes each node type needs')
+          .example('$0 capacity --qps 1000 --latency-ms 200 --per-pod-concurrency 10 --node-cpu 4 --node-memory 16Gi --json', 'The same by concurrency, for a 4-core 16Gi node, as JSON'),
+      (args) =>
+        run(() =>
+          runCapacity({
+            profile: args.profile,
+            qps: args.qps,
+            buffer: args.buffer,
+            cpuPerPod: args['cpu-per-pod'],
+            memoryPerPod: args['memory-per-pod'],
+            json: args.json,
+            ...(args['latency-ms'] !== undefined ? { latencyMs: args['latency-ms'] } : {}),
+            ...(args['per-pod-rps'] !== undefined ? { perPodRps: args['per-pod-rps'] } : {}),
+            ...(args['per-pod-concurrency'] !== undefined ? { perPodConcurrency: args['per-pod-concurrency'] } : {}),
+            ...(args['node-cpu'] !== undefined ? { nodeCpu: args['node-cpu'] } : {}),
+            ...(args['node-memory'] !== undefined ? { nodeMemory: args['node-memory'] } : {}),
           }),
         ),
     )

@@ -1,6 +1,6 @@
 import type { Result } from '../diagnostics.js';
 import type { Profile } from '../profile/types.js';
-import { loadSecrets, newClusterSecrets, secretsPath, type LoadedSecrets } from './secrets-store.js';
+import { loadSecrets, newClusterSecrets, secretsPath, withEncryptionKey, type LoadedSecrets } from './secrets-store.js';
 
 /**
  * Secrets for `--dry-run`: the saved bundle when there is one; for a cluster that
@@ -10,7 +10,9 @@ import { loadSecrets, newClusterSecrets, secretsPath, type LoadedSecrets } from 
  */
 export async function loadSecretsForDryRun(outRoot: string, profile: Profile, profileFile: string): Promise<Result<LoadedSecrets>> {
   const saved = loadSecrets(outRoot, profile, profileFile);
-  if (saved.ok || !saved.diagnostics.every((d) => d.code === 'secrets-missing')) return saved;
+  // A missing encryption key is added in memory only: the plan shows the files it changes.
+  if (saved.ok) return { ...saved, value: withEncryptionKey(saved.value, profile, false) };
+  if (!saved.diagnostics.every((d) => d.code === 'secrets-missing')) return saved;
   const secrets = await newClusterSecrets(profile);
   return { ok: true, value: { secrets, created: false, file: secretsPath(outRoot, profile.cluster.name) }, warnings: [] };
 }

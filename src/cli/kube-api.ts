@@ -6,7 +6,10 @@
  */
 import type { LiveNode, ReportInput } from '../status/cluster-status.js';
 import { parseVerifyReport } from '../status/cluster-status.js';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { STATUS_CONFIGMAP, STATUS_CONFIGMAP_KEY } from '../plan/cluster-verify.js';
+import { CERTS_CONFIGMAP } from '../plan/node-tools.js';
 
 /** The API server could not be asked: unreachable, refused TLS, refused credentials. */
 export class ApiError extends Error {
@@ -22,6 +25,21 @@ export class ApiError extends Error {
 export interface ClusterState {
   nodes: LiveNode[];
   report: ReportInput;
+  /** ConfigMap kube-system/gen-userdata-certs: control plane -> "<RFC 3339> <certificate>"; empty when absent. */
+  certificates: Record<string, string>;
+  /** When the kubeconfig's own client certificate expires; absent when it has none (a token) or it is unreadable. */
+  clientCertificateExpiry?: Date;
+}
+
+/** The expiry of the kubeconfig user's client certificate (inline data or file), if it has a readable one. */
+function clientCertificateExpiry(user: { certData?: string; certFile?: string } | null): Date | undefined {
+  try {
+    const pem = user?.certData !== undefined ? Buffer.from(user.certData, 'base64') : user?.certFile !== undefined ? readFileSync(user.certFile) : undefined;
+    return pem === undefined ? undefined : new Date(new X509Certificate(pem).validTo);
+  } catch {
+    // Not a certificate we can read: status simply does not print its expiry.
+    return undefined;
+  }
 }
 
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|ERR_SSL|EPROTO/;
@@ -64,9 +82,9 @@ export function loadKubeClient(): Promise<typeof import('@kubernetes/client-node
 }
 
 /**
- * Lists the Nodes and reads ConfigMap kube-system/gen-userdata-status with the
- * kubeconfig at `kubeconfigPath` (TLS verified against its CA). A missing ConfigMap
- * is a missing report, not an error. Rejects with ApiError; any other rejection is a bug.
+ * Lists the Nodes and reads ConfigMaps kube-system/gen-userdata-status and
+ * gen-userdata-certs with the kubeconfig at `kubeconfigPath` (TLS verified against
+ * its CA). A missing ConfigMap is a missing report or record, not an error. Rejects with ApiError; any other rejection is a bug.
  */
 export async function readClusterState(kubeconfigPath: string, requestTimeoutMs = 10_000): Promise<ClusterState> {
   const k8s = await loadKubeClient();
@@ -95,7 +113,15 @@ export async function readClusterState(kubeconfigPath: string, requestTimeoutMs 
       if ((err as { code?: unknown }).code !== 404) throw err;
       report = { kind: 'missing' };
     }
-    return { nodes, report };
+    let certificates: Record<string, string> = {};
+    try {
+      const cm = await withTimeout(core.readNamespacedConfigMap({ name: CERTS_CONFIGMAP, namespace: 'kube-system' }), requestTimeoutMs);
+      certificates = { ...(cm.data ?? {}) };
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 404) throw err;
+    }
+    const expiry = clientCertificateExpiry(kc.getCurrentUser());
+    return { nodes, report, certificates, ...(expiry !== undefined ? { clientCertificateExpiry: expiry } : {}) };
   } catch (err) {
     throw describe(err, server);
   }

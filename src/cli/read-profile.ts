@@ -9,6 +9,9 @@ import { BUNDLED_PROFILES } from './package-paths.js';
 import { PROFILE_LIMITS } from '../profile/limits.js';
 import { readRegularFile } from './read-regular-file.js';
 import { cniManifestProblems } from '../kube/cni-manifest.js';
+import { parseCaBundle } from '../pki/ca-bundle.js';
+import { escapeSegment } from '../profile/yaml-positions.js';
+import { FLATCAR_RULES } from '../profile/rules/flatcar-rules.js';
 
 /** The file `--profile` names: a bundled profile for a bare name, else the path itself. */
 export function resolveProfileFile(ref: string): string {
@@ -20,7 +23,8 @@ function fileDiagnostic(file: string, code: string, path: string, message: strin
 }
 
 /**
- * Reads the files a profile refers to (keyFile, manifestFile), relative to the profile, and
+ * Reads the files a profile refers to (keyFile, manifestFile, trust.caBundleFile,
+ * images.auth.*.passwordFile), relative to the profile, and
  * embeds them. Only regular files up to REFERENCED_FILE_MAX_BYTES are read; anything else is
  * a diagnostic at the field's JSON path.
  */
@@ -50,6 +54,27 @@ function embedReferencedFiles(profile: Profile, profileFile: string): Diagnostic
     const addon = profile.addons[name];
     if (addon.manifestFile !== undefined) addon.manifest = read(addon.manifestFile, `/addons/${name}/manifestFile`);
   }
+  const trust = profile.trust;
+  if (trust.caBundleFile !== undefined) {
+    trust.caBundle = read(trust.caBundleFile, '/trust/caBundleFile');
+    const bundle = trust.caBundle === undefined ? undefined : parseCaBundle(trust.caBundle);
+    for (const problem of bundle?.ok === false ? bundle.problems : []) {
+      diagnostics.push(fileDiagnostic(profileFile, 'invalid-ca-bundle', '/trust/caBundleFile', `${trust.caBundleFile}: ${problem}`));
+    }
+  }
+  for (const auth of profile.images.auth) {
+    const pointer = `/images/auth/${escapeSegment(auth.registry)}/passwordFile`;
+    const text = read(auth.passwordFile, pointer);
+    if (text === undefined) continue;
+    // One trailing newline is how editors and `echo` end a file; it is not part of the password.
+    const password = text.replace(/\r?\n$/, '');
+    // Never echo the password: the message names only the file.
+    if (password === '' || /[\u0000-\u001f\u007f]/.test(password)) {
+      diagnostics.push(fileDiagnostic(profileFile, 'invalid-password-file', pointer, `${auth.passwordFile}: must hold the password on one line, without control characters`));
+    } else {
+      auth.password = password;
+    }
+  }
   return diagnostics;
 }
 
@@ -60,13 +85,21 @@ function withPositions(diagnostics: Diagnostic[], text: string): Diagnostic[] {
   return diagnostics.map((d) => ({ ...d, ...locator.locate(d.path) }));
 }
 
+/** What the profile is read for. */
+export interface ReadProfileOptions {
+  /** Ignition (Flatcar) output will be generated: the Flatcar rules apply too. */
+  flatcar?: boolean;
+  /** Changes the text before it is validated; must keep every line where it is. */
+  rewrite?: (text: string) => string;
+}
+
 /**
  * Resolves `--profile` (a bundled name like "lab", or a path), reads, validates and
  * fills in referenced files. A missing file is a diagnostic, not an exception.
- * `rewrite` may change the text before it is validated (`upgrade` reads the profile
- * as it will be at the new version); it must keep every line where it is.
+ * `opts.rewrite` may change the text before it is validated (`upgrade` reads the
+ * profile as it will be at the new version); it must keep every line where it is.
  */
-export function readProfile(ref: string, rewrite?: (text: string) => string): Result<Profile> & { file: string } {
+export function readProfile(ref: string, opts: ReadProfileOptions = {}): Result<Profile> & { file: string } {
   const file = resolveProfileFile(ref);
   // A profile over the size limit is refused before it is read (limits.ts).
   const read = readRegularFile(file, PROFILE_LIMITS.maxBytes);
@@ -76,8 +109,8 @@ export function readProfile(ref: string, rewrite?: (text: string) => string): Re
       : ['profile-unreadable', `the profile ${read.reason}`];
     return { ok: false, file, diagnostics: [fileDiagnostic(file, code, '', message)] };
   }
-  const text = rewrite !== undefined ? rewrite(read.text) : read.text;
-  const loaded = loadProfile(text, file);
+  const text = opts.rewrite !== undefined ? opts.rewrite(read.text) : read.text;
+  const loaded = loadProfile(text, file, opts.flatcar ? FLATCAR_RULES : []);
   if (!loaded.ok) return { ...loaded, file };
   const embedErrors = embedReferencedFiles(loaded.value, file);
   if (embedErrors.length > 0) return { ok: false, file, diagnostics: withPositions(embedErrors, text) };

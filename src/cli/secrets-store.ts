@@ -10,6 +10,7 @@ import { keyAlgorithmMismatch, secretsKeyAlgorithm } from '../pki/key-algorithm.
 import { locateInProfile } from '../profile/load-profile.js';
 import { serializeSecrets } from '../pki/serialize-secrets.js';
 import { caValidityDiagnostics } from '../pki/ca-validity.js';
+import { withNewEncryptionKey } from '../pki/encryption-key.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { crashPoint } from './crash-point.js';
 import { readRegularFile } from './read-regular-file.js';
@@ -34,6 +35,30 @@ export interface LoadedSecrets {
   secrets: ClusterSecrets;
   created: boolean;
   file: string;
+  /** Name of the encryption-at-rest key added to a bundle that had none (see withEncryptionKey). */
+  addedEncryptionKey?: string;
+}
+
+/**
+ * A bundle from before encryption at rest gets its first key when the profile wants
+ * encryption (security.encryptionAtRest): saved at once (0600) when `save`, else only
+ * in memory (a dry run). Nothing else in the bundle changes; existing keys are kept.
+ */
+export function withEncryptionKey(loaded: LoadedSecrets, profile: Profile, save: boolean): LoadedSecrets {
+  if (!profile.security.encryptionAtRest || (loaded.secrets.encryptionKeys ?? []).length > 0) return loaded;
+  const secrets = withNewEncryptionKey(loaded.secrets, (n) => new Uint8Array(randomBytes(n)));
+  if (save) writeFileAtomic(loaded.file, serializeSecrets(secrets), 0o600);
+  return { ...loaded, secrets, addedEncryptionKey: secrets.encryptionKeys![0]!.name };
+}
+
+/** The stderr notice for a key withEncryptionKey added (or, in a dry run, would add). */
+export function encryptionKeyNotice(loaded: LoadedSecrets, dryRun: boolean): string | undefined {
+  if (loaded.addedEncryptionKey === undefined) return undefined;
+  const what = dryRun ? 'would add (dry run: not saved)' : 'added';
+  return (
+    `${loaded.file}: ${what} encryption-at-rest key ${loaded.addedEncryptionKey} (security.encryptionAtRest; the bundle had none). ` +
+    'Control planes get it in /etc/kubernetes/apiserver/encryption-config.yaml (0600); for a running cluster see docs/operations.md#encryption-at-rest\n'
+  );
 }
 
 /** What is at the secrets path: nothing, a usable file, or a refusal. */
@@ -145,11 +170,12 @@ export function loadSecrets(outRoot: string, profile: Profile, profileFile: stri
  * Reads out/<cluster>/secrets.yaml as loadSecrets does. When there is none (and no
  * interrupted run holds one), makes a new bundle with the profile's `pki.keyAlgorithm`
  * (new CAs: a new cluster), saves it at once (0600, fsynced) and says so in `created`.
- * A bundle is never replaced. Call it holding the cluster lock.
+ * A bundle is never replaced; one without an encryption key gets one added (withEncryptionKey). Call it holding the cluster lock.
  */
 export async function loadOrCreateSecrets(outRoot: string, profile: Profile, profileFile: string, now: Date = new Date()): Promise<Result<LoadedSecrets>> {
   const loaded = loadSecrets(outRoot, profile, profileFile, now);
-  if (loaded.ok || !loaded.diagnostics.every((d) => d.code === 'secrets-missing')) return loaded;
+  if (loaded.ok) return { ...loaded, value: withEncryptionKey(loaded.value, profile, true) };
+  if (!loaded.diagnostics.every((d) => d.code === 'secrets-missing')) return loaded;
   const file = secretsPath(outRoot, profile.cluster.name);
   const secrets = await newClusterSecrets(profile, now);
   // Saved before anything else is written: losing a fresh CA would orphan every node config.

@@ -3,6 +3,7 @@ import type { OutputFile } from '../output/output-file.js';
 import { ChangePlanBuilder, type ChangePlan } from '../output/change-plan.js';
 import { manifestEntry } from '../output/manifest.js';
 import { SizeReportBuilder } from '../output/size-report.js';
+import type { StrongGzip } from '../emit/cloud-init/gzip-user-data.js';
 import { IMAGE_DIR } from '../output/generate-image.js';
 import { UPGRADE_DIR } from '../upgrade/upgrade-plan.js';
 import { OutputTree, type OutputTreeStats } from './output-tree.js';
@@ -28,10 +29,10 @@ export interface ClusterOutputResult {
  * ends without error; secrets.yaml must already be saved (it is hard-linked, never
  * rewritten), and image/ from `gen-userdata image` is carried over.
  */
-export function writeClusterOutput(clusterDir: string, files: Iterable<OutputFile>, opts: { dryRun: boolean; maxBytes?: number }): ClusterOutputResult {
+export function writeClusterOutput(clusterDir: string, files: Iterable<OutputFile>, opts: { dryRun: boolean; maxBytes?: number; strongGzip?: StrongGzip }): ClusterOutputResult {
   const previous = readPreviousManifest(clusterDir);
   const tree = opts.dryRun ? undefined : new OutputTree(clusterDir, { ...(previous !== undefined ? { previous } : {}), keep: [IMAGE_DIR, UPGRADE_DIR], preserve: [SECRETS_FILE] });
-  const sizes = new SizeReportBuilder(opts.maxBytes);
+  const sizes = new SizeReportBuilder(opts.maxBytes, opts.strongGzip);
   const warnings: Diagnostic[] = [];
   const changes = new ChangePlanBuilder(previous);
   let sawManifest = false;

@@ -49,6 +49,9 @@ export function extraArgs(api: KubeadmApiVersion, args: Readonly<Record<string, 
   return map;
 }
 
+/** The taint kubeadm gives a control plane when nodeRegistration.taints is unset. */
+export const CONTROL_PLANE_TAINT = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' } as const;
+
 /**
  * Directory of kubeadm's per-node patches, named in Init/JoinConfiguration
  * `patches.directory` (same field in v1beta3 and v1beta4). kubeadm init and join
@@ -61,12 +64,19 @@ export const KUBEADM_PATCHES_DIR = '/etc/kubernetes/gen-userdata/patches';
 /**
  * nodeRegistration for init and join: the node name, containerd's socket, and
  * node-ip so the kubelet registers the profile's address (on VirtualBox it would
- * otherwise pick the NAT address 10.0.2.15).
+ * otherwise pick the NAT address 10.0.2.15); the node's labels as kubelet's
+ * node-labels, and its taints. kubeadm taints a control plane only while `taints`
+ * is unset, so a control plane with taints of its own keeps that one explicitly.
  */
 export function nodeRegistration(api: KubeadmApiVersion, node: ProfileNode): Record<string, unknown> {
-  return {
-    name: node.name,
-    criSocket: CRI_SOCKET,
-    kubeletExtraArgs: extraArgs(api, { 'node-ip': node.ip }),
-  };
+  const args: Record<string, string> = { 'node-ip': node.ip };
+  const labels = Object.entries(node.labels ?? {});
+  if (labels.length > 0) args['node-labels'] = labels.map(([k, v]) => `${k}=${v}`).join(',');
+  const reg: Record<string, unknown> = { name: node.name, criSocket: CRI_SOCKET, kubeletExtraArgs: extraArgs(api, args) };
+  if (node.taints !== undefined && node.taints.length > 0) {
+    const own = node.taints.map((t) => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect }));
+    const keep = node.role === 'control-plane' && !own.some((t) => t.key === CONTROL_PLANE_TAINT.key && t.effect === CONTROL_PLANE_TAINT.effect);
+    reg.taints = keep ? [{ ...CONTROL_PLANE_TAINT }, ...own] : own;
+  }
+  return reg;
 }

@@ -40,8 +40,8 @@ export function buildKubeadmDocuments(input: KubeadmConfigInput): Record<string,
   return [
     buildInitConfiguration(api, profile, node, token),
     buildClusterConfiguration(api, profile, input.keyAlgorithm),
-    buildKubeletConfiguration(profile.kubelet),
-    buildKubeProxyConfiguration(profile.cluster.kubeProxyMode),
+    buildKubeletConfiguration(profile.kubelet, profile.kubeadm.featureGates),
+    buildKubeProxyConfiguration(profile.cluster.kubeProxyMode, profile.kubeadm.featureGates),
   ];
 }
 

@@ -55,6 +55,12 @@ export interface PortQuery {
    * node: opened on control planes too, which otherwise keep the NodePort range closed.
    */
   smokeNodePort?: number;
+  /**
+   * Control-plane components the profile binds to every address (kubeadm.<component>
+   * extraArgs bind-address 0.0.0.0): their secure ports are opened, from the node
+   * network only. By default they listen on 127.0.0.1 and stay closed.
+   */
+  exposed?: { controllerManager: boolean; scheduler: boolean };
 }
 
 const CONTROL_PLANE: readonly PortRule[] = [
@@ -64,9 +70,10 @@ const CONTROL_PLANE: readonly PortRule[] = [
   // Control planes run the kube-proxy DaemonSet too; its health endpoint is what
   // external load balancers probe.
   { port: '10256', proto: 'tcp', why: 'kube-proxy health check' },
-  { port: '10257', proto: 'tcp', why: 'kube-controller-manager' },
-  { port: '10259', proto: 'tcp', why: 'kube-scheduler' },
 ];
+
+const CONTROLLER_MANAGER: PortRule = { port: '10257', proto: 'tcp', why: 'kube-controller-manager', from: 'node-network' };
+const SCHEDULER: PortRule = { port: '10259', proto: 'tcp', why: 'kube-scheduler', from: 'node-network' };
 
 const WORKER: readonly PortRule[] = [
   { port: '10250', proto: 'tcp', why: 'kubelet API' },
@@ -103,8 +110,9 @@ function lastPort(p: string): number {
 
 /**
  * Inbound TCP/UDP ports the node needs, sorted by port, then range end, then
- * protocol, without duplicates. Control planes: 6443, 2379-2380, 10250, 10256,
- * 10257, 10259. Workers: 10250, 10256, 30000-32767 (NodePorts are not opened on the
+ * protocol, without duplicates. Control planes: 6443, 2379-2380, 10250, 10256, and
+ * 10257 (controller manager) and 10259 (scheduler) from the node network only when
+ * the profile binds them beyond localhost. Workers: 10250, 10256, 30000-32767 (NodePorts are not opened on the
  * tainted control planes, except the smoke test's), and 80/443 with a hostPort
  * ingress controller. Plus the CNI's: Calico 179/tcp, 4789/udp, 5473/tcp;
  * Flannel 8472/udp. Never throws.
@@ -113,6 +121,8 @@ export function requiredPorts(query: PortQuery): PortRule[] {
   const plugin = pluginOf(query.cni);
   const rules = [
     ...(query.role === 'control-plane' ? CONTROL_PLANE : WORKER),
+    ...(query.role === 'control-plane' && query.exposed?.controllerManager ? [CONTROLLER_MANAGER] : []),
+    ...(query.role === 'control-plane' && query.exposed?.scheduler ? [SCHEDULER] : []),
     ...(query.role === 'worker' && query.ingress === 'hostPort' ? INGRESS_HOST_PORTS : []),
     ...(query.role === 'control-plane' && query.smokeNodePort !== undefined
       ? [{ port: String(query.smokeNodePort), proto: 'tcp' as const, why: 'smoke-test NodePort (cluster verifier)' }]

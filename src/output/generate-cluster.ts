@@ -10,12 +10,14 @@ import { emitNetworkConfig } from '../emit/cloud-init/network-config.js';
 import { writeIsoImage, NOCLOUD_VOLUME_ID } from '../emit/iso9660/write-iso-image.js';
 import { serializeSecrets } from '../pki/serialize-secrets.js';
 import { emitIgnition } from '../emit/ignition/emit-ignition.js';
+import { emitStubConfig, stubTargetUrl } from '../emit/ignition/stub-config.js';
+import { DEFAULT_SPEC_VERSION, type IgnitionSpecVersion } from '../emit/ignition/types.js';
 import { nocloudNetFiles, type NocloudNetOptions } from '../emit/nocloud-net/emit-nocloud-net.js';
 import { adminKubeconfig } from './admin-kubeconfig.js';
 import { ManifestBuilder } from './manifest.js';
 import { documentParts, planParts, sha256Hex } from './plan-parts.js';
 import { utf8, type OutputFile, type OutputFormat } from './output-file.js';
-import { gzipUserData, type UserDataCompression } from '../emit/cloud-init/gzip-user-data.js';
+import { gzipUserData, type StrongGzip, type UserDataCompression } from '../emit/cloud-init/gzip-user-data.js';
 
 /** What one generation run is asked to produce. */
 export interface GenerateRequest {
@@ -27,6 +29,20 @@ export interface GenerateRequest {
   nocloudNet?: NocloudNetOptions;
   /** 'gzip': nodes/<node>/user-data (cloud-init format) is written gzip'd. Default 'none'. */
   compress?: UserDataCompression;
+  /** With compress 'gzip': the encoder for documents zlib -9 leaves above the fit limit (the CLI passes zopfli). */
+  strongGzip?: StrongGzip;
+  /** Ignition output: spec version (default 3.4.0), and a stub config per node pointing at stubUrl. */
+  ignition?: IgnitionRequest;
+}
+
+/** How the Ignition configs are written (--ignition-version, --ignition-stub-url). */
+export interface IgnitionRequest {
+  specVersion?: IgnitionSpecVersion;
+  /**
+   * Base URL where nodes/ is served: every node also gets nodes/<node>/config.stub.ign,
+   * a config of a few hundred bytes that makes Ignition fetch <stubUrl>/<node>/config.ign.
+   */
+  stubUrl?: string;
 }
 
 /** The three NoCloud documents of a node. */
@@ -41,7 +57,12 @@ export function noCloudDocuments(plan: NodePlan): NoCloudDocuments {
   return { 'user-data': emitUserData(plan), 'meta-data': emitMetaData(plan), 'network-config': emitNetworkConfig(plan) };
 }
 
-function nodeFiles(plan: NodePlan, secrets: ClusterSecrets, formats: readonly OutputFormat[], nocloudNet?: NocloudNetOptions, compress: UserDataCompression = 'none'): OutputFile[] {
+/** How a request writes nodes/<node>/user-data: as is, or through gzipUserData. */
+function userDataEncoder(req: Pick<GenerateRequest, 'compress' | 'strongGzip'>): (text: Uint8Array) => Uint8Array {
+  return req.compress === 'gzip' ? (text) => gzipUserData(text, req.strongGzip) : (text) => text;
+}
+
+function nodeFiles(plan: NodePlan, secrets: ClusterSecrets, formats: readonly OutputFormat[], nocloudNet: NocloudNetOptions | undefined, encode: (text: Uint8Array) => Uint8Array): OutputFile[] {
   const base = { node: plan.node.name, role: plan.node.role };
   const dir = `nodes/${plan.node.name}`;
   const docs = noCloudDocuments(plan);
@@ -50,7 +71,7 @@ function nodeFiles(plan: NodePlan, secrets: ClusterSecrets, formats: readonly Ou
   if (formats.includes('cloud-init')) {
     files.push(
       // Only the copy users paste is compressed: the seed ISO and the HTTP seeds have no size limit.
-      { ...base, format: 'cloud-init', path: `${dir}/user-data`, content: compress === 'gzip' ? gzipUserData(utf8(docs['user-data'])) : utf8(docs['user-data']), mode: 0o600, parts },
+      { ...base, format: 'cloud-init', path: `${dir}/user-data`, content: encode(utf8(docs['user-data'])), mode: 0o600, parts },
       { ...base, format: 'cloud-init', path: `${dir}/meta-data`, content: utf8(docs['meta-data']), mode: 0o644 },
       { ...base, format: 'cloud-init', path: `${dir}/network-config`, content: utf8(docs['network-config']), mode: 0o644 },
     );
@@ -83,6 +104,7 @@ function nodeFiles(plan: NodePlan, secrets: ClusterSecrets, formats: readonly Ou
  */
 export function* generateCluster(req: GenerateRequest): Generator<OutputFile> {
   const { profile, secrets, templates, formats } = req;
+  const encode = userDataEncoder(req);
   const manifest = new ManifestBuilder(profile.cluster.name, profile.cluster.kubernetesVersion);
   const emit = (f: OutputFile): OutputFile => {
     const hashed = { ...f, sha256: f.sha256 ?? sha256Hex(f.content) };
@@ -94,13 +116,26 @@ export function* generateCluster(req: GenerateRequest): Generator<OutputFile> {
   const needsCloudInitPlans = formats.some((f) => f === 'cloud-init' || f === 'iso' || f === 'nocloud-net');
   if (needsCloudInitPlans) {
     for (const plan of clusterPlans(profile, secrets, templates, 'cloud-init')) {
-      for (const f of nodeFiles(plan, secrets, formats, req.nocloudNet, req.compress)) yield emit(f);
+      for (const f of nodeFiles(plan, secrets, formats, req.nocloudNet, encode)) yield emit(f);
     }
   }
   if (formats.includes('ignition')) {
     for (const plan of clusterPlans(profile, secrets, templates, 'flatcar')) {
-      const ign = emitIgnition(plan, { kubernetesVersion: profile.cluster.kubernetesVersion, flatcar: profile.flatcar });
-      yield emit({ format: 'ignition', node: plan.node.name, role: plan.node.role, path: `nodes/${plan.node.name}/config.ign`, content: utf8(ign), mode: 0o600, parts: planParts(plan) });
+      const specVersion = req.ignition?.specVersion ?? DEFAULT_SPEC_VERSION;
+      const ign = emitIgnition(plan, {
+        kubernetesVersion: profile.cluster.kubernetesVersion,
+        flatcar: profile.flatcar,
+        specVersion,
+        ...(profile.proxy !== undefined ? { proxy: profile.proxy } : {}),
+      });
+      const base = { format: 'ignition', node: plan.node.name, role: plan.node.role } as const;
+      yield emit({ ...base, path: `nodes/${plan.node.name}/config.ign`, content: utf8(ign), mode: 0o600, parts: planParts(plan) });
+      const stubUrl = req.ignition?.stubUrl;
+      if (stubUrl !== undefined) {
+        // No secret inside (a URL and a digest), but it leads to one: 0600 like the config.
+        const stub = emitStubConfig(ign, stubTargetUrl(stubUrl, plan.node.name), specVersion);
+        yield emit({ ...base, path: `nodes/${plan.node.name}/config.stub.ign`, content: utf8(stub), mode: 0o600 });
+      }
     }
   }
   const content = manifest.toBytes();
@@ -120,5 +155,5 @@ export function generateNodeCloudInit(req: Omit<GenerateRequest, 'formats' | 'no
   const node = req.profile.nodes.find((n) => n.name === nodeName);
   if (node === undefined) return undefined;
   const plan = buildNodePlan({ profile: req.profile, secrets: req.secrets, node, templates: req.templates, target: 'cloud-init', caCertHash: caCertHash(req.secrets.ca.cert) });
-  return nodeFiles(plan, req.secrets, ['cloud-init'], undefined, req.compress);
+  return nodeFiles(plan, req.secrets, ['cloud-init'], undefined, userDataEncoder(req));
 }

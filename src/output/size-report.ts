@@ -1,7 +1,6 @@
-import { gzipSync } from 'node:zlib';
 import type { Diagnostic } from '../diagnostics.js';
 import type { OutputFile } from './output-file.js';
-import { gunzipUserData, isGzip } from '../emit/cloud-init/gzip-user-data.js';
+import { gunzipUserData, gzipUserData, isGzip, type StrongGzip } from '../emit/cloud-init/gzip-user-data.js';
 
 /** Where user-data size limits bite (raw bytes unless noted). */
 export const PROVIDER_LIMITS = [
@@ -20,13 +19,13 @@ function base64Length(bytes: number): number {
 /** Above this many nodes the report prints one line per role and format instead of one per file. */
 export const PER_NODE_REPORT_LIMIT = 25;
 
-/** Size of the file gzip'd: its own size when it is written gzip'd already (--compress gzip). */
-function gzipLength(f: OutputFile): number {
-  return isGzip(f.content) ? f.content.byteLength : gzipSync(f.content, { level: 9 }).byteLength;
+/** Size of the file gzip'd: its own size when it is written gzip'd already, else what --compress gzip would write. */
+function gzipLength(f: OutputFile, strong: StrongGzip | undefined): number {
+  return isGzip(f.content) ? f.content.byteLength : gzipUserData(f.content, strong).byteLength;
 }
 
-function sizeLine(label: string, f: OutputFile): string {
-  const gz = gzipLength(f);
+function sizeLine(label: string, f: OutputFile, strong: StrongGzip | undefined): string {
+  const gz = gzipLength(f, strong);
   if (isGzip(f.content)) {
     return `  ${label}: ${gz} B gzip as written (${gunzipUserData(f.content).byteLength} B raw), ${base64Length(gz)} B gzip+base64`;
   }
@@ -47,9 +46,9 @@ interface OverLimit {
  * compressed: the others are the same documents with shorter lists, and
  * compressing every file of a 1000-node cluster would double the run time.
  */
-function providerHint(largest: ReadonlyMap<string, OutputFile>, limitBytes: number): string {
+function providerHint(largest: ReadonlyMap<string, OutputFile>, limitBytes: number, strong: StrongGzip | undefined): string {
   const gzip = "; write it gzip'd with --compress gzip (cloud-init detects gzip'd user-data)";
-  const tooBig = [...largest].map(([role, f]) => ({ role, gz: gzipLength(f) })).filter((r) => r.gz > limitBytes);
+  const tooBig = [...largest].map(([role, f]) => ({ role, gz: gzipLength(f, strong) })).filter((r) => r.gz > limitBytes);
   if (tooBig.length === 0) return gzip;
   const named = tooBig.map((r) => `${r.role} user-data (${r.gz} B gzipped)`).join(', ');
   const via = "a seed ISO (--format iso), an HTTP seed (--format nocloud-net) or cloud-init's #include";
@@ -74,7 +73,11 @@ export class SizeReportBuilder {
   // gzipBytes: what the gzipped file must fit in for gzip to be the advice; none for --max-bytes.
   private readonly over = new Map<string, OverLimit>();
 
-  constructor(private readonly maxBytes?: number) {}
+  /** `strong`: the encoder --compress gzip uses beyond zlib (zopfli), so the gzip sizes are what it would write. */
+  constructor(
+    private readonly maxBytes?: number,
+    private readonly strong?: StrongGzip,
+  ) {}
 
   /** Takes note of one generated file (files other than user-data and config.ign are ignored). */
   add(f: OutputFile): void {
@@ -105,12 +108,12 @@ export class SizeReportBuilder {
   result(): { lines: string[]; warnings: Diagnostic[] } {
     const lines =
       this.nodes.size <= PER_NODE_REPORT_LIMIT
-        ? this.perFile.map((f) => sizeLine(f.path, f))
-        : [...this.largest].map(([key, { file, count }]) => sizeLine(`${key} (${count} nodes, largest)`, file));
+        ? this.perFile.map((f) => sizeLine(f.path, f, this.strong))
+        : [...this.largest].map(([key, { file, count }]) => sizeLine(`${key} (${count} nodes, largest)`, file, this.strong));
     const warnings: Diagnostic[] = [];
     for (const [limit, { gzipBytes, paths, largestByRole }] of this.over) {
       const shown = paths.slice(0, 3).join(', ') + (paths.length > 3 ? ` and ${paths.length - 3} more` : '');
-      const hint = gzipBytes === undefined ? '' : providerHint(largestByRole, gzipBytes);
+      const hint = gzipBytes === undefined ? '' : providerHint(largestByRole, gzipBytes, this.strong);
       warnings.push({ severity: 'warning', code: 'size-limit', path: '', message: `${shown} exceed${paths.length === 1 ? 's' : ''} ${limit}${hint}`, line: 0, col: 0 });
     }
     return { lines, warnings };

@@ -11,16 +11,17 @@ import { generateClusterKeyPair, privateKeyPem, publicKeyPem } from './key-pair.
 import { normalizePem } from './pem.js';
 import type { RandomBytes } from './random.js';
 import type { ClusterSecrets } from './types.js';
+import { newEncryptionKey } from './encryption-key.js';
 
 /**
  * Creates a cluster's complete secrets bundle with keys of `keyAlgorithm`: the
  * kubernetes, front-proxy and etcd CAs, the service-account signing pair
  * (sa.pub "PUBLIC KEY", sa.key PKCS#1 or SEC1), a bootstrap token with
- * `tokenTtl`, and the admin.conf client certificate (CN kubernetes-admin,
- * O kubeadm:cluster-admins, 1 year). The five keys are generated concurrently
+ * `tokenTtl`, the admin.conf client certificate (CN kubernetes-admin,
+ * O kubeadm:cluster-admins, 1 year) and the first encryption-at-rest key. The five keys are generated concurrently
  * on libuv's thread pool. Serials, token and dates come from the injected
  * `now`/`randomBytes`, drawn in a fixed order (CA, front-proxy CA, etcd CA
- * serials, token, admin serial) whatever order the keys finish in; keys come
+ * serials, token, admin serial, encryption key) whatever order the keys finish in; keys come
  * from Node's CSPRNG, so two calls never yield the same keys.
  * Throws (a bug) when tokenTtl is not a valid Go duration.
  */
@@ -71,5 +72,7 @@ export async function createClusterSecrets(opts: {
     serviceAccount: serviceAccountPair,
     bootstrapToken,
     admin: adminPair,
+    // Drawn last, so the draws before it are the same as in bundles made without it.
+    encryptionKeys: [newEncryptionKey(randomBytes)],
   };
 }

@@ -101,6 +101,8 @@ function describePattern(path: string): string {
   if (path.endsWith('/publicKey')) return 'expected a PEM PUBLIC KEY';
   if (path.endsWith('/createdAt')) return 'expected an ISO 8601 UTC time like 2026-01-01T00:00:00.000Z';
   if (path.endsWith('/id')) return 'expected 6 characters [a-z0-9]';
+  if (/\/encryptionKeys\/\d+\/secret$/.test(path)) return 'expected the base64 encoding of 32 bytes (44 characters ending in "=")';
+  if (/\/encryptionKeys\/\d+\/name$/.test(path)) return 'expected key1, key2, …';
   if (path.endsWith('/secret')) return 'expected 16 characters [a-z0-9]';
   return 'does not match the expected format';
 }
@@ -137,6 +139,11 @@ function cryptoDiagnostics(s: SecretsFile, diag: MakeDiag): Diagnostic[] {
   if (certs.ca && certs.admin && !(certs.admin.checkIssued(certs.ca) && certs.admin.verify(certs.ca.publicKey))) {
     out.push(diag('/admin/cert', 'admin certificate is not signed by /ca/cert'));
   }
+  const names = new Set<string>();
+  (s.encryptionKeys ?? []).forEach((k, i) => {
+    if (names.has(k.name)) out.push(diag(`/encryptionKeys/${i}/name`, `encryption key name ${k.name} is used twice`));
+    names.add(k.name);
+  });
   if (!publicKeyMatchesPrivateKey(s.serviceAccount.publicKey, s.serviceAccount.privateKey)) {
     out.push(diag('/serviceAccount/publicKey', 'public key does not parse or does not belong to /serviceAccount/privateKey'));
   } else {
@@ -169,5 +176,6 @@ function toClusterSecrets(s: SecretsFile): ClusterSecrets {
       createdAt: s.bootstrapToken.createdAt,
     },
     admin: { cert: s.admin.cert, key: s.admin.key },
+    ...(s.encryptionKeys ? { encryptionKeys: s.encryptionKeys.map((k) => ({ name: k.name, secret: k.secret })) } : {}),
   };
 }

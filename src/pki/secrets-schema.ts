@@ -53,6 +53,21 @@ export const secretsSchema: JSONSchemaType<SecretsFile> = {
       additionalProperties: false,
     },
     admin: certAndKey,
+    encryptionKeys: {
+      type: 'array',
+      nullable: true,
+      minItems: 1,
+      items: {
+        type: 'object',
+        properties: {
+          name: { type: 'string', pattern: '^key[1-9][0-9]{0,8}$' },
+          // Base64 of exactly 32 bytes: 43 characters and one "=".
+          secret: { type: 'string', pattern: '^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$' },
+        },
+        required: ['name', 'secret'],
+        additionalProperties: false,
+      },
+    },
   },
   required: [
     'apiVersion',

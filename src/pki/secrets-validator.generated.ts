@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 export const validate = validate10;
 export default validate10;
-const schema11 = {"type":"object","properties":{"apiVersion":{"type":"string","const":"gen-userdata/v1"},"kind":{"type":"string","const":"ClusterSecrets"},"clusterName":{"type":"string","minLength":1},"createdAt":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$"},"ca":{"type":"object","properties":{"cert":{"type":"string","pattern":"^-----BEGIN CERTIFICATE-----\\r?\\n[\\s\\S]+-----END CERTIFICATE-----\\s*$"},"key":{"type":"string","pattern":"^-----BEGIN ((RSA |EC )?PRIVATE KEY)-----\\r?\\n[\\s\\S]+-----END \\1-----\\s*$"}},"required":["cert","key"],"additionalProperties":false},"frontProxyCa":{"type":"object","properties":{"cert":{"type":"string","pattern":"^-----BEGIN CERTIFICATE-----\\r?\\n[\\s\\S]+-----END CERTIFICATE-----\\s*$"},"key":{"type":"string","pattern":"^-----BEGIN ((RSA |EC )?PRIVATE KEY)-----\\r?\\n[\\s\\S]+-----END \\1-----\\s*$"}},"required":["cert","key"],"additionalProperties":false},"etcdCa":{"type":"object","properties":{"cert":{"type":"string","pattern":"^-----BEGIN CERTIFICATE-----\\r?\\n[\\s\\S]+-----END CERTIFICATE-----\\s*$"},"key":{"type":"string","pattern":"^-----BEGIN ((RSA |EC )?PRIVATE KEY)-----\\r?\\n[\\s\\S]+-----END \\1-----\\s*$"}},"required":["cert","key"],"additionalProperties":false},"serviceAccount":{"type":"object","properties":{"publicKey":{"type":"string","pattern":"^-----BEGIN PUBLIC KEY-----\\r?\\n[\\s\\S]+-----END PUBLIC KEY-----\\s*$"},"privateKey":{"type":"string","pattern":"^-----BEGIN ((RSA |EC )?PRIVATE KEY)-----\\r?\\n[\\s\\S]+-----END \\1-----\\s*$"}},"required":["publicKey","privateKey"],"additionalProperties":false},"bootstrapToken":{"type":"object","properties":{"id":{"type":"string","pattern":"^[a-z0-9]{6}$"},"secret":{"type":"string","pattern":"^[a-z0-9]{16}$"},"ttl":{"type":"string","minLength":1},"createdAt":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$"}},"required":["id","secret","ttl","createdAt"],"additionalProperties":false},"admin":{"type":"object","properties":{"cert":{"type":"string","pattern":"^-----BEGIN CERTIFICATE-----\\r?\\n[\\s\\S]+-----END CERTIFICATE-----\\s*$"},"key":{"type":"string","pattern":"^-----BEGIN ((RSA |EC )?PRIVATE KEY)-----\\r?\\n[\\s\\S]+-----END \\1-----\\s*$"}},"required":["cert","key"],"additionalProperties":false}},"required":["apiVersion","kind","clusterName","createdAt","ca","frontProxyCa","etcdCa","serviceAccount","bootstrapToken","admin"],"additionalProperties":false};
+const schema11 = {"type":"object","properties":{"apiVersion":{"type":"string","const":"gen-userdata/v1"},"kind":{"type":"string","const":"ClusterSecrets"},"clusterName":{"type":"string","minLength":1},"createdAt":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$"},"ca":{"type":"object","properties":{"cert":{"type":"string","pattern":"^-----BEGIN CERTIFICATE-----\\r?\\n[\\s\\S]+-----END CERTIFICATE-----\\s*$"},"key":{"type":"string","pattern":"^-----BEGIN ((RSA |EC )?PRIVATE KEY)-----\\r?\\n[\\s\\S]+-----END \\1-----\\s*$"}},"required":["cert","key"],"additionalProperties":false},"frontProxyCa":{"type":"object","properties":{"cert":{"type":"string","pattern":"^-----BEGIN CERTIFICATE-----\\r?\\n[\\s\\S]+-----END CERTIFICATE-----\\s*$"},"key":{"type":"string","pattern":"^-----BEGIN ((RSA |EC )?PRIVATE KEY)-----\\r?\\n[\\s\\S]+-----END \\1-----\\s*$"}},"required":["cert","key"],"additionalProperties":false},"etcdCa":{"type":"object","properties":{"cert":{"type":"string","pattern":"^-----BEGIN CERTIFICATE-----\\r?\\n[\\s\\S]+-----END CERTIFICATE-----\\s*$"},"key":{"type":"string","pattern":"^-----BEGIN ((RSA |EC )?PRIVATE KEY)-----\\r?\\n[\\s\\S]+-----END \\1-----\\s*$"}},"required":["cert","key"],"additionalProperties":false},"serviceAccount":{"type":"object","properties":{"publicKey":{"type":"string","pattern":"^-----BEGIN PUBLIC KEY-----\\r?\\n[\\s\\S]+-----END PUBLIC KEY-----\\s*$"},"privateKey":{"type":"string","pattern":"^-----BEGIN ((RSA |EC )?PRIVATE KEY)-----\\r?\\n[\\s\\S]+-----END \\1-----\\s*$"}},"required":["publicKey","privateKey"],"additionalProperties":false},"bootstrapToken":{"type":"object","properties":{"id":{"type":"string","pattern":"^[a-z0-9]{6}$"},"secret":{"type":"string","pattern":"^[a-z0-9]{16}$"},"ttl":{"type":"string","minLength":1},"createdAt":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$"}},"required":["id","secret","ttl","createdAt"],"additionalProperties":false},"admin":{"type":"object","properties":{"cert":{"type":"string","pattern":"^-----BEGIN CERTIFICATE-----\\r?\\n[\\s\\S]+-----END CERTIFICATE-----\\s*$"},"key":{"type":"string","pattern":"^-----BEGIN ((RSA |EC )?PRIVATE KEY)-----\\r?\\n[\\s\\S]+-----END \\1-----\\s*$"}},"required":["cert","key"],"additionalProperties":false},"encryptionKeys":{"type":"array","nullable":true,"minItems":1,"items":{"type":"object","properties":{"name":{"type":"string","pattern":"^key[1-9][0-9]{0,8}$"},"secret":{"type":"string","pattern":"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$"}},"required":["name","secret"],"additionalProperties":false}}},"required":["apiVersion","kind","clusterName","createdAt","ca","frontProxyCa","etcdCa","serviceAccount","bootstrapToken","admin"],"additionalProperties":false};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$", "u");
@@ -13,6 +13,8 @@ const pattern2 = new RegExp("^-----BEGIN ((RSA |EC )?PRIVATE KEY)-----\\r?\\n[\\
 const pattern7 = new RegExp("^-----BEGIN PUBLIC KEY-----\\r?\\n[\\s\\S]+-----END PUBLIC KEY-----\\s*$", "u");
 const pattern9 = new RegExp("^[a-z0-9]{6}$", "u");
 const pattern10 = new RegExp("^[a-z0-9]{16}$", "u");
+const pattern14 = new RegExp("^key[1-9][0-9]{0,8}$", "u");
+const pattern15 = new RegExp("^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -878,14 +880,137 @@ vErrors.push(err72);
 errors++;
 }
 }
-}
-else {
-const err73 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.encryptionKeys !== undefined){
+let data24 = data.encryptionKeys;
+if((!(Array.isArray(data24))) && (data24 !== null)){
+const err73 = {instancePath:instancePath+"/encryptionKeys",schemaPath:"#/properties/encryptionKeys/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err73];
 }
 else {
 vErrors.push(err73);
+}
+errors++;
+}
+if(Array.isArray(data24)){
+if(data24.length < 1){
+const err74 = {instancePath:instancePath+"/encryptionKeys",schemaPath:"#/properties/encryptionKeys/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+const len0 = data24.length;
+for(let i0=0; i0<len0; i0++){
+let data25 = data24[i0];
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.name === undefined){
+const err75 = {instancePath:instancePath+"/encryptionKeys/" + i0,schemaPath:"#/properties/encryptionKeys/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+if(data25.secret === undefined){
+const err76 = {instancePath:instancePath+"/encryptionKeys/" + i0,schemaPath:"#/properties/encryptionKeys/items/required",keyword:"required",params:{missingProperty: "secret"},message:"must have required property '"+"secret"+"'"};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+for(const key7 in data25){
+if(!((key7 === "name") || (key7 === "secret"))){
+const err77 = {instancePath:instancePath+"/encryptionKeys/" + i0,schemaPath:"#/properties/encryptionKeys/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+if(data25.name !== undefined){
+let data26 = data25.name;
+if(typeof data26 === "string"){
+if(!pattern14.test(data26)){
+const err78 = {instancePath:instancePath+"/encryptionKeys/" + i0+"/name",schemaPath:"#/properties/encryptionKeys/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^key[1-9][0-9]{0,8}$"},message:"must match pattern \""+"^key[1-9][0-9]{0,8}$"+"\""};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+}
+else {
+const err79 = {instancePath:instancePath+"/encryptionKeys/" + i0+"/name",schemaPath:"#/properties/encryptionKeys/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+if(data25.secret !== undefined){
+let data27 = data25.secret;
+if(typeof data27 === "string"){
+if(!pattern15.test(data27)){
+const err80 = {instancePath:instancePath+"/encryptionKeys/" + i0+"/secret",schemaPath:"#/properties/encryptionKeys/items/properties/secret/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$"},message:"must match pattern \""+"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$"+"\""};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+else {
+const err81 = {instancePath:instancePath+"/encryptionKeys/" + i0+"/secret",schemaPath:"#/properties/encryptionKeys/items/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+}
+}
+else {
+const err82 = {instancePath:instancePath+"/encryptionKeys/" + i0,schemaPath:"#/properties/encryptionKeys/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+}
+}
+}
+}
+else {
+const err83 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
 }
 errors++;
 }

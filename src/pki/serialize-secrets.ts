@@ -29,6 +29,7 @@ export function serializeSecrets(s: ClusterSecrets): string {
       createdAt: s.bootstrapToken.createdAt,
     },
     admin: pair(s.admin),
+    ...(s.encryptionKeys ? { encryptionKeys: s.encryptionKeys.map((k) => ({ name: k.name, secret: k.secret })) } : {}),
   };
   const doc = new Document(body);
   doc.commentBefore = [

@@ -4,6 +4,14 @@ export interface CertAndKey {
   key: string;
 }
 
+/** One key of the API server's EncryptionConfiguration (secretbox). */
+export interface EncryptionKey {
+  /** "key1", "key2", …: unique in the bundle, the highest is the newest. */
+  name: string;
+  /** Base64 of 32 random bytes. */
+  secret: string;
+}
+
 /** A kubeadm bootstrap token, "<id>.<secret>". */
 export interface BootstrapToken {
   /** 6 chars [a-z0-9]. */
@@ -39,4 +47,9 @@ export interface ClusterSecrets {
    * signed by `ca`. Stored here so admin.conf is byte-identical on every run.
    */
   admin: CertAndKey;
+  /**
+   * Keys for Secrets encryption at rest, newest (the one that encrypts) first. Absent
+   * in bundles made before encryption at rest; the CLI adds one, and says so.
+   */
+  encryptionKeys?: EncryptionKey[];
 }

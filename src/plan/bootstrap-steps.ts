@@ -5,7 +5,8 @@ import { renderTemplate } from '../template/render-template.js';
 import { shellQuote, shellWords } from '../util/shell-quote.js';
 import { parseEndpoint } from '../kube/endpoint.js';
 import { aptTrack, packageVersion } from '../kube/versions.js';
-import { requiredIpProtocols, requiredPorts } from '../kube/ports.js';
+import { requiredIpProtocols } from '../kube/ports.js';
+import { firewallPorts } from './firewall-ports.js';
 import { cniManifestUrl, addonManifestUrl } from '../kube/manifests.js';
 import { kernelModules } from './kernel-modules.js';
 import { NODE_PATHS, type PlanTarget } from './paths.js';
@@ -14,11 +15,11 @@ import { kubeVipPlan } from './kube-vip-files.js';
 import { KUBE_VIP_MANIFEST_PATH } from '../kube/kube-vip.js';
 import { usesPrebakedImage } from './prebaked.js';
 import { goldenImageStep } from './golden-image-step.js';
-import { SSH_PORT, ufwAllowRules } from './ufw-rules.js';
+import { ufwAllowRules } from './ufw-rules.js';
 import { hostsEntries } from './hosts-entries.js';
-import { SMOKE_NODE_PORT } from '../kube/smoke-manifests.js';
 import { ingressHostPortPatch } from '../kube/ingress-host-port.js';
 import { STATUS_CONFIGMAP, VERIFY_SERVICE } from './cluster-verify.js';
+import { trustCertificatePaths } from './site-files.js';
 
 /** The node-independent part of a step's context: all that provision.sh (golden image) steps need. */
 export interface ImageStepContext {
@@ -64,6 +65,8 @@ export function step(ctx: ImageStepContext, name: string, template: string, view
  */
 export function hostSteps(ctx: StepContext): PlanStep[] {
   return [
+    archStep(ctx),
+    ...siteSteps(ctx),
     step(ctx, 'hostname', 'hostname', {
       hostname: shellQuote(ctx.node.name),
       hostsFile: hostsEntries(ctx.profile, ctx.node) === undefined ? '' : shellQuote(NODE_PATHS.hostsList),
@@ -72,6 +75,35 @@ export function hostSteps(ctx: StepContext): PlanStep[] {
     ...(prebakedFirstBoot(ctx) ? [goldenImageStep(ctx)] : [kernelModulesStep(ctx), sysctlStep(ctx)]),
     firewallStep(ctx),
   ];
+}
+
+/**
+ * Site integration, before anything downloads: the extra trusted CAs into the OS trust
+ * store (profile trust), then the NTP servers (time.servers). Empty when neither is set.
+ */
+export function siteSteps(ctx: ImageStepContext): PlanStep[] {
+  const steps: PlanStep[] = [];
+  const certificates = trustCertificatePaths(ctx.profile, ctx.target);
+  if (certificates.length > 0) steps.push(step(ctx, 'trust', 'trust', { files: shellWords(certificates) }));
+  const servers = ctx.profile.time.servers;
+  if (servers.length > 0) {
+    steps.push(step(ctx, 'time-sync', 'time-sync', {
+      servers: shellQuote(servers.join(' ')),
+      chrony: ctx.target === 'cloud-init',
+      install: installsPackages(ctx),
+    }));
+  }
+  return steps;
+}
+
+/**
+ * Checks the machine's architecture (detect_arch, from uname -m) against nodes[].arch;
+ * with "auto" it only logs what it found. Fails early on a node booted on the wrong
+ * hardware, before anything arch-specific is used.
+ */
+export function archStep(ctx: StepContext): PlanStep {
+  const arch = ctx.node.arch;
+  return step(ctx, 'arch', 'arch', { declared: arch, expected: arch === 'auto' ? '' : shellQuote(arch) });
 }
 
 /** Loads the kernel modules now (the modules-load drop-in loads them at every boot). */
@@ -91,18 +123,12 @@ export function sysctlStep(ctx: ImageStepContext): PlanStep {
 
 function firewallStep(ctx: StepContext): PlanStep {
   const { profile, node } = ctx;
-  if (ctx.target === 'flatcar') return step(ctx, 'firewall', 'firewall-none');
-  if (profile.firewall.mode === 'disabled') return step(ctx, 'firewall', 'firewall-disabled');
-  const ports = requiredPorts({
-    role: node.role,
-    cni: profile.cluster.cni.plugin,
-    kubeProxyMode: profile.cluster.kubeProxyMode,
-    ...(profile.addons.ingressNginx.enabled ? { ingress: profile.addons.ingressNginx.expose } : {}),
-    ...(profile.verify.smokeTest ? { smokeNodePort: SMOKE_NODE_PORT } : {}),
-  });
+  if (profile.firewall.mode === 'disabled') return step(ctx, 'firewall', ctx.target === 'flatcar' ? 'firewall-none' : 'firewall-disabled');
+  // Flatcar has no ufw: iptables-restore.service loads the plan's rules file at boot.
+  if (ctx.target === 'flatcar') return step(ctx, 'firewall', 'firewall-iptables', { rulesFile: shellQuote(NODE_PATHS.iptablesRules) });
   return step(ctx, 'firewall', 'firewall-ports', {
     install: installsPackages(ctx),
-    rules: ufwAllowRules([SSH_PORT, ...ports], profile.network.cidr),
+    rules: ufwAllowRules(firewallPorts(profile, node), profile.network.cidr),
     podSubnet: shellQuote(profile.cluster.podSubnet),
     nodeCidr: shellQuote(profile.network.cidr),
     protocols: requiredIpProtocols(profile.cluster.cni).map((p) => ({ protocol: p.protocol, name: p.name, why: p.why })),
@@ -129,6 +155,13 @@ export function runtimeSteps(ctx: ImageStepContext): PlanStep[] {
     step(ctx, 'containerd-config', 'containerd-config', {
       configFile: NODE_PATHS.containerdConfig,
       sandboxImage: shellQuote(sandboxImage(profile)),
+      daemonReload: profile.proxy !== undefined,
+      // Flatcar: its own config (SELinux labels, OOM score, subreaper) plus our settings.
+      flatcarBase: ctx.target === 'flatcar' ? shellQuote(NODE_PATHS.flatcarContainerdDefaults) : '',
+      config: shellQuote(NODE_PATHS.containerdConfig),
+      registryHosts: shellQuote(NODE_PATHS.registryHostsDir),
+      // images.auth on Flatcar: control planes carry the credential tables (workers never do).
+      registryAuth: ctx.target === 'flatcar' && profile.images.auth.length > 0 ? shellQuote(NODE_PATHS.containerdRegistryAuth) : '',
     }),
     install
       ? step(ctx, 'kubernetes-packages', 'kubernetes-packages-install', {
@@ -144,7 +177,9 @@ export function runtimeSteps(ctx: ImageStepContext): PlanStep[] {
         }),
     step(ctx, 'kubelet', 'kubelet'),
   ];
-  return baked ? steps.filter((s) => s.name === 'containerd' || s.name === 'kubernetes-packages') : steps;
+  // Registry credentials arrive at first boot (control planes' config.toml): containerd must re-read it.
+  const keep = new Set(['containerd', 'kubernetes-packages', ...(profile.images.auth.length > 0 ? ['containerd-config'] : [])]);
+  return baked ? steps.filter((s) => keep.has(s.name)) : steps;
 }
 
 /** kubeadm init plus everything the first control plane sets up afterwards. */
@@ -185,6 +220,12 @@ export function initSteps(ctx: StepContext): PlanStep[] {
       addons,
       ingressHostPort: hostPort,
       ingressPatch: hostPort ? shellQuote(JSON.stringify(ingressHostPortPatch(profile))) : '',
+    }));
+  }
+  if (profile.security.defaultDenyNamespaces.length > 0) {
+    steps.push(step(ctx, 'network-policies', 'network-policies', {
+      manifest: shellQuote(NODE_PATHS.defaultDenyManifest),
+      namespaces: shellQuote(profile.security.defaultDenyNamespaces.join(', ')),
     }));
   }
   steps.push(...enableUnitsSteps(ctx));

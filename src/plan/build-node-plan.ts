@@ -5,17 +5,20 @@ import type { TemplateSet } from '../template/render-template.js';
 import { renderNodeFile, renderTemplate } from '../template/render-template.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { buildKubeadmConfig } from '../kube/kubeadm-config.js';
+import { KUBELET_PATCH_FILE, kubeletReservationPatch } from '../kube/kubelet-reservation-patch.js';
 import { caCertHash } from '../pki/ca-cert-hash.js';
 import { formatToken } from '../pki/bootstrap-token.js';
 import { secretsKeyAlgorithm } from '../pki/key-algorithm.js';
 import { bootstrapSteps, type StepContext } from './bootstrap-steps.js';
 import { controlPlanePkiFiles } from './pki-files.js';
+import { apiServerConfigFiles } from './apiserver-config-files.js';
 import { expectedNodesFile, hostFiles, manifestFiles } from './node-files.js';
 import { NODE_PATHS, binDir, type PlanTarget } from './paths.js';
 import { kubeVipPlan } from './kube-vip-files.js';
 import { tokenRevokeExtras } from './token-revoke.js';
 import { clusterVerifyExtras } from './cluster-verify.js';
 import { shellLibraryFile, shellLibraryParts, shellLibraryView } from './shell-library.js';
+import { proxyExports } from './site-files.js';
 import { nodeTools } from './node-tools.js';
 
 /** Inputs for one node's plan. */
@@ -56,15 +59,20 @@ function initNodeUnits(profile: Profile, templates: TemplateSet, target: PlanTar
       path: script,
       mode: 0o755,
       owner: 'root:root',
-      content: renderNodeFile(templates, 'approve-csrs.sh', { expectedNodes: shellQuote(NODE_PATHS.expectedNodes) }),
+      content: renderNodeFile(templates, 'approve-csrs.sh', { ...shellLibraryView(target), expectedNodes: shellQuote(NODE_PATHS.expectedNodes) }),
       secret: false,
-      overwrite: false,
     }],
     units: [
       { name: 'gen-userdata-approve-csrs.service', content: renderTemplate(templates, 'units/gen-userdata-approve-csrs.service', { script }), enabled: false },
       { name: 'gen-userdata-approve-csrs.timer', content: renderTemplate(templates, 'units/gen-userdata-approve-csrs.timer', {}), enabled: true },
     ],
   };
+}
+
+/** The node's kubelet reservation patch for kubeadm, when its capacity gives one. */
+function kubeletPatchFiles(profile: Profile, node: ProfileNode): PlanFile[] {
+  const patch = kubeletReservationPatch(profile, node);
+  return patch === undefined ? [] : [{ path: KUBELET_PATCH_FILE, mode: 0o644, owner: 'root:root', content: patch, secret: false }];
 }
 
 /**
@@ -99,9 +107,11 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
     successMarker: shellQuote(NODE_PATHS.successMarker),
     failureMarker: shellQuote(NODE_PATHS.failureMarker),
     kubeadmConfig: shellQuote(NODE_PATHS.kubeadmConfig),
+    proxyExports: proxyExports(profile),
     kubeadmPatches: shellQuote(NODE_PATHS.kubeadmPatches),
     // apt, ufw and Debian's package names: refuse another distribution up front.
     debianFamily: target === 'cloud-init',
+    flatcar: target === 'flatcar',
     steps: steps.map((s) => ({ name: s.name, fn: s.name.replace(/-/g, '_'), body: s.body })),
   });
   const kubeadmConfig = buildKubeadmConfig({
@@ -112,10 +122,11 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
   });
   const files: PlanFile[] = [
     ...hostFiles(profile, templates, target, node),
-    { path: NODE_PATHS.kubeadmConfig, mode: 0o600, owner: 'root:root', content: kubeadmConfig, secret: true, overwrite: true },
-    { path: scriptPath, mode: 0o755, owner: 'root:root', content: script, secret: false, overwrite: true, compress: 'to-fit' as const },
-    ...(node.role === 'control-plane' ? controlPlanePkiFiles(secrets) : []),
+    { path: NODE_PATHS.kubeadmConfig, mode: 0o600, owner: 'root:root', content: kubeadmConfig, secret: true },
+    { path: scriptPath, mode: 0o755, owner: 'root:root', content: script, secret: false, compress: 'to-fit' as const },
+    ...(node.role === 'control-plane' ? [...controlPlanePkiFiles(secrets), ...apiServerConfigFiles(profile, secrets)] : []),
     ...kubeVipPlan(profile, node, init).files,
+    ...kubeletPatchFiles(profile, node),
     ...(init ? [...manifestFiles(profile), expectedNodesFile(profile)] : []),
     ...extras.files,
   ];
@@ -125,7 +136,7 @@ export function buildNodePlan(input: NodePlanInput): NodePlan {
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
     cluster: profile.cluster.name,
-    node: { name: node.name, role: node.role, ip: node.ip, init },
+    node: { name: node.name, role: node.role, ip: node.ip, init, arch: node.arch },
     hostname: node.name,
     files,
     units: extras.units,

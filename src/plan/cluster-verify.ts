@@ -112,7 +112,7 @@ export function clusterVerifyScript(templates: TemplateSet, profile: Profile, pa
  */
 export function clusterVerifyExtras(profile: Profile, templates: TemplateSet, target: PlanTarget): { files: PlanFile[]; units: PlanUnit[] } {
   const script = `${binDir(target)}/gen-userdata-verify`;
-  const file = (path: string, mode: number, content: string): PlanFile => ({ path, mode, owner: 'root:root', content, secret: false, overwrite: false });
+  const file = (path: string, mode: number, content: string): PlanFile => ({ path, mode, owner: 'root:root', content, secret: false });
   return {
     files: [
       // Read on the node only: gzip + base64 when that is what makes the user-data fit

@@ -18,7 +18,7 @@ export interface KubeVipPlan {
 
 function manifestFile(path: string, content: string): PlanFile {
   // kubeadm writes its static pod manifests 0600; kube-vip's sits next to them.
-  return { path, mode: 0o600, owner: 'root:root', content, secret: false, overwrite: true };
+  return { path, mode: 0o600, owner: 'root:root', content, secret: false };
 }
 
 /**

@@ -6,12 +6,18 @@ import { kernelModules } from './kernel-modules.js';
 import { NODE_PATHS, type PlanTarget } from './paths.js';
 import { sandboxImage } from './sandbox-image.js';
 import { aptTrack } from '../kube/versions.js';
+import { KUBELET_KERNEL_SYSCTLS } from '../kube/kubelet-configuration.js';
+import { defaultDenyManifest } from '../kube/default-deny.js';
 import { registryMirrors } from './registry-mirrors.js';
 import { usesPrebakedImage } from './prebaked.js';
 import { hostsEntries } from './hosts-entries.js';
+import { siteFiles, trustCertificatePaths } from './site-files.js';
+import { iptablesRestoreRules } from './iptables-rules.js';
+import { firewallPorts } from './firewall-ports.js';
+import { requiredIpProtocols } from '../kube/ports.js';
 
-function file(path: string, content: string, opts: Partial<Pick<PlanFile, 'mode' | 'secret' | 'overwrite'>> = {}): PlanFile {
-  return { path, mode: opts.mode ?? 0o644, owner: 'root:root', content, secret: opts.secret ?? false, overwrite: opts.overwrite ?? false };
+function file(path: string, content: string, opts: Partial<Pick<PlanFile, 'mode' | 'secret'>> = {}): PlanFile {
+  return { path, mode: opts.mode ?? 0o644, owner: 'root:root', content, secret: opts.secret ?? false };
 }
 
 /**
@@ -22,7 +28,51 @@ function file(path: string, content: string, opts: Partial<Pick<PlanFile, 'mode'
 export function hostFiles(profile: Profile, templates: TemplateSet, target: PlanTarget, node: ProfileNode): PlanFile[] {
   const entries = hostsEntries(profile, node);
   const hosts = entries === undefined ? [] : [file(NODE_PATHS.hostsList, renderTemplate(templates, 'files/hosts', { nodes: entries }))];
-  return usesPrebakedImage(profile, target) ? hosts : [...hosts, ...imageFiles(profile, templates)];
+  const auth = node.role === 'control-plane' && profile.images.auth.length > 0;
+  if (usesPrebakedImage(profile, target)) return auth ? [...hosts, containerdConfigFile(profile, templates, true)] : hosts;
+  const image = imageFiles(profile, templates, target);
+  if (target === 'flatcar') {
+    // Flatcar: the bootstrap builds the containerd config from the image's own (appending
+    // the credentials, if any); no ufw, so firewall.mode ports is a rules file for
+    // Flatcar's iptables-restore.service.
+    const firewall = profile.firewall.mode === 'ports'
+      ? [file(NODE_PATHS.iptablesRules, iptablesRestoreRules(firewallPorts(profile, node), requiredIpProtocols(profile.cluster.cni), profile.network.cidr, profile.cluster.podSubnet))]
+      : [];
+    const credentials = auth ? [file(NODE_PATHS.containerdRegistryAuth, registryAuthTables(profile, templates), SECRET)] : [];
+    return [...hosts, ...image.filter((f) => f.path !== NODE_PATHS.containerdConfig), ...firewall, ...credentials];
+  }
+  // Registry credentials go to control planes only, in their own copy of containerd's
+  // config (0600), which replaces the shared one (or the golden image's).
+  if (!auth) return [...hosts, ...image];
+  return [...hosts, ...image.filter((f) => f.path !== NODE_PATHS.containerdConfig), containerdConfigFile(profile, templates, true)];
+}
+
+const SECRET = { secret: true, mode: 0o600 } as const;
+
+/** TOML basic strings are JSON strings for the printable text the profile checks allow. */
+function tomlString(s: string): string {
+  return JSON.stringify(s);
+}
+
+/** containerd's per-registry credential tables (images.auth), in config version 2's names. */
+function registryAuthTables(profile: Profile, templates: TemplateSet): string {
+  const registryAuth = profile.images.auth.map((a) => {
+    if (a.password === undefined) throw new Error(`bug: the password of ${a.registry} was not read`);
+    return { registry: tomlString(a.registry), username: tomlString(a.username), password: tomlString(a.password) };
+  });
+  return renderNodeFile(templates, 'files/containerd-registry-auth.toml', { registryAuth });
+}
+
+/**
+ * containerd's config.toml; with `withAuth`, containerd's per-registry credentials
+ * (images.auth) too, and then the file is a secret (0600).
+ */
+export function containerdConfigFile(profile: Profile, templates: TemplateSet, withAuth: boolean): PlanFile {
+  const content = renderNodeFile(templates, 'files/containerd-config.toml', {
+    sandboxImage: sandboxImage(profile),
+    kubernetesMinor: aptTrack(profile.cluster.kubernetesVersion).slice(1),
+  });
+  return withAuth ? file(NODE_PATHS.containerdConfig, content + registryAuthTables(profile, templates), SECRET) : file(NODE_PATHS.containerdConfig, content);
 }
 
 /**
@@ -31,34 +81,42 @@ export function hostFiles(profile: Profile, templates: TemplateSet, target: Plan
  * and the embedded apt key. First boot writes them, or provision.sh bakes them into a
  * golden image. Sorted by path.
  */
-export function imageFiles(profile: Profile, templates: TemplateSet): PlanFile[] {
-  const version = profile.cluster.kubernetesVersion;
+export function imageFiles(profile: Profile, templates: TemplateSet, target: PlanTarget = 'cloud-init'): PlanFile[] {
   const files = [
     file(NODE_PATHS.modulesLoad, renderNodeFile(templates, 'files/modules-load.conf', { modules: kernelModules(profile.cluster.kubeProxyMode) })),
-    file(NODE_PATHS.sysctl, renderNodeFile(templates, 'files/sysctl.conf', {})),
-    file(NODE_PATHS.containerdConfig, renderNodeFile(templates, 'files/containerd-config.toml', {
-      sandboxImage: sandboxImage(profile),
-      kubernetesMinor: aptTrack(version).slice(1),
-    }), { overwrite: true }),
-    file(NODE_PATHS.crictl, renderTemplate(templates, 'files/crictl.yaml', {}), { overwrite: true }),
-    ...registryHostsFiles(profile, templates),
+    // kubelet.protectKernelDefaults: kubelet only starts when these hold (kubelet-configuration.ts).
+    file(NODE_PATHS.sysctl, renderNodeFile(templates, 'files/sysctl.conf', {
+      kubeletSysctls: profile.kubelet.protectKernelDefaults ? KUBELET_KERNEL_SYSCTLS.map(([key, value]) => ({ key, value })) : [],
+    })),
+    containerdConfigFile(profile, templates, false),
+    file(NODE_PATHS.crictl, renderTemplate(templates, 'files/crictl.yaml', {})),
+    ...registryHostsFiles(profile, templates, target),
+    ...siteFiles(profile, templates, target),
   ];
   if (profile.packages.aptRepository.key !== undefined) files.push(file(NODE_PATHS.aptKey, profile.packages.aptRepository.key));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** containerd hosts.toml files that send docker.io, ghcr.io, quay.io and registry.k8s.io pulls to images.repository; none without it. */
-export function registryHostsFiles(profile: Profile, templates: TemplateSet): PlanFile[] {
+export function registryHostsFiles(profile: Profile, templates: TemplateSet, target: PlanTarget = 'cloud-init'): PlanFile[] {
   const repository = profile.images.repository;
   if (repository === undefined) return [];
+  // The mirror may have a certificate from the site CA (trust): containerd is told so per host.
+  const caPaths = trustCertificatePaths(profile, target);
+  const ca = caPaths.length > 0 ? JSON.stringify(caPaths).replace(/,/g, ', ') : false;
   return registryMirrors(repository).map((m) =>
-    file(`${NODE_PATHS.registryHostsDir}/${m.registry}/hosts.toml`, renderNodeFile(templates, 'files/registry-hosts.toml', m), { overwrite: true }),
+    file(`${NODE_PATHS.registryHostsDir}/${m.registry}/hosts.toml`, renderNodeFile(templates, 'files/registry-hosts.toml', { ...m, ca })),
   );
 }
 
-/** Manifests embedded at generation time (air-gapped CNI/add-ons); only the init node applies them. */
+/**
+ * Manifests only the init node applies: those embedded at generation time (air-gapped
+ * CNI/add-ons) and the default-deny NetworkPolicies (security.defaultDenyNamespaces).
+ */
 export function manifestFiles(profile: Profile): PlanFile[] {
   const files: PlanFile[] = [];
+  const defaultDeny = defaultDenyManifest(profile);
+  if (defaultDeny !== undefined) files.push(file(NODE_PATHS.defaultDenyManifest, defaultDeny));
   const cni = profile.cluster.cni;
   if (cni.manifest !== undefined) files.push(file(`${NODE_PATHS.manifestsDir}/cni-${cni.plugin}.yaml`, cni.manifest));
   for (const name of ['metricsServer', 'ingressNginx'] as const) {

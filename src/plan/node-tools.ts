@@ -2,8 +2,8 @@
  * The node tools an operator runs on a machine after first boot, and the timers of
  * a control plane: k8s-diag and k8s-reset on every node; k8s-join-command, the etcd
  * snapshot job and the certificate-renewal job on control planes. Templates live in
- * templates/tools/ and all source the shared shell library. They are shipped
- * compressed (cloud-init gz+b64): they are read on the node, not in the user-data.
+ * templates/tools/ and all source the shared shell library. Read on the node, not
+ * in the user-data: cloud-init gets them gz+b64 first when the user-data must shrink.
  */
 import type { Profile, ProfileNode } from '../profile/types.js';
 import type { PlanFile, PlanUnit } from './types.js';
@@ -15,6 +15,12 @@ import { shellLibraryView } from './shell-library.js';
 
 /** The cluster report of the verification step, collected by k8s-diag when present. */
 export const CLUSTER_STATUS_PATH = '/var/lib/gen-userdata/cluster-status.json';
+
+/**
+ * ConfigMap in kube-system where each control plane's certificate job records its
+ * earliest kubeadm certificate expiry (key: node name; value "<RFC 3339> <cert>").
+ */
+export const CERTS_CONFIGMAP = 'gen-userdata-certs';
 
 /** systemd units of the control-plane jobs. */
 export const ETCD_BACKUP_SERVICE = 'gen-userdata-etcd-backup.service';
@@ -33,7 +39,7 @@ export interface NodeToolsInput {
 }
 
 function tool(path: string, content: string): PlanFile {
-  return { path, mode: 0o755, owner: 'root:root', content, secret: false, overwrite: true, compress: 'to-fit' };
+  return { path, mode: 0o755, owner: 'root:root', content, secret: false, compress: 'to-fit' };
 }
 
 /**
@@ -77,7 +83,7 @@ export function nodeTools(input: NodeToolsInput): { files: PlanFile[]; units: Pl
     const certs = profile.certificates;
     if (certs.autoRenew) {
       const script = `${bin}/gen-userdata-cert-renew`;
-      const view = { ...base, script, renewBefore: certs.renewBefore, renewBeforeSeconds: certs.renewBeforeSeconds };
+      const view = { ...base, script, renewBefore: certs.renewBefore, renewBeforeSeconds: certs.renewBeforeSeconds, certsConfigMap: shellQuote(CERTS_CONFIGMAP) };
       files.push(tool(script, renderNodeFile(templates, 'tools/cert-renew.sh', view)));
       units.push(
         { name: CERT_RENEW_SERVICE, content: renderTemplate(templates, `units/${CERT_RENEW_SERVICE}`, view), enabled: false },

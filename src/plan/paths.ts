@@ -10,6 +10,12 @@ export const NODE_PATHS = {
   modulesLoad: '/etc/modules-load.d/gen-userdata-kubernetes.conf',
   sysctl: '/etc/sysctl.d/99-gen-userdata-kubernetes.conf',
   containerdConfig: '/etc/containerd/config.toml',
+  /** Flatcar's built-in containerd config, the base of ours there. */
+  flatcarContainerdDefaults: '/usr/share/containerd/config.toml',
+  /** images.auth on a Flatcar control plane: the credential tables the bootstrap appends to the merged config (0600). */
+  containerdRegistryAuth: '/etc/containerd/registry-auth.toml',
+  /** Rules Flatcar's iptables-restore.service loads at boot (firewall.mode ports on Flatcar). */
+  iptablesRules: '/var/lib/iptables/rules-save',
   crictl: '/etc/crictl.yaml',
   manifestsDir: '/etc/gen-userdata/manifests',
   aptKey: '/etc/gen-userdata/kubernetes-apt-key.asc',
@@ -32,6 +38,8 @@ export const NODE_PATHS = {
   clusterVerifyFailed: '/var/lib/gen-userdata/cluster-verify.failed',
   clusterStatus: '/var/lib/gen-userdata/cluster-status.json',
   verifyLog: '/var/log/gen-userdata/verify.log',
+  /** Default-deny NetworkPolicies the init node applies (security.defaultDenyNamespaces). */
+  defaultDenyManifest: '/etc/gen-userdata/manifests/default-deny.yaml',
   /** The smoke workloads the verifier applies (verify.smokeTest). */
   smokeManifest: '/etc/gen-userdata/smoke-workloads.yaml',
 } as const;

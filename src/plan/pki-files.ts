@@ -9,8 +9,8 @@ import { NODE_PATHS } from './paths.js';
  */
 export function controlPlanePkiFiles(secrets: ClusterSecrets): PlanFile[] {
   const pki = NODE_PATHS.pkiDir;
-  const pub = (path: string, content: string): PlanFile => ({ path, mode: 0o644, owner: 'root:root', content, secret: false, overwrite: true });
-  const key = (path: string, content: string): PlanFile => ({ path, mode: 0o600, owner: 'root:root', content, secret: true, overwrite: true });
+  const pub = (path: string, content: string): PlanFile => ({ path, mode: 0o644, owner: 'root:root', content, secret: false });
+  const key = (path: string, content: string): PlanFile => ({ path, mode: 0o600, owner: 'root:root', content, secret: true });
   return [
     pub(`${pki}/ca.crt`, secrets.ca.cert),
     key(`${pki}/ca.key`, secrets.ca.key),

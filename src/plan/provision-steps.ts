@@ -3,7 +3,7 @@ import type { PlanFile, PlanStep } from './types.js';
 import type { TemplateSet } from '../template/render-template.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { imageFiles } from './node-files.js';
-import { kernelModulesStep, runtimeSteps, step, sysctlStep, type ImageStepContext } from './bootstrap-steps.js';
+import { kernelModulesStep, runtimeSteps, siteSteps, step, sysctlStep, type ImageStepContext } from './bootstrap-steps.js';
 import { sandboxImage } from './sandbox-image.js';
 
 /**
@@ -64,6 +64,7 @@ export function provisionSteps(profile: Profile, templates: TemplateSet): PlanSt
   const ctx: ImageStepContext = { profile, templates, target: 'cloud-init', stage: 'image' };
   return [
     writeFilesStep(ctx, imageFiles(profile, templates)),
+    ...siteSteps(ctx),
     kernelModulesStep(ctx),
     sysctlStep(ctx),
     ...runtimeSteps(ctx),

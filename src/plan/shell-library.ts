@@ -46,7 +46,6 @@ export function shellLibraryFile(templates: TemplateSet, target: PlanTarget, par
     owner: 'root:root',
     content: trimShellLibrary(renderShellLibrary(templates, parts), callers),
     secret: false,
-    overwrite: true,
     compress: 'to-fit',
   };
 }

@@ -4,7 +4,7 @@ import type { PlanFile, PlanUnit } from './types.js';
 import type { TemplateSet } from '../template/render-template.js';
 import { renderNodeFile, renderTemplate } from '../template/render-template.js';
 import { shellQuote } from '../util/shell-quote.js';
-import { NODE_PATHS, binDir, type PlanTarget } from './paths.js';
+import { NODE_PATHS, binDir, shellLibraryPath, type PlanTarget } from './paths.js';
 
 /** systemd unit names of the revoker. */
 export const TOKEN_REVOKE_SERVICE = 'gen-userdata-token-revoke.service';
@@ -17,27 +17,33 @@ export interface TokenRevokePaths {
   log: string;
   /** Present once the bootstrap (so kubeadm init) has finished. */
   successMarker: string;
+  /** The shared shell library the script sources. */
+  library: string;
 }
 
-/** The paths on a real node. */
-export const NODE_TOKEN_REVOKE_PATHS: TokenRevokePaths = {
-  expectedNodes: NODE_PATHS.expectedNodes,
-  log: NODE_PATHS.tokenRevokeLog,
-  successMarker: NODE_PATHS.successMarker,
-};
+/** The paths on a real node of `target`. */
+export function nodeTokenRevokePaths(target: PlanTarget): TokenRevokePaths {
+  return {
+    expectedNodes: NODE_PATHS.expectedNodes,
+    log: NODE_PATHS.tokenRevokeLog,
+    successMarker: NODE_PATHS.successMarker,
+    library: shellLibraryPath(target),
+  };
+}
 
 /**
  * The revoker script for bootstrap token `tokenId` (only the public id, never the
  * secret half). Throws when the template is missing or tokenId is not kubeadm's
  * 6-character id (a bug: the secrets module validated it).
  */
-export function tokenRevokeScript(templates: TemplateSet, tokenId: string, paths: TokenRevokePaths = NODE_TOKEN_REVOKE_PATHS): string {
+export function tokenRevokeScript(templates: TemplateSet, tokenId: string, paths: TokenRevokePaths): string {
   if (!/^[a-z0-9]{6}$/.test(tokenId)) throw new Error('bootstrap token id does not match [a-z0-9]{6}');
   return renderNodeFile(templates, 'token-revoke.sh', {
     tokenId,
     expectedNodes: shellQuote(paths.expectedNodes),
     logPath: shellQuote(paths.log),
     successMarker: shellQuote(paths.successMarker),
+    library: shellQuote(paths.library),
     timer: TOKEN_REVOKE_TIMER,
   });
 }
@@ -60,9 +66,8 @@ export function tokenRevokeExtras(
       path: script,
       mode: 0o755,
       owner: 'root:root',
-      content: tokenRevokeScript(templates, secrets.bootstrapToken.id),
+      content: tokenRevokeScript(templates, secrets.bootstrapToken.id, nodeTokenRevokePaths(target)),
       secret: false,
-      overwrite: false,
     }],
     units: [
       { name: TOKEN_REVOKE_SERVICE, content: renderTemplate(templates, `units/${TOKEN_REVOKE_SERVICE}`, { script }), enabled: false },

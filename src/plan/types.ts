@@ -3,7 +3,7 @@
  * Every emitter (cloud-init, Ignition, image provisioning) works from this model,
  * so files, steps and PKI are defined once.
  */
-import type { NodeRole } from '../profile/types.js';
+import type { NodeArch, NodeRole } from '../profile/types.js';
 
 export interface PlanFile {
   /** Absolute path on the node. */
@@ -16,8 +16,6 @@ export interface PlanFile {
   content: string;
   /** True for private keys, tokens and anything else that must not leak (drives 0600 outputs). */
   secret: boolean;
-  /** True when the OS image may already ship this file (Ignition needs overwrite: true). */
-  overwrite: boolean;
   /**
    * "to-fit": cloud-init may ship it gzip + base64 (`encoding: gz+b64`) when that is
    * what brings the user-data under a provider's limit (see emitUserData): node tools,
@@ -72,6 +70,8 @@ export interface NodePlan {
     ip: string;
     /** True only for the first control plane, which runs kubeadm init. */
     init: boolean;
+    /** CPU architecture from the profile ("auto": the bootstrap reads uname -m). */
+    arch: NodeArch;
   };
   hostname: string;
   /** Files to lay down before the bootstrap runs, sorted by path. Includes the bootstrap script itself. */

@@ -3,10 +3,12 @@
  * validated YAML shape to the Profile type. docs/profile-reference.md lists
  * the same values; keep the two in step.
  */
-import type { AddonSpec, CniPlugin, Profile } from './types.js';
-import type { RawAddon, RawProfile, RawReserved } from './raw-profile.js';
+import type { AddonSpec, CniPlugin, CpuArch, FlatcarSettings, NodeCapacity, NodeDefaults, NodeTaint, Profile, ProfileNode } from './types.js';
+import type { RawAddon, RawArgs, RawCapacity, RawLabels, RawProfile, RawReserved, RawTaints } from './raw-profile.js';
 import { parseDuration } from '../util/duration.js';
+import { noProxyList } from './no-proxy.js';
 import type { KeyAlgorithm } from '../pki/key-algorithm.js';
+import { declaredArches } from './node-arches.js';
 
 /** Default values for optional profile fields. */
 export const DEFAULTS = {
@@ -44,6 +46,17 @@ export const DEFAULTS = {
   ingressNginxExpose: 'hostPort',
   verifyKeepSmokeWorkloads: false,
   verifyRolloutTimeout: '5m',
+  kubeletProtectKernelDefaults: false,
+  encryptionAtRest: true,
+  podSecurityEnforce: 'baseline',
+  podSecurityAudit: 'restricted',
+  podSecurityWarn: 'restricted',
+  auditEnabled: true,
+  auditMaxAge: 7,
+  auditMaxBackup: 3,
+  auditMaxSizeMB: 100,
+  nodeArch: 'amd64',
+  allowUnverifiedSysext: false,
 } as const;
 
 /** Appends the API server port when `endpoint` has none ("lb.example" → "lb.example:6443"). */
@@ -75,6 +88,60 @@ function quantities(raw: RawReserved): Record<string, string> {
   );
 }
 
+function sortedByKey<V>(entries: [string, V][]): Record<string, V> {
+  return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** extraArgs as strings (YAML `v: 2` is a number), sorted by flag name. */
+function args(raw: RawArgs): Record<string, string> {
+  return sortedByKey(Object.entries(raw ?? {}).map(([k, v]) => [k, String(v)]));
+}
+
+function taints(raw: RawTaints): NodeTaint[] {
+  return (raw ?? []).map((t) => ({ key: t.key, ...optional('value', t.value), effect: t.effect }));
+}
+
+/**
+ * A node's labels and taints: its own, and for a worker nodeDefaults' too. A node's
+ * label replaces a default with the same key; its taint replaces a default with the
+ * same key and effect (as the API server keys taints).
+ */
+function nodeMarks(defaults: NodeDefaults, role: ProfileNode['role'], rawLabels: RawLabels, rawTaints: RawTaints): Pick<ProfileNode, 'labels' | 'taints'> {
+  const shared = role === 'worker' ? defaults : { labels: {}, taints: [] };
+  const own = taints(rawTaints);
+  const labels = sortedByKey(Object.entries({ ...shared.labels, ...(rawLabels ?? {}) }));
+  const merged = [...shared.taints.filter((d) => !own.some((t) => t.key === d.key && t.effect === d.effect)), ...own];
+  return { ...(Object.keys(labels).length > 0 ? { labels } : {}), ...(merged.length > 0 ? { taints: merged } : {}) };
+}
+
+function nodeCapacity(raw: RawCapacity): NodeCapacity | undefined {
+  // YAML `cpu: 4` is a number; quantities are kept as strings like the kubelet fields.
+  return raw ? { cpu: String(raw.cpu), memory: String(raw.memory) } : undefined;
+}
+
+/**
+ * The flatcar block: digests lowercased; a single digest is filed under the architecture
+ * of the nodes (the one arch a single image can fit; the rules reject it for a
+ * mixed-architecture profile).
+ */
+function flatcarSettings(raw: RawProfile): FlatcarSettings {
+  const f = raw.flatcar;
+  const given = f?.sysextSha256;
+  const sysextSha256: Partial<Record<CpuArch, string>> = {};
+  if (typeof given === 'string') {
+    // With nodes of two architectures the rules reject a single digest.
+    for (const arch of declaredArches({ nodes: raw.nodes.map((n) => ({ arch: n.arch ?? DEFAULTS.nodeArch })) })) sysextSha256[arch] = given.toLowerCase();
+  } else if (given) {
+    for (const arch of ['amd64', 'arm64'] as const) if (given[arch] !== undefined) sysextSha256[arch] = given[arch].toLowerCase();
+  }
+  return {
+    ...optional('sysextUrl', f?.sysextUrl),
+    sysextSha256,
+    sysextSha256Single: typeof given === 'string',
+    allowUnverifiedSysext: f?.allowUnverifiedSysext ?? DEFAULTS.allowUnverifiedSysext,
+  };
+}
+
 /**
  * Fills every default and reshapes the validated YAML into a Profile.
  * Expects data that passed the schema (durations parse, enums are valid);
@@ -98,6 +165,12 @@ export function applyDefaults(raw: RawProfile): Profile {
         : '';
 
   const joinTimeout = parseDuration(c.joinTimeout ?? DEFAULTS.joinTimeout) ?? 0;
+  const nodeDefaults: NodeDefaults = {
+    labels: sortedByKey(Object.entries(raw.nodeDefaults?.labels ?? {})),
+    taints: taints(raw.nodeDefaults?.taints),
+  };
+  const security = raw.security;
+  const kubeadm = raw.kubeadm;
   const interfaceName = network.interface ?? DEFAULTS.networkInterface;
 
   return {
@@ -170,6 +243,7 @@ export function applyDefaults(raw: RawProfile): Profile {
       kubeReserved: quantities(raw.kubelet?.kubeReserved),
       maxPods: raw.kubelet?.maxPods ?? DEFAULTS.kubeletMaxPods,
       serverTLSBootstrap: raw.kubelet?.serverTLSBootstrap ?? DEFAULTS.kubeletServerTLSBootstrap,
+      protectKernelDefaults: raw.kubelet?.protectKernelDefaults ?? DEFAULTS.kubeletProtectKernelDefaults,
     },
     addons: {
       metricsServer: addon(raw.addons?.metricsServer, DEFAULTS.metricsServerVersion),
@@ -185,12 +259,65 @@ export function applyDefaults(raw: RawProfile): Profile {
     },
     images: {
       ...optional('repository', raw.images?.repository),
+      auth: Object.entries(raw.images?.auth ?? {})
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([registry, a]) => ({ registry, username: a.username, passwordFile: a.passwordFile })),
       prebaked: raw.image?.prebaked ?? DEFAULTS.imagePrebaked,
     },
-    flatcar: {
-      ...optional('sysextUrl', raw.flatcar?.sysextUrl),
-      ...optional('sysextSha256', raw.flatcar?.sysextSha256?.toLowerCase()),
+    flatcar: flatcarSettings(raw),
+    security: {
+      encryptionAtRest: security?.encryptionAtRest ?? DEFAULTS.encryptionAtRest,
+      podSecurity: {
+        enforce: security?.podSecurity?.enforce ?? DEFAULTS.podSecurityEnforce,
+        audit: security?.podSecurity?.audit ?? DEFAULTS.podSecurityAudit,
+        warn: security?.podSecurity?.warn ?? DEFAULTS.podSecurityWarn,
+        exemptNamespaces: security?.podSecurity?.exemptNamespaces ?? [],
+      },
+      audit: {
+        enabled: security?.audit?.enabled ?? DEFAULTS.auditEnabled,
+        maxAge: security?.audit?.maxAge ?? DEFAULTS.auditMaxAge,
+        maxBackup: security?.audit?.maxBackup ?? DEFAULTS.auditMaxBackup,
+        maxSizeMB: security?.audit?.maxSizeMB ?? DEFAULTS.auditMaxSizeMB,
+      },
+      defaultDenyNamespaces: security?.defaultDenyNamespaces ?? [],
     },
+    kubeadm: {
+      apiServer: {
+        extraArgs: args(kubeadm?.apiServer?.extraArgs),
+        extraVolumes: (kubeadm?.apiServer?.extraVolumes ?? []).map((v) => ({
+          name: v.name,
+          hostPath: v.hostPath,
+          mountPath: v.mountPath,
+          readOnly: v.readOnly ?? false,
+          ...optional('pathType', v.pathType),
+        })),
+        certSANs: kubeadm?.apiServer?.certSANs ?? [],
+      },
+      controllerManager: { extraArgs: args(kubeadm?.controllerManager?.extraArgs) },
+      scheduler: { extraArgs: args(kubeadm?.scheduler?.extraArgs) },
+      etcd: { extraArgs: args(kubeadm?.etcd?.extraArgs) },
+      featureGates: sortedByKey(Object.entries(kubeadm?.featureGates ?? {})),
+    },
+    nodeDefaults,
+    ...optional(
+      'proxy',
+      raw.proxy?.http !== undefined || raw.proxy?.https !== undefined
+        ? {
+            ...optional('http', raw.proxy.http),
+            ...optional('https', raw.proxy.https),
+            noProxy: noProxyList({
+              nodeCidr: network.cidr,
+              podSubnet: c.podSubnet ?? DEFAULTS.podSubnet,
+              serviceSubnet: c.serviceSubnet ?? DEFAULTS.serviceSubnet,
+              dnsDomain: c.dnsDomain ?? DEFAULTS.dnsDomain,
+              controlPlaneEndpoint,
+              extra: raw.proxy.noProxy ?? [],
+            }),
+          }
+        : undefined,
+    ),
+    trust: { ...optional('caBundle', raw.trust?.caBundle), ...optional('caBundleFile', raw.trust?.caBundleFile) },
+    time: { servers: raw.time?.servers ?? [] },
     backup: {
       etcd: {
         enabled: raw.backup?.etcd?.enabled ?? DEFAULTS.etcdBackupEnabled,
@@ -210,6 +337,9 @@ export function applyDefaults(raw: RawProfile): Profile {
       ip: n.ip,
       // Lowercase so duplicate detection and interface matching agree.
       ...optional('mac', n.mac?.toLowerCase()),
+      arch: n.arch ?? DEFAULTS.nodeArch,
+      ...nodeMarks(nodeDefaults, n.role, n.labels, n.taints),
+      ...optional('capacity', nodeCapacity(n.capacity ?? (n.role === 'worker' ? raw.nodeDefaults?.capacity : undefined))),
     })),
   };
 }

@@ -129,6 +129,48 @@ export function isAuthorizedKey(s: string): boolean {
   return fields !== undefined && fields.length >= 2 && fields[0]!.toString('latin1') === type;
 }
 
+/** A subject alternative name for a serving certificate: an IP address, a DNS name, or "*.": a wildcard DNS name. */
+export function isCertSan(s: string): boolean {
+  return isIP(s) !== 0 || isRfc1123Hostname(s.startsWith('*.') ? s.slice(2) : s);
+}
+
+const PROXY_USERINFO = '[A-Za-z0-9._~%-]+(?::[A-Za-z0-9._~%-]*)?@';
+const PROXY_URL_RE = new RegExp(`^https?://(?:${PROXY_USERINFO})?([A-Za-z0-9.-]+)(?::([0-9]{1,5}))?/?$`);
+
+/**
+ * A proxy URL as apt, systemd, curl and Go all read it the same way:
+ * http(s)://[user[:password]@]host[:port][/], host an IPv4 address or DNS name, and
+ * "%" only in %XX escapes. Nothing a shell, a systemd EnvironmentFile or apt.conf
+ * would treat specially can appear.
+ */
+export function isProxyUrl(s: string): boolean {
+  const m = PROXY_URL_RE.exec(s);
+  if (!m || /%(?![0-9A-Fa-f]{2})/.test(s)) return false;
+  const host = m[1] as string;
+  if (m[2] !== undefined && (Number(m[2]) < 1 || Number(m[2]) > 65535)) return false;
+  return /^[0-9.]+$/.test(host) ? parseIpv4(host) !== undefined : isRfc1123Hostname(host.toLowerCase());
+}
+
+/**
+ * One NO_PROXY entry: "*", a host name or ".domain" suffix (optionally ":port"), an
+ * IPv4 address, or an IPv4 CIDR.
+ */
+export function isNoProxyEntry(s: string): boolean {
+  if (s === '*') return true;
+  const cidr = /^([0-9.]+)\/([0-9]{1,2})$/.exec(s);
+  if (cidr) return parseCidr(s) !== undefined;
+  const m = /^(\.?)([^:]+)(?::([0-9]{1,5}))?$/.exec(s);
+  if (!m) return false;
+  if (m[3] !== undefined && (Number(m[3]) < 1 || Number(m[3]) > 65535)) return false;
+  const host = (m[2] as string).toLowerCase();
+  return /^[0-9.]+$/.test(host) ? m[1] === '' && parseIpv4(host) !== undefined : isRfc1123Hostname(host);
+}
+
+/** An NTP server: a DNS name or an IP address. */
+export function isNtpServer(s: string): boolean {
+  return isIP(s) !== 0 || isRfc1123Hostname(s.toLowerCase());
+}
+
 /**
  * Predicates registered with ajv as custom formats, by format name.
  * The schema refers to these names; the diagnostic mapper maps them to codes.
@@ -152,4 +194,8 @@ export const FORMATS: Record<string, (s: string) => boolean> = {
   'image-reference': isImageReference,
   'http-url': isHttpUrl,
   'ssh-authorized-key': isAuthorizedKey,
+  'cert-san': isCertSan,
+  'proxy-url': isProxyUrl,
+  'no-proxy-entry': isNoProxyEntry,
+  'ntp-server': isNtpServer,
 };

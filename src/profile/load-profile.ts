@@ -6,7 +6,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { Diagnostic, Result } from '../diagnostics.js';
 import { applyDefaults } from './defaults.js';
 import type { RawProfile } from './raw-profile.js';
-import { runRules } from './rules/index.js';
+import { runRules, type Rule } from './rules/index.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
 import type { Profile } from './types.js';
 import { findDuplicateKeys, SourceLocator, type Position } from './yaml-positions.js';
@@ -40,9 +40,10 @@ function failed(diagnostics: Diagnostic[]): Result<Profile> {
  * ok:false with every error of that stage (plus any warnings so far). On
  * success the Profile comes with the warnings (e.g. etcd-quorum). Every
  * diagnostic has a JSON pointer into the YAML and a 1-based line:col.
+ * `extraRules` run after the profile rules (e.g. FLATCAR_RULES for Ignition output).
  * Never throws on user input.
  */
-export function loadProfile(text: string, file: string): Result<Profile> {
+export function loadProfile(text: string, file: string, extraRules: readonly Rule[] = []): Result<Profile> {
   const limit = (code: string, path: string, message: string, pos: Position = { line: 1, col: 1 }): Result<Profile> =>
     failed([{ severity: 'error', code, path, message, line: pos.line, col: pos.col, file }]);
   // 0. Limits that must hold before parsing (see limits.ts).
@@ -107,7 +108,7 @@ export function loadProfile(text: string, file: string): Result<Profile> {
 
   // 3. Defaults. 4. Semantic rules.
   const profile = applyDefaults(data as RawProfile);
-  const findings = runRules(profile).map((f) => diag(f.severity, f.code, f.path, f.message, loc.locate(f.path)));
+  const findings = [...runRules(profile), ...extraRules.flatMap((rule) => rule(profile))].map((f) => diag(f.severity, f.code, f.path, f.message, loc.locate(f.path)));
   const all = [...warnings, ...findings].sort(byPosition);
   if (all.some((d) => d.severity === 'error')) return failed(all);
   return { ok: true, value: profile, warnings: all };

@@ -5,7 +5,7 @@ import { FORMATS as formats } from './formats.js';
 const require = createRequire(import.meta.url);
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"controlPlaneEndpoint":{"type":"string","format":"endpoint","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"podSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"serviceSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dnsDomain":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"},"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","format":"image-reference","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"key":{"type":"string","x-multiline":true,"pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path","allOf":[{"pattern":"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters other than newlines"},{"maxLength":262144,"x-code":"too-long","x-message":"must be at most 262144 characters"}]},"keyFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"gateway":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"hostsEntries":{"enum":["auto","all","control-planes","none"]}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"pki":{"type":["object","null"],"additionalProperties":false,"properties":{"keyAlgorithm":{"enum":["ecdsa-p256","rsa-2048"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","format":"ssh-authorized-key","x-code":"invalid-ssh-key","x-message":"must be one authorized_keys line: [options] type base64-key [comment], such as \"ssh-ed25519 AAAA… comment\", whose key decodes to a key of that type","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"maxPods":{"type":"integer","minimum":1,"maximum":65536},"serverTLSBootstrap":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"expose":{"enum":["hostPort","nodePort"]}}}}},"verify":{"type":["object","null"],"additionalProperties":false,"properties":{"smokeTest":{"type":"boolean"},"keepSmokeWorkloads":{"type":"boolean"},"rolloutTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"backup":{"type":["object","null"],"additionalProperties":false,"properties":{"etcd":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"type":"string","pattern":"^[A-Za-z0-9 :*/,.~-]+$","x-message":"must be a systemd OnCalendar expression such as \"daily\" or \"*-*-* 03:00:00\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"keep":{"type":"integer","minimum":1,"maximum":1000},"dir":{"type":"string","pattern":"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$","x-message":"must be an absolute directory such as /var/backups/etcd","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"certificates":{"type":["object","null"],"additionalProperties":false,"properties":{"autoRenew":{"type":"boolean"},"renewBefore":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sysextSha256":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mac":{"type":"string","format":"mac","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"required":["cluster","network","nodes"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name","kubernetesVersion"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubernetesVersion":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","x-message":"must be a full version \"major.minor.patch\" such as \"1.30.0\", without a leading \"v\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"controlPlaneEndpoint":{"type":"string","format":"endpoint","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"podSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"serviceSubnet":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dnsDomain":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeProxy":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["iptables","ipvs"]}}},"cni":{"type":["object","null"],"additionalProperties":false,"properties":{"plugin":{"enum":["calico","flannel","none"]},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"token":{"type":["object","null"],"additionalProperties":false,"properties":{"ttl":{"type":["string","integer"],"format":"go-duration","if":{"type":"integer"},"then":{"const":0,"x-code":"invalid-duration","x-message":"must be a Go duration such as \"24h\" or \"90m\", or 0 for a token that never expires"},"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"revokeWhenJoined":{"type":"boolean"}}},"joinTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"vip":{"type":["object","null"],"additionalProperties":false,"required":["address"],"properties":{"address":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeVipVersion":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"runtime":{"type":["object","null"],"additionalProperties":false,"properties":{"containerd":{"type":["object","null"],"additionalProperties":false,"properties":{"sandboxImage":{"type":"string","format":"image-reference","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"packages":{"type":["object","null"],"additionalProperties":false,"properties":{"install":{"type":"boolean"},"aptRepository":{"type":["object","null"],"additionalProperties":false,"properties":{"url":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"key":{"type":"string","x-multiline":true,"pattern":"-----BEGIN PGP PUBLIC KEY BLOCK-----","x-message":"must be an ASCII-armored key (\"-----BEGIN PGP PUBLIC KEY BLOCK-----\"); use keyFile for a path","allOf":[{"pattern":"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters other than newlines"},{"maxLength":262144,"x-code":"too-long","x-message":"must be at most 262144 characters"}]},"keyFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"network":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"type":"string","format":"ipv4-cidr","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"gateway":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"nameservers":{"type":["array","null"],"items":{"type":"string","format":"ip","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"interface":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"dhcpInterfaces":{"type":["array","null"],"items":{"type":"string","format":"interface-name","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"hostsEntries":{"enum":["auto","all","control-planes","none"]}}},"firewall":{"type":["object","null"],"additionalProperties":false,"properties":{"mode":{"enum":["disabled","ports"]}}},"pki":{"type":["object","null"],"additionalProperties":false,"properties":{"keyAlgorithm":{"enum":["ecdsa-p256","rsa-2048"]}}},"access":{"type":["object","null"],"additionalProperties":false,"properties":{"users":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","format":"posix-user","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sshAuthorizedKeys":{"type":["array","null"],"items":{"type":"string","format":"ssh-authorized-key","x-code":"invalid-ssh-key","x-message":"must be one authorized_keys line: [options] type base64-key [comment], such as \"ssh-ed25519 AAAA… comment\", whose key decodes to a key of that type","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"sudo":{"type":"boolean"},"shell":{"type":"string","pattern":"^/\\S+$","x-message":"must be an absolute path such as /bin/bash","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"kubeconfig":{"type":"boolean"}}}}}},"kubelet":{"type":["object","null"],"additionalProperties":false,"properties":{"systemReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"kubeReserved":{"type":["object","null"],"additionalProperties":false,"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"ephemeral-storage":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"pid":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"maxPods":{"type":"integer","minimum":1,"maximum":65536},"serverTLSBootstrap":{"type":"boolean"},"protectKernelDefaults":{"type":"boolean"}}},"addons":{"type":["object","null"],"additionalProperties":false,"properties":{"metricsServer":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"ingressNginx":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"version":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._+-]*$","x-message":"must be a release tag such as v3.27.0 (letters, digits, \".\", \"_\", \"+\", \"-\")","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"manifestFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"expose":{"enum":["hostPort","nodePort"]}}}}},"verify":{"type":["object","null"],"additionalProperties":false,"properties":{"smokeTest":{"type":"boolean"},"keepSmokeWorkloads":{"type":"boolean"},"rolloutTimeout":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"images":{"type":["object","null"],"additionalProperties":false,"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$","x-message":"must be a registry root such as \"registry.example.com:5000/mirror\" (no scheme, no trailing slash)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"auth":{"type":["object","null"],"propertyNames":{"pattern":"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$","x-code":"invalid-registry","x-message":"must be a registry host as containerd names it, such as \"registry.example.com:5000\" (no scheme, no path)"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["username","passwordFile"],"properties":{"username":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"passwordFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}}},"proxy":{"type":["object","null"],"additionalProperties":false,"properties":{"http":{"type":"string","format":"proxy-url","x-code":"invalid-proxy-url","x-message":"must be a proxy URL http://[user[:password]@]host[:port] or https://…: letters, digits and \"._~-\" in the user and password (percent-encode anything else), no path, spaces, quotes or shell characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"https":{"type":"string","format":"proxy-url","x-code":"invalid-proxy-url","x-message":"must be a proxy URL http://[user[:password]@]host[:port] or https://…: letters, digits and \"._~-\" in the user and password (percent-encode anything else), no path, spaces, quotes or shell characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"noProxy":{"type":["array","null"],"items":{"type":"string","format":"no-proxy-entry","x-code":"invalid-no-proxy","x-message":"must be a host name, \".domain\", an IPv4 address or CIDR, optionally with \":port\", or \"*\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"trust":{"type":["object","null"],"additionalProperties":false,"properties":{"caBundle":{"type":"string","x-multiline":true,"pattern":"-----BEGIN CERTIFICATE-----","x-message":"must hold PEM certificates (\"-----BEGIN CERTIFICATE-----\"); use caBundleFile for a path","allOf":[{"pattern":"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters other than newlines"},{"maxLength":262144,"x-code":"too-long","x-message":"must be at most 262144 characters"}]},"caBundleFile":{"type":"string","minLength":1,"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"time":{"type":["object","null"],"additionalProperties":false,"properties":{"servers":{"type":["array","null"],"items":{"type":"string","format":"ntp-server","x-code":"invalid-ntp-server","x-message":"must be an NTP server: a host name or an IP address","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"image":{"type":["object","null"],"additionalProperties":false,"properties":{"prebaked":{"type":"boolean"}}},"backup":{"type":["object","null"],"additionalProperties":false,"properties":{"etcd":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"schedule":{"type":"string","pattern":"^[A-Za-z0-9 :*/,.~-]+$","x-message":"must be a systemd OnCalendar expression such as \"daily\" or \"*-*-* 03:00:00\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"keep":{"type":"integer","minimum":1,"maximum":1000},"dir":{"type":"string","pattern":"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$","x-message":"must be an absolute directory such as /var/backups/etcd","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"certificates":{"type":["object","null"],"additionalProperties":false,"properties":{"autoRenew":{"type":"boolean"},"renewBefore":{"type":"string","format":"go-duration","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"flatcar":{"type":["object","null"],"additionalProperties":false,"properties":{"sysextUrl":{"type":"string","format":"http-url","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"sysextSha256":{"type":["string","object"],"if":{"type":"string","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"then":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"else":{"additionalProperties":false,"properties":{"amd64":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"arm64":{"type":"string","pattern":"^[0-9a-fA-F]{64}$","x-message":"must be a sha256 digest: 64 hexadecimal characters","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}},"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"allowUnverifiedSysext":{"type":"boolean"}}},"security":{"type":["object","null"],"additionalProperties":false,"properties":{"encryptionAtRest":{"type":"boolean"},"podSecurity":{"type":["object","null"],"additionalProperties":false,"properties":{"enforce":{"enum":["privileged","baseline","restricted"]},"audit":{"enum":["privileged","baseline","restricted"]},"warn":{"enum":["privileged","baseline","restricted"]},"exemptNamespaces":{"type":["array","null"],"items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$","x-code":"invalid-namespace","x-message":"must be a namespace name: at most 63 lowercase letters, digits or \"-\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"audit":{"type":["object","null"],"additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"maxAge":{"type":"integer","minimum":0,"maximum":3650},"maxBackup":{"type":"integer","minimum":0,"maximum":1000},"maxSizeMB":{"type":"integer","minimum":1,"maximum":100000}}},"defaultDenyNamespaces":{"type":["array","null"],"items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$","x-code":"invalid-namespace","x-message":"must be a namespace name: at most 63 lowercase letters, digits or \"-\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"kubeadm":{"type":["object","null"],"additionalProperties":false,"properties":{"apiServer":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"extraVolumes":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["name","hostPath","mountPath"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$","x-code":"invalid-namespace","x-message":"must be a namespace name: at most 63 lowercase letters, digits or \"-\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"hostPath":{"type":"string","pattern":"^/[^\\s,=]*$","x-message":"must be an absolute path without spaces, \",\" or \"=\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mountPath":{"type":"string","pattern":"^/[^\\s,=]*$","x-message":"must be an absolute path without spaces, \",\" or \"=\"","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"readOnly":{"type":"boolean"},"pathType":{"enum":["","DirectoryOrCreate","Directory","FileOrCreate","File","Socket","CharDevice","BlockDevice"]}}}},"certSANs":{"type":["array","null"],"items":{"type":"string","format":"cert-san","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"controllerManager":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"scheduler":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"etcd":{"type":["object","null"],"additionalProperties":false,"properties":{"extraArgs":{"type":["object","null"],"additionalProperties":{"type":["string","number","boolean"],"allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}},"featureGates":{"type":["object","null"],"additionalProperties":{"type":"boolean"}}}},"nodeDefaults":{"type":["object","null"],"additionalProperties":false,"properties":{"labels":{"type":["object","null"],"patternProperties":{"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-label","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"additionalProperties":false,"x-code":"invalid-label","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit"},"taints":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["key","effect"],"properties":{"key":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"value":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"effect":{"enum":["NoSchedule","PreferNoSchedule","NoExecute"],"x-code":"invalid-taint"}}}},"capacity":{"type":["object","null"],"additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}},"nodes":{"type":"array","minItems":1,"x-code":"no-nodes","x-message":"must list at least one node","items":{"type":"object","additionalProperties":false,"required":["name","role","ip"],"properties":{"name":{"type":"string","format":"hostname","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"role":{"enum":["control-plane","worker"]},"ip":{"type":"string","format":"ipv4","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"mac":{"type":"string","format":"mac","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"arch":{"enum":["amd64","arm64","auto"]},"labels":{"type":["object","null"],"patternProperties":{"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-label","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}},"additionalProperties":false,"x-code":"invalid-label","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit"},"taints":{"type":["array","null"],"items":{"type":"object","additionalProperties":false,"required":["key","effect"],"properties":{"key":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"value":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$","x-code":"invalid-taint","x-message":"must be a Kubernetes label value: at most 63 letters, digits, \"-\", \"_\" or \".\", starting and ending with a letter or digit (or empty)","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"effect":{"enum":["NoSchedule","PreferNoSchedule","NoExecute"],"x-code":"invalid-taint"}}}},"capacity":{"type":["object","null"],"additionalProperties":false,"required":["cpu","memory"],"properties":{"cpu":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]},"memory":{"type":["string","number"],"pattern":"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$","minimum":0,"maximum":9007199254740991,"x-code":"invalid-quantity","x-message":"must be a Kubernetes quantity such as 100m, 1, 256Mi or 1Gi","allOf":[{"pattern":"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$","x-code":"control-character","x-message":"must not contain control characters (tab, newline, NUL, DEL and the like)"},{"maxLength":8192,"x-code":"too-long","x-message":"must be at most 8192 characters"}]}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func4 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$", "u");
@@ -16,9 +16,15 @@ const pattern20 = new RegExp("-----BEGIN PGP PUBLIC KEY BLOCK-----", "u");
 const pattern30 = new RegExp("^/\\S+$", "u");
 const pattern32 = new RegExp("^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$", "u");
 const pattern57 = new RegExp("^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$", "u");
-const pattern59 = new RegExp("^[A-Za-z0-9 :*/,.~-]+$", "u");
-const pattern61 = new RegExp("^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$", "u");
-const pattern65 = new RegExp("^[0-9a-fA-F]{64}$", "u");
+const pattern58 = new RegExp("^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$", "u");
+const pattern65 = new RegExp("-----BEGIN CERTIFICATE-----", "u");
+const pattern69 = new RegExp("^[A-Za-z0-9 :*/,.~-]+$", "u");
+const pattern71 = new RegExp("^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$", "u");
+const pattern77 = new RegExp("^[0-9a-fA-F]{64}$", "u");
+const pattern83 = new RegExp("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "u");
+const pattern90 = new RegExp("^/[^\\s,=]*$", "u");
+const pattern97 = new RegExp("^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", "u");
+const pattern100 = new RegExp("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "u");
 const formats0 = formats.hostname;
 const formats2 = formats.endpoint;
 const formats4 = formats["ipv4-cidr"];
@@ -30,7 +36,11 @@ const formats20 = formats["image-reference"];
 const formats28 = formats.ip;
 const formats34 = formats["posix-user"];
 const formats36 = formats["ssh-authorized-key"];
-const formats52 = formats.mac;
+const formats44 = formats["proxy-url"];
+const formats48 = formats["no-proxy-entry"];
+const formats50 = formats["ntp-server"];
+const formats56 = formats["cert-san"];
+const formats62 = formats.mac;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2023,7 +2033,7 @@ errors++;
 }
 if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
 for(const key15 in data53){
-if(!((((key15 === "systemReserved") || (key15 === "kubeReserved")) || (key15 === "maxPods")) || (key15 === "serverTLSBootstrap"))){
+if(!(((((key15 === "systemReserved") || (key15 === "kubeReserved")) || (key15 === "maxPods")) || (key15 === "serverTLSBootstrap")) || (key15 === "protectKernelDefaults"))){
 const err158 = {instancePath:instancePath+"/kubelet",schemaPath:"#/properties/kubelet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubelet,data:data53};
 if(vErrors === null){
 vErrors = [err158];
@@ -2704,12 +2714,10 @@ vErrors.push(err214);
 errors++;
 }
 }
-}
-}
-if(data.addons !== undefined){
-let data66 = data.addons;
-if((!(data66 && typeof data66 == "object" && !Array.isArray(data66))) && (data66 !== null)){
-const err215 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/type",keyword:"type",params:{type: schema11.properties.addons.type},message:"must be object,null",schema:schema11.properties.addons.type,parentSchema:schema11.properties.addons,data:data66};
+if(data53.protectKernelDefaults !== undefined){
+let data66 = data53.protectKernelDefaults;
+if(typeof data66 !== "boolean"){
+const err215 = {instancePath:instancePath+"/kubelet/protectKernelDefaults",schemaPath:"#/properties/kubelet/properties/protectKernelDefaults/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubelet.properties.protectKernelDefaults.type,parentSchema:schema11.properties.kubelet.properties.protectKernelDefaults,data:data66};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2718,10 +2726,13 @@ vErrors.push(err215);
 }
 errors++;
 }
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-for(const key18 in data66){
-if(!((key18 === "metricsServer") || (key18 === "ingressNginx"))){
-const err216 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons,data:data66};
+}
+}
+}
+if(data.addons !== undefined){
+let data67 = data.addons;
+if((!(data67 && typeof data67 == "object" && !Array.isArray(data67))) && (data67 !== null)){
+const err216 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/type",keyword:"type",params:{type: schema11.properties.addons.type},message:"must be object,null",schema:schema11.properties.addons.type,parentSchema:schema11.properties.addons,data:data67};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2730,11 +2741,10 @@ vErrors.push(err216);
 }
 errors++;
 }
-}
-if(data66.metricsServer !== undefined){
-let data67 = data66.metricsServer;
-if((!(data67 && typeof data67 == "object" && !Array.isArray(data67))) && (data67 !== null)){
-const err217 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/type",keyword:"type",params:{type: schema11.properties.addons.properties.metricsServer.type},message:"must be object,null",schema:schema11.properties.addons.properties.metricsServer.type,parentSchema:schema11.properties.addons.properties.metricsServer,data:data67};
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+for(const key18 in data67){
+if(!((key18 === "metricsServer") || (key18 === "ingressNginx"))){
+const err217 = {instancePath:instancePath+"/addons",schemaPath:"#/properties/addons/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons,data:data67};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2743,10 +2753,11 @@ vErrors.push(err217);
 }
 errors++;
 }
-if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
-for(const key19 in data67){
-if(!((((key19 === "enabled") || (key19 === "version")) || (key19 === "manifestUrl")) || (key19 === "manifestFile"))){
-const err218 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.metricsServer,data:data67};
+}
+if(data67.metricsServer !== undefined){
+let data68 = data67.metricsServer;
+if((!(data68 && typeof data68 == "object" && !Array.isArray(data68))) && (data68 !== null)){
+const err218 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/type",keyword:"type",params:{type: schema11.properties.addons.properties.metricsServer.type},message:"must be object,null",schema:schema11.properties.addons.properties.metricsServer.type,parentSchema:schema11.properties.addons.properties.metricsServer,data:data68};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2755,11 +2766,10 @@ vErrors.push(err218);
 }
 errors++;
 }
-}
-if(data67.enabled !== undefined){
-let data68 = data67.enabled;
-if(typeof data68 !== "boolean"){
-const err219 = {instancePath:instancePath+"/addons/metricsServer/enabled",schemaPath:"#/properties/addons/properties/metricsServer/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.metricsServer.properties.enabled.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.enabled,data:data68};
+if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+for(const key19 in data68){
+if(!((((key19 === "enabled") || (key19 === "version")) || (key19 === "manifestUrl")) || (key19 === "manifestFile"))){
+const err219 = {instancePath:instancePath+"/addons/metricsServer",schemaPath:"#/properties/addons/properties/metricsServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.metricsServer,data:data68};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2769,11 +2779,10 @@ vErrors.push(err219);
 errors++;
 }
 }
-if(data67.version !== undefined){
-let data69 = data67.version;
-if(typeof data69 === "string"){
-if(!pattern0.test(data69)){
-const err220 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version.allOf[0],data:data69};
+if(data68.enabled !== undefined){
+let data69 = data68.enabled;
+if(typeof data69 !== "boolean"){
+const err220 = {instancePath:instancePath+"/addons/metricsServer/enabled",schemaPath:"#/properties/addons/properties/metricsServer/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.metricsServer.properties.enabled.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.enabled,data:data69};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2783,9 +2792,11 @@ vErrors.push(err220);
 errors++;
 }
 }
-if(typeof data69 === "string"){
-if(func4(data69) > 8192){
-const err221 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version.allOf[1],data:data69};
+if(data68.version !== undefined){
+let data70 = data68.version;
+if(typeof data70 === "string"){
+if(!pattern0.test(data70)){
+const err221 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version.allOf[0],data:data70};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2795,9 +2806,9 @@ vErrors.push(err221);
 errors++;
 }
 }
-if(typeof data69 === "string"){
-if(!pattern8.test(data69)){
-const err222 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data69};
+if(typeof data70 === "string"){
+if(func4(data70) > 8192){
+const err222 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version.allOf[1],data:data70};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2807,8 +2818,9 @@ vErrors.push(err222);
 errors++;
 }
 }
-else {
-const err223 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.version.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data69};
+if(typeof data70 === "string"){
+if(!pattern8.test(data70)){
+const err223 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data70};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2818,11 +2830,8 @@ vErrors.push(err223);
 errors++;
 }
 }
-if(data67.manifestUrl !== undefined){
-let data70 = data67.manifestUrl;
-if(typeof data70 === "string"){
-if(!pattern0.test(data70)){
-const err224 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.allOf[0],data:data70};
+else {
+const err224 = {instancePath:instancePath+"/addons/metricsServer/version",schemaPath:"#/properties/addons/properties/metricsServer/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.version.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.version,data:data70};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2832,9 +2841,11 @@ vErrors.push(err224);
 errors++;
 }
 }
-if(typeof data70 === "string"){
-if(func4(data70) > 8192){
-const err225 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.allOf[1],data:data70};
+if(data68.manifestUrl !== undefined){
+let data71 = data68.manifestUrl;
+if(typeof data71 === "string"){
+if(!pattern0.test(data71)){
+const err225 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.allOf[0],data:data71};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -2844,9 +2855,9 @@ vErrors.push(err225);
 errors++;
 }
 }
-if(typeof data70 === "string"){
-if(!(formats10(data70))){
-const err226 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data70};
+if(typeof data71 === "string"){
+if(func4(data71) > 8192){
+const err226 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.allOf[1],data:data71};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -2856,8 +2867,9 @@ vErrors.push(err226);
 errors++;
 }
 }
-else {
-const err227 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data70};
+if(typeof data71 === "string"){
+if(!(formats10(data71))){
+const err227 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data71};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -2867,11 +2879,8 @@ vErrors.push(err227);
 errors++;
 }
 }
-if(data67.manifestFile !== undefined){
-let data71 = data67.manifestFile;
-if(typeof data71 === "string"){
-if(!pattern0.test(data71)){
-const err228 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.allOf[0],data:data71};
+else {
+const err228 = {instancePath:instancePath+"/addons/metricsServer/manifestUrl",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestUrl,data:data71};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -2881,9 +2890,11 @@ vErrors.push(err228);
 errors++;
 }
 }
-if(typeof data71 === "string"){
-if(func4(data71) > 8192){
-const err229 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.allOf[1],data:data71};
+if(data68.manifestFile !== undefined){
+let data72 = data68.manifestFile;
+if(typeof data72 === "string"){
+if(!pattern0.test(data72)){
+const err229 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.allOf[0],data:data72};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -2893,9 +2904,9 @@ vErrors.push(err229);
 errors++;
 }
 }
-if(typeof data71 === "string"){
-if(func4(data71) < 1){
-const err230 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data71};
+if(typeof data72 === "string"){
+if(func4(data72) > 8192){
+const err230 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.allOf[1],data:data72};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -2905,8 +2916,9 @@ vErrors.push(err230);
 errors++;
 }
 }
-else {
-const err231 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data71};
+if(typeof data72 === "string"){
+if(func4(data72) < 1){
+const err231 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data72};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -2916,12 +2928,8 @@ vErrors.push(err231);
 errors++;
 }
 }
-}
-}
-if(data66.ingressNginx !== undefined){
-let data72 = data66.ingressNginx;
-if((!(data72 && typeof data72 == "object" && !Array.isArray(data72))) && (data72 !== null)){
-const err232 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/type",keyword:"type",params:{type: schema11.properties.addons.properties.ingressNginx.type},message:"must be object,null",schema:schema11.properties.addons.properties.ingressNginx.type,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data72};
+else {
+const err232 = {instancePath:instancePath+"/addons/metricsServer/manifestFile",schemaPath:"#/properties/addons/properties/metricsServer/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.metricsServer.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.metricsServer.properties.manifestFile,data:data72};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -2930,10 +2938,13 @@ vErrors.push(err232);
 }
 errors++;
 }
-if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
-for(const key20 in data72){
-if(!(((((key20 === "enabled") || (key20 === "version")) || (key20 === "manifestUrl")) || (key20 === "manifestFile")) || (key20 === "expose"))){
-const err233 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data72};
+}
+}
+}
+if(data67.ingressNginx !== undefined){
+let data73 = data67.ingressNginx;
+if((!(data73 && typeof data73 == "object" && !Array.isArray(data73))) && (data73 !== null)){
+const err233 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/type",keyword:"type",params:{type: schema11.properties.addons.properties.ingressNginx.type},message:"must be object,null",schema:schema11.properties.addons.properties.ingressNginx.type,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data73};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -2942,11 +2953,10 @@ vErrors.push(err233);
 }
 errors++;
 }
-}
-if(data72.enabled !== undefined){
-let data73 = data72.enabled;
-if(typeof data73 !== "boolean"){
-const err234 = {instancePath:instancePath+"/addons/ingressNginx/enabled",schemaPath:"#/properties/addons/properties/ingressNginx/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.ingressNginx.properties.enabled.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.enabled,data:data73};
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+for(const key20 in data73){
+if(!(((((key20 === "enabled") || (key20 === "version")) || (key20 === "manifestUrl")) || (key20 === "manifestFile")) || (key20 === "expose"))){
+const err234 = {instancePath:instancePath+"/addons/ingressNginx",schemaPath:"#/properties/addons/properties/ingressNginx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.addons.properties.ingressNginx,data:data73};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -2956,11 +2966,10 @@ vErrors.push(err234);
 errors++;
 }
 }
-if(data72.version !== undefined){
-let data74 = data72.version;
-if(typeof data74 === "string"){
-if(!pattern0.test(data74)){
-const err235 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version.allOf[0],data:data74};
+if(data73.enabled !== undefined){
+let data74 = data73.enabled;
+if(typeof data74 !== "boolean"){
+const err235 = {instancePath:instancePath+"/addons/ingressNginx/enabled",schemaPath:"#/properties/addons/properties/ingressNginx/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.addons.properties.ingressNginx.properties.enabled.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.enabled,data:data74};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -2970,9 +2979,11 @@ vErrors.push(err235);
 errors++;
 }
 }
-if(typeof data74 === "string"){
-if(func4(data74) > 8192){
-const err236 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version.allOf[1],data:data74};
+if(data73.version !== undefined){
+let data75 = data73.version;
+if(typeof data75 === "string"){
+if(!pattern0.test(data75)){
+const err236 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version.allOf[0],data:data75};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -2982,9 +2993,9 @@ vErrors.push(err236);
 errors++;
 }
 }
-if(typeof data74 === "string"){
-if(!pattern8.test(data74)){
-const err237 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data74};
+if(typeof data75 === "string"){
+if(func4(data75) > 8192){
+const err237 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version.allOf[1],data:data75};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -2994,8 +3005,9 @@ vErrors.push(err237);
 errors++;
 }
 }
-else {
-const err238 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.version.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data74};
+if(typeof data75 === "string"){
+if(!pattern8.test(data75)){
+const err238 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._+-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._+-]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data75};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -3005,11 +3017,8 @@ vErrors.push(err238);
 errors++;
 }
 }
-if(data72.manifestUrl !== undefined){
-let data75 = data72.manifestUrl;
-if(typeof data75 === "string"){
-if(!pattern0.test(data75)){
-const err239 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.allOf[0],data:data75};
+else {
+const err239 = {instancePath:instancePath+"/addons/ingressNginx/version",schemaPath:"#/properties/addons/properties/ingressNginx/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.version.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.version,data:data75};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -3019,9 +3028,11 @@ vErrors.push(err239);
 errors++;
 }
 }
-if(typeof data75 === "string"){
-if(func4(data75) > 8192){
-const err240 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.allOf[1],data:data75};
+if(data73.manifestUrl !== undefined){
+let data76 = data73.manifestUrl;
+if(typeof data76 === "string"){
+if(!pattern0.test(data76)){
+const err240 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.allOf[0],data:data76};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -3031,9 +3042,9 @@ vErrors.push(err240);
 errors++;
 }
 }
-if(typeof data75 === "string"){
-if(!(formats10(data75))){
-const err241 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data75};
+if(typeof data76 === "string"){
+if(func4(data76) > 8192){
+const err241 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.allOf[1],data:data76};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -3043,8 +3054,9 @@ vErrors.push(err241);
 errors++;
 }
 }
-else {
-const err242 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data75};
+if(typeof data76 === "string"){
+if(!(formats10(data76))){
+const err242 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data76};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -3054,11 +3066,8 @@ vErrors.push(err242);
 errors++;
 }
 }
-if(data72.manifestFile !== undefined){
-let data76 = data72.manifestFile;
-if(typeof data76 === "string"){
-if(!pattern0.test(data76)){
-const err243 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.allOf[0],data:data76};
+else {
+const err243 = {instancePath:instancePath+"/addons/ingressNginx/manifestUrl",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestUrl,data:data76};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -3068,9 +3077,11 @@ vErrors.push(err243);
 errors++;
 }
 }
-if(typeof data76 === "string"){
-if(func4(data76) > 8192){
-const err244 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.allOf[1],data:data76};
+if(data73.manifestFile !== undefined){
+let data77 = data73.manifestFile;
+if(typeof data77 === "string"){
+if(!pattern0.test(data77)){
+const err244 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.allOf[0],data:data77};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3080,9 +3091,9 @@ vErrors.push(err244);
 errors++;
 }
 }
-if(typeof data76 === "string"){
-if(func4(data76) < 1){
-const err245 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data76};
+if(typeof data77 === "string"){
+if(func4(data77) > 8192){
+const err245 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.allOf[1],data:data77};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -3092,8 +3103,9 @@ vErrors.push(err245);
 errors++;
 }
 }
-else {
-const err246 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data76};
+if(typeof data77 === "string"){
+if(func4(data77) < 1){
+const err246 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data77};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -3103,10 +3115,8 @@ vErrors.push(err246);
 errors++;
 }
 }
-if(data72.expose !== undefined){
-let data77 = data72.expose;
-if(!((data77 === "hostPort") || (data77 === "nodePort"))){
-const err247 = {instancePath:instancePath+"/addons/ingressNginx/expose",schemaPath:"#/properties/addons/properties/ingressNginx/properties/expose/enum",keyword:"enum",params:{allowedValues: schema11.properties.addons.properties.ingressNginx.properties.expose.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.addons.properties.ingressNginx.properties.expose.enum,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.expose,data:data77};
+else {
+const err247 = {instancePath:instancePath+"/addons/ingressNginx/manifestFile",schemaPath:"#/properties/addons/properties/ingressNginx/properties/manifestFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile.type,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.manifestFile,data:data77};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -3116,14 +3126,10 @@ vErrors.push(err247);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data.verify !== undefined){
-let data78 = data.verify;
-if((!(data78 && typeof data78 == "object" && !Array.isArray(data78))) && (data78 !== null)){
-const err248 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/type",keyword:"type",params:{type: schema11.properties.verify.type},message:"must be object,null",schema:schema11.properties.verify.type,parentSchema:schema11.properties.verify,data:data78};
+if(data73.expose !== undefined){
+let data78 = data73.expose;
+if(!((data78 === "hostPort") || (data78 === "nodePort"))){
+const err248 = {instancePath:instancePath+"/addons/ingressNginx/expose",schemaPath:"#/properties/addons/properties/ingressNginx/properties/expose/enum",keyword:"enum",params:{allowedValues: schema11.properties.addons.properties.ingressNginx.properties.expose.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.addons.properties.ingressNginx.properties.expose.enum,parentSchema:schema11.properties.addons.properties.ingressNginx.properties.expose,data:data78};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3132,10 +3138,15 @@ vErrors.push(err248);
 }
 errors++;
 }
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-for(const key21 in data78){
-if(!(((key21 === "smokeTest") || (key21 === "keepSmokeWorkloads")) || (key21 === "rolloutTimeout"))){
-const err249 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.verify,data:data78};
+}
+}
+}
+}
+}
+if(data.verify !== undefined){
+let data79 = data.verify;
+if((!(data79 && typeof data79 == "object" && !Array.isArray(data79))) && (data79 !== null)){
+const err249 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/type",keyword:"type",params:{type: schema11.properties.verify.type},message:"must be object,null",schema:schema11.properties.verify.type,parentSchema:schema11.properties.verify,data:data79};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3144,11 +3155,10 @@ vErrors.push(err249);
 }
 errors++;
 }
-}
-if(data78.smokeTest !== undefined){
-let data79 = data78.smokeTest;
-if(typeof data79 !== "boolean"){
-const err250 = {instancePath:instancePath+"/verify/smokeTest",schemaPath:"#/properties/verify/properties/smokeTest/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.verify.properties.smokeTest.type,parentSchema:schema11.properties.verify.properties.smokeTest,data:data79};
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+for(const key21 in data79){
+if(!(((key21 === "smokeTest") || (key21 === "keepSmokeWorkloads")) || (key21 === "rolloutTimeout"))){
+const err250 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.verify,data:data79};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3158,10 +3168,10 @@ vErrors.push(err250);
 errors++;
 }
 }
-if(data78.keepSmokeWorkloads !== undefined){
-let data80 = data78.keepSmokeWorkloads;
+if(data79.smokeTest !== undefined){
+let data80 = data79.smokeTest;
 if(typeof data80 !== "boolean"){
-const err251 = {instancePath:instancePath+"/verify/keepSmokeWorkloads",schemaPath:"#/properties/verify/properties/keepSmokeWorkloads/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.verify.properties.keepSmokeWorkloads.type,parentSchema:schema11.properties.verify.properties.keepSmokeWorkloads,data:data80};
+const err251 = {instancePath:instancePath+"/verify/smokeTest",schemaPath:"#/properties/verify/properties/smokeTest/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.verify.properties.smokeTest.type,parentSchema:schema11.properties.verify.properties.smokeTest,data:data80};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3171,11 +3181,10 @@ vErrors.push(err251);
 errors++;
 }
 }
-if(data78.rolloutTimeout !== undefined){
-let data81 = data78.rolloutTimeout;
-if(typeof data81 === "string"){
-if(!pattern0.test(data81)){
-const err252 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.verify.properties.rolloutTimeout.allOf[0],data:data81};
+if(data79.keepSmokeWorkloads !== undefined){
+let data81 = data79.keepSmokeWorkloads;
+if(typeof data81 !== "boolean"){
+const err252 = {instancePath:instancePath+"/verify/keepSmokeWorkloads",schemaPath:"#/properties/verify/properties/keepSmokeWorkloads/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.verify.properties.keepSmokeWorkloads.type,parentSchema:schema11.properties.verify.properties.keepSmokeWorkloads,data:data81};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3185,9 +3194,11 @@ vErrors.push(err252);
 errors++;
 }
 }
-if(typeof data81 === "string"){
-if(func4(data81) > 8192){
-const err253 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.verify.properties.rolloutTimeout.allOf[1],data:data81};
+if(data79.rolloutTimeout !== undefined){
+let data82 = data79.rolloutTimeout;
+if(typeof data82 === "string"){
+if(!pattern0.test(data82)){
+const err253 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.verify.properties.rolloutTimeout.allOf[0],data:data82};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3197,9 +3208,9 @@ vErrors.push(err253);
 errors++;
 }
 }
-if(typeof data81 === "string"){
-if(!(formats12(data81))){
-const err254 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/format",keyword:"format",params:{format: "go-duration"},message:"must match format \""+"go-duration"+"\"",schema:"go-duration",parentSchema:schema11.properties.verify.properties.rolloutTimeout,data:data81};
+if(typeof data82 === "string"){
+if(func4(data82) > 8192){
+const err254 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.verify.properties.rolloutTimeout.allOf[1],data:data82};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3209,8 +3220,9 @@ vErrors.push(err254);
 errors++;
 }
 }
-else {
-const err255 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.verify.properties.rolloutTimeout.type,parentSchema:schema11.properties.verify.properties.rolloutTimeout,data:data81};
+if(typeof data82 === "string"){
+if(!(formats12(data82))){
+const err255 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/format",keyword:"format",params:{format: "go-duration"},message:"must match format \""+"go-duration"+"\"",schema:"go-duration",parentSchema:schema11.properties.verify.properties.rolloutTimeout,data:data82};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3220,12 +3232,8 @@ vErrors.push(err255);
 errors++;
 }
 }
-}
-}
-if(data.images !== undefined){
-let data82 = data.images;
-if((!(data82 && typeof data82 == "object" && !Array.isArray(data82))) && (data82 !== null)){
-const err256 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: schema11.properties.images.type},message:"must be object,null",schema:schema11.properties.images.type,parentSchema:schema11.properties.images,data:data82};
+else {
+const err256 = {instancePath:instancePath+"/verify/rolloutTimeout",schemaPath:"#/properties/verify/properties/rolloutTimeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.verify.properties.rolloutTimeout.type,parentSchema:schema11.properties.verify.properties.rolloutTimeout,data:data82};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3234,10 +3242,13 @@ vErrors.push(err256);
 }
 errors++;
 }
-if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
-for(const key22 in data82){
-if(!(key22 === "repository")){
-const err257 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images,data:data82};
+}
+}
+}
+if(data.images !== undefined){
+let data83 = data.images;
+if((!(data83 && typeof data83 == "object" && !Array.isArray(data83))) && (data83 !== null)){
+const err257 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: schema11.properties.images.type},message:"must be object,null",schema:schema11.properties.images.type,parentSchema:schema11.properties.images,data:data83};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3246,12 +3257,10 @@ vErrors.push(err257);
 }
 errors++;
 }
-}
-if(data82.repository !== undefined){
-let data83 = data82.repository;
-if(typeof data83 === "string"){
-if(!pattern0.test(data83)){
-const err258 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.images.properties.repository.allOf[0],data:data83};
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+for(const key22 in data83){
+if(!((key22 === "repository") || (key22 === "auth"))){
+const err258 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images,data:data83};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3261,9 +3270,11 @@ vErrors.push(err258);
 errors++;
 }
 }
-if(typeof data83 === "string"){
-if(func4(data83) > 8192){
-const err259 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.images.properties.repository.allOf[1],data:data83};
+if(data83.repository !== undefined){
+let data84 = data83.repository;
+if(typeof data84 === "string"){
+if(!pattern0.test(data84)){
+const err259 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.images.properties.repository.allOf[0],data:data84};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3273,9 +3284,9 @@ vErrors.push(err259);
 errors++;
 }
 }
-if(typeof data83 === "string"){
-if(!pattern57.test(data83)){
-const err260 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"+"\"",schema:"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$",parentSchema:schema11.properties.images.properties.repository,data:data83};
+if(typeof data84 === "string"){
+if(func4(data84) > 8192){
+const err260 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.images.properties.repository.allOf[1],data:data84};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3285,8 +3296,9 @@ vErrors.push(err260);
 errors++;
 }
 }
-else {
-const err261 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.repository.type,parentSchema:schema11.properties.images.properties.repository,data:data83};
+if(typeof data84 === "string"){
+if(!pattern57.test(data84)){
+const err261 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$"+"\"",schema:"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$",parentSchema:schema11.properties.images.properties.repository,data:data84};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3296,12 +3308,8 @@ vErrors.push(err261);
 errors++;
 }
 }
-}
-}
-if(data.image !== undefined){
-let data84 = data.image;
-if((!(data84 && typeof data84 == "object" && !Array.isArray(data84))) && (data84 !== null)){
-const err262 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: schema11.properties.image.type},message:"must be object,null",schema:schema11.properties.image.type,parentSchema:schema11.properties.image,data:data84};
+else {
+const err262 = {instancePath:instancePath+"/images/repository",schemaPath:"#/properties/images/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.repository.type,parentSchema:schema11.properties.images.properties.repository,data:data84};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3310,10 +3318,11 @@ vErrors.push(err262);
 }
 errors++;
 }
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-for(const key23 in data84){
-if(!(key23 === "prebaked")){
-const err263 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.image,data:data84};
+}
+if(data83.auth !== undefined){
+let data85 = data83.auth;
+if((!(data85 && typeof data85 == "object" && !Array.isArray(data85))) && (data85 !== null)){
+const err263 = {instancePath:instancePath+"/images/auth",schemaPath:"#/properties/images/properties/auth/type",keyword:"type",params:{type: schema11.properties.images.properties.auth.type},message:"must be object,null",schema:schema11.properties.images.properties.auth.type,parentSchema:schema11.properties.images.properties.auth,data:data85};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3322,11 +3331,12 @@ vErrors.push(err263);
 }
 errors++;
 }
-}
-if(data84.prebaked !== undefined){
-let data85 = data84.prebaked;
-if(typeof data85 !== "boolean"){
-const err264 = {instancePath:instancePath+"/image/prebaked",schemaPath:"#/properties/image/properties/prebaked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.image.properties.prebaked.type,parentSchema:schema11.properties.image.properties.prebaked,data:data85};
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+for(const key23 in data85){
+const _errs475 = errors;
+if(typeof key23 === "string"){
+if(!pattern58.test(key23)){
+const err264 = {instancePath:instancePath+"/images/auth",schemaPath:"#/properties/images/properties/auth/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$"},message:"must match pattern \""+"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$"+"\"",schema:"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$",parentSchema:schema11.properties.images.properties.auth.propertyNames,data:key23,propertyName:key23};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3336,12 +3346,9 @@ vErrors.push(err264);
 errors++;
 }
 }
-}
-}
-if(data.backup !== undefined){
-let data86 = data.backup;
-if((!(data86 && typeof data86 == "object" && !Array.isArray(data86))) && (data86 !== null)){
-const err265 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: schema11.properties.backup.type},message:"must be object,null",schema:schema11.properties.backup.type,parentSchema:schema11.properties.backup,data:data86};
+var valid74 = _errs475 === errors;
+if(!valid74){
+const err265 = {instancePath:instancePath+"/images/auth",schemaPath:"#/properties/images/properties/auth/propertyNames",keyword:"propertyNames",params:{propertyName: key23},message:"property name must be valid",schema:schema11.properties.images.properties.auth.propertyNames,parentSchema:schema11.properties.images.properties.auth,data:data85};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3350,10 +3357,12 @@ vErrors.push(err265);
 }
 errors++;
 }
+}
+for(const key24 in data85){
+let data86 = data85[key24];
 if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-for(const key24 in data86){
-if(!(key24 === "etcd")){
-const err266 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup,data:data86};
+if(data86.username === undefined){
+const err266 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/images/properties/auth/additionalProperties/required",keyword:"required",params:{missingProperty: "username"},message:"must have required property '"+"username"+"'",schema:schema11.properties.images.properties.auth.additionalProperties.required,parentSchema:schema11.properties.images.properties.auth.additionalProperties,data:data86};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3362,11 +3371,8 @@ vErrors.push(err266);
 }
 errors++;
 }
-}
-if(data86.etcd !== undefined){
-let data87 = data86.etcd;
-if((!(data87 && typeof data87 == "object" && !Array.isArray(data87))) && (data87 !== null)){
-const err267 = {instancePath:instancePath+"/backup/etcd",schemaPath:"#/properties/backup/properties/etcd/type",keyword:"type",params:{type: schema11.properties.backup.properties.etcd.type},message:"must be object,null",schema:schema11.properties.backup.properties.etcd.type,parentSchema:schema11.properties.backup.properties.etcd,data:data87};
+if(data86.passwordFile === undefined){
+const err267 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/images/properties/auth/additionalProperties/required",keyword:"required",params:{missingProperty: "passwordFile"},message:"must have required property '"+"passwordFile"+"'",schema:schema11.properties.images.properties.auth.additionalProperties.required,parentSchema:schema11.properties.images.properties.auth.additionalProperties,data:data86};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3375,10 +3381,9 @@ vErrors.push(err267);
 }
 errors++;
 }
-if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-for(const key25 in data87){
-if(!((((key25 === "enabled") || (key25 === "schedule")) || (key25 === "keep")) || (key25 === "dir"))){
-const err268 = {instancePath:instancePath+"/backup/etcd",schemaPath:"#/properties/backup/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup.properties.etcd,data:data87};
+for(const key25 in data86){
+if(!((key25 === "username") || (key25 === "passwordFile"))){
+const err268 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/images/properties/auth/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.images.properties.auth.additionalProperties,data:data86};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3388,10 +3393,11 @@ vErrors.push(err268);
 errors++;
 }
 }
-if(data87.enabled !== undefined){
-let data88 = data87.enabled;
-if(typeof data88 !== "boolean"){
-const err269 = {instancePath:instancePath+"/backup/etcd/enabled",schemaPath:"#/properties/backup/properties/etcd/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.backup.properties.etcd.properties.enabled.type,parentSchema:schema11.properties.backup.properties.etcd.properties.enabled,data:data88};
+if(data86.username !== undefined){
+let data87 = data86.username;
+if(typeof data87 === "string"){
+if(!pattern0.test(data87)){
+const err269 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1")+"/username",schemaPath:"#/properties/images/properties/auth/additionalProperties/properties/username/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.images.properties.auth.additionalProperties.properties.username.allOf[0],data:data87};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3401,11 +3407,9 @@ vErrors.push(err269);
 errors++;
 }
 }
-if(data87.schedule !== undefined){
-let data89 = data87.schedule;
-if(typeof data89 === "string"){
-if(!pattern0.test(data89)){
-const err270 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.backup.properties.etcd.properties.schedule.allOf[0],data:data89};
+if(typeof data87 === "string"){
+if(func4(data87) > 8192){
+const err270 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1")+"/username",schemaPath:"#/properties/images/properties/auth/additionalProperties/properties/username/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.images.properties.auth.additionalProperties.properties.username.allOf[1],data:data87};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3415,9 +3419,9 @@ vErrors.push(err270);
 errors++;
 }
 }
-if(typeof data89 === "string"){
-if(func4(data89) > 8192){
-const err271 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.backup.properties.etcd.properties.schedule.allOf[1],data:data89};
+if(typeof data87 === "string"){
+if(func4(data87) < 1){
+const err271 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1")+"/username",schemaPath:"#/properties/images/properties/auth/additionalProperties/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.images.properties.auth.additionalProperties.properties.username,data:data87};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3427,9 +3431,8 @@ vErrors.push(err271);
 errors++;
 }
 }
-if(typeof data89 === "string"){
-if(!pattern59.test(data89)){
-const err272 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9 :*/,.~-]+$"},message:"must match pattern \""+"^[A-Za-z0-9 :*/,.~-]+$"+"\"",schema:"^[A-Za-z0-9 :*/,.~-]+$",parentSchema:schema11.properties.backup.properties.etcd.properties.schedule,data:data89};
+else {
+const err272 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1")+"/username",schemaPath:"#/properties/images/properties/auth/additionalProperties/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.auth.additionalProperties.properties.username.type,parentSchema:schema11.properties.images.properties.auth.additionalProperties.properties.username,data:data87};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3439,8 +3442,11 @@ vErrors.push(err272);
 errors++;
 }
 }
-else {
-const err273 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.etcd.properties.schedule.type,parentSchema:schema11.properties.backup.properties.etcd.properties.schedule,data:data89};
+if(data86.passwordFile !== undefined){
+let data88 = data86.passwordFile;
+if(typeof data88 === "string"){
+if(!pattern0.test(data88)){
+const err273 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1")+"/passwordFile",schemaPath:"#/properties/images/properties/auth/additionalProperties/properties/passwordFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.images.properties.auth.additionalProperties.properties.passwordFile.allOf[0],data:data88};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3450,10 +3456,9 @@ vErrors.push(err273);
 errors++;
 }
 }
-if(data87.keep !== undefined){
-let data90 = data87.keep;
-if(!(((typeof data90 == "number") && (!(data90 % 1) && !isNaN(data90))) && (isFinite(data90)))){
-const err274 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.backup.properties.etcd.properties.keep.type,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data90};
+if(typeof data88 === "string"){
+if(func4(data88) > 8192){
+const err274 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1")+"/passwordFile",schemaPath:"#/properties/images/properties/auth/additionalProperties/properties/passwordFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.images.properties.auth.additionalProperties.properties.passwordFile.allOf[1],data:data88};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3462,9 +3467,10 @@ vErrors.push(err274);
 }
 errors++;
 }
-if((typeof data90 == "number") && (isFinite(data90))){
-if(data90 > 1000 || isNaN(data90)){
-const err275 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data90};
+}
+if(typeof data88 === "string"){
+if(func4(data88) < 1){
+const err275 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1")+"/passwordFile",schemaPath:"#/properties/images/properties/auth/additionalProperties/properties/passwordFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.images.properties.auth.additionalProperties.properties.passwordFile,data:data88};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3473,8 +3479,9 @@ vErrors.push(err275);
 }
 errors++;
 }
-if(data90 < 1 || isNaN(data90)){
-const err276 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data90};
+}
+else {
+const err276 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1")+"/passwordFile",schemaPath:"#/properties/images/properties/auth/additionalProperties/properties/passwordFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.images.properties.auth.additionalProperties.properties.passwordFile.type,parentSchema:schema11.properties.images.properties.auth.additionalProperties.properties.passwordFile,data:data88};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3485,11 +3492,8 @@ errors++;
 }
 }
 }
-if(data87.dir !== undefined){
-let data91 = data87.dir;
-if(typeof data91 === "string"){
-if(!pattern0.test(data91)){
-const err277 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.backup.properties.etcd.properties.dir.allOf[0],data:data91};
+else {
+const err277 = {instancePath:instancePath+"/images/auth/" + key24.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/images/properties/auth/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.images.properties.auth.additionalProperties.type,parentSchema:schema11.properties.images.properties.auth.additionalProperties,data:data86};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3499,9 +3503,14 @@ vErrors.push(err277);
 errors++;
 }
 }
-if(typeof data91 === "string"){
-if(func4(data91) > 8192){
-const err278 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.backup.properties.etcd.properties.dir.allOf[1],data:data91};
+}
+}
+}
+}
+if(data.proxy !== undefined){
+let data89 = data.proxy;
+if((!(data89 && typeof data89 == "object" && !Array.isArray(data89))) && (data89 !== null)){
+const err278 = {instancePath:instancePath+"/proxy",schemaPath:"#/properties/proxy/type",keyword:"type",params:{type: schema11.properties.proxy.type},message:"must be object,null",schema:schema11.properties.proxy.type,parentSchema:schema11.properties.proxy,data:data89};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3510,10 +3519,10 @@ vErrors.push(err278);
 }
 errors++;
 }
-}
-if(typeof data91 === "string"){
-if(!pattern61.test(data91)){
-const err279 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$"},message:"must match pattern \""+"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$"+"\"",schema:"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$",parentSchema:schema11.properties.backup.properties.etcd.properties.dir,data:data91};
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
+for(const key26 in data89){
+if(!(((key26 === "http") || (key26 === "https")) || (key26 === "noProxy"))){
+const err279 = {instancePath:instancePath+"/proxy",schemaPath:"#/properties/proxy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.proxy,data:data89};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3523,8 +3532,11 @@ vErrors.push(err279);
 errors++;
 }
 }
-else {
-const err280 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.etcd.properties.dir.type,parentSchema:schema11.properties.backup.properties.etcd.properties.dir,data:data91};
+if(data89.http !== undefined){
+let data90 = data89.http;
+if(typeof data90 === "string"){
+if(!pattern0.test(data90)){
+const err280 = {instancePath:instancePath+"/proxy/http",schemaPath:"#/properties/proxy/properties/http/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.proxy.properties.http.allOf[0],data:data90};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3534,14 +3546,9 @@ vErrors.push(err280);
 errors++;
 }
 }
-}
-}
-}
-}
-if(data.certificates !== undefined){
-let data92 = data.certificates;
-if((!(data92 && typeof data92 == "object" && !Array.isArray(data92))) && (data92 !== null)){
-const err281 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: schema11.properties.certificates.type},message:"must be object,null",schema:schema11.properties.certificates.type,parentSchema:schema11.properties.certificates,data:data92};
+if(typeof data90 === "string"){
+if(func4(data90) > 8192){
+const err281 = {instancePath:instancePath+"/proxy/http",schemaPath:"#/properties/proxy/properties/http/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.proxy.properties.http.allOf[1],data:data90};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3550,10 +3557,10 @@ vErrors.push(err281);
 }
 errors++;
 }
-if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
-for(const key26 in data92){
-if(!((key26 === "autoRenew") || (key26 === "renewBefore"))){
-const err282 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.certificates,data:data92};
+}
+if(typeof data90 === "string"){
+if(!(formats44(data90))){
+const err282 = {instancePath:instancePath+"/proxy/http",schemaPath:"#/properties/proxy/properties/http/format",keyword:"format",params:{format: "proxy-url"},message:"must match format \""+"proxy-url"+"\"",schema:"proxy-url",parentSchema:schema11.properties.proxy.properties.http,data:data90};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3563,10 +3570,8 @@ vErrors.push(err282);
 errors++;
 }
 }
-if(data92.autoRenew !== undefined){
-let data93 = data92.autoRenew;
-if(typeof data93 !== "boolean"){
-const err283 = {instancePath:instancePath+"/certificates/autoRenew",schemaPath:"#/properties/certificates/properties/autoRenew/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.certificates.properties.autoRenew.type,parentSchema:schema11.properties.certificates.properties.autoRenew,data:data93};
+else {
+const err283 = {instancePath:instancePath+"/proxy/http",schemaPath:"#/properties/proxy/properties/http/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.proxy.properties.http.type,parentSchema:schema11.properties.proxy.properties.http,data:data90};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3576,11 +3581,11 @@ vErrors.push(err283);
 errors++;
 }
 }
-if(data92.renewBefore !== undefined){
-let data94 = data92.renewBefore;
-if(typeof data94 === "string"){
-if(!pattern0.test(data94)){
-const err284 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.certificates.properties.renewBefore.allOf[0],data:data94};
+if(data89.https !== undefined){
+let data91 = data89.https;
+if(typeof data91 === "string"){
+if(!pattern0.test(data91)){
+const err284 = {instancePath:instancePath+"/proxy/https",schemaPath:"#/properties/proxy/properties/https/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.proxy.properties.https.allOf[0],data:data91};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3590,9 +3595,9 @@ vErrors.push(err284);
 errors++;
 }
 }
-if(typeof data94 === "string"){
-if(func4(data94) > 8192){
-const err285 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.certificates.properties.renewBefore.allOf[1],data:data94};
+if(typeof data91 === "string"){
+if(func4(data91) > 8192){
+const err285 = {instancePath:instancePath+"/proxy/https",schemaPath:"#/properties/proxy/properties/https/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.proxy.properties.https.allOf[1],data:data91};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -3602,9 +3607,9 @@ vErrors.push(err285);
 errors++;
 }
 }
-if(typeof data94 === "string"){
-if(!(formats12(data94))){
-const err286 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/format",keyword:"format",params:{format: "go-duration"},message:"must match format \""+"go-duration"+"\"",schema:"go-duration",parentSchema:schema11.properties.certificates.properties.renewBefore,data:data94};
+if(typeof data91 === "string"){
+if(!(formats44(data91))){
+const err286 = {instancePath:instancePath+"/proxy/https",schemaPath:"#/properties/proxy/properties/https/format",keyword:"format",params:{format: "proxy-url"},message:"must match format \""+"proxy-url"+"\"",schema:"proxy-url",parentSchema:schema11.properties.proxy.properties.https,data:data91};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -3615,7 +3620,7 @@ errors++;
 }
 }
 else {
-const err287 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.certificates.properties.renewBefore.type,parentSchema:schema11.properties.certificates.properties.renewBefore,data:data94};
+const err287 = {instancePath:instancePath+"/proxy/https",schemaPath:"#/properties/proxy/properties/https/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.proxy.properties.https.type,parentSchema:schema11.properties.proxy.properties.https,data:data91};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -3625,12 +3630,10 @@ vErrors.push(err287);
 errors++;
 }
 }
-}
-}
-if(data.flatcar !== undefined){
-let data95 = data.flatcar;
-if((!(data95 && typeof data95 == "object" && !Array.isArray(data95))) && (data95 !== null)){
-const err288 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/type",keyword:"type",params:{type: schema11.properties.flatcar.type},message:"must be object,null",schema:schema11.properties.flatcar.type,parentSchema:schema11.properties.flatcar,data:data95};
+if(data89.noProxy !== undefined){
+let data92 = data89.noProxy;
+if((!(Array.isArray(data92))) && (data92 !== null)){
+const err288 = {instancePath:instancePath+"/proxy/noProxy",schemaPath:"#/properties/proxy/properties/noProxy/type",keyword:"type",params:{type: schema11.properties.proxy.properties.noProxy.type},message:"must be array,null",schema:schema11.properties.proxy.properties.noProxy.type,parentSchema:schema11.properties.proxy.properties.noProxy,data:data92};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -3639,10 +3642,13 @@ vErrors.push(err288);
 }
 errors++;
 }
-if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
-for(const key27 in data95){
-if(!((key27 === "sysextUrl") || (key27 === "sysextSha256"))){
-const err289 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data95};
+if(Array.isArray(data92)){
+const len4 = data92.length;
+for(let i4=0; i4<len4; i4++){
+let data93 = data92[i4];
+if(typeof data93 === "string"){
+if(!pattern0.test(data93)){
+const err289 = {instancePath:instancePath+"/proxy/noProxy/" + i4,schemaPath:"#/properties/proxy/properties/noProxy/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.proxy.properties.noProxy.items.allOf[0],data:data93};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -3652,11 +3658,9 @@ vErrors.push(err289);
 errors++;
 }
 }
-if(data95.sysextUrl !== undefined){
-let data96 = data95.sysextUrl;
-if(typeof data96 === "string"){
-if(!pattern0.test(data96)){
-const err290 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[0],data:data96};
+if(typeof data93 === "string"){
+if(func4(data93) > 8192){
+const err290 = {instancePath:instancePath+"/proxy/noProxy/" + i4,schemaPath:"#/properties/proxy/properties/noProxy/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.proxy.properties.noProxy.items.allOf[1],data:data93};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -3666,9 +3670,9 @@ vErrors.push(err290);
 errors++;
 }
 }
-if(typeof data96 === "string"){
-if(func4(data96) > 8192){
-const err291 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[1],data:data96};
+if(typeof data93 === "string"){
+if(!(formats48(data93))){
+const err291 = {instancePath:instancePath+"/proxy/noProxy/" + i4,schemaPath:"#/properties/proxy/properties/noProxy/items/format",keyword:"format",params:{format: "no-proxy-entry"},message:"must match format \""+"no-proxy-entry"+"\"",schema:"no-proxy-entry",parentSchema:schema11.properties.proxy.properties.noProxy.items,data:data93};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -3678,9 +3682,8 @@ vErrors.push(err291);
 errors++;
 }
 }
-if(typeof data96 === "string"){
-if(!(formats10(data96))){
-const err292 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data96};
+else {
+const err292 = {instancePath:instancePath+"/proxy/noProxy/" + i4,schemaPath:"#/properties/proxy/properties/noProxy/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.proxy.properties.noProxy.items.type,parentSchema:schema11.properties.proxy.properties.noProxy.items,data:data93};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -3690,8 +3693,14 @@ vErrors.push(err292);
 errors++;
 }
 }
-else {
-const err293 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextUrl.type,parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data96};
+}
+}
+}
+}
+if(data.trust !== undefined){
+let data94 = data.trust;
+if((!(data94 && typeof data94 == "object" && !Array.isArray(data94))) && (data94 !== null)){
+const err293 = {instancePath:instancePath+"/trust",schemaPath:"#/properties/trust/type",keyword:"type",params:{type: schema11.properties.trust.type},message:"must be object,null",schema:schema11.properties.trust.type,parentSchema:schema11.properties.trust,data:data94};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -3700,12 +3709,10 @@ vErrors.push(err293);
 }
 errors++;
 }
-}
-if(data95.sysextSha256 !== undefined){
-let data97 = data95.sysextSha256;
-if(typeof data97 === "string"){
-if(!pattern0.test(data97)){
-const err294 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[0],data:data97};
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+for(const key27 in data94){
+if(!((key27 === "caBundle") || (key27 === "caBundleFile"))){
+const err294 = {instancePath:instancePath+"/trust",schemaPath:"#/properties/trust/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.trust,data:data94};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -3715,9 +3722,11 @@ vErrors.push(err294);
 errors++;
 }
 }
-if(typeof data97 === "string"){
-if(func4(data97) > 8192){
-const err295 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[1],data:data97};
+if(data94.caBundle !== undefined){
+let data95 = data94.caBundle;
+if(typeof data95 === "string"){
+if(!pattern19.test(data95)){
+const err295 = {instancePath:instancePath+"/trust/caBundle",schemaPath:"#/properties/trust/properties/caBundle/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.trust.properties.caBundle.allOf[0],data:data95};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -3727,9 +3736,9 @@ vErrors.push(err295);
 errors++;
 }
 }
-if(typeof data97 === "string"){
-if(!pattern65.test(data97)){
-const err296 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data97};
+if(typeof data95 === "string"){
+if(func4(data95) > 262144){
+const err296 = {instancePath:instancePath+"/trust/caBundle",schemaPath:"#/properties/trust/properties/caBundle/allOf/1/maxLength",keyword:"maxLength",params:{limit: 262144},message:"must NOT have more than 262144 characters",schema:262144,parentSchema:schema11.properties.trust.properties.caBundle.allOf[1],data:data95};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -3739,8 +3748,9 @@ vErrors.push(err296);
 errors++;
 }
 }
-else {
-const err297 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data97};
+if(typeof data95 === "string"){
+if(!pattern65.test(data95)){
+const err297 = {instancePath:instancePath+"/trust/caBundle",schemaPath:"#/properties/trust/properties/caBundle/pattern",keyword:"pattern",params:{pattern: "-----BEGIN CERTIFICATE-----"},message:"must match pattern \""+"-----BEGIN CERTIFICATE-----"+"\"",schema:"-----BEGIN CERTIFICATE-----",parentSchema:schema11.properties.trust.properties.caBundle,data:data95};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -3750,13 +3760,8 @@ vErrors.push(err297);
 errors++;
 }
 }
-}
-}
-if(data.nodes !== undefined){
-let data98 = data.nodes;
-if(Array.isArray(data98)){
-if(data98.length < 1){
-const err298 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data98};
+else {
+const err298 = {instancePath:instancePath+"/trust/caBundle",schemaPath:"#/properties/trust/properties/caBundle/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.trust.properties.caBundle.type,parentSchema:schema11.properties.trust.properties.caBundle,data:data95};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -3765,12 +3770,12 @@ vErrors.push(err298);
 }
 errors++;
 }
-const len4 = data98.length;
-for(let i4=0; i4<len4; i4++){
-let data99 = data98[i4];
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
-if(data99.name === undefined){
-const err299 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data99};
+}
+if(data94.caBundleFile !== undefined){
+let data96 = data94.caBundleFile;
+if(typeof data96 === "string"){
+if(!pattern0.test(data96)){
+const err299 = {instancePath:instancePath+"/trust/caBundleFile",schemaPath:"#/properties/trust/properties/caBundleFile/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.trust.properties.caBundleFile.allOf[0],data:data96};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -3779,8 +3784,10 @@ vErrors.push(err299);
 }
 errors++;
 }
-if(data99.role === undefined){
-const err300 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data99};
+}
+if(typeof data96 === "string"){
+if(func4(data96) > 8192){
+const err300 = {instancePath:instancePath+"/trust/caBundleFile",schemaPath:"#/properties/trust/properties/caBundleFile/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.trust.properties.caBundleFile.allOf[1],data:data96};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -3789,8 +3796,10 @@ vErrors.push(err300);
 }
 errors++;
 }
-if(data99.ip === undefined){
-const err301 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data99};
+}
+if(typeof data96 === "string"){
+if(func4(data96) < 1){
+const err301 = {instancePath:instancePath+"/trust/caBundleFile",schemaPath:"#/properties/trust/properties/caBundleFile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.trust.properties.caBundleFile,data:data96};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -3799,9 +3808,9 @@ vErrors.push(err301);
 }
 errors++;
 }
-for(const key28 in data99){
-if(!((((key28 === "name") || (key28 === "role")) || (key28 === "ip")) || (key28 === "mac"))){
-const err302 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data99};
+}
+else {
+const err302 = {instancePath:instancePath+"/trust/caBundleFile",schemaPath:"#/properties/trust/properties/caBundleFile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.trust.properties.caBundleFile.type,parentSchema:schema11.properties.trust.properties.caBundleFile,data:data96};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -3811,11 +3820,12 @@ vErrors.push(err302);
 errors++;
 }
 }
-if(data99.name !== undefined){
-let data100 = data99.name;
-if(typeof data100 === "string"){
-if(!pattern0.test(data100)){
-const err303 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.name.allOf[0],data:data100};
+}
+}
+if(data.time !== undefined){
+let data97 = data.time;
+if((!(data97 && typeof data97 == "object" && !Array.isArray(data97))) && (data97 !== null)){
+const err303 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: schema11.properties.time.type},message:"must be object,null",schema:schema11.properties.time.type,parentSchema:schema11.properties.time,data:data97};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -3824,10 +3834,10 @@ vErrors.push(err303);
 }
 errors++;
 }
-}
-if(typeof data100 === "string"){
-if(func4(data100) > 8192){
-const err304 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.name.allOf[1],data:data100};
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+for(const key28 in data97){
+if(!(key28 === "servers")){
+const err304 = {instancePath:instancePath+"/time",schemaPath:"#/properties/time/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.time,data:data97};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -3837,9 +3847,10 @@ vErrors.push(err304);
 errors++;
 }
 }
-if(typeof data100 === "string"){
-if(!(formats0(data100))){
-const err305 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data100};
+if(data97.servers !== undefined){
+let data98 = data97.servers;
+if((!(Array.isArray(data98))) && (data98 !== null)){
+const err305 = {instancePath:instancePath+"/time/servers",schemaPath:"#/properties/time/properties/servers/type",keyword:"type",params:{type: schema11.properties.time.properties.servers.type},message:"must be array,null",schema:schema11.properties.time.properties.servers.type,parentSchema:schema11.properties.time.properties.servers,data:data98};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -3848,9 +3859,13 @@ vErrors.push(err305);
 }
 errors++;
 }
-}
-else {
-const err306 = {instancePath:instancePath+"/nodes/" + i4+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data100};
+if(Array.isArray(data98)){
+const len5 = data98.length;
+for(let i5=0; i5<len5; i5++){
+let data99 = data98[i5];
+if(typeof data99 === "string"){
+if(!pattern0.test(data99)){
+const err306 = {instancePath:instancePath+"/time/servers/" + i5,schemaPath:"#/properties/time/properties/servers/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.time.properties.servers.items.allOf[0],data:data99};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -3860,10 +3875,9 @@ vErrors.push(err306);
 errors++;
 }
 }
-if(data99.role !== undefined){
-let data101 = data99.role;
-if(!((data101 === "control-plane") || (data101 === "worker"))){
-const err307 = {instancePath:instancePath+"/nodes/" + i4+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data101};
+if(typeof data99 === "string"){
+if(func4(data99) > 8192){
+const err307 = {instancePath:instancePath+"/time/servers/" + i5,schemaPath:"#/properties/time/properties/servers/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.time.properties.servers.items.allOf[1],data:data99};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -3873,11 +3887,9 @@ vErrors.push(err307);
 errors++;
 }
 }
-if(data99.ip !== undefined){
-let data102 = data99.ip;
-if(typeof data102 === "string"){
-if(!pattern0.test(data102)){
-const err308 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.ip.allOf[0],data:data102};
+if(typeof data99 === "string"){
+if(!(formats50(data99))){
+const err308 = {instancePath:instancePath+"/time/servers/" + i5,schemaPath:"#/properties/time/properties/servers/items/format",keyword:"format",params:{format: "ntp-server"},message:"must match format \""+"ntp-server"+"\"",schema:"ntp-server",parentSchema:schema11.properties.time.properties.servers.items,data:data99};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -3887,9 +3899,8 @@ vErrors.push(err308);
 errors++;
 }
 }
-if(typeof data102 === "string"){
-if(func4(data102) > 8192){
-const err309 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.ip.allOf[1],data:data102};
+else {
+const err309 = {instancePath:instancePath+"/time/servers/" + i5,schemaPath:"#/properties/time/properties/servers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.time.properties.servers.items.type,parentSchema:schema11.properties.time.properties.servers.items,data:data99};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -3899,9 +3910,14 @@ vErrors.push(err309);
 errors++;
 }
 }
-if(typeof data102 === "string"){
-if(!(formats16(data102))){
-const err310 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data102};
+}
+}
+}
+}
+if(data.image !== undefined){
+let data100 = data.image;
+if((!(data100 && typeof data100 == "object" && !Array.isArray(data100))) && (data100 !== null)){
+const err310 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: schema11.properties.image.type},message:"must be object,null",schema:schema11.properties.image.type,parentSchema:schema11.properties.image,data:data100};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -3910,9 +3926,10 @@ vErrors.push(err310);
 }
 errors++;
 }
-}
-else {
-const err311 = {instancePath:instancePath+"/nodes/" + i4+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data102};
+if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
+for(const key29 in data100){
+if(!(key29 === "prebaked")){
+const err311 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.image,data:data100};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -3922,11 +3939,10 @@ vErrors.push(err311);
 errors++;
 }
 }
-if(data99.mac !== undefined){
-let data103 = data99.mac;
-if(typeof data103 === "string"){
-if(!pattern0.test(data103)){
-const err312 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.mac.allOf[0],data:data103};
+if(data100.prebaked !== undefined){
+let data101 = data100.prebaked;
+if(typeof data101 !== "boolean"){
+const err312 = {instancePath:instancePath+"/image/prebaked",schemaPath:"#/properties/image/properties/prebaked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.image.properties.prebaked.type,parentSchema:schema11.properties.image.properties.prebaked,data:data101};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -3936,9 +3952,12 @@ vErrors.push(err312);
 errors++;
 }
 }
-if(typeof data103 === "string"){
-if(func4(data103) > 8192){
-const err313 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.mac.allOf[1],data:data103};
+}
+}
+if(data.backup !== undefined){
+let data102 = data.backup;
+if((!(data102 && typeof data102 == "object" && !Array.isArray(data102))) && (data102 !== null)){
+const err313 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/type",keyword:"type",params:{type: schema11.properties.backup.type},message:"must be object,null",schema:schema11.properties.backup.type,parentSchema:schema11.properties.backup,data:data102};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -3947,10 +3966,10 @@ vErrors.push(err313);
 }
 errors++;
 }
-}
-if(typeof data103 === "string"){
-if(!(formats52(data103))){
-const err314 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data103};
+if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
+for(const key30 in data102){
+if(!(key30 === "etcd")){
+const err314 = {instancePath:instancePath+"/backup",schemaPath:"#/properties/backup/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup,data:data102};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -3960,8 +3979,10 @@ vErrors.push(err314);
 errors++;
 }
 }
-else {
-const err315 = {instancePath:instancePath+"/nodes/" + i4+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data103};
+if(data102.etcd !== undefined){
+let data103 = data102.etcd;
+if((!(data103 && typeof data103 == "object" && !Array.isArray(data103))) && (data103 !== null)){
+const err315 = {instancePath:instancePath+"/backup/etcd",schemaPath:"#/properties/backup/properties/etcd/type",keyword:"type",params:{type: schema11.properties.backup.properties.etcd.type},message:"must be object,null",schema:schema11.properties.backup.properties.etcd.type,parentSchema:schema11.properties.backup.properties.etcd,data:data103};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -3970,10 +3991,10 @@ vErrors.push(err315);
 }
 errors++;
 }
-}
-}
-else {
-const err316 = {instancePath:instancePath+"/nodes/" + i4,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data99};
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+for(const key31 in data103){
+if(!((((key31 === "enabled") || (key31 === "schedule")) || (key31 === "keep")) || (key31 === "dir"))){
+const err316 = {instancePath:instancePath+"/backup/etcd",schemaPath:"#/properties/backup/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.backup.properties.etcd,data:data103};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -3983,9 +4004,10 @@ vErrors.push(err316);
 errors++;
 }
 }
-}
-else {
-const err317 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data98};
+if(data103.enabled !== undefined){
+let data104 = data103.enabled;
+if(typeof data104 !== "boolean"){
+const err317 = {instancePath:instancePath+"/backup/etcd/enabled",schemaPath:"#/properties/backup/properties/etcd/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.backup.properties.etcd.properties.enabled.type,parentSchema:schema11.properties.backup.properties.etcd.properties.enabled,data:data104};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -3995,14 +4017,2872 @@ vErrors.push(err317);
 errors++;
 }
 }
-}
-else {
-const err318 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(data103.schedule !== undefined){
+let data105 = data103.schedule;
+if(typeof data105 === "string"){
+if(!pattern0.test(data105)){
+const err318 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.backup.properties.etcd.properties.schedule.allOf[0],data:data105};
 if(vErrors === null){
 vErrors = [err318];
 }
 else {
 vErrors.push(err318);
+}
+errors++;
+}
+}
+if(typeof data105 === "string"){
+if(func4(data105) > 8192){
+const err319 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.backup.properties.etcd.properties.schedule.allOf[1],data:data105};
+if(vErrors === null){
+vErrors = [err319];
+}
+else {
+vErrors.push(err319);
+}
+errors++;
+}
+}
+if(typeof data105 === "string"){
+if(!pattern69.test(data105)){
+const err320 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9 :*/,.~-]+$"},message:"must match pattern \""+"^[A-Za-z0-9 :*/,.~-]+$"+"\"",schema:"^[A-Za-z0-9 :*/,.~-]+$",parentSchema:schema11.properties.backup.properties.etcd.properties.schedule,data:data105};
+if(vErrors === null){
+vErrors = [err320];
+}
+else {
+vErrors.push(err320);
+}
+errors++;
+}
+}
+else {
+const err321 = {instancePath:instancePath+"/backup/etcd/schedule",schemaPath:"#/properties/backup/properties/etcd/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.etcd.properties.schedule.type,parentSchema:schema11.properties.backup.properties.etcd.properties.schedule,data:data105};
+if(vErrors === null){
+vErrors = [err321];
+}
+else {
+vErrors.push(err321);
+}
+errors++;
+}
+}
+if(data103.keep !== undefined){
+let data106 = data103.keep;
+if(!(((typeof data106 == "number") && (!(data106 % 1) && !isNaN(data106))) && (isFinite(data106)))){
+const err322 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.backup.properties.etcd.properties.keep.type,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data106};
+if(vErrors === null){
+vErrors = [err322];
+}
+else {
+vErrors.push(err322);
+}
+errors++;
+}
+if((typeof data106 == "number") && (isFinite(data106))){
+if(data106 > 1000 || isNaN(data106)){
+const err323 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data106};
+if(vErrors === null){
+vErrors = [err323];
+}
+else {
+vErrors.push(err323);
+}
+errors++;
+}
+if(data106 < 1 || isNaN(data106)){
+const err324 = {instancePath:instancePath+"/backup/etcd/keep",schemaPath:"#/properties/backup/properties/etcd/properties/keep/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.backup.properties.etcd.properties.keep,data:data106};
+if(vErrors === null){
+vErrors = [err324];
+}
+else {
+vErrors.push(err324);
+}
+errors++;
+}
+}
+}
+if(data103.dir !== undefined){
+let data107 = data103.dir;
+if(typeof data107 === "string"){
+if(!pattern0.test(data107)){
+const err325 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.backup.properties.etcd.properties.dir.allOf[0],data:data107};
+if(vErrors === null){
+vErrors = [err325];
+}
+else {
+vErrors.push(err325);
+}
+errors++;
+}
+}
+if(typeof data107 === "string"){
+if(func4(data107) > 8192){
+const err326 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.backup.properties.etcd.properties.dir.allOf[1],data:data107};
+if(vErrors === null){
+vErrors = [err326];
+}
+else {
+vErrors.push(err326);
+}
+errors++;
+}
+}
+if(typeof data107 === "string"){
+if(!pattern71.test(data107)){
+const err327 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/pattern",keyword:"pattern",params:{pattern: "^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$"},message:"must match pattern \""+"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$"+"\"",schema:"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$",parentSchema:schema11.properties.backup.properties.etcd.properties.dir,data:data107};
+if(vErrors === null){
+vErrors = [err327];
+}
+else {
+vErrors.push(err327);
+}
+errors++;
+}
+}
+else {
+const err328 = {instancePath:instancePath+"/backup/etcd/dir",schemaPath:"#/properties/backup/properties/etcd/properties/dir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.backup.properties.etcd.properties.dir.type,parentSchema:schema11.properties.backup.properties.etcd.properties.dir,data:data107};
+if(vErrors === null){
+vErrors = [err328];
+}
+else {
+vErrors.push(err328);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+if(data.certificates !== undefined){
+let data108 = data.certificates;
+if((!(data108 && typeof data108 == "object" && !Array.isArray(data108))) && (data108 !== null)){
+const err329 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: schema11.properties.certificates.type},message:"must be object,null",schema:schema11.properties.certificates.type,parentSchema:schema11.properties.certificates,data:data108};
+if(vErrors === null){
+vErrors = [err329];
+}
+else {
+vErrors.push(err329);
+}
+errors++;
+}
+if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
+for(const key32 in data108){
+if(!((key32 === "autoRenew") || (key32 === "renewBefore"))){
+const err330 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.certificates,data:data108};
+if(vErrors === null){
+vErrors = [err330];
+}
+else {
+vErrors.push(err330);
+}
+errors++;
+}
+}
+if(data108.autoRenew !== undefined){
+let data109 = data108.autoRenew;
+if(typeof data109 !== "boolean"){
+const err331 = {instancePath:instancePath+"/certificates/autoRenew",schemaPath:"#/properties/certificates/properties/autoRenew/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.certificates.properties.autoRenew.type,parentSchema:schema11.properties.certificates.properties.autoRenew,data:data109};
+if(vErrors === null){
+vErrors = [err331];
+}
+else {
+vErrors.push(err331);
+}
+errors++;
+}
+}
+if(data108.renewBefore !== undefined){
+let data110 = data108.renewBefore;
+if(typeof data110 === "string"){
+if(!pattern0.test(data110)){
+const err332 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.certificates.properties.renewBefore.allOf[0],data:data110};
+if(vErrors === null){
+vErrors = [err332];
+}
+else {
+vErrors.push(err332);
+}
+errors++;
+}
+}
+if(typeof data110 === "string"){
+if(func4(data110) > 8192){
+const err333 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.certificates.properties.renewBefore.allOf[1],data:data110};
+if(vErrors === null){
+vErrors = [err333];
+}
+else {
+vErrors.push(err333);
+}
+errors++;
+}
+}
+if(typeof data110 === "string"){
+if(!(formats12(data110))){
+const err334 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/format",keyword:"format",params:{format: "go-duration"},message:"must match format \""+"go-duration"+"\"",schema:"go-duration",parentSchema:schema11.properties.certificates.properties.renewBefore,data:data110};
+if(vErrors === null){
+vErrors = [err334];
+}
+else {
+vErrors.push(err334);
+}
+errors++;
+}
+}
+else {
+const err335 = {instancePath:instancePath+"/certificates/renewBefore",schemaPath:"#/properties/certificates/properties/renewBefore/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.certificates.properties.renewBefore.type,parentSchema:schema11.properties.certificates.properties.renewBefore,data:data110};
+if(vErrors === null){
+vErrors = [err335];
+}
+else {
+vErrors.push(err335);
+}
+errors++;
+}
+}
+}
+}
+if(data.flatcar !== undefined){
+let data111 = data.flatcar;
+if((!(data111 && typeof data111 == "object" && !Array.isArray(data111))) && (data111 !== null)){
+const err336 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/type",keyword:"type",params:{type: schema11.properties.flatcar.type},message:"must be object,null",schema:schema11.properties.flatcar.type,parentSchema:schema11.properties.flatcar,data:data111};
+if(vErrors === null){
+vErrors = [err336];
+}
+else {
+vErrors.push(err336);
+}
+errors++;
+}
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+for(const key33 in data111){
+if(!(((key33 === "sysextUrl") || (key33 === "sysextSha256")) || (key33 === "allowUnverifiedSysext"))){
+const err337 = {instancePath:instancePath+"/flatcar",schemaPath:"#/properties/flatcar/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar,data:data111};
+if(vErrors === null){
+vErrors = [err337];
+}
+else {
+vErrors.push(err337);
+}
+errors++;
+}
+}
+if(data111.sysextUrl !== undefined){
+let data112 = data111.sysextUrl;
+if(typeof data112 === "string"){
+if(!pattern0.test(data112)){
+const err338 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[0],data:data112};
+if(vErrors === null){
+vErrors = [err338];
+}
+else {
+vErrors.push(err338);
+}
+errors++;
+}
+}
+if(typeof data112 === "string"){
+if(func4(data112) > 8192){
+const err339 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextUrl.allOf[1],data:data112};
+if(vErrors === null){
+vErrors = [err339];
+}
+else {
+vErrors.push(err339);
+}
+errors++;
+}
+}
+if(typeof data112 === "string"){
+if(!(formats10(data112))){
+const err340 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/format",keyword:"format",params:{format: "http-url"},message:"must match format \""+"http-url"+"\"",schema:"http-url",parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data112};
+if(vErrors === null){
+vErrors = [err340];
+}
+else {
+vErrors.push(err340);
+}
+errors++;
+}
+}
+else {
+const err341 = {instancePath:instancePath+"/flatcar/sysextUrl",schemaPath:"#/properties/flatcar/properties/sysextUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextUrl.type,parentSchema:schema11.properties.flatcar.properties.sysextUrl,data:data112};
+if(vErrors === null){
+vErrors = [err341];
+}
+else {
+vErrors.push(err341);
+}
+errors++;
+}
+}
+if(data111.sysextSha256 !== undefined){
+let data113 = data111.sysextSha256;
+if((typeof data113 !== "string") && (!(data113 && typeof data113 == "object" && !Array.isArray(data113)))){
+const err342 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/type",keyword:"type",params:{type: schema11.properties.flatcar.properties.sysextSha256.type},message:"must be string,object",schema:schema11.properties.flatcar.properties.sysextSha256.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data113};
+if(vErrors === null){
+vErrors = [err342];
+}
+else {
+vErrors.push(err342);
+}
+errors++;
+}
+if(typeof data113 === "string"){
+if(!pattern0.test(data113)){
+const err343 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[0],data:data113};
+if(vErrors === null){
+vErrors = [err343];
+}
+else {
+vErrors.push(err343);
+}
+errors++;
+}
+}
+if(typeof data113 === "string"){
+if(func4(data113) > 8192){
+const err344 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.allOf[1],data:data113};
+if(vErrors === null){
+vErrors = [err344];
+}
+else {
+vErrors.push(err344);
+}
+errors++;
+}
+}
+const _errs634 = errors;
+let valid102 = true;
+const _errs635 = errors;
+if(typeof data113 !== "string"){
+const err345 = {};
+if(vErrors === null){
+vErrors = [err345];
+}
+else {
+vErrors.push(err345);
+}
+errors++;
+}
+const _errs637 = errors;
+if(errors === _errs637){
+if(typeof data113 === "string"){
+if(!pattern0.test(data113)){
+const err346 = {};
+if(vErrors === null){
+vErrors = [err346];
+}
+else {
+vErrors.push(err346);
+}
+errors++;
+}
+}
+}
+var valid103 = _errs637 === errors;
+if(valid103){
+const _errs640 = errors;
+if(errors === _errs640){
+if(typeof data113 === "string"){
+if(func4(data113) > 8192){
+const err347 = {};
+if(vErrors === null){
+vErrors = [err347];
+}
+else {
+vErrors.push(err347);
+}
+errors++;
+}
+}
+}
+var valid103 = _errs640 === errors;
+}
+var _valid1 = _errs635 === errors;
+errors = _errs634;
+if(vErrors !== null){
+if(_errs634){
+vErrors.length = _errs634;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid1){
+const _errs643 = errors;
+if(typeof data113 === "string"){
+if(!pattern0.test(data113)){
+const err348 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/then/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.then.allOf[0],data:data113};
+if(vErrors === null){
+vErrors = [err348];
+}
+else {
+vErrors.push(err348);
+}
+errors++;
+}
+}
+if(typeof data113 === "string"){
+if(func4(data113) > 8192){
+const err349 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/then/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.then.allOf[1],data:data113};
+if(vErrors === null){
+vErrors = [err349];
+}
+else {
+vErrors.push(err349);
+}
+errors++;
+}
+}
+if(typeof data113 === "string"){
+if(!pattern77.test(data113)){
+const err350 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/then/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.then,data:data113};
+if(vErrors === null){
+vErrors = [err350];
+}
+else {
+vErrors.push(err350);
+}
+errors++;
+}
+}
+else {
+const err351 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/then/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.then.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256.then,data:data113};
+if(vErrors === null){
+vErrors = [err351];
+}
+else {
+vErrors.push(err351);
+}
+errors++;
+}
+var _valid1 = _errs643 === errors;
+valid102 = _valid1;
+ifClause0 = "then";
+}
+else {
+const _errs652 = errors;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+for(const key34 in data113){
+if(!((key34 === "amd64") || (key34 === "arm64"))){
+const err352 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.flatcar.properties.sysextSha256.else,data:data113};
+if(vErrors === null){
+vErrors = [err352];
+}
+else {
+vErrors.push(err352);
+}
+errors++;
+}
+}
+if(data113.amd64 !== undefined){
+let data114 = data113.amd64;
+if(typeof data114 === "string"){
+if(!pattern0.test(data114)){
+const err353 = {instancePath:instancePath+"/flatcar/sysextSha256/amd64",schemaPath:"#/properties/flatcar/properties/sysextSha256/else/properties/amd64/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.else.properties.amd64.allOf[0],data:data114};
+if(vErrors === null){
+vErrors = [err353];
+}
+else {
+vErrors.push(err353);
+}
+errors++;
+}
+}
+if(typeof data114 === "string"){
+if(func4(data114) > 8192){
+const err354 = {instancePath:instancePath+"/flatcar/sysextSha256/amd64",schemaPath:"#/properties/flatcar/properties/sysextSha256/else/properties/amd64/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.else.properties.amd64.allOf[1],data:data114};
+if(vErrors === null){
+vErrors = [err354];
+}
+else {
+vErrors.push(err354);
+}
+errors++;
+}
+}
+if(typeof data114 === "string"){
+if(!pattern77.test(data114)){
+const err355 = {instancePath:instancePath+"/flatcar/sysextSha256/amd64",schemaPath:"#/properties/flatcar/properties/sysextSha256/else/properties/amd64/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.else.properties.amd64,data:data114};
+if(vErrors === null){
+vErrors = [err355];
+}
+else {
+vErrors.push(err355);
+}
+errors++;
+}
+}
+else {
+const err356 = {instancePath:instancePath+"/flatcar/sysextSha256/amd64",schemaPath:"#/properties/flatcar/properties/sysextSha256/else/properties/amd64/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.else.properties.amd64.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256.else.properties.amd64,data:data114};
+if(vErrors === null){
+vErrors = [err356];
+}
+else {
+vErrors.push(err356);
+}
+errors++;
+}
+}
+if(data113.arm64 !== undefined){
+let data115 = data113.arm64;
+if(typeof data115 === "string"){
+if(!pattern0.test(data115)){
+const err357 = {instancePath:instancePath+"/flatcar/sysextSha256/arm64",schemaPath:"#/properties/flatcar/properties/sysextSha256/else/properties/arm64/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.else.properties.arm64.allOf[0],data:data115};
+if(vErrors === null){
+vErrors = [err357];
+}
+else {
+vErrors.push(err357);
+}
+errors++;
+}
+}
+if(typeof data115 === "string"){
+if(func4(data115) > 8192){
+const err358 = {instancePath:instancePath+"/flatcar/sysextSha256/arm64",schemaPath:"#/properties/flatcar/properties/sysextSha256/else/properties/arm64/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.flatcar.properties.sysextSha256.else.properties.arm64.allOf[1],data:data115};
+if(vErrors === null){
+vErrors = [err358];
+}
+else {
+vErrors.push(err358);
+}
+errors++;
+}
+}
+if(typeof data115 === "string"){
+if(!pattern77.test(data115)){
+const err359 = {instancePath:instancePath+"/flatcar/sysextSha256/arm64",schemaPath:"#/properties/flatcar/properties/sysextSha256/else/properties/arm64/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{64}$"},message:"must match pattern \""+"^[0-9a-fA-F]{64}$"+"\"",schema:"^[0-9a-fA-F]{64}$",parentSchema:schema11.properties.flatcar.properties.sysextSha256.else.properties.arm64,data:data115};
+if(vErrors === null){
+vErrors = [err359];
+}
+else {
+vErrors.push(err359);
+}
+errors++;
+}
+}
+else {
+const err360 = {instancePath:instancePath+"/flatcar/sysextSha256/arm64",schemaPath:"#/properties/flatcar/properties/sysextSha256/else/properties/arm64/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.flatcar.properties.sysextSha256.else.properties.arm64.type,parentSchema:schema11.properties.flatcar.properties.sysextSha256.else.properties.arm64,data:data115};
+if(vErrors === null){
+vErrors = [err360];
+}
+else {
+vErrors.push(err360);
+}
+errors++;
+}
+}
+}
+var _valid1 = _errs652 === errors;
+valid102 = _valid1;
+ifClause0 = "else";
+}
+if(!valid102){
+const err361 = {instancePath:instancePath+"/flatcar/sysextSha256",schemaPath:"#/properties/flatcar/properties/sysextSha256/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema11.properties.flatcar.properties.sysextSha256.if,parentSchema:schema11.properties.flatcar.properties.sysextSha256,data:data113};
+if(vErrors === null){
+vErrors = [err361];
+}
+else {
+vErrors.push(err361);
+}
+errors++;
+}
+}
+if(data111.allowUnverifiedSysext !== undefined){
+let data116 = data111.allowUnverifiedSysext;
+if(typeof data116 !== "boolean"){
+const err362 = {instancePath:instancePath+"/flatcar/allowUnverifiedSysext",schemaPath:"#/properties/flatcar/properties/allowUnverifiedSysext/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.flatcar.properties.allowUnverifiedSysext.type,parentSchema:schema11.properties.flatcar.properties.allowUnverifiedSysext,data:data116};
+if(vErrors === null){
+vErrors = [err362];
+}
+else {
+vErrors.push(err362);
+}
+errors++;
+}
+}
+}
+}
+if(data.security !== undefined){
+let data117 = data.security;
+if((!(data117 && typeof data117 == "object" && !Array.isArray(data117))) && (data117 !== null)){
+const err363 = {instancePath:instancePath+"/security",schemaPath:"#/properties/security/type",keyword:"type",params:{type: schema11.properties.security.type},message:"must be object,null",schema:schema11.properties.security.type,parentSchema:schema11.properties.security,data:data117};
+if(vErrors === null){
+vErrors = [err363];
+}
+else {
+vErrors.push(err363);
+}
+errors++;
+}
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+for(const key35 in data117){
+if(!((((key35 === "encryptionAtRest") || (key35 === "podSecurity")) || (key35 === "audit")) || (key35 === "defaultDenyNamespaces"))){
+const err364 = {instancePath:instancePath+"/security",schemaPath:"#/properties/security/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.security,data:data117};
+if(vErrors === null){
+vErrors = [err364];
+}
+else {
+vErrors.push(err364);
+}
+errors++;
+}
+}
+if(data117.encryptionAtRest !== undefined){
+let data118 = data117.encryptionAtRest;
+if(typeof data118 !== "boolean"){
+const err365 = {instancePath:instancePath+"/security/encryptionAtRest",schemaPath:"#/properties/security/properties/encryptionAtRest/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.security.properties.encryptionAtRest.type,parentSchema:schema11.properties.security.properties.encryptionAtRest,data:data118};
+if(vErrors === null){
+vErrors = [err365];
+}
+else {
+vErrors.push(err365);
+}
+errors++;
+}
+}
+if(data117.podSecurity !== undefined){
+let data119 = data117.podSecurity;
+if((!(data119 && typeof data119 == "object" && !Array.isArray(data119))) && (data119 !== null)){
+const err366 = {instancePath:instancePath+"/security/podSecurity",schemaPath:"#/properties/security/properties/podSecurity/type",keyword:"type",params:{type: schema11.properties.security.properties.podSecurity.type},message:"must be object,null",schema:schema11.properties.security.properties.podSecurity.type,parentSchema:schema11.properties.security.properties.podSecurity,data:data119};
+if(vErrors === null){
+vErrors = [err366];
+}
+else {
+vErrors.push(err366);
+}
+errors++;
+}
+if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
+for(const key36 in data119){
+if(!((((key36 === "enforce") || (key36 === "audit")) || (key36 === "warn")) || (key36 === "exemptNamespaces"))){
+const err367 = {instancePath:instancePath+"/security/podSecurity",schemaPath:"#/properties/security/properties/podSecurity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.security.properties.podSecurity,data:data119};
+if(vErrors === null){
+vErrors = [err367];
+}
+else {
+vErrors.push(err367);
+}
+errors++;
+}
+}
+if(data119.enforce !== undefined){
+let data120 = data119.enforce;
+if(!(((data120 === "privileged") || (data120 === "baseline")) || (data120 === "restricted"))){
+const err368 = {instancePath:instancePath+"/security/podSecurity/enforce",schemaPath:"#/properties/security/properties/podSecurity/properties/enforce/enum",keyword:"enum",params:{allowedValues: schema11.properties.security.properties.podSecurity.properties.enforce.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.security.properties.podSecurity.properties.enforce.enum,parentSchema:schema11.properties.security.properties.podSecurity.properties.enforce,data:data120};
+if(vErrors === null){
+vErrors = [err368];
+}
+else {
+vErrors.push(err368);
+}
+errors++;
+}
+}
+if(data119.audit !== undefined){
+let data121 = data119.audit;
+if(!(((data121 === "privileged") || (data121 === "baseline")) || (data121 === "restricted"))){
+const err369 = {instancePath:instancePath+"/security/podSecurity/audit",schemaPath:"#/properties/security/properties/podSecurity/properties/audit/enum",keyword:"enum",params:{allowedValues: schema11.properties.security.properties.podSecurity.properties.audit.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.security.properties.podSecurity.properties.audit.enum,parentSchema:schema11.properties.security.properties.podSecurity.properties.audit,data:data121};
+if(vErrors === null){
+vErrors = [err369];
+}
+else {
+vErrors.push(err369);
+}
+errors++;
+}
+}
+if(data119.warn !== undefined){
+let data122 = data119.warn;
+if(!(((data122 === "privileged") || (data122 === "baseline")) || (data122 === "restricted"))){
+const err370 = {instancePath:instancePath+"/security/podSecurity/warn",schemaPath:"#/properties/security/properties/podSecurity/properties/warn/enum",keyword:"enum",params:{allowedValues: schema11.properties.security.properties.podSecurity.properties.warn.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.security.properties.podSecurity.properties.warn.enum,parentSchema:schema11.properties.security.properties.podSecurity.properties.warn,data:data122};
+if(vErrors === null){
+vErrors = [err370];
+}
+else {
+vErrors.push(err370);
+}
+errors++;
+}
+}
+if(data119.exemptNamespaces !== undefined){
+let data123 = data119.exemptNamespaces;
+if((!(Array.isArray(data123))) && (data123 !== null)){
+const err371 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces",schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/type",keyword:"type",params:{type: schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.type},message:"must be array,null",schema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.type,parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces,data:data123};
+if(vErrors === null){
+vErrors = [err371];
+}
+else {
+vErrors.push(err371);
+}
+errors++;
+}
+if(Array.isArray(data123)){
+const len6 = data123.length;
+for(let i6=0; i6<len6; i6++){
+let data124 = data123[i6];
+if(typeof data124 === "string"){
+if(!pattern0.test(data124)){
+const err372 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i6,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items.allOf[0],data:data124};
+if(vErrors === null){
+vErrors = [err372];
+}
+else {
+vErrors.push(err372);
+}
+errors++;
+}
+}
+if(typeof data124 === "string"){
+if(func4(data124) > 8192){
+const err373 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i6,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items.allOf[1],data:data124};
+if(vErrors === null){
+vErrors = [err373];
+}
+else {
+vErrors.push(err373);
+}
+errors++;
+}
+}
+if(typeof data124 === "string"){
+if(!pattern83.test(data124)){
+const err374 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i6,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items,data:data124};
+if(vErrors === null){
+vErrors = [err374];
+}
+else {
+vErrors.push(err374);
+}
+errors++;
+}
+}
+else {
+const err375 = {instancePath:instancePath+"/security/podSecurity/exemptNamespaces/" + i6,schemaPath:"#/properties/security/properties/podSecurity/properties/exemptNamespaces/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items.type,parentSchema:schema11.properties.security.properties.podSecurity.properties.exemptNamespaces.items,data:data124};
+if(vErrors === null){
+vErrors = [err375];
+}
+else {
+vErrors.push(err375);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+if(data117.audit !== undefined){
+let data125 = data117.audit;
+if((!(data125 && typeof data125 == "object" && !Array.isArray(data125))) && (data125 !== null)){
+const err376 = {instancePath:instancePath+"/security/audit",schemaPath:"#/properties/security/properties/audit/type",keyword:"type",params:{type: schema11.properties.security.properties.audit.type},message:"must be object,null",schema:schema11.properties.security.properties.audit.type,parentSchema:schema11.properties.security.properties.audit,data:data125};
+if(vErrors === null){
+vErrors = [err376];
+}
+else {
+vErrors.push(err376);
+}
+errors++;
+}
+if(data125 && typeof data125 == "object" && !Array.isArray(data125)){
+for(const key37 in data125){
+if(!((((key37 === "enabled") || (key37 === "maxAge")) || (key37 === "maxBackup")) || (key37 === "maxSizeMB"))){
+const err377 = {instancePath:instancePath+"/security/audit",schemaPath:"#/properties/security/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.security.properties.audit,data:data125};
+if(vErrors === null){
+vErrors = [err377];
+}
+else {
+vErrors.push(err377);
+}
+errors++;
+}
+}
+if(data125.enabled !== undefined){
+let data126 = data125.enabled;
+if(typeof data126 !== "boolean"){
+const err378 = {instancePath:instancePath+"/security/audit/enabled",schemaPath:"#/properties/security/properties/audit/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.security.properties.audit.properties.enabled.type,parentSchema:schema11.properties.security.properties.audit.properties.enabled,data:data126};
+if(vErrors === null){
+vErrors = [err378];
+}
+else {
+vErrors.push(err378);
+}
+errors++;
+}
+}
+if(data125.maxAge !== undefined){
+let data127 = data125.maxAge;
+if(!(((typeof data127 == "number") && (!(data127 % 1) && !isNaN(data127))) && (isFinite(data127)))){
+const err379 = {instancePath:instancePath+"/security/audit/maxAge",schemaPath:"#/properties/security/properties/audit/properties/maxAge/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.security.properties.audit.properties.maxAge.type,parentSchema:schema11.properties.security.properties.audit.properties.maxAge,data:data127};
+if(vErrors === null){
+vErrors = [err379];
+}
+else {
+vErrors.push(err379);
+}
+errors++;
+}
+if((typeof data127 == "number") && (isFinite(data127))){
+if(data127 > 3650 || isNaN(data127)){
+const err380 = {instancePath:instancePath+"/security/audit/maxAge",schemaPath:"#/properties/security/properties/audit/properties/maxAge/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema11.properties.security.properties.audit.properties.maxAge,data:data127};
+if(vErrors === null){
+vErrors = [err380];
+}
+else {
+vErrors.push(err380);
+}
+errors++;
+}
+if(data127 < 0 || isNaN(data127)){
+const err381 = {instancePath:instancePath+"/security/audit/maxAge",schemaPath:"#/properties/security/properties/audit/properties/maxAge/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.security.properties.audit.properties.maxAge,data:data127};
+if(vErrors === null){
+vErrors = [err381];
+}
+else {
+vErrors.push(err381);
+}
+errors++;
+}
+}
+}
+if(data125.maxBackup !== undefined){
+let data128 = data125.maxBackup;
+if(!(((typeof data128 == "number") && (!(data128 % 1) && !isNaN(data128))) && (isFinite(data128)))){
+const err382 = {instancePath:instancePath+"/security/audit/maxBackup",schemaPath:"#/properties/security/properties/audit/properties/maxBackup/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.security.properties.audit.properties.maxBackup.type,parentSchema:schema11.properties.security.properties.audit.properties.maxBackup,data:data128};
+if(vErrors === null){
+vErrors = [err382];
+}
+else {
+vErrors.push(err382);
+}
+errors++;
+}
+if((typeof data128 == "number") && (isFinite(data128))){
+if(data128 > 1000 || isNaN(data128)){
+const err383 = {instancePath:instancePath+"/security/audit/maxBackup",schemaPath:"#/properties/security/properties/audit/properties/maxBackup/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema11.properties.security.properties.audit.properties.maxBackup,data:data128};
+if(vErrors === null){
+vErrors = [err383];
+}
+else {
+vErrors.push(err383);
+}
+errors++;
+}
+if(data128 < 0 || isNaN(data128)){
+const err384 = {instancePath:instancePath+"/security/audit/maxBackup",schemaPath:"#/properties/security/properties/audit/properties/maxBackup/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.security.properties.audit.properties.maxBackup,data:data128};
+if(vErrors === null){
+vErrors = [err384];
+}
+else {
+vErrors.push(err384);
+}
+errors++;
+}
+}
+}
+if(data125.maxSizeMB !== undefined){
+let data129 = data125.maxSizeMB;
+if(!(((typeof data129 == "number") && (!(data129 % 1) && !isNaN(data129))) && (isFinite(data129)))){
+const err385 = {instancePath:instancePath+"/security/audit/maxSizeMB",schemaPath:"#/properties/security/properties/audit/properties/maxSizeMB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.security.properties.audit.properties.maxSizeMB.type,parentSchema:schema11.properties.security.properties.audit.properties.maxSizeMB,data:data129};
+if(vErrors === null){
+vErrors = [err385];
+}
+else {
+vErrors.push(err385);
+}
+errors++;
+}
+if((typeof data129 == "number") && (isFinite(data129))){
+if(data129 > 100000 || isNaN(data129)){
+const err386 = {instancePath:instancePath+"/security/audit/maxSizeMB",schemaPath:"#/properties/security/properties/audit/properties/maxSizeMB/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.security.properties.audit.properties.maxSizeMB,data:data129};
+if(vErrors === null){
+vErrors = [err386];
+}
+else {
+vErrors.push(err386);
+}
+errors++;
+}
+if(data129 < 1 || isNaN(data129)){
+const err387 = {instancePath:instancePath+"/security/audit/maxSizeMB",schemaPath:"#/properties/security/properties/audit/properties/maxSizeMB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.security.properties.audit.properties.maxSizeMB,data:data129};
+if(vErrors === null){
+vErrors = [err387];
+}
+else {
+vErrors.push(err387);
+}
+errors++;
+}
+}
+}
+}
+}
+if(data117.defaultDenyNamespaces !== undefined){
+let data130 = data117.defaultDenyNamespaces;
+if((!(Array.isArray(data130))) && (data130 !== null)){
+const err388 = {instancePath:instancePath+"/security/defaultDenyNamespaces",schemaPath:"#/properties/security/properties/defaultDenyNamespaces/type",keyword:"type",params:{type: schema11.properties.security.properties.defaultDenyNamespaces.type},message:"must be array,null",schema:schema11.properties.security.properties.defaultDenyNamespaces.type,parentSchema:schema11.properties.security.properties.defaultDenyNamespaces,data:data130};
+if(vErrors === null){
+vErrors = [err388];
+}
+else {
+vErrors.push(err388);
+}
+errors++;
+}
+if(Array.isArray(data130)){
+const len7 = data130.length;
+for(let i7=0; i7<len7; i7++){
+let data131 = data130[i7];
+if(typeof data131 === "string"){
+if(!pattern0.test(data131)){
+const err389 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i7,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items.allOf[0],data:data131};
+if(vErrors === null){
+vErrors = [err389];
+}
+else {
+vErrors.push(err389);
+}
+errors++;
+}
+}
+if(typeof data131 === "string"){
+if(func4(data131) > 8192){
+const err390 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i7,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items.allOf[1],data:data131};
+if(vErrors === null){
+vErrors = [err390];
+}
+else {
+vErrors.push(err390);
+}
+errors++;
+}
+}
+if(typeof data131 === "string"){
+if(!pattern83.test(data131)){
+const err391 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i7,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items,data:data131};
+if(vErrors === null){
+vErrors = [err391];
+}
+else {
+vErrors.push(err391);
+}
+errors++;
+}
+}
+else {
+const err392 = {instancePath:instancePath+"/security/defaultDenyNamespaces/" + i7,schemaPath:"#/properties/security/properties/defaultDenyNamespaces/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.security.properties.defaultDenyNamespaces.items.type,parentSchema:schema11.properties.security.properties.defaultDenyNamespaces.items,data:data131};
+if(vErrors === null){
+vErrors = [err392];
+}
+else {
+vErrors.push(err392);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+if(data.kubeadm !== undefined){
+let data132 = data.kubeadm;
+if((!(data132 && typeof data132 == "object" && !Array.isArray(data132))) && (data132 !== null)){
+const err393 = {instancePath:instancePath+"/kubeadm",schemaPath:"#/properties/kubeadm/type",keyword:"type",params:{type: schema11.properties.kubeadm.type},message:"must be object,null",schema:schema11.properties.kubeadm.type,parentSchema:schema11.properties.kubeadm,data:data132};
+if(vErrors === null){
+vErrors = [err393];
+}
+else {
+vErrors.push(err393);
+}
+errors++;
+}
+if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
+for(const key38 in data132){
+if(!(((((key38 === "apiServer") || (key38 === "controllerManager")) || (key38 === "scheduler")) || (key38 === "etcd")) || (key38 === "featureGates"))){
+const err394 = {instancePath:instancePath+"/kubeadm",schemaPath:"#/properties/kubeadm/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm,data:data132};
+if(vErrors === null){
+vErrors = [err394];
+}
+else {
+vErrors.push(err394);
+}
+errors++;
+}
+}
+if(data132.apiServer !== undefined){
+let data133 = data132.apiServer;
+if((!(data133 && typeof data133 == "object" && !Array.isArray(data133))) && (data133 !== null)){
+const err395 = {instancePath:instancePath+"/kubeadm/apiServer",schemaPath:"#/properties/kubeadm/properties/apiServer/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.apiServer.type,parentSchema:schema11.properties.kubeadm.properties.apiServer,data:data133};
+if(vErrors === null){
+vErrors = [err395];
+}
+else {
+vErrors.push(err395);
+}
+errors++;
+}
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+for(const key39 in data133){
+if(!(((key39 === "extraArgs") || (key39 === "extraVolumes")) || (key39 === "certSANs"))){
+const err396 = {instancePath:instancePath+"/kubeadm/apiServer",schemaPath:"#/properties/kubeadm/properties/apiServer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.apiServer,data:data133};
+if(vErrors === null){
+vErrors = [err396];
+}
+else {
+vErrors.push(err396);
+}
+errors++;
+}
+}
+if(data133.extraArgs !== undefined){
+let data134 = data133.extraArgs;
+if((!(data134 && typeof data134 == "object" && !Array.isArray(data134))) && (data134 !== null)){
+const err397 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs,data:data134};
+if(vErrors === null){
+vErrors = [err397];
+}
+else {
+vErrors.push(err397);
+}
+errors++;
+}
+if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
+for(const key40 in data134){
+let data135 = data134[key40];
+if(((typeof data135 !== "string") && (!((typeof data135 == "number") && (isFinite(data135))))) && (typeof data135 !== "boolean")){
+const err398 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs/" + key40.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties,data:data135};
+if(vErrors === null){
+vErrors = [err398];
+}
+else {
+vErrors.push(err398);
+}
+errors++;
+}
+if(typeof data135 === "string"){
+if(!pattern0.test(data135)){
+const err399 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs/" + key40.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.allOf[0],data:data135};
+if(vErrors === null){
+vErrors = [err399];
+}
+else {
+vErrors.push(err399);
+}
+errors++;
+}
+}
+if(typeof data135 === "string"){
+if(func4(data135) > 8192){
+const err400 = {instancePath:instancePath+"/kubeadm/apiServer/extraArgs/" + key40.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraArgs.additionalProperties.allOf[1],data:data135};
+if(vErrors === null){
+vErrors = [err400];
+}
+else {
+vErrors.push(err400);
+}
+errors++;
+}
+}
+}
+}
+}
+if(data133.extraVolumes !== undefined){
+let data136 = data133.extraVolumes;
+if((!(Array.isArray(data136))) && (data136 !== null)){
+const err401 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.type},message:"must be array,null",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes,data:data136};
+if(vErrors === null){
+vErrors = [err401];
+}
+else {
+vErrors.push(err401);
+}
+errors++;
+}
+if(Array.isArray(data136)){
+const len8 = data136.length;
+for(let i8=0; i8<len8; i8++){
+let data137 = data136[i8];
+if(data137 && typeof data137 == "object" && !Array.isArray(data137)){
+if(data137.name === undefined){
+const err402 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.required,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data137};
+if(vErrors === null){
+vErrors = [err402];
+}
+else {
+vErrors.push(err402);
+}
+errors++;
+}
+if(data137.hostPath === undefined){
+const err403 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/required",keyword:"required",params:{missingProperty: "hostPath"},message:"must have required property '"+"hostPath"+"'",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.required,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data137};
+if(vErrors === null){
+vErrors = [err403];
+}
+else {
+vErrors.push(err403);
+}
+errors++;
+}
+if(data137.mountPath === undefined){
+const err404 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/required",keyword:"required",params:{missingProperty: "mountPath"},message:"must have required property '"+"mountPath"+"'",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.required,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data137};
+if(vErrors === null){
+vErrors = [err404];
+}
+else {
+vErrors.push(err404);
+}
+errors++;
+}
+for(const key41 in data137){
+if(!(((((key41 === "name") || (key41 === "hostPath")) || (key41 === "mountPath")) || (key41 === "readOnly")) || (key41 === "pathType"))){
+const err405 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data137};
+if(vErrors === null){
+vErrors = [err405];
+}
+else {
+vErrors.push(err405);
+}
+errors++;
+}
+}
+if(data137.name !== undefined){
+let data138 = data137.name;
+if(typeof data138 === "string"){
+if(!pattern0.test(data138)){
+const err406 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name.allOf[0],data:data138};
+if(vErrors === null){
+vErrors = [err406];
+}
+else {
+vErrors.push(err406);
+}
+errors++;
+}
+}
+if(typeof data138 === "string"){
+if(func4(data138) > 8192){
+const err407 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name.allOf[1],data:data138};
+if(vErrors === null){
+vErrors = [err407];
+}
+else {
+vErrors.push(err407);
+}
+errors++;
+}
+}
+if(typeof data138 === "string"){
+if(!pattern83.test(data138)){
+const err408 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name,data:data138};
+if(vErrors === null){
+vErrors = [err408];
+}
+else {
+vErrors.push(err408);
+}
+errors++;
+}
+}
+else {
+const err409 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/name",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.name,data:data138};
+if(vErrors === null){
+vErrors = [err409];
+}
+else {
+vErrors.push(err409);
+}
+errors++;
+}
+}
+if(data137.hostPath !== undefined){
+let data139 = data137.hostPath;
+if(typeof data139 === "string"){
+if(!pattern0.test(data139)){
+const err410 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath.allOf[0],data:data139};
+if(vErrors === null){
+vErrors = [err410];
+}
+else {
+vErrors.push(err410);
+}
+errors++;
+}
+}
+if(typeof data139 === "string"){
+if(func4(data139) > 8192){
+const err411 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath.allOf[1],data:data139};
+if(vErrors === null){
+vErrors = [err411];
+}
+else {
+vErrors.push(err411);
+}
+errors++;
+}
+}
+if(typeof data139 === "string"){
+if(!pattern90.test(data139)){
+const err412 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\s,=]*$"},message:"must match pattern \""+"^/[^\\s,=]*$"+"\"",schema:"^/[^\\s,=]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath,data:data139};
+if(vErrors === null){
+vErrors = [err412];
+}
+else {
+vErrors.push(err412);
+}
+errors++;
+}
+}
+else {
+const err413 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/hostPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/hostPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.hostPath,data:data139};
+if(vErrors === null){
+vErrors = [err413];
+}
+else {
+vErrors.push(err413);
+}
+errors++;
+}
+}
+if(data137.mountPath !== undefined){
+let data140 = data137.mountPath;
+if(typeof data140 === "string"){
+if(!pattern0.test(data140)){
+const err414 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath.allOf[0],data:data140};
+if(vErrors === null){
+vErrors = [err414];
+}
+else {
+vErrors.push(err414);
+}
+errors++;
+}
+}
+if(typeof data140 === "string"){
+if(func4(data140) > 8192){
+const err415 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath.allOf[1],data:data140};
+if(vErrors === null){
+vErrors = [err415];
+}
+else {
+vErrors.push(err415);
+}
+errors++;
+}
+}
+if(typeof data140 === "string"){
+if(!pattern90.test(data140)){
+const err416 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\s,=]*$"},message:"must match pattern \""+"^/[^\\s,=]*$"+"\"",schema:"^/[^\\s,=]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath,data:data140};
+if(vErrors === null){
+vErrors = [err416];
+}
+else {
+vErrors.push(err416);
+}
+errors++;
+}
+}
+else {
+const err417 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/mountPath",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/mountPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.mountPath,data:data140};
+if(vErrors === null){
+vErrors = [err417];
+}
+else {
+vErrors.push(err417);
+}
+errors++;
+}
+}
+if(data137.readOnly !== undefined){
+let data141 = data137.readOnly;
+if(typeof data141 !== "boolean"){
+const err418 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/readOnly",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.readOnly.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.readOnly,data:data141};
+if(vErrors === null){
+vErrors = [err418];
+}
+else {
+vErrors.push(err418);
+}
+errors++;
+}
+}
+if(data137.pathType !== undefined){
+let data142 = data137.pathType;
+if(!((((((((data142 === "") || (data142 === "DirectoryOrCreate")) || (data142 === "Directory")) || (data142 === "FileOrCreate")) || (data142 === "File")) || (data142 === "Socket")) || (data142 === "CharDevice")) || (data142 === "BlockDevice"))){
+const err419 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8+"/pathType",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.pathType.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.pathType.enum,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.properties.pathType,data:data142};
+if(vErrors === null){
+vErrors = [err419];
+}
+else {
+vErrors.push(err419);
+}
+errors++;
+}
+}
+}
+else {
+const err420 = {instancePath:instancePath+"/kubeadm/apiServer/extraVolumes/" + i8,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/extraVolumes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.extraVolumes.items,data:data137};
+if(vErrors === null){
+vErrors = [err420];
+}
+else {
+vErrors.push(err420);
+}
+errors++;
+}
+}
+}
+}
+if(data133.certSANs !== undefined){
+let data143 = data133.certSANs;
+if((!(Array.isArray(data143))) && (data143 !== null)){
+const err421 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs",schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.apiServer.properties.certSANs.type},message:"must be array,null",schema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs,data:data143};
+if(vErrors === null){
+vErrors = [err421];
+}
+else {
+vErrors.push(err421);
+}
+errors++;
+}
+if(Array.isArray(data143)){
+const len9 = data143.length;
+for(let i9=0; i9<len9; i9++){
+let data144 = data143[i9];
+if(typeof data144 === "string"){
+if(!pattern0.test(data144)){
+const err422 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i9,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items.allOf[0],data:data144};
+if(vErrors === null){
+vErrors = [err422];
+}
+else {
+vErrors.push(err422);
+}
+errors++;
+}
+}
+if(typeof data144 === "string"){
+if(func4(data144) > 8192){
+const err423 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i9,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items.allOf[1],data:data144};
+if(vErrors === null){
+vErrors = [err423];
+}
+else {
+vErrors.push(err423);
+}
+errors++;
+}
+}
+if(typeof data144 === "string"){
+if(!(formats56(data144))){
+const err424 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i9,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/format",keyword:"format",params:{format: "cert-san"},message:"must match format \""+"cert-san"+"\"",schema:"cert-san",parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items,data:data144};
+if(vErrors === null){
+vErrors = [err424];
+}
+else {
+vErrors.push(err424);
+}
+errors++;
+}
+}
+else {
+const err425 = {instancePath:instancePath+"/kubeadm/apiServer/certSANs/" + i9,schemaPath:"#/properties/kubeadm/properties/apiServer/properties/certSANs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items.type,parentSchema:schema11.properties.kubeadm.properties.apiServer.properties.certSANs.items,data:data144};
+if(vErrors === null){
+vErrors = [err425];
+}
+else {
+vErrors.push(err425);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+if(data132.controllerManager !== undefined){
+let data145 = data132.controllerManager;
+if((!(data145 && typeof data145 == "object" && !Array.isArray(data145))) && (data145 !== null)){
+const err426 = {instancePath:instancePath+"/kubeadm/controllerManager",schemaPath:"#/properties/kubeadm/properties/controllerManager/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.controllerManager.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.controllerManager.type,parentSchema:schema11.properties.kubeadm.properties.controllerManager,data:data145};
+if(vErrors === null){
+vErrors = [err426];
+}
+else {
+vErrors.push(err426);
+}
+errors++;
+}
+if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
+for(const key42 in data145){
+if(!(key42 === "extraArgs")){
+const err427 = {instancePath:instancePath+"/kubeadm/controllerManager",schemaPath:"#/properties/kubeadm/properties/controllerManager/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key42},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.controllerManager,data:data145};
+if(vErrors === null){
+vErrors = [err427];
+}
+else {
+vErrors.push(err427);
+}
+errors++;
+}
+}
+if(data145.extraArgs !== undefined){
+let data146 = data145.extraArgs;
+if((!(data146 && typeof data146 == "object" && !Array.isArray(data146))) && (data146 !== null)){
+const err428 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs",schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs,data:data146};
+if(vErrors === null){
+vErrors = [err428];
+}
+else {
+vErrors.push(err428);
+}
+errors++;
+}
+if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
+for(const key43 in data146){
+let data147 = data146[key43];
+if(((typeof data147 !== "string") && (!((typeof data147 == "number") && (isFinite(data147))))) && (typeof data147 !== "boolean")){
+const err429 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs/" + key43.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties,data:data147};
+if(vErrors === null){
+vErrors = [err429];
+}
+else {
+vErrors.push(err429);
+}
+errors++;
+}
+if(typeof data147 === "string"){
+if(!pattern0.test(data147)){
+const err430 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs/" + key43.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.allOf[0],data:data147};
+if(vErrors === null){
+vErrors = [err430];
+}
+else {
+vErrors.push(err430);
+}
+errors++;
+}
+}
+if(typeof data147 === "string"){
+if(func4(data147) > 8192){
+const err431 = {instancePath:instancePath+"/kubeadm/controllerManager/extraArgs/" + key43.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/controllerManager/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.controllerManager.properties.extraArgs.additionalProperties.allOf[1],data:data147};
+if(vErrors === null){
+vErrors = [err431];
+}
+else {
+vErrors.push(err431);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+}
+if(data132.scheduler !== undefined){
+let data148 = data132.scheduler;
+if((!(data148 && typeof data148 == "object" && !Array.isArray(data148))) && (data148 !== null)){
+const err432 = {instancePath:instancePath+"/kubeadm/scheduler",schemaPath:"#/properties/kubeadm/properties/scheduler/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.scheduler.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.scheduler.type,parentSchema:schema11.properties.kubeadm.properties.scheduler,data:data148};
+if(vErrors === null){
+vErrors = [err432];
+}
+else {
+vErrors.push(err432);
+}
+errors++;
+}
+if(data148 && typeof data148 == "object" && !Array.isArray(data148)){
+for(const key44 in data148){
+if(!(key44 === "extraArgs")){
+const err433 = {instancePath:instancePath+"/kubeadm/scheduler",schemaPath:"#/properties/kubeadm/properties/scheduler/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key44},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.scheduler,data:data148};
+if(vErrors === null){
+vErrors = [err433];
+}
+else {
+vErrors.push(err433);
+}
+errors++;
+}
+}
+if(data148.extraArgs !== undefined){
+let data149 = data148.extraArgs;
+if((!(data149 && typeof data149 == "object" && !Array.isArray(data149))) && (data149 !== null)){
+const err434 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs",schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs,data:data149};
+if(vErrors === null){
+vErrors = [err434];
+}
+else {
+vErrors.push(err434);
+}
+errors++;
+}
+if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
+for(const key45 in data149){
+let data150 = data149[key45];
+if(((typeof data150 !== "string") && (!((typeof data150 == "number") && (isFinite(data150))))) && (typeof data150 !== "boolean")){
+const err435 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs/" + key45.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties,data:data150};
+if(vErrors === null){
+vErrors = [err435];
+}
+else {
+vErrors.push(err435);
+}
+errors++;
+}
+if(typeof data150 === "string"){
+if(!pattern0.test(data150)){
+const err436 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs/" + key45.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.allOf[0],data:data150};
+if(vErrors === null){
+vErrors = [err436];
+}
+else {
+vErrors.push(err436);
+}
+errors++;
+}
+}
+if(typeof data150 === "string"){
+if(func4(data150) > 8192){
+const err437 = {instancePath:instancePath+"/kubeadm/scheduler/extraArgs/" + key45.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/scheduler/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.scheduler.properties.extraArgs.additionalProperties.allOf[1],data:data150};
+if(vErrors === null){
+vErrors = [err437];
+}
+else {
+vErrors.push(err437);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+}
+if(data132.etcd !== undefined){
+let data151 = data132.etcd;
+if((!(data151 && typeof data151 == "object" && !Array.isArray(data151))) && (data151 !== null)){
+const err438 = {instancePath:instancePath+"/kubeadm/etcd",schemaPath:"#/properties/kubeadm/properties/etcd/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.etcd.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.etcd.type,parentSchema:schema11.properties.kubeadm.properties.etcd,data:data151};
+if(vErrors === null){
+vErrors = [err438];
+}
+else {
+vErrors.push(err438);
+}
+errors++;
+}
+if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
+for(const key46 in data151){
+if(!(key46 === "extraArgs")){
+const err439 = {instancePath:instancePath+"/kubeadm/etcd",schemaPath:"#/properties/kubeadm/properties/etcd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubeadm.properties.etcd,data:data151};
+if(vErrors === null){
+vErrors = [err439];
+}
+else {
+vErrors.push(err439);
+}
+errors++;
+}
+}
+if(data151.extraArgs !== undefined){
+let data152 = data151.extraArgs;
+if((!(data152 && typeof data152 == "object" && !Array.isArray(data152))) && (data152 !== null)){
+const err440 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs",schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.etcd.properties.extraArgs.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.type,parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs,data:data152};
+if(vErrors === null){
+vErrors = [err440];
+}
+else {
+vErrors.push(err440);
+}
+errors++;
+}
+if(data152 && typeof data152 == "object" && !Array.isArray(data152)){
+for(const key47 in data152){
+let data153 = data152[key47];
+if(((typeof data153 !== "string") && (!((typeof data153 == "number") && (isFinite(data153))))) && (typeof data153 !== "boolean")){
+const err441 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs/" + key47.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties,data:data153};
+if(vErrors === null){
+vErrors = [err441];
+}
+else {
+vErrors.push(err441);
+}
+errors++;
+}
+if(typeof data153 === "string"){
+if(!pattern0.test(data153)){
+const err442 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs/" + key47.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/additionalProperties/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.allOf[0],data:data153};
+if(vErrors === null){
+vErrors = [err442];
+}
+else {
+vErrors.push(err442);
+}
+errors++;
+}
+}
+if(typeof data153 === "string"){
+if(func4(data153) > 8192){
+const err443 = {instancePath:instancePath+"/kubeadm/etcd/extraArgs/" + key47.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/etcd/properties/extraArgs/additionalProperties/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.kubeadm.properties.etcd.properties.extraArgs.additionalProperties.allOf[1],data:data153};
+if(vErrors === null){
+vErrors = [err443];
+}
+else {
+vErrors.push(err443);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+}
+if(data132.featureGates !== undefined){
+let data154 = data132.featureGates;
+if((!(data154 && typeof data154 == "object" && !Array.isArray(data154))) && (data154 !== null)){
+const err444 = {instancePath:instancePath+"/kubeadm/featureGates",schemaPath:"#/properties/kubeadm/properties/featureGates/type",keyword:"type",params:{type: schema11.properties.kubeadm.properties.featureGates.type},message:"must be object,null",schema:schema11.properties.kubeadm.properties.featureGates.type,parentSchema:schema11.properties.kubeadm.properties.featureGates,data:data154};
+if(vErrors === null){
+vErrors = [err444];
+}
+else {
+vErrors.push(err444);
+}
+errors++;
+}
+if(data154 && typeof data154 == "object" && !Array.isArray(data154)){
+for(const key48 in data154){
+let data155 = data154[key48];
+if(typeof data155 !== "boolean"){
+const err445 = {instancePath:instancePath+"/kubeadm/featureGates/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/kubeadm/properties/featureGates/additionalProperties/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.kubeadm.properties.featureGates.additionalProperties.type,parentSchema:schema11.properties.kubeadm.properties.featureGates.additionalProperties,data:data155};
+if(vErrors === null){
+vErrors = [err445];
+}
+else {
+vErrors.push(err445);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+if(data.nodeDefaults !== undefined){
+let data156 = data.nodeDefaults;
+if((!(data156 && typeof data156 == "object" && !Array.isArray(data156))) && (data156 !== null)){
+const err446 = {instancePath:instancePath+"/nodeDefaults",schemaPath:"#/properties/nodeDefaults/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.type},message:"must be object,null",schema:schema11.properties.nodeDefaults.type,parentSchema:schema11.properties.nodeDefaults,data:data156};
+if(vErrors === null){
+vErrors = [err446];
+}
+else {
+vErrors.push(err446);
+}
+errors++;
+}
+if(data156 && typeof data156 == "object" && !Array.isArray(data156)){
+for(const key49 in data156){
+if(!(((key49 === "labels") || (key49 === "taints")) || (key49 === "capacity"))){
+const err447 = {instancePath:instancePath+"/nodeDefaults",schemaPath:"#/properties/nodeDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults,data:data156};
+if(vErrors === null){
+vErrors = [err447];
+}
+else {
+vErrors.push(err447);
+}
+errors++;
+}
+}
+if(data156.labels !== undefined){
+let data157 = data156.labels;
+if((!(data157 && typeof data157 == "object" && !Array.isArray(data157))) && (data157 !== null)){
+const err448 = {instancePath:instancePath+"/nodeDefaults/labels",schemaPath:"#/properties/nodeDefaults/properties/labels/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.labels.type},message:"must be object,null",schema:schema11.properties.nodeDefaults.properties.labels.type,parentSchema:schema11.properties.nodeDefaults.properties.labels,data:data157};
+if(vErrors === null){
+vErrors = [err448];
+}
+else {
+vErrors.push(err448);
+}
+errors++;
+}
+if(data157 && typeof data157 == "object" && !Array.isArray(data157)){
+for(const key50 in data157){
+if(!(pattern97.test(key50))){
+const err449 = {instancePath:instancePath+"/nodeDefaults/labels",schemaPath:"#/properties/nodeDefaults/properties/labels/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults.properties.labels,data:data157};
+if(vErrors === null){
+vErrors = [err449];
+}
+else {
+vErrors.push(err449);
+}
+errors++;
+}
+}
+for(const key51 in data157){
+if(pattern97.test(key51)){
+let data158 = data157[key51];
+if(typeof data158 === "string"){
+if(!pattern0.test(data158)){
+const err450 = {instancePath:instancePath+"/nodeDefaults/labels/" + key51.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[0],data:data158};
+if(vErrors === null){
+vErrors = [err450];
+}
+else {
+vErrors.push(err450);
+}
+errors++;
+}
+}
+if(typeof data158 === "string"){
+if(func4(data158) > 8192){
+const err451 = {instancePath:instancePath+"/nodeDefaults/labels/" + key51.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[1],data:data158};
+if(vErrors === null){
+vErrors = [err451];
+}
+else {
+vErrors.push(err451);
+}
+errors++;
+}
+}
+if(typeof data158 === "string"){
+if(func4(data158) > 63){
+const err452 = {instancePath:instancePath+"/nodeDefaults/labels/" + key51.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data158};
+if(vErrors === null){
+vErrors = [err452];
+}
+else {
+vErrors.push(err452);
+}
+errors++;
+}
+if(!pattern100.test(data158)){
+const err453 = {instancePath:instancePath+"/nodeDefaults/labels/" + key51.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data158};
+if(vErrors === null){
+vErrors = [err453];
+}
+else {
+vErrors.push(err453);
+}
+errors++;
+}
+}
+else {
+const err454 = {instancePath:instancePath+"/nodeDefaults/labels/" + key51.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodeDefaults/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].type,parentSchema:schema11.properties.nodeDefaults.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data158};
+if(vErrors === null){
+vErrors = [err454];
+}
+else {
+vErrors.push(err454);
+}
+errors++;
+}
+}
+}
+}
+}
+if(data156.taints !== undefined){
+let data159 = data156.taints;
+if((!(Array.isArray(data159))) && (data159 !== null)){
+const err455 = {instancePath:instancePath+"/nodeDefaults/taints",schemaPath:"#/properties/nodeDefaults/properties/taints/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.taints.type},message:"must be array,null",schema:schema11.properties.nodeDefaults.properties.taints.type,parentSchema:schema11.properties.nodeDefaults.properties.taints,data:data159};
+if(vErrors === null){
+vErrors = [err455];
+}
+else {
+vErrors.push(err455);
+}
+errors++;
+}
+if(Array.isArray(data159)){
+const len10 = data159.length;
+for(let i10=0; i10<len10; i10++){
+let data160 = data159[i10];
+if(data160 && typeof data160 == "object" && !Array.isArray(data160)){
+if(data160.key === undefined){
+const err456 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10,schemaPath:"#/properties/nodeDefaults/properties/taints/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema11.properties.nodeDefaults.properties.taints.items.required,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data160};
+if(vErrors === null){
+vErrors = [err456];
+}
+else {
+vErrors.push(err456);
+}
+errors++;
+}
+if(data160.effect === undefined){
+const err457 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10,schemaPath:"#/properties/nodeDefaults/properties/taints/items/required",keyword:"required",params:{missingProperty: "effect"},message:"must have required property '"+"effect"+"'",schema:schema11.properties.nodeDefaults.properties.taints.items.required,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data160};
+if(vErrors === null){
+vErrors = [err457];
+}
+else {
+vErrors.push(err457);
+}
+errors++;
+}
+for(const key52 in data160){
+if(!(((key52 === "key") || (key52 === "value")) || (key52 === "effect"))){
+const err458 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10,schemaPath:"#/properties/nodeDefaults/properties/taints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data160};
+if(vErrors === null){
+vErrors = [err458];
+}
+else {
+vErrors.push(err458);
+}
+errors++;
+}
+}
+if(data160.key !== undefined){
+let data161 = data160.key;
+if(typeof data161 === "string"){
+if(!pattern0.test(data161)){
+const err459 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key.allOf[0],data:data161};
+if(vErrors === null){
+vErrors = [err459];
+}
+else {
+vErrors.push(err459);
+}
+errors++;
+}
+}
+if(typeof data161 === "string"){
+if(func4(data161) > 8192){
+const err460 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key.allOf[1],data:data161};
+if(vErrors === null){
+vErrors = [err460];
+}
+else {
+vErrors.push(err460);
+}
+errors++;
+}
+}
+if(typeof data161 === "string"){
+if(!pattern97.test(data161)){
+const err461 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key,data:data161};
+if(vErrors === null){
+vErrors = [err461];
+}
+else {
+vErrors.push(err461);
+}
+errors++;
+}
+}
+else {
+const err462 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/key",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodeDefaults.properties.taints.items.properties.key.type,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.key,data:data161};
+if(vErrors === null){
+vErrors = [err462];
+}
+else {
+vErrors.push(err462);
+}
+errors++;
+}
+}
+if(data160.value !== undefined){
+let data162 = data160.value;
+if(typeof data162 === "string"){
+if(!pattern0.test(data162)){
+const err463 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value.allOf[0],data:data162};
+if(vErrors === null){
+vErrors = [err463];
+}
+else {
+vErrors.push(err463);
+}
+errors++;
+}
+}
+if(typeof data162 === "string"){
+if(func4(data162) > 8192){
+const err464 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value.allOf[1],data:data162};
+if(vErrors === null){
+vErrors = [err464];
+}
+else {
+vErrors.push(err464);
+}
+errors++;
+}
+}
+if(typeof data162 === "string"){
+if(func4(data162) > 63){
+const err465 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value,data:data162};
+if(vErrors === null){
+vErrors = [err465];
+}
+else {
+vErrors.push(err465);
+}
+errors++;
+}
+if(!pattern100.test(data162)){
+const err466 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value,data:data162};
+if(vErrors === null){
+vErrors = [err466];
+}
+else {
+vErrors.push(err466);
+}
+errors++;
+}
+}
+else {
+const err467 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/value",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodeDefaults.properties.taints.items.properties.value.type,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.value,data:data162};
+if(vErrors === null){
+vErrors = [err467];
+}
+else {
+vErrors.push(err467);
+}
+errors++;
+}
+}
+if(data160.effect !== undefined){
+let data163 = data160.effect;
+if(!(((data163 === "NoSchedule") || (data163 === "PreferNoSchedule")) || (data163 === "NoExecute"))){
+const err468 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10+"/effect",schemaPath:"#/properties/nodeDefaults/properties/taints/items/properties/effect/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodeDefaults.properties.taints.items.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodeDefaults.properties.taints.items.properties.effect.enum,parentSchema:schema11.properties.nodeDefaults.properties.taints.items.properties.effect,data:data163};
+if(vErrors === null){
+vErrors = [err468];
+}
+else {
+vErrors.push(err468);
+}
+errors++;
+}
+}
+}
+else {
+const err469 = {instancePath:instancePath+"/nodeDefaults/taints/" + i10,schemaPath:"#/properties/nodeDefaults/properties/taints/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodeDefaults.properties.taints.items.type,parentSchema:schema11.properties.nodeDefaults.properties.taints.items,data:data160};
+if(vErrors === null){
+vErrors = [err469];
+}
+else {
+vErrors.push(err469);
+}
+errors++;
+}
+}
+}
+}
+if(data156.capacity !== undefined){
+let data164 = data156.capacity;
+if((!(data164 && typeof data164 == "object" && !Array.isArray(data164))) && (data164 !== null)){
+const err470 = {instancePath:instancePath+"/nodeDefaults/capacity",schemaPath:"#/properties/nodeDefaults/properties/capacity/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.capacity.type},message:"must be object,null",schema:schema11.properties.nodeDefaults.properties.capacity.type,parentSchema:schema11.properties.nodeDefaults.properties.capacity,data:data164};
+if(vErrors === null){
+vErrors = [err470];
+}
+else {
+vErrors.push(err470);
+}
+errors++;
+}
+if(data164 && typeof data164 == "object" && !Array.isArray(data164)){
+if(data164.cpu === undefined){
+const err471 = {instancePath:instancePath+"/nodeDefaults/capacity",schemaPath:"#/properties/nodeDefaults/properties/capacity/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.nodeDefaults.properties.capacity.required,parentSchema:schema11.properties.nodeDefaults.properties.capacity,data:data164};
+if(vErrors === null){
+vErrors = [err471];
+}
+else {
+vErrors.push(err471);
+}
+errors++;
+}
+if(data164.memory === undefined){
+const err472 = {instancePath:instancePath+"/nodeDefaults/capacity",schemaPath:"#/properties/nodeDefaults/properties/capacity/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.nodeDefaults.properties.capacity.required,parentSchema:schema11.properties.nodeDefaults.properties.capacity,data:data164};
+if(vErrors === null){
+vErrors = [err472];
+}
+else {
+vErrors.push(err472);
+}
+errors++;
+}
+for(const key53 in data164){
+if(!((key53 === "cpu") || (key53 === "memory"))){
+const err473 = {instancePath:instancePath+"/nodeDefaults/capacity",schemaPath:"#/properties/nodeDefaults/properties/capacity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key53},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodeDefaults.properties.capacity,data:data164};
+if(vErrors === null){
+vErrors = [err473];
+}
+else {
+vErrors.push(err473);
+}
+errors++;
+}
+}
+if(data164.cpu !== undefined){
+let data165 = data164.cpu;
+if((typeof data165 !== "string") && (!((typeof data165 == "number") && (isFinite(data165))))){
+const err474 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.capacity.properties.cpu.type},message:"must be string,number",schema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu.type,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu,data:data165};
+if(vErrors === null){
+vErrors = [err474];
+}
+else {
+vErrors.push(err474);
+}
+errors++;
+}
+if(typeof data165 === "string"){
+if(!pattern0.test(data165)){
+const err475 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu.allOf[0],data:data165};
+if(vErrors === null){
+vErrors = [err475];
+}
+else {
+vErrors.push(err475);
+}
+errors++;
+}
+}
+if(typeof data165 === "string"){
+if(func4(data165) > 8192){
+const err476 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu.allOf[1],data:data165};
+if(vErrors === null){
+vErrors = [err476];
+}
+else {
+vErrors.push(err476);
+}
+errors++;
+}
+}
+if((typeof data165 == "number") && (isFinite(data165))){
+if(data165 > 9007199254740991 || isNaN(data165)){
+const err477 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu,data:data165};
+if(vErrors === null){
+vErrors = [err477];
+}
+else {
+vErrors.push(err477);
+}
+errors++;
+}
+if(data165 < 0 || isNaN(data165)){
+const err478 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu,data:data165};
+if(vErrors === null){
+vErrors = [err478];
+}
+else {
+vErrors.push(err478);
+}
+errors++;
+}
+}
+if(typeof data165 === "string"){
+if(!pattern32.test(data165)){
+const err479 = {instancePath:instancePath+"/nodeDefaults/capacity/cpu",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.cpu,data:data165};
+if(vErrors === null){
+vErrors = [err479];
+}
+else {
+vErrors.push(err479);
+}
+errors++;
+}
+}
+}
+if(data164.memory !== undefined){
+let data166 = data164.memory;
+if((typeof data166 !== "string") && (!((typeof data166 == "number") && (isFinite(data166))))){
+const err480 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/type",keyword:"type",params:{type: schema11.properties.nodeDefaults.properties.capacity.properties.memory.type},message:"must be string,number",schema:schema11.properties.nodeDefaults.properties.capacity.properties.memory.type,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory,data:data166};
+if(vErrors === null){
+vErrors = [err480];
+}
+else {
+vErrors.push(err480);
+}
+errors++;
+}
+if(typeof data166 === "string"){
+if(!pattern0.test(data166)){
+const err481 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory.allOf[0],data:data166};
+if(vErrors === null){
+vErrors = [err481];
+}
+else {
+vErrors.push(err481);
+}
+errors++;
+}
+}
+if(typeof data166 === "string"){
+if(func4(data166) > 8192){
+const err482 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory.allOf[1],data:data166};
+if(vErrors === null){
+vErrors = [err482];
+}
+else {
+vErrors.push(err482);
+}
+errors++;
+}
+}
+if((typeof data166 == "number") && (isFinite(data166))){
+if(data166 > 9007199254740991 || isNaN(data166)){
+const err483 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory,data:data166};
+if(vErrors === null){
+vErrors = [err483];
+}
+else {
+vErrors.push(err483);
+}
+errors++;
+}
+if(data166 < 0 || isNaN(data166)){
+const err484 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory,data:data166};
+if(vErrors === null){
+vErrors = [err484];
+}
+else {
+vErrors.push(err484);
+}
+errors++;
+}
+}
+if(typeof data166 === "string"){
+if(!pattern32.test(data166)){
+const err485 = {instancePath:instancePath+"/nodeDefaults/capacity/memory",schemaPath:"#/properties/nodeDefaults/properties/capacity/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.nodeDefaults.properties.capacity.properties.memory,data:data166};
+if(vErrors === null){
+vErrors = [err485];
+}
+else {
+vErrors.push(err485);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+}
+if(data.nodes !== undefined){
+let data167 = data.nodes;
+if(Array.isArray(data167)){
+if(data167.length < 1){
+const err486 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodes,data:data167};
+if(vErrors === null){
+vErrors = [err486];
+}
+else {
+vErrors.push(err486);
+}
+errors++;
+}
+const len11 = data167.length;
+for(let i11=0; i11<len11; i11++){
+let data168 = data167[i11];
+if(data168 && typeof data168 == "object" && !Array.isArray(data168)){
+if(data168.name === undefined){
+const err487 = {instancePath:instancePath+"/nodes/" + i11,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data168};
+if(vErrors === null){
+vErrors = [err487];
+}
+else {
+vErrors.push(err487);
+}
+errors++;
+}
+if(data168.role === undefined){
+const err488 = {instancePath:instancePath+"/nodes/" + i11,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data168};
+if(vErrors === null){
+vErrors = [err488];
+}
+else {
+vErrors.push(err488);
+}
+errors++;
+}
+if(data168.ip === undefined){
+const err489 = {instancePath:instancePath+"/nodes/" + i11,schemaPath:"#/properties/nodes/items/required",keyword:"required",params:{missingProperty: "ip"},message:"must have required property '"+"ip"+"'",schema:schema11.properties.nodes.items.required,parentSchema:schema11.properties.nodes.items,data:data168};
+if(vErrors === null){
+vErrors = [err489];
+}
+else {
+vErrors.push(err489);
+}
+errors++;
+}
+for(const key54 in data168){
+if(!((((((((key54 === "name") || (key54 === "role")) || (key54 === "ip")) || (key54 === "mac")) || (key54 === "arch")) || (key54 === "labels")) || (key54 === "taints")) || (key54 === "capacity"))){
+const err490 = {instancePath:instancePath+"/nodes/" + i11,schemaPath:"#/properties/nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items,data:data168};
+if(vErrors === null){
+vErrors = [err490];
+}
+else {
+vErrors.push(err490);
+}
+errors++;
+}
+}
+if(data168.name !== undefined){
+let data169 = data168.name;
+if(typeof data169 === "string"){
+if(!pattern0.test(data169)){
+const err491 = {instancePath:instancePath+"/nodes/" + i11+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.name.allOf[0],data:data169};
+if(vErrors === null){
+vErrors = [err491];
+}
+else {
+vErrors.push(err491);
+}
+errors++;
+}
+}
+if(typeof data169 === "string"){
+if(func4(data169) > 8192){
+const err492 = {instancePath:instancePath+"/nodes/" + i11+"/name",schemaPath:"#/properties/nodes/items/properties/name/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.name.allOf[1],data:data169};
+if(vErrors === null){
+vErrors = [err492];
+}
+else {
+vErrors.push(err492);
+}
+errors++;
+}
+}
+if(typeof data169 === "string"){
+if(!(formats0(data169))){
+const err493 = {instancePath:instancePath+"/nodes/" + i11+"/name",schemaPath:"#/properties/nodes/items/properties/name/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\"",schema:"hostname",parentSchema:schema11.properties.nodes.items.properties.name,data:data169};
+if(vErrors === null){
+vErrors = [err493];
+}
+else {
+vErrors.push(err493);
+}
+errors++;
+}
+}
+else {
+const err494 = {instancePath:instancePath+"/nodes/" + i11+"/name",schemaPath:"#/properties/nodes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.name.type,parentSchema:schema11.properties.nodes.items.properties.name,data:data169};
+if(vErrors === null){
+vErrors = [err494];
+}
+else {
+vErrors.push(err494);
+}
+errors++;
+}
+}
+if(data168.role !== undefined){
+let data170 = data168.role;
+if(!((data170 === "control-plane") || (data170 === "worker"))){
+const err495 = {instancePath:instancePath+"/nodes/" + i11+"/role",schemaPath:"#/properties/nodes/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.role.enum,parentSchema:schema11.properties.nodes.items.properties.role,data:data170};
+if(vErrors === null){
+vErrors = [err495];
+}
+else {
+vErrors.push(err495);
+}
+errors++;
+}
+}
+if(data168.ip !== undefined){
+let data171 = data168.ip;
+if(typeof data171 === "string"){
+if(!pattern0.test(data171)){
+const err496 = {instancePath:instancePath+"/nodes/" + i11+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.ip.allOf[0],data:data171};
+if(vErrors === null){
+vErrors = [err496];
+}
+else {
+vErrors.push(err496);
+}
+errors++;
+}
+}
+if(typeof data171 === "string"){
+if(func4(data171) > 8192){
+const err497 = {instancePath:instancePath+"/nodes/" + i11+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.ip.allOf[1],data:data171};
+if(vErrors === null){
+vErrors = [err497];
+}
+else {
+vErrors.push(err497);
+}
+errors++;
+}
+}
+if(typeof data171 === "string"){
+if(!(formats16(data171))){
+const err498 = {instancePath:instancePath+"/nodes/" + i11+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\"",schema:"ipv4",parentSchema:schema11.properties.nodes.items.properties.ip,data:data171};
+if(vErrors === null){
+vErrors = [err498];
+}
+else {
+vErrors.push(err498);
+}
+errors++;
+}
+}
+else {
+const err499 = {instancePath:instancePath+"/nodes/" + i11+"/ip",schemaPath:"#/properties/nodes/items/properties/ip/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.ip.type,parentSchema:schema11.properties.nodes.items.properties.ip,data:data171};
+if(vErrors === null){
+vErrors = [err499];
+}
+else {
+vErrors.push(err499);
+}
+errors++;
+}
+}
+if(data168.mac !== undefined){
+let data172 = data168.mac;
+if(typeof data172 === "string"){
+if(!pattern0.test(data172)){
+const err500 = {instancePath:instancePath+"/nodes/" + i11+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.mac.allOf[0],data:data172};
+if(vErrors === null){
+vErrors = [err500];
+}
+else {
+vErrors.push(err500);
+}
+errors++;
+}
+}
+if(typeof data172 === "string"){
+if(func4(data172) > 8192){
+const err501 = {instancePath:instancePath+"/nodes/" + i11+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.mac.allOf[1],data:data172};
+if(vErrors === null){
+vErrors = [err501];
+}
+else {
+vErrors.push(err501);
+}
+errors++;
+}
+}
+if(typeof data172 === "string"){
+if(!(formats62(data172))){
+const err502 = {instancePath:instancePath+"/nodes/" + i11+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/format",keyword:"format",params:{format: "mac"},message:"must match format \""+"mac"+"\"",schema:"mac",parentSchema:schema11.properties.nodes.items.properties.mac,data:data172};
+if(vErrors === null){
+vErrors = [err502];
+}
+else {
+vErrors.push(err502);
+}
+errors++;
+}
+}
+else {
+const err503 = {instancePath:instancePath+"/nodes/" + i11+"/mac",schemaPath:"#/properties/nodes/items/properties/mac/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.mac.type,parentSchema:schema11.properties.nodes.items.properties.mac,data:data172};
+if(vErrors === null){
+vErrors = [err503];
+}
+else {
+vErrors.push(err503);
+}
+errors++;
+}
+}
+if(data168.arch !== undefined){
+let data173 = data168.arch;
+if(!(((data173 === "amd64") || (data173 === "arm64")) || (data173 === "auto"))){
+const err504 = {instancePath:instancePath+"/nodes/" + i11+"/arch",schemaPath:"#/properties/nodes/items/properties/arch/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.arch.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.arch.enum,parentSchema:schema11.properties.nodes.items.properties.arch,data:data173};
+if(vErrors === null){
+vErrors = [err504];
+}
+else {
+vErrors.push(err504);
+}
+errors++;
+}
+}
+if(data168.labels !== undefined){
+let data174 = data168.labels;
+if((!(data174 && typeof data174 == "object" && !Array.isArray(data174))) && (data174 !== null)){
+const err505 = {instancePath:instancePath+"/nodes/" + i11+"/labels",schemaPath:"#/properties/nodes/items/properties/labels/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.labels.type},message:"must be object,null",schema:schema11.properties.nodes.items.properties.labels.type,parentSchema:schema11.properties.nodes.items.properties.labels,data:data174};
+if(vErrors === null){
+vErrors = [err505];
+}
+else {
+vErrors.push(err505);
+}
+errors++;
+}
+if(data174 && typeof data174 == "object" && !Array.isArray(data174)){
+for(const key55 in data174){
+if(!(pattern97.test(key55))){
+const err506 = {instancePath:instancePath+"/nodes/" + i11+"/labels",schemaPath:"#/properties/nodes/items/properties/labels/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key55},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items.properties.labels,data:data174};
+if(vErrors === null){
+vErrors = [err506];
+}
+else {
+vErrors.push(err506);
+}
+errors++;
+}
+}
+for(const key56 in data174){
+if(pattern97.test(key56)){
+let data175 = data174[key56];
+if(typeof data175 === "string"){
+if(!pattern0.test(data175)){
+const err507 = {instancePath:instancePath+"/nodes/" + i11+"/labels/" + key56.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[0],data:data175};
+if(vErrors === null){
+vErrors = [err507];
+}
+else {
+vErrors.push(err507);
+}
+errors++;
+}
+}
+if(typeof data175 === "string"){
+if(func4(data175) > 8192){
+const err508 = {instancePath:instancePath+"/nodes/" + i11+"/labels/" + key56.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].allOf[1],data:data175};
+if(vErrors === null){
+vErrors = [err508];
+}
+else {
+vErrors.push(err508);
+}
+errors++;
+}
+}
+if(typeof data175 === "string"){
+if(func4(data175) > 63){
+const err509 = {instancePath:instancePath+"/nodes/" + i11+"/labels/" + key56.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data175};
+if(vErrors === null){
+vErrors = [err509];
+}
+else {
+vErrors.push(err509);
+}
+errors++;
+}
+if(!pattern100.test(data175)){
+const err510 = {instancePath:instancePath+"/nodes/" + i11+"/labels/" + key56.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data175};
+if(vErrors === null){
+vErrors = [err510];
+}
+else {
+vErrors.push(err510);
+}
+errors++;
+}
+}
+else {
+const err511 = {instancePath:instancePath+"/nodes/" + i11+"/labels/" + key56.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodes/items/properties/labels/patternProperties/%5E(%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F(%5C.%5Ba-z0-9%5D(%5B-a-z0-9%5D%7B0%2C61%7D%5Ba-z0-9%5D)%3F)*~1)%3F%5BA-Za-z0-9%5D(%5B-A-Za-z0-9_.%5D%7B0%2C61%7D%5BA-Za-z0-9%5D)%3F%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"].type,parentSchema:schema11.properties.nodes.items.properties.labels.patternProperties["^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"],data:data175};
+if(vErrors === null){
+vErrors = [err511];
+}
+else {
+vErrors.push(err511);
+}
+errors++;
+}
+}
+}
+}
+}
+if(data168.taints !== undefined){
+let data176 = data168.taints;
+if((!(Array.isArray(data176))) && (data176 !== null)){
+const err512 = {instancePath:instancePath+"/nodes/" + i11+"/taints",schemaPath:"#/properties/nodes/items/properties/taints/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.taints.type},message:"must be array,null",schema:schema11.properties.nodes.items.properties.taints.type,parentSchema:schema11.properties.nodes.items.properties.taints,data:data176};
+if(vErrors === null){
+vErrors = [err512];
+}
+else {
+vErrors.push(err512);
+}
+errors++;
+}
+if(Array.isArray(data176)){
+const len12 = data176.length;
+for(let i12=0; i12<len12; i12++){
+let data177 = data176[i12];
+if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
+if(data177.key === undefined){
+const err513 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12,schemaPath:"#/properties/nodes/items/properties/taints/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema11.properties.nodes.items.properties.taints.items.required,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data177};
+if(vErrors === null){
+vErrors = [err513];
+}
+else {
+vErrors.push(err513);
+}
+errors++;
+}
+if(data177.effect === undefined){
+const err514 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12,schemaPath:"#/properties/nodes/items/properties/taints/items/required",keyword:"required",params:{missingProperty: "effect"},message:"must have required property '"+"effect"+"'",schema:schema11.properties.nodes.items.properties.taints.items.required,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data177};
+if(vErrors === null){
+vErrors = [err514];
+}
+else {
+vErrors.push(err514);
+}
+errors++;
+}
+for(const key57 in data177){
+if(!(((key57 === "key") || (key57 === "value")) || (key57 === "effect"))){
+const err515 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12,schemaPath:"#/properties/nodes/items/properties/taints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key57},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data177};
+if(vErrors === null){
+vErrors = [err515];
+}
+else {
+vErrors.push(err515);
+}
+errors++;
+}
+}
+if(data177.key !== undefined){
+let data178 = data177.key;
+if(typeof data178 === "string"){
+if(!pattern0.test(data178)){
+const err516 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key.allOf[0],data:data178};
+if(vErrors === null){
+vErrors = [err516];
+}
+else {
+vErrors.push(err516);
+}
+errors++;
+}
+}
+if(typeof data178 === "string"){
+if(func4(data178) > 8192){
+const err517 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key.allOf[1],data:data178};
+if(vErrors === null){
+vErrors = [err517];
+}
+else {
+vErrors.push(err517);
+}
+errors++;
+}
+}
+if(typeof data178 === "string"){
+if(!pattern97.test(data178)){
+const err518 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key,data:data178};
+if(vErrors === null){
+vErrors = [err518];
+}
+else {
+vErrors.push(err518);
+}
+errors++;
+}
+}
+else {
+const err519 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/key",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.taints.items.properties.key.type,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.key,data:data178};
+if(vErrors === null){
+vErrors = [err519];
+}
+else {
+vErrors.push(err519);
+}
+errors++;
+}
+}
+if(data177.value !== undefined){
+let data179 = data177.value;
+if(typeof data179 === "string"){
+if(!pattern0.test(data179)){
+const err520 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value.allOf[0],data:data179};
+if(vErrors === null){
+vErrors = [err520];
+}
+else {
+vErrors.push(err520);
+}
+errors++;
+}
+}
+if(typeof data179 === "string"){
+if(func4(data179) > 8192){
+const err521 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value.allOf[1],data:data179};
+if(vErrors === null){
+vErrors = [err521];
+}
+else {
+vErrors.push(err521);
+}
+errors++;
+}
+}
+if(typeof data179 === "string"){
+if(func4(data179) > 63){
+const err522 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value,data:data179};
+if(vErrors === null){
+vErrors = [err522];
+}
+else {
+vErrors.push(err522);
+}
+errors++;
+}
+if(!pattern100.test(data179)){
+const err523 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\"",schema:"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value,data:data179};
+if(vErrors === null){
+vErrors = [err523];
+}
+else {
+vErrors.push(err523);
+}
+errors++;
+}
+}
+else {
+const err524 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/value",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodes.items.properties.taints.items.properties.value.type,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.value,data:data179};
+if(vErrors === null){
+vErrors = [err524];
+}
+else {
+vErrors.push(err524);
+}
+errors++;
+}
+}
+if(data177.effect !== undefined){
+let data180 = data177.effect;
+if(!(((data180 === "NoSchedule") || (data180 === "PreferNoSchedule")) || (data180 === "NoExecute"))){
+const err525 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12+"/effect",schemaPath:"#/properties/nodes/items/properties/taints/items/properties/effect/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodes.items.properties.taints.items.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodes.items.properties.taints.items.properties.effect.enum,parentSchema:schema11.properties.nodes.items.properties.taints.items.properties.effect,data:data180};
+if(vErrors === null){
+vErrors = [err525];
+}
+else {
+vErrors.push(err525);
+}
+errors++;
+}
+}
+}
+else {
+const err526 = {instancePath:instancePath+"/nodes/" + i11+"/taints/" + i12,schemaPath:"#/properties/nodes/items/properties/taints/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.properties.taints.items.type,parentSchema:schema11.properties.nodes.items.properties.taints.items,data:data177};
+if(vErrors === null){
+vErrors = [err526];
+}
+else {
+vErrors.push(err526);
+}
+errors++;
+}
+}
+}
+}
+if(data168.capacity !== undefined){
+let data181 = data168.capacity;
+if((!(data181 && typeof data181 == "object" && !Array.isArray(data181))) && (data181 !== null)){
+const err527 = {instancePath:instancePath+"/nodes/" + i11+"/capacity",schemaPath:"#/properties/nodes/items/properties/capacity/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.capacity.type},message:"must be object,null",schema:schema11.properties.nodes.items.properties.capacity.type,parentSchema:schema11.properties.nodes.items.properties.capacity,data:data181};
+if(vErrors === null){
+vErrors = [err527];
+}
+else {
+vErrors.push(err527);
+}
+errors++;
+}
+if(data181 && typeof data181 == "object" && !Array.isArray(data181)){
+if(data181.cpu === undefined){
+const err528 = {instancePath:instancePath+"/nodes/" + i11+"/capacity",schemaPath:"#/properties/nodes/items/properties/capacity/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.nodes.items.properties.capacity.required,parentSchema:schema11.properties.nodes.items.properties.capacity,data:data181};
+if(vErrors === null){
+vErrors = [err528];
+}
+else {
+vErrors.push(err528);
+}
+errors++;
+}
+if(data181.memory === undefined){
+const err529 = {instancePath:instancePath+"/nodes/" + i11+"/capacity",schemaPath:"#/properties/nodes/items/properties/capacity/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.nodes.items.properties.capacity.required,parentSchema:schema11.properties.nodes.items.properties.capacity,data:data181};
+if(vErrors === null){
+vErrors = [err529];
+}
+else {
+vErrors.push(err529);
+}
+errors++;
+}
+for(const key58 in data181){
+if(!((key58 === "cpu") || (key58 === "memory"))){
+const err530 = {instancePath:instancePath+"/nodes/" + i11+"/capacity",schemaPath:"#/properties/nodes/items/properties/capacity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key58},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodes.items.properties.capacity,data:data181};
+if(vErrors === null){
+vErrors = [err530];
+}
+else {
+vErrors.push(err530);
+}
+errors++;
+}
+}
+if(data181.cpu !== undefined){
+let data182 = data181.cpu;
+if((typeof data182 !== "string") && (!((typeof data182 == "number") && (isFinite(data182))))){
+const err531 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.capacity.properties.cpu.type},message:"must be string,number",schema:schema11.properties.nodes.items.properties.capacity.properties.cpu.type,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu,data:data182};
+if(vErrors === null){
+vErrors = [err531];
+}
+else {
+vErrors.push(err531);
+}
+errors++;
+}
+if(typeof data182 === "string"){
+if(!pattern0.test(data182)){
+const err532 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu.allOf[0],data:data182};
+if(vErrors === null){
+vErrors = [err532];
+}
+else {
+vErrors.push(err532);
+}
+errors++;
+}
+}
+if(typeof data182 === "string"){
+if(func4(data182) > 8192){
+const err533 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu.allOf[1],data:data182};
+if(vErrors === null){
+vErrors = [err533];
+}
+else {
+vErrors.push(err533);
+}
+errors++;
+}
+}
+if((typeof data182 == "number") && (isFinite(data182))){
+if(data182 > 9007199254740991 || isNaN(data182)){
+const err534 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu,data:data182};
+if(vErrors === null){
+vErrors = [err534];
+}
+else {
+vErrors.push(err534);
+}
+errors++;
+}
+if(data182 < 0 || isNaN(data182)){
+const err535 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu,data:data182};
+if(vErrors === null){
+vErrors = [err535];
+}
+else {
+vErrors.push(err535);
+}
+errors++;
+}
+}
+if(typeof data182 === "string"){
+if(!pattern32.test(data182)){
+const err536 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/cpu",schemaPath:"#/properties/nodes/items/properties/capacity/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.nodes.items.properties.capacity.properties.cpu,data:data182};
+if(vErrors === null){
+vErrors = [err536];
+}
+else {
+vErrors.push(err536);
+}
+errors++;
+}
+}
+}
+if(data181.memory !== undefined){
+let data183 = data181.memory;
+if((typeof data183 !== "string") && (!((typeof data183 == "number") && (isFinite(data183))))){
+const err537 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/type",keyword:"type",params:{type: schema11.properties.nodes.items.properties.capacity.properties.memory.type},message:"must be string,number",schema:schema11.properties.nodes.items.properties.capacity.properties.memory.type,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory,data:data183};
+if(vErrors === null){
+vErrors = [err537];
+}
+else {
+vErrors.push(err537);
+}
+errors++;
+}
+if(typeof data183 === "string"){
+if(!pattern0.test(data183)){
+const err538 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/allOf/0/pattern",keyword:"pattern",params:{pattern: "^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"},message:"must match pattern \""+"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$"+"\"",schema:"^[^\\u0009\\u000a\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufffe\\uffff]*$",parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory.allOf[0],data:data183};
+if(vErrors === null){
+vErrors = [err538];
+}
+else {
+vErrors.push(err538);
+}
+errors++;
+}
+}
+if(typeof data183 === "string"){
+if(func4(data183) > 8192){
+const err539 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/allOf/1/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory.allOf[1],data:data183};
+if(vErrors === null){
+vErrors = [err539];
+}
+else {
+vErrors.push(err539);
+}
+errors++;
+}
+}
+if((typeof data183 == "number") && (isFinite(data183))){
+if(data183 > 9007199254740991 || isNaN(data183)){
+const err540 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991",schema:9007199254740991,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory,data:data183};
+if(vErrors === null){
+vErrors = [err540];
+}
+else {
+vErrors.push(err540);
+}
+errors++;
+}
+if(data183 < 0 || isNaN(data183)){
+const err541 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory,data:data183};
+if(vErrors === null){
+vErrors = [err541];
+}
+else {
+vErrors.push(err541);
+}
+errors++;
+}
+}
+if(typeof data183 === "string"){
+if(!pattern32.test(data183)){
+const err542 = {instancePath:instancePath+"/nodes/" + i11+"/capacity/memory",schemaPath:"#/properties/nodes/items/properties/capacity/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$",parentSchema:schema11.properties.nodes.items.properties.capacity.properties.memory,data:data183};
+if(vErrors === null){
+vErrors = [err542];
+}
+else {
+vErrors.push(err542);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err543 = {instancePath:instancePath+"/nodes/" + i11,schemaPath:"#/properties/nodes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodes.items.type,parentSchema:schema11.properties.nodes.items,data:data168};
+if(vErrors === null){
+vErrors = [err543];
+}
+else {
+vErrors.push(err543);
+}
+errors++;
+}
+}
+}
+else {
+const err544 = {instancePath:instancePath+"/nodes",schemaPath:"#/properties/nodes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodes.type,parentSchema:schema11.properties.nodes,data:data167};
+if(vErrors === null){
+vErrors = [err544];
+}
+else {
+vErrors.push(err544);
+}
+errors++;
+}
+}
+}
+else {
+const err545 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err545];
+}
+else {
+vErrors.push(err545);
 }
 errors++;
 }

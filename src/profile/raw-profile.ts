@@ -5,7 +5,7 @@
  */
 
 import type { KeyAlgorithm } from '../pki/key-algorithm.js';
-import type { HostsEntries } from './types.js';
+import type { HostsEntries, NodeArch } from './types.js';
 
 type Opt<T> = T | null | undefined;
 
@@ -15,6 +15,12 @@ export interface RawAddon {
   manifestUrl?: string;
   manifestFile?: string;
 }
+
+export type RawArgs = Opt<Record<string, string | number | boolean>>;
+export type RawLabels = Opt<Record<string, string>>;
+export type RawTaints = Opt<{ key: string; value?: string; effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' }[]>;
+type RawLevel = 'privileged' | 'baseline' | 'restricted';
+export type RawCapacity = Opt<{ cpu: string | number; memory: string | number }>;
 
 export type RawReserved = Opt<Record<string, string | number>>;
 
@@ -60,13 +66,35 @@ export interface RawProfile {
     kubeReserved?: RawReserved;
     maxPods?: number;
     serverTLSBootstrap?: boolean;
+    protectKernelDefaults?: boolean;
   }>;
   addons?: Opt<{ metricsServer?: Opt<RawAddon>; ingressNginx?: Opt<RawAddon & { expose?: 'hostPort' | 'nodePort' }> }>;
   verify?: Opt<{ smokeTest?: boolean; keepSmokeWorkloads?: boolean; rolloutTimeout?: string }>;
-  images?: Opt<{ repository?: string }>;
+  images?: Opt<{ repository?: string; auth?: Opt<Record<string, { username: string; passwordFile: string }>> }>;
+  proxy?: Opt<{ http?: string; https?: string; noProxy?: Opt<string[]> }>;
+  trust?: Opt<{ caBundle?: string; caBundleFile?: string }>;
+  time?: Opt<{ servers?: Opt<string[]> }>;
   image?: Opt<{ prebaked?: boolean }>;
-  flatcar?: Opt<{ sysextUrl?: string; sysextSha256?: string }>;
+  flatcar?: Opt<{ sysextUrl?: string; sysextSha256?: string | Partial<Record<'amd64' | 'arm64', string>>; allowUnverifiedSysext?: boolean }>;
+  security?: Opt<{
+    encryptionAtRest?: boolean;
+    podSecurity?: Opt<{ enforce?: RawLevel; audit?: RawLevel; warn?: RawLevel; exemptNamespaces?: Opt<string[]> }>;
+    audit?: Opt<{ enabled?: boolean; maxAge?: number; maxBackup?: number; maxSizeMB?: number }>;
+    defaultDenyNamespaces?: Opt<string[]>;
+  }>;
+  kubeadm?: Opt<{
+    apiServer?: Opt<{
+      extraArgs?: RawArgs;
+      extraVolumes?: Opt<{ name: string; hostPath: string; mountPath: string; readOnly?: boolean; pathType?: string }[]>;
+      certSANs?: Opt<string[]>;
+    }>;
+    controllerManager?: Opt<{ extraArgs?: RawArgs }>;
+    scheduler?: Opt<{ extraArgs?: RawArgs }>;
+    etcd?: Opt<{ extraArgs?: RawArgs }>;
+    featureGates?: Opt<Record<string, boolean>>;
+  }>;
+  nodeDefaults?: Opt<{ labels?: RawLabels; taints?: RawTaints; capacity?: RawCapacity }>;
   backup?: Opt<{ etcd?: Opt<{ enabled?: boolean; schedule?: string; keep?: number; dir?: string }> }>;
   certificates?: Opt<{ autoRenew?: boolean; renewBefore?: string }>;
-  nodes: { name: string; role: 'control-plane' | 'worker'; ip: string; mac?: string }[];
+  nodes: { name: string; role: 'control-plane' | 'worker'; ip: string; mac?: string; arch?: NodeArch; labels?: RawLabels; taints?: RawTaints; capacity?: RawCapacity }[];
 }

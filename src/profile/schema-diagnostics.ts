@@ -28,6 +28,7 @@ const FORMAT_CODES: Record<string, string> = {
   'image-reference': 'invalid-image',
   'http-url': 'invalid-url',
   'ssh-authorized-key': 'invalid-ssh-key',
+  'cert-san': 'invalid-san',
 };
 
 function formatMessage(format: string, value: string): string {
@@ -58,6 +59,8 @@ function formatMessage(format: string, value: string): string {
       return `${v} is not a network interface name (1-15 letters, digits, "_", "." or "-")`;
     case 'image-reference':
       return `${v} is not a container image reference such as registry.k8s.io/pause:3.9 ([registry[:port]/]lowercase/path[:tag][@sha256:digest])`;
+    case 'cert-san':
+      return `${v} is not an IP address or a DNS name (a leading "*." wildcard is allowed)`;
     case 'http-url':
       return `${v} is not an http:// or https:// URL with a host, written with the characters RFC 3986 allows (no spaces, quotes, backticks or braces; "%" only as %XX)`;
     default:
@@ -89,6 +92,7 @@ interface Annotated {
   'x-code'?: string;
   'x-message'?: string;
   properties?: Record<string, unknown>;
+  propertyNames?: { 'x-code'?: string; 'x-message'?: string };
 }
 
 function toDiagnostic(e: ErrorObject, loc: SourceLocator): Omit<Diagnostic, 'file'> | undefined {
@@ -100,6 +104,10 @@ function toDiagnostic(e: ErrorObject, loc: SourceLocator): Omit<Diagnostic, 'fil
   switch (e.keyword) {
     case 'additionalProperties': {
       const name = String(e.params.additionalProperty);
+      if (parent['x-code'] !== undefined) {
+        // A map with free keys of a given syntax (node labels): the key is malformed, not unknown.
+        return { severity: 'error', code: parent['x-code'], ...at(`${e.instancePath}/${escapeSegment(name)}`, true), message: `key ${echoValue(name)} ${parent['x-message'] ?? 'is invalid'}` };
+      }
       const known = Object.keys(parent.properties ?? {});
       const guess = didYouMean(name, known);
       const hint = guess ? `; did you mean "${guess}"?` : known.length ? `; expected one of: ${known.join(', ')}` : '';
@@ -141,6 +149,16 @@ function toDiagnostic(e: ErrorObject, loc: SourceLocator): Omit<Diagnostic, 'fil
     case 'if':
       // Reported through the failing `then` branch instead.
       return undefined;
+    case 'propertyNames': {
+      // A map key that breaks the key rule: point at the key itself.
+      const name = String(e.params.propertyName);
+      return {
+        severity: 'error',
+        code: parent.propertyNames?.['x-code'] ?? 'invalid-key',
+        ...at(`${e.instancePath}/${escapeSegment(name)}`, true),
+        message: `${echoValue(name)}: ${parent.propertyNames?.['x-message'] ?? 'is not a valid key'}`,
+      };
+    }
     case 'enum': {
       const allowed = (e.params.allowedValues as unknown[]).map(String);
       const guess = typeof e.data === 'string' ? didYouMean(e.data, allowed) : undefined;
@@ -162,6 +180,8 @@ function toDiagnostic(e: ErrorObject, loc: SourceLocator): Omit<Diagnostic, 'fil
       };
     }
     default: {
+      // The key rule's own failure comes with its propertyNames error, reported above.
+      if (e.propertyName !== undefined) return undefined;
       const fallback = e.keyword === 'pattern' ? 'invalid-format' : 'invalid-value';
       const got = typeof e.data === 'object' ? '' : `; got ${echoValue(e.data)}`;
       return {

@@ -29,6 +29,18 @@ const cidr = { type: 'string', format: 'ipv4-cidr' } as const;
 const httpUrl = { type: 'string', format: 'http-url' } as const;
 const duration = { type: 'string', format: 'go-duration' } as const;
 const hostname = { type: 'string', format: 'hostname' } as const;
+const absolutePath = {
+  type: 'string',
+  pattern: '^/[^\\s,=]*$',
+  'x-message': 'must be an absolute path without spaces, "," or "="',
+} as const;
+
+/** A sha256 digest as sha256sum prints it (the image's bytes as downloaded). */
+const sha256Hex = {
+  type: 'string',
+  pattern: '^[0-9a-fA-F]{64}$',
+  'x-message': 'must be a sha256 digest: 64 hexadecimal characters',
+} as const;
 
 /** Release tags end up in download URLs, so no spaces or slashes. */
 const versionTag = {
@@ -54,10 +66,79 @@ const reserved = {
   properties: { cpu: quantity, memory: quantity, 'ephemeral-storage': quantity, pid: quantity },
 } as const;
 
+/** A node's size for capacity planning and the default kubelet reservations. */
+const capacity = {
+  type: OPTIONAL_OBJECT,
+  additionalProperties: false,
+  required: ['cpu', 'memory'],
+  properties: { cpu: quantity, memory: quantity },
+} as const;
+
+/** A proxy URL: reaches systemd, apt and shell, so only a narrow, quote-free form. */
+const proxyUrl = {
+  type: 'string',
+  format: 'proxy-url',
+  'x-code': 'invalid-proxy-url',
+  'x-message':
+    'must be a proxy URL http://[user[:password]@]host[:port] or https://…: letters, digits and "._~-" in the user and password (percent-encode anything else), no path, spaces, quotes or shell characters',
+} as const;
+
 const addon = {
   type: OPTIONAL_OBJECT,
   additionalProperties: false,
   properties: { enabled: bool, version: versionTag, manifestUrl: httpUrl, manifestFile: str },
+} as const;
+
+/** A flag value of a control-plane component: YAML numbers and booleans are written as text. */
+const flagValue = { type: ['string', 'number', 'boolean'] } as const;
+
+/** extraArgs of one component: flag name (without "--") → value; names are checked by the rules. */
+const extraArgs = { type: OPTIONAL_OBJECT, additionalProperties: flagValue } as const;
+
+const labelValue = {
+  type: 'string',
+  maxLength: 63,
+  pattern: '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$',
+  'x-code': 'invalid-label',
+  'x-message': 'must be a Kubernetes label value: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit (or empty)',
+} as const;
+
+// A label or taint key: an optional DNS-subdomain prefix and "/", then a name of at
+// most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit.
+const DNS_LABEL = '[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?';
+const LABEL_KEY = `^(${DNS_LABEL}(\\.${DNS_LABEL})*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$`;
+const LABEL_KEY_MESSAGE =
+  'must be a Kubernetes label key: [prefix/]name, the prefix a lowercase DNS name, the name at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit';
+
+/** Node labels and taints, per node or in nodeDefaults. A malformed key is an `invalid-label` at its line. */
+const nodeLabels = {
+  type: OPTIONAL_OBJECT,
+  patternProperties: { [LABEL_KEY]: labelValue },
+  additionalProperties: false,
+  'x-code': 'invalid-label',
+  'x-message': LABEL_KEY_MESSAGE,
+} as const;
+const nodeTaints = {
+  type: OPTIONAL_ARRAY,
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['key', 'effect'],
+    properties: {
+      key: { type: 'string', pattern: LABEL_KEY, 'x-code': 'invalid-taint', 'x-message': LABEL_KEY_MESSAGE },
+      value: { ...labelValue, 'x-code': 'invalid-taint' },
+      effect: { enum: ['NoSchedule', 'PreferNoSchedule', 'NoExecute'], 'x-code': 'invalid-taint' },
+    },
+  },
+} as const;
+
+const podSecurityLevel = { enum: ['privileged', 'baseline', 'restricted'] } as const;
+/** A Kubernetes namespace name (RFC 1123 label). */
+const namespaceName = {
+  type: 'string',
+  pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$',
+  'x-code': 'invalid-namespace',
+  'x-message': 'must be a namespace name: at most 63 lowercase letters, digits or "-", starting and ending with a letter or digit',
 } as const;
 
 // Characters no profile string may hold: C0 and C1 controls (tab, newline, NUL, DEL,
@@ -277,6 +358,7 @@ export const profileSchema = withTextRules({
         kubeReserved: reserved,
         maxPods: { type: 'integer', minimum: 1, maximum: PROFILE_LIMITS.maxPods },
         serverTLSBootstrap: bool,
+        protectKernelDefaults: bool,
       },
     },
     addons: {
@@ -303,6 +385,65 @@ export const profileSchema = withTextRules({
           type: 'string',
           pattern: '^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._-]+)*$',
           'x-message': 'must be a registry root such as "registry.example.com:5000/mirror" (no scheme, no trailing slash)',
+        },
+        auth: {
+          type: OPTIONAL_OBJECT,
+          propertyNames: {
+            pattern: '^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$',
+            'x-code': 'invalid-registry',
+            'x-message': 'must be a registry host as containerd names it, such as "registry.example.com:5000" (no scheme, no path)',
+          },
+          additionalProperties: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['username', 'passwordFile'],
+            properties: { username: str, passwordFile: str },
+          },
+        },
+      },
+    },
+    proxy: {
+      type: OPTIONAL_OBJECT,
+      additionalProperties: false,
+      properties: {
+        http: proxyUrl,
+        https: proxyUrl,
+        noProxy: {
+          type: OPTIONAL_ARRAY,
+          items: {
+            type: 'string',
+            format: 'no-proxy-entry',
+            'x-code': 'invalid-no-proxy',
+            'x-message': 'must be a host name, ".domain", an IPv4 address or CIDR, optionally with ":port", or "*"',
+          },
+        },
+      },
+    },
+    trust: {
+      type: OPTIONAL_OBJECT,
+      additionalProperties: false,
+      properties: {
+        caBundle: {
+          type: 'string',
+          'x-multiline': true,
+          pattern: '-----BEGIN CERTIFICATE-----',
+          'x-message': 'must hold PEM certificates ("-----BEGIN CERTIFICATE-----"); use caBundleFile for a path',
+        },
+        caBundleFile: str,
+      },
+    },
+    time: {
+      type: OPTIONAL_OBJECT,
+      additionalProperties: false,
+      properties: {
+        servers: {
+          type: OPTIONAL_ARRAY,
+          items: {
+            type: 'string',
+            format: 'ntp-server',
+            'x-code': 'invalid-ntp-server',
+            'x-message': 'must be an NTP server: a host name or an IP address',
+          },
         },
       },
     },
@@ -348,12 +489,82 @@ export const profileSchema = withTextRules({
       additionalProperties: false,
       properties: {
         sysextUrl: httpUrl,
+        // One digest (all Flatcar nodes share an architecture) or one per architecture.
         sysextSha256: {
-          type: 'string',
-          pattern: '^[0-9a-fA-F]{64}$',
-          'x-message': 'must be a sha256 digest: 64 hexadecimal characters',
+          type: ['string', 'object'],
+          if: { type: 'string' },
+          then: sha256Hex,
+          else: { additionalProperties: false, properties: { amd64: sha256Hex, arm64: sha256Hex } },
         },
+        allowUnverifiedSysext: bool,
       },
+    },
+    security: {
+      type: OPTIONAL_OBJECT,
+      additionalProperties: false,
+      properties: {
+        encryptionAtRest: bool,
+        podSecurity: {
+          type: OPTIONAL_OBJECT,
+          additionalProperties: false,
+          properties: {
+            enforce: podSecurityLevel,
+            audit: podSecurityLevel,
+            warn: podSecurityLevel,
+            exemptNamespaces: { type: OPTIONAL_ARRAY, items: namespaceName },
+          },
+        },
+        audit: {
+          type: OPTIONAL_OBJECT,
+          additionalProperties: false,
+          properties: {
+            enabled: bool,
+            maxAge: { type: 'integer', minimum: 0, maximum: 3650 },
+            maxBackup: { type: 'integer', minimum: 0, maximum: 1000 },
+            maxSizeMB: { type: 'integer', minimum: 1, maximum: 100_000 },
+          },
+        },
+        defaultDenyNamespaces: { type: OPTIONAL_ARRAY, items: namespaceName },
+      },
+    },
+    kubeadm: {
+      type: OPTIONAL_OBJECT,
+      additionalProperties: false,
+      properties: {
+        apiServer: {
+          type: OPTIONAL_OBJECT,
+          additionalProperties: false,
+          properties: {
+            extraArgs,
+            extraVolumes: {
+              type: OPTIONAL_ARRAY,
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['name', 'hostPath', 'mountPath'],
+                properties: {
+                  name: namespaceName,
+                  hostPath: absolutePath,
+                  mountPath: absolutePath,
+                  readOnly: bool,
+                  pathType: { enum: ['', 'DirectoryOrCreate', 'Directory', 'FileOrCreate', 'File', 'Socket', 'CharDevice', 'BlockDevice'] },
+                },
+              },
+            },
+            certSANs: { type: OPTIONAL_ARRAY, items: { type: 'string', format: 'cert-san' } },
+          },
+        },
+        controllerManager: { type: OPTIONAL_OBJECT, additionalProperties: false, properties: { extraArgs } },
+        scheduler: { type: OPTIONAL_OBJECT, additionalProperties: false, properties: { extraArgs } },
+        etcd: { type: OPTIONAL_OBJECT, additionalProperties: false, properties: { extraArgs } },
+        // Gate names are checked by the rules (a diagnostic at the key's line).
+        featureGates: { type: OPTIONAL_OBJECT, additionalProperties: bool },
+      },
+    },
+    nodeDefaults: {
+      type: OPTIONAL_OBJECT,
+      additionalProperties: false,
+      properties: { labels: nodeLabels, taints: nodeTaints, capacity },
     },
     nodes: {
       type: 'array',
@@ -369,6 +580,10 @@ export const profileSchema = withTextRules({
           role: { enum: ['control-plane', 'worker'] },
           ip: ipv4,
           mac: { type: 'string', format: 'mac' },
+          arch: { enum: ['amd64', 'arm64', 'auto'] },
+          labels: nodeLabels,
+          taints: nodeTaints,
+          capacity,
         },
       },
     },

@@ -9,6 +9,10 @@ export type NodeRole = 'control-plane' | 'worker';
 export type KubeProxyMode = 'iptables' | 'ipvs';
 export type CniPlugin = 'calico' | 'flannel' | 'none';
 export type FirewallMode = 'disabled' | 'ports';
+/** A node's CPU architecture, as Debian and Kubernetes name it. */
+export type CpuArch = 'amd64' | 'arm64';
+/** nodes[].arch: a CpuArch, or "auto" (decided at boot from `uname -m`). */
+export type NodeArch = CpuArch | 'auto';
 
 export interface ProfileNode {
   /** RFC 1123 hostname; also the Kubernetes node name. */
@@ -18,6 +22,88 @@ export interface ProfileNode {
   ip: string;
   /** Optional MAC used to match the interface instead of network.interface. */
   mac?: string;
+  /**
+   * CPU architecture. Default "amd64"; "auto" lets the bootstrap decide from `uname -m`
+   * (cloud-init only: Ignition downloads the arch-specific sysext before anything runs).
+   */
+  arch: NodeArch;
+  /**
+   * Labels the kubelet registers the node with (`node-labels`), sorted by key, with
+   * nodeDefaults.labels merged in for workers. Absent: none.
+   */
+  labels?: Record<string, string>;
+  /** Taints the node registers with, nodeDefaults.taints merged in for workers. Absent: none. */
+  taints?: NodeTaint[];
+  /**
+   * The node's size (nodes[].capacity, else nodeDefaults.capacity for a worker): drives
+   * `gen-userdata capacity` and the default kubelet reservations. Absent: unknown.
+   */
+  capacity?: NodeCapacity;
+}
+
+/** A node's size as Kubernetes quantities, e.g. {cpu: "4", memory: "16Gi"}. */
+export interface NodeCapacity {
+  cpu: string;
+  memory: string;
+}
+
+/** A node taint as kubeadm's nodeRegistration.taints takes it. */
+export interface NodeTaint {
+  key: string;
+  /** Absent for a taint without a value. */
+  value?: string;
+  effect: TaintEffect;
+}
+
+export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+
+/** Values every worker gets unless the node sets its own (profile `nodeDefaults`). */
+export interface NodeDefaults {
+  labels: Record<string, string>;
+  taints: NodeTaint[];
+}
+
+export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
+
+/** The secure defaults of the control plane (profile `security`). */
+export interface SecuritySettings {
+  /** Secrets encrypted in etcd (secretbox, key in secrets.yaml). Default true. */
+  encryptionAtRest: boolean;
+  /** The cluster-wide Pod Security Admission defaults. */
+  podSecurity: {
+    /** Default baseline. */
+    enforce: PodSecurityLevel;
+    /** Default restricted. */
+    audit: PodSecurityLevel;
+    /** Default restricted. */
+    warn: PodSecurityLevel;
+    /** The profile's own exemptions ([] by default); the generator adds the namespaces that must be exempt. */
+    exemptNamespaces: string[];
+  };
+  /** kube-apiserver audit log. Default enabled, 7 days, 3 files, 100 MB each. */
+  audit: { enabled: boolean; maxAge: number; maxBackup: number; maxSizeMB: number };
+  /** Namespaces that get default-deny NetworkPolicies from the init node. Default []. */
+  defaultDenyNamespaces: string[];
+}
+
+/** A hostPath volume of a control-plane static pod (kubeadm's HostPathMount). */
+export interface HostPathMount {
+  name: string;
+  hostPath: string;
+  mountPath: string;
+  readOnly: boolean;
+  /** Absent: kubeadm's default (DirectoryOrCreate). */
+  pathType?: string;
+}
+
+/** Extra settings for kubeadm's control-plane components (profile `kubeadm`). */
+export interface KubeadmSettings {
+  apiServer: { extraArgs: Record<string, string>; extraVolumes: HostPathMount[]; certSANs: string[] };
+  controllerManager: { extraArgs: Record<string, string> };
+  scheduler: { extraArgs: Record<string, string> };
+  etcd: { extraArgs: Record<string, string> };
+  /** Kubernetes feature gates for every component (API server, controller manager, scheduler, kubelet, kube-proxy). */
+  featureGates: Record<string, boolean>;
 }
 
 export interface CniSettings {
@@ -130,6 +216,11 @@ export interface KubeletSettings {
   maxPods: number;
   /** Default true; needed so metrics-server can verify kubelet serving certs. */
   serverTLSBootstrap: boolean;
+  /**
+   * kubelet refuses to start unless the kernel sysctls it checks have its values.
+   * Default false; true also writes those sysctls (KUBELET_KERNEL_SYSCTLS) to the drop-in.
+   */
+  protectKernelDefaults: boolean;
 }
 
 /** An add-on installed by the init node after the CNI. */
@@ -167,9 +258,43 @@ export interface VerifySettings {
   rolloutTimeoutSeconds: number;
 }
 
+/** Credentials for one registry (images.auth); control planes only. */
+export interface RegistryAuth {
+  /** Registry host as containerd names it, e.g. "registry.example.com:5000". */
+  registry: string;
+  username: string;
+  /** Path from the profile, relative to it; the CLI reads it into `password`. */
+  passwordFile: string;
+  /** The password, filled by the CLI (one trailing newline removed). Never printed. */
+  password?: string;
+}
+
+/** Site proxy (profile proxy); absent when neither http nor https is set. */
+export interface ProxySettings {
+  http?: string;
+  https?: string;
+  /** The final NO_PROXY list: the automatic entries (no-proxy.ts), then proxy.noProxy. */
+  noProxy: string[];
+}
+
+/** Extra trusted CAs (profile trust). */
+export interface TrustSettings {
+  /** PEM bundle: inline, or read by the CLI from caBundleFile. */
+  caBundle?: string;
+  caBundleFile?: string;
+}
+
+/** Clock synchronisation (profile time). */
+export interface TimeSettings {
+  /** NTP servers; [] leaves the image's own NTP settings alone. */
+  servers: string[];
+}
+
 export interface ImageSettings {
   /** Registry mirror root for registry.k8s.io, docker.io and quay.io images (air-gapped). */
   repository?: string;
+  /** Registry credentials, sorted by registry; [] when none. */
+  auth: RegistryAuth[];
   /** Node images already ran provision.sh (golden image); first boot only verifies versions. Default false. */
   prebaked: boolean;
 }
@@ -177,8 +302,15 @@ export interface ImageSettings {
 export interface FlatcarSettings {
   /** systemd-sysext Kubernetes image URL; default derived from the Kubernetes version. */
   sysextUrl?: string;
-  /** Optional sha256 (hex) of the sysext image, verified by Ignition. */
-  sysextSha256?: string;
+  /**
+   * sha256 (lowercase hex) of the sysext image per architecture, verified by Ignition.
+   * A single digest in the YAML applies to the one architecture the Flatcar nodes use.
+   */
+  sysextSha256: Partial<Record<CpuArch, string>>;
+  /** A single digest was given (it then fits one architecture only). */
+  sysextSha256Single: boolean;
+  /** Accept a sysext without a known digest (HTTPS only); the generator warns. Default false. */
+  allowUnverifiedSysext: boolean;
 }
 
 /** Control planes: a systemd timer snapshots etcd (backup.etcd). */
@@ -228,6 +360,12 @@ export interface Profile {
   /** YAML: images.repository (air-gap mirror) and image.prebaked are folded here. */
   images: ImageSettings;
   flatcar: FlatcarSettings;
+  proxy?: ProxySettings;
+  trust: TrustSettings;
+  time: TimeSettings;
+  security: SecuritySettings;
+  kubeadm: KubeadmSettings;
+  nodeDefaults: NodeDefaults;
   backup: { etcd: EtcdBackupSettings };
   certificates: CertificateSettings;
   nodes: ProfileNode[];

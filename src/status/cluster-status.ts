@@ -46,6 +46,59 @@ export interface CheckRow {
   events: string;
 }
 
+/** A certificate and when it expires. */
+export interface CertificateExpiry {
+  /** e.g. "apiserver" (kubeadm's name), or "admin.conf" for the kubeconfig in use. */
+  certificate: string;
+  /** The control plane it lives on; absent for the local kubeconfig. */
+  node?: string;
+  /** RFC 3339, UTC. */
+  expires: string;
+  daysLeft: number;
+}
+
+/** What `status` knows about certificate lifetimes. */
+export interface CertificatesView {
+  /** The earliest kubeadm leaf certificate expiry any control plane recorded; absent when none has. */
+  earliest?: CertificateExpiry;
+  /** Control planes whose record could not be read (value not "<RFC 3339> <name>"). */
+  unreadable: string[];
+  /** The client certificate of the kubeconfig `status` used, when it has one. */
+  kubeconfig?: CertificateExpiry;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+const RECORD = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ) ([A-Za-z0-9._-]+)$/;
+
+/**
+ * The certificates view from ConfigMap kube-system/gen-userdata-certs (one key per
+ * control plane: "<RFC 3339> <certificate>", written by its certificate job) and the
+ * local kubeconfig's client certificate expiry. Pure: cluster data is input, never throws.
+ */
+export function certificatesView(records: Readonly<Record<string, string>>, kubeconfigExpiry: Date | undefined, now: Date): CertificatesView {
+  const days = (d: Date): number => Math.floor((d.getTime() - now.getTime()) / DAY_MS);
+  const unreadable: string[] = [];
+  let earliest: CertificateExpiry | undefined;
+  for (const node of Object.keys(records).sort()) {
+    const m = RECORD.exec(records[node]!);
+    const at = m === null ? undefined : new Date(m[1]!);
+    if (m === null || at === undefined || Number.isNaN(at.getTime())) {
+      unreadable.push(node);
+      continue;
+    }
+    if (earliest === undefined || at.getTime() < Date.parse(earliest.expires)) {
+      earliest = { certificate: m[2]!, node, expires: m[1]!, daysLeft: days(at) };
+    }
+  }
+  return {
+    ...(earliest !== undefined ? { earliest } : {}),
+    unreadable,
+    ...(kubeconfigExpiry !== undefined
+      ? { kubeconfig: { certificate: 'kubeconfig', expires: kubeconfigExpiry.toISOString().replace(/\.\d{3}Z$/, 'Z'), daysLeft: days(kubeconfigExpiry) } }
+      : {}),
+  };
+}
+
 /** Everything `status` prints. */
 export interface StatusView {
   cluster: string;
@@ -55,6 +108,7 @@ export interface StatusView {
   nodes: NodeRow[];
   checks: CheckRow[];
   report?: { verdict: VerifyReport['verdict']; startedAt: string; finishedAt: string };
+  certificates?: CertificatesView;
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
@@ -203,6 +257,19 @@ export function formatStatus(view: StatusView): string {
       parts.push(`events for ${c.name}:\n${c.events.replace(/\n+$/, '').split('\n').map((l) => `  ${l}`).join('\n')}`);
     }
   }
+  if (view.certificates !== undefined) parts.push(formatCertificates(view.certificates));
   parts.push(`cluster ${view.cluster}: ${view.overall.toUpperCase()}: ${view.summary}`);
   return `${parts.join('\n\n')}\n`;
+}
+
+function formatCertificates(c: CertificatesView): string {
+  const left = (e: CertificateExpiry): string => (e.daysLeft < 0 ? 'EXPIRED' : `${e.daysLeft} days left`);
+  const lines = [
+    c.earliest !== undefined
+      ? `certificates: earliest kubeadm certificate expiry ${c.earliest.expires} (${c.earliest.certificate} on ${c.earliest.node}; ${left(c.earliest)})`
+      : 'certificates: no control plane has recorded its expiry yet (ConfigMap kube-system/gen-userdata-certs, daily; needs certificates.autoRenew)',
+  ];
+  if (c.unreadable.length > 0) lines.push(`certificates: unreadable record from ${c.unreadable.join(', ')}`);
+  if (c.kubeconfig !== undefined) lines.push(`kubeconfig: client certificate expires ${c.kubeconfig.expires} (${left(c.kubeconfig)})`);
+  return lines.join('\n');
 }

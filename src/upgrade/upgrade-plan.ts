@@ -3,13 +3,13 @@
  * out/<cluster>/upgrade/<from>-to-<to>/ out (one script per node, ORDER,
  * README.md, run-upgrade.sh). Pure: the CLI validates the step and writes.
  */
-import type { Profile, ProfileNode } from '../profile/types.js';
+import type { CpuArch, Profile, ProfileNode } from '../profile/types.js';
 import type { TemplateSet } from '../template/render-template.js';
 import { renderTemplate } from '../template/render-template.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { aptRepositoryUrl, requireVersionInfo, versionInfo } from '../kube/versions.js';
 import { minorOf, versionChange } from '../kube/version-step.js';
-import { defaultSysextUrl, sysextImageName } from '../emit/ignition/sysext.js';
+import { sysextImageName, sysextUrl as resolveSysextUrl } from '../emit/ignition/sysext.js';
 import { isInitNode } from '../plan/build-node-plan.js';
 import { renderShellLibrary } from '../plan/shell-library.js';
 import { trimShellLibrary } from '../plan/trim-shell-library.js';
@@ -27,8 +27,8 @@ export interface UpgradeRequest {
   to: string;
   target: UpgradeTarget;
   templates: TemplateSet;
-  /** Flatcar: sha256 of the new sysext image; without it the script reads the SHA256SUMS next to the image. */
-  sysextSha256?: string;
+  /** Flatcar: sha256 of the new sysext image per architecture; without one the script reads the SHA256SUMS next to the image. */
+  sysextSha256?: Partial<Record<CpuArch, string>>;
   /** Flatcar: where the new sysext image is; default the sysext-bakery URL for `to`. */
   sysextUrl?: string;
 }
@@ -78,7 +78,10 @@ export function planUpgrade(req: UpgradeRequest): UpgradeFile[] {
   if (change !== 'patch' && change !== 'minor') throw new Error(`planUpgrade: ${from} → ${to} is not an upgrade step (${change})`);
   const toInfo = requireVersionInfo(to);
   const repo = profile.packages.aptRepository;
-  const sysextUrl = req.sysextUrl ?? defaultSysextUrl(to);
+  // Per node below: each downloads the image of its architecture (Flatcar nodes are never auto).
+  const archOf = (node: ProfileNode): CpuArch => (node.arch === 'auto' ? 'amd64' : node.arch);
+  const sysextUrlFor = (arch: CpuArch): string => resolveSysextUrl(to, arch, { sysextUrl: req.sysextUrl });
+  const sysextUrl = sysextUrlFor(archOf(profile.nodes[0]!));
   const common = {
     cluster: profile.cluster.name,
     from,
@@ -91,8 +94,7 @@ export function planUpgrade(req: UpgradeRequest): UpgradeFile[] {
     repoUrl: shellQuote(aptRepositoryUrl(to, repo.url)),
     keyFile: repo.key !== undefined,
     sysextUrl: shellQuote(sysextUrl),
-    sysextImage: sysextImageName(to),
-    sysextSha256: req.sysextSha256 !== undefined ? shellQuote(req.sysextSha256.toLowerCase()) : "''",
+    sysextImage: sysextImageName(to, archOf(profile.nodes[0]!)),
     drainTimeoutSeconds: UPGRADE_DRAIN_TIMEOUT_SECONDS,
     readyTimeoutSeconds: UPGRADE_READY_TIMEOUT_SECONDS,
   };
@@ -109,6 +111,9 @@ export function planUpgrade(req: UpgradeRequest): UpgradeFile[] {
       first: isInitNode(profile, node),
       controlPlane: node.role === 'control-plane',
       defaultPhase: node.role === 'control-plane' ? 'all' : 'node',
+      sysextUrl: shellQuote(sysextUrlFor(archOf(node))),
+      sysextImage: sysextImageName(to, archOf(node)),
+      sysextSha256: shellQuote(req.sysextSha256?.[archOf(node)]?.toLowerCase() ?? ''),
     };
     const withoutLibrary = renderTemplate(templates, 'upgrade/upgrade-node.sh', { ...view, library: '' });
     const library = trimShellLibrary(fullLibrary, [withoutLibrary]).replace(/\n+$/, '');
@@ -124,6 +129,8 @@ export function planUpgrade(req: UpgradeRequest): UpgradeFile[] {
     ...common,
     repoUrl: aptRepositoryUrl(to, repo.url),
     sysextUrl,
+    // Where the README says the digest comes from.
+    sysextSha256: Object.keys(req.sysextSha256 ?? {}).length > 0,
     kind: change === 'minor' ? `minor upgrade, ${minorOf(from)} → ${minorOf(to)}` : `patch upgrade within ${minorOf(to)}`,
     // The kubeadm config API of newly generated nodes changes with this step (1.30 → 1.31: v1beta3 → v1beta4).
     apiChange: (versionInfo(from)?.kubeadmApiVersion ?? toInfo.kubeadmApiVersion) !== toInfo.kubeadmApiVersion,

@@ -31,6 +31,38 @@ variable "image_checksum" {
   default     = "file:https://cloud-images.ubuntu.com/releases/24.04/release/SHA256SUMS"
 }
 
+[[#arm64]]
+variable "arm64_image_url" {
+  type        = string
+  description = "arm64 cloud image to start from. Debian 12: https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-genericcloud-arm64.qcow2"
+  default     = "https://cloud-images.ubuntu.com/releases/24.04/release/ubuntu-24.04-server-cloudimg-arm64.img"
+}
+
+variable "arm64_image_checksum" {
+  type        = string
+  description = "Checksum of arm64_image_url, or \"file:<URL>\" of a checksum list. Debian 12: file:https://cloud.debian.org/images/cloud/bookworm/latest/SHA512SUMS"
+  default     = "file:https://cloud-images.ubuntu.com/releases/24.04/release/SHA256SUMS"
+}
+
+variable "arm64_accelerator" {
+  type        = string
+  description = "QEMU accelerator for the arm64 build: tcg on an x86-64 build host (emulated, slow), kvm on an arm64 one."
+  default     = "tcg"
+}
+
+variable "arm64_cpu" {
+  type        = string
+  description = "QEMU -cpu for the arm64 build: max with tcg, host with kvm."
+  default     = "max"
+}
+
+variable "arm64_firmware" {
+  type        = string
+  description = "UEFI firmware for QEMU's virt machine (Debian/Ubuntu package qemu-efi-aarch64)."
+  default     = "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd"
+}
+
+[[/arm64]]
 variable "accelerator" {
   type        = string
   description = "QEMU accelerator: kvm, or tcg where there is no /dev/kvm (much slower)."
@@ -63,20 +95,28 @@ local "build_password" {
   sensitive  = true
 }
 
-source "qemu" "node" {
-  iso_url          = var.image_url
-  iso_checksum     = var.image_checksum
+[[#sources]]
+source "qemu" "[[name]]" {
+  iso_url          = var.[[varPrefix]]image_url
+  iso_checksum     = var.[[varPrefix]]image_checksum
   disk_image       = true
   format           = "qcow2"
   disk_size        = var.disk_size
   disk_interface   = "virtio"
   net_device       = "virtio-net"
-  accelerator      = var.accelerator
+  accelerator      = var.[[varPrefix]]accelerator
+[[#arm64]]
+  # An arm64 guest: QEMU's virt machine with UEFI firmware; it has no IDE bus, so
+  # the seed CD sits on virtio-scsi.
+  qemu_binary      = "qemu-system-aarch64"
+  machine_type     = "virt"
+  cdrom_interface  = "virtio-scsi"
+[[/arm64]]
   memory           = 2048
   cpus             = 2
   headless         = true
-  output_directory = var.output_directory
-  vm_name          = "[[cluster]]-node.qcow2"
+  output_directory = [[&outputDirectory]]
+  vm_name          = "[[cluster]]-node[[nameSuffix]].qcow2"
 
   # NoCloud seed for the build boot (volume label cidata). The user-data is a
   # template; templatefile() puts this build's password into it.
@@ -92,6 +132,10 @@ source "qemu" "node" {
   # network device). VNC (the console) stays on loopback too.
   qemuargs = [
     ["-netdev", "user,id=user.0,hostfwd=tcp:127.0.0.1:{{ .SSHHostPort }}-:22"],
+[[#arm64]]
+    ["-cpu", var.arm64_cpu],
+    ["-bios", var.arm64_firmware],
+[[/arm64]]
   ]
   vnc_bind_address = "127.0.0.1"
 
@@ -102,8 +146,9 @@ source "qemu" "node" {
   shutdown_command = "sudo sh -c 'rm -f /etc/sudoers.d/90-cloud-init-users /etc/ssh/sshd_config.d/50-cloud-init.conf; userdel --force --remove ${local.build_user}; shutdown -P now'"
 }
 
+[[/sources]]
 build {
-  sources = ["source.qemu.node"]
+  sources = [[sourceList]]
 
   # The build boot's own cloud-init run may still hold the apt lock; wait for it.
   provisioner "shell" {

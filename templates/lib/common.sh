@@ -88,10 +88,47 @@ wait_until() {
   done
 }
 
+# run_step NAME FN [DONE_MARKER]: one logged step of a script (the bootstrap, the
+# upgrade scripts). FN runs in a subshell with errexit on, which `if FN` would switch
+# off; when it fails, step_failed NAME runs if the script defines one, and the script
+# exits with FN's status. With DONE_MARKER, a step whose marker exists is skipped
+# and a step that succeeds writes it, so a re-run does only what is left.
+run_step() {
+  local name=$1 fn=$2 marker=${3:-} rc
+  if [ -n "$marker" ] && [ -f "$marker" ]; then
+    log "step $name: done before; skipping"
+    return 0
+  fi
+  log "==> step $name"
+  set +e
+  ( set -Eeuo pipefail; "$fn" )
+  rc=$?
+  set -e
+  if [ "$rc" -ne 0 ]; then
+    log "!!! step $name failed (exit $rc)"
+    if declare -F step_failed >/dev/null; then step_failed "$name"; fi
+    exit "$rc"
+  fi
+  if [ -n "$marker" ]; then date -u +%Y-%m-%dT%H:%M:%SZ >"$marker"; fi
+  log "<== step $name ok"
+}
+
 {{#controlPlane}}
 # kubectl with the cluster-admin kubeconfig kubeadm writes on a control plane.
 kubectl_admin() { kubectl --kubeconfig "$ADMIN_KUBECONFIG" "$@"; }
 {{/controlPlane}}
+
+# Succeeds once systemd reports the clock synchronised by NTP.
+clock_synchronised() { [ "$(timedatectl show -p NTPSynchronized --value 2>/dev/null)" = yes ]; }
+
+# log_clock_offset HOST PORT: logs how far this clock is from the API server's (the
+# Date header of its reply; negative: this clock is behind) and whether NTP synchronised it.
+log_clock_offset() {
+  local d t s=unknown
+  d=$(curl -sk -o /dev/null -D - --max-time 5 "https://$1:$2/healthz" | sed -n 's/^[Dd]ate: \(.*\)\r$/\1/p') || true
+  if [ -n "$d" ] && t=$(date -u -d "$d" +%s); then s="$(($(date -u +%s) - t))s"; fi
+  log "x509 time error: clock offset to the API server: $s; NTP synchronised: $(timedatectl show -p NTPSynchronized --value || echo unknown)"
+}
 
 # apt-get that waits for a lock held by another first-boot job (e.g. unattended
 # upgrades on Ubuntu) instead of failing, and retries flaky downloads. needrestart
@@ -142,6 +179,22 @@ expect_version() {
     return 1
   fi
   log "$what: $actual"
+}
+
+# Prints the machine's architecture as Debian and Kubernetes name it (amd64 or
+# arm64), from uname -m. Fails for any other machine type (armv7l, a 32-bit
+# armv8l userland, riscv64, ...): nothing gen-userdata installs exists for them.
+detect_arch() {
+  local machine
+  machine=$(uname -m)
+  case $machine in
+    x86_64 | amd64) echo amd64 ;;
+    aarch64 | arm64) echo arm64 ;;
+    *)
+      log "unsupported machine type $machine: gen-userdata nodes are amd64 or arm64"
+      return 1
+      ;;
+  esac
 }
 
 {{^controlPlane}}

@@ -20,9 +20,11 @@
     fi
     attempt=$(( attempt + 1 ))
     log "kubeadm join, attempt $attempt"
-    if timeout "$remaining" kubeadm join --config "$KUBEADM_CONFIG"; then
+    if timeout "$remaining" kubeadm join --config "$KUBEADM_CONFIG" 2>&1 | tee "$STATE_DIR/join.out"; then
       log "joined after $attempt attempt(s)"; return 0
     fi
+    # "certificate is not yet valid" at join almost always means this clock is behind.
+    if grep -qE 'x509: certificate (has expired or )?is not yet valid' "$STATE_DIR/join.out"; then log_clock_offset "$host" "$port"; fi
     log "kubeadm join attempt $attempt failed; resetting before the next attempt"
     reset_node
     delay=$(( attempt * 10 < 60 ? attempt * 10 : 60 ))

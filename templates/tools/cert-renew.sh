@@ -4,6 +4,8 @@
 # certificate that `kubeadm certs check-expiration` lists expires within
 # {{renewBefore}}, renew them all and restart the control-plane static pods (moving
 # their manifests out and back, as kubeadm's documentation does), then log it.
+# Each run also records the earliest expiry in ConfigMap kube-system/{{certsConfigMap}}
+# under this node's name, which `gen-userdata status` prints.
 # `--check` only prints the earliest expiry.
 set -Eeuo pipefail
 . {{library}}
@@ -36,6 +38,19 @@ earliest_seconds() {
     END { if (min != "") print min, name }'
 }
 
+# publish SECONDS_LEFT CERT: "<expiry, RFC 3339> <cert>" as this node's key of the
+# ConfigMap. A failure is logged, never fatal: the renewal matters more.
+publish() {
+  local cm={{certsConfigMap}} expires
+  expires=$(date -u -d "@$(($(date -u +%s) + $1))" +%Y-%m-%dT%H:%M:%SZ)
+  kubectl_admin --request-timeout=15s -n kube-system get configmap "$cm" >/dev/null 2>&1 || kubectl_admin --request-timeout=15s -n kube-system create configmap "$cm" >/dev/null 2>&1 || true
+  if kubectl_admin --request-timeout=15s -n kube-system patch configmap "$cm" --type merge -p "{\"data\":{\"$(hostname)\":\"$expires $2\"}}" >/dev/null; then
+    log "recorded in ConfigMap kube-system/$cm: $2 expires first, at $expires"
+  else
+    log "could not record the expiry in ConfigMap kube-system/$cm"
+  fi
+}
+
 read -r left which < <(earliest_seconds) || die "no certificate listed"
 days=$((left / 86400))
 if [ "${1:-}" = --check ]; then
@@ -45,6 +60,7 @@ fi
 log_to_file "$LOG_FILE"
 if [ "$left" -gt "$RENEW_BEFORE_SECONDS" ]; then
   log "certificates fine: $which expires first, in ${days}d"
+  publish "$left" "$which"
   exit 0
 fi
 
@@ -64,3 +80,4 @@ wait_until 300 "the API server" api_ready
 if [ -f /root/.kube/config ]; then install -m 0600 "$ADMIN_KUBECONFIG" /root/.kube/config; fi
 read -r left which < <(earliest_seconds)
 log "renewed; $which now expires first, in $((left / 86400))d"
+publish "$left" "$which"

@@ -103,9 +103,11 @@ t.test('SIGKILL at several moments of a 200-node run never loses the output or t
   const s = setup();
   for (const afterMs of [300, 900]) {
     const child = spawn(process.execPath, [CLI, '--profile', s.p1, '--out', s.out, '--format', 'all'], { stdio: 'ignore' });
+    // Listening from the start: a run that ends (or fails) before the kill must not hang the test.
+    const exited = new Promise<NodeJS.Signals | null>((r) => child.once('exit', (_code, signal) => r(signal)));
     await new Promise((r) => setTimeout(r, afterMs));
     child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+    t.equal(await exited, 'SIGKILL', `${afterMs} ms: the run was killed, not finished or failed`);
     const next = run(['--profile', s.p0, '--out', s.out]);
     t.equal(next.status, 0, `after a kill at ${afterMs} ms: ${next.stderr.split('\n')[0]}`);
     t.notMatch(next.stderr, /created/, `${afterMs} ms: no new CA`);

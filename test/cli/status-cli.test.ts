@@ -3,6 +3,7 @@
 // the kubeconfig are really checked (and the client certificate by the server).
 import t from 'tap';
 import { spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,6 +136,27 @@ t.test('status against the API double', async (t) => {
     t.equal(v.overall, 'verified');
     t.same(v.nodes.map((n: any) => n.name), ['control-plane', 'worker-1', 'worker-2']);
     t.same(v.checks.map((c: any) => c.name), CHECKS);
+  });
+
+  await t.test('certificates: the earliest expiry any control plane recorded, and the kubeconfig\'s own', async (t) => {
+    api.world.nodes = allReady();
+    api.world.report = report('verified');
+    api.world.certificates = undefined;
+    const none = await status(['--kubeconfig', kc]);
+    t.equal(none.code, 0, none.stderr);
+    t.match(none.stdout, /^certificates: no control plane has recorded its expiry yet/m);
+    const adminExpiry = new Date(new X509Certificate(secrets.admin.cert).validTo).toISOString().replace(/\.000Z$/, 'Z');
+    t.match(none.stdout, new RegExp(`^kubeconfig: client certificate expires ${adminExpiry} \\(\\d+ days left\\)$`, 'm'));
+    t.ok(api.requests.includes('GET /api/v1/namespaces/kube-system/configmaps/gen-userdata-certs'), 'read the certificates ConfigMap');
+    const soon = new Date(Date.now() + 20.5 * 86400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    api.world.certificates = { 'cp-1': '2027-11-30T05:00:00Z apiserver', 'cp-2': `${soon} etcd-server`, 'cp-3': 'garbage' };
+    const r = await status(['--kubeconfig', kc]);
+    t.equal(r.code, 0, r.stderr);
+    t.match(r.stdout, new RegExp(`^certificates: earliest kubeadm certificate expiry ${soon} \\(etcd-server on cp-2; 20 days left\\)$`, 'm'));
+    t.match(r.stdout, /^certificates: unreadable record from cp-3$/m);
+    const j = JSON.parse((await status(['--kubeconfig', kc, '--json'])).stdout);
+    t.same(j.certificates.earliest, { certificate: 'etcd-server', node: 'cp-2', expires: soon, daysLeft: 20 });
+    api.world.certificates = undefined;
   });
 
   await t.test('--watch polls until a verdict; its timeout ends a wait with exit 3', async (t) => {

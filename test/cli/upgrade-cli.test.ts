@@ -154,3 +154,29 @@ t.test('the skew guard: a changed version is explained, and a skew new nodes can
   t.equal(forced.status, 0, forced.stderr);
   t.match(forced.stdout, /note: Kubernetes version changed: running nodes keep 1\.31\.2; new nodes will join at 1\.29\.9\./);
 });
+
+t.test('--target flatcar --sysext-sha256: one digest for a one-architecture cluster, one per architecture for a mixed one', async (t) => {
+  const { dir, profile } = labCopy();
+  const [a, b] = ['a'.repeat(64), 'b'.repeat(64)];
+  const out = join(dir, 'out');
+  const up = join(out, 'lab', 'upgrade', '1.30.0-to-1.31.2');
+  const single = runCli(['upgrade', '--profile', profile, '--out', out, '--to', '1.31.2', '--target', 'flatcar', '--sysext-sha256', a.toUpperCase()]);
+  t.equal(single.status, 0, single.stderr);
+  t.match(readFileSync(join(up, 'upgrade-worker-1.sh'), 'utf8'), `sum=${a}`, 'the amd64 lab takes the one digest, lowercased');
+  // worker-2 becomes arm64: a single digest no longer fits.
+  writeFileSync(profile, readFileSync(profile, 'utf8').replace(/(- name: worker-2\n(\s+))/, '$1arch: arm64\n$2'));
+  const mixed = runCli(['upgrade', '--profile', profile, '--out', out, '--to', '1.31.2', '--target', 'flatcar', '--sysext-sha256', a]);
+  t.equal(mixed.status, 2, 'a single digest for two architectures is a usage error');
+  t.match(mixed.stderr, /amd64 and arm64, each with its own image: give amd64=<sha256>,arm64=<sha256>/);
+  const both = runCli(['upgrade', '--profile', profile, '--out', out, '--to', '1.31.2', '--target', 'flatcar', '--sysext-sha256', `amd64=${a},arm64=${b}`]);
+  t.equal(both.status, 0, both.stderr);
+  const w1 = readFileSync(join(up, 'upgrade-worker-1.sh'), 'utf8');
+  const w2 = readFileSync(join(up, 'upgrade-worker-2.sh'), 'utf8');
+  t.match(w1, `sum=${a}`);
+  t.match(w1, 'kubernetes-v1.31.2-x86-64.raw');
+  t.match(w2, `sum=${b}`, 'the arm64 node checks the arm64 digest');
+  t.match(w2, 'kubernetes-v1.31.2-arm64.raw');
+  const bad = runCli(['upgrade', '--profile', profile, '--out', out, '--to', '1.31.2', '--target', 'flatcar', '--sysext-sha256', 'riscv=abc']);
+  t.equal(bad.status, 2);
+  t.match(bad.stderr, /give 64 hex digits, or amd64=<64 hex>,arm64=<64 hex>/);
+});

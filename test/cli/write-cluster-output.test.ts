@@ -15,7 +15,7 @@ import { bundledTemplates, fixtureSecrets, outWithFixtureSecrets, profileAt } fr
 const lab = profileAt('profiles/lab.yaml');
 const secrets = fixtureSecrets('lab');
 const templates = bundledTemplates();
-const withNode = (p: Profile, name: string, ip: string): Profile => ({ ...structuredClone(p), nodes: [...p.nodes, { name, role: 'worker', ip }] });
+const withNode = (p: Profile, name: string, ip: string): Profile => ({ ...structuredClone(p), nodes: [...p.nodes, { name, role: 'worker', ip, arch: 'amd64' }] });
 const without = (p: Profile, name: string): Profile => ({ ...structuredClone(p), nodes: p.nodes.filter((n) => n.name !== name) });
 
 t.test('the streamed plan equals the diff of the manifests, run after run', async (t) => {

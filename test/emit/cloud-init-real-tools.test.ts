@@ -40,6 +40,8 @@ const variants: [string, Profile][] = [
     p.cluster.cni = { plugin: 'none', version: '' };
     p.addons.ingressNginx.enabled = true;
   }),
+  // The production profile: API server files, default-deny step, kubelet sysctls, labels and taints.
+  ['prod', profileAt('profiles/prod.yaml')],
 ];
 
 for (const [name, profile] of variants) {

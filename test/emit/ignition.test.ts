@@ -9,7 +9,7 @@ import type { NodePlan } from '../../src/plan/types.js';
 import { controlPlanePlan, workerPlan } from '../fixtures/plans/lab-plans.js';
 import { decodeInlineFiles, ignitionValidate } from '../fixtures/plans/ignition-check.js';
 
-const OPTS = { kubernetesVersion: '1.30.0', flatcar: {} };
+const OPTS = { kubernetesVersion: '1.30.0', flatcar: { sysextSha256: {} } };
 const parse = (json: string) => JSON.parse(json) as IgnitionConfig;
 
 t.test('generated configs pass ignition-validate without warnings', async (t) => {
@@ -21,7 +21,7 @@ t.test('generated configs pass ignition-validate without warnings', async (t) =>
   }
   const withHash = emitIgnition(workerPlan(), {
     ...OPTS,
-    flatcar: { sysextUrl: 'https://mirror.example.internal/k8s.raw', sysextSha256: 'AB'.repeat(32) },
+    flatcar: { sysextUrl: 'https://mirror.example.internal/k8s.raw', sysextSha256: { amd64: 'ab'.repeat(32) } },
   });
   t.ok(ignitionValidate(withHash).ok, 'valid with a mirror URL and sha256 verification');
 });
@@ -71,7 +71,7 @@ t.test('every plan file decodes to the plan content with mode, owner and overwri
       t.equal(f.content.toString('utf8'), pf.content, `${pf.path} content`);
       t.equal(f.mode, pf.mode, `${pf.path} mode`);
       t.equal(`${f.user}:${f.group}`, pf.owner, `${pf.path} owner`);
-      t.equal(f.overwrite, pf.overwrite, `${pf.path} overwrite`);
+      t.equal(f.overwrite, true, `${pf.path} overwrite: every file we write may exist already`);
     }
     const forms = new Set([...files.values()].map((f) => f.form));
     t.same([...forms].sort(), ['gzip', 'plain'], 'both data URL forms are in use');
@@ -92,7 +92,7 @@ t.test('/etc/hostname comes from plan.hostname and overwrites', async (t) => {
   t.equal(f?.overwrite, true);
   t.equal(f?.mode, 0o644);
   // A plan that ships its own /etc/hostname keeps it (no duplicate entry).
-  plan.files.push({ path: '/etc/hostname', mode: 0o644, owner: 'root:root', content: 'custom\n', secret: false, overwrite: true });
+  plan.files.push({ path: '/etc/hostname', mode: 0o644, owner: 'root:root', content: 'custom\n', secret: false });
   const cfg = parse(emitIgnition(plan, OPTS));
   t.equal(cfg.storage.files.filter((x) => x.path === '/etc/hostname').length, 1);
   t.equal(decodeInlineFiles(cfg).get('/etc/hostname')?.content.toString(), 'custom\n');
@@ -144,22 +144,24 @@ t.test('Kubernetes sysext: versioned image under /opt/extensions, link in /etc/e
   const image = cfg.storage.files.find((f) => f.path === '/opt/extensions/kubernetes/kubernetes-v1.30.0-x86-64.raw');
   t.same(image, {
     path: '/opt/extensions/kubernetes/kubernetes-v1.30.0-x86-64.raw',
+    overwrite: true,
     contents: { source: 'https://extensions.flatcar.org/extensions/kubernetes-v1.30.0-x86-64.raw' },
     mode: 420,
   });
-  t.equal(defaultSysextUrl('1.31.2'), 'https://extensions.flatcar.org/extensions/kubernetes-v1.31.2-x86-64.raw');
+  t.equal(defaultSysextUrl('1.31.2', 'amd64'), 'https://extensions.flatcar.org/extensions/kubernetes-v1.31.2-x86-64.raw');
+  t.equal(defaultSysextUrl('1.32.2', 'arm64'), 'https://extensions.flatcar.org/extensions/kubernetes-v1.32.2-arm64.raw');
   t.same(cfg.storage.links, [
-    { path: '/etc/extensions/kubernetes.raw', target: '/opt/extensions/kubernetes/kubernetes-v1.30.0-x86-64.raw', hard: false },
+    { path: '/etc/extensions/kubernetes.raw', overwrite: true, target: '/opt/extensions/kubernetes/kubernetes-v1.30.0-x86-64.raw', hard: false },
   ]);
   const mirrored = parse(emitIgnition(workerPlan(), {
     kubernetesVersion: '1.30.0',
-    flatcar: { sysextUrl: 'https://mirror.example.internal/k8s.raw', sysextSha256: 'AB'.repeat(32) },
+    flatcar: { sysextUrl: 'https://mirror.example.internal/k8s.raw', sysextSha256: { amd64: 'ab'.repeat(32) } },
   }));
   const m = mirrored.storage.files.find((f) => f.path.startsWith('/opt/extensions/'));
   t.equal(m?.path, '/opt/extensions/kubernetes/kubernetes-v1.30.0-x86-64.raw', 'local name follows the version, not the URL');
   t.same(m?.contents, { source: 'https://mirror.example.internal/k8s.raw', verification: { hash: `sha256-${'ab'.repeat(32)}` } });
-  t.throws(() => emitIgnition(workerPlan(), { ...OPTS, flatcar: { sysextSha256: 'abc' } }), /64 hex/);
-  t.throws(() => emitIgnition(workerPlan(), { ...OPTS, flatcar: { sysextUrl: 'file:///x.raw' } }), /http/);
+  t.throws(() => emitIgnition(workerPlan(), { ...OPTS, flatcar: { sysextSha256: { amd64: 'abc' } } }), /64 lowercase hex/);
+  t.throws(() => emitIgnition(workerPlan(), { ...OPTS, flatcar: { sysextUrl: 'file:///x.raw', sysextSha256: {} } }), /http/);
   t.throws(() => emitIgnition(workerPlan(), { ...OPTS, kubernetesVersion: 'v1.30' }), /x\.y\.z/);
 });
 
@@ -174,6 +176,7 @@ t.test('units: bootstrap oneshot, kubelet, containerd drop-in, plan units', asyn
     'gen-userdata-approve-csrs.timer',
     'gen-userdata-bootstrap.service',
     'kubelet.service',
+    'locksmithd.service',
   ]);
   const unit = (n: string) => cfg.systemd.units.find((u) => u.name === n)!;
   const boot = unit('gen-userdata-bootstrap.service');
@@ -191,6 +194,7 @@ t.test('units: bootstrap oneshot, kubelet, containerd drop-in, plan units', asyn
     'WantedBy=multi-user.target',
   ]) t.ok(lines.includes(l), l);
   t.same(unit('kubelet.service'), { name: 'kubelet.service', enabled: true });
+  t.same(unit('locksmithd.service'), { name: 'locksmithd.service', mask: true }, 'no uncoordinated reboots after OS updates');
   const containerd = unit('containerd.service');
   t.notOk('enabled' in containerd, 'containerd enablement is left to Flatcar');
   t.same(containerd.dropins?.map((d) => d.name), ['10-use-custom-config.conf']);
@@ -202,6 +206,9 @@ t.test('units: bootstrap oneshot, kubelet, containerd drop-in, plan units', asyn
   noContainerd.files = noContainerd.files.filter((f) => f.path !== '/etc/containerd/config.toml');
   const units = parse(emitIgnition(noContainerd, OPTS)).systemd.units.map((u) => u.name);
   t.notOk(units.includes('containerd.service'), 'no drop-in without a containerd config in the plan');
+  noContainerd.bootstrap.steps.push({ name: 'containerd-config', body: 'true' });
+  const written = parse(emitIgnition(noContainerd, OPTS)).systemd.units.map((u) => u.name);
+  t.ok(written.includes('containerd.service'), 'a drop-in when the bootstrap writes the config (Flatcar)');
 });
 
 t.test('ExecStart quoting', async (t) => {
@@ -244,10 +251,10 @@ t.test('deterministic output and no mutation of the plan', async (t) => {
 
 t.test('generator bugs throw: clashing paths and units', async (t) => {
   const clash = workerPlan();
-  clash.files.push({ path: '/etc/systemd/system/gen-userdata-bootstrap.service', mode: 0o644, owner: 'root:root', content: 'x', secret: false, overwrite: false });
+  clash.files.push({ path: '/etc/systemd/system/gen-userdata-bootstrap.service', mode: 0o644, owner: 'root:root', content: 'x', secret: false });
   t.throws(() => emitIgnition(clash, OPTS), /written twice/);
   const dropin = workerPlan();
-  dropin.files.push({ path: '/etc/systemd/system/containerd.service.d/10-use-custom-config.conf', mode: 0o644, owner: 'root:root', content: 'x', secret: false, overwrite: false });
+  dropin.files.push({ path: '/etc/systemd/system/containerd.service.d/10-use-custom-config.conf', mode: 0o644, owner: 'root:root', content: 'x', secret: false });
   t.throws(() => emitIgnition(dropin, OPTS), /written twice/);
   const dupFile = workerPlan();
   dupFile.files.push({ ...dupFile.files[0]! });
@@ -259,7 +266,7 @@ t.test('generator bugs throw: clashing paths and units', async (t) => {
 
 t.test('owner without a group sets only the user', async (t) => {
   const plan = workerPlan();
-  plan.files.push({ path: '/home/kube/.profile.d/x.sh', mode: 0o644, owner: 'kube', content: 'x\n', secret: false, overwrite: false });
+  plan.files.push({ path: '/home/kube/.profile.d/x.sh', mode: 0o644, owner: 'kube', content: 'x\n', secret: false });
   const f = buildIgnitionConfig(plan, OPTS).storage.files.find((x) => x.path === '/home/kube/.profile.d/x.sh');
   t.same(f?.user, { name: 'kube' });
   t.notOk(f?.group);
@@ -273,4 +280,28 @@ t.test('ignitionSizes reports raw bytes and gzip+base64 characters', async (t) =
   t.ok(s.gzipBase64 < s.raw, 'gzip helps on a pretty config');
   t.equal(decodeDataUrl(`data:;base64,${deterministicGzip(Buffer.from(json)).toString('base64')}`, 'gzip').toString(), json);
   t.same(ignitionSizes('é'), { raw: 2, gzipBase64: deterministicGzip(Buffer.from('é')).toString('base64').length });
+});
+
+t.test('architecture: arm64 image, a directory sysextUrl per arch, auto refused', async (t) => {
+  const arm = workerPlan();
+  arm.node.arch = 'arm64';
+  const digest = 'cd'.repeat(32);
+  const cfg = parse(emitIgnition(arm, { ...OPTS, flatcar: { sysextUrl: 'https://mirror.example.internal/sysext/', sysextSha256: { amd64: 'ab'.repeat(32), arm64: digest } } }));
+  const image = cfg.storage.files.find((f) => f.path.startsWith('/opt/extensions/'));
+  t.equal(image?.path, '/opt/extensions/kubernetes/kubernetes-v1.30.0-arm64.raw');
+  t.same(image?.contents, { source: 'https://mirror.example.internal/sysext/kubernetes-v1.30.0-arm64.raw', verification: { hash: `sha256-${digest}` } }, 'the arm64 digest, the directory URL plus the versioned name');
+  const amd = parse(emitIgnition(workerPlan(), { ...OPTS, flatcar: { sysextUrl: 'https://mirror.example.internal/sysext/', sysextSha256: { arm64: digest } } }));
+  t.same(amd.storage.files.find((f) => f.path.startsWith('/opt/extensions/'))?.contents, { source: 'https://mirror.example.internal/sysext/kubernetes-v1.30.0-x86-64.raw' }, 'no digest for amd64: none checked');
+  const auto = workerPlan();
+  auto.node.arch = 'auto';
+  t.throws(() => emitIgnition(auto, OPTS), /arch auto/);
+});
+
+t.test('spec 3.3.0: same config, other version, valid for the 2.14 validator as 3.3.0', async (t) => {
+  const v34 = emitIgnition(controlPlanePlan(), OPTS);
+  const v33 = emitIgnition(controlPlanePlan(), { ...OPTS, specVersion: '3.3.0' });
+  t.equal(v33, v34.replace('"version":"3.4.0"', '"version":"3.3.0"'));
+  const r = ignitionValidate(v33);
+  t.ok(r.ok, r.output);
+  t.equal(r.checkedAs, '3.3.0');
 });

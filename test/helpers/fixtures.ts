@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadProfile } from '../../src/profile/load-profile.js';
+import { readProfile } from '../../src/cli/read-profile.js';
 import { parseSecrets } from '../../src/pki/parse-secrets.js';
 import { loadTemplates } from '../../src/cli/load-templates.js';
 import type { Profile } from '../../src/profile/types.js';
@@ -16,10 +16,12 @@ import { FIXTURES, type FixtureName } from '../fixtures/secrets/fixture-params.j
 /** Repository root. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Loads a profile file (path relative to the repo root); throws when it is invalid. */
+/**
+ * Loads a profile file (path relative to the repo root) as the CLI does, files it
+ * names (trust.caBundleFile, images.auth passwordFile) included; throws when it is invalid.
+ */
 export function profileAt(relPath: string): Profile {
-  const file = join(ROOT, relPath);
-  const r = loadProfile(readFileSync(file, 'utf8'), file);
+  const r = readProfile(join(ROOT, relPath));
   if (!r.ok) throw new Error(`fixture profile ${relPath} is invalid: ${JSON.stringify(r.diagnostics)}`);
   return r.value;
 }

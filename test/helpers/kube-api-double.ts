@@ -1,7 +1,8 @@
 // A small local HTTPS stand-in for the Kubernetes API server on 127.0.0.1: a serving
 // certificate signed by the test cluster's CA (openssl), client certificates required
-// and checked against that CA (like kube-apiserver), and two read-only routes that
-// `gen-userdata status` uses: the Node list and ConfigMap kube-system/gen-userdata-status.
+// and checked against that CA (like kube-apiserver), and the read-only routes that
+// `gen-userdata status` uses: the Node list and ConfigMaps kube-system/gen-userdata-status
+// and kube-system/gen-userdata-certs.
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,8 @@ export interface ApiWorld {
   nodes: [string, string, boolean][];
   /** report.json text of the ConfigMap; undefined: no ConfigMap (404). */
   report?: string;
+  /** Data of ConfigMap gen-userdata-certs (node -> "<RFC 3339> <cert>"); undefined: no ConfigMap (404). */
+  certificates?: Record<string, string>;
 }
 
 export interface ApiDouble {
@@ -83,6 +86,8 @@ export async function startApiDouble(ca: CertAndKey, world: ApiWorld): Promise<A
       } else {
         send(200, { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'gen-userdata-status', namespace: 'kube-system' }, data: { 'report.json': world.report } });
       }
+    } else if (req.method === 'GET' && path === '/api/v1/namespaces/kube-system/configmaps/gen-userdata-certs' && world.certificates !== undefined) {
+      send(200, { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'gen-userdata-certs', namespace: 'kube-system' }, data: world.certificates });
     } else {
       send(404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 });
     }

@@ -3,16 +3,17 @@ import t, { type Test } from 'tap';
 import { parseAllDocuments } from 'yaml';
 import { buildKubeadmConfig, buildKubeadmDocuments, type KubeadmConfigInput } from '../../src/kube/kubeadm-config.js';
 import type { Profile, ProfileNode } from '../../src/profile/types.js';
+import { DEFAULT_KUBEADM, DEFAULT_SECURITY, MANAGED_APISERVER_ARGS } from '../helpers/default-settings.js';
 
 const TOKEN = 'abcdef.0123456789abcdef';
 const HASH = `sha256:${'0123456789abcdef'.repeat(4)}`;
 
 /** A complete Profile (after defaults) modelled on profiles/lab.yaml. */
-function makeProfile(over: { version?: string; nodes?: ProfileNode[]; endpoint?: string; ttl?: string; mode?: 'ipvs' | 'iptables'; repo?: string; name?: string; vip?: Profile['cluster']['vip'] } = {}): Profile {
+function makeProfile(over: { version?: string; nodes?: ProfileNode[]; endpoint?: string; ttl?: string; mode?: 'ipvs' | 'iptables'; repo?: string; name?: string; vip?: Profile['cluster']['vip']; kubeadm?: Partial<Profile['kubeadm']>; security?: Partial<Profile['security']> } = {}): Profile {
   const nodes = over.nodes ?? [
-    { name: 'control-plane', role: 'control-plane', ip: '192.168.56.101' },
-    { name: 'worker-1', role: 'worker', ip: '192.168.56.102' },
-    { name: 'worker-2', role: 'worker', ip: '192.168.56.103' },
+    { name: 'control-plane', role: 'control-plane', ip: '192.168.56.101', arch: 'amd64' as const },
+    { name: 'worker-1', role: 'worker', ip: '192.168.56.102', arch: 'amd64' as const },
+    { name: 'worker-2', role: 'worker', ip: '192.168.56.103', arch: 'amd64' as const },
   ];
   return {
     cluster: {
@@ -37,24 +38,29 @@ function makeProfile(over: { version?: string; nodes?: ProfileNode[]; endpoint?:
     firewall: { mode: 'ports' },
     pki: { keyAlgorithm: 'ecdsa-p256', keyAlgorithmExplicit: false },
     access: { users: [] },
-    kubelet: { systemReserved: { memory: '256Mi', cpu: '100m' }, kubeReserved: { cpu: '100m', memory: '256Mi' }, maxPods: 110, serverTLSBootstrap: true },
+    kubelet: { systemReserved: { memory: '256Mi', cpu: '100m' }, kubeReserved: { cpu: '100m', memory: '256Mi' }, maxPods: 110, serverTLSBootstrap: true, protectKernelDefaults: false },
     addons: {
       metricsServer: { enabled: true, version: 'v0.7.1' },
       ingressNginx: { enabled: false, version: 'controller-v1.10.1', expose: 'hostPort' },
     },
     verify: { smokeTest: true, keepSmokeWorkloads: false, rolloutTimeoutSeconds: 300 },
-    images: over.repo ? { repository: over.repo, prebaked: false } : { prebaked: false },
-    flatcar: {},
+    images: over.repo ? { repository: over.repo, prebaked: false, auth: [] } : { prebaked: false, auth: [] },
+    flatcar: { sysextSha256: {}, sysextSha256Single: false, allowUnverifiedSysext: false },
+    security: { ...DEFAULT_SECURITY, ...over.security },
+    kubeadm: { ...DEFAULT_KUBEADM, ...over.kubeadm },
+    nodeDefaults: { labels: {}, taints: [] },
+    trust: {},
+    time: { servers: [] },
     nodes,
   };
 }
 
 /** Three control planes, so a joining control plane exists. */
 const HA_NODES: ProfileNode[] = [
-  { name: 'cp-1', role: 'control-plane', ip: '192.168.56.11' },
-  { name: 'cp-2', role: 'control-plane', ip: '192.168.56.12' },
-  { name: 'cp-3', role: 'control-plane', ip: '192.168.56.13' },
-  { name: 'worker-1', role: 'worker', ip: '192.168.56.21' },
+  { name: 'cp-1', role: 'control-plane', ip: '192.168.56.11', arch: 'amd64' as const },
+  { name: 'cp-2', role: 'control-plane', ip: '192.168.56.12', arch: 'amd64' as const },
+  { name: 'cp-3', role: 'control-plane', ip: '192.168.56.13', arch: 'amd64' as const },
+  { name: 'worker-1', role: 'worker', ip: '192.168.56.21', arch: 'amd64' as const },
 ];
 
 type Kind = 'init' | 'control-plane' | 'worker';
@@ -184,10 +190,10 @@ t.test('join discovery pins the CA hash against the endpoint', async (t) => {
 t.test('certSANs: endpoint host, VIP, every control plane IP and name, sorted and deduplicated', async (t) => {
   const profile = makeProfile({
     nodes: [
-      { name: 'cp-b', role: 'control-plane', ip: '192.168.56.12' },
-      { name: 'cp-a', role: 'control-plane', ip: '192.168.56.11' },
-      { name: 'cp-c', role: 'control-plane', ip: '192.168.56.13' },
-      { name: 'w-1', role: 'worker', ip: '192.168.56.21' },
+      { name: 'cp-b', role: 'control-plane', ip: '192.168.56.12', arch: 'amd64' as const },
+      { name: 'cp-a', role: 'control-plane', ip: '192.168.56.11', arch: 'amd64' as const },
+      { name: 'cp-c', role: 'control-plane', ip: '192.168.56.13', arch: 'amd64' as const },
+      { name: 'w-1', role: 'worker', ip: '192.168.56.21', arch: 'amd64' as const },
     ],
     endpoint: 'api.lab.example:6443',
     vip: { address: '192.168.56.10', interface: 'enp0s8', kubeVipVersion: 'v0.8.0' },
@@ -287,6 +293,8 @@ t.test('kubelet and kube-proxy configuration', async (t) => {
     cgroupDriver: 'systemd',
     maxPods: 110,
     serverTLSBootstrap: true,
+    readOnlyPort: 0,
+    rotateCertificates: true,
     systemReserved: { cpu: '100m', memory: '256Mi' },
     kubeReserved: { cpu: '100m', memory: '256Mi' },
   });
@@ -298,7 +306,7 @@ t.test('kubelet and kube-proxy configuration', async (t) => {
   });
 
   const plain = makeProfile({ mode: 'iptables' });
-  plain.kubelet = { systemReserved: {}, kubeReserved: {}, maxPods: 250, serverTLSBootstrap: false };
+  plain.kubelet = { systemReserved: {}, kubeReserved: {}, maxPods: 250, serverTLSBootstrap: false, protectKernelDefaults: false };
   const pdocs = parseDocs(t, buildKubeadmConfig({ profile: plain, node: plain.nodes[0]!, init: true, token: TOKEN, caCertHash: HASH, keyAlgorithm: 'rsa-2048' }));
   const kc = byKind(pdocs, 'KubeletConfiguration');
   t.notOk('systemReserved' in kc || 'kubeReserved' in kc, 'empty reservations are omitted');
@@ -310,9 +318,9 @@ t.test('kubelet and kube-proxy configuration', async (t) => {
 t.test('PyYAML (YAML 1.1) reads exactly what the yaml library reads', async (t) => {
   // Names that YAML 1.1 would turn into booleans if left unquoted.
   const nodes: ProfileNode[] = [
-    { name: 'yes', role: 'control-plane', ip: '192.168.56.11' },
-    { name: 'on', role: 'control-plane', ip: '192.168.56.12' },
-    { name: 'n', role: 'worker', ip: '192.168.56.21' },
+    { name: 'yes', role: 'control-plane', ip: '192.168.56.11', arch: 'amd64' as const },
+    { name: 'on', role: 'control-plane', ip: '192.168.56.12', arch: 'amd64' as const },
+    { name: 'n', role: 'worker', ip: '192.168.56.21', arch: 'amd64' as const },
   ];
   for (const version of ['1.30.0', '1.31.0']) {
     const profile = makeProfile({ version, nodes, name: 'no', ttl: '0' });
@@ -412,4 +420,61 @@ t.test('bugs upstream throw', async (t) => {
 t.test('buildKubeadmDocuments returns the same objects the YAML holds', async (t) => {
   const input = inputFor('control-plane', '1.31.0');
   t.same(parseDocs(t, buildKubeadmConfig(input)), buildKubeadmDocuments(input));
+});
+
+t.test('component flags, volumes and SANs: maps in v1beta3, lists of {name, value} in v1beta4', async (t) => {
+  const kubeadm = {
+    apiServer: { extraArgs: { 'request-timeout': '2m' }, extraVolumes: [{ name: 'cloud', hostPath: '/etc/c.conf', mountPath: '/etc/c.conf', readOnly: true, pathType: 'File' }], certSANs: ['k8s.example.com'] },
+    controllerManager: { extraArgs: { 'bind-address': '0.0.0.0' } },
+    scheduler: { extraArgs: {} },
+    etcd: { extraArgs: { 'quota-backend-bytes': '8589934592' } },
+    featureGates: { B: false, A: true },
+  };
+  for (const [version, lists] of [['1.30.0', false], ['1.31.0', true]] as const) {
+    const p = makeProfile({ version, kubeadm });
+    const cc = byKind(buildKubeadmDocuments({ profile: p, node: p.nodes[0]!, init: true, token: TOKEN, caCertHash: HASH, keyAlgorithm: 'rsa-2048' }), 'ClusterConfiguration');
+    const shape = (m: Record<string, string>) => (lists ? Object.entries(m).map(([name, value]) => ({ name, value })) : m);
+    t.same(cc.apiServer.extraArgs, shape({
+      ...MANAGED_APISERVER_ARGS,
+      'feature-gates': 'A=true,B=false',
+      'request-timeout': '2m',
+    }), `${version}: API server flags, sorted`);
+    t.same(cc.controllerManager.extraArgs, shape({ 'bind-address': '0.0.0.0', 'feature-gates': 'A=true,B=false' }));
+    t.same(cc.scheduler.extraArgs, shape({ 'feature-gates': 'A=true,B=false' }), 'feature gates reach the scheduler with no flags of its own');
+    t.same(cc.etcd, { local: { extraArgs: shape({ 'quota-backend-bytes': '8589934592' }) } });
+    t.same(cc.apiServer.extraVolumes.at(-1), { name: 'cloud', hostPath: '/etc/c.conf', mountPath: '/etc/c.conf', readOnly: true, pathType: 'File' });
+    t.ok(cc.apiServer.certSANs.includes('k8s.example.com'));
+    t.notOk('featureGates' in cc, "kubeadm's own featureGates stay unset");
+    const docs = buildKubeadmDocuments({ profile: p, node: p.nodes[0]!, init: true, token: TOKEN, caCertHash: HASH, keyAlgorithm: 'rsa-2048' });
+    t.same(byKind(docs, 'KubeletConfiguration').featureGates, { A: true, B: false });
+    t.same(byKind(docs, 'KubeProxyConfiguration').featureGates, { A: true, B: false });
+  }
+  const bare = makeProfile({ security: { encryptionAtRest: false, audit: { enabled: false, maxAge: 7, maxBackup: 3, maxSizeMB: 100 } } });
+  const cc = byKind(buildKubeadmDocuments({ profile: bare, node: bare.nodes[0]!, init: true, token: TOKEN, caCertHash: HASH, keyAlgorithm: 'rsa-2048' }), 'ClusterConfiguration');
+  t.same(cc.apiServer.extraArgs, { 'admission-control-config-file': '/etc/kubernetes/apiserver/admission.yaml' }, 'Pod Security admission stays on');
+  t.same(cc.apiServer.extraVolumes.map((v: any) => v.name), ['gen-userdata-apiserver']);
+  t.notOk('controllerManager' in cc || 'scheduler' in cc || 'etcd' in cc, 'empty components are left out');
+});
+
+t.test('labels and taints in nodeRegistration for both API versions; a tainted control plane keeps its control-plane taint', async (t) => {
+  const nodes: ProfileNode[] = [
+    { name: 'cp-1', role: 'control-plane', ip: '192.168.56.11', arch: 'amd64', labels: { 'example.com/a': '1' }, taints: [{ key: 'example.com/x', effect: 'NoExecute' }] },
+    { name: 'cp-2', role: 'control-plane', ip: '192.168.56.12', arch: 'amd64' },
+    { name: 'cp-3', role: 'control-plane', ip: '192.168.56.13', arch: 'amd64', taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] },
+    { name: 'w-1', role: 'worker', ip: '192.168.56.21', arch: 'amd64', labels: { 'example.com/a': '1', 'example.com/b': '' }, taints: [{ key: 'example.com/gpu', value: 'yes', effect: 'NoSchedule' }] },
+  ];
+  for (const [version, lists] of [['1.30.0', false], ['1.31.0', true]] as const) {
+    const p = makeProfile({ version, nodes, endpoint: '192.168.56.10:6443' });
+    const reg = (i: number) => {
+      const docs = buildKubeadmDocuments({ profile: p, node: nodes[i]!, init: i === 0, token: TOKEN, caCertHash: HASH, keyAlgorithm: 'rsa-2048' });
+      return (byKind(docs, 'InitConfiguration') ?? byKind(docs, 'JoinConfiguration')).nodeRegistration;
+    };
+    const args = (m: Record<string, string>) => (lists ? Object.entries(m).map(([name, value]) => ({ name, value })) : m);
+    t.same(reg(0).kubeletExtraArgs, args({ 'node-ip': '192.168.56.11', 'node-labels': 'example.com/a=1' }));
+    t.same(reg(0).taints, [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }, { key: 'example.com/x', effect: 'NoExecute' }]);
+    t.equal(reg(1).taints, undefined, 'untainted control plane: kubeadm adds its default taint');
+    t.same(reg(2).taints, [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }], 'not listed twice');
+    t.same(reg(3).kubeletExtraArgs, args({ 'node-ip': '192.168.56.21', 'node-labels': 'example.com/a=1,example.com/b=' }));
+    t.same(reg(3).taints, [{ key: 'example.com/gpu', value: 'yes', effect: 'NoSchedule' }]);
+  }
 });

@@ -9,9 +9,17 @@ t.test('control plane without a CNI', async (t) => {
     '6443/tcp',
     '10250/tcp',
     '10256/tcp',
-    '10257/tcp',
-    '10259/tcp',
   ]);
+});
+
+t.test('controller manager and scheduler ports: closed (they listen on 127.0.0.1) unless bound to 0.0.0.0, then from the node network', async (t) => {
+  const base = { role: 'control-plane', cni: 'none', kubeProxyMode: 'iptables' } as const;
+  const rules = (exposed: PortQuery['exposed']) => requiredPorts({ ...base, ...(exposed ? { exposed } : {}) }).filter((r) => r.port === '10257' || r.port === '10259');
+  t.same(rules(undefined), []);
+  t.same(rules({ controllerManager: false, scheduler: false }), []);
+  t.same(rules({ controllerManager: true, scheduler: false }).map((r) => [r.port, r.from]), [['10257', 'node-network']]);
+  t.same(rules({ controllerManager: true, scheduler: true }).map((r) => [r.port, r.from]), [['10257', 'node-network'], ['10259', 'node-network']]);
+  t.same(requiredPorts({ role: 'worker', cni: 'none', kubeProxyMode: 'iptables', exposed: { controllerManager: true, scheduler: true } }).map((r) => r.port), ['10250', '10256', '30000-32767'], 'workers run neither');
 });
 
 t.test('worker without a CNI', async (t) => {
@@ -33,8 +41,6 @@ t.test('CNI ports are added on every role', async (t) => {
     '8472/udp',
     '10250/tcp',
     '10256/tcp',
-    '10257/tcp',
-    '10259/tcp',
   ]);
   t.same(
     requiredPorts({ role: 'worker', cni: { plugin: 'flannel', version: 'v0.25.1' }, kubeProxyMode: 'ipvs' }),
@@ -96,7 +102,7 @@ t.test('ingress-nginx with hostPort opens 80 and 443 on workers only; nodePort n
 
 t.test('the smoke-test NodePort is opened on control planes; workers have the whole range', async (t) => {
   t.same(list({ role: 'control-plane', cni: 'none', kubeProxyMode: 'iptables', smokeNodePort: 31080 }), [
-    '2379-2380/tcp', '6443/tcp', '10250/tcp', '10256/tcp', '10257/tcp', '10259/tcp', '31080/tcp',
+    '2379-2380/tcp', '6443/tcp', '10250/tcp', '10256/tcp', '31080/tcp',
   ]);
   t.same(list({ role: 'worker', cni: 'none', kubeProxyMode: 'iptables', smokeNodePort: 31080 }), ['10250/tcp', '10256/tcp', '30000-32767/tcp']);
 });

@@ -87,7 +87,7 @@ const lab = profileAt('profiles/lab.yaml');
 const secrets = fixtureSecrets('lab');
 const templates = bundledTemplates();
 const labPlus: Profile = structuredClone(lab);
-labPlus.nodes.push({ name: 'worker-3', role: 'worker', ip: '192.168.56.104' });
+labPlus.nodes.push({ name: 'worker-3', role: 'worker', ip: '192.168.56.104', arch: 'amd64' as const });
 
 const formats = ['cloud-init', 'iso', 'ignition'] as const;
 const manifestOf = (p: Profile): Manifest =>

@@ -24,10 +24,10 @@ const library = (p: NodePlan): string => p.files.find((f) => f.path === shellLib
 
 t.test('prebaked nodes keep the node-specific steps and verify the rest', async (t) => {
   t.same(plan('worker-1').bootstrap.steps.map((s) => s.name), [
-    'hostname', 'swap', 'golden-image', 'firewall', 'containerd', 'kubernetes-packages', 'kubeadm-join',
+    'arch', 'hostname', 'swap', 'golden-image', 'firewall', 'containerd', 'kubernetes-packages', 'kubeadm-join',
   ]);
-  t.same(plan('control-plane').bootstrap.steps.map((s) => s.name).slice(0, 7), [
-    'hostname', 'swap', 'golden-image', 'firewall', 'containerd', 'kubernetes-packages', 'kubeadm-init',
+  t.same(plan('control-plane').bootstrap.steps.map((s) => s.name).slice(0, 8), [
+    'arch', 'hostname', 'swap', 'golden-image', 'firewall', 'containerd', 'kubernetes-packages', 'kubeadm-init',
   ]);
   for (const p of plans) {
     const all = p.bootstrap.steps.map((s) => s.body).join('\n');

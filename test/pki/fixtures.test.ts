@@ -35,6 +35,7 @@ for (const f of FIXTURES) {
       keyAlgorithm: f.keyAlgorithm,
     });
     t.same(again.bootstrapToken, s.bootstrapToken);
+    t.same(again.encryptionKeys, s.encryptionKeys, 'the encryption key comes from the seeded randomness, drawn last');
     for (const k of ['ca', 'frontProxyCa', 'etcdCa', 'admin'] as const) {
       t.equal(serial(again[k].cert), serial(s[k].cert), `${k} serial`);
     }

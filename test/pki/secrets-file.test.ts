@@ -58,7 +58,7 @@ t.test('header comment and layout', async (t) => {
   t.match(labText, /^# gen-userdata cluster secrets for "lab"\.\n# SECRET: /);
   t.match(labText, /Do not delete, regenerate or edit it/);
   const topKeys = labText.split('\n').filter((l) => /^[a-zA-Z]+:/.test(l)).map((l) => l.split(':')[0]);
-  t.same(topKeys, ['apiVersion', 'kind', 'clusterName', 'createdAt', 'ca', 'frontProxyCa', 'etcdCa', 'serviceAccount', 'bootstrapToken', 'admin']);
+  t.same(topKeys, ['apiVersion', 'kind', 'clusterName', 'createdAt', 'ca', 'frontProxyCa', 'etcdCa', 'serviceAccount', 'bootstrapToken', 'admin', 'encryptionKeys']);
   t.match(labText, /\n {2}cert: \|\n {4}-----BEGIN CERTIFICATE-----\n/, 'PEM as a literal block');
   t.notMatch(labText, /\r/);
 });
@@ -66,6 +66,7 @@ t.test('header comment and layout', async (t) => {
 t.test('key order does not depend on how the object was built', async (t) => {
   const s = clone();
   const shuffled = {
+    encryptionKeys: s.encryptionKeys!.map((k) => ({ secret: k.secret, name: k.name })),
     admin: { key: s.admin.key, cert: s.admin.cert },
     bootstrapToken: { createdAt: s.bootstrapToken.createdAt, ttl: s.bootstrapToken.ttl, secret: s.bootstrapToken.secret, id: s.bootstrapToken.id },
     serviceAccount: { privateKey: s.serviceAccount.privateKey, publicKey: s.serviceAccount.publicKey },
@@ -289,3 +290,20 @@ t.test('diagnostics never throw on arbitrary text', async (t) => {
 function parsedPublicKeyOf(certPem: string): string {
   return new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'pem' }).toString();
 }
+
+t.test('encryption keys: optional (bundles from before them), 32 bytes of base64, unique names, kept byte for byte', async (t) => {
+  const without = clone();
+  delete without.encryptionKeys;
+  const old = parseSecrets(serializeSecrets(without), 'old.yaml');
+  t.ok(old.ok && old.value.encryptionKeys === undefined, 'a bundle without keys still loads');
+  t.equal(serializeSecrets(lab), labText, 'a bundle with keys round-trips byte for byte');
+  const bad = (keys: { name: string; secret: string }[]) => {
+    const r = parseSecrets(serializeSecrets({ ...clone(), encryptionKeys: keys }), 'bad.yaml');
+    return r.ok ? [] : r.diagnostics.map((d) => [d.path, d.message]);
+  };
+  const good = Buffer.alloc(32, 7).toString('base64');
+  t.same(bad([{ name: 'key1', secret: Buffer.alloc(31, 7).toString('base64') }]), [['/encryptionKeys/0/secret', 'malformed value (expected the base64 encoding of 32 bytes (44 characters ending in "="))']]);
+  t.same(bad([{ name: 'key1', secret: good }, { name: 'key1', secret: good }]), [['/encryptionKeys/1/name', 'encryption key name key1 is used twice']]);
+  t.same(bad([{ name: 'primary', secret: good }]), [['/encryptionKeys/0/name', 'malformed value (expected key1, key2, …)']]);
+  t.same(bad([]).map((d) => d[0]), ['/encryptionKeys'], 'an empty list is refused');
+});

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildClusterPlans } from '../../src/plan/build-node-plan.js';
 import { NODE_PATHS } from '../../src/plan/paths.js';
+import { renderShellLibrary } from '../../src/plan/shell-library.js';
+import { shellLibraryPath } from '../../src/plan/paths.js';
 import { bundledTemplates, fixtureSecrets, profileAt } from '../helpers/fixtures.js';
 
 const plan = buildClusterPlans(profileAt('profiles/lab.yaml'), fixtureSecrets('lab'), bundledTemplates(), 'cloud-init')[0]!;
@@ -39,11 +41,13 @@ function approve(csrs: Csr[]): { approved: string[]; stderr: string } {
   writeFileSync(join(dir, 'nodes'), nodes);
   writeFileSync(
     join(dir, 'bin', 'kubectl'),
-    `#!/bin/bash\ncase "$*" in\n  "get csr -o jsonpath="*) cat ${dir}/list ;;\n  "get csr "*" -o jsonpath={.spec.request}") cat "${dir}/csr/$3" ;;\n  "certificate approve "*) echo "$3" >>${dir}/approved ;;\n  *) echo "unexpected: $*" >&2; exit 99 ;;\nesac\n`,
+    // kubectl_admin (the library) passes the admin kubeconfig first.
+    `#!/bin/bash\n[ "$1 $2" = "--kubeconfig /etc/kubernetes/admin.conf" ] || { echo "not the admin kubeconfig: $*" >&2; exit 98; }\nshift 2\ncase "$*" in\n  "get csr -o jsonpath="*) cat ${dir}/list ;;\n  "get csr "*" -o jsonpath={.spec.request}") cat "${dir}/csr/$3" ;;\n  "certificate approve "*) echo "$3" >>${dir}/approved ;;\n  *) echo "unexpected: $*" >&2; exit 99 ;;\nesac\n`,
   );
   chmodSync(join(dir, 'bin', 'kubectl'), 0o755);
   const file = join(dir, 'approve');
-  writeFileSync(file, script.replace(`expected=${NODE_PATHS.expectedNodes}`, `expected=${join(dir, 'nodes')}`));
+  writeFileSync(join(dir, 'common.sh'), renderShellLibrary(bundledTemplates(), { controlPlane: true, kubeVip: false }));
+  writeFileSync(file, script.replace(`expected=${NODE_PATHS.expectedNodes}`, `expected=${join(dir, 'nodes')}`).replace(`. ${shellLibraryPath('cloud-init')}`, `. ${join(dir, 'common.sh')}`));
   const r = spawnSync('bash', [file], { encoding: 'utf8', env: { PATH: `${join(dir, 'bin')}:${process.env['PATH']}` } });
   let approved: string[] = [];
   try {

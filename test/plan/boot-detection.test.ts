@@ -88,7 +88,7 @@ t.test('write_kubelet_patch: resolved upstream list when present, else /etc/reso
   t.match(defaultPath.out, 'resolved=${2:-/run/systemd/resolve/resolv.conf}');
 });
 
-t.test('the bootstrap runs detect_os on /etc/os-release and stops on a non-Debian system', async (t) => {
+t.test('the bootstrap runs detect_os on /etc/os-release and stops on a non-Debian system (Flatcar\'s on a non-Flatcar one)', async (t) => {
   const plans = buildClusterPlans(profileAt('profiles/lab.yaml'), fixtureSecrets('lab'), templates, 'cloud-init');
   const bootstrap = plans[0]!.files.find((f) => f.path === plans[0]!.bootstrap.scriptPath)!.content;
   const start = bootstrap.indexOf('detect_os /etc/os-release');
@@ -113,4 +113,19 @@ t.test('the bootstrap runs detect_os on /etc/os-release and stops on a non-Debia
   const flatcarScript = flatcar.files.find((f) => f.path === flatcar.bootstrap.scriptPath)!.content;
   t.match(flatcarScript, 'detect_os /etc/os-release', 'Flatcar logs the OS too');
   t.notMatch(flatcarScript, 'for Flatcar use --format ignition', 'but has no Debian guard');
+  // Its own guard: Ignition output booted on something else stops before any step.
+  const fStart = flatcarScript.indexOf('detect_os /etc/os-release');
+  const fGuard = flatcarScript.slice(fStart, flatcarScript.indexOf('\nfi\n', fStart) + 4);
+  t.ok(fStart < flatcarScript.indexOf('run_step '), 'the Flatcar guard comes before the steps');
+  for (const [fixture, ok] of [['flatcar', true], ['debian-12', false], ['ubuntu-24.04', false]] as const) {
+    const failure = join(dir, `flatcar-failed-${fixture}`);
+    const r = sh(`FAILURE_MARKER=$2\n${fGuard.replace('/etc/os-release', '"$1"')}\necho continued`, [join(FIXTURES, fixture), failure]);
+    if (ok) {
+      t.equal(r.status, 0, `Flatcar bootstrap on ${fixture}: runs`);
+    } else {
+      t.equal(r.status, 1, `Flatcar bootstrap on ${fixture}: stops`);
+      t.equal(readFileSync(failure, 'utf8'), 'os\n');
+      t.match(r.out, 'Debian and Ubuntu nodes take --format cloud-init');
+    }
+  }
 });

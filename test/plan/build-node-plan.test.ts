@@ -12,11 +12,11 @@ const byName = (name: string) => plans.find((p) => p.node.name === name)!;
 t.test('the first control plane inits; the others join', async (t) => {
   t.ok(isInitNode(lab, lab.nodes[0]!));
   t.same(byName('control-plane').bootstrap.steps.map((s) => s.name), [
-    'hostname', 'swap', 'kernel-modules', 'sysctl', 'firewall', 'containerd', 'containerd-config',
+    'arch', 'hostname', 'swap', 'kernel-modules', 'sysctl', 'firewall', 'containerd', 'containerd-config',
     'kubernetes-packages', 'kubelet', 'kubeadm-init', 'kubeconfig', 'wait-api', 'cni', 'addons', 'enable-units', 'verify',
   ]);
   t.same(byName('worker-1').bootstrap.steps.map((s) => s.name), [
-    'hostname', 'swap', 'kernel-modules', 'sysctl', 'firewall', 'containerd', 'containerd-config',
+    'arch', 'hostname', 'swap', 'kernel-modules', 'sysctl', 'firewall', 'containerd', 'containerd-config',
     'kubernetes-packages', 'kubelet', 'kubeadm-join',
   ]);
 });
@@ -94,8 +94,9 @@ t.test('firewall ports mode opens the role and CNI ports', async (t) => {
   const cp = byName('control-plane').bootstrap.steps.find((s) => s.name === 'firewall')!.body;
   // One rule per protocol and source: each ufw call costs seconds on a small VM.
   // 31080: the verifier's smoke-test NodePort (verify.smokeTest is on: lab has workers).
-  t.match(cp, "ufw allow proto tcp from any to any port 22,179,5473,6443,10250,10256,10257,10259,31080 comment 'ssh, Calico BGP, ");
+  t.match(cp, "ufw allow proto tcp from any to any port 22,179,5473,6443,10250,10256,31080 comment 'ssh, Calico BGP, ");
   t.match(cp, "ufw allow proto udp from any to any port 4789 comment 'Calico VXLAN'");
+  t.notMatch(cp, /10257|10259/, 'controller manager and scheduler listen on 127.0.0.1: nothing to open');
   // etcd only from the node network (the other control planes), not from anywhere.
   t.match(cp, "ufw allow proto tcp from 192.168.56.0/24 to any port 2379:2380 comment");
   t.equal(cp.match(/^\s*ufw allow /gm)?.length, 4, 'three port rules and the pod network');

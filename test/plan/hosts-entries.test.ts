@@ -80,6 +80,6 @@ t.test('control-planes: the same entries, in profile order, wherever the control
   }
   const grown: Profile = structuredClone(base);
   t.equal(hostsEntries(grown, grown.nodes[10]!)!.length, 4);
-  grown.nodes.splice(5, 0, { name: 'late-cp', role: 'control-plane', ip: '172.16.9.9' });
+  grown.nodes.splice(5, 0, { name: 'late-cp', role: 'control-plane', ip: '172.16.9.9', arch: 'amd64' });
   t.same(hostsEntries(grown, grown.nodes[11]!)!.map((e) => e.name), ['node-0000', 'node-0001', 'node-0002', 'late-cp', 'node-0010'], 'a node list grown in place is indexed again');
 });

@@ -181,6 +181,12 @@ if (probe.status !== 0) {
     t.match(fine.out, /certificates fine: etcd-server expires first, in 300d/);
     t.match(fine.out, /earliest expiry: etcd-server in 300d/);
     t.notMatch(readFileSync(join(fine.state, 'calls'), 'utf8'), /renew all/);
+    // The earliest expiry goes to the API for `gen-userdata status`: created once, this node's key.
+    const inDays = (d: number): string => new Date(Date.now() + d * 86400_000).toISOString().slice(0, 10);
+    const published = readFileSync(join(fine.state, 'certs-cm'), 'utf8');
+    t.match(published, new RegExp(`^\\{"data":\\{"cp-1":"(${inDays(300)}|${inDays(301)})T\\d\\d:\\d\\d:\\d\\dZ etcd-server"\\}\\}$`, 'm'));
+    t.match(readFileSync(join(fine.state, 'calls'), 'utf8'), /kubectl --kubeconfig \/etc\/kubernetes\/admin\.conf --request-timeout=15s -n kube-system create configmap gen-userdata-certs\n/);
+    t.match(fine.out, /recorded in ConfigMap kube-system\/gen-userdata-certs: etcd-server expires first/);
     const due = onNode(plan('cp-1'), `${setup}; echo 20d >"$STANDIN_STATE/residual"`, 'WAIT_INTERVAL=1 gen-userdata-cert-renew && ls /etc/kubernetes/manifests && ls /etc/kubernetes');
     t.equal(due.status, 0, due.out);
     t.match(due.out, /admin\.conf expires in 20d: renewing all certificates/);
@@ -189,5 +195,10 @@ if (probe.status !== 0) {
     t.notMatch(due.out, /manifests-parked/, 'the parking directory is gone');
     const calls = readFileSync(join(due.state, 'calls'), 'utf8');
     t.match(calls, /kubeadm certs renew all\n[\s\S]*crictl ps --name[\s\S]*kubectl --kubeconfig \/etc\/kubernetes\/admin\.conf get --raw=\/readyz/);
+    t.match(calls, /get --raw=\/readyz\n[\s\S]*patch configmap gen-userdata-certs/, 'the renewed expiry is recorded after the restart');
+    // The API down: the renewal still succeeds, the record is only logged as missing.
+    const down = onNode(plan('cp-1'), `${setup}; touch "$STANDIN_STATE/api-down"`, 'gen-userdata-cert-renew');
+    t.equal(down.status, 0, down.out);
+    t.match(down.out, /could not record the expiry/);
   });
 }

@@ -39,11 +39,14 @@ t.test('its steps are the first-boot steps themselves, not copies', async (t) =>
   // And the script is the bootstrap template in image mode: same runner and helpers.
   const script = renderProvisionScript(lab, templates);
   const bootstrap = worker.files.find((f) => f.path === worker.bootstrap.scriptPath)!.content;
-  const grab = (s: string) => s.slice(s.indexOf('run_step() {'), s.indexOf('\n}\n', s.indexOf('run_step() {')));
-  t.equal(grab(script), grab(bootstrap), 'run_step identical');
+  // Both run their steps with the library's run_step (one copy) and mark a failed step alike.
+  const stepFailed = (s: string) => s.slice(s.indexOf('step_failed() {'), s.indexOf('\n', s.indexOf('step_failed() {')));
+  t.equal(stepFailed(script), stepFailed(bootstrap), 'step_failed identical');
+  t.match(stepFailed(bootstrap), 'FAILURE_MARKER');
+  for (const s of [script, bootstrap]) t.notMatch(s.replace(/<<'GEN_USERDATA_EOF'[\s\S]*GEN_USERDATA_EOF/, ''), 'run_step() {', 'no copy of the runner outside the library');
   // The helpers are the node's shell library, which provision.sh writes before sourcing it.
   const library = trimShellLibrary(renderShellLibrary(templates, IMAGE_LIBRARY_PARTS), [script]);
-  for (const fn of ['log() {', 'log_to_file() {', 'apt_get() {', 'expect_version() {']) t.match(library, fn);
+  for (const fn of ['log() {', 'log_to_file() {', 'run_step() {', 'apt_get() {', 'expect_version() {']) t.match(library, fn);
   t.notMatch(library, 'reset_node() {', 'only what provision.sh calls');
   t.match(script, `install -D -m 0644 /dev/stdin ${shellLibraryPath('cloud-init')} <<'GEN_USERDATA_EOF'\n${library}GEN_USERDATA_EOF\n`);
   t.match(script, `\n. ${shellLibraryPath('cloud-init')}\n`);
@@ -97,7 +100,7 @@ t.test('write-files writes every image file byte for byte, with its mode (run wi
 
 t.test('contents that would break a heredoc are still written exactly', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'gen-userdata-heredoc-'));
-  const file = (path: string, content: string, mode = 0o644): PlanFile => ({ path, content, mode, owner: 'root:root', secret: false, overwrite: false });
+  const file = (path: string, content: string, mode = 0o644): PlanFile => ({ path, content, mode, owner: 'root:root', secret: false });
   const tricky = [
     file('/etc/a/delimiter', 'x\nGEN_USERDATA_EOF\ny\n'),
     file('/etc/a/no-newline', 'no trailing newline', 0o600),

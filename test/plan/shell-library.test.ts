@@ -64,8 +64,8 @@ t.test("trimmed per node: only the functions the node's scripts call, directly o
   const worker = plans.find((p) => p.node.role === 'worker')!;
   const lib = worker.files.find((f) => f.path === shellLibraryPath('cloud-init'))!.content;
   const defined = [...lib.matchAll(/^([a-z_]+)\(\) \{/gm)].map((m) => m[1]);
-  // die: the node tools (k8s-diag, k8s-reset) call it.
-  t.same(defined.sort(), ['apt_get', 'detect_os', 'die', 'endpoint_reachable', 'expect_version', 'log', 'log_to_file', 'reset_node', 'uptime_seconds', 'write_kubelet_patch']);
+  // die: the node tools (k8s-diag, k8s-reset) call it; run_step: the bootstrap's step runner.
+  t.same(defined.sort(), ['apt_get', 'detect_arch', 'detect_os', 'die', 'endpoint_reachable', 'expect_version', 'log', 'log_clock_offset', 'log_to_file', 'reset_node', 'run_step', 'uptime_seconds', 'write_kubelet_patch']);
   const full = renderShellLibrary(bundledTemplates(), { controlPlane: false, kubeVip: false });
   t.equal(trimShellLibrary(full, ['retry 3 1 true']), trimShellLibrary(full, ['retry 3 1 true', 'log x']), 'retry brings log along');
   t.match(trimShellLibrary(full, ['wait_until 5 x true']), 'uptime_seconds() {', 'wait_until brings uptime_seconds along');

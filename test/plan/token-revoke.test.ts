@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildClusterPlans } from '../../src/plan/build-node-plan.js';
 import { TOKEN_REVOKE_SERVICE, TOKEN_REVOKE_TIMER, tokenRevokeScript } from '../../src/plan/token-revoke.js';
+import { renderShellLibrary } from '../../src/plan/shell-library.js';
 import { NODE_PATHS } from '../../src/plan/paths.js';
 import { bundledTemplates, fixtureSecrets, profileAt } from '../helpers/fixtures.js';
 
@@ -17,8 +18,11 @@ const secrets = fixtureSecrets('lab');
 const TOKEN_ID = secrets.bootstrapToken.id;
 const SECRET = `bootstrap-token-${TOKEN_ID}`;
 
+// kubectl_admin (the library) passes the admin kubeconfig as --kubeconfig.
 const KUBECTL = `#!/bin/bash
-echo "kubectl $* KUBECONFIG=$KUBECONFIG" >>"$STUB/calls"
+kubeconfig=none
+if [ "$1" = --kubeconfig ]; then kubeconfig=$2; shift 2; fi
+echo "kubectl $* KUBECONFIG=$kubeconfig" >>"$STUB/calls"
 if [ -f "$STUB/api-down" ]; then echo "The connection to the server was refused" >&2; exit 1; fi
 case "$*" in
   "get nodes -o jsonpath="*) cat "$STUB/nodes" ;;
@@ -72,10 +76,11 @@ function setUp(world: World): { dir: string; script: string } {
   const expected = world.expected ?? ['control-plane', 'worker-1', 'worker-2'];
   writeFileSync(join(dir, 'nodes'), expected.map((n, i) => `${n} ${isControlPlaneName(n) ? 'control-plane' : 'worker'} 192.168.56.${101 + i}\n`).join(''));
   if (world.bootstrapDone ?? true) writeFileSync(join(dir, 'bootstrap.done'), '2026-01-01T00:00:00Z\n');
+  writeFileSync(join(dir, 'common.sh'), renderShellLibrary(templates, { controlPlane: true, kubeVip: false }));
   const script = join(dir, 'gen-userdata-token-revoke');
   writeFileSync(
     script,
-    tokenRevokeScript(templates, TOKEN_ID, { expectedNodes: join(dir, 'nodes'), log: join(dir, 'log', 'token-revoke.log'), successMarker: join(dir, 'bootstrap.done') }),
+    tokenRevokeScript(templates, TOKEN_ID, { expectedNodes: join(dir, 'nodes'), log: join(dir, 'log', 'token-revoke.log'), successMarker: join(dir, 'bootstrap.done'), library: join(dir, 'common.sh') }),
   );
   chmodSync(script, 0o755);
   return { dir, script };
@@ -227,6 +232,6 @@ t.test('revokeWhenJoined: false leaves it out', async (t) => {
 
 t.test('shellcheck-clean as rendered for a node', async (t) => {
   const { script } = setUp({ registered: [] });
-  const lint = spawnSync('shellcheck', ['--shell=bash', '--severity=style', script], { encoding: 'utf8' });
+  const lint = spawnSync('shellcheck', ['--shell=bash', '--severity=style', '--external-sources', script], { encoding: 'utf8' });
   t.equal(lint.status, 0, lint.stdout);
 });

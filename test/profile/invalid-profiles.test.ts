@@ -47,6 +47,18 @@ const CASES: Record<string, Expect> = {
   'invalid-sandbox-image': { code: 'invalid-image', path: '/runtime/containerd/sandboxImage', line: 7, col: 19 },
   'invalid-interface': { code: 'invalid-interface', path: '/network/interface', line: 7, col: 14 },
   'mutually-exclusive': { code: 'mutually-exclusive', path: '/cluster/cni/manifestFile', line: 7 },
+  // Production settings (issue 12): node labels and taints, component flags, policies.
+  'invalid-label': { code: 'invalid-label', path: '/nodes/0/labels/example.com~1my role', line: 12, col: 7 },
+  'invalid-label-value': { code: 'invalid-label', path: '/nodeDefaults/labels/example.com~1tier', line: 9, col: 23 },
+  'label-not-allowed': { code: 'label-not-allowed', path: '/nodes/1/labels/node-role.kubernetes.io~1worker', line: 15 },
+  'invalid-taint': { code: 'invalid-taint', path: '/nodes/1/taints/0/effect', line: 16, col: 17 },
+  'managed-flag': { code: 'managed-flag', path: '/kubeadm/apiServer/extraArgs/advertise-address', line: 10 },
+  'invalid-flag': { code: 'invalid-flag', path: '/kubeadm/scheduler/extraArgs/--profiling', line: 10 },
+  'invalid-bind-address': { code: 'invalid-bind-address', path: '/kubeadm/controllerManager/extraArgs/bind-address', line: 10 },
+  'invalid-feature-gate': { code: 'invalid-feature-gate', path: '/kubeadm/featureGates/inPlacePodVerticalScaling', line: 9 },
+  'duplicate-volume': { code: 'duplicate-volume', path: '/kubeadm/apiServer/extraVolumes/0/name', line: 10 },
+  'invalid-san': { code: 'invalid-san', path: '/kubeadm/apiServer/certSANs/1', line: 9, col: 33 },
+  'default-deny-kube-system': { code: 'default-deny-kube-system', path: '/security/defaultDenyNamespaces/1', line: 8 },
 };
 
 const dir = 'test/fixtures/profiles/invalid';

@@ -5,6 +5,7 @@ import type { Diagnostic } from '../../src/diagnostics.js';
 import { loadProfile } from '../../src/profile/load-profile.js';
 import type { Profile } from '../../src/profile/types.js';
 import { loadFile } from '../fixtures/profiles/load-fixture.js';
+import { DEFAULT_KUBEADM, DEFAULT_SECURITY } from '../helpers/default-settings.js';
 
 function mustLoad(t: Test, rel: string): { value: Profile; warnings: Diagnostic[] } {
   const r = loadFile(rel);
@@ -44,12 +45,16 @@ t.test('profiles/lab.yaml loads without diagnostics and with the expected defaul
     kubeReserved: { cpu: '100m', memory: '256Mi' },
     maxPods: 110,
     serverTLSBootstrap: true,
+    protectKernelDefaults: false,
   });
   t.strictSame(p.addons.metricsServer, { enabled: true, version: 'v0.7.1' });
   t.strictSame(p.addons.ingressNginx, { enabled: false, version: 'controller-v1.10.1', expose: 'hostPort' });
   t.strictSame(p.verify, { smokeTest: true, keepSmokeWorkloads: false, rolloutTimeoutSeconds: 300 });
-  t.strictSame(p.images, { prebaked: false });
-  t.strictSame(p.flatcar, {});
+  t.strictSame(p.images, { prebaked: false, auth: [] });
+  t.strictSame(p.trust, {});
+  t.strictSame(p.time, { servers: [] });
+  t.equal(p.proxy, undefined);
+  t.strictSame(p.flatcar, { sysextSha256: {}, sysextSha256Single: false, allowUnverifiedSysext: true });
   t.strictSame(
     p.nodes.map((n) => [n.name, n.role, n.ip]),
     [
@@ -83,17 +88,22 @@ t.test('minimal profile: every default', async (t) => {
     firewall: { mode: 'disabled' },
     pki: { keyAlgorithm: 'ecdsa-p256', keyAlgorithmExplicit: false },
     access: { users: [] },
-    kubelet: { systemReserved: {}, kubeReserved: {}, maxPods: 110, serverTLSBootstrap: true },
+    kubelet: { systemReserved: {}, kubeReserved: {}, maxPods: 110, serverTLSBootstrap: true, protectKernelDefaults: false },
     addons: {
       metricsServer: { enabled: false, version: 'v0.7.1' },
       ingressNginx: { enabled: false, version: 'controller-v1.10.1', expose: 'hostPort' },
     },
     verify: { smokeTest: false, keepSmokeWorkloads: false, rolloutTimeoutSeconds: 300 },
-    images: { prebaked: false },
-    flatcar: {},
+    images: { prebaked: false, auth: [] },
+    flatcar: { sysextSha256: {}, sysextSha256Single: false, allowUnverifiedSysext: false },
+    security: DEFAULT_SECURITY,
+    kubeadm: DEFAULT_KUBEADM,
+    nodeDefaults: { labels: {}, taints: [] },
+    trust: {},
+    time: { servers: [] },
     backup: { etcd: { enabled: true, schedule: 'daily', keep: 7, dir: '/var/backups/etcd' } },
     certificates: { autoRenew: true, renewBefore: '720h', renewBeforeSeconds: 2592000 },
-    nodes: [{ name: 'cp-1', role: 'control-plane', ip: '10.10.0.10' }],
+    nodes: [{ name: 'cp-1', role: 'control-plane', ip: '10.10.0.10', arch: 'amd64' as const }],
   } satisfies Profile);
 });
 
@@ -147,6 +157,7 @@ t.test('full profile: every field reaches the Profile', async (t) => {
       kubeReserved: { 'ephemeral-storage': '1Gi' },
       maxPods: 200,
       serverTLSBootstrap: false,
+      protectKernelDefaults: true,
     },
     addons: {
       metricsServer: {
@@ -157,16 +168,55 @@ t.test('full profile: every field reaches the Profile', async (t) => {
       ingressNginx: { enabled: true, version: 'controller-v1.11.0', manifestFile: 'manifests/ingress-nginx.yaml', expose: 'nodePort' },
     },
     verify: { smokeTest: false, keepSmokeWorkloads: true, rolloutTimeoutSeconds: 600 },
-    images: { repository: 'registry.example.internal:5000/mirror', prebaked: true },
+    images: { repository: 'registry.example.internal:5000/mirror', prebaked: true, auth: [] },
+    trust: {},
+    time: { servers: [] },
     flatcar: {
       sysextUrl: 'https://mirror.example.internal/kubernetes-v1.31.2-x86-64.raw',
-      sysextSha256: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+      sysextSha256: { amd64: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' },
+      sysextSha256Single: true,
+      allowUnverifiedSysext: false,
+    },
+    security: {
+      encryptionAtRest: false,
+      podSecurity: { enforce: 'restricted', audit: 'restricted', warn: 'baseline', exemptNamespaces: ['monitoring'] },
+      audit: { enabled: false, maxAge: 30, maxBackup: 10, maxSizeMB: 200 },
+      defaultDenyNamespaces: ['apps'],
+    },
+    kubeadm: {
+      // YAML numbers and booleans become the flag's text; names sorted.
+      apiServer: {
+        extraArgs: { profiling: 'false', v: '2' },
+        extraVolumes: [{ name: 'cloud', hostPath: '/etc/cloud.conf', mountPath: '/etc/cloud.conf', readOnly: true, pathType: 'File' }],
+        certSANs: ['api.example.internal', '*.k8s.example.internal', '172.16.0.200'],
+      },
+      controllerManager: { extraArgs: { 'bind-address': '127.0.0.1' } },
+      scheduler: { extraArgs: { profiling: 'false' } },
+      etcd: { extraArgs: { 'quota-backend-bytes': '8589934592' } },
+      featureGates: { InPlacePodVerticalScaling: true },
+    },
+    nodeDefaults: {
+      labels: { 'example.com/pool': 'general' },
+      taints: [{ key: 'example.com/dedicated', value: 'general', effect: 'PreferNoSchedule' }],
     },
     backup: { etcd: { enabled: true, schedule: '*-*-* 03:30:00', keep: 14, dir: '/srv/backups/etcd' } },
     certificates: { autoRenew: false, renewBefore: '1440h', renewBeforeSeconds: 5184000 },
     nodes: [
-      { name: 'cp-1', role: 'control-plane', ip: '172.16.0.11', mac: '52:54:00:ab:cd:11' },
-      { name: 'worker-1.k8s.example.internal', role: 'worker', ip: '172.16.0.21' },
+      // nodeDefaults apply to workers only.
+      { name: 'cp-1', role: 'control-plane', ip: '172.16.0.11', mac: '52:54:00:ab:cd:11', arch: 'amd64' as const },
+      {
+        name: 'worker-1.k8s.example.internal',
+        role: 'worker',
+        ip: '172.16.0.21',
+        arch: 'amd64' as const,
+        // The node's own value wins; labels sorted by key.
+        labels: { 'example.com/pool': 'fast', 'topology.kubernetes.io/zone': 'a' },
+        // Its own taint replaces the default with the same key and effect.
+        taints: [
+          { key: 'example.com/dedicated', value: 'fast', effect: 'PreferNoSchedule' },
+          { key: 'example.com/gpu', effect: 'NoSchedule' },
+        ],
+      },
     ],
   } satisfies Profile);
 });
@@ -267,7 +317,7 @@ t.test('YAML anchors and merge keys are resolved', async (t) => {
     'inline.yaml',
   );
   t.ok(ok.ok);
-  if (ok.ok) t.strictSame(ok.value.nodes[1], { name: 'b', role: 'worker', ip: '10.0.0.3' });
+  if (ok.ok) t.strictSame(ok.value.nodes[1], { name: 'b', role: 'worker', ip: '10.0.0.3', arch: 'amd64' as const });
 });
 
 t.test('an alias bomb is a diagnostic, not a crash', async (t) => {

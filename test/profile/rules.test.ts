@@ -21,8 +21,8 @@ function profile(change: (p: Profile) => void): Profile {
 
 function nodes(cps: number, workers = 0): ProfileNode[] {
   const out: ProfileNode[] = [];
-  for (let i = 0; i < cps; i++) out.push({ name: `cp-${i}`, role: 'control-plane', ip: `10.10.0.${10 + i}` });
-  for (let i = 0; i < workers; i++) out.push({ name: `w-${i}`, role: 'worker', ip: `10.10.0.${100 + i}` });
+  for (let i = 0; i < cps; i++) out.push({ name: `cp-${i}`, role: 'control-plane', ip: `10.10.0.${10 + i}`, arch: 'amd64' });
+  for (let i = 0; i < workers; i++) out.push({ name: `w-${i}`, role: 'worker', ip: `10.10.0.${100 + i}`, arch: 'amd64' });
   return out;
 }
 

@@ -60,10 +60,10 @@ t.test('order: the first control plane, the other control planes, then the worke
   t.match(script('worker-1'), /phase=\$\{1:-node\}/, 'a worker runs its node phase by default');
   t.match(script('cp-2'), /phase=\$\{1:-all\}/);
   // Minor upgrade: the repo track switches to v1.31; a patch upgrade keeps the track.
-  t.match(script('worker-1'), /run_step repo-track/);
+  t.match(script('worker-1'), /upgrade_step repo-track/);
   t.match(script('worker-1'), /pkgs\.k8s\.io\/core:\/stable:\/v1\.31\/deb\//);
   const patch = planUpgrade({ profile: profileAtVersion('ha', '1.30.6'), from: '1.30.0', to: '1.30.6', target: 'apt', templates });
-  t.notMatch(patch.find((f) => f.path === 'upgrade-worker-1.sh')!.content, /run_step repo-track/);
+  t.notMatch(patch.find((f) => f.path === 'upgrade-worker-1.sh')!.content, /upgrade_step repo-track/);
   // No revision is hard-coded: it comes from apt-cache madison.
   for (const f of files) t.notMatch(f.content, /1\.31\.2-1\.1/, `${f.path} hard-codes no package revision`);
 });

@@ -4,9 +4,12 @@ import type { Result } from '../../diagnostics.js';
 import type { Profile } from '../../profile/types.js';
 import type { TemplateSet } from '../../template/render-template.js';
 import type { NocloudNetOptions } from '../../emit/nocloud-net/emit-nocloud-net.js';
-import { generateCluster, generateNodeCloudInit } from '../../output/generate-cluster.js';
+import { generateCluster, generateNodeCloudInit, type IgnitionRequest } from '../../output/generate-cluster.js';
+import { DEFAULT_SPEC_VERSION, type IgnitionSpecVersion } from '../../emit/ignition/types.js';
+import { emitStubConfig, stubTargetUrl, VIRTUALBOX_GUEST_PROPERTY_MAX } from '../../emit/ignition/stub-config.js';
+import { isHttpUrl } from '../../profile/formats.js';
 import { readProfile } from '../read-profile.js';
-import { loadOrCreateSecrets, type LoadedSecrets } from '../secrets-store.js';
+import { encryptionKeyNotice, loadOrCreateSecrets, type LoadedSecrets } from '../secrets-store.js';
 import { loadTemplates, UsageError } from '../load-templates.js';
 import { EXIT, fail, printDiagnostics } from '../report.js';
 import { nocloudNetOptions } from '../nocloud-net-options.js';
@@ -20,7 +23,8 @@ import { versionSkewNotice } from '../../kube/version-step.js';
 import { readPreviousManifest } from '../output-plan.js';
 import { readProfileVersion, versionDiagnostic } from '../profile-version.js';
 import { loadSecretsForDryRun } from '../dry-run-secrets.js';
-import type { UserDataCompression } from '../../emit/cloud-init/gzip-user-data.js';
+import type { StrongGzip, UserDataCompression } from '../../emit/cloud-init/gzip-user-data.js';
+import { loadZopfli } from '../zopfli.js';
 import { describeKeyAlgorithm, secretsKeyAlgorithm } from '../../pki/key-algorithm.js';
 
 /** Options of the default (generate) command. */
@@ -42,6 +46,10 @@ export interface GenerateOptions {
   kernel?: string;
   initrd?: string;
   kernelArgs?: string;
+  /** Ignition spec of config.ign: 3.4.0 (default) or 3.3.0 for Flatcar before Alpha 3535. */
+  ignitionVersion?: IgnitionSpecVersion;
+  /** Also write nodes/<node>/config.stub.ign pointing at <url>/<node>/config.ign (VirtualBox). */
+  ignitionStubUrl?: string;
   /** Generate even when new nodes could not join the running cluster (downgrade, a minor skipped). */
   allowVersionSkew?: boolean;
 }
@@ -52,7 +60,9 @@ const ALL_FORMATS: OutputFormat[] = ['cloud-init', 'iso', 'ignition'];
 export async function runGenerate(opts: GenerateOptions): Promise<number> {
   // Option mistakes are usage errors (exit 2), reported before the profile is read.
   const nocloudNet = nocloudNetOptions(opts);
-  const profile = readProfile(opts.profile);
+  const ignition = ignitionRequest(opts);
+  // The Flatcar rules (sysext digest, arch) hold only when Ignition output is made.
+  const profile = readProfile(opts.profile, { flatcar: opts.format === 'ignition' || opts.format === 'all' });
   if (!profile.ok) return fail(profile.diagnostics);
   printDiagnostics(profile.warnings);
   const p = profile.value;
@@ -64,28 +74,62 @@ export async function runGenerate(opts: GenerateOptions): Promise<number> {
     return EXIT.ok;
   }
   const templates = loadTemplates(opts.templates);
-  if (opts.dryRun) return generateInto(opts, p, profile.file, templates, nocloudNet, await loadSecretsForDryRun(opts.out, p, profile.file));
+  // zopfli for the user-data zlib -9 leaves above EC2's limit: what --compress gzip
+  // writes, and what the size report measures.
+  const strongGzip = opts.format === 'cloud-init' || opts.format === 'all' ? await loadZopfli() : undefined;
+  const into = (secrets: Result<LoadedSecrets>): number => generateInto(opts, p, profile.file, templates, nocloudNet, ignition, strongGzip, secrets);
+  if (opts.dryRun) return into(await loadSecretsForDryRun(opts.out, p, profile.file));
   // Everything below may write: one run per cluster at a time.
-  return withClusterLock(opts.out, p.cluster.name, async () =>
-    generateInto(opts, p, profile.file, templates, nocloudNet, await loadOrCreateSecrets(opts.out, p, profile.file)),
-  );
+  return withClusterLock(opts.out, p.cluster.name, async () => into(await loadOrCreateSecrets(opts.out, p, profile.file)));
 }
 
-function generateInto(opts: GenerateOptions, p: Profile, profileFile: string, templates: TemplateSet, nocloudNet: NocloudNetOptions | undefined, secrets: Result<LoadedSecrets>): number {
+/**
+ * The Ignition options, checked before anything is read: they need Ignition output,
+ * and a stub URL must be http(s) and short enough for VirtualBox's 1,024-byte guest
+ * property (the stub is a fixed frame, the URL and a 128-digit sha512).
+ */
+function ignitionRequest(opts: GenerateOptions): IgnitionRequest {
+  const wantsIgnition = opts.format === 'ignition' || opts.format === 'all';
+  if (!wantsIgnition && (opts.ignitionVersion !== undefined || opts.ignitionStubUrl !== undefined)) {
+    throw new UsageError('--ignition-version and --ignition-stub-url need --format ignition (or all)');
+  }
+  const url = opts.ignitionStubUrl;
+  if (url !== undefined) {
+    if (!isHttpUrl(url)) throw new UsageError(`--ignition-stub-url ${url}: not an http(s) URL`);
+    const longest = emitStubConfig('', stubTargetUrl(url, 'x'.repeat(63)), opts.ignitionVersion ?? DEFAULT_SPEC_VERSION);
+    if (Buffer.byteLength(longest) > VIRTUALBOX_GUEST_PROPERTY_MAX) {
+      throw new UsageError(`--ignition-stub-url: the stub would be ${Buffer.byteLength(longest)} bytes for a 63-character node name; VirtualBox takes at most ${VIRTUALBOX_GUEST_PROPERTY_MAX}: use a shorter URL`);
+    }
+  }
+  return { ...(opts.ignitionVersion !== undefined ? { specVersion: opts.ignitionVersion } : {}), ...(url !== undefined ? { stubUrl: url } : {}) };
+}
+
+function generateInto(
+  opts: GenerateOptions,
+  p: Profile,
+  profileFile: string,
+  templates: TemplateSet,
+  nocloudNet: NocloudNetOptions | undefined,
+  ignition: IgnitionRequest,
+  strongGzip: StrongGzip | undefined,
+  secrets: Result<LoadedSecrets>,
+): number {
   const compress = opts.compress ?? 'none';
   if (!secrets.ok) return fail(secrets.diagnostics);
   printDiagnostics(secrets.warnings);
   if (secrets.value.created) {
     const keys = describeKeyAlgorithm(secretsKeyAlgorithm(secrets.value.secrets));
-    process.stderr.write(`created ${secrets.value.file} (new cluster CAs with ${keys} keys, and a bootstrap token; keep it safe)\n`);
+    process.stderr.write(`created ${secrets.value.file} (new cluster CAs with ${keys} keys, a bootstrap token and an encryption-at-rest key; keep it safe)\n`);
   }
+  const notice = encryptionKeyNotice(secrets.value, opts.dryRun === true);
+  if (notice !== undefined) process.stderr.write(notice);
 
   if (opts.stdout) {
     const nodeName = opts.node ?? (p.nodes.length === 1 ? p.nodes[0]?.name : undefined);
     if (nodeName === undefined) throw new UsageError('--stdout prints one node: add --node NAME');
     // gzip is binary: into a pipe or a file, never onto a terminal.
     if (compress === 'gzip' && process.stdout.isTTY) throw new UsageError('--stdout --compress gzip writes binary data: redirect it to a file or a pipe (e.g. | base64 -w0)');
-    const userData = generateNodeCloudInit({ profile: p, secrets: secrets.value.secrets, templates, compress }, nodeName)?.find((f) => f.path === `nodes/${nodeName}/user-data`);
+    const userData = generateNodeCloudInit({ profile: p, secrets: secrets.value.secrets, templates, compress, ...(strongGzip !== undefined ? { strongGzip } : {}) }, nodeName)?.find((f) => f.path === `nodes/${nodeName}/user-data`);
     if (userData === undefined) throw new Error(`no user-data generated for ${nodeName}`);
     process.stdout.write(userData.content);
     return EXIT.ok;
@@ -94,11 +138,11 @@ function generateInto(opts: GenerateOptions, p: Profile, profileFile: string, te
   // --format all adds the HTTP tree only when --base-url says where it will be served.
   const allFormats: OutputFormat[] = nocloudNet !== undefined ? [...ALL_FORMATS, 'nocloud-net'] : ALL_FORMATS;
   const formats = opts.format === 'all' ? allFormats : [opts.format];
-  const files = generateCluster({ profile: p, secrets: secrets.value.secrets, templates, formats, compress, ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
+  const files = generateCluster({ profile: p, secrets: secrets.value.secrets, templates, formats, compress, ignition, ...(strongGzip !== undefined ? { strongGzip } : {}), ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
   const clusterDir = join(opts.out, p.cluster.name);
   const skew = skewCheck(clusterDir, p.cluster.kubernetesVersion, profileFile, opts.allowVersionSkew === true);
   if (skew.refused !== undefined) return fail([skew.refused]);
-  const written = writeClusterOutput(clusterDir, files, { dryRun: opts.dryRun === true, ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}) });
+  const written = writeClusterOutput(clusterDir, files, { dryRun: opts.dryRun === true, ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}), ...(strongGzip !== undefined ? { strongGzip } : {}) });
   printPlan(written.plan, process.stdout);
   process.stdout.write(skew.lines.map((l) => `${l}\n`).join(''));
   if (written.stats === undefined) {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseDuration } from '../../util/duration.js';
-import { clusterStatus, formatStatus, type Overall, type StatusView } from '../../status/cluster-status.js';
+import { certificatesView, clusterStatus, formatStatus, type Overall, type StatusView } from '../../status/cluster-status.js';
 import { ApiError, loadKubeClient, readClusterState } from '../kube-api.js';
 import { readProfile } from '../read-profile.js';
 import { EXIT, fail } from '../report.js';
@@ -28,7 +28,8 @@ const EXIT_FOR: Record<Overall, number> = { verified: EXIT.ok, failed: EXIT.inva
 
 /**
  * Prints the cluster's state: per profile node (and any node the profile does not
- * list) and per verifier check. Exit 0 verified, 3 pending, 1 failed or the API
+ * list), per verifier check, and the earliest certificate expiries (the control
+ * planes' kubeadm certificates, the kubeconfig's own). Exit 0 verified, 3 pending, 1 failed or the API
  * server could not be asked, 2 usage. With watch, polls until the state is not
  * pending or the timeout passes, printing each change.
  */
@@ -55,7 +56,7 @@ export async function runStatus(opts: StatusOptions): Promise<number> {
     let view: StatusView | undefined;
     try {
       const state = await readClusterState(kubeconfig);
-      view = clusterStatus(profile.value, state.nodes, state.report);
+      view = { ...clusterStatus(profile.value, state.nodes, state.report), certificates: certificatesView(state.certificates, state.clientCertificateExpiry, new Date()) };
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       if (!opts.watch || !err.transient || Date.now() >= deadline) {

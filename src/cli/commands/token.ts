@@ -3,12 +3,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OutputFormat } from '../../output/output-file.js';
 import type { ClusterSecrets } from '../../pki/types.js';
+import type { Profile } from '../../profile/types.js';
 import { formatToken, generateBootstrapToken, tokenExpiry } from '../../pki/bootstrap-token.js';
 import { serializeSecrets } from '../../pki/serialize-secrets.js';
-import { generateCluster } from '../../output/generate-cluster.js';
+import { generateCluster, type IgnitionRequest } from '../../output/generate-cluster.js';
+import { IGNITION_SPEC_VERSIONS, type IgnitionSpecVersion } from '../../emit/ignition/types.js';
 import { isGzip, type UserDataCompression } from '../../emit/cloud-init/gzip-user-data.js';
+import { loadZopfli } from '../zopfli.js';
 import { readProfile } from '../read-profile.js';
-import { loadSecrets } from '../secrets-store.js';
+import { encryptionKeyNotice, loadSecrets, withEncryptionKey } from '../secrets-store.js';
 import { loadTemplates, UsageError } from '../load-templates.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { writeClusterOutput } from '../write-cluster-output.js';
@@ -80,12 +83,70 @@ function previousCompression(clusterDir: string): UserDataCompression {
 }
 
 /**
+ * The Ignition options of the previous run, so a rotation regenerates Ignition the way
+ * it was written: its spec version (config.ign's ignition.version; --ignition-version)
+ * and, when it wrote stubs, the base URL they point at (--ignition-stub-url).
+ */
+function previousIgnition(clusterDir: string): IgnitionRequest {
+  const files = readPreviousManifest(clusterDir)?.files ?? [];
+  const read = (path: string): { ignition?: { version?: string; config?: { replace?: { source?: string } } } } | undefined => {
+    try {
+      return JSON.parse(readFileSync(join(clusterDir, path), 'utf8')) as { ignition?: { version?: string; config?: { replace?: { source?: string } } } };
+    } catch {
+      return undefined;
+    }
+  };
+  const config = files.find((e) => e.format === 'ignition' && e.path.endsWith('/config.ign'));
+  const version = config === undefined ? undefined : read(config.path)?.ignition?.version;
+  const stub = files.find((e) => e.format === 'ignition' && e.path.endsWith('/config.stub.ign'));
+  const source = stub === undefined ? undefined : read(stub.path)?.ignition?.config?.replace?.source;
+  // nodes/<node>/config.stub.ign points at <base>/<node>/config.ign.
+  const node = stub?.path.split('/')[1];
+  const suffix = `/${node}/config.ign`;
+  const stubUrl = source !== undefined && source.endsWith(suffix) ? source.slice(0, -suffix.length) : undefined;
+  return {
+    ...(version !== undefined && (IGNITION_SPEC_VERSIONS as readonly string[]).includes(version) ? { specVersion: version as IgnitionSpecVersion } : {}),
+    ...(stubUrl !== undefined ? { stubUrl } : {}),
+  };
+}
+
+/**
  * Replaces the bootstrap token in secrets.yaml (atomically, 0600; the CAs and keys
  * stay as they are) and regenerates the output, so only the files that carry the
  * token change. stdout gets exactly one line, the command that registers the new
  * token on a running cluster; the change plan and notes go to stderr.
  */
 export async function runTokenRotate(opts: TokenRotateOptions): Promise<number> {
+  return updateSecretsAndRegenerate(opts, {
+    update: (old, p) => ({
+      ...old,
+      bootstrapToken: generateBootstrapToken({ randomBytes: (n) => new Uint8Array(randomBytes(n)), now: new Date(), ttl: p.cluster.token.ttl }),
+    }),
+    report: (old, secrets, file, clusterDir, formats) => {
+      process.stderr.write(
+        `new bootstrap token saved in ${file}; ${clusterDir} regenerated (${formats.join(', ')}).\n` +
+          `On a running cluster, register it on a control plane with the command below. The previous token (id ${old.bootstrapToken.id}) stays valid until it expires or: kubeadm token delete ${old.bootstrapToken.id}\n`,
+      );
+      process.stdout.write(`kubeadm token create ${formatToken(secrets.bootstrapToken)} --ttl ${secrets.bootstrapToken.ttl}\n`);
+    },
+  });
+}
+
+/** How a secrets-changing command changes the bundle and what it tells the user. */
+export interface SecretsUpdate {
+  /** The new bundle from the saved one (after a missing encryption key was added). */
+  update: (old: ClusterSecrets, profile: Profile) => ClusterSecrets;
+  /** Prints the outcome once the bundle is saved and the output regenerated. */
+  report: (old: ClusterSecrets, secrets: ClusterSecrets, file: string, clusterDir: string, formats: OutputFormat[]) => void;
+}
+
+/**
+ * Loads the cluster's secrets, applies `change.update`, saves the bundle first
+ * (atomically, 0600) and regenerates the output in the formats the previous run
+ * wrote, so only the files that carry the changed secret differ. Holds the cluster
+ * lock throughout.
+ */
+export async function updateSecretsAndRegenerate(opts: TokenRotateOptions, change: SecretsUpdate): Promise<number> {
   const profile = readProfile(opts.profile);
   if (!profile.ok) return fail(profile.diagnostics);
   printDiagnostics(profile.warnings);
@@ -94,30 +155,31 @@ export async function runTokenRotate(opts: TokenRotateOptions): Promise<number> 
   const formats = rotateFormats(opts, clusterDir);
   const http = formats.includes('nocloud-net');
   if (http && opts.baseUrl === undefined) {
-    throw new UsageError('the nocloud-net HTTP tree carries the token too: pass the same --base-url (and --kernel, --initrd, --kernel-args) as before, or choose --format');
+    throw new UsageError('the nocloud-net HTTP tree carries the secrets too: pass the same --base-url (and --kernel, --initrd, --kernel-args) as before, or choose --format');
   }
   const nocloudNet = nocloudNetOptions({ ...opts, format: http ? 'nocloud-net' : (opts.format ?? 'cloud-init') });
   const templates = loadTemplates(opts.templates);
+  const strongGzip = formats.includes('cloud-init') ? await loadZopfli() : undefined;
+  const gzip = strongGzip !== undefined ? { strongGzip } : {};
   return withClusterLock(opts.out, p.cluster.name, () => {
     const loaded = loadSecrets(opts.out, p, profile.file);
     if (!loaded.ok) return fail(loaded.diagnostics);
     printDiagnostics(loaded.warnings);
-    const old = loaded.value.secrets;
-    const secrets: ClusterSecrets = {
-      ...old,
-      bootstrapToken: generateBootstrapToken({ randomBytes: (n) => new Uint8Array(randomBytes(n)), now: new Date(), ttl: p.cluster.token.ttl }),
-    };
-    // The token is saved first: if writing the output fails, a re-run regenerates it
-    // from the saved token instead of leaving nodes with a token nobody registered.
+    // Regenerating the control planes' files needs the encryption key a bundle from
+    // before encryption at rest lacks: added (and announced) like a generate run does.
+    const current = withEncryptionKey(loaded.value, p, false);
+    const notice = encryptionKeyNotice(current, false);
+    if (notice !== undefined) process.stderr.write(notice);
+    const old = current.secrets;
+    const secrets = change.update(old, p);
+    // Saved first: if writing the output fails, a re-run regenerates it from the
+    // saved secrets instead of leaving nodes with a secret nobody registered.
     writeFileAtomic(loaded.value.file, serializeSecrets(secrets), 0o600);
-    const files = generateCluster({ profile: p, secrets, templates, formats, compress: previousCompression(clusterDir), ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
-    const { plan } = writeClusterOutput(clusterDir, files, { dryRun: false });
+    const ignition = formats.includes('ignition') ? previousIgnition(clusterDir) : {};
+    const files = generateCluster({ profile: p, secrets, templates, formats, compress: previousCompression(clusterDir), ignition, ...gzip, ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
+    const { plan } = writeClusterOutput(clusterDir, files, { dryRun: false, ...gzip });
     printPlan(plan, process.stderr);
-    process.stderr.write(
-      `new bootstrap token saved in ${loaded.value.file}; ${clusterDir} regenerated (${formats.join(', ')}).\n` +
-        `On a running cluster, register it on a control plane with the command below. The previous token (id ${old.bootstrapToken.id}) stays valid until it expires or: kubeadm token delete ${old.bootstrapToken.id}\n`,
-    );
-    process.stdout.write(`kubeadm token create ${formatToken(secrets.bootstrapToken)} --ttl ${secrets.bootstrapToken.ttl}\n`);
+    change.report(old, secrets, loaded.value.file, clusterDir, formats);
     return EXIT.ok;
   });
 }

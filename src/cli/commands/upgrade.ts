@@ -14,6 +14,8 @@ import { replaceDirectory } from '../output-tree.js';
 import { withClusterLock } from '../with-cluster-lock.js';
 import { readPreviousManifest } from '../output-plan.js';
 import { EXIT, fail, printDiagnostics } from '../report.js';
+import type { CpuArch, Profile } from '../../profile/types.js';
+import { declaredArches } from '../../profile/node-arches.js';
 
 /** Options of `gen-userdata upgrade`. */
 export interface UpgradeOptions {
@@ -30,6 +32,31 @@ export interface UpgradeOptions {
   templates?: string;
 }
 
+const SHA256 = /^[0-9a-fA-F]{64}$/;
+
+/**
+ * --sysext-sha256: one digest (for the one architecture the nodes have) or one per
+ * architecture, "amd64=HEX,arm64=HEX". A single digest comes back under "single".
+ */
+function parseSysextDigests(value: string): Partial<Record<CpuArch | 'single', string>> {
+  if (SHA256.test(value)) return { single: value };
+  const digests: Partial<Record<CpuArch, string>> = {};
+  for (const part of value.split(',')) {
+    const m = /^(amd64|arm64)=([0-9a-fA-F]{64})$/.exec(part.trim());
+    if (!m) throw new UsageError(`--sysext-sha256 ${JSON.stringify(part)}: give 64 hex digits, or amd64=<64 hex>,arm64=<64 hex>`);
+    digests[m[1] as CpuArch] = m[2]!;
+  }
+  return digests;
+}
+
+/** The digest per architecture of the profile's nodes; a single digest fits a one-architecture profile only. */
+function sysextDigestsFor(profile: Profile, digests: Partial<Record<CpuArch | 'single', string>>): Partial<Record<CpuArch, string>> {
+  const arches = declaredArches(profile);
+  if (digests.single === undefined) return digests;
+  if (arches.length > 1) throw new UsageError(`--sysext-sha256: the nodes are ${arches.join(' and ')}, each with its own image: give amd64=<sha256>,arm64=<sha256>`);
+  return { [arches[0] ?? 'amd64']: digests.single };
+}
+
 /** apt unless the previous run wrote only Ignition configs (Flatcar nodes). */
 function defaultTarget(clusterDir: string): UpgradeTarget {
   const formats = new Set(readPreviousManifest(clusterDir)?.files.map((f) => f.format) ?? []);
@@ -44,9 +71,7 @@ function defaultTarget(clusterDir: string): UpgradeTarget {
  */
 export async function runUpgrade(opts: UpgradeOptions): Promise<number> {
   const to = opts.to.replace(/^v/, '');
-  if (opts.sysextSha256 !== undefined && !/^[0-9a-fA-F]{64}$/.test(opts.sysextSha256)) {
-    throw new UsageError('--sysext-sha256 must be 64 hex digits');
-  }
+  const digests = opts.sysextSha256 === undefined ? undefined : parseSysextDigests(opts.sysextSha256);
   if (opts.sysextUrl !== undefined && !/^https?:\/\/\S+$/.test(opts.sysextUrl)) throw new UsageError('--sysext-url must be an http(s) URL');
   const file = resolveProfileFile(opts.profile);
   const bundled = file !== opts.profile;
@@ -76,7 +101,7 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<number> {
 
   // The profile as it will be at the new version: everything generated from it is for `to`.
   const rewritten = (text: string): string => setKubernetesVersion(text, to) ?? text;
-  const profile = readProfile(opts.profile, rewritten);
+  const profile = readProfile(opts.profile, { rewrite: rewritten });
   if (!profile.ok) return fail(profile.diagnostics);
   const p = profile.value;
   const clusterDir = join(opts.out, p.cluster.name);
@@ -89,7 +114,7 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<number> {
   const target = opts.target ?? defaultTarget(clusterDir);
   const files = planUpgrade({
     profile: p, from, to, target, templates: loadTemplates(opts.templates),
-    ...(opts.sysextSha256 !== undefined ? { sysextSha256: opts.sysextSha256 } : {}),
+    ...(digests !== undefined ? { sysextSha256: sysextDigestsFor(p, digests) } : {}),
     ...(opts.sysextUrl !== undefined ? { sysextUrl: opts.sysextUrl } : {}),
   });
   const dir = join(clusterDir, upgradeDir(from, to));

@@ -1,13 +1,13 @@
 /**
- * Ignition 3.4.0 (Flatcar) output for one node: NodePlan → config.ign text.
+ * Ignition 3.4.0 (or 3.3.0) output for one Flatcar node: NodePlan → config.ign text.
  * Pure: no I/O, no clock. The same plan and options always give the same bytes.
  */
 import type { NodePlan, PlanFile } from '../../plan/types.js';
-import type { FlatcarSettings } from '../../profile/types.js';
+import type { FlatcarSettings, ProxySettings } from '../../profile/types.js';
 import { encodeDataUrl } from '../data-url.js';
 import { networkdFiles } from './networkd.js';
 import { kubernetesSysext } from './sysext.js';
-import type { IgnitionConfig, IgnitionFile, IgnitionLink, IgnitionUnit } from './types.js';
+import { DEFAULT_SPEC_VERSION, type IgnitionConfig, type IgnitionFile, type IgnitionLink, type IgnitionSpecVersion, type IgnitionUnit } from './types.js';
 import { ignitionUnits } from './units.js';
 import { ignitionUsers } from './users.js';
 
@@ -15,9 +15,13 @@ import { ignitionUsers } from './users.js';
 export interface IgnitionOptions {
   /** "x.y.z"; picks the Kubernetes sysext image. */
   kubernetesVersion: string;
-  flatcar: FlatcarSettings;
+  flatcar: Pick<FlatcarSettings, 'sysextUrl' | 'sysextSha256'>;
   /** Indent with two spaces (readable, larger). Default false: compact, for user-data size limits. */
   pretty?: boolean;
+  /** Site proxy: Ignition fetches the sysext image through it (ignition.proxy). */
+  proxy?: ProxySettings;
+  /** Config spec version; default 3.4.0. 3.3.0 is for Flatcar releases before 3535 (see docs/ignition-delivery.md). */
+  specVersion?: IgnitionSpecVersion;
 }
 
 /** Path of the hostname file; Flatcar's image has none, but a cloud image may bring one. */
@@ -34,15 +38,20 @@ function ownerRefs(owner: string): Pick<IgnitionFile, 'user' | 'group'> {
   return refs;
 }
 
-/** One plan-like text file as an Ignition storage.files entry with inline contents. */
-function textFile(path: string, content: string, mode: number, owner: string, overwrite: boolean): IgnitionFile {
+/**
+ * One plan-like text file as an Ignition storage.files entry with inline contents.
+ * Every file we write has overwrite: true: without it Ignition aborts when the path
+ * exists, which is the case on an image that ships the file and on a node
+ * re-provisioned with flatcar-reset (which keeps /etc and /opt by choice).
+ */
+function textFile(path: string, content: string, mode: number, owner: string): IgnitionFile {
   // Key order is fixed here so the JSON is stable: path, overwrite, user, group, contents, mode.
-  const file: IgnitionFile = { path, ...(overwrite ? { overwrite: true } : {}), ...ownerRefs(owner), contents: encodeDataUrl(content), mode };
+  const file: IgnitionFile = { path, overwrite: true, ...ownerRefs(owner), contents: encodeDataUrl(content), mode };
   return file;
 }
 
 function planFile(f: PlanFile): IgnitionFile {
-  return textFile(f.path, f.content, f.mode, f.owner, f.overwrite);
+  return textFile(f.path, f.content, f.mode, f.owner);
 }
 
 /**
@@ -66,17 +75,31 @@ function assertNoConflicts(files: IgnitionFile[], links: IgnitionLink[], units: 
 export function buildIgnitionConfig(plan: NodePlan, opts: IgnitionOptions): IgnitionConfig {
   const files: IgnitionFile[] = plan.files.map(planFile);
   if (!plan.files.some((f) => f.path === HOSTNAME_PATH)) {
-    files.push(textFile(HOSTNAME_PATH, `${plan.hostname}\n`, 0o644, 'root:root', true));
+    files.push(textFile(HOSTNAME_PATH, `${plan.hostname}\n`, 0o644, 'root:root'));
   }
-  for (const n of networkdFiles(plan.network)) files.push(textFile(n.path, n.content, 0o644, 'root:root', true));
-  const sysext = kubernetesSysext(opts.kubernetesVersion, opts.flatcar);
+  for (const n of networkdFiles(plan.network)) files.push(textFile(n.path, n.content, 0o644, 'root:root'));
+  const arch = plan.node.arch;
+  // Ignition fetches the sysext in the initramfs, before any script could look at uname -m.
+  if (arch === 'auto') throw new Error(`emitIgnition: node ${plan.node.name} has arch auto; Flatcar needs amd64 or arm64 (the profile rules reject this)`);
+  const sysext = kubernetesSysext(opts.kubernetesVersion, arch, opts.flatcar);
   files.push(sysext.file);
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const links = [sysext.link];
   const units = ignitionUnits(plan);
   assertNoConflicts(files, links, units);
   return {
-    ignition: { version: '3.4.0' },
+    ignition: {
+      version: opts.specVersion ?? DEFAULT_SPEC_VERSION,
+      ...(opts.proxy !== undefined
+        ? {
+            proxy: {
+              ...(opts.proxy.http !== undefined ? { httpProxy: opts.proxy.http } : {}),
+              ...(opts.proxy.https !== undefined ? { httpsProxy: opts.proxy.https } : {}),
+              noProxy: opts.proxy.noProxy,
+            },
+          }
+        : {}),
+    },
     passwd: { users: ignitionUsers(plan.users) },
     storage: { files, links },
     systemd: { units },
@@ -84,7 +107,7 @@ export function buildIgnitionConfig(plan: NodePlan, opts: IgnitionOptions): Igni
 }
 
 /**
- * Returns the node's Ignition 3.4.0 config as JSON text with a final newline:
+ * Returns the node's Ignition config (spec 3.4.0, or opts.specVersion) as JSON text with a final newline:
  * every plan file (data URLs, gzip when shorter), /etc/hostname, networkd files,
  * the Kubernetes sysext and its link, users (core gets every login key), the
  * bootstrap oneshot, kubelet, the containerd drop-in and the plan's units.

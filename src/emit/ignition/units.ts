@@ -5,6 +5,7 @@
  */
 import type { NodePlan } from '../../plan/types.js';
 import type { IgnitionUnit } from './types.js';
+import { NODE_PATHS } from '../../plan/paths.js';
 
 /** Name of the oneshot that runs the bootstrap script at first boot. */
 export const BOOTSTRAP_UNIT = 'gen-userdata-bootstrap.service';
@@ -12,6 +13,14 @@ export const BOOTSTRAP_UNIT = 'gen-userdata-bootstrap.service';
 export const CONTAINERD_CONFIG = '/etc/containerd/config.toml';
 /** Drop-in name Flatcar's "Customizing Docker" guide uses for a custom containerd config. */
 export const CONTAINERD_DROPIN = '10-use-custom-config.conf';
+/**
+ * Flatcar's reboot manager: it reboots a node about 5 minutes after update_engine has
+ * staged an OS update, uncoordinated with the cluster. Masked, as Flatcar's Kubernetes
+ * guide does; Kured (docs/flatcar.md) reboots nodes one at a time instead.
+ */
+export const LOCKSMITHD_UNIT = 'locksmithd.service';
+/** Flatcar's unit that loads /var/lib/iptables/rules-save at boot ("Configuring iptables"). */
+export const IPTABLES_RESTORE_UNIT = 'iptables-restore.service';
 
 /**
  * Quotes one argument for a systemd Exec line: plain words stay as they are,
@@ -84,16 +93,20 @@ export function containerdDropinContents(): string {
 /**
  * Returns every systemd unit entry for the node, sorted by name: the bootstrap
  * oneshot (enabled), kubelet.service (enabled; the sysext ships the unit and also
- * an Upholds= drop-in on multi-user.target, so this is belt and braces), the
- * containerd drop-in when the plan writes a containerd config, and every plan
+ * an Upholds= drop-in on multi-user.target, so this is belt and braces), locksmithd
+ * masked, iptables-restore enabled when the plan writes firewall rules, the
+ * containerd drop-in when the plan (or its bootstrap) writes a containerd config, and every plan
  * unit with its contents. Throws when a plan unit clashes with one of ours.
  */
 export function ignitionUnits(plan: NodePlan): IgnitionUnit[] {
   const units: IgnitionUnit[] = [
     { name: BOOTSTRAP_UNIT, enabled: true, contents: bootstrapUnitContents(plan) },
     { name: 'kubelet.service', enabled: true },
+    { name: LOCKSMITHD_UNIT, mask: true },
   ];
-  if (plan.files.some((f) => f.path === CONTAINERD_CONFIG)) {
+  if (plan.files.some((f) => f.path === NODE_PATHS.iptablesRules)) units.push({ name: IPTABLES_RESTORE_UNIT, enabled: true });
+  // On Flatcar the bootstrap's containerd-config step writes the file (from Flatcar's own config).
+  if (plan.files.some((f) => f.path === CONTAINERD_CONFIG) || plan.bootstrap.steps.some((st) => st.name === 'containerd-config')) {
     units.push({ name: 'containerd.service', dropins: [{ name: CONTAINERD_DROPIN, contents: containerdDropinContents() }] });
   }
   for (const u of plan.units) {

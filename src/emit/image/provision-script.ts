@@ -2,6 +2,7 @@ import type { Profile } from '../../profile/types.js';
 import type { PlanStep } from '../../plan/types.js';
 import type { TemplateSet } from '../../template/render-template.js';
 import { renderNodeFile } from '../../template/render-template.js';
+import { proxyExports } from '../../plan/site-files.js';
 import { shellQuote } from '../../util/shell-quote.js';
 import { NODE_PATHS } from '../../plan/paths.js';
 import { heredocDelimiter, provisionSteps } from '../../plan/provision-steps.js';
@@ -27,6 +28,7 @@ export function renderProvisionScript(profile: Profile, templates: TemplateSet, 
     logPath: shellQuote(NODE_PATHS.provisionLog),
     successMarker: shellQuote(NODE_PATHS.provisionDone),
     failureMarker: shellQuote(NODE_PATHS.provisionFailed),
+    proxyExports: proxyExports(profile),
     steps: steps.map((s) => ({ name: s.name, fn: s.name.replace(/-/g, '_'), body: s.body })),
   };
   // The library as provision.sh needs it: the functions the script calls.

@@ -82,6 +82,7 @@ export function mutuallyExclusive(p: Profile): Finding[] {
     ['/cluster/cni/manifestUrl', p.cluster.cni.manifestUrl !== undefined, 'manifestFile', p.cluster.cni.manifestFile !== undefined],
     ['/addons/metricsServer/manifestUrl', p.addons.metricsServer.manifestUrl !== undefined, 'manifestFile', p.addons.metricsServer.manifestFile !== undefined],
     ['/addons/ingressNginx/manifestUrl', p.addons.ingressNginx.manifestUrl !== undefined, 'manifestFile', p.addons.ingressNginx.manifestFile !== undefined],
+    ['/trust/caBundle', p.trust.caBundle !== undefined, 'caBundleFile', p.trust.caBundleFile !== undefined],
   ];
   return pairs
     .filter(([, a, , b]) => a && b)

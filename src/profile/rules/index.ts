@@ -16,6 +16,8 @@ import {
   subnetSizes,
 } from './network-rules.js';
 import { endpointRequired, etcdQuorum, hasControlPlane, uniqueNodeFields, uniqueUsers } from './node-rules.js';
+import { componentBindAddress, componentFlags, defaultDenyNamespaces, extraVolumes, featureGateNames, nodeLabelsAndTaints } from './production-rules.js';
+import { inlineCaBundle, registryAuthScope } from './site-rules.js';
 
 export type { Finding, Rule } from './finding.js';
 
@@ -38,6 +40,14 @@ export const RULES: readonly Rule[] = [
   mutuallyExclusive,
   interfaceConflicts,
   uniqueUsers,
+  componentFlags,
+  componentBindAddress,
+  featureGateNames,
+  extraVolumes,
+  nodeLabelsAndTaints,
+  defaultDenyNamespaces,
+  inlineCaBundle,
+  registryAuthScope,
 ];
 
 /** Runs every rule and returns all findings (errors and warnings), in rule order. */

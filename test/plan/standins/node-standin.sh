@@ -15,6 +15,9 @@ case "$me" in
     [ ! -f "$S/api-down" ] || { echo "The connection to the server was refused" >&2; exit 1; }
     case "$*" in
       *"get --raw=/readyz"*) echo ok ;;
+      *"get configmap gen-userdata-certs"*) [ -f "$S/certs-cm" ] ;;
+      *"create configmap gen-userdata-certs"*) touch "$S/certs-cm" ;;
+      *"patch configmap gen-userdata-certs --type merge -p "*) printf '%s\n' "${!#}" >>"$S/certs-cm" ;;
       *"get nodes"*) echo "NAME STATUS ROLES AGE VERSION"; echo "cp-1 Ready control-plane 1d v1.31.2" ;;
       *"get pods"*) echo "NAMESPACE NAME READY STATUS"; echo "kube-system etcd-cp-1 1/1 Running" ;;
       *"get events"*) echo "LAST SEEN TYPE REASON OBJECT MESSAGE" ;;

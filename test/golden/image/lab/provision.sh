@@ -22,6 +22,26 @@ log_to_file() {
   exec > >(tee -a "$file") 2>&1
 }
 
+run_step() {
+  local name=$1 fn=$2 marker=${3:-} rc
+  if [ -n "$marker" ] && [ -f "$marker" ]; then
+    log "step $name: done before; skipping"
+    return 0
+  fi
+  log "==> step $name"
+  set +e
+  ( set -Eeuo pipefail; "$fn" )
+  rc=$?
+  set -e
+  if [ "$rc" -ne 0 ]; then
+    log "!!! step $name failed (exit $rc)"
+    if declare -F step_failed >/dev/null; then step_failed "$name"; fi
+    exit "$rc"
+  fi
+  if [ -n "$marker" ]; then date -u +%Y-%m-%dT%H:%M:%SZ >"$marker"; fi
+  log "<== step $name ok"
+}
+
 
 apt_get() {
   NEEDRESTART_MODE=a apt-get -q -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3 "$@"
@@ -192,20 +212,7 @@ step_image_cleanup() {
   log "cloud-init state, machine-id and SSH host keys removed"
 }
 
-run_step() {
-  local name=$1 fn=$2 rc
-  log "==> step $name"
-  set +e
-  ( set -Eeuo pipefail; "$fn" )
-  rc=$?
-  set -e
-  if [ "$rc" -ne 0 ]; then
-    log "!!! step $name failed (exit $rc)"
-    printf '%s\n' "$name" >"$FAILURE_MARKER"
-    exit "$rc"
-  fi
-  log "<== step $name ok"
-}
+step_failed() { printf '%s\n' "$1" >"$FAILURE_MARKER"; }
 
 rm -f "$FAILURE_MARKER"
 log "gen-userdata provisioning of a golden image for cluster" lab starting

@@ -64,6 +64,26 @@ wait_until() {
   done
 }
 
+run_step() {
+  local name=$1 fn=$2 marker=${3:-} rc
+  if [ -n "$marker" ] && [ -f "$marker" ]; then
+    log "step $name: done before; skipping"
+    return 0
+  fi
+  log "==> step $name"
+  set +e
+  ( set -Eeuo pipefail; "$fn" )
+  rc=$?
+  set -e
+  if [ "$rc" -ne 0 ]; then
+    log "!!! step $name failed (exit $rc)"
+    if declare -F step_failed >/dev/null; then step_failed "$name"; fi
+    exit "$rc"
+  fi
+  if [ -n "$marker" ]; then date -u +%Y-%m-%dT%H:%M:%SZ >"$marker"; fi
+  log "<== step $name ok"
+}
+
 kubectl_admin() { kubectl --kubeconfig "$ADMIN_KUBECONFIG" "$@"; }
 
 apt_get() {
@@ -92,26 +112,10 @@ mkdir -p "$MARKER_DIR"
 chmod 0700 "$STATE_DIR" "$STATE_DIR/upgrade" "$MARKER_DIR"
 log_to_file /var/log/gen-userdata/upgrade.log
 
-# Runs a step unless its marker says it is done; a failing command fails the step
-# (errexit in a subshell, which `if fn` would switch off), and that stops the script.
-run_step() {
-  local name=$1 fn=$2 marker="$MARKER_DIR/$NODE.$1.done" rc
-  if [ -f "$marker" ]; then
-    log "step $name: done before; skipping"
-    return 0
-  fi
-  log "==> step $name"
-  set +e
-  ( set -Eeuo pipefail; "$fn" )
-  rc=$?
-  set -e
-  if [ "$rc" -ne 0 ]; then
-    log "!!! step $name failed (exit $rc); fix the cause and run this script again"
-    exit "$rc"
-  fi
-  date -u +%Y-%m-%dT%H:%M:%SZ >"$marker"
-  log "<== step $name ok"
-}
+# A step of this upgrade (run_step, library): skipped when its marker says it is
+# done; a failing step stops the script.
+upgrade_step() { run_step "$1" "$2" "$MARKER_DIR/$NODE.$1.done"; }
+step_failed() { log "fix the cause and run this script again"; }
 
 
 # The newest package revision of $TO in the apt sources, e.g. "$TO-1.1"
@@ -200,21 +204,21 @@ step_uncordon() {
 
 phase_drain() {
   [ -f "$ADMIN_KUBECONFIG" ] || die "drain runs on a control plane ($ADMIN_KUBECONFIG not found)"
-  run_step drain step_drain
+  upgrade_step drain step_drain
 }
 
 phase_node() {
-  run_step repo-track step_repo_track
-  run_step kubeadm-package step_kubeadm_package
-  run_step kubeadm-upgrade step_kubeadm_upgrade
-  run_step kubelet-kubectl-packages step_kubelet_kubectl_packages
-  run_step kubelet-restart step_kubelet_restart
+  upgrade_step repo-track step_repo_track
+  upgrade_step kubeadm-package step_kubeadm_package
+  upgrade_step kubeadm-upgrade step_kubeadm_upgrade
+  upgrade_step kubelet-kubectl-packages step_kubelet_kubectl_packages
+  upgrade_step kubelet-restart step_kubelet_restart
 }
 
 phase_uncordon() {
   [ -f "$ADMIN_KUBECONFIG" ] || die "uncordon runs on a control plane ($ADMIN_KUBECONFIG not found)"
-  run_step ready step_ready
-  run_step uncordon step_uncordon
+  upgrade_step ready step_ready
+  upgrade_step uncordon step_uncordon
 }
 
 phase=${1:-node}

@@ -17,7 +17,8 @@ bootstrap ran. It emulates what the bootstrap relies on:
   bridge-nf-call-iptables, swap, containerd socket, leftover files on join);
 - kubeadm config parsing: multi-document YAML, known kinds and API versions for
   the kubeadm minor, map-vs-list extraArgs per API version, token and CA hash
-  formats;
+  formats, and no field the kubeadm kinds of that API version do not have
+  (kubeadm's strict check; a misspelt or misplaced field fails);
 - InitConfiguration/JoinConfiguration `patches.directory`: like real kubeadm,
   init and join fail when the directory does not exist; a
   `kubeletconfiguration[suffix][+merge|+strategic].yaml` patch in it is applied to
@@ -228,6 +229,88 @@ def check_args(where, value, api):
     return []
 
 
+# Known fields of the kubeadm config types per API version (cmd/kubeadm/app/apis/kubeadm/
+# {v1beta3,v1beta4}/types.go), for kubeadm's strict check of its own kinds. Real kubeadm
+# reports each unknown field ('strict decoding error: unknown field "apiServer.extraArg"',
+# case-sensitive) and then ignores the field, so on a real node a misspelt setting
+# silently does nothing; the stand-in fails on it instead, so the VM test catches it.
+# LEAF: any value; MAP: free keys; [schema]: list of objects; {field: schema}: object.
+LEAF = None
+MAP = "map"
+
+
+def _kubeadm_schemas(v4):
+    args = [{"name": LEAF, "value": LEAF}] if v4 else MAP
+    envs = {"extraEnvs": [{"name": LEAF, "value": LEAF, "valueFrom": MAP}]} if v4 else {}
+    volume = [{"name": LEAF, "hostPath": LEAF, "mountPath": LEAF, "readOnly": LEAF, "pathType": LEAF}]
+    component = dict({"extraArgs": args, "extraVolumes": volume}, **envs)
+    endpoint = {"advertiseAddress": LEAF, "bindPort": LEAF}
+    taint = [{"key": LEAF, "value": LEAF, "effect": LEAF, "timeAdded": LEAF}]
+    registration = {"name": LEAF, "criSocket": LEAF, "taints": taint, "kubeletExtraArgs": args,
+                    "ignorePreflightErrors": LEAF, "imagePullPolicy": LEAF}
+    if v4:
+        registration["imagePullSerial"] = LEAF
+    timeouts = {"controlPlaneComponentHealthCheck": LEAF, "kubeletHealthCheck": LEAF, "kubernetesAPICall": LEAF,
+                "etcdAPICall": LEAF, "tlsBootstrap": LEAF, "discovery": LEAF, "upgradeManifests": LEAF}
+    token = [{"token": LEAF, "description": LEAF, "ttl": LEAF, "expires": LEAF, "usages": LEAF, "groups": LEAF}]
+    common = {"apiVersion": LEAF, "kind": LEAF}
+    init = dict(common, bootstrapTokens=token, nodeRegistration=registration, localAPIEndpoint=endpoint,
+                certificateKey=LEAF, skipPhases=LEAF, patches={"directory": LEAF})
+    local_etcd = dict({"imageRepository": LEAF, "imageTag": LEAF, "dataDir": LEAF, "extraArgs": args,
+                       "serverCertSANs": LEAF, "peerCertSANs": LEAF}, **envs)
+    api_server = dict(component, certSANs=LEAF)
+    cluster = dict(common, etcd={"local": local_etcd, "external": {"endpoints": LEAF, "caFile": LEAF, "certFile": LEAF, "keyFile": LEAF}},
+                   networking={"serviceSubnet": LEAF, "podSubnet": LEAF, "dnsDomain": LEAF},
+                   kubernetesVersion=LEAF, controlPlaneEndpoint=LEAF, apiServer=api_server,
+                   controllerManager=component, scheduler=component, dns={"imageRepository": LEAF, "imageTag": LEAF},
+                   certificatesDir=LEAF, imageRepository=LEAF, featureGates=MAP, clusterName=LEAF)
+    discovery = {"bootstrapToken": {"token": LEAF, "apiServerEndpoint": LEAF, "caCertHashes": LEAF, "unsafeSkipCAVerification": LEAF},
+                 "file": {"kubeConfigPath": LEAF}, "tlsBootstrapToken": LEAF}
+    join = dict(common, nodeRegistration=registration, caCertPath=LEAF, discovery=discovery,
+                controlPlane={"localAPIEndpoint": endpoint, "certificateKey": LEAF}, skipPhases=LEAF,
+                patches={"directory": LEAF})
+    if v4:
+        init.update(dryRun=LEAF, timeouts=timeouts)
+        join.update(dryRun=LEAF, timeouts=timeouts)
+        cluster.update(dns={"imageRepository": LEAF, "imageTag": LEAF, "disabled": LEAF}, proxy={"disabled": LEAF},
+                       encryptionAlgorithm=LEAF, certificateValidityPeriod=LEAF, caCertificateValidityPeriod=LEAF)
+    else:
+        api_server["timeoutForControlPlane"] = LEAF
+        discovery["timeout"] = LEAF
+    return {"InitConfiguration": init, "ClusterConfiguration": cluster, "JoinConfiguration": join}
+
+
+KUBEADM_SCHEMAS = {"kubeadm.k8s.io/v1beta3": _kubeadm_schemas(False), "kubeadm.k8s.io/v1beta4": _kubeadm_schemas(True)}
+
+
+def unknown_fields(value, schema, path=""):
+    """Dotted paths of the fields in `value` that `schema` does not know, like kubeadm's strict decoder."""
+    if schema is LEAF or schema == MAP or value is None:
+        return []
+    if isinstance(schema, list):
+        if not isinstance(value, list):
+            return []
+        return [f for i, item in enumerate(value) for f in unknown_fields(item, schema[0], "%s[%d]" % (path, i))]
+    if not isinstance(value, dict):
+        return []
+    out = []
+    for key, item in value.items():
+        where = "%s.%s" % (path, key) if path else str(key)
+        if key not in schema:
+            out.append(where)
+        else:
+            out += unknown_fields(item, schema[key], where)
+    return out
+
+
+def strict_errors(doc):
+    """kubeadm's error for each unknown field of a kubeadm kind; [] for other kinds."""
+    schema = KUBEADM_SCHEMAS.get(doc.get("apiVersion"), {}).get(doc.get("kind"))
+    if schema is None:
+        return []
+    return ['%s: strict decoding error: unknown field "%s"' % (doc["kind"], f) for f in unknown_fields(doc, schema)]
+
+
 def validate_kubeadm_config(text, mode):
     """Returns (docs, errors). mode: init | join."""
     import yaml  # python3-yaml comes with cloud-init
@@ -258,6 +341,7 @@ def validate_kubeadm_config(text, mode):
             errors.append('no kind "%s" is registered for version "%s" in kubeadm v%s' % (kind, api, k8s_version()))
         if api.startswith("kubeadm.k8s.io/"):
             kubeadm_apis.add(api)
+        errors += strict_errors(d)
     if len(kubeadm_apis) > 1:
         errors.append("mixed kubeadm API versions %s" % sorted(kubeadm_apis))
     if len(set(kinds)) != len(kinds):
@@ -285,6 +369,7 @@ def validate_kubeadm_config(text, mode):
     if c:
         for comp in ("apiServer", "controllerManager", "scheduler"):
             errors += check_args("ClusterConfiguration.%s.extraArgs" % comp, (c.get(comp) or {}).get("extraArgs"), c["apiVersion"])
+        errors += check_args("ClusterConfiguration.etcd.local.extraArgs", ((c.get("etcd") or {}).get("local") or {}).get("extraArgs"), c["apiVersion"])
         kv = c.get("kubernetesVersion")
         if kv is not None and str(kv).lstrip("v").split(".")[:2] != k8s_version().split(".")[:2]:
             errors.append("kubernetesVersion %s does not match kubeadm v%s" % (kv, k8s_version()))
