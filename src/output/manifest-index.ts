@@ -6,16 +6,28 @@
  * before it collects, so it cost ~70 MB of peak RSS. Here each row is a fixed-size
  * record in a Buffer (outside the JS heap): its sha256 and its embedded files'
  * hashes as 32 raw bytes, its format, node and mode as ids into tables of distinct
- * values. Only the path → row map and those tables are JS objects.
+ * values, its path in another Buffer, found through an open-addressing
+ * table of row numbers. Only the tables of distinct values are JS objects.
  */
 import type { Manifest, ManifestEntry } from './manifest.js';
+import { GrowableBytes } from './growable-bytes.js';
 
 /** What a previous row says about a file (role and parts left out; see partsOf). */
 export type PreviousFile = Omit<ManifestEntry, 'role' | 'parts'>;
 
 const HASH = 32;
-// Row record: sha256 (32 B), bytes (float64), format id, node id, mode id, first part, part count (uint32 each).
-const ROW = HASH + 8 + 5 * 4;
+// Row record: sha256 (32 B), bytes (float64), then uint32s: format id, node id, mode id, first part, part count,
+// path start, path length, path hash.
+const ROW = HASH + 8 + 8 * 4;
+const FORMAT = HASH + 8;
+const NODE = FORMAT + 4;
+const MODE = FORMAT + 8;
+const FIRST_PART = FORMAT + 12;
+const PART_COUNT = FORMAT + 16;
+const PATH_START = FORMAT + 20;
+const PATH_LENGTH = FORMAT + 24;
+const PATH_HASH = FORMAT + 28;
+const NO_PARTS = 0xffffffff;
 // Part record: name id (uint32), sha256 (32 B).
 const PART = 4 + HASH;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -42,30 +54,11 @@ class ValueTable {
   }
 }
 
-/** An append-only byte store that doubles when full. */
-class Records {
-  buf: Buffer;
-  length = 0;
-
-  constructor(private readonly size: number) {
-    this.buf = Buffer.alloc(size * 1024);
-  }
-
-  /** Offset of a new zeroed record. */
-  append(): number {
-    if (this.length + this.size > this.buf.length) {
-      const bigger = Buffer.alloc(this.buf.length * 2);
-      this.buf.copy(bigger, 0, 0, this.length);
-      this.buf = bigger;
-    }
-    this.length += this.size;
-    return this.length - this.size;
-  }
-
-  /** Gives back the room doubling left unused. */
-  trim(): void {
-    if (this.buf.length > this.length) this.buf = Buffer.from(this.buf.subarray(0, this.length));
-  }
+/** FNV-1a over the UTF-16 code units: where a path starts looking in the table. */
+function pathHash(path: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 /** Does a row fit the compact record (hex hashes, numeric size, plain parts)? Odd rows are kept as they are. */
@@ -79,13 +72,16 @@ function compactable(e: ManifestEntry): boolean {
 
 /**
  * The previous manifest, row by row: add() each row as it is read (a row naming
- * manifest.json itself is ignored: the manifest never lists itself). Later rows
- * for the same path replace earlier ones, as a Map keyed by path would.
+ * manifest.json itself is ignored: the manifest never lists itself). A later row
+ * for the same path replaces the earlier one in its place, as a Map keyed by path
+ * would.
  */
 export class ManifestIndex {
-  private readonly rowOf = new Map<string, number>();
-  private readonly rows = new Records(ROW);
-  private readonly partRecords = new Records(PART);
+  private readonly rows = new GrowableBytes(ROW * 1024);
+  private readonly partRecords = new GrowableBytes(PART * 1024);
+  private readonly pathBytes = new GrowableBytes(32 * 1024);
+  /** Open addressing: row + 1 of the path whose hash starts probing there, 0 for free; at most half full. */
+  private slots = new Uint32Array(2048);
   private readonly formats = new ValueTable();
   private readonly nodeIds = new ValueTable();
   private readonly modes = new ValueTable();
@@ -112,39 +108,47 @@ export class ManifestIndex {
   done(): void {
     this.rows.trim();
     this.partRecords.trim();
+    this.pathBytes.trim();
   }
 
   /** Takes one row (as parseManifest keeps it: path and sha256 are strings). */
   add(e: ManifestEntry): void {
     if (e.path === 'manifest.json') return;
-    const row = this.rows.length / ROW;
-    const at = this.rows.append();
-    this.rowOf.set(e.path, row);
     this.nodeIds.id(e.node);
     this.nodeFormats.add(`${e.node ?? ''}\0${e.format}`);
+    const hash = pathHash(e.path);
+    const slot = this.slotOf(e.path, hash);
+    let row = this.slots[slot]! - 1;
+    if (row === -1) {
+      row = this.newRow(e.path, hash);
+      this.slots[slot] = row + 1;
+      if (this.rowCount * 2 > this.slots.length) this.growSlots();
+    }
+    this.odd.delete(row);
     if (!compactable(e)) {
       this.odd.set(row, e);
       return;
     }
     const b = this.rows.buf;
+    const at = row * ROW;
     b.write(e.sha256, at, HASH, 'hex');
     b.writeDoubleLE(e.bytes, at + HASH);
-    b.writeUInt32LE(this.formats.id(e.format), at + HASH + 8);
-    b.writeUInt32LE(this.nodeIds.id(e.node), at + HASH + 12);
-    b.writeUInt32LE(this.modes.id(e.mode), at + HASH + 16);
+    b.writeUInt32LE(this.formats.id(e.format), at + FORMAT);
+    b.writeUInt32LE(this.nodeIds.id(e.node), at + NODE);
+    b.writeUInt32LE(this.modes.id(e.mode), at + MODE);
     const parts = Object.entries(e.parts ?? {});
-    b.writeUInt32LE(this.partRecords.length / PART, at + HASH + 20);
-    b.writeUInt32LE(e.parts === undefined ? 0xffffffff : parts.length, at + HASH + 24);
-    for (const [name, hash] of parts) {
-      const p = this.partRecords.append();
+    b.writeUInt32LE(this.partRecords.length / PART, at + FIRST_PART);
+    b.writeUInt32LE(e.parts === undefined ? NO_PARTS : parts.length, at + PART_COUNT);
+    for (const [name, partHash] of parts) {
+      const p = this.partRecords.reserve(PART);
       this.partRecords.buf.writeUInt32LE(this.partNames.id(name), p);
-      this.partRecords.buf.write(hash, p + 4, HASH, 'hex');
+      this.partRecords.buf.write(partHash, p + 4, HASH, 'hex');
     }
   }
 
   /** The previous row for `path`, without its parts; undefined when the previous run had no such file. */
   get(path: string): PreviousFile | undefined {
-    const row = this.rowOf.get(path);
+    const row = this.rowOf(path);
     if (row === undefined) return undefined;
     const odd = this.odd.get(row);
     if (odd !== undefined) {
@@ -153,27 +157,27 @@ export class ManifestIndex {
     }
     const b = this.rows.buf;
     const at = row * ROW;
-    const node = this.nodeIds.values[b.readUInt32LE(at + HASH + 12)] as string | undefined;
+    const node = this.nodeIds.values[b.readUInt32LE(at + NODE)] as string | undefined;
     return {
       path,
-      format: this.formats.values[b.readUInt32LE(at + HASH + 8)] as string,
+      format: this.formats.values[b.readUInt32LE(at + FORMAT)] as string,
       ...(node !== undefined ? { node } : {}),
       bytes: b.readDoubleLE(at + HASH),
       sha256: b.toString('hex', at, at + HASH),
-      mode: this.modes.values[b.readUInt32LE(at + HASH + 16)] as string,
+      mode: this.modes.values[b.readUInt32LE(at + MODE)] as string,
     };
   }
 
   /** The embedded files' hashes of the previous row for `path` (undefined when it had none). */
   partsOf(path: string): Record<string, string> | undefined {
-    const row = this.rowOf.get(path);
+    const row = this.rowOf(path);
     if (row === undefined) return undefined;
     const odd = this.odd.get(row);
     if (odd !== undefined) return odd.parts;
     const at = row * ROW;
-    const count = this.rows.buf.readUInt32LE(at + HASH + 24);
-    if (count === 0xffffffff) return undefined;
-    const first = this.rows.buf.readUInt32LE(at + HASH + 20);
+    const count = this.rows.buf.readUInt32LE(at + PART_COUNT);
+    if (count === NO_PARTS) return undefined;
+    const first = this.rows.buf.readUInt32LE(at + FIRST_PART);
     const parts: Record<string, string> = {};
     const pb = this.partRecords.buf;
     for (let i = first; i < first + count; i++) {
@@ -184,8 +188,8 @@ export class ManifestIndex {
   }
 
   /** Every path, in the order first seen. */
-  paths(): IterableIterator<string> {
-    return this.rowOf.keys();
+  *paths(): IterableIterator<string> {
+    for (let row = 0; row < this.rowCount; row++) yield this.pathOf(row);
   }
 
   /** The nodes any row named. */
@@ -201,6 +205,51 @@ export class ManifestIndex {
   /** Did any row of this node (undefined: of no node) have this format? */
   hadNodeFormat(node: string | undefined, format: string): boolean {
     return this.nodeFormats.has(`${node ?? ''}\0${format}`);
+  }
+
+  private get rowCount(): number {
+    return this.rows.length / ROW;
+  }
+
+  private newRow(path: string, hash: number): number {
+    const at = this.rows.reserve(ROW);
+    // UTF-16 code units as they are: unlike UTF-8, this keeps even a lone surrogate.
+    const size = path.length * 2;
+    const start = this.pathBytes.reserve(size);
+    this.pathBytes.buf.write(path, start, size, 'utf16le');
+    this.rows.buf.writeUInt32LE(start, at + PATH_START);
+    this.rows.buf.writeUInt32LE(size, at + PATH_LENGTH);
+    this.rows.buf.writeUInt32LE(hash, at + PATH_HASH);
+    return at / ROW;
+  }
+
+  private pathOf(row: number): string {
+    const start = this.rows.buf.readUInt32LE(row * ROW + PATH_START);
+    return this.pathBytes.buf.toString('utf16le', start, start + this.rows.buf.readUInt32LE(row * ROW + PATH_LENGTH));
+  }
+
+  private rowOf(path: string): number | undefined {
+    const row = this.slots[this.slotOf(path, pathHash(path))]! - 1;
+    return row === -1 ? undefined : row;
+  }
+
+  /** The slot holding `path`'s row, or the free slot where it would go. */
+  private slotOf(path: string, hash: number): number {
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const row = this.slots[slot]! - 1;
+      if (row === -1 || (this.rows.buf.readUInt32LE(row * ROW + PATH_HASH) === hash && this.pathOf(row) === path)) return slot;
+    }
+  }
+
+  private growSlots(): void {
+    this.slots = new Uint32Array(this.slots.length * 2);
+    const mask = this.slots.length - 1;
+    for (let row = 0; row < this.rowCount; row++) {
+      let slot = this.rows.buf.readUInt32LE(row * ROW + PATH_HASH) & mask;
+      while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+      this.slots[slot] = row + 1;
+    }
   }
 }
 

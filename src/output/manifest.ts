@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { OutputFile } from './output-file.js';
+import { GrowableBytes } from './growable-bytes.js';
 
 /** One row of manifest.json. */
 export interface ManifestEntry {
@@ -36,17 +37,22 @@ export function manifestEntry(f: OutputFile): ManifestEntry {
   };
 }
 
-const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+const byPath = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Collects manifest rows one file at a time (the file's bytes are not kept), so a
- * streaming run can write manifest.json last. Each row is kept as its finished
- * UTF-8 bytes: for 10,000 nodes the rows are the largest thing a run holds, and as
- * objects, or as the strings JSON.stringify and replace() build, they took three to
- * four times the room of their bytes.
+ * streaming run can write manifest.json last. The rows' finished UTF-8 text goes
+ * into one growing buffer, outside the JS heap: for 10,000 nodes the rows are the
+ * largest thing a run holds; as objects, or as strings, they took three to four
+ * times the room of their bytes, and as one small Buffer each still 4 MB of heap.
  */
 export class ManifestBuilder {
-  private readonly rows: { path: string; bytes: Buffer }[] = [];
+  /** Row i's path (the file's own string, which the run holds anyway). */
+  private readonly paths: string[] = [];
+  /** The rows' text one after another. */
+  private readonly text = new GrowableBytes(256 * 1024);
+  /** Where row i's text ends in `text` (float64 each). */
+  private readonly ends = new GrowableBytes(8 * 1024);
   /** `kubernetesVersion`: what the nodes are generated for; the next run's skew guard reads it. */
   constructor(
     private readonly cluster: string,
@@ -57,7 +63,14 @@ export class ManifestBuilder {
   add(f: OutputFile): void {
     // Indented as JSON.stringify(manifest, null, 2) indents an element of "files"
     // (JSON strings never hold a raw newline, so every newline is a line break).
-    this.rows.push({ path: f.path, bytes: Buffer.from(`    ${JSON.stringify(manifestEntry(f), null, 2).replace(/\n/g, '\n    ')}`, 'utf8') });
+    const row = `    ${JSON.stringify(manifestEntry(f), null, 2).replace(/\n/g, '\n    ')}`;
+    const size = Buffer.byteLength(row, 'utf8');
+    // reserve() may swap the buffer: take the offset before reading .buf.
+    const at = this.text.reserve(size);
+    this.text.buf.write(row, at, size, 'utf8');
+    const end = this.ends.reserve(8);
+    this.ends.buf.writeDoubleLE(this.text.length, end);
+    this.paths.push(f.path);
   }
 
   /**
@@ -66,17 +79,22 @@ export class ManifestBuilder {
    * never joined into one string first.
    */
   toBytes(): Uint8Array {
+    const count = this.paths.length;
     const version = this.kubernetesVersion !== undefined ? `  "kubernetesVersion": ${JSON.stringify(this.kubernetesVersion)},\n` : '';
-    const head = Buffer.from(`{\n  "cluster": ${JSON.stringify(this.cluster)},\n${version}  "files": ${this.rows.length === 0 ? '[]' : '[\n'}`, 'utf8');
-    const tail = Buffer.from(`${this.rows.length === 0 ? '' : '\n  ]'}\n}\n`, 'utf8');
+    const head = Buffer.from(`{\n  "cluster": ${JSON.stringify(this.cluster)},\n${version}  "files": ${count === 0 ? '[]' : '[\n'}`, 'utf8');
+    const tail = Buffer.from(`${count === 0 ? '' : '\n  ]'}\n}\n`, 'utf8');
     const separator = Buffer.from(',\n', 'utf8');
-    const parts: Buffer[] = [head];
-    [...this.rows].sort(byPath).forEach((row, i) => {
-      if (i > 0) parts.push(separator);
-      parts.push(row.bytes);
+    // A stable sort: rows with the same path keep the order they came in.
+    const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => byPath(this.paths[a]!, this.paths[b]!));
+    const out = Buffer.allocUnsafe(head.length + this.text.length + Math.max(0, count - 1) * separator.length + tail.length);
+    let at = head.copy(out, 0);
+    order.forEach((row, i) => {
+      if (i > 0) at += separator.copy(out, at);
+      const start = row === 0 ? 0 : this.ends.buf.readDoubleLE((row - 1) * 8);
+      at += this.text.buf.copy(out, at, start, this.ends.buf.readDoubleLE(row * 8));
     });
-    parts.push(tail);
-    return Buffer.concat(parts);
+    tail.copy(out, at);
+    return out;
   }
 
   /** manifest.json as text (see toBytes). */

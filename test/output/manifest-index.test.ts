@@ -135,8 +135,11 @@ t.test('odd rows (hand-edited) and rows past 1 MiB chunk boundaries are kept exa
     .replace(`"sha256": "${hash(5)}"`, '"sha256": "NOT-HEX"')
     .replace(`"/etc/é": "${hash(11)}"`, '"/etc/é": 11')
     .replace(/"bytes": 3,/, '"bytes": "3",')
-    .replace(`"parts": {\n        "1": "${hash(2)}"`, `"parts": {\n        "__proto__": "${hash(2)}",\n        "1": "${hash(2)}"`);
-  t.equal(odd.match(/NOT-HEX|"\/etc\/é": 11|"bytes": "3"|"__proto__"/g)?.length, 4, 'four rows edited');
+    .replace(`"parts": {\n        "1": "${hash(2)}"`, `"parts": {\n        "__proto__": "${hash(2)}",\n        "1": "${hash(2)}"`)
+    // The same path twice (the later row wins, in the earlier one's place) and a path that is no valid UTF-16.
+    .replace('"path": "nodes/nöde-1/meta-data"', '"path": "nodes/nöde-0/user-data"')
+    .replace('"path": "nodes/nöde-2/meta-data"', '"path": "nodes/\\ud800/meta-data"');
+  t.equal(odd.match(/NOT-HEX|"\/etc\/é": 11|"bytes": "3"|"__proto__"|\\ud800|"path": "nodes\/nöde-0\/user-data"/g)?.length, 7, 'six rows edited');
   const dir = mkdtempSync(join(tmpdir(), 'gen-userdata-index-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'manifest.json'), odd);
@@ -145,4 +148,6 @@ t.test('odd rows (hand-edited) and rows past 1 MiB chunk boundaries are kept exa
   const next: Manifest = { cluster: 'clüster', files: [] };
   sameAnswers(t, readPreviousManifestIndex(dir)!, whole, next, 'odd rows');
   t.equal(readPreviousManifestIndex(dir)!.get('nodes/nöde-5/user-data')!.sha256, 'NOT-HEX');
+  t.equal(readPreviousManifestIndex(dir)!.get('nodes/nöde-0/user-data')!.bytes, 2, 'the later row for a path wins');
+  t.ok(readPreviousManifestIndex(dir)!.get('nodes/\ud800/meta-data'), 'a lone surrogate in a path');
 });
