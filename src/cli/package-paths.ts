@@ -12,10 +12,15 @@ export const BUNDLED_PROFILES = join(PACKAGE_ROOT, 'profiles');
 export const DEFAULT_TEMPLATES = join(PACKAGE_ROOT, 'templates');
 
 /**
- * The package's version, from its package.json. Given to yargs explicitly: left to
- * find package.json itself, yargs walks directories with readdirSync on every run
- * (~10 ms of a 0.2 s generation).
+ * The package's version, from its package.json ("unknown" when that cannot be read).
+ * Given to yargs explicitly: left to guess, yargs prints the version of the first
+ * package.json above the working directory, which may be another project's.
  */
 export function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  try {
+    const { version } = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof version === 'string' ? version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
