@@ -1,6 +1,6 @@
 import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Manifest, ManifestEntry } from '../output/manifest.js';
+import type { ManifestIndex } from '../output/manifest-index.js';
 import type { OutputFile } from '../output/output-file.js';
 import { sha256Hex } from '../output/plan-parts.js';
 import { crashPoint } from './crash-point.js';
@@ -10,7 +10,7 @@ import { swapNames } from './swap-leftovers.js';
 /** How OutputTree treats what is already in the target directory. */
 export interface OutputTreeOptions {
   /** The target's manifest.json: files whose sha256 and mode match it are hard-linked, not rewritten. */
-  previous?: Manifest;
+  previous?: ManifestIndex;
   /** Entries (e.g. "image", written by another command) carried over from the old tree unless the new one has them. */
   keep?: readonly string[];
   /**
@@ -36,7 +36,6 @@ export interface OutputTreeStats {
 export class OutputTree {
   private readonly tmp: string;
   private readonly old: string;
-  private readonly previous = new Map<string, ManifestEntry>();
   private readonly dirs = new Set<string>();
   private readonly stats: OutputTreeStats = { written: 0, linked: 0 };
 
@@ -45,7 +44,6 @@ export class OutputTree {
     private readonly opts: OutputTreeOptions = {},
   ) {
     ({ tmp: this.tmp, old: this.old } = swapNames(target, process.pid));
-    for (const e of opts.previous?.files ?? []) this.previous.set(e.path, e);
     mkdirSync(dirname(target), { recursive: true });
     rmSync(this.tmp, { recursive: true, force: true });
     mkdirSync(this.tmp, { mode: 0o700 });
@@ -113,7 +111,7 @@ export class OutputTree {
 
   /** Same bytes (by the previous manifest's sha256) and mode, and the old file still looks like that entry. */
   private unchanged(f: OutputFile, oldPath: string): boolean {
-    const prev = this.previous.get(f.path);
+    const prev = this.opts.previous?.get(f.path);
     if (prev === undefined || prev.bytes !== f.content.byteLength || prev.mode !== f.mode.toString(8).padStart(4, '0')) return false;
     if (prev.sha256 !== (f.sha256 ?? sha256Hex(f.content))) return false;
     try {

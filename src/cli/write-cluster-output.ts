@@ -6,7 +6,7 @@ import { SizeReportBuilder } from '../output/size-report.js';
 import { IMAGE_DIR } from '../output/generate-image.js';
 import { UPGRADE_DIR } from '../upgrade/upgrade-plan.js';
 import { OutputTree, type OutputTreeStats } from './output-tree.js';
-import { readPreviousManifest } from './output-plan.js';
+import { readPreviousManifestIndex } from './output-plan.js';
 import { kernelCommandLineWarning } from './nocloud-net-options.js';
 import { SECRETS_FILE } from './secrets-store.js';
 
@@ -29,7 +29,7 @@ export interface ClusterOutputResult {
  * rewritten), and image/ from `gen-userdata image` is carried over.
  */
 export function writeClusterOutput(clusterDir: string, files: Iterable<OutputFile>, opts: { dryRun: boolean; maxBytes?: number }): ClusterOutputResult {
-  const previous = readPreviousManifest(clusterDir);
+  const previous = readPreviousManifestIndex(clusterDir);
   const tree = opts.dryRun ? undefined : new OutputTree(clusterDir, { ...(previous !== undefined ? { previous } : {}), keep: [IMAGE_DIR, UPGRADE_DIR], preserve: [SECRETS_FILE] });
   const sizes = new SizeReportBuilder(opts.maxBytes);
   const warnings: Diagnostic[] = [];

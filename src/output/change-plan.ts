@@ -5,6 +5,7 @@
  * names the embedded files that differ, from the manifest's `parts`.
  */
 import type { Manifest, ManifestEntry } from './manifest.js';
+import { ManifestIndex, type PreviousFile } from './manifest-index.js';
 
 export type ChangeStatus = 'added' | 'changed' | 'unchanged' | 'removed';
 
@@ -78,11 +79,12 @@ export function partsDifference(before: Readonly<Record<string, string>>, after:
     .join('; ');
 }
 
-function changedReason(before: ManifestEntry, after: ManifestEntry): string {
+function changedReason(before: PreviousFile, after: ManifestEntry, beforeParts: () => Readonly<Record<string, string>> | undefined): string {
   const reasons: string[] = [];
   if (before.sha256 !== after.sha256) {
-    if (before.parts !== undefined && after.parts !== undefined) {
-      reasons.push(partsDifference(before.parts, after.parts) || 'same embedded files; hostname, users, network or layout differ');
+    const parts = after.parts !== undefined ? beforeParts() : undefined;
+    if (parts !== undefined && after.parts !== undefined) {
+      reasons.push(partsDifference(parts, after.parts) || 'same embedded files; hostname, users, network or layout differ');
     } else {
       reasons.push('content differs');
     }
@@ -100,24 +102,13 @@ const FIRST_RUN = 'first run';
  * does not have to parse its own manifest.json back to say what changed.
  */
 export class ChangePlanBuilder {
-  private readonly prev = new Map<string, ManifestEntry>();
-  private readonly nodesBefore = new Set<string>();
-  /** "node\0format" of every previous file: has this node had this format before? */
-  private readonly nodeFormatsBefore = new Set<string>();
   private readonly seen = new Set<string>();
   private readonly nodesAfter = new Set<string>();
   private readonly formatsAfter = new Set<string>();
   private readonly cluster: FileChange[] = [];
   private readonly byNode = new Map<string, FileChange[]>();
 
-  constructor(private readonly previous: Manifest | undefined) {
-    for (const e of previous?.files ?? []) {
-      if (isManifest(e)) continue;
-      this.prev.set(e.path, e);
-      if (e.node !== undefined) this.nodesBefore.add(e.node);
-      this.nodeFormatsBefore.add(`${e.node ?? ''}\0${e.format}`);
-    }
-  }
+  constructor(private readonly previous: ManifestIndex | undefined) {}
 
   /** Takes note of one row of the new manifest (manifest.json's own row is left out). */
   add(after: ManifestEntry): void {
@@ -125,38 +116,41 @@ export class ChangePlanBuilder {
     this.seen.add(after.path);
     if (after.node !== undefined) this.nodesAfter.add(after.node);
     this.formatsAfter.add(after.format);
-    const before = this.prev.get(after.path);
+    const previous = this.previous;
+    const before = previous?.get(after.path);
     if (before === undefined) {
       const reason =
-        this.previous === undefined ? FIRST_RUN
-        : after.node !== undefined && !this.nodesBefore.has(after.node) ? 'new node'
-        : !this.nodeFormatsBefore.has(`${after.node ?? ''}\0${after.format}`) ? `format ${after.format} newly written`
+        previous === undefined ? FIRST_RUN
+        : after.node !== undefined && !previous.hadNode(after.node) ? 'new node'
+        : !previous.hadNodeFormat(after.node, after.format) ? `format ${after.format} newly written`
         : 'new file';
       this.push(after.node, { path: after.path, status: 'added', reason });
     } else if (before.sha256 === after.sha256 && before.mode === after.mode) {
       this.push(after.node, { path: after.path, status: 'unchanged', reason: '' });
     } else {
-      this.push(after.node, { path: after.path, status: 'changed', reason: changedReason(before, after) });
+      this.push(after.node, { path: after.path, status: 'changed', reason: changedReason(before, after, () => previous?.partsOf(after.path)) });
     }
   }
 
   /** The plan: previous files no row named are removed; nodes and files sorted by name and path. */
   result(): ChangePlan {
-    for (const [path, before] of this.prev) {
+    for (const path of this.previous?.paths() ?? []) {
       if (this.seen.has(path)) continue;
+      const before = this.previous!.get(path)!;
       const reason =
         before.node !== undefined && !this.nodesAfter.has(before.node) ? 'node removed from the profile'
         : !this.formatsAfter.has(before.format) ? `format ${before.format} not written this time`
         : 'no longer generated';
       this.push(before.node, { path, status: 'removed', reason });
     }
-    const nodeNames = [...new Set([...this.nodesBefore, ...this.nodesAfter])].sort();
+    const nodesBefore = new Set(this.previous?.nodes() ?? []);
+    const nodeNames = [...new Set([...nodesBefore, ...this.nodesAfter])].sort();
     return {
       firstRun: this.previous === undefined,
       cluster: [...this.cluster].sort(byPath),
       nodes: nodeNames.map((node) => ({
         node,
-        status: !this.nodesBefore.has(node) ? 'added' : !this.nodesAfter.has(node) ? 'removed' : 'kept',
+        status: !nodesBefore.has(node) ? 'added' : !this.nodesAfter.has(node) ? 'removed' : 'kept',
         files: [...(this.byNode.get(node) ?? [])].sort(byPath),
       })),
     };
@@ -182,7 +176,7 @@ function isManifest(e: ManifestEntry): boolean {
  * Pure and never throws; nodes and files come out sorted by name and path.
  */
 export function diffManifests(previous: Manifest | undefined, next: Manifest): ChangePlan {
-  const builder = new ChangePlanBuilder(previous);
+  const builder = new ChangePlanBuilder(previous === undefined ? undefined : ManifestIndex.fromManifest(previous));
   for (const e of next.files) builder.add(e);
   return builder.result();
 }

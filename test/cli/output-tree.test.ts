@@ -1,19 +1,18 @@
 // OutputTree: the new tree replaces the old one whole; unchanged files are hard
 // links to the old ones, changed files and changed modes are written anew.
 import t from 'tap';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OutputTree, replaceDirectory } from '../../src/cli/output-tree.js';
 import { ManifestBuilder } from '../../src/output/manifest.js';
-import { parseManifest } from '../../src/output/change-plan.js';
+import { readPreviousManifestIndex } from '../../src/cli/output-plan.js';
 import { utf8, type OutputFile } from '../../src/output/output-file.js';
 
 const file = (path: string, text: string, mode = 0o644): OutputFile => ({ format: 'cloud-init', path, content: utf8(text), mode });
 
 function write(target: string, files: OutputFile[], preserve: string[] = []): ReturnType<OutputTree['commit']> {
-  const manifestPath = join(target, 'manifest.json');
-  const previous = existsSync(manifestPath) ? parseManifest(readFileSync(manifestPath, 'utf8')) : undefined;
+  const previous = readPreviousManifestIndex(target);
   const tree = new OutputTree(target, { ...(previous !== undefined ? { previous } : {}), keep: ['image'], preserve });
   const manifest = new ManifestBuilder('c');
   try {
