@@ -12,6 +12,7 @@ import { runCapacity } from './commands/capacity.js';
 import { UsageError } from './load-templates.js';
 import { EXIT } from './report.js';
 import { IGNITION_SPEC_VERSIONS } from '../emit/ignition/types.js';
+import { packageVersion } from './package-paths.js';
 
 const profileOption = {
   type: 'string',
@@ -314,7 +315,7 @@ export async function main(argv: string[]): Promise<number> {
     .strict()
     .help()
     .alias('h', 'help')
-    .version()
+    .version(packageVersion())
     .epilogue('Exit codes: 0 success, 1 invalid input or failed generation (nothing written), 2 usage error; status: 3 still pending.')
     .fail((msg, err) => {
       if (err) throw err;

@@ -171,13 +171,35 @@ export function loadSecrets(outRoot: string, profile: Profile, profileFile: stri
  * interrupted run holds one), makes a new bundle with the profile's `pki.keyAlgorithm`
  * (new CAs: a new cluster), saves it at once (0600, fsynced) and says so in `created`.
  * A bundle is never replaced; one without an encryption key gets one added (withEncryptionKey). Call it holding the cluster lock.
+ *
+ * `alongside` is the caller's work that does not need the secrets: it runs while new
+ * keys are made on libuv's thread pool (the main thread would wait idle), and before
+ * anything is saved, so when it throws no secrets.yaml is written. It also runs when
+ * the bundle is loaded, but not when loading it failed.
  */
-export async function loadOrCreateSecrets(outRoot: string, profile: Profile, profileFile: string, now: Date = new Date()): Promise<Result<LoadedSecrets>> {
+export async function loadOrCreateSecrets(
+  outRoot: string,
+  profile: Profile,
+  profileFile: string,
+  alongside: () => void = () => {},
+  now: Date = new Date(),
+): Promise<Result<LoadedSecrets>> {
   const loaded = loadSecrets(outRoot, profile, profileFile, now);
-  if (loaded.ok) return { ...loaded, value: withEncryptionKey(loaded.value, profile, true) };
+  if (loaded.ok) {
+    alongside();
+    return { ...loaded, value: withEncryptionKey(loaded.value, profile, true) };
+  }
   if (!loaded.diagnostics.every((d) => d.code === 'secrets-missing')) return loaded;
   const file = secretsPath(outRoot, profile.cluster.name);
-  const secrets = await newClusterSecrets(profile, now);
+  const pending = newClusterSecrets(profile, now);
+  try {
+    alongside();
+  } catch (err) {
+    // Let the key generation finish unobserved: nothing is saved, the error is the caller's.
+    pending.catch(() => {});
+    throw err;
+  }
+  const secrets = await pending;
   // Saved before anything else is written: losing a fresh CA would orphan every node config.
   writeFileAtomic(file, serializeSecrets(secrets), 0o600);
   crashPoint('secrets-saved');

@@ -32,9 +32,11 @@ fi
 reset_node
 systemctl restart containerd
 # The CNI's interfaces: Flannel's cni0/flannel.1, Calico's tunl0, vxlan.calico and cali*.
+# Looked up in /sys, not with `ip link show NAME`: asking for tunl0 by name loads
+# the ipip module (its netdev-tunl0 alias), which creates a tunl0 nobody can delete.
 mapfile -t calico_links < <(ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep '^cali' || true)
 for link in cni0 flannel.1 vxlan.calico tunl0 "${calico_links[@]}"; do
-  ip link show "$link" >/dev/null 2>&1 || continue
+  [ -e "/sys/class/net/$link" ] || continue
   if ip link delete "$link" 2>/dev/null; then
     log "deleted interface $link"
   else

@@ -115,3 +115,12 @@ t.test('ca-hash matches openssl, for the cluster CA and for --cert', async (t) =
   const viaCert = runCli(['ca-hash', '--cert', ca]);
   t.equal(viaCert.stdout, r.stdout);
 });
+
+t.test('--version prints our package.json version, not one found above the working directory', async (t) => {
+  const cwd = fresh();
+  writeFileSync(join(cwd, 'package.json'), JSON.stringify({ name: 'someone-elses-project', version: '9.9.9' }));
+  const r = runCli(['--version'], { cwd });
+  t.equal(r.status, 0);
+  const ours = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  t.equal(r.stdout.trim(), ours);
+});

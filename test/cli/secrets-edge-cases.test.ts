@@ -3,7 +3,7 @@
 // and never a stack trace or a hang.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -131,4 +131,21 @@ t.test('--templates: a FIFO among the overrides is a usage error, not a hang', a
   const r = runCli(['--profile', join(dir, 'lab.yaml'), '--out', out, '--templates', join(dir, 'tpl')]);
   t.equal(r.status, 2);
   t.match(r.stderr, /--templates: .*bootstrap\.sh is a named pipe \(FIFO\), not a regular file/);
+});
+
+t.test('--templates: on a new cluster, a bad override stops the run before secrets.yaml is saved', async (t) => {
+  // The templates load while the new keys are made (loadOrCreateSecrets' `alongside`):
+  // their error must still come before anything is written.
+  for (const keyAlgorithm of ['ecdsa-p256', 'rsa-2048']) {
+    const dir = fresh();
+    mkdirSync(join(dir, 'tpl'));
+    writeFileSync(join(dir, 'tpl', 'no-such-template.sh'), '#!/bin/sh\n');
+    writeFileSync(join(dir, 'lab.yaml'), `${readFileSync(join(ROOT, 'profiles', 'lab.yaml'), 'utf8')}\npki:\n  keyAlgorithm: ${keyAlgorithm}\n`);
+    const out = join(dir, 'out');
+    const r = runCli(['--profile', join(dir, 'lab.yaml'), '--out', out, '--templates', join(dir, 'tpl')]);
+    t.equal(r.status, 2, keyAlgorithm);
+    t.match(r.stderr, /--templates .*unknown template\(s\): no-such-template\.sh/);
+    t.notOk(existsSync(join(out, 'lab', 'secrets.yaml')), `${keyAlgorithm}: no secrets.yaml`);
+    t.same(readdirSync(out).filter((name) => !name.startsWith('.')), [], `${keyAlgorithm}: nothing written`);
+  }
 });

@@ -73,13 +73,21 @@ export async function runGenerate(opts: GenerateOptions): Promise<number> {
     process.stdout.write(`${profile.file}: OK (cluster ${p.cluster.name}, ${p.nodes.length} nodes, Kubernetes ${p.cluster.kubernetesVersion})\n`);
     return EXIT.ok;
   }
-  const templates = loadTemplates(opts.templates);
   // --compress gzip: zopfli for the user-data zlib -9 leaves above EC2's limit.
   const strongGzip = opts.compress === 'gzip' ? await loadZopfli() : undefined;
-  const into = (secrets: Result<LoadedSecrets>): number => generateInto(opts, p, profile.file, templates, nocloudNet, ignition, strongGzip, secrets);
-  if (opts.dryRun) return into(await loadSecretsForDryRun(opts.out, p, profile.file));
+  const into = (templates: TemplateSet, secrets: Result<LoadedSecrets>): number =>
+    generateInto(opts, p, profile.file, templates, nocloudNet, ignition, strongGzip, secrets);
+  if (opts.dryRun) return into(loadTemplates(opts.templates), await loadSecretsForDryRun(opts.out, p, profile.file));
   // Everything below may write: one run per cluster at a time.
-  return withClusterLock(opts.out, p.cluster.name, async () => into(await loadOrCreateSecrets(opts.out, p, profile.file)));
+  return withClusterLock(opts.out, p.cluster.name, async () => {
+    // Templates load while a new cluster's keys are made; a bad --templates still
+    // stops the run before its secrets.yaml is saved.
+    const loaded: { templates?: TemplateSet } = {};
+    const secrets = await loadOrCreateSecrets(opts.out, p, profile.file, () => {
+      loaded.templates = loadTemplates(opts.templates);
+    });
+    return into(loaded.templates ?? loadTemplates(opts.templates), secrets);
+  });
 }
 
 /**
