@@ -7,6 +7,7 @@ import { IMAGE_DIR } from '../output/generate-image.js';
 import { UPGRADE_DIR } from '../upgrade/upgrade-plan.js';
 import { OutputTree, type OutputTreeStats } from './output-tree.js';
 import { readPreviousManifestIndex } from './output-plan.js';
+import type { ManifestIndex } from '../output/manifest-index.js';
 import { kernelCommandLineWarning } from './nocloud-net-options.js';
 import { SECRETS_FILE } from './secrets-store.js';
 
@@ -28,8 +29,13 @@ export interface ClusterOutputResult {
  * ends without error; secrets.yaml must already be saved (it is hard-linked, never
  * rewritten), and image/ from `gen-userdata image` is carried over.
  */
-export function writeClusterOutput(clusterDir: string, files: Iterable<OutputFile>, opts: { dryRun: boolean; maxBytes?: number }): ClusterOutputResult {
-  const previous = readPreviousManifestIndex(clusterDir);
+export function writeClusterOutput(
+  clusterDir: string,
+  files: Iterable<OutputFile>,
+  opts: { dryRun: boolean; maxBytes?: number; previous?: ManifestIndex },
+): ClusterOutputResult {
+  // The caller may have read it already (generate's version-skew check): read once.
+  const previous = opts.previous ?? readPreviousManifestIndex(clusterDir);
   const tree = opts.dryRun ? undefined : new OutputTree(clusterDir, { ...(previous !== undefined ? { previous } : {}), keep: [IMAGE_DIR, UPGRADE_DIR], preserve: [SECRETS_FILE] });
   const sizes = new SizeReportBuilder(opts.maxBytes);
   const warnings: Diagnostic[] = [];

@@ -20,7 +20,7 @@ import { adminExpiry } from '../../output/admin-kubeconfig.js';
 import type { Diagnostic } from '../../diagnostics.js';
 import { parseKubeVersion } from '../../kube/versions.js';
 import { versionSkewNotice } from '../../kube/version-step.js';
-import { readPreviousManifest } from '../output-plan.js';
+import { readPreviousManifestIndex } from '../output-plan.js';
 import { readProfileVersion, versionDiagnostic } from '../profile-version.js';
 import { loadSecretsForDryRun } from '../dry-run-secrets.js';
 import type { StrongGzip, UserDataCompression } from '../../emit/cloud-init/gzip-user-data.js';
@@ -147,9 +147,15 @@ function generateInto(
   const formats = opts.format === 'all' ? allFormats : [opts.format];
   const files = generateCluster({ profile: p, secrets: secrets.value.secrets, templates, formats, compress, ignition, ...(strongGzip !== undefined ? { strongGzip } : {}), ...(nocloudNet !== undefined ? { nocloudNet } : {}) });
   const clusterDir = join(opts.out, p.cluster.name);
-  const skew = skewCheck(clusterDir, p.cluster.kubernetesVersion, profileFile, opts.allowVersionSkew === true);
+  // Read row by row into a compact index, once, for the skew check and the write.
+  const previous = readPreviousManifestIndex(clusterDir);
+  const skew = skewCheck(previous?.kubernetesVersion, p.cluster.kubernetesVersion, profileFile, opts.allowVersionSkew === true);
   if (skew.refused !== undefined) return fail([skew.refused]);
-  const written = writeClusterOutput(clusterDir, files, { dryRun: opts.dryRun === true, ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}) });
+  const written = writeClusterOutput(clusterDir, files, {
+    dryRun: opts.dryRun === true,
+    ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
+    ...(previous !== undefined ? { previous } : {}),
+  });
   printPlan(written.plan, process.stdout);
   process.stdout.write(skew.lines.map((l) => `${l}\n`).join(''));
   if (written.stats === undefined) {
@@ -170,8 +176,7 @@ function generateInto(
  * the lines that say what that means for running and new nodes, and a refusal
  * (unless allowed) when new nodes could not join the running cluster.
  */
-function skewCheck(clusterDir: string, next: string, profileFile: string, allow: boolean): { lines: string[]; refused?: Diagnostic } {
-  const running = readPreviousManifest(clusterDir)?.kubernetesVersion;
+function skewCheck(running: string | undefined, next: string, profileFile: string, allow: boolean): { lines: string[]; refused?: Diagnostic } {
   if (running === undefined || parseKubeVersion(running) === undefined) return { lines: [] };
   const notice = versionSkewNotice(running, next);
   if (notice === undefined) return { lines: [] };
